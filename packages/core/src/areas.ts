@@ -1,0 +1,46 @@
+// Administrative areas: district (区) -> street (街道) -> community (社区). Each has a centroid that
+// stands in for an elder's home when the elder has no coordinates of their own.
+import { z } from 'zod';
+
+export const AREA_LEVELS = ['district', 'street', 'community'] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+
+export const PARENT_LEVEL: Record<AreaLevel, AreaLevel | null> = { district: null, street: 'district', community: 'street' };
+
+/** Area codes are dotted paths (`zengdu.xihe.shengli`) so a code carries its ancestry and a
+ * district or street officer's scope check is a prefix test, not a lookup. */
+export const AreaCode = z.string().regex(/^[a-z0-9-]{2,32}(\.[a-z0-9-]{2,32}){0,2}$/, 'area code: lower-case segments joined by dots');
+
+export const LatLng = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+});
+export type LatLng = z.infer<typeof LatLng>;
+
+export const AreaInput = z.object({
+  code: AreaCode,
+  name: z.string().trim().min(1).max(40),
+  centroid: LatLng,
+});
+export type AreaInput = z.infer<typeof AreaInput>;
+
+export const Area = AreaInput.extend({
+  level: z.enum(AREA_LEVELS),
+  parent_code: AreaCode.nullable(),
+});
+export type Area = z.infer<typeof Area>;
+
+export const levelOf = (code: string): AreaLevel => {
+  const depth = code.split('.').length;
+  const level = AREA_LEVELS[depth - 1];
+  if (!level) throw new Error(`area code too deep: ${code}`);
+  return level;
+};
+
+export const parentOf = (code: string): string | null => {
+  const i = code.lastIndexOf('.');
+  return i < 0 ? null : code.slice(0, i);
+};
+
+/** true when `code` is `scope` itself or lies under it. */
+export const isWithin = (code: string, scope: string): boolean => code === scope || code.startsWith(`${scope}.`);

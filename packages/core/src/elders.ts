@@ -1,0 +1,140 @@
+// The elder information database (老年人信息数据库): profile schema and the rules that tie an
+// ID-card number to birth date and gender. PIPL art. 28: ID number, phone and health (care
+// level) are sensitive personal information.
+import { z } from 'zod';
+import { LatLng, AreaCode } from './areas';
+import { PHONE_RE, parseIdNumber } from './idcard';
+
+export const CARE_LEVELS = ['self_care', 'semi_disabled', 'disabled'] as const; // 自理 / 半失能 / 失能
+export const CARE_LEVEL_ZH: Record<(typeof CARE_LEVELS)[number], string> = { self_care: '自理', semi_disabled: '半失能', disabled: '失能' };
+
+export const SPECIAL_CATEGORIES = ['advanced_age', 'low_income', 'living_alone', 'bereaved_parent', 'entitled_group'] as const;
+export const SPECIAL_CATEGORY_ZH: Record<(typeof SPECIAL_CATEGORIES)[number], string> = {
+  advanced_age: '高龄', low_income: '低保/特困', living_alone: '独居/空巢', bereaved_parent: '失独', entitled_group: '优抚',
+};
+
+export const GENDERS = ['M', 'F'] as const;
+export const GENDER_ZH = { M: '男', F: '女' } as const;
+
+export const Phone = z.string().trim().regex(PHONE_RE, '11-digit mainland mobile number');
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD');
+export const IdNumber = z.string().trim().transform((s, ctx) => {
+  const facts = parseIdNumber(s);
+  if (!facts) {
+    ctx.addIssue({ code: 'custom', message: 'ID_NUMBER_INVALID' });
+    return z.NEVER;
+  }
+  return facts.id_number;
+});
+
+const Name = z.string().trim().min(1).max(30).regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters');
+
+export const EmergencyContact = z.object({ name: Name, phone: Phone });
+
+const ProfileFields = {
+  name: Name,
+  gender: z.enum(GENDERS),
+  birth_date: IsoDate,
+  id_number: IdNumber,
+  phone: Phone.nullable().default(null),
+  community_code: AreaCode.refine((c) => c.split('.').length === 3, 'must be a community code'),
+  address: z.string().trim().min(1).max(120),
+  location: LatLng.nullable().default(null),
+  care_level: z.enum(CARE_LEVELS),
+  special_categories: z.array(z.enum(SPECIAL_CATEGORIES)).max(SPECIAL_CATEGORIES.length).default([]),
+  emergency_contact: EmergencyContact.nullable().default(null),
+};
+
+/** The ID number is the source of truth for birth date and gender; a mismatch is a typo somewhere. */
+const agreesWithIdNumber = (v: { id_number: string; birth_date: string; gender: 'M' | 'F' }, ctx: z.RefinementCtx) => {
+  const facts = parseIdNumber(v.id_number);
+  if (!facts) return;
+  if (facts.birth_date !== v.birth_date) ctx.addIssue({ code: 'custom', path: ['birth_date'], message: 'BIRTH_DATE_MISMATCH' });
+  if (facts.gender !== v.gender) ctx.addIssue({ code: 'custom', path: ['gender'], message: 'GENDER_MISMATCH' });
+};
+
+export const ElderInput = z.object(ProfileFields).superRefine(agreesWithIdNumber);
+export type ElderInput = z.infer<typeof ElderInput>;
+
+/** PATCH body: any subset except the ID number, which identifies the person and is never edited. */
+export const ElderPatch = z.object({
+  name: ProfileFields.name.optional(),
+  phone: Phone.nullable().optional(),
+  community_code: ProfileFields.community_code.optional(),
+  address: ProfileFields.address.optional(),
+  location: LatLng.nullable().optional(),
+  care_level: ProfileFields.care_level.optional(),
+  special_categories: ProfileFields.special_categories.optional(),
+  emergency_contact: EmergencyContact.nullable().optional(),
+  version: z.number().int().min(1),
+});
+export type ElderPatch = z.infer<typeof ElderPatch>;
+
+export const ELDER_STATUSES = ['active', 'left'] as const;
+
+/** What the store keeps (sensitive fields already encrypted by the caller). */
+export type ElderRecord = {
+  elder_id: string;
+  name: string;
+  gender: 'M' | 'F';
+  birth_date: string;
+  id_cipher: string;
+  id_masked: string;
+  phone_cipher: string | null;
+  phone_masked: string | null;
+  community_code: string;
+  address: string;
+  location: LatLng | null;
+  care_level: (typeof CARE_LEVELS)[number];
+  special_categories: (typeof SPECIAL_CATEGORIES)[number][];
+  emergency_contact_cipher: string | null;
+  emergency_contact_name: string | null;
+  card_number: string;
+  pin_hash: string;
+  status: (typeof ELDER_STATUSES)[number];
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+/** What any response shows: masked, never the cipher text or PIN hash. */
+export const ElderView = z.object({
+  elder_id: z.string(),
+  name: z.string(),
+  gender: z.enum(GENDERS),
+  birth_date: z.string(),
+  id_number_masked: z.string(),
+  phone_masked: z.string().nullable(),
+  community_code: z.string(),
+  address: z.string(),
+  location: LatLng.nullable(),
+  care_level: z.enum(CARE_LEVELS),
+  special_categories: z.array(z.enum(SPECIAL_CATEGORIES)),
+  emergency_contact_name: z.string().nullable(),
+  card_number: z.string(),
+  status: z.enum(ELDER_STATUSES),
+  version: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ElderView = z.infer<typeof ElderView>;
+
+export const toElderView = (r: ElderRecord): ElderView => ({
+  elder_id: r.elder_id,
+  name: r.name,
+  gender: r.gender,
+  birth_date: r.birth_date,
+  id_number_masked: r.id_masked,
+  phone_masked: r.phone_masked,
+  community_code: r.community_code,
+  address: r.address,
+  location: r.location,
+  care_level: r.care_level,
+  special_categories: r.special_categories,
+  emergency_contact_name: r.emergency_contact_name,
+  card_number: r.card_number,
+  status: r.status,
+  version: r.version,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});

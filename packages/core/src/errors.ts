@@ -1,0 +1,64 @@
+// The one table of business outcomes: a stable machine code, its HTTP status, and a message a
+// person can act on in Chinese and English. Routes throw AppError; one mapper renders it.
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '请求内容有误，请检查标出的字段', en: 'The request is invalid; check the listed fields' },
+  MALFORMED_JSON: { status: 400, zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新登录', en: 'Your session has expired; sign in again' },
+  FORBIDDEN: { status: 403, zh: '您没有权限进行此操作', en: 'You are not allowed to do this' },
+  OUT_OF_SCOPE: { status: 403, zh: '该数据不在您的管辖范围内', en: 'This record is outside your area' },
+  NOT_FOUND: { status: 404, zh: '找不到该地址', en: 'No such route' },
+  ELDER_NOT_FOUND: { status: 404, zh: '找不到该老人', en: 'No such elder' },
+  AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'No such area' },
+  IMPORT_NOT_FOUND: { status: 404, zh: '找不到该导入批次', en: 'No such import' },
+  BINDING_NOT_FOUND: { status: 404, zh: '找不到该绑定申请', en: 'No such family binding' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed on this route' },
+  ELDER_EXISTS: { status: 409, zh: '该身份证号已登记', en: 'An elder with this ID number is already registered' },
+  AREA_EXISTS: { status: 409, zh: '该区域编码已存在', en: 'An area with this code already exists' },
+  CONFLICT: { status: 409, zh: '数据已被他人修改，请刷新后重试', en: 'The record changed meanwhile; reload and retry' },
+  ELDER_INACTIVE: { status: 409, zh: '该老人已退出服务', en: 'This elder has left the scheme' },
+  BINDING_EXISTS: { status: 409, zh: '已存在绑定或待确认的申请', en: 'A binding or pending request already exists' },
+  BINDING_NOT_PENDING: { status: 409, zh: '该绑定申请已处理', en: 'This binding request is no longer pending' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '同一请求编号被用于不同的内容', en: 'This Idempotency-Key was used with a different request' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容太大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  IMPORT_INVALID: { status: 422, zh: '导入文件有错误，未写入任何数据，请下载错误报告', en: 'The file has errors; nothing was written. Download the error report' },
+  CSV_ENCODING_UNSUPPORTED: { status: 422, zh: '无法识别文件编码，请另存为 UTF-8 或 GBK 的 CSV', en: 'Unrecognised file encoding; save as CSV in UTF-8 or GBK' },
+  CSV_HEADER_INVALID: { status: 422, zh: '表头缺少必填列', en: 'The header row is missing required columns' },
+  CSV_TOO_MANY_ROWS: { status: 422, zh: '文件行数超过上限', en: 'The file has too many rows' },
+  ID_NUMBER_INVALID: { status: 400, zh: '身份证号码无效', en: 'Invalid ID-card number' },
+  OTP_INVALID: { status: 400, zh: '验证码错误', en: 'Wrong verification code' },
+  OTP_EXPIRED: { status: 400, zh: '验证码已过期，请重新获取', en: 'The code has expired; request a new one' },
+  OTP_LOCKED: { status: 429, zh: '验证码错误次数过多，请重新获取', en: 'Too many wrong codes; request a new one' },
+  OTP_RATE_LIMITED: { status: 429, zh: '验证码发送过于频繁，请一小时后再试', en: 'Too many codes sent; try again in an hour' },
+  PHONE_NOT_REGISTERED: { status: 403, zh: '该手机号未登记，请联系社区', en: 'This phone number is not registered; contact your community' },
+  LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: { status: 423, zh: '账号已临时锁定，请15分钟后再试', en: 'Account temporarily locked; try again in 15 minutes' },
+  STORE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后再试', en: 'Service temporarily unavailable; try again later' },
+  INTERNAL: { status: 500, zh: '系统出错了，请稍后再试并提供请求编号', en: 'Something went wrong; try again later and quote the request id' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type FieldIssue = { path: string; code: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldIssue[] | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, opts: { fields?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(ERRORS[code].en, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = opts.fields;
+    this.details = opts.details;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,54 @@
+// Every key string of the table is built here and nowhere else. Each builder is named for the
+// access pattern it serves; docs/DATA_MODEL.md lists them with their keys.
+
+export const ROOT_AREA = 'ROOT';
+
+export const keys = {
+  // areas: areaByCode (GetItem), areaChildren (gsi1 Query)
+  area: (code: string) => ({ pk: `AREA#${code}`, sk: 'AREA' }),
+  areaChildrenIndex: (parent: string | null, code: string) => ({ gsi1pk: `AREA_CHILDREN#${parent ?? ROOT_AREA}`, gsi1sk: code }),
+  areaChildrenPk: (parent: string | null) => `AREA_CHILDREN#${parent ?? ROOT_AREA}`,
+
+  // elders: elderById (GetItem), eldersInCommunity (gsi1), eldersByName (gsi2, sk = community#id
+  // so an officer's scope is a begins_with), elderByIdHash / elderByCard (unique guard items),
+  // eldersByPhoneHash (Query; a couple may share one phone)
+  elder: (elderId: string) => ({ pk: `ELDER#${elderId}`, sk: 'PROFILE' }),
+  elderCommunityIndex: (community: string, elderId: string) => ({ gsi1pk: `COMMUNITY_ELDERS#${community}`, gsi1sk: elderId }),
+  elderCommunityPk: (community: string) => `COMMUNITY_ELDERS#${community}`,
+  elderNameIndex: (name: string, community: string, elderId: string) => ({ gsi2pk: `ELDER_NAME#${name}`, gsi2sk: `${community}#${elderId}` }),
+  elderNamePk: (name: string) => `ELDER_NAME#${name}`,
+  elderIdHash: (idHash: string) => ({ pk: `ELDER_IDHASH#${idHash}`, sk: 'ELDER' }),
+  elderCard: (card: string) => ({ pk: `CARD#${card}`, sk: 'ELDER' }),
+  elderPhone: (phoneHash: string, elderId: string) => ({ pk: `ELDER_PHONE#${phoneHash}`, sk: elderId }),
+  elderPhonePk: (phoneHash: string) => `ELDER_PHONE#${phoneHash}`,
+
+  // staff accounts: staffByUsername (GetItem)
+  staff: (username: string) => ({ pk: `STAFF#${username}`, sk: 'STAFF' }),
+
+  // phone accounts (family, merchant): accountByPhoneHash (GetItem)
+  phoneAccount: (role: string, phoneHash: string) => ({ pk: `ACCOUNT#${role}#${phoneHash}`, sk: 'ACCOUNT' }),
+
+  // one-time codes: otpByPhone (GetItem), otpSendLog (GetItem)
+  otp: (purpose: string, phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: `CODE#${purpose}` }),
+  otpSends: (phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: 'SENDS' }),
+
+  // sessions: sessionById (GetItem)
+  session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
+
+  // audit: auditByDay (Query), auditBySubject (gsi1 Query)
+  audit: (day: string, at: string, id: string) => ({ pk: `AUDIT#${day}`, sk: `${at}#${id}` }),
+  auditDayPk: (day: string) => `AUDIT#${day}`,
+  auditSubjectIndex: (subject: string, at: string, id: string) => ({ gsi1pk: `AUDIT_SUBJECT#${subject}`, gsi1sk: `${at}#${id}` }),
+  auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
+
+  // family bindings: bindingsOfFamily (Query pk), bindingsOfElder (gsi1 Query)
+  binding: (familyId: string, elderId: string) => ({ pk: `FAMILY#${familyId}`, sk: `BIND#${elderId}` }),
+  bindingsOfFamilyPk: (familyId: string) => `FAMILY#${familyId}`,
+  bindingElderIndex: (elderId: string, familyId: string) => ({ gsi1pk: `ELDER_FAMILY#${elderId}`, gsi1sk: familyId }),
+  bindingsOfElderPk: (elderId: string) => `ELDER_FAMILY#${elderId}`,
+
+  // CSV imports: importByFileHash (GetItem), importErrors (Query, sk ordered by row)
+  importMeta: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'META' }),
+  importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
+  importPk: (importId: string) => `IMPORT#${importId}`,
+} as const;

@@ -1,0 +1,69 @@
+// The one DynamoDB table: generic key attributes, two GSIs with named access patterns (see
+// docs/DATA_MODEL.md). The CDK construct and the local runner both build from this definition.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // gsi2: eldersByName (search by exact name, optionally within an area prefix)
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+  ttl: 'ttl',
+} as const;
+
+export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string };
+
+export const createDb = (opts: { table: string; endpoint?: string; region?: string }): Db => {
+  const raw = new DynamoDBClient({
+    region: opts.region ?? process.env.AWS_REGION ?? 'cn-north-1',
+    ...(opts.endpoint
+      ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 3,
+  });
+  const doc = DynamoDBDocumentClient.from(raw, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { doc, raw, table: opts.table };
+};
+
+/** Creates the table the way infra/ declares it; for DynamoDB Local and tests only. */
+export const ensureTable = async (db: Db): Promise<'created' | 'exists'> => {
+  try {
+    await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    return 'exists';
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  }
+  const attrs = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.gsi.flatMap((g) => [g.partitionKey, g.sortKey])];
+  await db.raw.send(new CreateTableCommand({
+    TableName: db.table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attrs.map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_KEYS.gsi.map((g) => ({
+      IndexName: g.name,
+      KeySchema: [
+        { AttributeName: g.partitionKey, KeyType: 'HASH' },
+        { AttributeName: g.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  }));
+  await db.raw.send(new UpdateTimeToLiveCommand({
+    TableName: db.table,
+    TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
+  }));
+  return 'created';
+};
+
+export const pingTable = async (db: Db): Promise<void> => {
+  await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+};
