@@ -2,17 +2,10 @@
 // docs/DATA_MODEL.md). The CDK construct and the local runner both build from this definition.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEYS } from './table-def';
 
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  gsi: [
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    // gsi2: eldersByName (search by exact name, optionally within an area prefix)
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  ],
-  ttl: 'ttl',
-} as const;
+export { TABLE_KEYS };
+
 
 export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string };
 

@@ -1,0 +1,11 @@
+// Key schema of the one table, free of SDK imports so infra/ can build the same table from it.
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // gsi2: eldersByName (search by exact name, optionally within an area prefix)
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+  ttl: 'ttl',
+} as const;
