@@ -90,7 +90,12 @@ export type ElderRecord = {
   emergency_contact_cipher: string | null;
   emergency_contact_name: string | null;
   card_number: string;
+  /** Keyed hash (blind index, purpose 'pin') of elder_id + PIN. A 6-digit PIN falls to any offline
+   * guessing, so the secret key, not hash cost, protects it; online tries are limited per card. */
   pin_hash: string;
+  pin_printed_at: string | null;
+  /** Keyed hash of the normalised input: a re-import of the same row is recognised as unchanged. */
+  input_hash: string;
   status: (typeof ELDER_STATUSES)[number];
   version: number;
   created_at: string;

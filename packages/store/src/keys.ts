@@ -51,4 +51,8 @@ export const keys = {
   importMeta: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'META' }),
   importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
   importPk: (importId: string) => `IMPORT#${importId}`,
+
+  // dev outbox (local only): outboxRecent (Query, newest first)
+  outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
+  outboxPk: () => 'DEV_OUTBOX',
 } as const;

@@ -1,0 +1,67 @@
+// Everything a request handler may use, built once per process from configuration. Tests build
+// the same bag against their own DynamoDB Local table and a fake clock.
+import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/secrets';
+import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier } from '@tmc/core/ports';
+import type { OtpStore, StaffStore } from '@tmc/core/auth';
+import { createDb, type Db } from '@tmc/store/table';
+import { createElderStore } from '@tmc/store/elders';
+import { createAreaStore } from '@tmc/store/areas';
+import { createAuditLog } from '@tmc/store/audit';
+import { createOtpStore } from '@tmc/store/otp';
+import { createStaffStore } from '@tmc/store/staff';
+import { createSessionStore, type SessionStore } from '@tmc/store/sessions';
+import { createAccountStore, type AccountStore } from '@tmc/store/accounts';
+import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
+import { createImportStore, type ImportStore } from '@tmc/store/imports';
+import { createOutbox, type Outbox } from '@tmc/notify/outbox';
+import { createLogger, type Logger } from './logger';
+import type { Env } from './env';
+
+export type Deps = {
+  stage: Env['STAGE'];
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  sessionKey: Uint8Array;
+  notifier: Notifier;
+  outbox: Outbox | null; // only outside production: the dev page reads it
+  elders: ElderStore;
+  areas: AreaStore;
+  audit: AuditLog;
+  otp: OtpStore;
+  staff: StaffStore;
+  sessions: SessionStore;
+  accounts: AccountStore;
+  bindings: BindingStore;
+  imports: ImportStore;
+};
+
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier } = {}): Deps => {
+  const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
+  const clock = over.clock ?? systemClock;
+  const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
+  if (env.STAGE === 'production' && !over.notifier) throw new Error('production needs a real notifier adapter');
+  const notifier = over.notifier ?? (outbox as Outbox);
+  return {
+    stage: env.STAGE,
+    db,
+    clock,
+    logger: over.logger ?? createLogger(env.LOG_LEVEL),
+    cipher: createFieldCipher(Buffer.from(env.FIELD_KEY, 'base64').subarray(0, 32)),
+    blindIndex: createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64')),
+    sessionKey: new Uint8Array(Buffer.from(env.SESSION_KEY, 'base64')),
+    notifier,
+    outbox,
+    elders: createElderStore(db),
+    areas: createAreaStore(db),
+    audit: createAuditLog(db, clock),
+    otp: createOtpStore(db),
+    staff: createStaffStore(db),
+    sessions: createSessionStore(db),
+    accounts: createAccountStore(db, clock),
+    bindings: createBindingStore(db),
+    imports: createImportStore(db),
+  };
+};

@@ -1,0 +1,170 @@
+// Use cases of the elder information database: register, edit, look up, reveal (audited), leave.
+// Sensitive fields are encrypted before they reach the store and masked in every view.
+import { AppError } from './errors';
+import { makeCardNumber } from './card';
+import { maskIdNumber, maskPhone } from './idcard';
+import { type ElderInput, type ElderPatch, type ElderRecord } from './elders';
+import { randomDigits, randomId, type BlindIndex, type FieldCipher } from './secrets';
+import type { AreaStore, AuditLog, Clock, ElderStore } from './ports';
+
+export const CARD_ALLOCATION_TRIES = 5; // 10^10 card space: a collision twice in a row means a bug
+export const PIN_DIGITS = 6;
+
+export type ElderDeps = {
+  elders: ElderStore;
+  areas: AreaStore;
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  clock: Clock;
+  audit: AuditLog;
+};
+
+/** AAD ties each cipher text to its elder and field. */
+const aad = (elder_id: string, field: 'id' | 'phone' | 'emergency') => `elder:${elder_id}:${field}`;
+
+export const pinHash = (bi: BlindIndex, elder_id: string, pin: string): string => bi('pin', `${elder_id}:${pin}`);
+
+/** Canonical form of an import row: same person, same data -> same hash. */
+export const inputHash = (bi: BlindIndex, input: ElderInput): string =>
+  bi('row', JSON.stringify([input.name, input.gender, input.birth_date, input.id_number, input.phone, input.community_code, input.address, input.location, input.care_level, [...input.special_categories].sort(), input.emergency_contact]));
+
+export const buildElderRecord = async (deps: Pick<ElderDeps, 'cipher' | 'clock' | 'blindIndex'>, input: ElderInput, opts: { elder_id?: string; card_number?: string; pin?: string } = {}): Promise<{ record: ElderRecord; pin: string }> => {
+  const elder_id = opts.elder_id ?? randomId('e');
+  const now = deps.clock.now().toISOString();
+  const pin = opts.pin ?? randomDigits(PIN_DIGITS);
+  const record: ElderRecord = {
+    elder_id,
+    name: input.name,
+    gender: input.gender,
+    birth_date: input.birth_date,
+    id_cipher: deps.cipher.encrypt(input.id_number, aad(elder_id, 'id')),
+    id_masked: maskIdNumber(input.id_number),
+    phone_cipher: input.phone ? deps.cipher.encrypt(input.phone, aad(elder_id, 'phone')) : null,
+    phone_masked: input.phone ? maskPhone(input.phone) : null,
+    community_code: input.community_code,
+    address: input.address,
+    location: input.location,
+    care_level: input.care_level,
+    special_categories: input.special_categories,
+    emergency_contact_cipher: input.emergency_contact ? deps.cipher.encrypt(input.emergency_contact.phone, aad(elder_id, 'emergency')) : null,
+    emergency_contact_name: input.emergency_contact?.name ?? null,
+    card_number: opts.card_number ?? makeCardNumber(randomDigits(10)),
+    pin_hash: pinHash(deps.blindIndex, elder_id, pin),
+    pin_printed_at: null,
+    input_hash: inputHash(deps.blindIndex, input),
+    status: 'active',
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  return { record, pin };
+};
+
+const requireCommunity = async (deps: ElderDeps, code: string) => {
+  const area = await deps.areas.get(code);
+  if (!area || area.level !== 'community') {
+    throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'community_code', code: 'COMMUNITY_UNKNOWN', message: 'unknown community' }] });
+  }
+  return area;
+};
+
+export const registerElder = async (deps: ElderDeps, input: ElderInput, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
+  await requireCommunity(deps, input.community_code);
+  const id_hash = deps.blindIndex('id', input.id_number);
+  if (await deps.elders.findIdByIdHash(id_hash)) throw new AppError('ELDER_EXISTS');
+  const phone_hash = input.phone ? deps.blindIndex('phone', input.phone) : null;
+  for (let attempt = 1; ; attempt++) {
+    const built = await buildElderRecord(deps, input);
+    try {
+      await deps.elders.create({ record: built.record, id_hash, phone_hash });
+      await deps.audit.write({ actor, action: 'elder.create', subject: `elder:${built.record.elder_id}` });
+      return built;
+    } catch (e) {
+      // CONFLICT here can only be a card-number collision (the ID guard maps to ELDER_EXISTS)
+      if (e instanceof AppError && e.code === 'CONFLICT' && attempt < CARD_ALLOCATION_TRIES) continue;
+      throw e;
+    }
+  }
+};
+
+export const getElderOrThrow = async (deps: Pick<ElderDeps, 'elders'>, elder_id: string): Promise<ElderRecord> => {
+  const r = await deps.elders.get(elder_id);
+  if (!r) throw new AppError('ELDER_NOT_FOUND');
+  return r;
+};
+
+export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: ElderPatch, actor: string): Promise<ElderRecord> => {
+  if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
+  if (patch.version !== prev.version) throw new AppError('CONFLICT', { details: { current_version: prev.version } });
+  if (patch.community_code) await requireCommunity(deps, patch.community_code);
+  const next: ElderRecord = { ...prev, version: prev.version + 1, updated_at: deps.clock.now().toISOString() };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.community_code !== undefined) next.community_code = patch.community_code;
+  if (patch.address !== undefined) next.address = patch.address;
+  if (patch.location !== undefined) next.location = patch.location;
+  if (patch.care_level !== undefined) next.care_level = patch.care_level;
+  if (patch.special_categories !== undefined) next.special_categories = patch.special_categories;
+  if (patch.emergency_contact !== undefined) {
+    next.emergency_contact_name = patch.emergency_contact?.name ?? null;
+    next.emergency_contact_cipher = patch.emergency_contact ? deps.cipher.encrypt(patch.emergency_contact.phone, aad(prev.elder_id, 'emergency')) : null;
+  }
+  // Both stay null when the phone is not touched: the store then leaves the phone index alone.
+  let phone_prev: string | null = null;
+  let phone_next: string | null = null;
+  if (patch.phone !== undefined) {
+    const old = decryptPhone(deps, prev);
+    phone_prev = old ? deps.blindIndex('phone', old) : null;
+    phone_next = patch.phone ? deps.blindIndex('phone', patch.phone) : null;
+    next.phone_cipher = patch.phone ? deps.cipher.encrypt(patch.phone, aad(prev.elder_id, 'phone')) : null;
+    next.phone_masked = patch.phone ? maskPhone(patch.phone) : null;
+  }
+  await deps.elders.update(next, prev, phone_prev, phone_next);
+  await deps.audit.write({ actor, action: 'elder.update', subject: `elder:${prev.elder_id}`, detail: { fields: Object.keys(patch).filter((k) => k !== 'version').join(',') } });
+  return next;
+};
+
+export type SensitiveView = { id_number: string; phone: string | null; emergency_contact_phone: string | null };
+
+/** The only way to the clear values; every call leaves an audit record (PIPL art. 28/51). */
+export const revealSensitive = async (deps: ElderDeps, r: ElderRecord, actor: string, reason: string, request_id?: string): Promise<SensitiveView> => {
+  if (r.status !== 'active') throw new AppError('ELDER_INACTIVE');
+  await deps.audit.write({ actor, action: 'elder.read_sensitive', subject: `elder:${r.elder_id}`, detail: { reason }, ...(request_id ? { request_id } : {}) });
+  return {
+    id_number: deps.cipher.decrypt(r.id_cipher, aad(r.elder_id, 'id')),
+    phone: r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad(r.elder_id, 'phone')) : null,
+    emergency_contact_phone: r.emergency_contact_cipher ? deps.cipher.decrypt(r.emergency_contact_cipher, aad(r.elder_id, 'emergency')) : null,
+  };
+};
+
+export const decryptPhone = (deps: Pick<ElderDeps, 'cipher'>, r: ElderRecord): string | null =>
+  r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad(r.elder_id, 'phone')) : null;
+
+export const resetPin = async (deps: ElderDeps, prev: ElderRecord, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
+  if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
+  const pin = randomDigits(PIN_DIGITS);
+  const next: ElderRecord = { ...prev, pin_hash: pinHash(deps.blindIndex, prev.elder_id, pin), pin_printed_at: deps.clock.now().toISOString(), version: prev.version + 1, updated_at: deps.clock.now().toISOString() };
+  await deps.elders.update(next, prev, null, null);
+  await deps.audit.write({ actor, action: 'elder.reset_pin', subject: `elder:${prev.elder_id}` });
+  return { record: next, pin };
+};
+
+/** Leaving the scheme (PIPL art. 47): personal fields are erased; the pseudonymous elder_id and
+ * the community stay so ledger history and area statistics remain consistent. */
+export const leaveScheme = async (deps: ElderDeps, prev: ElderRecord, actor: string, reason: string): Promise<ElderRecord> => {
+  if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
+  const id_number = deps.cipher.decrypt(prev.id_cipher, aad(prev.elder_id, 'id'));
+  const phone = decryptPhone(deps, prev);
+  const now = deps.clock.now().toISOString();
+  const next: ElderRecord = {
+    ...prev,
+    name: '已退出',
+    birth_date: `${prev.birth_date.slice(0, 4)}-01-01`, // year only: keeps age-band statistics, not a birthday
+    id_cipher: '', id_masked: '', phone_cipher: null, phone_masked: null,
+    address: '', location: null, emergency_contact_cipher: null, emergency_contact_name: null,
+    special_categories: [], pin_hash: '',
+    status: 'left', version: prev.version + 1, updated_at: now,
+  };
+  await deps.elders.erase(next, prev, deps.blindIndex('id', id_number), phone ? deps.blindIndex('phone', phone) : null);
+  await deps.audit.write({ actor, action: 'elder.leave', subject: `elder:${prev.elder_id}`, detail: { reason } });
+  return next;
+};

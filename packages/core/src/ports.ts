@@ -1,0 +1,58 @@
+// Ports the domain needs from the outside world. Adapters live in packages/store (DynamoDB),
+// packages/notify (outbox, SMS, WeChat) and the test fakes; the domain only sees these shapes.
+import type { Area, AreaInput } from './areas';
+import type { ElderRecord } from './elders';
+
+export type Clock = { now: () => Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export type Page<T> = { items: T[]; cursor: string | null };
+
+export type Notice = {
+  channel_hint?: 'sms' | 'wechat';
+  to_phone: string; // recipient; adapters must never log it in clear
+  template: 'otp' | 'binding_request' | 'binding_confirmed' | 'binding_removed' | 'generic';
+  params: Record<string, string>;
+  text_zh: string;
+};
+
+export type Notifier = { send: (n: Notice) => Promise<void> };
+
+export type AuditEvent = {
+  actor: string; // 'staff:alice', 'elder:e_x', 'family:f_x', 'system'
+  action: string; // 'elder.read_sensitive', 'elder.create', ...
+  subject: string; // 'elder:e_x'
+  detail?: Record<string, string | number | boolean | null>;
+  request_id?: string;
+};
+
+export type AuditLog = {
+  write: (e: AuditEvent) => Promise<void>;
+  listBySubject: (subject: string, limit: number, cursor?: string) => Promise<Page<AuditEvent & { at: string }>>;
+};
+
+export type ElderWrite = {
+  record: ElderRecord;
+  id_hash: string;
+  phone_hash: string | null;
+};
+
+export type ElderStore = {
+  create: (w: ElderWrite) => Promise<void>; // ELDER_EXISTS when the ID hash is taken; CARD_TAKEN internally retried by caller
+  get: (elder_id: string) => Promise<ElderRecord | null>;
+  getMany: (elder_ids: string[]) => Promise<ElderRecord[]>;
+  update: (next: ElderRecord, prev: ElderRecord, phone_hash_prev: string | null, phone_hash_next: string | null) => Promise<void>;
+  findIdByIdHash: (id_hash: string) => Promise<string | null>;
+  findIdsByIdHashes: (id_hashes: string[]) => Promise<Map<string, string>>;
+  findIdByCard: (card: string) => Promise<string | null>;
+  findIdsByPhoneHash: (phone_hash: string) => Promise<string[]>;
+  listByCommunity: (community_code: string, limit: number, cursor?: string) => Promise<Page<ElderRecord>>;
+  findByName: (name: string, scope_prefix: string | null, limit: number) => Promise<ElderRecord[]>;
+  erase: (next: ElderRecord, prev: ElderRecord, id_hash: string, phone_hash: string | null) => Promise<void>;
+};
+
+export type AreaStore = {
+  get: (code: string) => Promise<Area | null>;
+  put: (a: AreaInput, opts?: { allowExisting?: boolean }) => Promise<Area>;
+  children: (parent: string | null) => Promise<Area[]>;
+};
