@@ -19,6 +19,7 @@ import type { Env } from './env';
 
 export type Deps = {
   stage: Env['STAGE'];
+  publicUrl: string;
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -46,6 +47,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
   const notifier = over.notifier ?? (outbox as Outbox);
   return {
     stage: env.STAGE,
+    publicUrl: new URL(env.PUBLIC_URL).origin,
     db,
     clock,
     logger: over.logger ?? createLogger(env.LOG_LEVEL),

@@ -25,6 +25,9 @@ export type Principal =
   | { kind: 'merchant'; role: 'merchant'; sub: string; merchant_id: string; sid: string }
   | { kind: 'staff'; role: StaffRole; sub: string; username: string; scope: string | null; sid: string };
 
+/** A principal before its session exists (Omit distributed over the union). */
+export type PrincipalInit = Principal extends infer P ? (P extends Principal ? Omit<P, 'sid'> : never) : never;
+
 export type OtpRecord = { code_hash: string; expires_at_ms: number; tries: number };
 
 export type OtpStore = {

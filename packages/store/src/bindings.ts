@@ -2,23 +2,14 @@
 // status moves pending -> active -> removed under conditions on the expected status.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/errors';
+import type { Binding } from '@tmc/core/family';
 import { keys } from './keys';
 import { isConditionFailed } from './tx';
 import type { Db } from './table';
 
 export const BINDINGS_PER_ELDER_MAX = 10; // a family is rarely more than a handful of people
 
-export type Binding = {
-  family_id: string;
-  elder_id: string;
-  status: 'pending' | 'active' | 'removed';
-  family_phone_masked: string;
-  relation: string;
-  requested_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  version: number;
-};
+export type { Binding } from '@tmc/core/family';
 
 export type BindingStore = {
   get: (family_id: string, elder_id: string) => Promise<Binding | null>;

@@ -27,6 +27,7 @@ export const keys = {
 
   // phone accounts (family, merchant): accountByPhoneHash (GetItem)
   phoneAccount: (role: string, phoneHash: string) => ({ pk: `ACCOUNT#${role}#${phoneHash}`, sk: 'ACCOUNT' }),
+  accountById: (accountId: string) => ({ pk: `ACCOUNT_ID#${accountId}`, sk: 'ACCOUNT' }),
 
   // one-time codes: otpByPhone (GetItem), otpSendLog (GetItem)
   otp: (purpose: string, phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: `CODE#${purpose}` }),

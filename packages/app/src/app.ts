@@ -1,0 +1,51 @@
+// Builds the Hono app from its dependencies: request id, principal, CSRF guard, all declared
+// routes, one error mapper, 404 and 405 in the same error shape.
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { AppError } from '@tmc/core/errors';
+import type { AppEnv } from './context';
+import type { Deps } from './deps';
+import { errorBody, onError } from './http-error';
+import { mountRoutes, type RouteDef } from './route';
+import { readPrincipal } from './session';
+import { apiRoutes } from './routes/index';
+
+export type AppOptions = { extraRoutes?: readonly RouteDef[]; renderErrorPage?: AppEnv['Variables']['renderErrorPage'] };
+
+export const createApp = (deps: Deps, opts: AppOptions = {}) => {
+  // docs need the final list, which includes themselves: hand them a getter
+  const routes: RouteDef[] = [];
+  routes.push(...apiRoutes(deps, () => routes), ...(opts.extraRoutes ?? []));
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('isPage', false);
+    c.set('renderErrorPage', opts.renderErrorPage);
+    c.set('principal', null);
+    c.set('authError', null);
+    try {
+      c.set('principal', await readPrincipal(c));
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      c.set('authError', e);
+    }
+    const started = Date.now();
+    await next();
+    deps.logger.log('info', 'request', { request_id: c.get('requestId'), method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Date.now() - started });
+  });
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } }));
+  // Cookie-authenticated form posts from another origin are refused (JSON needs CORS, which we never grant).
+  app.use(csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === deps.publicUrl }));
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => c.json(errorBody('METHOD_NOT_ALLOWED', c.get('requestId')), 405, { Allow: methods.join(', ') }),
+  }));
+  mountRoutes(app, routes);
+  app.notFound((c) => onError(new AppError('NOT_FOUND'), c));
+  app.onError(onError);
+  return { app, routes };
+};

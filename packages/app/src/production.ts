@@ -1,0 +1,14 @@
+// The app as deployed on Lambda: configuration from the environment, keys from Secrets Manager
+// (KMS-unwrapped) once per cold start, notices through the configured adapter.
+import { loadKeysFromAws } from '@tmc/store/aws-secrets';
+import { createApp } from './app';
+import { buildDeps } from './deps';
+import { parseEnv } from './env';
+import { createNotifierFromEnv } from '@tmc/notify/from-env';
+
+const base = process.env;
+const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
+const env = parseEnv({ ...base, ...keys });
+const deps = buildDeps(env, { notifier: createNotifierFromEnv(base) });
+
+export const { app } = createApp(deps);

@@ -1,0 +1,23 @@
+// All API routes in one list: the app mounts it, the OpenAPI document describes it, and the
+// access test walks it.
+import type { RouteDef } from '../route';
+import type { Deps } from '../deps';
+import { healthRoutes } from './health';
+import { authRoutes } from './auth';
+import { areaRoutes } from './areas';
+import { elderRoutes } from './elders';
+import { importRoutes } from './imports';
+import { familyRoutes } from './family';
+import { devRoutes } from './dev';
+import { docsRoutes } from './docs';
+
+export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
+  ...healthRoutes(),
+  ...authRoutes(),
+  ...areaRoutes(),
+  ...elderRoutes(),
+  ...importRoutes(),
+  ...familyRoutes(),
+  ...devRoutes(deps),
+  ...docsRoutes(all),
+];

@@ -1,0 +1,24 @@
+// Production keys: one Secrets Manager secret holds the blind-index and session keys plus the
+// field-encryption data key wrapped by KMS (envelope encryption). Unwrapped once per cold start;
+// the clear key lives only in this process's memory.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { z } from 'zod';
+
+const SecretShape = z.object({
+  field_key_wrapped: z.string().min(10), // base64 KMS ciphertext of a 32-byte AES key
+  index_key: z.string().min(40),
+  session_key: z.string().min(40),
+});
+
+export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string };
+
+export const loadKeysFromAws = async (secretArn: string, region: string): Promise<AppKeys> => {
+  const sm = new SecretsManagerClient({ region });
+  const raw = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const parsed = SecretShape.parse(JSON.parse(raw.SecretString ?? '{}'));
+  const kms = new KMSClient({ region });
+  const dec = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(parsed.field_key_wrapped, 'base64'), EncryptionContext: { purpose: 'field-encryption' } }));
+  if (!dec.Plaintext || dec.Plaintext.length !== 32) throw new Error('field key must unwrap to 32 bytes');
+  return { FIELD_KEY: Buffer.from(dec.Plaintext).toString('base64'), INDEX_KEY: parsed.index_key, SESSION_KEY: parsed.session_key };
+};
