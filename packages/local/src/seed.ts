@@ -1,0 +1,38 @@
+// Demo data for a fresh local store: the 曾都区 district, 200 elders, and one staff account per
+// role. Runs once: a marker item records that the seed happened, so restarts keep your edits.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DEMO_AREAS, demoElders } from '@tmc/core/demo-district';
+import { buildElderRecord, pinHash } from '@tmc/core/elder-service';
+import { hashSecret } from '@tmc/core/secrets';
+import type { StaffAccount } from '@tmc/core/auth';
+import type { Deps } from '@tmc/app/deps';
+
+export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
+export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
+
+export const DEMO_STAFF: readonly Omit<StaffAccount, 'password_hash' | 'failures' | 'locked_until_ms' | 'version'>[] = [
+  { username: 'admin', display_name: '市民政局管理员', role: 'admin', scope: null },
+  { username: 'zengdu', display_name: '曾都区民政干部', role: 'district', scope: 'zengdu' },
+  { username: 'xicheng', display_name: '西城街道干部', role: 'street', scope: 'zengdu.xicheng' },
+  { username: 'finance', display_name: '财务科', role: 'finance', scope: null },
+];
+
+const MARKER = { pk: 'SEED#demo', sk: 'SEED' };
+
+export const seedDemo = async (deps: Deps, opts: { elders?: number } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
+  const done = await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: MARKER }));
+  const inputs = demoElders(opts.elders ?? 200);
+  const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, 3);
+  if (done.Item) return { seeded: false, elderPhones };
+  for (const a of DEMO_AREAS) await deps.areas.put(a, { allowExisting: true });
+  const password_hash = await hashSecret(DEMO_PASSWORD);
+  for (const s of DEMO_STAFF) await deps.staff.put({ ...s, password_hash, failures: 0, locked_until_ms: 0, version: 1 });
+  for (const input of inputs) {
+    const id_hash = deps.blindIndex('id', input.id_number);
+    if (await deps.elders.findIdByIdHash(id_hash)) continue;
+    const { record } = await buildElderRecord(deps, input, { pin: DEMO_PIN });
+    await deps.elders.create({ record: { ...record, pin_hash: pinHash(deps.blindIndex, record.elder_id, DEMO_PIN) }, id_hash, phone_hash: input.phone ? deps.blindIndex('phone', input.phone) : null });
+  }
+  await deps.db.doc.send(new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }));
+  return { seeded: true, elderPhones };
+};
