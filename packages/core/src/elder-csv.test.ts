@@ -23,6 +23,7 @@ const fakeId = (birth: string, seq: string): string => {
 
 const ID_M = fakeId('1945-03-12', '901'); // odd sequence: male
 const ID_F = fakeId('1950-07-01', '902'); // even sequence: female
+const ID_M2 = fakeId('1955-05-05', '905');
 
 type Row = Record<string, string>;
 
@@ -162,6 +163,9 @@ describe('parseElderCsv: each error code and the input that causes it', () => {
     ['a formula in a name', { 姓名: "=cmd|' /C calc'!A0" }, [['姓名', 'INVALID_CHARACTERS']]],
     ['backslash and backtick in the contact name', { 紧急联系人: '王`\\伟' }, [['紧急联系人', 'INVALID_CHARACTERS']]],
     ['a line break in the address', { 住址: '西城街道\n胜利社区' }, [['住址', 'INVALID_CHARACTERS']]],
+    ['a name starting like a formula', { 姓名: '+SUM(1,2)' }, [['姓名', 'INVALID_CHARACTERS']]],
+    ['an address starting like a formula', { 住址: '@SUM(A1)' }, [['住址', 'INVALID_CHARACTERS']]],
+    ['a guarded formula is still a formula', { 住址: "'=1+1" }, [['住址', 'INVALID_CHARACTERS']]],
   ])('%s', (_name, override, expected) => {
     const { rows, errors } = parseElderCsv(csvOf([{ ...VALID, ...override }]), CTX);
     expect(codesOf(errors)).toEqual(expected);
@@ -222,7 +226,7 @@ describe('parseElderCsv: whole rows', () => {
       ',,,,,,,,,,,,,',
       line({ ...VALID, 姓名: '' }), // line 4
       line({ ...VALID, 身份证号: ID_F, 性别: '女', 出生日期: '1950-07-01', 住址: '两行\r\n地址' }), // lines 5-6
-      line({ ...VALID, 社区: '无' }), // line 7
+      line({ ...VALID, 身份证号: ID_M2, 出生日期: '1955-05-05', 社区: '无' }), // line 7
     ].join('\r\n');
     const { errors } = parseElderCsv(text, CTX);
     expect(errors.map((e) => [e.row, e.code])).toEqual([[4, 'REQUIRED'], [5, 'INVALID_CHARACTERS'], [7, 'COMMUNITY_UNKNOWN']]);
@@ -363,9 +367,11 @@ describe('errorReportCsv', () => {
 describe('roster writer round trip', () => {
   const chinese = [...'王李张刘陈杨黄赵吴周秀英建国兰芳伟军敏德明福生长胜利社区栋单元号楼路街巷'];
   const textChars = fc.constantFrom(...chinese, ...'abcXYZ019 ,."\'=+-@;:()（）·#/、'.split(''));
-  const text = (max: number) => fc.array(textChars, { minLength: 1, maxLength: max }).map((cs) => cs.join('')).filter((s) => s.trim() !== '');
+  // Control characters and a leading = + - @ are refused by design (see the error-code table).
+  const accepted = (s: string) => s.trim() !== '' && !/^[=+\-@]/.test(s.trim());
+  const text = (max: number) => fc.array(textChars, { minLength: 1, maxLength: max }).map((cs) => cs.join('')).filter(accepted);
   const nameChars = fc.constantFrom(...chinese, ...'abcXYZ ·.-=+@'.split(''));
-  const personName = fc.array(nameChars, { minLength: 1, maxLength: 30 }).map((cs) => cs.join('')).filter((s) => s.trim() !== '');
+  const personName = fc.array(nameChars, { minLength: 1, maxLength: 30 }).map((cs) => cs.join('')).filter(accepted);
   const mobile = fc.tuple(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max: 999_999_999 })).map(([b, n]) => `1${String(b)}${String(n).padStart(9, '0')}`);
   const birth = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2010, 11, 31) }).map((t) => new Date(t).toISOString().slice(0, 10));
 

@@ -337,7 +337,15 @@ const validateRow = (
       fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}包含不允许的字符：${shown}`, `${f} contains characters that are not allowed: ${shownEn}`]);
       return null;
     }
-    return v;
+    return formulaLike(f, v) ? null : v;
+  };
+
+  /** No name or address starts with = + - @; such text is a spreadsheet formula waiting for the
+   * next export that forgets `guardCell`, so it is refused at the door. */
+  const formulaLike = (f: ElderCsvField, v: string): boolean => {
+    if (!/^[=+\-@]/.test(v)) return false;
+    fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}不能以 = + - @ 开头`, `${f} must not start with = + - @`]);
+    return true;
   };
 
   const plainText = (f: 'street' | 'community' | 'address', v: string): string | null => {
@@ -345,7 +353,7 @@ const validateRow = (
       fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}不能包含换行或控制字符`, `${f} must not contain line breaks or control characters`]);
       return null;
     }
-    return v;
+    return formulaLike(f, v) ? null : v;
   };
 
   const phone = (f: 'phone' | 'emergency_contact_phone', v: string): string | null => {
@@ -409,7 +417,10 @@ const validateRow = (
   const communityRaw = required('community');
   const community = communityRaw === null ? null : plainText('community', communityRaw);
   let community_code: string | null = null;
-  if (street !== null && community !== null) {
+  if (street === null || community === null) {
+    // Nothing to resolve; the error on 街道 or 社区 already says why, so the schema stays quiet.
+    failed.add('community');
+  } else {
     community_code = ctx.resolveCommunity(street, community);
     if (community_code === null) {
       fail('community', 'COMMUNITY_UNKNOWN', [`找不到「${echo(street)}」下的「${echo(community)}」，请核对街道和社区名称`, `No community "${echo(community)}" in street "${echo(street)}"; check both names`]);
