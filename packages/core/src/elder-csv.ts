@@ -140,6 +140,7 @@ export const ROW_ERROR_CODES = [
   'PHONE_INVALID', 'COMMUNITY_UNKNOWN', 'CARE_LEVEL_INVALID', 'CATEGORY_UNKNOWN', 'COORDINATES_INVALID',
   'EMERGENCY_CONTACT_INCOMPLETE', 'DUPLICATE_IN_FILE', 'TOO_LONG', 'INVALID_CHARACTERS', 'VALUE_INVALID',
   'CSV_MALFORMED', 'TOO_MANY_ERRORS',
+  'ALREADY_REGISTERED', // set by the importer: the ID number is in the database with different data
 ] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
 

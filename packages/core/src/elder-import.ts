@@ -81,7 +81,7 @@ export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Arra
     const elderId = existingIds.get(hashes[i] ?? '');
     if (!elderId) return void toWrite.push(r);
     if (existing.get(elderId)?.input_hash === inputHash(deps.blindIndex, r.input)) return void unchanged++;
-    errors.push({ row: r.row, column: '身份证号', code: 'DUPLICATE_IN_FILE', message: '该身份证号已登记且资料不同，请在系统中直接修改', message_en: 'ID number already registered with different data; edit the existing record instead' });
+    errors.push({ row: r.row, column: '身份证号', code: 'ALREADY_REGISTERED', message: '该身份证号已登记且资料不同，请在系统中直接修改', message_en: 'ID number already registered with different data; edit the existing record instead' });
   });
   errors.sort((a, b) => a.row - b.row);
 

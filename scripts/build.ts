@@ -1,0 +1,60 @@
+// Bundles every Lambda entry (functions/*.ts, functions/jobs/*.ts) into
+// dist/functions/<name>/index.mjs: one folder per function, so CDK takes each folder as an asset.
+import { build, type Metafile } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lambdaBuildOptions } from './esbuild-options';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FUNCTIONS_DIR = join(ROOT, 'functions');
+const OUT_DIR = join(ROOT, 'dist', 'functions');
+
+type Entry = { name: string; entry: string };
+
+const isEntryFile = (file: string): boolean =>
+  file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.test.ts');
+
+// Jobs get a `jobs-` prefix so every function folder sits flat under dist/functions and no
+// asset folder contains another function's bundle.
+const entriesIn = async (dir: string, prefix: string): Promise<Entry[]> => {
+  if (!existsSync(dir)) return [];
+  const files = (await readdir(dir)).filter(isEntryFile).sort();
+  return files.map((f) => ({ name: `${prefix}${basename(f, '.ts')}`, entry: join(dir, f) }));
+};
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+// The few packages that weigh most in a bundle: the first place to look when it outgrows its budget.
+const TOP_INPUTS = 3;
+const heaviest = (meta: Metafile, outfile: string): string => {
+  const output = Object.entries(meta.outputs).find(([path]) => outfile.endsWith(path))?.[1];
+  const bytesByOrigin = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const origin = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+    bytesByOrigin.set(origin, (bytesByOrigin.get(origin) ?? 0) + bytesInOutput);
+  }
+  return [...bytesByOrigin].sort((a, b) => b[1] - a[1]).slice(0, TOP_INPUTS).map(([o, b]) => `${o} ${kb(b)}`).join(', ');
+};
+
+const main = async (): Promise<void> => {
+  const entries = [...(await entriesIn(FUNCTIONS_DIR, '')), ...(await entriesIn(join(FUNCTIONS_DIR, 'jobs'), 'jobs-'))];
+  if (entries.length === 0) throw new Error(`no Lambda entries found in ${FUNCTIONS_DIR}`);
+  // Start clean: a function deleted from functions/ must not linger as a deployable asset.
+  await rm(OUT_DIR, { recursive: true, force: true });
+  const outfile = (e: Entry): string => join(OUT_DIR, e.name, 'index.mjs');
+  const results = await Promise.all(entries.map((e) => build({ ...lambdaBuildOptions(e.entry, outfile(e)), metafile: true })));
+  for (const [i, e] of entries.entries()) {
+    const out = outfile(e);
+    const size = (await stat(out)).size;
+    const meta = results[i]?.metafile;
+    console.log(`${e.name.padEnd(24)} ${kb(size).padStart(10)}  ${relative(ROOT, out)}`);
+    if (meta) console.log(`${''.padEnd(24)} largest: ${heaviest(meta, out)}`);
+  }
+};
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// The one set of esbuild options for Lambda bundles. scripts/build.ts ships with them and
+// bench/bundle.ts measures with them, so the benchmark always measures what ships.
+import type { BuildOptions } from 'esbuild';
+
+/** Must match the function runtime in infra/lib/api.ts (Lambda nodejs22.x). */
+export const LAMBDA_NODE_TARGET = 'node22';
+
+// @aws-sdk/* stays external because the size budget (300 KB) does not allow bundling it: the Lambda
+// Node 22 runtime ships SDK v3, and the clients the API uses (DynamoDB + lib-dynamodb, Secrets
+// Manager, KMS, with their @smithy/* tree) add ~390 KB minified (measured 2026-11-23, see the
+// `bench:bundle` section of docs/BENCHMARKS.md, row api-sdk-bundled). Costs, knowingly paid: in AWS
+// we run the runtime's SDK version, not the lockfile's; and loading the SDK's many CommonJS files
+// from node_modules is slower than one bundled file (same bench: ~160 ms vs ~90 ms to import the
+// API on the dev box). If cold start ever matters more than the budget, drop this line.
+export const LAMBDA_EXTERNALS: readonly string[] = ['@aws-sdk/*'];
+
+// Bundled CommonJS modules call `require`, which does not exist in an ES module: esbuild's shim
+// throws "Dynamic require of X is not supported" unless a real `require` is in scope. The import
+// is aliased so it cannot collide with a `createRequire` import hoisted from bundled code.
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __tmcCreateRequire } from 'node:module'; const require = __tmcCreateRequire(import.meta.url);";
+
+export const lambdaBuildOptions = (entry: string, outfile: string): BuildOptions => ({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: LAMBDA_NODE_TARGET,
+  format: 'esm',
+  minify: true,
+  // Source maps keep stack traces readable (the function sets NODE_OPTIONS=--enable-source-maps);
+  // they sit beside the bundle and do not count towards its size.
+  sourcemap: true,
+  // Prefer packages' ESM builds: esbuild tree-shakes ES modules, not CommonJS.
+  mainFields: ['module', 'main'],
+  external: [...LAMBDA_EXTERNALS],
+  banner: { js: ESM_REQUIRE_BANNER },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
