@@ -1,0 +1,34 @@
+// CDK entry. The stack is environment-agnostic, so synth needs no AWS account, credentials or
+// network; account and region come from the deploy profile.
+//
+// Run directly (`npm run synth` = `tsx infra/bin/app.ts`) it writes cdk.out itself: the aws-cdk CLI
+// available from the registry (3.0.0; newest 2.x is 2.1148.1) reads cloud-assembly schema <= 43,
+// while aws-cdk-lib 2.276 writes 55 and needs CLI >= 2.1148.2. cdk.json keeps working for a CLI
+// that new (the CLI sets CDK_OUTDIR and passes the same context).
+import { App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addNagChecks, cdkJsonContext, STACK_NAME, TenMinuteCircleStack } from '../lib/stack';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const API_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'api');
+
+// Without this check CDK fails later with a bare "Cannot find asset" and no hint of the fix.
+if (!existsSync(join(API_BUNDLE_DIR, 'index.mjs'))) {
+  console.error(`Missing Lambda bundle ${API_BUNDLE_DIR}/index.mjs: run \`npm run build\` first (\`npm run synth\` does).`);
+  process.exit(1);
+}
+
+const app = new App({ outdir: process.env.CDK_OUTDIR ?? join(ROOT, 'cdk.out'), context: cdkJsonContext() });
+const stack = new TenMinuteCircleStack(app, STACK_NAME, {
+  description: 'TenMinuteCircle: HTTP API, one DynamoDB table, secrets and alarms',
+  apiCode: lambda.Code.fromAsset(API_BUNDLE_DIR),
+});
+// cdk-nag AwsSolutionsChecks: any unacknowledged error fails this synth.
+addNagChecks(app);
+
+// Under the CLI the App would synthesize on exit anyway; synth() is idempotent, so call it always.
+const assembly = app.synth();
+if (!process.env.CDK_OUTDIR) console.log(`Synthesized ${stack.stackName} to ${assembly.directory}`);

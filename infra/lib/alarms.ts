@@ -1,0 +1,55 @@
+// Alarms on what users feel: function errors and throttles, API 5xx. All go to one SNS topic;
+// whoever is on call subscribes to it (subscriptions are not code: they hold phone numbers).
+import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+const PERIOD = Duration.minutes(5);
+// Domain errors become 4xx responses in the app's one onError, so a Lambda error is a crash or a
+// timeout: one is worth a look. Throttles mean requests were refused outright.
+const FUNCTION_ERRORS_PER_PERIOD = 1;
+const FUNCTION_THROTTLES_PER_PERIOD = 1;
+// A few 5xx can be a client hanging up mid-request; a handful in five minutes is a real failure.
+const API_5XX_PER_PERIOD = 5;
+
+export type AlarmsProps = { fn: lambda.IFunction; httpApi: apigwv2.IHttpApi };
+
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the alarm topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch publishes to an encrypted topic only if the key lets it use the key.
+    topicKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: topicKey, enforceSSL: true });
+
+    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string): void => {
+      new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No traffic is not a failure.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new actions.SnsAction(this.topic));
+    };
+    alarm('FunctionErrors', props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), FUNCTION_ERRORS_PER_PERIOD,
+      'API function crashed or timed out');
+    alarm('FunctionThrottles', props.fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), FUNCTION_THROTTLES_PER_PERIOD,
+      'API function invocations were throttled');
+    alarm('Api5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), API_5XX_PER_PERIOD,
+      'HTTP API returned 5xx responses');
+  }
+}
