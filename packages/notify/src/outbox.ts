@@ -15,6 +15,7 @@ export type OutboxEntry = { at: string; to_phone: string; to_masked: string; tem
 export type Outbox = Notifier & { recent: (limit?: number) => Promise<OutboxEntry[]>; latestFor: (phone: string) => Promise<OutboxEntry | null> };
 
 export const createOutbox = (db: Db, clock: Clock): Outbox => {
+  let seq = 0; // orders messages written within the same millisecond (or a frozen test clock)
   const recent = async (limit = OUTBOX_SHOW_MAX): Promise<OutboxEntry[]> => {
     const r = await db.doc.send(new QueryCommand({
       TableName: db.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.outboxPk() },
@@ -27,7 +28,7 @@ export const createOutbox = (db: Db, clock: Clock): Outbox => {
       const at = clock.now().toISOString();
       await db.doc.send(new PutCommand({
         TableName: db.table,
-        Item: { ...keys.outbox(at, randomBytes(4).toString('hex')), at, to_phone: n.to_phone, to_masked: maskPhone(n.to_phone), template: n.template, text_zh: n.text_zh, ttl: Math.floor(Date.now() / 1000) + OUTBOX_TTL_S },
+        Item: { ...keys.outbox(at, `${String(seq++).padStart(8, '0')}${randomBytes(3).toString('hex')}`), at, to_phone: n.to_phone, to_masked: maskPhone(n.to_phone), template: n.template, text_zh: n.text_zh, ttl: Math.floor(Date.now() / 1000) + OUTBOX_TTL_S },
       }));
     },
     recent,
