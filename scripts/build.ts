@@ -1,11 +1,11 @@
 // Bundles every Lambda entry (functions/*.ts, functions/jobs/*.ts) into
 // dist/functions/<name>/index.mjs: one folder per function, so CDK takes each folder as an asset.
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lambdaBuildOptions } from './esbuild-options';
+import { heaviestInputs, lambdaBuildOptions } from './esbuild-options';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = join(ROOT, 'functions');
@@ -26,18 +26,6 @@ const entriesIn = async (dir: string, prefix: string): Promise<Entry[]> => {
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
-// The few packages that weigh most in a bundle: the first place to look when it outgrows its budget.
-const TOP_INPUTS = 3;
-const heaviest = (meta: Metafile, outfile: string): string => {
-  const output = Object.entries(meta.outputs).find(([path]) => outfile.endsWith(path))?.[1];
-  const bytesByOrigin = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-    const origin = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
-    bytesByOrigin.set(origin, (bytesByOrigin.get(origin) ?? 0) + bytesInOutput);
-  }
-  return [...bytesByOrigin].sort((a, b) => b[1] - a[1]).slice(0, TOP_INPUTS).map(([o, b]) => `${o} ${kb(b)}`).join(', ');
-};
-
 const main = async (): Promise<void> => {
   const entries = [...(await entriesIn(FUNCTIONS_DIR, '')), ...(await entriesIn(join(FUNCTIONS_DIR, 'jobs'), 'jobs-'))];
   if (entries.length === 0) throw new Error(`no Lambda entries found in ${FUNCTIONS_DIR}`);
@@ -50,7 +38,7 @@ const main = async (): Promise<void> => {
     const size = (await stat(out)).size;
     const meta = results[i]?.metafile;
     console.log(`${e.name.padEnd(24)} ${kb(size).padStart(10)}  ${relative(ROOT, out)}`);
-    if (meta) console.log(`${''.padEnd(24)} largest: ${heaviest(meta, out)}`);
+    if (meta) console.log(`${''.padEnd(24)} largest: ${heaviestInputs(meta, out)}`);
   }
 };
 

@@ -1,6 +1,6 @@
 // The one set of esbuild options for Lambda bundles. scripts/build.ts ships with them and
 // bench/bundle.ts measures with them, so the benchmark always measures what ships.
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 /** Must match the function runtime in infra/lib/api.ts (Lambda nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';
@@ -38,3 +38,20 @@ export const lambdaBuildOptions = (entry: string, outfile: string): BuildOptions
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+const TOP_INPUTS = 3;
+
+/** The packages that weigh most in a bundle (from its metafile): where to look when it outgrows its budget. */
+export const heaviestInputs = (meta: Metafile, outfile: string): string => {
+  const output = Object.entries(meta.outputs).find(([path]) => outfile.endsWith(path))?.[1];
+  const bytesByOrigin = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const origin = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+    bytesByOrigin.set(origin, (bytesByOrigin.get(origin) ?? 0) + bytesInOutput);
+  }
+  return [...bytesByOrigin]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP_INPUTS)
+    .map(([origin, bytes]) => `${origin} ${(bytes / 1024).toFixed(1)} KB`)
+    .join(', ');
+};
