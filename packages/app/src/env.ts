@@ -1,6 +1,6 @@
 // Configuration of the API deployable, parsed once at start; a bad value stops the process
 // before it serves anything.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be base64 of at least 32 bytes');
 

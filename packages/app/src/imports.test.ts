@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 
 const upload = (token: string, body: Uint8Array | string, type = 'text/csv') =>
-  t.app.request('/api/imports/elders?file_name=roster.csv', bearer(token, { method: 'POST', headers: { 'content-type': type }, body }));
+  t.app.request('/api/imports/elders?file_name=roster.csv', bearer(token, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]) }));
 
 type ImportOut = { import: { import_id: string; status: string; created: number; unchanged: number; encoding: string } };
 

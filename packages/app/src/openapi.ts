@@ -1,6 +1,6 @@
 // OpenAPI 3.1 built from the same route declarations that serve requests: schemas come from
 // zod (JSON Schema 2020-12, which 3.1 uses as is), error codes from the one error table.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERRORS, type ErrorCode } from '@tmc/core/errors';
 import type { RouteDef } from './route';
 

@@ -1,7 +1,7 @@
 // The app as deployed on Lambda: configuration from the environment, keys from Secrets Manager
 // (KMS-unwrapped) once per cold start, notices through the configured adapter.
 import { loadKeysFromAws } from '@tmc/store/aws-secrets';
-import { createApp } from './app';
+import { createSiteApp } from '@tmc/web/site';
 import { buildDeps } from './deps';
 import { parseEnv } from './env';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
@@ -11,4 +11,5 @@ const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, ba
 const env = parseEnv({ ...base, ...keys });
 const deps = buildDeps(env, { notifier: createNotifierFromEnv(base) });
 
-export const { app } = createApp(deps);
+// API and server-rendered pages from one function, as locally
+export const { app } = createSiteApp(deps);

@@ -3,7 +3,7 @@
 // validation, and feeds the OpenAPI document; a test fails if any route lacks an access rule.
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
 import type { Principal, Role } from '@tmc/core/auth';
 import type { AppEnv, Ctx } from './context';

@@ -1,6 +1,6 @@
 // Administrative areas: district (区) -> street (街道) -> community (社区). Each has a centroid that
 // stands in for an elder's home when the elder has no coordinates of their own.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AREA_LEVELS = ['district', 'street', 'community'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];

@@ -193,6 +193,7 @@ const DEFAULT_MESSAGE: Record<RowErrorCode, (zh: string, en: string) => readonly
   INVALID_CHARACTERS: (zh, en) => [`${zh}包含不允许的字符`, `${en} contains characters that are not allowed`],
   VALUE_INVALID: (zh, en) => [`${zh}的值无效`, `${en} is invalid`],
   CSV_MALFORMED: () => ['CSV 格式错误，请用 Excel 重新另存为 CSV 后再导入', 'Malformed CSV; save it again as CSV from Excel and retry'],
+  ALREADY_REGISTERED: () => ['该身份证号已登记且资料不同，请在系统中直接修改', 'ID number already registered with different data; edit the existing record instead'],
   TOO_MANY_ERRORS: () => [`错误超过 ${CSV_MAX_ERRORS} 条，已停止检查，请先修正以上错误`, `More than ${CSV_MAX_ERRORS} errors; checking stopped. Fix these first`],
 };
 

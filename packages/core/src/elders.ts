@@ -1,7 +1,7 @@
 // The elder information database (老年人信息数据库): profile schema and the rules that tie an
 // ID-card number to birth date and gender. PIPL art. 28: ID number, phone and health (care
 // level) are sensitive personal information.
-import { z } from 'zod';
+import * as z from 'zod';
 import { LatLng, AreaCode } from './areas';
 import { PHONE_RE, parseIdNumber } from './idcard';
 

@@ -3,7 +3,7 @@
 // the clear key lives only in this process's memory.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SecretShape = z.object({
   field_key_wrapped: z.string().min(10), // base64 KMS ciphertext of a 32-byte AES key

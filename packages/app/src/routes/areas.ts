@@ -1,5 +1,5 @@
 // Areas: the district -> street -> community tree every elder and merchant hangs from.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { Area, AreaCode, AreaInput } from '@tmc/core/areas';
 import { defineRoute } from '../route';

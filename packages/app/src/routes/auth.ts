@@ -1,6 +1,6 @@
 // Sign-in: phone + one-time code for elders, family and merchants; username + password for staff;
 // refresh and logout for everyone.
-import { z } from 'zod';
+import * as z from 'zod';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/errors';
 import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type PrincipalInit } from '@tmc/core/auth';

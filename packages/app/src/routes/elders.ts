@@ -1,6 +1,6 @@
 // The elder information database over HTTP: staff CRUD in their area, key lookups, the audited
 // reveal of sensitive fields, PIN reset and leaving the scheme; an elder reads their own profile.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';

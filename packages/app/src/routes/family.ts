@@ -1,6 +1,6 @@
 // Family binding over HTTP: family asks and confirms with the elder's code; the elder or staff
 // confirm directly; either side unbinds.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/family';
 import { defineRoute } from '../route';

@@ -1,5 +1,5 @@
 // Liveness with the one dependency that matters: can we reach the table.
-import { z } from 'zod';
+import * as z from 'zod';
 import { pingTable } from '@tmc/store/table';
 import { defineRoute } from '../route';
 

@@ -1,8 +1,10 @@
 // CSV import of the elder roster: upload (raw CSV body), status, and the per-row error report.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
-import { errorReportCsv } from '@tmc/core/elder-csv';
-import { importEldersCsv } from '@tmc/core/elder-import';
+// The CSV importer (csv-parse, iconv-lite's GBK tables) loads on first use: it is most of the
+// bundle's weight and only staff uploads need it, so cold starts of every other request skip it.
+const csvModule = () => import('@tmc/core/elder-csv');
+const importModule = () => import('@tmc/core/elder-import');
 import { defineRoute } from '../route';
 import { ELDER_OFFICERS } from './elders';
 
@@ -25,6 +27,7 @@ export const importRoutes = () => [
     async handler(c, { raw, query, principal }) {
       if (!principal || principal.kind !== 'staff') throw new AppError('FORBIDDEN');
       if (!raw || raw.length === 0) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'body', code: 'EMPTY_FILE', message: 'empty file' }] });
+      const { importEldersCsv } = await importModule();
       const out = await importEldersCsv(c.get('deps'), { bytes: raw, file_name: query.file_name ?? 'upload.csv', actor: principal.sub, scope: principal.scope });
       if (out.meta.status === 'rejected') {
         throw new AppError('IMPORT_INVALID', {
@@ -52,6 +55,7 @@ export const importRoutes = () => [
       const meta = await deps.imports.get(params.import_id);
       if (!meta) throw new AppError('IMPORT_NOT_FOUND');
       const errors = await deps.imports.errors(params.import_id, 5_000);
+      const { errorReportCsv } = await csvModule();
       return c.body(errorReportCsv(errors as Parameters<typeof errorReportCsv>[0]), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="import-errors-${params.import_id}.csv"`,
