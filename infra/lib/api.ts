@@ -67,6 +67,10 @@ export class Api extends Construct {
         STAGE: 'production',
         TABLE_NAME: props.table.tableName,
         APP_SECRET_ARN: props.secrets.appSecret.secretArn,
+        // The bureau's SMS gateway and its template ids (not secret); the API key is in the app secret.
+        SMS_ENDPOINT: this.node.tryGetContext('smsEndpoint') ?? 'https://sms.invalid/send',
+        SMS_TEMPLATES: JSON.stringify(this.node.tryGetContext('smsTemplates') ?? {}),
+        PUBLIC_URL: this.node.tryGetContext('publicUrl') ?? 'https://example.invalid',
         // Readable stack traces from the source map beside the bundle. Parsing the map costs cold
         // start (a few tens of ms on the dev box for the current 2.8 MB map); drop this if that matters more.
         NODE_OPTIONS: '--enable-source-maps',

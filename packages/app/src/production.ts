@@ -9,7 +9,7 @@ import { createNotifierFromEnv } from '@tmc/notify/from-env';
 const base = process.env;
 const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
 const env = parseEnv({ ...base, ...keys });
-const deps = buildDeps(env, { notifier: createNotifierFromEnv(base) });
+const deps = buildDeps(env, { notifier: createNotifierFromEnv({ ...base, ...keys }) });
 
 // API and server-rendered pages from one function, as locally
 export const { app } = createSiteApp(deps);

@@ -9,9 +9,10 @@ const SecretShape = z.object({
   field_key_wrapped: z.string().min(10), // base64 KMS ciphertext of a 32-byte AES key
   index_key: z.string().min(40),
   session_key: z.string().min(40),
+  sms_api_key: z.string().min(8).optional(), // the SMS gateway's key; optional until one is contracted
 });
 
-export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string };
+export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string; SMS_API_KEY?: string };
 
 export const loadKeysFromAws = async (secretArn: string, region: string): Promise<AppKeys> => {
   const sm = new SecretsManagerClient({ region });
@@ -20,5 +21,8 @@ export const loadKeysFromAws = async (secretArn: string, region: string): Promis
   const kms = new KMSClient({ region });
   const dec = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(parsed.field_key_wrapped, 'base64'), EncryptionContext: { purpose: 'field-encryption' } }));
   if (!dec.Plaintext || dec.Plaintext.length !== 32) throw new Error('field key must unwrap to 32 bytes');
-  return { FIELD_KEY: Buffer.from(dec.Plaintext).toString('base64'), INDEX_KEY: parsed.index_key, SESSION_KEY: parsed.session_key };
+  return {
+    FIELD_KEY: Buffer.from(dec.Plaintext).toString('base64'), INDEX_KEY: parsed.index_key, SESSION_KEY: parsed.session_key,
+    ...(parsed.sms_api_key ? { SMS_API_KEY: parsed.sms_api_key } : {}),
+  };
 };
