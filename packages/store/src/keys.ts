@@ -53,6 +53,23 @@ export const keys = {
   importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
   importPk: (importId: string) => `IMPORT#${importId}`,
 
+  // ledger: accountBalance (GetItem), accountPostings (Query, newest first / as-of), walletLots
+  // (Query, soonest expiry first), lotsExpiringOn (gsi1, sharded by wallet), entryById, holdById,
+  // holdsExpiringOn (gsi1), idempotencyRecord, counters
+  balance: (account: string) => ({ pk: `ACCT#${account}`, sk: 'BAL' }),
+  posting: (account: string, at: string, entryId: string) => ({ pk: `ACCT#${account}`, sk: `P#${at}#${entryId}` }),
+  accountPk: (account: string) => `ACCT#${account}`,
+  lot: (wallet: string, expiresOn: string, lotId: string) => ({ pk: `ACCT#${wallet}`, sk: `LOT#${expiresOn}#${lotId}` }),
+  lotExpiryIndex: (expiresOn: string, shard: number, wallet: string, lotId: string) => ({ gsi1pk: `LOTS_EXPIRING#${expiresOn}#${shard}`, gsi1sk: `${wallet}#${lotId}` }),
+  lotExpiryPk: (expiresOn: string, shard: number) => `LOTS_EXPIRING#${expiresOn}#${shard}`,
+  entry: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' }),
+  entryReversed: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'REVERSED' }),
+  hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  holdExpiryIndex: (day: string, shard: number, expiresAt: string, holdId: string) => ({ gsi1pk: `HOLDS_EXPIRING#${day}#${shard}`, gsi1sk: `${expiresAt}#${holdId}` }),
+  holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',

@@ -1,0 +1,40 @@
+// Journal entries: immutable, balanced, integer points. A correction is a new reversing entry.
+
+export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+export type Posting = { account: string; amount_points: number }; // + credit to the account, - debit
+
+export type JournalEntry = {
+  entry_id: string;
+  kind: EntryKind;
+  reason: string; // readable Chinese line for history
+  actor: string; // 'staff:alice', 'system:issuance', 'family:f_x', ...
+  created_at: string;
+  postings: Posting[];
+  policy_version: number | null; // the policy that made it (allowance, award, capture)
+  ref: Record<string, string>; // order_id, hold_id, payment id, reversed entry, month ...
+  /** Every lot the entry created, consumed or gave back: a reversal inverts exactly these. */
+  lot_moves: LotMove[];
+};
+
+export type LotMove = { wallet: string; lot_id: string; expires_on: string; delta_points: number; created?: boolean };
+
+export const POSTINGS_MAX = 8; // an entry touches a handful of accounts; more means a bug
+
+/** Fails loudly: money code must never write an unbalanced or fractional entry. */
+export const assertBalanced = (e: Pick<JournalEntry, 'entry_id' | 'postings'>): void => {
+  if (e.postings.length < 2 || e.postings.length > POSTINGS_MAX) throw new Error(`entry ${e.entry_id}: ${e.postings.length} postings`);
+  let sum = 0;
+  for (const p of e.postings) {
+    if (!Number.isSafeInteger(p.amount_points) || p.amount_points === 0) throw new Error(`entry ${e.entry_id}: bad amount ${p.amount_points} on ${p.account}`);
+    sum += p.amount_points;
+  }
+  if (sum !== 0) throw new Error(`entry ${e.entry_id}: postings sum to ${sum}`);
+  if (new Set(e.postings.map((p) => p.account)).size !== e.postings.length) throw new Error(`entry ${e.entry_id}: an account appears twice`);
+};
+
+export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
+  allowance: '每月补贴积分', top_up: '家属充值', award: '活动奖励', hold: '下单冻结', capture: '服务完成扣除',
+  release: '订单取消退回', expiry: '积分过期', refund: '充值退款', reversal: '冲正', adjustment: '调整',
+};

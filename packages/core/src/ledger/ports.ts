@@ -1,0 +1,73 @@
+// What the ledger needs from storage: reads of current state, and one atomic commit per entry.
+// The store turns a commit into a single TransactWriteItems with a condition on every item it
+// touches; the domain decides everything else.
+import type { JournalEntry } from './entry';
+import type { Lot } from './lots';
+
+export type AccountState = {
+  account: string;
+  balance_points: number;
+  version: number; // 0 = the account has never been written
+  frozen: boolean;
+};
+
+export type HoldStatus = 'open' | 'captured' | 'released' | 'expired';
+
+export type Hold = {
+  hold_id: string;
+  wallet: string;
+  elder_id: string;
+  amount_points: number;
+  category: string;
+  takes: { lot_id: string; expires_on: string; amount_points: number; subsidy: boolean }[];
+  status: HoldStatus;
+  expires_at: string; // ISO time after which the expiry job releases it
+  month: string; // YYYY-MM the spend counts against (per-month cap)
+  created_at: string;
+  version: number;
+};
+
+/** Logical counters with a ceiling (monthly spend, monthly awards per kind, daily top-ups). */
+export type CounterKey =
+  | { kind: 'spent_month'; elder_id: string; month: string }
+  | { kind: 'award_month'; elder_id: string; month: string; award_kind: string }
+  | { kind: 'topup_day'; elder_id: string; day: string };
+
+export type CommitPlan = {
+  entry: JournalEntry;
+  /** One per posting. `expect_version` null = unconditional ADD (sharded system accounts). */
+  balances: { account: string; delta_points: number; expect_version: number | null; balance_after: number | null; require_not_frozen: boolean }[];
+  /** take/restore carry the remaining they expect to find, so a lot changed meanwhile fails the commit. */
+  lots: ({ op: 'create'; lot: Lot } | { op: 'take' | 'restore'; wallet: string; lot_id: string; expires_on: string; amount_points: number; expect_remaining: number })[];
+  hold?: { next: Hold; expect_version: number }; // 0 = must not exist
+  counters?: { key: CounterKey; delta: number; max: number | null }[];
+  idempotency?: { scope: string; key: string; request_hash: string; result: string; ttl_s: number };
+  reverses?: string; // entry id: marker written with attribute_not_exists, so an entry is reversed once
+};
+
+/** Which part of a commit failed its condition; the domain decides what that means. */
+export type CommitPart = 'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter';
+export class CommitRejected extends Error {
+  constructor(readonly part: CommitPart, readonly detail: string) {
+    super(`commit rejected at ${part}: ${detail}`);
+    this.name = 'CommitRejected';
+  }
+}
+
+export type IdempotencyRecord = { request_hash: string; result: string };
+
+export type PostingLine = { entry_id: string; kind: JournalEntry['kind']; reason: string; amount_points: number; balance_after: number | null; created_at: string };
+
+export type LedgerStore = {
+  account: (account: string) => Promise<AccountState>;
+  lots: (wallet: string) => Promise<Lot[]>; // bounded: LOTS_READ_MAX
+  hold: (hold_id: string) => Promise<Hold | null>;
+  entry: (entry_id: string) => Promise<JournalEntry | null>;
+  isReversed: (entry_id: string) => Promise<boolean>;
+  idempotency: (scope: string, key: string) => Promise<IdempotencyRecord | null>;
+  commit: (plan: CommitPlan) => Promise<void>; // throws CommitRejected, or AppError CONFLICT on contention after retries
+  setFrozen: (account: string, frozen: boolean, expect_version: number) => Promise<void>;
+  history: (account: string, limit: number, cursor?: string) => Promise<{ items: PostingLine[]; cursor: string | null }>;
+  balanceAsOf: (account: string, at: string) => Promise<number | null>;
+  counter: (key: CounterKey) => Promise<number>;
+};
