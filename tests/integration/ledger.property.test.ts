@@ -31,7 +31,9 @@ const order = (a: MLot, b: MLot) => a.expires_on.localeCompare(b.expires_on) || 
 const bal = (m: Model, w: number) => (m.lots[w] ?? []).reduce((s, l) => s + l.remaining, 0);
 
 let seq = 0;
-const run = async (ops: fc.infer<typeof Op>[]) => {
+type OpT = typeof Op extends fc.Arbitrary<infer T> ? T : never;
+
+const run = async (ops: OpT[]) => {
   const db = await makeTestDb('ledprop');
   const clock = fakeClock('2026-11-23T08:00:00Z');
   const deps: LedgerDeps = { ledger: createLedgerStore(db), clock };
