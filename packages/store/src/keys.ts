@@ -70,6 +70,12 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
   counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
 
+  // policy versions: policyVersions (Query, newest first)
+  policy: (version: number) => ({ pk: 'POLICY', sk: `V#${String(version).padStart(6, '0')}` }),
+  policyPk: () => 'POLICY',
+  // issuance runs: issuanceRun (GetItem)
+  issuanceRun: (month: string) => ({ pk: `ISSUANCE#${month}`, sk: 'RUN' }),
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',
