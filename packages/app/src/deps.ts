@@ -14,6 +14,9 @@ import { createAccountStore, type AccountStore } from '@tmc/store/accounts';
 import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
 import { createImportStore, type ImportStore } from '@tmc/store/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
+import { createLedgerStore } from '@tmc/store/ledger';
+import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
+import type { LedgerStore } from '@tmc/core/ledger/ports';
 import { createLogger, type Logger } from './logger';
 import type { Env } from './env';
 
@@ -37,6 +40,8 @@ export type Deps = {
   accounts: AccountStore;
   bindings: BindingStore;
   imports: ImportStore;
+  ledger: LedgerStore;
+  policies: PolicyStore;
 };
 
 export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier } = {}): Deps => {
@@ -65,5 +70,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     accounts: createAccountStore(db, clock),
     bindings: createBindingStore(db),
     imports: createImportStore(db),
+    ledger: createLedgerStore(db),
+    policies: createPolicyStore(db),
   };
 };

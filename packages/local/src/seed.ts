@@ -6,6 +6,7 @@ import { buildElderRecord, pinHash } from '@tmc/core/elder-service';
 import { hashSecret } from '@tmc/core/secrets';
 import type { StaffAccount } from '@tmc/core/auth';
 import type { Deps } from '@tmc/app/deps';
+import { DEFAULT_POLICY } from '@tmc/core/policy';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -26,6 +27,7 @@ export const seedDemo = async (deps: Deps, opts: { elders?: number } = {}): Prom
   if (done.Item) return { seeded: false, elderPhones };
   for (const a of DEMO_AREAS) await deps.areas.put(a, { allowExisting: true });
   const password_hash = await hashSecret(DEMO_PASSWORD);
+  if ((await deps.policies.versions()).length === 0) await deps.policies.append(DEFAULT_POLICY, 'system:seed', deps.clock.now().toISOString());
   for (const s of DEMO_STAFF) await deps.staff.put({ ...s, password_hash, failures: 0, locked_until_ms: 0, version: 1 });
   for (const input of inputs) {
     const id_hash = deps.blindIndex('id', input.id_number);
