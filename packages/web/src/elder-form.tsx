@@ -108,7 +108,10 @@ export const toElderPatch = (f: ElderFormValues, e: ElderRecord): FormResult<Eld
   }
   const r = ElderPatch.safeParse(patch);
   if (!r.success) issues.push(...zodFields(r.error));
-  return issues.length > 0 || !r.success ? { ok: false, errors: formErrorsOf(issues) } : { ok: true, value: r.data };
+  if (issues.length > 0 || !r.success) return { ok: false, errors: formErrorsOf(issues) };
+  // ElderPatch fills `special_categories: []` when it is absent (a default inside the optional),
+  // which would wipe an elder's categories; keep only the fields this form actually changed.
+  return { ok: true, value: Object.fromEntries(Object.entries(r.data).filter(([k]) => k in patch)) as ElderPatch };
 };
 
 /** The form's values for an existing record (encrypted phones stay empty). */

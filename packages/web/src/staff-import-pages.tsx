@@ -9,7 +9,7 @@ import type { Deps } from '@tmc/app/deps';
 import { T } from './layout';
 import { ELDER_OFFICERS, asStaff } from './principal';
 import { ErrorBox, expected, msgOfError, type Msg } from './ui';
-import { staffPage } from './staff-kit';
+import { chinaTime, staffPage } from './staff-kit';
 
 /** Errors listed on the page; the downloadable report has them all. */
 export const IMPORT_ERRORS_SHOWN = 50;
@@ -35,8 +35,16 @@ const UploadForm = (props: { error?: Msg | undefined }) => (
   </div>
 );
 
-const Outcome = (props: { out: ImportOutcome }) => {
+const Outcome = (props: { out: ImportOutcome; repeat: boolean }) => {
   const m = props.out.meta;
+  if (m.status === 'completed' && props.repeat) {
+    // The importer answers a file it has completed before with that earlier outcome.
+    return (
+      <div class="panel" role="status">
+        <p class="notice">此文件已于 {chinaTime(m.finished_at ?? m.started_at)} 导入过（新增 {m.created} 人），本次没有改变任何数据。This file was imported before; nothing changed.</p>
+      </div>
+    );
+  }
   if (m.status === 'completed') {
     return (
       <div class="panel" role="status">
@@ -88,10 +96,11 @@ export const staffImportPageRoutes = (deps: Deps): RouteDef[] => [
         return page(<UploadForm error={{ zh: '请选择一个 CSV 文件', en: 'Choose a CSV file' }} />, 400);
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
+      const startedAt = deps.clock.now().toISOString();
       const r = await expected(['CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE', 'VALIDATION_FAILED'], () =>
         importEldersCsv(deps, { bytes, file_name: file.name || 'upload.csv', actor: p.sub, scope: p.scope }));
       if (!r.ok) return page(<UploadForm error={msgOfError(r.error)} />, r.error.status);
-      return page(<><Outcome out={r.value} /><UploadForm /></>, r.value.meta.status === 'rejected' ? 422 : 200);
+      return page(<><Outcome out={r.value} repeat={r.value.meta.started_at < startedAt} /><UploadForm /></>, r.value.meta.status === 'rejected' ? 422 : 200);
     },
   }),
 ];
