@@ -9,7 +9,7 @@ import { Client, makeSite, signInStaff, textOf, type Site } from './testing';
 const sample = (name: string) => readFileSync(fileURLToPath(new URL(`../../../docs/samples/${name}`, import.meta.url)));
 const upload = (name: string, bytes: Uint8Array = sample(name)) => {
   const fd = new FormData();
-  fd.append('file', new File([bytes], name, { type: 'text/csv' }));
+  fd.append('file', new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
   return fd;
 };
 
