@@ -32,6 +32,8 @@ export const ERRORS = {
   HOLD_ALREADY_FINAL: { status: 409, zh: '该冻结已处理完毕', en: 'This hold is already captured, released or expired' },
   ALREADY_REVERSED: { status: 409, zh: '该笔记录已冲正过', en: 'This entry has already been reversed' },
   POLICY_MISSING: { status: 409, zh: '尚未设置积分政策，请先由管理员设置', en: 'No points policy is in force yet; an admin must set one' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: '缺少请求编号（Idempotency-Key）', en: 'The Idempotency-Key header is required for this request' },
+  ISSUANCE_RUNNING: { status: 409, zh: '本月积分发放正在进行中', en: 'This month\'s issuance is already running' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容太大', en: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   IMPORT_INVALID: { status: 422, zh: '导入文件有错误，未写入任何数据，请下载错误报告', en: 'The file has errors; nothing was written. Download the error report' },
