@@ -76,6 +76,9 @@ export const keys = {
   // issuance runs: issuanceRun (GetItem)
   issuanceRun: (month: string) => ({ pk: `ISSUANCE#${month}`, sk: 'RUN' }),
 
+  // once-only notice markers: noticeSent (conditional Put)
+  noticeSent: (kind: string, subject: string, day: string) => ({ pk: `NOTICE#${kind}#${subject}`, sk: day }),
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',

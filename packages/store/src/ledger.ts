@@ -128,6 +128,21 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
   return { items, parts };
 };
 
+export const INDEX_PAGE_MAX = 50; // pages per expiry-index partition per job run (50 x 1 MB)
+
+/** Reads a whole gsi1 partition page by page (jobs only, bounded by INDEX_PAGE_MAX). */
+const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unknown>) => T): Promise<T[]> => {
+  const out: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < INDEX_PAGE_MAX; page++) {
+    const r = await db.doc.send(new QueryCommand({ TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi1pk }, ExclusiveStartKey: start }));
+    out.push(...(r.Items ?? []).map(map));
+    start = r.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return out;
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const createLedgerStore = (db: Db): LedgerStore => ({
@@ -236,6 +251,16 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
     const it = r.Items?.[0];
     if (!it) return 0;
     return it.balance_after === null || it.balance_after === undefined ? null : Number(it.balance_after);
+  },
+
+  expiryShards: EXPIRY_SHARDS,
+
+  async lotsExpiringOn(day, shard) {
+    return queryAll(db, keys.lotExpiryPk(day, shard), (it) => ({ wallet: String(it.wallet), lot_id: String(it.lot_id), remaining_points: Number(it.remaining_points) }));
+  },
+
+  async holdsExpiringOn(day, shard) {
+    return queryAll(db, keys.holdExpiryPk(day, shard), (it) => ({ hold_id: String(it.hold_id), expires_at: String(it.expires_at) }));
   },
 
   async counter(key) {

@@ -70,4 +70,8 @@ export type LedgerStore = {
   history: (account: string, limit: number, cursor?: string) => Promise<{ items: PostingLine[]; cursor: string | null }>;
   balanceAsOf: (account: string, at: string) => Promise<number | null>;
   counter: (key: CounterKey) => Promise<number>;
+  /** Sparse expiry index: lots with points left that expire on `day`, one shard at a time. */
+  lotsExpiringOn: (day: string, shard: number) => Promise<{ wallet: string; lot_id: string; remaining_points: number }[]>;
+  holdsExpiringOn: (day: string, shard: number) => Promise<{ hold_id: string; expires_at: string }[]>;
+  expiryShards: number;
 };
