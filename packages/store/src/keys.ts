@@ -79,6 +79,15 @@ export const keys = {
   // once-only notice markers: noticeSent (conditional Put)
   noticeSent: (kind: string, subject: string, day: string) => ({ pk: `NOTICE#${kind}#${subject}`, sk: day }),
 
+  // family top-ups: topupById (GetItem), topupsOfElder (gsi1 Query, newest first),
+  // topupStartedOnDay (counter item: fen started per elder and China day, for the daily limit),
+  // paymentEvent (once-only marker per provider event id: webhook dedupe)
+  topup: (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'TOPUP' }),
+  topupElderIndex: (elderId: string, createdAt: string, topupId: string) => ({ gsi1pk: `ELDER_TOPUPS#${elderId}`, gsi1sk: `${createdAt}#${topupId}` }),
+  topupsOfElderPk: (elderId: string) => `ELDER_TOPUPS#${elderId}`,
+  topupDay: (elderId: string, day: string) => ({ pk: `TOPUP_DAY#${elderId}#${day}`, sk: 'C' }),
+  paymentEvent: (provider: string, eventId: string) => ({ pk: `PAYEVENT#${provider}#${eventId}`, sk: 'EVENT' }),
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',
