@@ -17,6 +17,7 @@ import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import { createLedgerStore } from '@tmc/store/ledger';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
+import { inProcessJobRunner, type JobRunner } from './jobs';
 import { createLogger, type Logger } from './logger';
 import type { Env } from './env';
 
@@ -42,15 +43,16 @@ export type Deps = {
   imports: ImportStore;
   ledger: LedgerStore;
   policies: PolicyStore;
+  jobs: JobRunner;
 };
 
-export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier } = {}): Deps => {
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner } = {}): Deps => {
   const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
   const clock = over.clock ?? systemClock;
   const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
   if (env.STAGE === 'production' && !over.notifier) throw new Error('production needs a real notifier adapter');
   const notifier = over.notifier ?? (outbox as Outbox);
-  return {
+  const deps: Deps = {
     stage: env.STAGE,
     publicUrl: new URL(env.PUBLIC_URL).origin,
     db,
@@ -72,5 +74,9 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     imports: createImportStore(db),
     ledger: createLedgerStore(db),
     policies: createPolicyStore(db),
+    jobs: { start: async () => { throw new Error('job runner not wired'); } },
   };
+  // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
+  deps.jobs = over.jobs ?? inProcessJobRunner(deps);
+  return deps;
 };

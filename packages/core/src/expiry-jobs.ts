@@ -5,7 +5,9 @@ import { expireWallet, release, type LedgerDeps } from './ledger/service';
 import { AppError } from './errors';
 import type { Notifier } from './ports';
 
-export const EXPIRY_CATCH_UP_DAYS = 62; // a job down for two months still catches up; older days were handled
+// Look-back window. Besides a job that was down, it catches lots that a hold gave back after their
+// expiry day (a hold lives at most hold_ttl_hours <= 14 days by policy), so 15 days covers both.
+export const EXPIRY_CATCH_UP_DAYS = 15;
 export const EXPIRY_NOTICE_DAYS = 30;
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

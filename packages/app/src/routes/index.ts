@@ -10,6 +10,8 @@ import { importRoutes } from './imports';
 import { familyRoutes } from './family';
 import { devRoutes } from './dev';
 import { docsRoutes } from './docs';
+import { pointsRoutes } from './points';
+import { issuanceRoutes } from './issuance';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -18,6 +20,8 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...elderRoutes(),
   ...importRoutes(),
   ...familyRoutes(),
+  ...pointsRoutes(),
+  ...issuanceRoutes(),
   ...devRoutes(deps),
   ...docsRoutes(all),
 ];

@@ -1,0 +1,59 @@
+// Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
+// runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
+// delivery and a timer firing twice change nothing.
+import * as z from 'zod';
+import { commitIssuance } from '@tmc/core/issuance';
+import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/expiry-jobs';
+import { decryptPhone } from '@tmc/core/elder-service';
+import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
+import { markNoticeSent } from '@tmc/store/notices';
+import type { Deps } from './deps';
+import { policyNow } from './policy-now';
+
+export const JobSchema = z.discriminatedUnion('job', [
+  z.object({ job: z.literal('issuance'), month: z.string().regex(/^\d{4}-\d{2}$/).optional(), resume: z.boolean().optional() }),
+  z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
+  z.object({ job: z.literal('hold-expiry') }),
+]);
+export type Job = z.infer<typeof JobSchema>;
+
+export type JobRunner = { start: (job: Job) => Promise<void> };
+
+export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
+  const now = deps.clock.now();
+  const today = now.toISOString().slice(0, 10);
+  switch (job.job) {
+    case 'issuance': {
+      const month = job.month ?? today.slice(0, 7);
+      const policy = await policyNow(deps, `${month}-01`);
+      const run = await commitIssuance({ ...deps, runs: createIssuanceRunStore(deps.db) }, policy, month, { ...(job.resume ? { resume: true } : {}) });
+      return { job: job.job, month, status: run.status, issued: run.issued, already: run.already, points: run.points };
+    }
+    case 'daily': {
+      const lots = await runLotExpiry(deps, today);
+      const holds = await runHoldExpiry(deps, now);
+      const notices = await runExpiryNotices({
+        ...deps,
+        phoneOfElder: async (id) => {
+          const e = await deps.elders.get(id);
+          return e && e.status === 'active' ? decryptPhone(deps, e) : null;
+        },
+        markNotified: (wallet, day) => markNoticeSent(deps.db, 'expiry', wallet, day, now.getTime()),
+      }, today);
+      return { job: job.job, ...lots, ...holds, ...notices };
+    }
+    case 'hold-expiry':
+      return { job: job.job, ...(await runHoldExpiry(deps, now)) };
+  }
+};
+
+/** Local and test runner: starts the job in this process and logs its outcome. */
+export const inProcessJobRunner = (deps: Deps): JobRunner => ({
+  async start(job) {
+    setImmediate(() => {
+      runJob(deps, job)
+        .then((r) => deps.logger.log('info', 'job done', r))
+        .catch((e: unknown) => deps.logger.log('error', 'job failed', { job: job.job, error: (e as Error).message }));
+    });
+  },
+});

@@ -1,0 +1,144 @@
+// Points through HTTP and jobs: issuance preview and commit (idempotent, resumable), balances
+// and history, awards with caps, reversal once, freeze, expiry with notices; verify after each.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bearer, json, makeTestApp, staffToken, phoneToken } from '../../../tests/support/app';
+import { verifyLedger } from '@tmc/store/ledger-verify';
+import { commitIssuance, previewIssuance } from '@tmc/core/issuance';
+import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
+import { hold } from '@tmc/core/ledger/service';
+import { runJob } from './jobs';
+import { policyNow } from './policy-now';
+
+let t: Awaited<ReturnType<typeof makeTestApp>>;
+let admin: string;
+beforeEach(async () => {
+  t = await makeTestApp({ seedElders: 24 });
+  admin = await staffToken(t.app, 'admin');
+});
+
+const firstElderId = async () => {
+  const phone = t.seed?.elderPhones[0] ?? '';
+  return (await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', phone)))[0] ?? '';
+};
+const idem = (k: string) => ({ 'idempotency-key': `test-key-${k}` });
+const verifyOk = async () => expect((await verifyLedger(t.db)).problems).toEqual([]);
+
+describe('monthly issuance', () => {
+  it('preview writes nothing and matches what the commit issues', async () => {
+    const res = await t.app.request('/api/issuance/2026-11/preview', bearer(admin));
+    expect(res.status).toBe(200);
+    const preview = (await res.json()) as { elders: number; points: number; by_street: Record<string, { points: number }> };
+    expect(preview.elders).toBeGreaterThan(10);
+    expect(Object.values(preview.by_street).reduce((s, x) => s + x.points, 0)).toBe(preview.points);
+    expect((await verifyLedger(t.db)).counts.entries).toBe(0);
+    const out = await runJob(t.deps, { job: 'issuance', month: '2026-11' });
+    expect(out).toMatchObject({ status: 'completed', issued: preview.elders, points: preview.points });
+    await verifyOk();
+  });
+
+  it('a crash half way then a resume issues each elder exactly once', async () => {
+    const policy = await policyNow(t.deps);
+    const deps = { ...t.deps, runs: createIssuanceRunStore(t.db) };
+    const expected = await previewIssuance(t.deps, policy, '2026-11', null);
+    const partial = await commitIssuance(deps, policy, '2026-11', { maxPages: 2 });
+    expect(partial.status).toBe('running');
+    await expect(commitIssuance(deps, policy, '2026-11')).rejects.toMatchObject({ code: 'ISSUANCE_RUNNING' });
+    const done = await commitIssuance(deps, policy, '2026-11', { resume: true });
+    expect(done).toMatchObject({ status: 'completed', points: expected.points });
+    expect(done.issued + done.already).toBe(expected.elders);
+    const again = await commitIssuance(deps, policy, '2026-11', { resume: true });
+    expect(again.version).toBe(done.version); // completed: nothing more
+    const report = await verifyLedger(t.db);
+    expect(report.problems).toEqual([]);
+    expect(report.counts.entries).toBe(expected.elders);
+  });
+
+  it('the commit route starts a background job; staff below admin may not', async () => {
+    const started: unknown[] = [];
+    t.deps.jobs = { start: async (j) => { started.push(j); } };
+    const xicheng = await staffToken(t.app, 'xicheng');
+    expect((await t.app.request('/api/issuance/2026-11/commit', bearer(xicheng, json({})))).status).toBe(403);
+    expect((await t.app.request('/api/issuance/2026-11/commit', bearer(admin, json({})))).status).toBe(202);
+    expect(started).toEqual([{ job: 'issuance', month: '2026-11', resume: false }]);
+  });
+});
+
+describe('balances, history, awards, reversal, freeze', () => {
+  beforeEach(async () => { await runJob(t.deps, { job: 'issuance', month: '2026-11' }); });
+
+  it('the elder sees balance, expiry and readable history', async () => {
+    const token = await phoneToken(t.app, t.deps, t.seed?.elderPhones[0] ?? '', 'elder');
+    const id = await firstElderId();
+    const pts = (await (await t.app.request(`/api/elders/${id}/points`, bearer(token))).json()) as { balance_points: number; expiring: { expires_on: string; points: number }[] };
+    expect(pts.balance_points).toBeGreaterThan(0);
+    expect(pts.expiring[0]?.expires_on).toBe('2026-12-31');
+    const hist = (await (await t.app.request(`/api/elders/${id}/points/history`, bearer(token))).json()) as { items: { description: string; amount_points: number; balance_after: number }[] };
+    expect(hist.items[0]?.description).toContain('每月补贴积分');
+    expect(hist.items[0]?.balance_after).toBe(pts.balance_points);
+    const stranger = await phoneToken(t.app, t.deps, '17000009555', 'family');
+    expect((await t.app.request(`/api/elders/${id}/points`, bearer(stranger))).status).toBe(403);
+  });
+
+  it('awards respect the monthly cap and replay by Idempotency-Key', async () => {
+    const id = await firstElderId();
+    const award = (k: string) => t.app.request(`/api/elders/${id}/awards`, bearer(admin, json({ kind: 'community_event', reason: '社区重阳活动' }, idem(k))));
+    expect((await award('a1')).status).toBe(201);
+    const replay = await award('a1');
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await award('a2')).status).toBe(201);
+    expect((await award('a3')).status).toBe(201);
+    const fourth = await award('a4');
+    expect(fourth.status).toBe(422);
+    expect(((await fourth.json()) as { error: { code: string } }).error.code).toBe('CAP_EXCEEDED');
+    expect((await t.app.request(`/api/elders/${id}/awards`, bearer(admin, json({ kind: 'community_event', reason: 'x' })))).status).toBe(400); // no key
+    await verifyOk();
+  });
+
+  it('reverses an entry once; the same key replays; a different reason with the same key is refused', async () => {
+    const id = await firstElderId();
+    const entry = `allowance:${id}:2026-11`;
+    const r1 = await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '重复发放' }, idem('rev1'))));
+    expect(r1.status).toBe(201);
+    expect((await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '重复发放' }, idem('rev1'))))).headers.get('idempotent-replayed')).toBe('true');
+    const reused = await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '别的原因' }, idem('rev1'))));
+    expect(((await reused.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const twice = await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '重复发放' }, idem('rev2'))));
+    expect(((await twice.json()) as { error: { code: string } }).error.code).toBe('ALREADY_REVERSED');
+    expect(((await (await t.app.request(`/api/elders/${id}/points`, bearer(admin))).json()) as { balance_points: number }).balance_points).toBe(0);
+    await verifyOk();
+  });
+
+  it('a frozen wallet cannot spend; unfreezing lets it spend again', async () => {
+    const id = await firstElderId();
+    expect((await t.app.request(`/api/elders/${id}/wallet/freeze`, bearer(admin, json({ reason: '疑似冒用' })))).status).toBe(200);
+    const spend = (hold_id: string) => hold(t.deps, { hold_id, elder_id: id, amount_points: 5, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 't', reason: 't' });
+    await expect(spend('f1')).rejects.toMatchObject({ code: 'WALLET_FROZEN' });
+    expect((await t.app.request(`/api/elders/${id}/wallet/unfreeze`, bearer(admin, json({ reason: '核实无误' })))).status).toBe(200);
+    await expect(spend('f2')).resolves.toMatchObject({ replayed: false });
+    await verifyOk();
+  });
+
+  it('daily job: lots past their date expire once, and elders are told 30 days ahead once', async () => {
+    t.clock.set('2026-12-01T08:00:00Z');
+    const notice = await runJob(t.deps, { job: 'daily' });
+    expect(notice.notified).toBeGreaterThan(0);
+    expect((await runJob(t.deps, { job: 'daily' })).notified).toBe(0);
+    t.clock.set('2027-01-01T08:00:00Z');
+    const first = await runJob(t.deps, { job: 'daily' });
+    expect(first.entries).toBeGreaterThan(0);
+    const second = await runJob(t.deps, { job: 'daily' });
+    expect(second.entries).toBe(0);
+    const id = await firstElderId();
+    expect((await t.deps.ledger.account(`wallet:${id}`)).balance_points).toBe(0);
+    await verifyOk();
+  });
+
+  it('as-of balance for statements', async () => {
+    const id = await firstElderId();
+    const res = await t.app.request(`/api/ledger/balance?account=wallet:${id}&as_of=2026-11-22T00:00:00Z`, bearer(admin));
+    expect(((await res.json()) as { balance_points: number }).balance_points).toBe(0);
+    const now = await t.app.request(`/api/ledger/balance?account=wallet:${id}&as_of=2026-11-30T00:00:00Z`, bearer(admin));
+    expect(((await now.json()) as { balance_points: number }).balance_points).toBeGreaterThan(0);
+  });
+});

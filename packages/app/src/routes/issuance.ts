@@ -1,0 +1,94 @@
+// Points policy versions, monthly issuance (preview, start, progress) and activity awards.
+import * as z from 'zod';
+import { AppError } from '@tmc/core/errors';
+import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy';
+import { previewIssuance } from '@tmc/core/issuance';
+import { awardPoints } from '@tmc/core/awards';
+import { getElderOrThrow } from '@tmc/core/elder-service';
+import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
+import { defineRoute } from '../route';
+import { assertCanSeeElder } from '../scope';
+import { policyNow } from '../policy-now';
+import { idempotencyOf, markReplay } from '../idempotency';
+
+const Month = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
+const STAFF = ['admin', 'district', 'street', 'finance'] as const;
+
+export const issuanceRoutes = () => [
+  defineRoute({
+    method: 'get', path: '/api/policies', access: { roles: STAFF }, tags: ['policy'],
+    summary: 'All policy versions, newest first, and the one in force today',
+    response: z.object({ current_version: z.number().nullable(), items: z.array(z.object({ version: z.number(), effective_from: z.string() }).loose()) }),
+    async handler(c) {
+      const deps = c.get('deps');
+      const items = await deps.policies.versions();
+      const current = await policyNow(deps).catch(() => null);
+      return c.json({ current_version: current?.version ?? null, items });
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/policies', access: { roles: ['admin'] }, tags: ['policy'],
+    summary: 'Add a policy version (takes effect from its date; past entries keep the version that made them)',
+    body: PolicyInput, response: z.object({ version: z.number(), effective_from: z.string() }).loose(), successStatus: 201, errors: ['CONFLICT'],
+    async handler(c, { body, principal }) {
+      const deps = c.get('deps');
+      const p = await deps.policies.append(body, principal?.sub ?? 'unknown', deps.clock.now().toISOString());
+      await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'policy.create', subject: `policy:${p.version}`, detail: { effective_from: p.effective_from }, request_id: c.get('requestId') });
+      return c.json(p, 201);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/issuance/:month/preview', access: { roles: STAFF }, tags: ['issuance'],
+    summary: 'Dry run of a month\'s issuance in your area: elders, points, by street and by rule; writes nothing',
+    params: Month, response: z.object({ month: z.string(), policy_version: z.number(), elders: z.number(), points: z.number(), by_street: z.record(z.string(), z.object({ elders: z.number(), points: z.number() })), by_rule: z.record(z.string(), z.object({ elders: z.number(), points: z.number() })) }),
+    errors: ['POLICY_MISSING'],
+    async handler(c, { params, principal }) {
+      const deps = c.get('deps');
+      const policy = await policyNow(deps, `${params.month}-01`);
+      return c.json(await previewIssuance(deps, policy, params.month, principal?.kind === 'staff' ? principal.scope : null));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/issuance/:month/commit', access: { roles: ['admin'] }, tags: ['issuance'],
+    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. Poll GET /api/issuance/{month}.',
+    params: Month, body: z.object({ resume: z.boolean().default(false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
+    errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
+    async handler(c, { params, body, principal }) {
+      const deps = c.get('deps');
+      await policyNow(deps, `${params.month}-01`); // fail now, not in the background
+      const run = await createIssuanceRunStore(deps.db).get(params.month);
+      if (run?.status === 'running' && !body.resume) throw new AppError('ISSUANCE_RUNNING');
+      await deps.jobs.start({ job: 'issuance', month: params.month, resume: body.resume });
+      await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'issuance.start', subject: `issuance:${params.month}`, request_id: c.get('requestId') });
+      return c.json({ month: params.month, started: true as const }, 202);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/issuance/:month', access: { roles: STAFF }, tags: ['issuance'],
+    summary: 'Progress of a month\'s issuance', params: Month,
+    response: z.object({ month: z.string(), status: z.string(), issued: z.number(), already: z.number(), skipped: z.number(), points: z.number() }).loose(),
+    async handler(c, { params }) {
+      const run = await createIssuanceRunStore(c.get('deps').db).get(params.month);
+      return c.json(run ?? { month: params.month, status: 'not_started', issued: 0, already: 0, skipped: 0, points: 0 });
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/elders/:elder_id/awards', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
+    summary: 'Award activity points (health check-up, community event, volunteer hours) within the monthly cap. Idempotency-Key required.',
+    params: z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) }),
+    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z.number().int().min(1).max(40).default(1), reason: z.string().trim().min(2).max(100) }),
+    response: z.object({ entry_id: z.string() }), successStatus: 201,
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    async handler(c, { params, body, principal }) {
+      const deps = c.get('deps');
+      if (!principal) throw new AppError('UNAUTHENTICATED');
+      const e = await getElderOrThrow(deps, params.elder_id);
+      await assertCanSeeElder(deps, principal, e);
+      if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
+      const idem = idempotencyOf(c, { ...params, ...body });
+      const r = await awardPoints(deps, await policyNow(deps), { award_id: `${principal.sub}:${idem.key}`, elder_id: e.elder_id, kind: body.kind, quantity: body.quantity, reason: body.reason, actor: principal.sub }, idem);
+      markReplay(c, r.replayed);
+      return c.json({ entry_id: r.entry_id }, 201);
+    },
+  }),
+];

@@ -1,0 +1,105 @@
+// Points over HTTP: an elder's balance, what expires when, and history (the elder, bound family,
+// staff in scope); point-in-time balances for statements; reversal and wallet freeze by staff.
+import * as z from 'zod';
+import { AppError } from '@tmc/core/errors';
+import { ENTRY_KIND_ZH } from '@tmc/core/ledger/entry';
+import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
+import { walletAccount } from '@tmc/core/ledger/accounts';
+import { reverse, setWalletFrozen } from '@tmc/core/ledger/service';
+import { getElderOrThrow } from '@tmc/core/elder-service';
+import { defineRoute } from '../route';
+import { assertCanSeeElder } from '../scope';
+import { idempotencyOf, markReplay } from '../idempotency';
+import type { Ctx } from '../context';
+
+const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
+const READERS = ['elder', 'family', 'admin', 'district', 'street', 'finance'] as const;
+
+const visibleElder = async (c: Ctx, elder_id: string) => {
+  const deps = c.get('deps');
+  const p = c.get('principal');
+  if (!p) throw new AppError('UNAUTHENTICATED');
+  const e = await getElderOrThrow(deps, elder_id);
+  if (p.kind === 'staff' && p.role === 'finance') return { e, p }; // finance reads balances city-wide for statements
+  await assertCanSeeElder(deps, p, e);
+  return { e, p };
+};
+
+const Points = z.object({
+  elder_id: z.string(), balance_points: z.number(), frozen: z.boolean(),
+  expiring: z.array(z.object({ expires_on: z.string().nullable(), points: z.number(), subsidy: z.boolean() })),
+});
+
+export const pointsRoutes = () => [
+  defineRoute({
+    method: 'get', path: '/api/elders/:elder_id/points', access: { roles: READERS }, tags: ['points'],
+    summary: 'Balance and what expires when (by lot: soonest first; paid points never expire)',
+    params: ElderIdP, response: Points, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
+    async handler(c, { params }) {
+      const deps = c.get('deps');
+      await visibleElder(c, params.elder_id);
+      const w = walletAccount(params.elder_id);
+      const [acct, lots] = await Promise.all([deps.ledger.account(w), deps.ledger.lots(w)]);
+      const groups = new Map<string, { expires_on: string | null; points: number; subsidy: boolean }>();
+      for (const l of lots.filter((x) => x.remaining_points > 0)) {
+        const k = `${l.expires_on}|${l.subsidy}`;
+        const g = groups.get(k) ?? { expires_on: l.expires_on === NEVER_EXPIRES ? null : l.expires_on, points: 0, subsidy: l.subsidy };
+        g.points += l.remaining_points;
+        groups.set(k, g);
+      }
+      return c.json({ elder_id: params.elder_id, balance_points: acct.balance_points, frozen: acct.frozen, expiring: [...groups.values()].sort((a, b) => (a.expires_on ?? '9').localeCompare(b.expires_on ?? '9')) });
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/elders/:elder_id/points/history', access: { roles: READERS }, tags: ['points'],
+    summary: 'Points history, newest first, each line with a readable Chinese description',
+    params: ElderIdP, query: z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
+    response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.number().nullable(), created_at: z.string() })), cursor: z.string().nullable() }),
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
+    async handler(c, { params, query }) {
+      await visibleElder(c, params.elder_id);
+      const h = await c.get('deps').ledger.history(walletAccount(params.elder_id), query.limit ?? 20, query.cursor);
+      return c.json({
+        items: h.items.map((l) => ({ entry_id: l.entry_id, kind: l.kind, description: `${ENTRY_KIND_ZH[l.kind]}${l.reason && l.reason !== ENTRY_KIND_ZH[l.kind] ? `：${l.reason}` : ''}`, amount_points: l.amount_points, balance_after: l.balance_after, created_at: l.created_at })),
+        cursor: h.cursor,
+      });
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/ledger/balance', access: { roles: ['admin', 'finance'] }, tags: ['points'],
+    summary: 'Balance of a wallet or merchant account as of a moment (for statements)',
+    query: z.object({ account: z.string().regex(/^(wallet|merchant):[A-Za-z0-9_]{3,60}$/), as_of: z.iso.datetime() }),
+    response: z.object({ account: z.string(), as_of: z.string(), balance_points: z.number() }),
+    async handler(c, { query }) {
+      const b = await c.get('deps').ledger.balanceAsOf(query.account, query.as_of);
+      return c.json({ account: query.account, as_of: query.as_of, balance_points: b ?? 0 });
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
+    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
+    params: z.object({ entry_id: z.string().min(3).max(120).regex(/^[A-Za-z0-9_:.-]+$/) }), body: z.object({ reason: z.string().trim().min(2).max(200) }),
+    response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
+    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    async handler(c, { params, body, principal }) {
+      const deps = c.get('deps');
+      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor: principal?.sub ?? 'unknown' }, idempotencyOf(c, { ...params, ...body }));
+      if (!r.replayed) await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: r.entry_id }, request_id: c.get('requestId') });
+      markReplay(c, r.replayed);
+      return c.json({ entry_id: r.entry_id, reverses: params.entry_id }, 201);
+    },
+  }),
+  ...(['freeze', 'unfreeze'] as const).map((what) => defineRoute({
+    method: 'post', path: `/api/elders/:elder_id/wallet/${what}`, access: { roles: ['admin', 'district', 'street'] }, tags: ['points'],
+    summary: what === 'freeze' ? 'Freeze an elder\'s wallet: no spending until unfrozen (credits still arrive); audited' : 'Unfreeze an elder\'s wallet; audited',
+    params: ElderIdP, body: z.object({ reason: z.string().trim().min(2).max(200) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
+    async handler(c, { params, body, principal }) {
+      const deps = c.get('deps');
+      await visibleElder(c, params.elder_id);
+      await setWalletFrozen(deps, params.elder_id, what === 'freeze');
+      await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: `wallet.${what}`, subject: `elder:${params.elder_id}`, detail: { reason: body.reason }, request_id: c.get('requestId') });
+      return c.json({ elder_id: params.elder_id, frozen: what === 'freeze' });
+    },
+  })),
+];
