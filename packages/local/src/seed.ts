@@ -7,6 +7,7 @@ import { hashSecret } from '@tmc/core/secrets';
 import type { StaffAccount } from '@tmc/core/auth';
 import type { Deps } from '@tmc/app/deps';
 import { DEFAULT_POLICY } from '@tmc/core/policy';
+import { runJob } from '@tmc/app/jobs';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -20,7 +21,7 @@ export const DEMO_STAFF: readonly Omit<StaffAccount, 'password_hash' | 'failures
 
 const MARKER = { pk: 'SEED#demo', sk: 'SEED' };
 
-export const seedDemo = async (deps: Deps, opts: { elders?: number } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
+export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: boolean } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
   const done = await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: MARKER }));
   const inputs = demoElders(opts.elders ?? 200);
   const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, 3);
@@ -35,6 +36,8 @@ export const seedDemo = async (deps: Deps, opts: { elders?: number } = {}): Prom
     const { record } = await buildElderRecord(deps, input, { pin: DEMO_PIN });
     await deps.elders.create({ record: { ...record, pin_hash: pinHash(deps.blindIndex, record.elder_id, DEMO_PIN) }, id_hash, phone_hash: input.phone ? deps.blindIndex('phone', input.phone) : null });
   }
+  // This month's allowance, so the demo wallets have points (the same idempotent job staff run).
+  if (opts.issue) await runJob(deps, { job: 'issuance', month: deps.clock.now().toISOString().slice(0, 7) });
   await deps.db.doc.send(new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }));
   return { seeded: true, elderPhones };
 };

@@ -10,6 +10,7 @@ import { createSiteApp } from '@tmc/web/site';
 import { startDynamoLocal } from './dynamo-local';
 import { loadOrCreateLocalKeys } from './local-keys';
 import { DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, seedDemo } from './seed';
+import { startLocalScheduler } from './scheduler';
 
 export const startLocal = async (opts: { port: number; dataDir: string; quiet?: boolean }) => {
   const dataDir = resolve(opts.dataDir);
@@ -22,11 +23,13 @@ export const startLocal = async (opts: { port: number; dataDir: string; quiet?: 
     });
     const deps = buildDeps(env);
     await ensureTable(deps.db);
-    const seed = await seedDemo(deps);
+    const seed = await seedDemo(deps, { issue: true });
     const { app } = createSiteApp(deps);
     const server = serve({ fetch: app.fetch, port: opts.port, hostname: '0.0.0.0' });
     await new Promise<void>((r) => server.once('listening', () => r()));
+    const stopScheduler = startLocalScheduler(deps);
     const stop = async () => {
+      stopScheduler();
       await new Promise<void>((r) => server.close(() => r()));
       await ddb.stop();
     };

@@ -1,0 +1,3 @@
+import { handler as run } from '@tmc/app/jobs-lambda';
+
+export const handler = run;

@@ -1,0 +1,19 @@
+// The jobs Lambda: EventBridge Scheduler (or the API, asynchronously) sends `{ job: ... }`; the
+// event is parsed and dispatched, nothing else. At-least-once delivery is fine: jobs are idempotent.
+import { loadKeysFromAws } from '@tmc/store/aws-secrets';
+import { createNotifierFromEnv } from '@tmc/notify/from-env';
+import { buildDeps } from './deps';
+import { parseEnv } from './env';
+import { JobSchema, runJob } from './jobs';
+
+const base = process.env;
+const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
+const env = parseEnv({ ...base, ...keys });
+const deps = buildDeps(env, { notifier: createNotifierFromEnv({ ...base, ...keys }), jobs: { start: async (job) => { await runJob(deps, job); } } });
+
+export const handler = async (event: unknown) => {
+  const job = JobSchema.parse(event);
+  const result = await runJob(deps, job);
+  deps.logger.log('info', 'job done', result);
+  return result;
+};
