@@ -40,7 +40,7 @@ const PhonePage = (props: { view: View; portal: PhonePortal; next?: string | und
   <H5Layout view={props.view} title={TITLES[props.portal].zh} titleEn={TITLES[props.portal].en}>
     <div class="panel">
       <h2><T zh="用手机号登录" en="Sign in with your phone" /></h2>
-      <p><T zh="我们会把6位验证码发到您的手机。" en="We will text you a 6-digit code." /></p>
+      <p><T zh="我们会把6位验证码发到您的手机。" en="We will text you a 6-digit code." block /></p>
       <ErrorBox msg={props.error} />
       <form method="post" action={`/${props.portal}/login`}>
         <NextField next={props.next} />
@@ -53,7 +53,7 @@ const PhonePage = (props: { view: View; portal: PhonePortal; next?: string | und
     {props.portal === 'elder' && (
       <div class="panel">
         <h2><T zh="没有手机或收不到短信？" en="No phone or no SMS?" /></h2>
-        <p><T zh="请带积分卡到社区服务站，或拨打热线。" en="Bring your points card to the community centre, or call." /></p>
+        <p><T zh="请带积分卡到社区服务站，或拨打热线。" en="Bring your points card to the community centre, or call." block /></p>
         <a class="btn btn-2" href={`tel:${HOTLINE.number}`}><T zh={`拨打 ${HOTLINE.number}`} en={`Call ${HOTLINE.number}`} /></a>
       </div>
     )}
@@ -83,7 +83,7 @@ const CodePage = (props: { view: View; portal: PhonePortal; phoneMasked: string;
     <a class="btn btn-2" href={`/${props.portal}/login${nextQs(props.next)}`}><T zh="换一个手机号" en="Use another number" /></a>
     {props.devHint && (
       <div class="panel">
-        <p><T zh="本地开发：短信不会真的发出，验证码在开发发件箱里。" en="Local only: codes land in the dev outbox." /></p>
+        <p><T zh="本地开发：短信不会真的发出，验证码在开发发件箱里。" en="Local only: codes land in the dev outbox." block /></p>
         <a class="btn btn-2" href="/dev/outbox"><T zh="打开开发发件箱" en="Open dev outbox" /></a>
       </div>
     )}

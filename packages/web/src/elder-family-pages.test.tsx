@@ -33,7 +33,7 @@ describe('elder home', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
     const groups = elder.card_number.match(/.{4}/g) ?? [];
-    expect(r.text).toContain(`<div class="cardno">${groups.map((g) => `<span>${g}</span>`).join('')}</div>`);
+    expect(r.text).toContain(`<div class="cn cardno">${groups.map((g) => `<span>${g}</span>`).join('')}</div>`);
     expect(r.text).toMatch(/<button type="button" class="btn btn-2" hidden="" data-speak="[^"]*积分卡号是/);
     expect(r.text).toContain('href="tel:12349"');
     expect(r.text).toContain(`<script src="${assetUrl('readAloud')}" defer=""></script>`);

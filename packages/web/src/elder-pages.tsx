@@ -54,7 +54,7 @@ const ElderHome = (props: { view: View; name: string; card: string; bindings: Bi
     <p class="hello">{props.name}，您好<span class="en" lang="en">Hello</span></p>
     <Notice msg={props.done} />
     <section class="panel" aria-labelledby="card-h">
-      <h2 id="card-h"><T zh="我的积分卡号" en="My points card number" /></h2>
+      <h2 id="card-h"><T zh="我的积分卡号" en="My card" /></h2>
       <CardNumber value={props.card} />
       <button type="button" class="btn btn-2" hidden data-speak={`${props.name}，您的积分卡号是：${spokenDigits(props.card)}`}>
         <T zh="读给我听" en="Read aloud" />

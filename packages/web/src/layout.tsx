@@ -32,6 +32,7 @@ const Head = (props: { title: string; titleEn: string; scripts?: string[] }) => 
     <meta name="viewport" content="width=device-width,initial-scale=1" />
     <meta name="format-detection" content="telephone=no" />
     <title>{`${props.title} ${props.titleEn} - ${SITE_NAME}`}</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href={assetUrl('css')} />
     {(props.scripts ?? []).map((s) => <script src={s} defer />)}
   </head>

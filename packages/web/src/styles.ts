@@ -21,6 +21,7 @@ p{margin:.5rem 0}
 .en{font-size:.9em;font-weight:400;color:#333;margin-left:.4em}
 .en-b{display:block;margin-left:0}
 .btn .en,.choice .en{color:inherit}
+.h5 .en{font-size:max(.9em,18px)}
 .muted{color:#333}
 .num{font-variant-numeric:tabular-nums}
 .notice{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #0b5d1e;background:#e8f3ea;color:#111}
@@ -37,8 +38,11 @@ p{margin:.5rem 0}
 .panel{background:#fff;border-radius:12px;padding:.9rem;margin:.7rem 0}
 .panel>h2{margin-bottom:.6rem}
 .hello{font-size:1.3rem;font-weight:700;margin:.4rem .2rem}
-.cardno{font-size:1.75rem;font-weight:700;letter-spacing:.06em;font-variant-numeric:tabular-nums;margin:.3rem 0 .6rem;white-space:nowrap;color:#0b5d1e}
-.cardno span+span{margin-left:.45em}
+/* 12 digits must fit a 360 px phone at any text size: capped by the screen width, and if a wide
+   font still overflows, the groups wrap rather than run off the card */
+.cardno{font-size:1.5rem;font-size:min(1.75rem,8.4vw);font-weight:700;letter-spacing:.04em;font-variant-numeric:tabular-nums;margin:.3rem 0 .6rem;color:#0b5d1e;line-height:1.3}
+.cn span{display:inline-block;white-space:nowrap}
+.cn span+span{margin-left:.3em}
 .btn{display:flex;align-items:center;justify-content:center;flex-wrap:wrap;gap:0 .3em;width:100%;min-height:2.8rem;min-width:48px;padding:.4rem 1rem;margin:.5rem 0;border:2px solid #0b5d1e;border-radius:8px;background:#0b5d1e;color:#fff;font:inherit;font-size:1.05rem;font-weight:700;line-height:1.3;text-align:center;text-decoration:none;cursor:pointer}
 .btn .en{margin-left:0}
 .btn-2{background:#fff;color:#0b5d1e}
@@ -109,7 +113,7 @@ th{background:#e6e9ec}
 @media print{
 @page{size:A4;margin:8mm}
 body,.console{background:#fff}
-.noprint,.console .top{display:none!important}
+.noprint,.console .top,.console main>h1{display:none!important}
 .console main{padding:0;max-width:none}
 .sheet{gap:2mm 4mm}
 }

@@ -130,7 +130,7 @@ export const PostButton = (props: { action: string; label: Msg; cls?: string; fi
 
 /** 8123 4567 8901: a 12-digit card number in groups of four, easier to read out and copy. */
 export const CardNumber = (props: { value: string; cls?: string }) => (
-  <div class={props.cls ?? 'cardno'}>
+  <div class={`cn ${props.cls ?? 'cardno'}`}>
     {(props.value.match(/.{1,4}/g) ?? []).map((g) => <span>{g}</span>)}
   </div>
 );
