@@ -1,0 +1,48 @@
+// The payment port: what the top-up use cases need from a payment provider. Adapters live in
+// packages/payments (Stripe, and a local fake); the domain never sees an SDK type.
+
+/** Methods a family may pay with. Which of them a provider really offers depends on its account. */
+export const PAYMENT_METHODS = ['card', 'alipay', 'wechat_pay'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** Providers sign a webhook with a timestamp; older than this it is refused as a replay (Stripe's default too). */
+export const WEBHOOK_TOLERANCE_S = 5 * 60;
+
+export type CheckoutRequest = {
+  /** The provider de-duplicates creation by it, so a retried start returns the same checkout. */
+  idempotency_key: string;
+  amount_fen: number;
+  currency: 'cny';
+  elder_id: string;
+  family_id: string; // the payer; '' when staff start it
+  topup_id: string;
+  methods: readonly PaymentMethod[];
+};
+export type Checkout = { provider_ref: string; redirect_url: string };
+
+export type RefundRequest = { idempotency_key: string; provider_ref: string; amount_fen: number; topup_id: string };
+
+export type PaymentEventType = 'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'ignored';
+
+/** A verified provider notification, in our words. `provider_ref` on success is what a refund is
+ * made against (Stripe: the PaymentIntent), which may differ from the checkout's reference. */
+export type PaymentEvent = {
+  event_id: string;
+  type: PaymentEventType;
+  topup_id: string | null;
+  amount_fen: number;
+  provider_ref: string | null;
+};
+
+export type PaymentGateway = {
+  provider: string; // 'stripe', 'fake': scopes event ids, which are unique per provider only
+  /** The request header the provider puts its signature in. */
+  signature_header: string;
+  /** Methods this deployment offers (configuration), used when the family does not pick one. */
+  methods: readonly PaymentMethod[];
+  createCheckout: (r: CheckoutRequest) => Promise<Checkout>;
+  refund: (r: RefundRequest) => Promise<{ refund_ref: string }>;
+  /** Verifies the signature over the raw body before anything reads it; throws AppError
+   * WEBHOOK_SIGNATURE_INVALID or WEBHOOK_STALE (older than WEBHOOK_TOLERANCE_S at `now`). */
+  verifyWebhook: (rawBody: string, signatureHeader: string | undefined, now: Date) => Promise<PaymentEvent>;
+};
