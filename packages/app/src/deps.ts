@@ -17,6 +17,10 @@ import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import { createLedgerStore } from '@tmc/store/ledger';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
+import type { PaymentGateway } from '@tmc/core/payments-port';
+import type { TopupStore } from '@tmc/core/topup';
+import { createTopupStore } from '@tmc/store/payments';
+import { gatewayFromConfig } from '@tmc/payments/from-config';
 import { inProcessJobRunner, type JobRunner } from './jobs';
 import { createLogger, type Logger } from './logger';
 import type { Env } from './env';
@@ -44,9 +48,11 @@ export type Deps = {
   ledger: LedgerStore;
   policies: PolicyStore;
   jobs: JobRunner;
+  topups: TopupStore;
+  payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
 };
 
-export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner } = {}): Deps => {
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner; payments?: PaymentGateway } = {}): Deps => {
   const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
   const clock = over.clock ?? systemClock;
   const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
@@ -75,6 +81,11 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     ledger: createLedgerStore(db),
     policies: createPolicyStore(db),
     jobs: { start: async () => { throw new Error('job runner not wired'); } },
+    topups: createTopupStore(db),
+    payments: over.payments ?? gatewayFromConfig({
+      stage: env.STAGE, public_url: env.PUBLIC_URL, stripe_secret_key: env.STRIPE_SECRET_KEY, stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
+      fake_secret: env.FAKE_PAYMENT_SECRET, methods: env.PAYMENT_METHODS,
+    }),
   };
   // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
   deps.jobs = over.jobs ?? inProcessJobRunner(deps);
