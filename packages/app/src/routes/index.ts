@@ -12,6 +12,7 @@ import { devRoutes } from './dev';
 import { docsRoutes } from './docs';
 import { pointsRoutes } from './points';
 import { issuanceRoutes } from './issuance';
+import { topupRoutes } from './topups';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -22,6 +23,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...familyRoutes(),
   ...pointsRoutes(),
   ...issuanceRoutes(),
+  ...topupRoutes(deps),
   ...devRoutes(deps),
   ...docsRoutes(all),
 ];
