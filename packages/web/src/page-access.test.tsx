@@ -1,0 +1,60 @@
+// Every page x every kind of visitor, in one table: the page renders (200) for the roles it
+// serves, sends the signed-out visitor to sign-in (303), and shows a 403 page to anyone else.
+// Every answer that is not a redirect is an HTML page, never JSON.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Client, makeSite, signInPhone, signInStaff, type Site } from './testing';
+
+type Who = 'anon' | 'elder' | 'family' | 'admin' | 'street' | 'finance';
+const WHO: readonly Who[] = ['anon', 'elder', 'family', 'admin', 'street', 'finance'];
+
+let site: Site;
+const clients = {} as Record<Who, Client>;
+let inStreet = ''; // an elder in 西城街道 (the street officer's area)
+let outside = ''; // an elder in 东城街道
+
+beforeAll(async () => {
+  site = await makeSite({ elders: 20 });
+  clients.anon = new Client(site.app);
+  clients.elder = await signInPhone(site, 'elder', site.seed.elderPhones[0] ?? '');
+  clients.family = await signInPhone(site, 'family', '17000017001');
+  clients.admin = await signInStaff(site, 'admin');
+  clients.street = await signInStaff(site, 'xicheng');
+  clients.finance = await signInStaff(site, 'finance');
+  inStreet = (await site.deps.elders.listByCommunity('zengdu.xicheng.shengli', 1)).items[0]?.elder_id ?? '';
+  outside = (await site.deps.elders.listByCommunity('zengdu.dongcheng.qingnian', 1)).items[0]?.elder_id ?? '';
+});
+
+// [path, expected status per visitor]: 200 page, 303 to sign-in (or home when already in), 403 page
+const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: number }][] = [
+  ['/', { rest: 200 }],
+  ['/elder/login', { elder: 303, rest: 200 }],
+  ['/family/login', { family: 303, rest: 200 }],
+  ['/staff/login', { admin: 303, street: 303, finance: 303, rest: 200 }],
+  ['/elder', { elder: 200, anon: 303, rest: 403 }],
+  ['/family', { family: 200, anon: 303, rest: 403 }],
+  [() => `/family/elders/${inStreet}`, { anon: 303, rest: 403 }], // nobody here is bound to this elder
+  ['/staff', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
+  ['/staff/search?q=张', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/elders/new', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/import', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/communities/zengdu.xicheng.shengli', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/communities/zengdu.dongcheng.qingnian', { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/communities/zengdu.xicheng.shengli/cards', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}`, { admin: 200, street: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}`, { admin: 200, anon: 303, rest: 403 }],
+];
+
+describe('page x visitor', () => {
+  it.each(TABLE.map(([p, e]) => [typeof p === 'string' ? p : p.toString().replace(/^\(\) => /, ''), p, e] as const))('%s', async (_name, path, expected) => {
+    const url = typeof path === 'string' ? path : path();
+    const failures: string[] = [];
+    for (const who of WHO) {
+      const want = expected[who] ?? expected.rest;
+      const r = await clients[who].get(url);
+      if (r.status !== want) failures.push(`${who}: ${r.status}, expected ${want}`);
+      if (r.status !== 303 && !/^text\/html/.test(r.headers.get('content-type') ?? '')) failures.push(`${who}: not an HTML page`);
+      if (r.status === 303 && who === 'anon' && want === 303 && !r.location?.includes('/login')) failures.push(`anon: redirected to ${r.location}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
