@@ -142,3 +142,22 @@ describe('balances, history, awards, reversal, freeze', () => {
     expect(((await now.json()) as { balance_points: number }).balance_points).toBeGreaterThan(0);
   });
 });
+
+describe('awards by CSV', () => {
+  it('checks every row (caps summed over the file) before awarding; a re-upload awards nothing twice', async () => {
+    const id = await firstElderId();
+    const card = (await t.deps.elders.get(id))?.card_number ?? '';
+    const upload = (csv: string) => t.app.request('/api/awards/csv', bearer(admin, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv }));
+    const tooMuch = `卡号,类型,数量,说明\n${card},社区活动,1,重阳节\n${card},社区活动,1,读书会\n${card},社区活动,1,合唱\n${card},社区活动,1,第四次\n`;
+    const rejected = await upload(tooMuch);
+    expect(rejected.status).toBe(422);
+    expect(JSON.stringify(await rejected.json())).toContain('CAP_EXCEEDED');
+    expect(await t.deps.ledger.counter({ kind: 'award_month', elder_id: id, month: '2026-11', award_kind: 'community_event' })).toBe(0);
+    const ok = `卡号,类型,数量,说明\n${card},社区活动,1,重阳节\n${card},志愿服务,3,助老志愿\n`;
+    expect(await (await upload(ok)).json()).toEqual({ awarded: 2, already: 0 });
+    expect(await (await upload(ok)).json()).toEqual({ awarded: 0, already: 2 });
+    const bad = await upload(`卡号,类型,数量,说明\n812345678900,跳舞,x,\n`);
+    expect(bad.status).toBe(422);
+    await verifyOk();
+  });
+});

@@ -91,4 +91,19 @@ export const issuanceRoutes = () => [
       return c.json({ entry_id: r.entry_id }, 201);
     },
   }),
+  defineRoute({
+    method: 'post', path: '/api/awards/csv', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
+    summary: 'Award points from a CSV sign-in sheet (卡号, 类型, 数量, 说明). All rows are checked first, caps included; one bad row and nothing is awarded (422 with the rows). Re-uploading the same file awards nothing twice.',
+    bodyKind: 'csv', response: z.object({ awarded: z.number(), already: z.number() }),
+    errors: ['IMPORT_INVALID', 'CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'POLICY_MISSING'],
+    async handler(c, { raw, principal }) {
+      const deps = c.get('deps');
+      if (!principal || principal.kind !== 'staff') throw new AppError('FORBIDDEN');
+      const { awardCsv } = await import('@tmc/core/award-csv'); // CSV code loads on use (see routes/imports.ts)
+      const r = await awardCsv(deps, await policyNow(deps), { bytes: raw ?? new Uint8Array(), actor: principal.sub, scope: principal.scope });
+      if (r.errors.length) throw new AppError('IMPORT_INVALID', { details: { error_count: r.errors.length, errors: r.errors.slice(0, 50) } });
+      await deps.audit.write({ actor: principal.sub, action: 'awards.csv', subject: `staff:${principal.sub}`, detail: { awarded: r.awarded, already: r.already }, request_id: c.get('requestId') });
+      return c.json({ awarded: r.awarded, already: r.already });
+    },
+  }),
 ];
