@@ -117,6 +117,15 @@ const requestHash = (i: { elder_id: string; amount_fen: number; method: PaymentM
   createHash('sha256').update(JSON.stringify([i.elder_id, i.amount_fen, i.method])).digest('base64url');
 const maskName = (name: string) => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`);
 
+/** Whole points only: a remainder would be money paid without points, so it is refused, not floored. */
+export const topupPoints = (fen_per_point: number, amount_fen: number): number => {
+  if (!Number.isSafeInteger(fen_per_point) || fen_per_point <= 0) throw new Error(`bad fen_per_point ${fen_per_point}`);
+  if (!Number.isSafeInteger(amount_fen) || amount_fen < fen_per_point || amount_fen % fen_per_point !== 0) {
+    throw new AppError('TOPUP_AMOUNT_INVALID', { details: { fen_per_point, min_fen: fen_per_point } });
+  }
+  return amount_fen / fen_per_point;
+};
+
 /** Family bound and confirmed to the elder, or staff whose area contains the elder. */
 const assertMayPayFor = async (deps: TopupDeps, p: Principal, elder: ElderRecord): Promise<void> => {
   if (p.kind === 'family') {
@@ -168,7 +177,7 @@ export const startTopup = async (deps: TopupDeps, a: StartTopupArgs): Promise<To
   await assertMayPayFor(deps, a.principal, elder);
   if (elder.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const rate = a.policy.topup_fen_per_point;
-  if (a.input.amount_fen < rate || a.input.amount_fen % rate !== 0) throw new AppError('TOPUP_AMOUNT_INVALID', { details: { fen_per_point: rate, min_fen: rate } });
+  const amount_points = topupPoints(rate, a.input.amount_fen);
   if (method && !deps.payments.methods.includes(method)) throw new AppError('PAYMENT_METHOD_UNAVAILABLE', { details: { available: [...deps.payments.methods] } });
   const now = deps.clock.now();
   const day = chinaDay(now);
@@ -178,7 +187,7 @@ export const startTopup = async (deps: TopupDeps, a: StartTopupArgs): Promise<To
 
   const t: Topup = {
     topup_id, elder_id: elder.elder_id, payer: a.principal.sub, family_id: a.principal.kind === 'family' ? a.principal.family_id : null,
-    amount_fen: a.input.amount_fen, amount_points: a.input.amount_fen / rate, fen_per_point: rate, policy_version: a.policy.version,
+    amount_fen: a.input.amount_fen, amount_points, fen_per_point: rate, policy_version: a.policy.version,
     method, day, request_hash, status: 'pending', provider: deps.payments.provider, checkout_ref: null, redirect_url: null, payment_ref: null,
     created_at: now.toISOString(), paid_at: null, failed_at: null, refund: null, version: 1,
   };
