@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addNagChecks, cdkJsonContext, STACK_NAME, TenMinuteCircleStack } from './lib/stack';
 
 type Statement = { Action: string | string[]; Resource: unknown };
+type PolicyResource = { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: { Ref: string }[] } };
 type Violation = { ruleName: string; severity: string };
 type ValidationReport = { pluginReports: { pluginName: string; violations: Violation[] }[] };
 
@@ -20,9 +21,8 @@ let report: ValidationReport;
 beforeAll(() => {
   // Prepare
   const app = new App({ context: cdkJsonContext() });
-  const stack = new TenMinuteCircleStack(app, STACK_NAME, {
-    apiCode: lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });'),
-  });
+  const code = lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });');
+  const stack = new TenMinuteCircleStack(app, STACK_NAME, { apiCode: code, jobsCode: code });
   addNagChecks(app);
   // Act: synth throws, with the report, if any AwsSolutions error is left unacknowledged.
   const assembly = app.synth();
@@ -121,13 +121,108 @@ describe('api', () => {
   });
 });
 
+/** The one resource of `type` whose properties match, by logical id. */
+const onlyIdOf = (type: string, props: Record<string, unknown>): string => {
+  const ids = Object.keys(template.findResources(type, { Properties: props }));
+  expect(ids).toHaveLength(1);
+  return ids[0] ?? '';
+};
+const jobsFnId = (): string => onlyIdOf('AWS::Lambda::Function', { Timeout: 900 });
+const dlqId = (): string => onlyIdOf('AWS::SQS::Queue', {});
+
+describe('jobs', () => {
+  it('runs the jobs function on Node 22, arm64, 15 minutes, with capped concurrency and the app config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 900,
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 2,
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: {
+        Variables: Match.objectLike({
+          STAGE: 'production', TABLE_NAME: Match.anyValue(), APP_SECRET_ARN: Match.anyValue(),
+          SMS_ENDPOINT: Match.anyValue(), SMS_TEMPLATES: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('sends failed async invocations to an encrypted, TLS-only DLQ after bounded retries', () => {
+    const fn = jobsFnId();
+    const dlq = dlqId();
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fn }, MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlq }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('schedules the daily job and the monthly issuance in Asia/Shanghai, with retries and the DLQ', () => {
+    const fn = jobsFnId();
+    const dlq = dlqId();
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    for (const [expression, job] of [['cron(0 2 * * ? *)', 'daily'], ['cron(0 3 1 * ? *)', 'issuance']] as const) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+          Input: JSON.stringify({ job }),
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+          RoleArn: Match.anyValue(),
+        },
+      });
+    }
+  });
+
+  it('lets the API invoke the jobs function and nothing broader, and tells it the name', () => {
+    const fn = jobsFnId();
+    const apiFn = onlyIdOf('AWS::Lambda::Function', { Timeout: 10 });
+    // The API function's role, found through the function so no other role's grants can pass for it.
+    type FunctionResource = { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+    const apiRoleId = (template.toJSON().Resources as Record<string, FunctionResource>)[apiFn]?.Properties.Role['Fn::GetAtt'][0];
+    expect(apiRoleId).toMatch(/^ApiFunctionRole/);
+    const apiStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((p) => (p as PolicyResource).Properties)
+      .filter((p) => p.Roles.some((r) => r.Ref === apiRoleId))
+      .flatMap((p) => p.PolicyDocument.Statement);
+    const lambdaStatements = apiStatements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
+    expect(lambdaStatements).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fn, 'Arn'] } }]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 10,
+      Environment: { Variables: Match.objectLike({ JOBS_FUNCTION_NAME: { Ref: fn } }) },
+    });
+  });
+});
+
 describe('alarms', () => {
-  it('alarm on function errors, throttles and API 5xx to the SNS topic', () => {
+  it('alarm on function errors, throttles, API 5xx, job errors and dead-lettered jobs to the SNS topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties,
     );
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5xx', 'Errors', 'Throttles']);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5xx', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Throttles']);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+  });
+
+  it('alarm as soon as one message is in the jobs DLQ, and on any jobs function error', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: jobsFnId() } }],
+      Threshold: 1,
+    });
   });
 });
 

@@ -13,18 +13,23 @@ import { fileURLToPath } from 'node:url';
 import { addNagChecks, cdkJsonContext, STACK_NAME, TenMinuteCircleStack } from '../lib/stack';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// Folder names are scripts/build.ts's: functions/api.ts → api, functions/jobs/run.ts → jobs-run.
 const API_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'api');
+const JOBS_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'jobs-run');
 
 // Without this check CDK fails later with a bare "Cannot find asset" and no hint of the fix.
-if (!existsSync(join(API_BUNDLE_DIR, 'index.mjs'))) {
-  console.error(`Missing Lambda bundle ${API_BUNDLE_DIR}/index.mjs: run \`npm run build\` first (\`npm run synth\` does).`);
-  process.exit(1);
+for (const dir of [API_BUNDLE_DIR, JOBS_BUNDLE_DIR]) {
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    console.error(`Missing Lambda bundle ${dir}/index.mjs: run \`npm run build\` first (\`npm run synth\` does).`);
+    process.exit(1);
+  }
 }
 
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? join(ROOT, 'cdk.out'), context: cdkJsonContext() });
 const stack = new TenMinuteCircleStack(app, STACK_NAME, {
-  description: 'TenMinuteCircle: HTTP API, one DynamoDB table, secrets and alarms',
+  description: 'TenMinuteCircle: HTTP API, scheduled jobs, one DynamoDB table, secrets and alarms',
   apiCode: lambda.Code.fromAsset(API_BUNDLE_DIR),
+  jobsCode: lambda.Code.fromAsset(JOBS_BUNDLE_DIR),
 });
 // cdk-nag AwsSolutionsChecks: any unacknowledged error fails this synth.
 addNagChecks(app);

@@ -1,5 +1,6 @@
-// Alarms on what users feel: function errors and throttles, API 5xx. All go to one SNS topic;
-// whoever is on call subscribes to it (subscriptions are not code: they hold phone numbers).
+// Alarms on what users feel: function errors and throttles, API 5xx, and background jobs that
+// failed (an issuance that did not happen is missing money). All go to one SNS topic; whoever is
+// on call subscribes to it (subscriptions are not code: they hold phone numbers).
 import { Duration } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 const PERIOD = Duration.minutes(5);
@@ -17,8 +19,12 @@ const FUNCTION_ERRORS_PER_PERIOD = 1;
 const FUNCTION_THROTTLES_PER_PERIOD = 1;
 // A few 5xx can be a client hanging up mid-request; a handful in five minutes is a real failure.
 const API_5XX_PER_PERIOD = 5;
+// Any failed attempt of a job is worth a look (the next may succeed, but an issuance may then
+// need resuming by hand), and any message in the DLQ is a job that gave up: threshold 1 is "> 0".
+const JOBS_ERRORS_PER_PERIOD = 1;
+const JOBS_DLQ_MESSAGES = 1;
 
-export type AlarmsProps = { fn: lambda.IFunction; httpApi: apigwv2.IHttpApi };
+export type AlarmsProps = { fn: lambda.IFunction; httpApi: apigwv2.IHttpApi; jobsFn: lambda.IFunction; jobsDlq: sqs.IQueue };
 
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
@@ -51,5 +57,11 @@ export class Alarms extends Construct {
       'API function invocations were throttled');
     alarm('Api5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), API_5XX_PER_PERIOD,
       'HTTP API returned 5xx responses');
+    alarm('JobsErrors', props.jobsFn.metricErrors({ period: PERIOD, statistic: 'Sum' }), JOBS_ERRORS_PER_PERIOD,
+      'Jobs function failed an attempt (daily job or issuance); Lambda retries, the DLQ alarm says if it gave up');
+    // Maximum, not Average: one message is enough. It stays in ALARM until the queue is drained, so
+    // drain it once the failed job has been handled, or the next failure will not notify.
+    alarm('JobsDeadLetters', props.jobsDlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      JOBS_DLQ_MESSAGES, 'A background job failed every attempt and is in the jobs DLQ; resume or rerun it, then drain the queue');
   }
 }

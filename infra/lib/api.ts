@@ -1,10 +1,12 @@
 // The API: one Lambda running the Hono app behind an HTTP API whose default route proxies every
-// request to it. Grants are the least the app needs (app-function.ts).
+// request to it. Grants are the least the app needs (app-function.ts), plus starting the jobs
+// function, which runs work too long for a request (monthly issuance) in the background.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -27,6 +29,8 @@ export type ApiProps = {
   code: lambda.Code;
   table: dynamodb.ITable;
   secrets: Secrets;
+  /** The jobs function (jobs.ts): the API may invoke it, and nothing else. */
+  jobsFn: lambda.IFunction;
 };
 
 export class Api extends Construct {
@@ -43,6 +47,13 @@ export class Api extends Construct {
       memorySize: MEMORY_MB,
       timeout: Duration.seconds(TIMEOUT_S),
     });
+    // Read by production.ts, which then hands jobs to the jobs function instead of running them
+    // in this process: Lambda freezes a function between requests, so work left running after the
+    // response would stall, and issuance outlasts the 10 s timeout anyway.
+    this.fn.addEnvironment('JOBS_FUNCTION_NAME', props.jobsFn.functionName);
+    // Not jobsFn.grantInvoke: that also allows `<arn>:*` (every version and alias). The API
+    // invokes the unqualified function, so its ARN alone is the whole grant.
+    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }));
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { Alarms } from './alarms';
 import { Api } from './api';
 import { Data } from './data';
+import { Jobs } from './jobs';
 import { Secrets } from './secrets';
 
 export const STACK_NAME = 'TenMinuteCircle';
@@ -36,11 +37,14 @@ export const addNagChecks = (app: App): void => {
 export type TenMinuteCircleStackProps = StackProps & {
   /** Code of the API function; tests pass inline code so they need no build. */
   apiCode: lambda.Code;
+  /** Code of the jobs function, likewise. */
+  jobsCode: lambda.Code;
 };
 
 export class TenMinuteCircleStack extends Stack {
   readonly data: Data;
   readonly secrets: Secrets;
+  readonly jobs: Jobs;
   readonly api: Api;
   readonly alarms: Alarms;
 
@@ -48,11 +52,15 @@ export class TenMinuteCircleStack extends Stack {
     super(scope, id, props);
     this.data = new Data(this, 'Data');
     this.secrets = new Secrets(this, 'Secrets');
-    this.api = new Api(this, 'Api', { code: props.apiCode, table: this.data.table, secrets: this.secrets });
-    this.alarms = new Alarms(this, 'Alarms', { fn: this.api.fn, httpApi: this.api.httpApi });
+    this.jobs = new Jobs(this, 'Jobs', { code: props.jobsCode, table: this.data.table, secrets: this.secrets });
+    this.api = new Api(this, 'Api', { code: props.apiCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn });
+    this.alarms = new Alarms(this, 'Alarms', {
+      fn: this.api.fn, httpApi: this.api.httpApi, jobsFn: this.jobs.fn, jobsDlq: this.jobs.dlq,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobs.dlq.queueUrl });
   }
 }
