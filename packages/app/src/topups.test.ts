@@ -1,7 +1,7 @@
 // Top-up routes through app.request() on DynamoDB Local with the fake gateway: who may start and
 // read a top-up, the Idempotency-Key rules, amounts, the daily limit, a provider outage, the list
 // by elder, the dev checkout page, and the OpenAPI entries.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isFakeGateway, type FakeGateway } from '@tmc/payments/fake';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
@@ -34,6 +34,10 @@ beforeEach(async () => {
   const rec = await t.deps.elders.get((await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', phone)))[0] ?? '');
   elder = { elder_id: rec?.elder_id ?? '', card_number: rec?.card_number ?? '', phone };
   family = await bindFamily('17000008801');
+});
+
+afterEach(async () => {
+  expect((await verifyLedger(t.db)).problems).toEqual([]);
 });
 
 describe('POST /api/topups', () => {
