@@ -1,6 +1,7 @@
 // The app as deployed on Lambda: configuration from the environment, keys from Secrets Manager
 // (KMS-unwrapped) once per cold start, notices through the configured adapter.
 import { loadKeysFromAws } from '@tmc/store/aws-secrets';
+import { createLambdaJobRunner } from '@tmc/store/aws-jobs';
 import { createSiteApp } from '@tmc/web/site';
 import { buildDeps } from './deps';
 import { parseEnv } from './env';
@@ -9,7 +10,13 @@ import { createNotifierFromEnv } from '@tmc/notify/from-env';
 const base = process.env;
 const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
 const env = parseEnv({ ...base, ...keys });
-const deps = buildDeps(env, { notifier: createNotifierFromEnv({ ...base, ...keys }) });
+const deps = buildDeps(env, {
+  notifier: createNotifierFromEnv({ ...base, ...keys }),
+  // Jobs (issuance started from the admin page) go to the jobs Lambda: this function is frozen
+  // between requests and times out long before an issuance ends. Without the variable (running
+  // outside the stack) they run in this process, as locally.
+  ...(base.JOBS_FUNCTION_NAME ? { jobs: createLambdaJobRunner(base.JOBS_FUNCTION_NAME, { region: base.AWS_REGION ?? 'cn-north-1' }) } : {}),
+});
 
 // API and server-rendered pages from one function, as locally
 export const { app } = createSiteApp(deps);
