@@ -71,7 +71,7 @@ export type Merchant = MerchantApplication & {
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const WeeklyHours = z.record(z.enum(WEEKDAYS), z.array(z.tuple([Hhmm, Hhmm]).refine(([a, b]) => a < b, 'opening before closing')).max(4));
+export const WeeklyHours = z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([Hhmm, Hhmm]).refine(([a, b]) => a < b, 'opening before closing')).max(4));
 export type WeeklyHours = z.infer<typeof WeeklyHours>;
 
 export const ServiceInput = z.object({

@@ -88,6 +88,20 @@ export const keys = {
   topupDay: (elderId: string, day: string) => ({ pk: `TOPUP_DAY#${elderId}#${day}`, sk: 'C' }),
   paymentEvent: (provider: string, eventId: string) => ({ pk: `PAYEVENT#${provider}#${eventId}`, sk: 'EVENT' }),
 
+  // merchants: merchantById, servicesOfMerchant (Query begins_with SERVICE#), merchantsByStatus
+  // (gsi1, staff review queue), categories (Query), servicesInStrip (geo, latitude range), homeVisitsInCell
+  merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'PROFILE' }),
+  merchantPk: (merchantId: string) => `MERCHANT#${merchantId}`,
+  service: (merchantId: string, serviceId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: `SERVICE#${serviceId}` }),
+  merchantStatusIndex: (status: string, at: string, merchantId: string) => ({ gsi1pk: `MERCHANTS_BY_STATUS#${status}`, gsi1sk: `${at}#${merchantId}` }),
+  merchantStatusPk: (status: string) => `MERCHANTS_BY_STATUS#${status}`,
+  category: (code: string) => ({ pk: 'CATEGORIES', sk: code }),
+  categoriesPk: () => 'CATEGORIES',
+  geoStrip: (category: string, level: number, strip: number, latKey: string, serviceId: string) => ({ pk: `GEO#${category}#L${level}#${strip}`, sk: `${latKey}#${serviceId}` }),
+  geoStripPk: (category: string, level: number, strip: number) => `GEO#${category}#L${level}#${strip}`,
+  geoHomeVisit: (category: string, cell: string, serviceId: string) => ({ pk: `GEOHV#${category}#${cell}`, sk: serviceId }),
+  geoHomeVisitPk: (category: string, cell: string) => `GEOHV#${category}#${cell}`,
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',

@@ -1,0 +1,148 @@
+// Merchants, their services, categories and the geo index of matchable services.
+// Index items carry the whole service card, so a search reads index items and nothing else.
+// A merchant change and its index changes go in one transaction when they fit in 100 items;
+// larger ones (home-visit services reach many cells) are written in an order that never shows a
+// suspended merchant: removals before the status change, additions after it.
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
+import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
+import type { LatLng } from '@tmc/core/areas';
+import { keys } from './keys';
+import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
+import type { Db } from './table';
+
+export const SERVICES_PER_MERCHANT_MAX = 30;
+const BATCH_WRITE_MAX = 25;
+
+type Key = { pk: string; sk: string };
+const keyStr = (k: Key) => `${k.pk}\u0000${k.sk}`;
+
+/** Every index key a card occupies. */
+export const indexKeysOf = (c: ServiceCard): Key[] =>
+  c.mode === 'home_visit' && c.radius_m !== null
+    ? hvCellsFor(c.location, c.radius_m).map((cell) => keys.geoHomeVisit(c.category, cell, c.service_id))
+    : stripsOf(c.location).map((s) => keys.geoStrip(c.category, s.level, s.strip, latKey(c.location.lat), c.service_id));
+
+const merchantItem = (m: Merchant) => ({ ...keys.merchant(m.merchant_id), ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id), type: 'merchant', ...m });
+const serviceItem = (s: Service) => ({ ...keys.service(s.merchant_id, s.service_id), type: 'service', ...s });
+
+export type MerchantStore = ReturnType<typeof createMerchantStore>;
+
+export const createMerchantStore = (db: Db) => {
+  const T = db.table;
+
+  const getMerchant = async (merchant_id: string): Promise<Merchant | null> => {
+    const r = await db.doc.send(new GetCommand({ TableName: T, Key: keys.merchant(merchant_id), ConsistentRead: true }));
+    if (!r.Item) return null;
+    const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = r.Item;
+    return m as Merchant;
+  };
+
+  const services = async (merchant_id: string): Promise<Service[]> => {
+    const r = await db.doc.send(new QueryCommand({
+      TableName: T, ConsistentRead: true, Limit: SERVICES_PER_MERCHANT_MAX,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': keys.merchantPk(merchant_id), ':s': 'SERVICE#' },
+    }));
+    return (r.Items ?? []).map((it) => {
+      const { pk: _p, sk: _s, type: _t, ...s } = it;
+      return s as Service;
+    });
+  };
+
+  /** The index a merchant should have: cards of its matchable services. */
+  const wantedIndex = (m: Merchant | null, list: Service[]): Map<string, { key: Key; card: ServiceCard }> => {
+    const out = new Map<string, { key: Key; card: ServiceCard }>();
+    if (!m) return out;
+    for (const s of list) {
+      if (!isMatchable(m, s)) continue;
+      const card = serviceCard(m, s);
+      for (const k of indexKeysOf(card)) out.set(keyStr(k), { key: k, card });
+    }
+    return out;
+  };
+
+  const batchWrite = async (requests: Record<string, unknown>[]) => {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + BATCH_WRITE_MAX);
+      for (let attempt = 0; pending && pending.length; attempt++) {
+        if (attempt > 8) throw new Error('BatchWrite: unprocessed items after retries');
+        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const r = await db.doc.send(new BatchWriteCommand({ RequestItems: { [T]: pending } }));
+        pending = r.UnprocessedItems?.[T] as Record<string, unknown>[] | undefined;
+      }
+    }
+  };
+
+  /**
+   * Writes the merchant (conditional on its version), services, and the index difference between
+   * before and after. `prev` is the stored merchant (null when new) with its stored services.
+   */
+  const save = async (next: Merchant, nextServices: Service[], prev: Merchant | null, prevServices: Service[]) => {
+    const before = wantedIndex(prev, prevServices);
+    const after = wantedIndex(next, nextServices);
+    const puts = [...after.entries()].filter(([k, v]) => JSON.stringify(before.get(k)?.card) !== JSON.stringify(v.card)).map(([, v]) => ({ ...v.key, type: 'geo', ...v.card }));
+    const dels = [...before.entries()].filter(([k]) => !after.has(k)).map(([, v]) => v.key);
+    const merchantPut: TxItem = {
+      Put: {
+        TableName: T, Item: merchantItem(next),
+        ConditionExpression: prev ? 'version = :v' : 'attribute_not_exists(pk)',
+        ...(prev ? { ExpressionAttributeValues: { ':v': prev.version } } : {}),
+      },
+    };
+    const changedServices = nextServices.filter((s) => JSON.stringify(s) !== JSON.stringify(prevServices.find((p) => p.service_id === s.service_id)));
+    const serviceWrites: TxItem[] = changedServices.map((s) => ({ Put: { TableName: T, Item: serviceItem(s) } }));
+    const all: TxItem[] = [merchantPut, ...serviceWrites, ...puts.map((Item) => ({ Put: { TableName: T, Item } })), ...dels.map((Key) => ({ Delete: { TableName: T, Key } }))];
+    if (all.length <= TRANSACT_MAX_ITEMS) {
+      await transact(db, all, (i) => (i === 0 ? 'CONFLICT' : 'CONFLICT'));
+      return;
+    }
+    // Too big for one transaction: removals first, then the merchant (the versioned write that
+    // decides races), then additions. A crash leaves the merchant less visible, never more.
+    await batchWrite(dels.map((Key) => ({ DeleteRequest: { Key } })));
+    await transact(db, [merchantPut, ...serviceWrites].slice(0, TRANSACT_MAX_ITEMS), () => 'CONFLICT');
+    await batchWrite(puts.map((Item) => ({ PutRequest: { Item } })));
+  };
+
+  return {
+    getMerchant,
+    services,
+    save,
+    async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
+      const pk = keys.merchantStatusPk(status);
+      const r = await db.doc.send(new QueryCommand({
+        TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
+        Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+      }));
+      return { items: (r.Items ?? []).map((it) => { const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = it; return m as Merchant; }), cursor: encodeCursor(r.LastEvaluatedKey) };
+    },
+    async categories(): Promise<Category[]> {
+      const r = await db.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.categoriesPk() }, Limit: 100 }));
+      return (r.Items ?? []).map((it) => ({ code: String(it.code), name_zh: String(it.name_zh), name_en: String(it.name_en), icon: String(it.icon) }));
+    },
+    async putCategory(c: Category) {
+      await transact(db, [{ Put: { TableName: T, Item: { ...keys.category(c.code), type: 'category', ...c } } }], () => 'CONFLICT');
+    },
+    /** Search reads: one latitude-range Query per strip plus one home-visit cell Query. `reads` counts items read. */
+    async searchIndex(category: string, origin: LatLng, radius_m: number, perQueryLimit: number): Promise<{ cards: ServiceCard[]; queries: number; items_read: number }> {
+      const plan = planCircle(origin, radius_m);
+      const results = await Promise.all([
+        ...plan.map((q) => db.doc.send(new QueryCommand({
+          TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: perQueryLimit,
+          ExpressionAttributeValues: { ':p': keys.geoStripPk(category, q.level, q.strip), ':lo': `${q.lat_lo}#`, ':hi': `${q.lat_hi}#\uffff` },
+        }))),
+        db.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :p', Limit: perQueryLimit, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } })),
+      ]);
+      const cards = new Map<string, ServiceCard>();
+      let items_read = 0;
+      for (const r of results) {
+        items_read += r.ScannedCount ?? r.Items?.length ?? 0;
+        for (const it of r.Items ?? []) {
+          const { pk: _p, sk: _s, type: _t, ...card } = it;
+          cards.set(String(it.service_id), card as ServiceCard);
+        }
+      }
+      return { cards: [...cards.values()], queries: results.length, items_read };
+    },
+  };
+};
+
