@@ -12,7 +12,11 @@ const env = parseEnv({ ...base, ...keys });
 const deps = buildDeps(env, { notifier: createNotifierFromEnv({ ...base, ...keys }), jobs: { start: async (job) => { await runJob(deps, job); } } });
 
 export const handler = async (event: unknown) => {
-  const job = JobSchema.parse(event);
+  const parsed = JobSchema.parse(event);
+  // A retried or overlapping invocation resumes the month instead of stopping at ISSUANCE_RUNNING:
+  // credits are idempotent per elder and month and the run record is versioned, so two runners
+  // cannot issue twice; the loser stops at its next progress write.
+  const job = parsed.job === 'issuance' ? { ...parsed, resume: true } : parsed;
   const result = await runJob(deps, job);
   deps.logger.log('info', 'job done', result);
   return result;

@@ -9,6 +9,7 @@ import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
 import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
 import { policyNow } from './policy-now';
+import { chinaDate } from '@tmc/core/china-time';
 
 export const JobSchema = z.discriminatedUnion('job', [
   z.object({ job: z.literal('issuance'), month: z.string().regex(/^\d{4}-\d{2}$/).optional(), resume: z.boolean().optional() }),
@@ -21,7 +22,8 @@ export type JobRunner = { start: (job: Job) => Promise<void> };
 
 export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
   const now = deps.clock.now();
-  const today = now.toISOString().slice(0, 10);
+  // Schedules fire at 02:00 / 03:00 in Suizhou, which is still the previous day in UTC.
+  const today = chinaDate(now);
   switch (job.job) {
     case 'issuance': {
       const month = job.month ?? today.slice(0, 7);

@@ -3,6 +3,7 @@
 // awarded one by one with entry ids derived from the file and row, so a re-upload awards nothing twice.
 import { parse } from 'csv-parse/sync';
 import { AppError } from './errors';
+import { chinaMonth } from './china-time';
 import { decodeCsv } from './elder-csv';
 import { isValidCardNumber } from './card';
 import { isWithin } from './areas';
@@ -41,7 +42,7 @@ export const awardCsv = async (
   const err = (row: number, column: string, code: string, message: string, message_en: string) => errors.push({ row, column, code, message, message_en });
   const good: { row: number; elder_id: string; kind: AwardKind; quantity: number; reason: string }[] = [];
   const monthTotals = new Map<string, number>();
-  const month = deps.clock.now().toISOString().slice(0, 7);
+  const month = chinaMonth(deps.clock.now());
   for (const [i, r] of rows.entries()) {
     const row = i + 2; // header is line 1
     const card = (r[ci.card] ?? '').trim();

@@ -1,6 +1,7 @@
 // Activity awards (活动奖励): health check-up, community event, volunteer hours. Points per the
 // policy, limited per elder per month and kind by a capped counter in the same transaction.
 import { AppError } from './errors';
+import { chinaMonth } from './china-time';
 import { credit, type EntryResult, type Idem, type LedgerDeps } from './ledger/service';
 import { allowanceExpiresOn, type AwardKind, type Policy } from './policy';
 
@@ -15,7 +16,7 @@ export const awardPoints = (deps: LedgerDeps, policy: Policy, a: AwardArgs, idem
   const points = rule.points * a.quantity;
   if (points <= 0) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'kind', code: 'NO_POINTS', message: 'this award gives no points under the current policy' }] });
   if (points > rule.monthly_cap_points) throw new AppError('CAP_EXCEEDED', { details: { monthly_cap_points: rule.monthly_cap_points } });
-  const month = deps.clock.now().toISOString().slice(0, 7);
+  const month = chinaMonth(deps.clock.now());
   return credit(deps, {
     entry_id: `award:${a.award_id}`, kind: 'award', elder_id: a.elder_id, amount_points: points, from: 'awards', source: 'award', subsidy: true,
     expires_on: allowanceExpiresOn(policy, month), reason: a.reason, actor: a.actor, policy_version: policy.version,

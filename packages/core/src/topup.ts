@@ -169,12 +169,12 @@ export const startTopup = async (deps: TopupDeps, a: StartTopupArgs): Promise<To
   const method = a.input.method ?? null;
   const topup_id = topupIdFor(a.principal.sub, a.idempotency_key);
   const request_hash = requestHash({ elder_id: a.input.elder_id, amount_fen: a.input.amount_fen, method });
-  const prior = await deps.topups.get(topup_id);
-  if (prior) return resume(deps, prior, request_hash);
-
   const elder = await deps.elders.get(a.input.elder_id);
   if (!elder) throw new AppError('ELDER_NOT_FOUND');
+  // before the replay too: a family member unbound since the first attempt gets no payment link
   await assertMayPayFor(deps, a.principal, elder);
+  const prior = await deps.topups.get(topup_id);
+  if (prior) return resume(deps, prior, request_hash);
   if (elder.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const rate = a.policy.topup_fen_per_point;
   const amount_points = topupPoints(rate, a.input.amount_fen);

@@ -5,6 +5,7 @@
 // conditions.
 import { AppError } from '../errors';
 import type { Clock } from '../ports';
+import { chinaDate } from '../china-time';
 import { holdAccount, isFloored, merchantAccount, walletAccount, systemAccount, type SystemKind } from './accounts';
 import { assertBalanced, type EntryKind, type JournalEntry, type LotMove, type Posting } from './entry';
 import { NEVER_EXPIRES, pickLots, type Lot, type LotSource } from './lots';
@@ -128,7 +129,7 @@ export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem): Promise<EntryR
   const wallet = walletAccount(a.elder_id);
   const hacct = holdAccount(a.hold_id);
   const now = deps.clock.now();
-  const today = now.toISOString().slice(0, 10);
+  const today = chinaDate(now); // lots expire at the end of a Chinese calendar day
   const month = today.slice(0, 7);
   return commitWith(deps, idem, async () => {
     if (await deps.ledger.hold(a.hold_id)) throw new AppError('HOLD_ALREADY_FINAL', { details: { reason: 'hold id already used' } });
