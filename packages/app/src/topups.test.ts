@@ -135,6 +135,12 @@ describe('POST /api/topups', () => {
     expect(await tableSnapshot(t.deps)).toEqual(before);
   });
 
+  it('a family member unbound since the first attempt gets 403 on the retry, not the payment link', async () => {
+    expect((await start(family, { elder_id: elder.elder_id, amount_fen: 1_000 }, 'key-unbound-01')).status).toBe(201);
+    expect((await t.app.request(`/api/family/bindings/${elder.elder_id}`, bearer(family, { method: 'DELETE' }))).status).toBe(200);
+    expect((await start(family, { elder_id: elder.elder_id, amount_fen: 1_000 }, 'key-unbound-01')).status).toBe(403);
+  });
+
   it('an unknown elder is 404; the elder and finance cannot start one; staff in scope can', async () => {
     expect(await errCode(await start(family, { elder_id: 'e_NOPE00000000', amount_fen: 100 }, 'key-unknown-01'))).toBe('ELDER_NOT_FOUND');
     const elderToken = await phoneToken(t.app, t.deps, elder.phone, 'elder');

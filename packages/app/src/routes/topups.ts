@@ -60,7 +60,7 @@ export const topupRoutes = (deps: Deps) => [
       const r = await startTopup(deps, { principal: p, policy: await policyNow(deps), input: body, idempotency_key: idem.key });
       markReplay(c, r.replayed);
       const v = toTopupView(r.topup, p.sub);
-      return c.json({ topup_id: v.topup_id, redirect_url: r.topup.redirect_url, status: v.status, amount_fen: v.amount_fen, amount_points: v.amount_points }, 201);
+      return c.json({ topup_id: v.topup_id, redirect_url: v.redirect_url, status: v.status, amount_fen: v.amount_fen, amount_points: v.amount_points }, 201);
     },
   }),
   defineRoute({
