@@ -64,7 +64,8 @@ export const ElderPatch = z.object({
   address: ProfileFields.address.optional(),
   location: LatLng.nullable().optional(),
   care_level: ProfileFields.care_level.optional(),
-  special_categories: ProfileFields.special_categories.optional(),
+  // no default here: leaving the field out of an edit must not clear the elder's categories
+  special_categories: z.array(z.enum(SPECIAL_CATEGORIES)).max(SPECIAL_CATEGORIES.length).optional(),
   emergency_contact: EmergencyContact.nullable().optional(),
   version: z.number().int().min(1),
 });

@@ -1,7 +1,7 @@
 // Sign-in pages. Elders and family: phone -> 6-digit code by SMS -> signed in (post, redirect,
 // get: the phone waits in a short-lived cookie scoped to the login path, never in a URL).
 // Staff: username and password. Sign-out is a POST from a button on every signed-in page.
-import { z } from 'zod';
+import * as z from 'zod';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { OTP_TTL_MS, staffLogin } from '@tmc/core/auth';
 import { Phone } from '@tmc/core/elders';

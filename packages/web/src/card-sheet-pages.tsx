@@ -1,7 +1,7 @@
 // Printable points cards for one community: 85.6 x 54 mm, ten to an A4 page. Pressing
 // "generate PINs" issues a PIN to each active elder whose PIN was never printed (a bounded batch)
 // and prints those cards with their PINs, once: the PIN is stored hashed and never shown again.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode, type Area } from '@tmc/core/areas';
 import { resetPin } from '@tmc/core/elder-service';

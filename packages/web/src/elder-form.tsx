@@ -1,7 +1,7 @@
 // The elder form of the staff console, for registering (ElderInput) and editing (ElderPatch):
 // the flat form fields, their mapping onto the core schemas (which stay the only source of the
 // rules), and field errors mapped back onto the form.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CARE_LEVELS, CARE_LEVEL_ZH, ElderInput, ElderPatch, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';
 import { parseIdNumber } from '@tmc/core/idcard';
 import type { FieldIssue } from '@tmc/core/errors';

@@ -1,7 +1,7 @@
 // The elder's own page (适老化): name, the points card number big and readable aloud, family
 // members with consent buttons, a one-tap call to the hotline, the large-text switch. No points
 // or services yet: those arrive with the ledger, and a page never shows made-up numbers.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/family';

@@ -1,7 +1,7 @@
 // Family pages: ask to bind to a parent by card number, confirm with the code the parent reads
 // out, unbind, and see a bound parent's masked profile. Same H5 look as the elder's page: many
 // family members are not young either.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { isValidCardNumber } from '@tmc/core/card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';

@@ -1,5 +1,5 @@
 // The front door (pick who you are) and the large-text switch every H5 page carries.
-import { z } from 'zod';
+import * as z from 'zod';
 import { setCookie } from 'hono/cookie';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { H5Layout, SITE_NAME, SITE_NAME_EN, T, TEXT_SIZE_COOKIE, TextSizeSwitch, render, viewOf } from './layout';

@@ -1,7 +1,7 @@
 // One elder in the staff console: register, the masked profile, edit (optimistic, by version),
 // the audited reveal of the full ID number, PIN reset, leaving the scheme, family bindings and
 // the audit trail. Every action checks the officer's scope first.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';
 import { ageOn } from '@tmc/core/idcard';

@@ -1,6 +1,6 @@
 // Staff console: the area tree under the officer's scope, a community's elders page by page,
 // and the search box (exactly one of name, phone or 12-digit card, like GET /api/elders/search).
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode, isWithin } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
