@@ -210,7 +210,9 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
           await sleep(BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
           continue;
         }
-        throw new AppError('CONFLICT', { cause: e });
+        // Still contended: hand it back to the domain, which re-reads state and re-plans (its own
+        // retry budget), so a busy item ends in a precise outcome rather than a bare CONFLICT.
+        throw new CommitRejected('balance', 'transaction conflict persisted');
       }
     }
   },
