@@ -21,12 +21,12 @@ export const testEnv = () => parseEnv({
   PUBLIC_URL: 'http://localhost', LOG_LEVEL: 'debug',
 });
 
-export const makeTestApp = async (opts: { seedElders?: number } = {}) => {
+export const makeTestApp = async (opts: { seedElders?: number; merchants?: boolean } = {}) => {
   const db = await makeTestDb('app');
   const clock = fakeClock();
   const logger = captureLogger();
   const deps: Deps = buildDeps(testEnv(), { db, clock, logger });
-  const seed = opts.seedElders === 0 ? null : await seedDemo(deps, { elders: opts.seedElders ?? 30 });
+  const seed = opts.seedElders === 0 ? null : await seedDemo(deps, { elders: opts.seedElders ?? 30, merchants: opts.merchants ?? false });
   const { app, routes } = createApp(deps);
   return { app, routes, deps, clock, logger, db, seed };
 };

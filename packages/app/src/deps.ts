@@ -15,6 +15,7 @@ import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
 import { createImportStore, type ImportStore } from '@tmc/store/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import { createLedgerStore } from '@tmc/store/ledger';
+import { createMerchantStore, type MerchantStore } from '@tmc/store/merchants';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
 import type { PaymentGateway } from '@tmc/core/payments-port';
@@ -48,6 +49,7 @@ export type Deps = {
   ledger: LedgerStore;
   policies: PolicyStore;
   jobs: JobRunner;
+  merchants: MerchantStore;
   topups: TopupStore;
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
 };
@@ -80,6 +82,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     imports: createImportStore(db),
     ledger: createLedgerStore(db),
     policies: createPolicyStore(db),
+    merchants: createMerchantStore(db),
     jobs: { start: async () => { throw new Error('job runner not wired'); } },
     topups: createTopupStore(db),
     payments: over.payments ?? gatewayFromConfig({

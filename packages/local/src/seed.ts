@@ -8,6 +8,10 @@ import type { StaffAccount } from '@tmc/core/auth';
 import type { Deps } from '@tmc/app/deps';
 import { DEFAULT_POLICY } from '@tmc/core/policy';
 import { runJob } from '@tmc/app/jobs';
+import { DEFAULT_CATEGORIES } from '@tmc/core/merchants';
+import { demoMerchants } from '@tmc/core/demo-merchants';
+import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchant-service';
+import { maskPhone } from '@tmc/core/idcard';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -21,7 +25,7 @@ export const DEMO_STAFF: readonly Omit<StaffAccount, 'password_hash' | 'failures
 
 const MARKER = { pk: 'SEED#demo', sk: 'SEED' };
 
-export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: boolean } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
+export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: boolean; merchants?: boolean } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
   const done = await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: MARKER }));
   const inputs = demoElders(opts.elders ?? 200);
   const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, 3);
@@ -35,6 +39,18 @@ export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: bool
     if (await deps.elders.findIdByIdHash(id_hash)) continue;
     const { record } = await buildElderRecord(deps, input, { pin: DEMO_PIN });
     await deps.elders.create({ record: { ...record, pin_hash: pinHash(deps.blindIndex, record.elder_id, DEMO_PIN) }, id_hash, phone_hash: input.phone ? deps.blindIndex('phone', input.phone) : null });
+  }
+  for (const c of DEFAULT_CATEGORIES) await deps.merchants.putCategory(c);
+  if (opts.merchants !== false) {
+    for (const dm of demoMerchants()) {
+      const acct = await deps.accounts.getOrCreate('merchant', deps.blindIndex('phone', dm.phone), (account_id) => ({
+        account_id, role: 'merchant', phone_cipher: deps.cipher.encrypt(dm.phone, `account:${account_id}:phone`), phone_masked: maskPhone(dm.phone),
+      }));
+      if (await deps.merchants.getMerchant(acct.account_id)) continue;
+      await applyAsMerchant(deps, acct.account_id, dm.application);
+      await decideMerchant(deps, acct.account_id, 'approve', '演示数据', 'system:seed');
+      for (const s of dm.services) await saveService(deps, acct.account_id, s, null, null);
+    }
   }
   // This month's allowance, so the demo wallets have points (the same idempotent job staff run).
   if (opts.issue) await runJob(deps, { job: 'issuance', month: deps.clock.now().toISOString().slice(0, 7) });

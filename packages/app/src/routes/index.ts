@@ -12,6 +12,7 @@ import { devRoutes } from './dev';
 import { docsRoutes } from './docs';
 import { pointsRoutes } from './points';
 import { issuanceRoutes } from './issuance';
+import { merchantRoutes } from './merchants';
 import { topupRoutes } from './topups';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
@@ -23,6 +24,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...familyRoutes(),
   ...pointsRoutes(),
   ...issuanceRoutes(),
+  ...merchantRoutes(),
   ...topupRoutes(deps),
   ...devRoutes(deps),
   ...docsRoutes(all),
