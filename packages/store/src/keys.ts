@@ -102,6 +102,13 @@ export const keys = {
   geoHomeVisit: (category: string, cell: string, serviceId: string) => ({ pk: `GEOHV#${category}#${cell}`, sk: serviceId }),
   geoHomeVisitPk: (category: string, cell: string) => `GEOHV#${category}#${cell}`,
 
+  // orders: orderById, ordersOfElder (gsi1, newest first), ordersOfMerchant (gsi2, newest first)
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  orderElderIndex: (elderId: string, createdAt: string, orderId: string) => ({ gsi1pk: `ELDER_ORDERS#${elderId}`, gsi1sk: `${createdAt}#${orderId}` }),
+  ordersOfElderPk: (elderId: string) => `ELDER_ORDERS#${elderId}`,
+  orderMerchantIndex: (merchantId: string, createdAt: string, orderId: string) => ({ gsi2pk: `MERCHANT_ORDERS#${merchantId}`, gsi2sk: `${createdAt}#${orderId}` }),
+  ordersOfMerchantPk: (merchantId: string) => `MERCHANT_ORDERS#${merchantId}`,
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',

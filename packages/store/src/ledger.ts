@@ -10,6 +10,7 @@ import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
 import { CommitRejected, type CommitPart, type CommitPlan, type CounterKey, type Hold, type LedgerStore, type PostingLine } from '@tmc/core/ledger/ports';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { keys } from './keys';
+import { orderItem } from './order-item';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
 import type { Db } from './table';
 
@@ -18,10 +19,14 @@ export const EXPIRY_SHARDS = 16; // spreads a year-end expiry date over 16 GSI p
 export const CONTENTION_RETRIES = 6; // TransactionConflict/throttling: retried with jitter, then CONFLICT
 const BACKOFF_BASE_MS = 15;
 
-const counterName = (k: CounterKey): string =>
-  k.kind === 'spent_month' ? `spent#${k.elder_id}#${k.month}`
-    : k.kind === 'award_month' ? `award#${k.elder_id}#${k.month}#${k.award_kind}`
-      : `topup#${k.elder_id}#${k.day}`;
+export const counterName = (k: CounterKey): string => {
+  switch (k.kind) {
+    case 'spent_month': return `spent#${k.elder_id}#${k.month}`;
+    case 'award_month': return `award#${k.elder_id}#${k.month}#${k.award_kind}`;
+    case 'topup_day': return `topup#${k.elder_id}#${k.day}`;
+    case 'slot': return `slot#${k.service_id}#${k.start}`;
+  }
+};
 
 const lotItem = (l: Lot) => ({
   ...keys.lot(l.wallet, l.expires_on, l.lot_id),
@@ -102,7 +107,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     });
   }
   for (const c of plan.counters ?? []) {
-    add('counter', {
+    add(c.key.kind === 'slot' ? 'slot' : 'counter', {
       Update: {
         TableName: T, Key: keys.counter(counterName(c.key)),
         UpdateExpression: 'ADD amount :d',
@@ -118,6 +123,16 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
       Put: {
         TableName: T, ConditionExpression: 'attribute_not_exists(pk)',
         Item: { ...keys.idempotency(i.scope, i.key), type: 'idempotency', request_hash: i.request_hash, result: i.result, entry_id: e.entry_id, ttl: Math.floor(Date.parse(e.created_at) / 1000) + i.ttl_s },
+      },
+    });
+  }
+  if (plan.order) {
+    const o = plan.order;
+    add('order', {
+      Put: {
+        TableName: T, Item: orderItem(o.next),
+        ConditionExpression: o.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(o.expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': o.expect_version } }),
       },
     });
   }

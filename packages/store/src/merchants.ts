@@ -4,6 +4,7 @@
 // larger ones (home-visit services reach many cells) are written in an order that never shows a
 // suspended merchant: removals before the status change, additions after it.
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '@tmc/core/errors';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
 import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
 import type { LatLng } from '@tmc/core/areas';
@@ -107,6 +108,23 @@ export const createMerchantStore = (db: Db) => {
     getMerchant,
     services,
     save,
+    /** A new rating: the merchant's sum and count move by ADD (no read of orders), then the index
+     * cards are rewritten so search shows the new average. */
+    async addRating(merchant_id: string, stars: number) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const prev = await getMerchant(merchant_id);
+        if (!prev) return;
+        const list = await services(merchant_id);
+        const next = { ...prev, rating_sum: prev.rating_sum + stars, rating_count: prev.rating_count + 1, version: prev.version + 1 };
+        try {
+          await save(next, list, prev, list);
+          return;
+        } catch (e) {
+          if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e; // another edit won: re-read and retry
+        }
+      }
+      throw new AppError('CONFLICT');
+    },
     async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
       const pk = keys.merchantStatusPk(status);
       const r = await db.doc.send(new QueryCommand({

@@ -3,6 +3,7 @@
 // touches; the domain decides everything else.
 import type { JournalEntry } from './entry';
 import type { Lot } from './lots';
+import type { Order } from '../orders';
 
 export type AccountState = {
   account: string;
@@ -31,7 +32,8 @@ export type Hold = {
 export type CounterKey =
   | { kind: 'spent_month'; elder_id: string; month: string }
   | { kind: 'award_month'; elder_id: string; month: string; award_kind: string }
-  | { kind: 'topup_day'; elder_id: string; day: string };
+  | { kind: 'topup_day'; elder_id: string; day: string }
+  | { kind: 'slot'; service_id: string; start: string }; // places taken in one time slot
 
 export type CommitPlan = {
   entry: JournalEntry;
@@ -43,10 +45,12 @@ export type CommitPlan = {
   counters?: { key: CounterKey; delta: number; max: number | null }[];
   idempotency?: { scope: string; key: string; request_hash: string; result: string; ttl_s: number };
   reverses?: string; // entry id: marker written with attribute_not_exists, so an entry is reversed once
+  /** The order whose state moves with these points, written in the same transaction. */
+  order?: { next: Order; expect_version: number }; // 0 = must not exist
 };
 
 /** Which part of a commit failed its condition; the domain decides what that means. */
-export type CommitPart = 'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter';
+export type CommitPart = 'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter' | 'slot' | 'order';
 export class CommitRejected extends Error {
   constructor(readonly part: CommitPart, readonly detail: string) {
     super(`commit rejected at ${part}: ${detail}`);

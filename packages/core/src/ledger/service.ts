@@ -21,6 +21,16 @@ export type Idem = { scope: string; key: string; request_hash: string };
 
 export type EntryResult = { entry_id: string; replayed: boolean };
 
+/** Writes that must move together with the points (an order's state, a slot's count). Rebuilt on
+ * every re-plan, from fresh reads, like the rest of the plan. */
+export type Attach = () => Promise<Pick<CommitPlan, 'order'> & { counters?: NonNullable<CommitPlan['counters']> }>;
+
+const withAttach = async (p: CommitPlan, attach?: Attach): Promise<CommitPlan> => {
+  if (!attach) return p;
+  const a = await attach();
+  return { ...p, ...(a.order ? { order: a.order } : {}), counters: [...(p.counters ?? []), ...(a.counters ?? [])] };
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `plan` until it commits, re-planning on lost races; maps the rest to stable codes. */
@@ -43,6 +53,7 @@ const commitWith = async (deps: LedgerDeps, idem: Idem | undefined, plan: () => 
         if (prior) return replay(prior, idem);
       }
       if (e.part === 'counter') throw new AppError('CAP_EXCEEDED');
+      if (e.part === 'slot') throw new AppError('SLOT_FULL');
       if (e.part === 'reversal') throw new AppError('ALREADY_REVERSED');
       if (e.part === 'entry') return { entry_id: p.entry.entry_id, replayed: true }; // deterministic id already written
       if (attempt >= LEDGER_RETRIES) throw new AppError('CONFLICT', { cause: e });
@@ -123,7 +134,7 @@ export type HoldArgs = {
 };
 
 /** Moves points from the wallet to a per-order hold, taking soonest-expiring eligible lots. */
-export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem): Promise<EntryResult> => {
+export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem, attach?: Attach): Promise<EntryResult> => {
   if (!Number.isSafeInteger(a.amount_points) || a.amount_points <= 0) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount_points', code: 'POSITIVE_INTEGER', message: 'amount must be a positive integer' }] });
   if (a.per_order_max !== null && a.amount_points > a.per_order_max) throw new AppError('CAP_EXCEEDED', { details: { per_order_max: a.per_order_max } });
   const wallet = walletAccount(a.elder_id);
@@ -146,13 +157,13 @@ export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem): Promise<EntryR
     const lot_moves: LotMove[] = picked.takes.map((t) => ({ wallet, lot_id: t.lot_id, expires_on: t.expires_on, delta_points: -t.amount_points }));
     const h: Hold = { hold_id: a.hold_id, wallet, elder_id: a.elder_id, amount_points: a.amount_points, category: a.category, takes: picked.takes, status: 'open', expires_at: a.expires_at, month, created_at: now.toISOString(), version: 1 };
     const entry = entryOf(deps, { entry_id: `hold:${a.hold_id}`, kind: 'hold', reason: a.reason, actor: a.actor, policy_version: null, ref: { hold_id: a.hold_id, elder_id: a.elder_id, category: a.category }, moves, lot_moves });
-    return {
+    return withAttach({
       entry,
       balances: await balancesFor(deps, moves, new Set([wallet])),
       lots: picked.takes.map((t) => ({ op: 'take' as const, wallet, lot_id: t.lot_id, expires_on: t.expires_on, amount_points: t.amount_points, expect_remaining: byId.get(t.lot_id)?.remaining_points ?? 0 })),
       hold: { next: h, expect_version: 0 },
       counters: [{ key: { kind: 'spent_month', elder_id: a.elder_id, month }, delta: a.amount_points, max: a.per_month_max }],
-    };
+    }, attach);
   });
 };
 
@@ -186,7 +197,7 @@ const openHold = async (deps: LedgerDeps, hold_id: string): Promise<Hold> => {
 };
 
 /** Hold -> merchant receivable for `amount` (at most what is held); the rest goes back to the wallet. */
-export const capture = (deps: LedgerDeps, a: { hold_id: string; amount_points: number; merchant_id: string; actor: string; reason: string; policy_version: number | null }, idem?: Idem): Promise<EntryResult> =>
+export const capture = (deps: LedgerDeps, a: { hold_id: string; amount_points: number; merchant_id: string; actor: string; reason: string; policy_version: number | null }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
     const h = await openHold(deps, a.hold_id);
     if (!Number.isSafeInteger(a.amount_points) || a.amount_points <= 0) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'amount_points', code: 'POSITIVE_INTEGER', message: 'amount must be a positive integer' }] });
@@ -197,17 +208,17 @@ export const capture = (deps: LedgerDeps, a: { hold_id: string; amount_points: n
     if (rest > 0) moves.push({ account: h.wallet, delta: rest });
     const lot_moves: LotMove[] = back.map((b) => ({ wallet: h.wallet, lot_id: b.lot_id, expires_on: b.expires_on, delta_points: b.amount_points }));
     const entry = entryOf(deps, { entry_id: `capture:${h.hold_id}`, kind: 'capture', reason: a.reason, actor: a.actor, policy_version: a.policy_version, ref: { hold_id: h.hold_id, elder_id: h.elder_id, merchant_id: a.merchant_id, captured_points: String(a.amount_points) }, moves, lot_moves });
-    return {
+    return withAttach({
       entry,
       balances: await balancesFor(deps, moves, new Set()),
       lots: await restorePlan(deps, h.wallet, back),
       hold: { next: { ...h, status: 'captured', version: h.version + 1 }, expect_version: h.version },
       ...(rest > 0 ? { counters: [{ key: { kind: 'spent_month' as const, elder_id: h.elder_id, month: h.month }, delta: -rest, max: null }] } : {}),
-    };
-  }, );
+    }, attach);
+  });
 
 /** Hold -> wallet in full (cancel, reject, or the hold's own expiry); lots restored exactly. */
-export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled' | 'rejected' | 'expired'; actor: string }, idem?: Idem): Promise<EntryResult> =>
+export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled' | 'rejected' | 'expired'; actor: string }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
     const h = await openHold(deps, a.hold_id);
     if (a.why === 'expired' && h.expires_at > deps.clock.now().toISOString()) throw new AppError('VALIDATION_FAILED', { details: { reason: 'hold has not expired yet' } });
@@ -215,13 +226,13 @@ export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled'
     const back = giveBack(h.takes, h.amount_points);
     const lot_moves: LotMove[] = back.map((b) => ({ wallet: h.wallet, lot_id: b.lot_id, expires_on: b.expires_on, delta_points: b.amount_points }));
     const entry = entryOf(deps, { entry_id: `release:${h.hold_id}`, kind: 'release', reason: a.why === 'expired' ? '冻结超时退回' : a.why === 'rejected' ? '商户拒单退回' : '订单取消退回', actor: a.actor, policy_version: null, ref: { hold_id: h.hold_id, elder_id: h.elder_id, why: a.why }, moves, lot_moves });
-    return {
+    return withAttach({
       entry,
       balances: await balancesFor(deps, moves, new Set()),
       lots: await restorePlan(deps, h.wallet, back),
       hold: { next: { ...h, status: a.why === 'expired' ? 'expired' : 'released', version: h.version + 1 }, expect_version: h.version },
       counters: [{ key: { kind: 'spent_month', elder_id: h.elder_id, month: h.month }, delta: -h.amount_points, max: null }],
-    };
+    }, attach);
   });
 
 /** Everything left in a wallet's expired lots goes to the expiry sink, in one entry per wallet and day. */
@@ -246,7 +257,7 @@ const REVERSIBLE: ReadonlySet<EntryKind> = new Set(['allowance', 'award', 'top_u
 
 /** A new entry with opposite postings and lot moves; an entry is reversed at most once, and a
  * reversal that would take a wallet below zero fails with INSUFFICIENT_POINTS for staff to decide. */
-export const reverse = (deps: LedgerDeps, a: { entry_id: string; reason: string; actor: string }, idem?: Idem): Promise<EntryResult> =>
+export const reverse = (deps: LedgerDeps, a: { entry_id: string; reason: string; actor: string }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
     const orig = await deps.ledger.entry(a.entry_id);
     if (!orig) throw new AppError('ENTRY_NOT_FOUND');
@@ -280,7 +291,7 @@ export const reverse = (deps: LedgerDeps, a: { entry_id: string; reason: string;
       ref: { reverses: orig.entry_id, ...(orig.ref.elder_id ? { elder_id: orig.ref.elder_id } : {}) }, moves,
       lot_moves: lotMoves.map(({ created: _c, ...m }) => m),
     });
-    return { entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id };
+    return withAttach({ entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id }, attach);
   });
 
 export const setWalletFrozen = async (deps: LedgerDeps, elder_id: string, frozen: boolean): Promise<void> => {

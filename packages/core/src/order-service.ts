@@ -1,0 +1,299 @@
+// Order use cases. Points-moving transitions (request, reject/expire/cancel/no-show, complete,
+// uphold) commit the order's new state inside the ledger's transaction, so an order and its
+// points never disagree; the rest are conditional puts on the order's version.
+import { AppError } from './errors';
+import { randomDigits, randomId, sha256 } from './secrets';
+import { capture, hold, release, reverse, type LedgerDeps, type Idem } from './ledger/service';
+import { isSlotStart, type Merchant, type Service } from './merchants';
+import { pinHash, decryptPhone } from './elder-service';
+import { subsidyAllows, type Policy } from './policy';
+import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
+import type { AuditLog, ElderStore, Notifier } from './ports';
+import type { BlindIndex, FieldCipher } from './secrets';
+import type { SearchHit } from './search';
+
+export const OFFER_MINUTES_DEFAULT = 3;
+
+export type OrderPort = {
+  get: (id: string) => Promise<Order | null>;
+  put: (next: Order, expect_version: number) => Promise<void>;
+};
+
+export type SchedulerPort = {
+  /** Fires `job` at `at` (at least once). The handler must be idempotent. */
+  at: (at: Date, job: { job: 'offer-expiry'; order_id: string; offer_index: number }) => Promise<void>;
+};
+
+export type OrderDeps = LedgerDeps & {
+  orders: OrderPort;
+  elders: ElderStore;
+  merchants: { getMerchant: (id: string) => Promise<Merchant | null>; services: (id: string) => Promise<Service[]> };
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  notifier: Notifier;
+  audit: AuditLog;
+  scheduler: SchedulerPort;
+  familyPhones: (elder_id: string) => Promise<string[]>;
+  merchantPhone: (merchant_id: string) => Promise<string | null>;
+};
+
+const codeAad = (order_id: string) => `order:${order_id}:code`;
+
+/** Checks who may fire `event` and that the order is in a state the table allows. */
+export const assertTransition = (o: Order, event: OrderEvent, actor: Actor) => {
+  const t = transitionOf(event);
+  if (!(t.by as readonly Actor[]).includes(actor)) throw new AppError('FORBIDDEN');
+  if (!(t.from as readonly string[]).includes(o.status)) throw new AppError('ORDER_STATE', { details: { status: o.status, event } });
+  return t;
+};
+
+const tell = async (deps: OrderDeps, o: Order, what: 'accepted' | 'completed' | 'cancelled' | 'expired' | 'unmatched' | 'rejected') => {
+  const zh: Record<typeof what, string> = {
+    accepted: `【十分钟服务圈】${o.merchant_name}已接单：${o.service_name}${o.slot_start ? `，时间 ${new Date(new Date(o.slot_start).getTime() + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ')}` : ''}。`,
+    completed: `【十分钟服务圈】${o.service_name}已完成，扣除 ${o.price_points} 积分。欢迎评价。`,
+    cancelled: `【十分钟服务圈】订单（${o.service_name}）已取消，积分已退回。`,
+    expired: `【十分钟服务圈】商户未及时接单，订单（${o.service_name}）已关闭，积分已退回。`,
+    rejected: `【十分钟服务圈】商户暂时无法接单（${o.service_name}），积分已退回。`,
+    unmatched: `【十分钟服务圈】附近暂时没有商户能接单（${o.service_name || o.category}），积分已退回。可在页面查看离您最近的服务。`,
+  };
+  const elder = await deps.elders.get(o.elder_id);
+  const phones = [elder ? decryptPhone(deps, elder) : null, ...(await deps.familyPhones(o.elder_id))].filter((p): p is string => Boolean(p));
+  // A failed notice must not undo a committed order: it is logged by the caller's logger via the notifier.
+  for (const phone of phones) await deps.notifier.send({ to_phone: phone, template: 'generic', params: { order_id: o.order_id, what }, text_zh: zh[what] }).catch(() => undefined);
+};
+
+const tellMerchant = async (deps: OrderDeps, o: Order) => {
+  const phone = await deps.merchantPhone(o.merchant_id);
+  if (phone) await deps.notifier.send({ to_phone: phone, template: 'generic', params: { order_id: o.order_id }, text_zh: `【十分钟服务圈】新订单：${o.service_name}，${o.price_points} 积分，请在 ${OFFER_MINUTES_DEFAULT} 分钟内接单。` }).catch(() => undefined);
+};
+
+const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) => {
+  const m = await deps.merchants.getMerchant(merchant_id);
+  const s = m ? (await deps.merchants.services(merchant_id)).find((x) => x.service_id === service_id) : undefined;
+  if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
+  return { m, s };
+};
+
+export type BookArgs = {
+  order_id?: string;
+  elder_id: string;
+  booked_by: string;
+  mode: 'direct' | 'find_for_me';
+  merchant_id: string;
+  service_id: string;
+  slot_start: string | null;
+  candidates?: SearchHit[]; // 帮我找: the ranked list; the first is offered now
+};
+
+/** Request: points held, slot taken (if any), order written: one transaction. */
+export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Order> => {
+  const { m, s } = await loadService(deps, a.merchant_id, a.service_id);
+  const elder = await deps.elders.get(a.elder_id);
+  if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
+  if (a.slot_start !== null && !isSlotStart(s, a.slot_start)) throw new AppError('SLOT_INVALID');
+  if (a.slot_start !== null && Date.parse(a.slot_start) < deps.clock.now().getTime()) throw new AppError('SLOT_INVALID');
+  const now = deps.clock.now();
+  // The order id is derived from the caller's idempotency key: a retried request is the same order.
+  const order_id = a.order_id ?? `o_${sha256(`${idem.scope}:${idem.key}`).replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
+  const offers = a.mode === 'find_for_me'
+    ? (a.candidates ?? []).slice(0, FIND_OFFERS_MAX).map((c, i) => ({ merchant_id: c.merchant_id, service_id: c.service_id, merchant_name: c.merchant_name, walking_minutes: c.walking_minutes, offered_at: i === 0 ? now.toISOString() : '', outcome: 'pending' as const }))
+    : [{ merchant_id: m.merchant_id, service_id: s.service_id, merchant_name: m.business_name, walking_minutes: 0, offered_at: now.toISOString(), outcome: 'pending' as const }];
+  const offer_expires_at = new Date(now.getTime() + OFFER_MINUTES_DEFAULT * 60_000).toISOString();
+  const order: Order = {
+    order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
+    service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
+    home_visit: s.mode === 'home_visit', slot_start: a.slot_start, status: 'requested', offers, offer_expires_at,
+    code_cipher: deps.cipher.encrypt(randomDigits(6), codeAad(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
+    created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
+  };
+  const r = await hold(deps, {
+    hold_id: order_id, elder_id: a.elder_id, amount_points: s.price_points, category: s.category,
+    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points,
+    expires_at: new Date(now.getTime() + policy.hold_ttl_hours * 3600_000).toISOString(), actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
+  }, idem, async () => ({
+    order: { next: order, expect_version: 0 },
+    ...(a.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: s.service_id, start: a.slot_start }, delta: 1, max: s.capacity_per_slot }] } : {}),
+  }));
+  const saved = (await deps.orders.get(order_id)) ?? order;
+  if (!r.replayed) {
+    await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
+    await tellMerchant(deps, saved);
+    if (a.booked_by.startsWith('staff:')) await deps.audit.write({ actor: a.booked_by, action: 'order.book_on_behalf', subject: `elder:${a.elder_id}`, detail: { order_id } });
+  }
+  return saved;
+};
+
+const load = async (deps: OrderDeps, order_id: string) => {
+  const o = await deps.orders.get(order_id);
+  if (!o) throw new AppError('ORDER_NOT_FOUND');
+  return o;
+};
+
+const bump = (deps: OrderDeps, o: Order, patch: Partial<Order>): Order => ({ ...o, ...patch, updated_at: deps.clock.now().toISOString(), version: o.version + 1 });
+
+export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'accept', 'merchant');
+  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN'); // only the merchant currently offered
+  const offers = o.offers.map((x, i) => (i === currentOffer(o) ? { ...x, outcome: 'accepted' as const } : x));
+  const next = bump(deps, o, { status: 'accepted', offers, offer_expires_at: null });
+  await deps.orders.put(next, o.version);
+  await tell(deps, next, 'accepted');
+  return next;
+};
+
+const currentOffer = (o: Order) => o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
+
+/** Release points and close the order with `to`, all in one ledger transaction. */
+const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'expired', actor: string, patch: Partial<Order> = {}) => {
+  let saved: Order | null = null;
+  await release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
+    const fresh = await load(deps, o.order_id);
+    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+    saved = bump(deps, fresh, { status: to, offer_expires_at: null, ...patch });
+    // the slot's place is given back with the points
+    return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
+  });
+  return saved ?? (await load(deps, o.order_id));
+};
+
+/** 帮我找: move the order to the next candidate (same hold, same points), or give up after five. */
+const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expired'): Promise<Order> => {
+  const cur = currentOffer(o);
+  const nextIdx = o.offers.findIndex((x, i) => i > cur && x.outcome === 'pending');
+  const offers = o.offers.map((x, i) => (i === cur ? { ...x, outcome } : x));
+  if (nextIdx < 0) {
+    const closed = await closeWithRelease(deps, o, 'unmatched', 'expired', 'system:find-for-me', { offers });
+    await tell(deps, closed, 'unmatched');
+    return closed;
+  }
+  const cand = offers[nextIdx];
+  if (!cand) throw new Error('candidate vanished');
+  const { m, s } = await loadService(deps, cand.merchant_id, cand.service_id).catch(() => ({ m: null, s: null }));
+  if (!m || !s || s.price_points > o.price_points) {
+    // The candidate went away or got dearer than what is held: skip it.
+    return offerNext(deps, bump(deps, o, { offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }), 'expired');
+  }
+  const now = deps.clock.now();
+  const next = bump(deps, o, {
+    offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: now.toISOString() } : x)),
+    merchant_id: m.merchant_id, merchant_name: m.business_name, service_id: s.service_id, service_name: s.name,
+    offer_expires_at: new Date(now.getTime() + OFFER_MINUTES_DEFAULT * 60_000).toISOString(),
+  });
+  await deps.orders.put(next, o.version);
+  await deps.scheduler.at(new Date(next.offer_expires_at ?? now), { job: 'offer-expiry', order_id: o.order_id, offer_index: nextIdx });
+  await tellMerchant(deps, next);
+  return next;
+};
+
+export const rejectOrder = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'reject', 'merchant');
+  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  if (o.mode === 'find_for_me') return offerNext(deps, o, 'rejected');
+  const closed = await closeWithRelease(deps, o, 'rejected', 'rejected', `merchant:${merchant_id}`);
+  await tell(deps, closed, 'rejected');
+  return closed;
+};
+
+/** Timer: fires (at least once) when an offer's time is up. A late or repeated firing does nothing. */
+export const expireOffer = async (deps: OrderDeps, order_id: string, offer_index: number): Promise<'done' | 'noop'> => {
+  const o = await deps.orders.get(order_id);
+  if (!o || o.status !== 'requested' || currentOffer(o) !== offer_index) return 'noop';
+  if (o.offer_expires_at && o.offer_expires_at > deps.clock.now().toISOString()) return 'noop';
+  if (o.mode === 'find_for_me') await offerNext(deps, o, 'expired');
+  else await tell(deps, await closeWithRelease(deps, o, 'expired', 'expired', 'system:offer-expiry'), 'expired');
+  return 'done';
+};
+
+export const cancelOrder = async (deps: OrderDeps, order_id: string, actor: Actor, actor_sub: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'cancel', actor);
+  const closed = await closeWithRelease(deps, o, 'cancelled', 'cancelled', actor_sub);
+  await tell(deps, closed, 'cancelled');
+  return closed;
+};
+
+export const noShow = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'no_show', 'merchant');
+  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  return closeWithRelease(deps, o, 'no_show', 'cancelled', `merchant:${merchant_id}`);
+};
+
+/** The code the elder shows the merchant (only to the elder and bound family). */
+export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => deps.cipher.decrypt(o.code_cipher, codeAad(o.order_id));
+
+export type Proof = { code: string } | { card_number: string; pin: string };
+
+/** Completion: the merchant proves the elder was served; wrong proofs are limited per order. */
+export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: string, merchant_id: string, proof: Proof): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'complete', 'merchant');
+  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED');
+  let ok = false;
+  if ('code' in proof) ok = proof.code === orderCode(deps, o);
+  else {
+    const elder = await deps.elders.get(o.elder_id);
+    ok = Boolean(elder && elder.card_number === proof.card_number && elder.pin_hash !== '' && elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin));
+  }
+  if (!ok) {
+    const tries = o.code_tries + 1;
+    await deps.orders.put(bump(deps, o, { code_tries: tries }), o.version);
+    throw new AppError(tries >= CODE_TRIES_MAX ? 'CODE_LOCKED' : 'CODE_INVALID', { details: { tries_left: Math.max(0, CODE_TRIES_MAX - tries) } });
+  }
+  let saved: Order | null = null;
+  await capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+    const fresh = await load(deps, order_id);
+    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+    saved = bump(deps, fresh, { status: 'completed', completed_at: deps.clock.now().toISOString() });
+    return { order: { next: saved, expect_version: fresh.version } };
+  });
+  const done = saved ?? (await load(deps, order_id));
+  await tell(deps, done, 'completed');
+  return done;
+};
+
+export type RatingPort = { addRating: (merchant_id: string, stars: number) => Promise<void> };
+
+export const rateOrder = async (deps: OrderDeps & RatingPort, order_id: string, actor: Actor, r: { stars: number; tags: string[]; comment: string }): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'rate', actor);
+  const next = bump(deps, o, { status: 'rated', rating: { ...r, at: deps.clock.now().toISOString() } });
+  await deps.orders.put(next, o.version); // once: a second rating finds status 'rated'
+  await deps.addRating(o.merchant_id, r.stars);
+  return next;
+};
+
+export const disputeOrder = async (deps: OrderDeps, order_id: string, actor: Actor, by: string, reason: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, 'dispute', actor);
+  if (!o.completed_at || deps.clock.now().getTime() - Date.parse(o.completed_at) > DISPUTE_WINDOW_MS) throw new AppError('DISPUTE_WINDOW_CLOSED');
+  const next = bump(deps, o, { status: 'disputed', dispute: { reason, at: deps.clock.now().toISOString(), by, decided_by: null } });
+  await deps.orders.put(next, o.version);
+  return next;
+};
+
+export const decideDispute = async (deps: OrderDeps, order_id: string, decision: 'uphold' | 'dismiss', staff: string, reason: string): Promise<Order> => {
+  const o = await load(deps, order_id);
+  assertTransition(o, decision, 'staff');
+  const dispute = o.dispute ? { ...o.dispute, decided_by: staff } : null;
+  if (decision === 'dismiss') {
+    const next = bump(deps, o, { status: 'dispute_dismissed', dispute });
+    await deps.orders.put(next, o.version);
+    await deps.audit.write({ actor: staff, action: 'order.dispute_dismiss', subject: `order:${order_id}`, detail: { reason } });
+    return next;
+  }
+  let saved: Order | null = null;
+  await reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
+    const fresh = await load(deps, order_id);
+    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+    saved = bump(deps, fresh, { status: 'refunded', dispute });
+    return { order: { next: saved, expect_version: fresh.version } };
+  });
+  await deps.audit.write({ actor: staff, action: 'order.dispute_uphold', subject: `order:${order_id}`, detail: { reason } });
+  return saved ?? (await load(deps, order_id));
+};
+
+export { randomId };
