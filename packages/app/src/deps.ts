@@ -16,6 +16,9 @@ import { createImportStore, type ImportStore } from '@tmc/store/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import { createLedgerStore } from '@tmc/store/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/merchants';
+import { createOrderStore, type OrderStore } from '@tmc/store/orders';
+import type { SchedulerPort } from '@tmc/core/order-service';
+import { inProcessScheduler } from './order-deps';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
 import type { PaymentGateway } from '@tmc/core/payments-port';
@@ -50,11 +53,13 @@ export type Deps = {
   policies: PolicyStore;
   jobs: JobRunner;
   merchants: MerchantStore;
+  orders: OrderStore;
+  scheduler: SchedulerPort;
   topups: TopupStore;
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
 };
 
-export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner; payments?: PaymentGateway } = {}): Deps => {
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner; payments?: PaymentGateway; scheduler?: SchedulerPort } = {}): Deps => {
   const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
   const clock = over.clock ?? systemClock;
   const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
@@ -83,6 +88,8 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     ledger: createLedgerStore(db),
     policies: createPolicyStore(db),
     merchants: createMerchantStore(db),
+    orders: createOrderStore(db),
+    scheduler: { at: async () => { throw new Error('scheduler not wired'); } },
     jobs: { start: async () => { throw new Error('job runner not wired'); } },
     topups: createTopupStore(db),
     payments: over.payments ?? gatewayFromConfig({
@@ -92,5 +99,6 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
   };
   // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
   deps.jobs = over.jobs ?? inProcessJobRunner(deps);
+  deps.scheduler = over.scheduler ?? inProcessScheduler(deps);
   return deps;
 };

@@ -10,11 +10,14 @@ import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/china-time';
+import { expireOffer } from '@tmc/core/order-service';
+import { orderDeps } from './order-deps';
 
 export const JobSchema = z.discriminatedUnion('job', [
   z.object({ job: z.literal('issuance'), month: z.string().regex(/^\d{4}-\d{2}$/).optional(), resume: z.boolean().optional() }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),
+  z.object({ job: z.literal('offer-expiry'), order_id: z.string().min(3).max(80), offer_index: z.number().int().min(0).max(10) }),
 ]);
 export type Job = z.infer<typeof JobSchema>;
 
@@ -46,6 +49,8 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
     }
     case 'hold-expiry':
       return { job: job.job, ...(await runHoldExpiry(deps, now)) };
+    case 'offer-expiry':
+      return { job: job.job, order_id: job.order_id, outcome: await expireOffer(orderDeps(deps), job.order_id, job.offer_index) };
   }
 };
 

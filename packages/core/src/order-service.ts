@@ -102,12 +102,13 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   const order: Order = {
     order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
     service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
+    held_points: Math.max(s.price_points, ...(a.mode === 'find_for_me' ? (a.candidates ?? []).slice(0, FIND_OFFERS_MAX).map((c) => c.price_points) : [])),
     home_visit: s.mode === 'home_visit', slot_start: a.slot_start, status: 'requested', offers, offer_expires_at,
     code_cipher: deps.cipher.encrypt(randomDigits(6), codeAad(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
     created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
   };
   const r = await hold(deps, {
-    hold_id: order_id, elder_id: a.elder_id, amount_points: s.price_points, category: s.category,
+    hold_id: order_id, elder_id: a.elder_id, amount_points: order.held_points, category: s.category,
     subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points,
     expires_at: new Date(now.getTime() + policy.hold_ttl_hours * 3600_000).toISOString(), actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
   }, idem, async () => ({
@@ -145,7 +146,7 @@ export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id
 const currentOffer = (o: Order) => o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
 
 /** Release points and close the order with `to`, all in one ledger transaction. */
-const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'expired', actor: string, patch: Partial<Order> = {}) => {
+const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'unanswered', actor: string, patch: Partial<Order> = {}) => {
   let saved: Order | null = null;
   await release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
     const fresh = await load(deps, o.order_id);
@@ -163,21 +164,21 @@ const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expir
   const nextIdx = o.offers.findIndex((x, i) => i > cur && x.outcome === 'pending');
   const offers = o.offers.map((x, i) => (i === cur ? { ...x, outcome } : x));
   if (nextIdx < 0) {
-    const closed = await closeWithRelease(deps, o, 'unmatched', 'expired', 'system:find-for-me', { offers });
+    const closed = await closeWithRelease(deps, o, 'unmatched', 'unanswered', 'system:find-for-me', { offers });
     await tell(deps, closed, 'unmatched');
     return closed;
   }
   const cand = offers[nextIdx];
   if (!cand) throw new Error('candidate vanished');
   const { m, s } = await loadService(deps, cand.merchant_id, cand.service_id).catch(() => ({ m: null, s: null }));
-  if (!m || !s || s.price_points > o.price_points) {
+  if (!m || !s || s.price_points > o.held_points) {
     // The candidate went away or got dearer than what is held: skip it.
     return offerNext(deps, bump(deps, o, { offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }), 'expired');
   }
   const now = deps.clock.now();
   const next = bump(deps, o, {
     offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: now.toISOString() } : x)),
-    merchant_id: m.merchant_id, merchant_name: m.business_name, service_id: s.service_id, service_name: s.name,
+    merchant_id: m.merchant_id, merchant_name: m.business_name, service_id: s.service_id, service_name: s.name, price_points: s.price_points,
     offer_expires_at: new Date(now.getTime() + OFFER_MINUTES_DEFAULT * 60_000).toISOString(),
   });
   await deps.orders.put(next, o.version);
@@ -202,7 +203,7 @@ export const expireOffer = async (deps: OrderDeps, order_id: string, offer_index
   if (!o || o.status !== 'requested' || currentOffer(o) !== offer_index) return 'noop';
   if (o.offer_expires_at && o.offer_expires_at > deps.clock.now().toISOString()) return 'noop';
   if (o.mode === 'find_for_me') await offerNext(deps, o, 'expired');
-  else await tell(deps, await closeWithRelease(deps, o, 'expired', 'expired', 'system:offer-expiry'), 'expired');
+  else await tell(deps, await closeWithRelease(deps, o, 'expired', 'unanswered', 'system:offer-expiry'), 'expired');
   return 'done';
 };
 

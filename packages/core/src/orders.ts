@@ -52,6 +52,7 @@ export type Order = {
   merchant_name: string;
   service_name: string;
   price_points: number;
+  held_points: number; // 帮我找 holds the dearest candidate's price; completion captures the actual price
   home_visit: boolean;
   slot_start: string | null;
   status: OrderState;

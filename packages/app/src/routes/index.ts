@@ -13,6 +13,7 @@ import { docsRoutes } from './docs';
 import { pointsRoutes } from './points';
 import { issuanceRoutes } from './issuance';
 import { merchantRoutes } from './merchants';
+import { orderRoutes } from './orders';
 import { topupRoutes } from './topups';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
@@ -25,6 +26,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...pointsRoutes(),
   ...issuanceRoutes(),
   ...merchantRoutes(),
+  ...orderRoutes(),
   ...topupRoutes(deps),
   ...devRoutes(deps),
   ...docsRoutes(all),

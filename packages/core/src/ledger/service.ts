@@ -218,14 +218,15 @@ export const capture = (deps: LedgerDeps, a: { hold_id: string; amount_points: n
   });
 
 /** Hold -> wallet in full (cancel, reject, or the hold's own expiry); lots restored exactly. */
-export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled' | 'rejected' | 'expired'; actor: string }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
+/** `expired` is the hold's own time running out; `unanswered` is an order no merchant took in time. */
+export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled' | 'rejected' | 'unanswered' | 'expired'; actor: string }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
     const h = await openHold(deps, a.hold_id);
     if (a.why === 'expired' && h.expires_at > deps.clock.now().toISOString()) throw new AppError('VALIDATION_FAILED', { details: { reason: 'hold has not expired yet' } });
     const moves: Move[] = [{ account: holdAccount(h.hold_id), delta: -h.amount_points }, { account: h.wallet, delta: h.amount_points }];
     const back = giveBack(h.takes, h.amount_points);
     const lot_moves: LotMove[] = back.map((b) => ({ wallet: h.wallet, lot_id: b.lot_id, expires_on: b.expires_on, delta_points: b.amount_points }));
-    const entry = entryOf(deps, { entry_id: `release:${h.hold_id}`, kind: 'release', reason: a.why === 'expired' ? '冻结超时退回' : a.why === 'rejected' ? '商户拒单退回' : '订单取消退回', actor: a.actor, policy_version: null, ref: { hold_id: h.hold_id, elder_id: h.elder_id, why: a.why }, moves, lot_moves });
+    const entry = entryOf(deps, { entry_id: `release:${h.hold_id}`, kind: 'release', reason: a.why === 'expired' ? '冻结超时退回' : a.why === 'rejected' ? '商户拒单退回' : a.why === 'unanswered' ? '无商户接单退回' : '订单取消退回', actor: a.actor, policy_version: null, ref: { hold_id: h.hold_id, elder_id: h.elder_id, why: a.why }, moves, lot_moves });
     return withAttach({
       entry,
       balances: await balancesFor(deps, moves, new Set()),

@@ -1,0 +1,189 @@
+// Orders over HTTP: book (elder, bound family, staff on behalf), 帮我找, merchant accept/reject/
+// complete/no-show, cancel, rate, dispute and staff decisions; lists for elder and merchant.
+import * as z from 'zod';
+import { AppError } from '@tmc/core/errors';
+import { CategoryCode } from '@tmc/core/merchants';
+import { RATING_TAGS, type Order } from '@tmc/core/orders';
+import { getElderOrThrow } from '@tmc/core/elder-service';
+import { searchServices } from '@tmc/core/search';
+import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder } from '@tmc/core/order-service';
+import { FIND_OFFERS_MAX } from '@tmc/core/orders';
+import type { Principal } from '@tmc/core/auth';
+import { defineRoute } from '../route';
+import { assertCanSeeElder } from '../scope';
+import { idempotencyOf, markReplay } from '../idempotency';
+import { policyNow } from '../policy-now';
+import { orderDeps } from '../order-deps';
+import type { Ctx } from '../context';
+
+const OrderIdP = z.object({ order_id: z.string().regex(/^o_[A-Za-z0-9]{8,40}$/) });
+const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
+const OFFICERS = ['admin', 'district', 'street'] as const;
+const Reason = z.object({ reason: z.string().trim().min(2).max(300) });
+
+const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
+const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kind);
+
+/** The elder an order is for: an elder books for themself; family and staff name a visible elder. */
+const elderFor = async (c: Ctx, p: Principal, elder_id: string | undefined) => {
+  const id = p.kind === 'elder' ? p.elder_id : elder_id;
+  if (!id) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'body.elder_id', code: 'REQUIRED', message: 'elder_id is required' }] });
+  const deps = c.get('deps');
+  const e = await getElderOrThrow(deps, id);
+  await assertCanSeeElder(deps, p, e);
+  return e;
+};
+
+/** Elder-side viewers see the completion code; merchants and staff never do. */
+const view = (c: Ctx, o: Order, withCode: boolean) => {
+  const { code_cipher: _c, ...rest } = o;
+  return { ...rest, ...(withCode && ['requested', 'accepted'].includes(o.status) ? { code: orderCode(c.get('deps'), o) } : {}) };
+};
+
+const loadVisible = async (c: Ctx, p: Principal, order_id: string) => {
+  const deps = c.get('deps');
+  const o = await deps.orders.get(order_id);
+  if (!o) throw new AppError('ORDER_NOT_FOUND');
+  if (p.kind === 'merchant') {
+    if (o.merchant_id !== p.merchant_id) throw new AppError('ORDER_NOT_FOUND');
+    return { o, elderSide: false };
+  }
+  await assertCanSeeElder(deps, p, await getElderOrThrow(deps, o.elder_id));
+  return { o, elderSide: p.kind === 'elder' || p.kind === 'family' };
+};
+
+export const orderRoutes = () => [
+  defineRoute({
+    method: 'post', path: '/api/orders', access: { roles: BOOKERS }, tags: ['orders'],
+    summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
+    body: z.object({ elder_id: z.string().optional(), merchant_id: z.string().regex(/^m_[A-Za-z0-9]{4,40}$/), service_id: z.string().regex(/^s_[A-Za-z0-9_]{4,40}$/), slot_start: z.iso.datetime().nullable().default(null) }),
+    successStatus: 201,
+    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE'],
+    async handler(c, { body, principal }) {
+      const p = need(principal);
+      const deps = c.get('deps');
+      const e = await elderFor(c, p, body.elder_id);
+      const idem = idempotencyOf(c, body);
+      const before = await deps.ledger.idempotency(idem.scope, idem.key);
+      const o = await requestOrder(orderDeps(deps), await policyNow(deps), { elder_id: e.elder_id, booked_by: p.sub, mode: 'direct', merchant_id: body.merchant_id, service_id: body.service_id, slot_start: body.slot_start }, idem);
+      markReplay(c, before !== null);
+      return c.json(view(c, o, p.kind !== 'staff'), 201);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
+    summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
+    body: z.object({ elder_id: z.string().optional(), category: CategoryCode }), successStatus: 201,
+    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    async handler(c, { body, principal }) {
+      const p = need(principal);
+      const deps = c.get('deps');
+      const e = await elderFor(c, p, body.elder_id);
+      const policy = await policyNow(deps);
+      const origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid;
+      if (!origin) throw new AppError('AREA_NOT_FOUND');
+      const r = await searchServices(deps.merchants, { category: body.category, origin, now: deps.clock.now(), limit: 50, offset: 0, walking: policy.circle });
+      // Rank: open now first, then walking time, then rating (search order already breaks ties).
+      // One offer per merchant: asking the same shop twice would only waste the elder's minutes.
+      const seen = new Set<string>();
+      const ranked = [...r.items].filter((h) => h.open_now)
+        .sort((a, b) => a.walking_minutes - b.walking_minutes || (b.rating_avg ?? 0) - (a.rating_avg ?? 0))
+        .filter((h) => !seen.has(h.merchant_id) && seen.add(h.merchant_id))
+        .slice(0, FIND_OFFERS_MAX);
+      const first = ranked[0];
+      if (!first) return c.json({ status: 'unmatched', nearest: r.items.slice(0, 5) }, 200);
+      const o = await requestOrder(orderDeps(deps), policy, { elder_id: e.elder_id, booked_by: p.sub, mode: 'find_for_me', merchant_id: first.merchant_id, service_id: first.service_id, slot_start: null, candidates: ranked }, idempotencyOf(c, body));
+      return c.json(view(c, o, p.kind !== 'staff'), 201);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/orders/:order_id', access: { roles: [...BOOKERS, 'merchant'] }, tags: ['orders'],
+    summary: 'One order (the elder and bound family also see the completion code while it is open)', params: OrderIdP, errors: ['ORDER_NOT_FOUND'],
+    async handler(c, { params, principal }) {
+      const { o, elderSide } = await loadVisible(c, need(principal), params.order_id);
+      return c.json(view(c, o, elderSide));
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/elders/:elder_id/orders', access: { roles: BOOKERS }, tags: ['orders'],
+    summary: 'An elder\'s orders, newest first', params: z.object({ elder_id: z.string() }), query: z.object({ cursor: z.string().max(500).optional() }),
+    async handler(c, { params, query, principal }) {
+      const p = need(principal);
+      await elderFor(c, p, params.elder_id);
+      const page = await c.get('deps').orders.ofElder(params.elder_id, 20, query.cursor);
+      return c.json({ items: page.items.map((o) => view(c, o, false)), cursor: page.cursor });
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/merchant/orders', access: { roles: ['merchant'] }, tags: ['orders'],
+    summary: 'My orders, newest first', query: z.object({ cursor: z.string().max(500).optional() }),
+    async handler(c, { query, principal }) {
+      const p = need(principal);
+      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      const page = await c.get('deps').orders.ofMerchant(p.merchant_id, 20, query.cursor);
+      return c.json({ items: page.items.map((o) => view(c, o, false)), cursor: page.cursor });
+    },
+  }),
+  ...(['accept', 'reject', 'no-show'] as const).map((what) => defineRoute({
+    method: 'post', path: `/api/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['orders'],
+    summary: `Merchant: ${what} an order offered to it`, params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    async handler(c, { params, principal }) {
+      const p = need(principal);
+      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      const d = orderDeps(c.get('deps'));
+      const o = what === 'accept' ? await acceptOrder(d, params.order_id, p.merchant_id) : what === 'reject' ? await rejectOrder(d, params.order_id, p.merchant_id) : await noShow(d, params.order_id, p.merchant_id);
+      return c.json(view(c, o, false));
+    },
+  })),
+  defineRoute({
+    method: 'post', path: '/api/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['orders'],
+    summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
+    params: OrderIdP, body: z.union([z.object({ code: z.string().regex(/^\d{6}$/) }), z.object({ card_number: z.string().regex(/^\d{12}$/), pin: z.string().regex(/^\d{6}$/) })]),
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED'],
+    async handler(c, { params, body, principal }) {
+      const p = need(principal);
+      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      const deps = c.get('deps');
+      return c.json(view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, p.merchant_id, body), false));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
+    summary: 'Cancel before completion (free before acceptance); points released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    async handler(c, { params, principal }) {
+      const p = need(principal);
+      await loadVisible(c, p, params.order_id);
+      return c.json(view(c, await cancelOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub), false));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/orders/:order_id/rate', access: { roles: ['elder', 'family'] }, tags: ['orders'],
+    summary: 'Rate a completed order once: 1-5 stars, tags, comment', params: OrderIdP,
+    body: z.object({ stars: z.number().int().min(1).max(5), tags: z.array(z.enum(RATING_TAGS)).max(5).default([]), comment: z.string().trim().max(200).regex(/^[^<>]*$/).default('') }),
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    async handler(c, { params, body, principal }) {
+      const p = need(principal);
+      await loadVisible(c, p, params.order_id);
+      return c.json(view(c, await rateOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), body), false));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/orders/:order_id/dispute', access: { roles: ['elder', 'family'] }, tags: ['orders'],
+    summary: 'Dispute a completed order within 7 days', params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED'],
+    async handler(c, { params, body, principal }) {
+      const p = need(principal);
+      await loadVisible(c, p, params.order_id);
+      return c.json(view(c, await disputeOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub, body.reason), false));
+    },
+  }),
+  ...(['uphold', 'dismiss'] as const).map((decision) => defineRoute({
+    method: 'post', path: `/api/orders/:order_id/dispute/${decision}`, access: { roles: OFFICERS }, tags: ['orders'],
+    summary: decision === 'uphold' ? 'Staff: uphold a dispute (points reversed to the elder; audited)' : 'Staff: dismiss a dispute (audited)',
+    params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE'],
+    async handler(c, { params, body, principal }) {
+      const p = need(principal);
+      await loadVisible(c, p, params.order_id);
+      return c.json(view(c, await decideDispute(orderDeps(c.get('deps')), params.order_id, decision, p.sub, body.reason), false));
+    },
+  })),
+];
