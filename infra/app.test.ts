@@ -249,3 +249,13 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS/);
   });
 });
+
+describe('offer timers', () => {
+  it('the API may create schedules only in the offer-timers group and pass only the scheduler role', () => {
+    const json = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(json).toContain('scheduler:CreateSchedule');
+    expect(json).toContain('schedule/tmc-offer-timers/*');
+    expect(json).not.toMatch(/"scheduler:\*"/);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'tmc-offer-timers' });
+  });
+});

@@ -7,11 +7,13 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAppFunction, LOG_RETENTION } from './app-function';
 import type { Secrets } from './secrets';
+import { OFFER_SCHEDULE_GROUP } from './jobs';
 
 // 1024 MB: Lambda CPU scales with memory, and both scrypt PIN checks (~16 MB, ~50 ms on a full
 // core) and cold-start parsing of a large bundle are CPU-bound.
@@ -31,6 +33,8 @@ export type ApiProps = {
   secrets: Secrets;
   /** The jobs function (jobs.ts): the API may invoke it, and nothing else. */
   jobsFn: lambda.IFunction;
+  schedulerRole: iam.IRole;
+  offerGroup: scheduler.ScheduleGroup;
 };
 
 export class Api extends Construct {
@@ -54,6 +58,20 @@ export class Api extends Construct {
     // Not jobsFn.grantInvoke: that also allows `<arn>:*` (every version and alias). The API
     // invokes the unqualified function, so its ARN alone is the whole grant.
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }));
+    // Offer timers: the API creates one-time schedules in its own group only, and may hand the
+    // schedules exactly the scheduler role (PassRole), nothing else.
+    this.fn.addEnvironment('OFFER_SCHEDULE_GROUP', props.offerGroup.scheduleGroupName);
+    this.fn.addEnvironment('OFFER_SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
+    this.fn.addEnvironment('JOBS_FUNCTION_ARN', props.jobsFn.functionArn);
+    this.fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule'],
+      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${props.offerGroup.scheduleGroupName}/*` })],
+    }));
+    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }));
+    Validations.of(this.fn.role ?? this.fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${OFFER_SCHEDULE_GROUP}/*]`,
+      reason: 'The API creates one-time offer timers with names it derives per order; the wildcard is limited to the offer-timers schedule group, which holds nothing else.',
+    });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

@@ -2,7 +2,7 @@
 // Scheduler schedules that start it: the daily job (lot expiry, hold expiry, expiry notices) and
 // the monthly issuance. The API invokes it too, asynchronously, to start issuance by hand.
 // Every job is idempotent (ARCHITECTURE.md, "Async work"), so the retries below are safe.
-import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAppFunction, logicalIdOf } from './app-function';
 import type { Secrets } from './secrets';
+
+/** A fixed name, so the API's grant and its cdk-nag acknowledgment can name it. */
+export const OFFER_SCHEDULE_GROUP = 'tmc-offer-timers';
 
 // Same as the API: issuance credits 16 elders at a time and the notices decrypt phone numbers,
 // both CPU-bound enough that a smaller (slower) function would cost about as much and run longer.
@@ -46,6 +49,8 @@ export type JobsProps = {
 
 export class Jobs extends Construct {
   readonly fn: lambda.Function;
+  readonly schedulerRole: iam.Role;
+  readonly offerGroup: scheduler.ScheduleGroup;
   /** Jobs that failed every attempt, from either Lambda (async invocation) or Scheduler. */
   readonly dlq: sqs.Queue;
 
@@ -77,11 +82,14 @@ export class Jobs extends Construct {
 
     // One role for both schedules, scoped to this account's schedules (confused-deputy guard).
     // LambdaInvoke adds invoke on the function and SendMessage on the DLQ to it.
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    const schedulerRole = (this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-    });
+    }));
+    // One-time schedules for order offer timers (帮我找), created by the API; they delete themselves.
+    this.offerGroup = new scheduler.ScheduleGroup(this, 'OfferTimers', { scheduleGroupName: OFFER_SCHEDULE_GROUP, removalPolicy: RemovalPolicy.DESTROY });
+    this.fn.grantInvoke(schedulerRole);
     const target = (input: { job: 'daily' | 'issuance' }): targets.LambdaInvoke =>
       new targets.LambdaInvoke(this.fn, {
         role: schedulerRole,

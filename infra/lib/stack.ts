@@ -53,7 +53,7 @@ export class TenMinuteCircleStack extends Stack {
     this.data = new Data(this, 'Data');
     this.secrets = new Secrets(this, 'Secrets');
     this.jobs = new Jobs(this, 'Jobs', { code: props.jobsCode, table: this.data.table, secrets: this.secrets });
-    this.api = new Api(this, 'Api', { code: props.apiCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn });
+    this.api = new Api(this, 'Api', { code: props.apiCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn, schedulerRole: this.jobs.schedulerRole, offerGroup: this.jobs.offerGroup });
     this.alarms = new Alarms(this, 'Alarms', {
       fn: this.api.fn, httpApi: this.api.httpApi, jobsFn: this.jobs.fn, jobsDlq: this.jobs.dlq,
     });

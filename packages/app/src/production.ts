@@ -2,6 +2,7 @@
 // (KMS-unwrapped) once per cold start, notices through the configured adapter.
 import { loadKeysFromAws } from '@tmc/store/aws-secrets';
 import { createLambdaJobRunner } from '@tmc/store/aws-jobs';
+import { createAwsScheduler } from '@tmc/store/aws-scheduler';
 import { createSiteApp } from '@tmc/web/site';
 import { buildDeps } from './deps';
 import { parseEnv } from './env';
@@ -16,6 +17,10 @@ const deps = buildDeps(env, {
   // between requests and times out long before an issuance ends. Without the variable (running
   // outside the stack) they run in this process, as locally.
   ...(base.JOBS_FUNCTION_NAME ? { jobs: createLambdaJobRunner(base.JOBS_FUNCTION_NAME, { region: base.AWS_REGION ?? 'cn-north-1' }) } : {}),
+  // Order offer timers (帮我找) as one-time EventBridge schedules that invoke the jobs function.
+  ...(base.OFFER_SCHEDULE_GROUP && base.OFFER_SCHEDULER_ROLE_ARN && base.JOBS_FUNCTION_ARN
+    ? { scheduler: createAwsScheduler({ region: base.AWS_REGION ?? 'cn-north-1', group: base.OFFER_SCHEDULE_GROUP, roleArn: base.OFFER_SCHEDULER_ROLE_ARN, targetArn: base.JOBS_FUNCTION_ARN }) }
+    : {}),
 });
 
 // API and server-rendered pages from one function, as locally
