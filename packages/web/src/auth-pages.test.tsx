@@ -15,14 +15,15 @@ beforeAll(async () => {
 });
 
 describe('home and static assets', () => {
-  it('home offers the three portals, Chinese first', async () => {
+  it('home offers the four portals, Chinese first', async () => {
     const r = await new Client(site.app).get('/');
     expect(r.status).toBe(200);
     expect(r.text).toMatch(/^<!doctype html><html lang="zh-CN"/);
     const t = textOf(r.text);
-    for (const s of ['我是老人', '我是家属', '民政工作人员']) expect(t).toContain(s);
+    for (const s of ['我是老人', '我是家属', '我是商户', '民政工作人员']) expect(t).toContain(s);
     expect(r.text).toContain('href="/elder"');
     expect(r.text).toContain('href="/family"');
+    expect(r.text).toContain('href="/merchant"');
     expect(r.text).toContain('href="/staff"');
   });
 

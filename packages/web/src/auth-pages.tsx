@@ -1,6 +1,7 @@
-// Sign-in pages. Elders and family: phone -> 6-digit code by SMS -> signed in (post, redirect,
-// get: the phone waits in a short-lived cookie scoped to the login path, never in a URL).
-// Staff: username and password. Sign-out is a POST from a button on every signed-in page.
+// Sign-in pages. Elders, family and merchants (on the shop phone): phone -> 6-digit code by SMS
+// -> signed in (post, redirect, get: the phone waits in a short-lived cookie scoped to the login
+// path, never in a URL). Staff: username and password. Sign-out is a POST from a button on every
+// signed-in page.
 import * as z from 'zod';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { OTP_TTL_MS, staffLogin } from '@tmc/core/auth';
@@ -20,11 +21,12 @@ const LOGIN_PHONE_COOKIE = 'tmc_login_phone';
 // The code lives 5 minutes; the remembered phone a little longer so "send again" still works.
 const LOGIN_PHONE_TTL_S = Math.ceil(OTP_TTL_MS / 1000) * 2;
 
-type PhonePortal = Extract<Portal, 'elder' | 'family'>;
+type PhonePortal = Extract<Portal, 'elder' | 'family' | 'merchant'>;
 
 const TITLES: Record<PhonePortal, Msg> = {
   elder: { zh: '老人登录', en: 'Elder sign-in' },
   family: { zh: '家属登录', en: 'Family sign-in' },
+  merchant: { zh: '商户登录', en: 'Merchant sign-in' },
 };
 
 const NextQuery = z.object({ next: z.string().max(300).optional(), resent: z.literal('1').optional() });
@@ -55,6 +57,11 @@ const PhonePage = (props: { view: View; portal: PhonePortal; next?: string | und
         <h2><T zh="没有手机或收不到短信？" en="No phone or no SMS?" /></h2>
         <p><T zh="请带积分卡到社区服务站，或拨打热线。" en="Bring your points card to the community centre, or call." block /></p>
         <a class="btn btn-2" href={`tel:${HOTLINE.number}`}><T zh={`拨打 ${HOTLINE.number}`} en={`Call ${HOTLINE.number}`} /></a>
+      </div>
+    )}
+    {props.portal === 'merchant' && (
+      <div class="panel">
+        <p><T zh="新商户：登录后填写入驻申请，民政审核通过后就能接单。" en="New shop: sign in, then apply to join; you can take orders once approved." block /></p>
       </div>
     )}
     <TextSizeSwitch view={props.view} />
@@ -213,7 +220,7 @@ const staffLoginRoutes = (deps: Deps): RouteDef[] => [
 
 /** Sign-out is public so a half-expired session can still clear its cookies. */
 const logoutRoutes = (deps: Deps): RouteDef[] =>
-  (['elder', 'family', 'staff'] as const).map((portal) =>
+  (['elder', 'family', 'merchant', 'staff'] as const).map((portal) =>
     defineRoute({
       method: 'post', path: `/${portal}/logout`, access: { public: true }, tags: ['pages'], page: true,
       summary: `Sign out (${portal}) and go back to the sign-in page`, bodyKind: 'form', body: z.object({}),
@@ -226,5 +233,5 @@ const logoutRoutes = (deps: Deps): RouteDef[] =>
   );
 
 export const authPageRoutes = (deps: Deps): RouteDef[] => [
-  ...phoneLoginRoutes(deps, 'elder'), ...phoneLoginRoutes(deps, 'family'), ...staffLoginRoutes(deps), ...logoutRoutes(deps),
+  ...phoneLoginRoutes(deps, 'elder'), ...phoneLoginRoutes(deps, 'family'), ...phoneLoginRoutes(deps, 'merchant'), ...staffLoginRoutes(deps), ...logoutRoutes(deps),
 ];

@@ -19,6 +19,7 @@ export const homePageRoutes = (): RouteDef[] => [
           <p class="hello"><T zh="您好，请选择您的身份" en="Who are you?" block /></p>
           <a class="choice" href="/elder"><T zh="我是老人" en="I am an elder" /></a>
           <a class="choice" href="/family"><T zh="我是家属" en="I am a family member" /></a>
+          <a class="choice" href="/merchant"><T zh="我是商户" en="I run a shop" /></a>
           <a class="choice" href="/staff"><T zh="民政工作人员" en="Civil-affairs staff" /></a>
           <TextSizeSwitch view={view} />
         </H5Layout>

@@ -7,6 +7,7 @@ import type { Principal, StaffRole } from '@tmc/core/auth';
 export type ElderP = Extract<Principal, { kind: 'elder' }>;
 export type FamilyP = Extract<Principal, { kind: 'family' }>;
 export type StaffP = Extract<Principal, { kind: 'staff' }>;
+export type MerchantP = Extract<Principal, { kind: 'merchant' }>;
 
 const need = (p: Principal | null): Principal => {
   if (!p) throw new AppError('UNAUTHENTICATED');
@@ -25,6 +26,12 @@ export const asFamily = (p: Principal | null): FamilyP => {
   return q;
 };
 
+export const asMerchant = (p: Principal | null): MerchantP => {
+  const q = need(p);
+  if (q.kind !== 'merchant') throw new AppError('FORBIDDEN');
+  return q;
+};
+
 export const asStaff = (p: Principal | null): StaffP => {
   const q = need(p);
   if (q.kind !== 'staff') throw new AppError('FORBIDDEN');
@@ -38,8 +45,8 @@ export const isOfficer = (p: StaffP): boolean => (ELDER_OFFICERS as readonly str
 
 export const ROLE_ZH: Record<StaffRole, string> = { admin: '市级管理员', district: '区级干部', street: '街道干部', finance: '财务' };
 
-export type Portal = 'elder' | 'family' | 'staff';
-export const PORTALS: readonly Portal[] = ['elder', 'family', 'staff'];
+export type Portal = 'elder' | 'family' | 'merchant' | 'staff';
+export const PORTALS: readonly Portal[] = ['elder', 'family', 'merchant', 'staff'];
 
 /** The portal a path belongs to, by its first segment. */
 export const portalOf = (path: string): Portal | null => PORTALS.find((p) => path === `/${p}` || path.startsWith(`/${p}/`)) ?? null;

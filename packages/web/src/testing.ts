@@ -7,20 +7,24 @@ import { parseEnv } from '@tmc/app/env';
 import { captureLogger } from '@tmc/app/logger';
 import { seedDemo } from '@tmc/local/seed';
 import { makeTestDb } from '../../../tests/support/db';
+import { fakeClock, type FakeClock } from '../../../tests/support/app';
 import { createSiteApp } from './site';
 
 export const ORIGIN = 'http://localhost'; // app.request() resolves paths against this
 
-export const makeSite = async (opts: { elders?: number } = {}) => {
+/** The whole site on a fresh table. With `at`, the clock is fake and set there, and timers are
+ * left to the test (offers never expire behind its back). */
+export const makeSite = async (opts: { elders?: number; at?: string } = {}) => {
   const db = await makeTestDb('web');
+  const clock: FakeClock | undefined = opts.at ? fakeClock(opts.at) : undefined;
   const env = parseEnv({
     STAGE: 'test', TABLE_NAME: db.table, FIELD_KEY: randomBytes(32).toString('base64'),
     INDEX_KEY: randomBytes(32).toString('base64'), SESSION_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: ORIGIN,
   });
-  const deps = buildDeps(env, { db, logger: captureLogger() });
+  const deps = buildDeps(env, { db, logger: captureLogger(), ...(clock ? { clock, scheduler: { at: async () => undefined } } : {}) });
   const seed = await seedDemo(deps, { elders: opts.elders ?? 20 });
   const { app } = createSiteApp(deps);
-  return { app, deps, seed };
+  return { app, deps, seed, clock };
 };
 
 export type Site = Awaited<ReturnType<typeof makeSite>>;
@@ -75,7 +79,7 @@ export const codeFor = async (deps: Deps, phone: string): Promise<string> => {
 };
 
 /** Signs a client in through the pages, as a person would. */
-export const signInPhone = async (site: Site, portal: 'elder' | 'family', phone: string): Promise<Client> => {
+export const signInPhone = async (site: Site, portal: 'elder' | 'family' | 'merchant', phone: string): Promise<Client> => {
   const c = new Client(site.app);
   const sent = await c.post(`/${portal}/login`, { phone });
   if (sent.status !== 303) throw new Error(`send code: ${sent.status} ${sent.text.slice(0, 300)}`);
