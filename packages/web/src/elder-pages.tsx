@@ -1,6 +1,6 @@
-// The elder's own page (适老化): name, the points card number big and readable aloud, family
-// members with consent buttons, a one-tap call to the hotline, the large-text switch. No points
-// or services yet: those arrive with the ledger, and a page never shows made-up numbers.
+// The elder's own page (适老化): name, points and what expires soonest, one big button per
+// service category, the points card number big and readable aloud, family members with consent
+// buttons, a one-tap call to the hotline, the large-text switch.
 import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { getElderOrThrow } from '@tmc/core/elder-service';
@@ -12,6 +12,9 @@ import { asElder } from './principal';
 import { CardNumber, Notice, PostButton, type Msg } from './ui';
 import { assetUrl } from './static';
 import { HOTLINE } from './contacts';
+import { pointsSummary, type PointsSummary } from './booking';
+import { CategoryButtons, PointsPanel } from './order-ui';
+import type { Category } from '@tmc/core/merchants';
 
 const FamilyIdP = z.object({ family_id: z.string().regex(/^f_[A-Za-z0-9]{8,40}$/) });
 const DONE: Record<'confirmed' | 'removed', Msg> = {
@@ -49,10 +52,12 @@ const FamilyList = (props: { bindings: Binding[] }) =>
     </ul>
   );
 
-const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; done?: Msg | undefined }) => (
+const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; points: PointsSummary; categories: Category[]; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="我的首页" titleEn="My page" scripts={[assetUrl('readAloud')]}>
     <p class="hello">{props.name}，您好<span class="en" lang="en">Hello</span></p>
     <Notice msg={props.done} />
+    <PointsPanel points={props.points} whose="mine" />
+    <CategoryButtons base="/elder" categories={props.categories} />
     <section class="panel" aria-labelledby="card-h">
       <h2 id="card-h"><T zh="我的积分卡号" en="My card" /></h2>
       <CardNumber value={props.card} />
@@ -76,7 +81,7 @@ const ElderHome = (props: { view: View; name: string; card: string; bindings: Bi
 export const elderPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/elder', access: { roles: ['elder'] }, tags: ['pages'], page: true,
-    summary: 'Elder home: card number, family members, call the hotline',
+    summary: 'Elder home: points, service categories, card number, family members, call the hotline',
     query: z.object({ done: z.enum(['confirmed', 'removed']).optional() }),
     async handler(c, { query, principal }) {
       const p = asElder(principal);
@@ -84,7 +89,8 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const bindings = (await deps.bindings.ofElder(e.elder_id)).filter((b) => b.status !== 'removed');
       bindings.sort((a, b) => (a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1));
-      return render(c, <ElderHome view={viewOf(c)} name={e.name} card={e.card_number} bindings={bindings} done={query.done ? DONE[query.done] : undefined} />);
+      const [points, categories] = await Promise.all([pointsSummary(deps, e.elder_id), deps.merchants.categories()]);
+      return render(c, <ElderHome view={viewOf(c)} name={e.name} card={e.card_number} bindings={bindings} points={points} categories={categories} done={query.done ? DONE[query.done] : undefined} />);
     },
   }),
   defineRoute({

@@ -1,6 +1,7 @@
 // Family pages: ask to bind to a parent by card number, confirm with the code the parent reads
-// out, unbind, and see a bound parent's masked profile. Same H5 look as the elder's page: many
-// family members are not young either.
+// out, unbind, and see a bound parent's points, recent orders and masked profile, with the same
+// service buttons the parent has (booking on their behalf lives in service-pages). Same H5 look
+// as the elder's page: many family members are not young either.
 import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { isValidCardNumber } from '@tmc/core/card';
@@ -16,6 +17,12 @@ import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout
 import { asFamily, type FamilyP } from './principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, expected, msgOfError, type Msg } from './ui';
 import { areaLabel } from './areas';
+import { pointsSummary, type PointsSummary } from './booking';
+import { CategoryButtons, OrderLink, PointsPanel } from './order-ui';
+import type { Category } from '@tmc/core/merchants';
+import type { Order } from '@tmc/core/orders';
+
+const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
@@ -47,7 +54,7 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
       <li>
         <p><b>{elder?.name ?? '—'}</b>（{b.relation}） <span class="tag ok"><T zh="已绑定" en="Linked" /></span></p>
         <div class="row">
-          <a class="btn btn-2" href={`/family/elders/${b.elder_id}`}><T zh="查看资料" en="Profile" /></a>
+          <a class="btn btn-2" href={`/family/elders/${b.elder_id}`}><T zh="积分和预约" en="Points, booking" /></a>
           <PostButton action={`/family/bindings/${b.elder_id}/remove`} label={{ zh: '解除绑定', en: 'Unlink' }} cls="btn-warn" />
         </div>
       </li>
@@ -108,13 +115,25 @@ const familyHome = async (c: Ctx, deps: Deps, p: FamilyP, state: FormState, opts
   return render(c, <FamilyHome view={viewOf(c)} phoneMasked={acct?.phone_masked ?? ''} rows={rows} state={state} done={opts.done} />, { status: opts.status ?? 200 });
 };
 
-const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: number }) => {
+type ElderExtras = { points: PointsSummary; categories: Category[]; orders: Order[] };
+
+const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: number; x: ElderExtras }) => {
   const e = props.e;
   const cats = e.special_categories.map((x) => SPECIAL_CATEGORY_ZH[x]).join('、');
+  const base = `/family/elders/${e.elder_id}`;
   return (
     <H5Layout view={props.view} title="老人资料" titleEn="Profile">
+      <p class="hello">{e.name}</p>
+      <PointsPanel points={props.x.points} whose="theirs" />
+      <CategoryButtons base={base} categories={props.x.categories} />
+      <section class="panel" aria-labelledby="ord-h">
+        <h2 id="ord-h"><T zh="最近的订单" en="Recent orders" /></h2>
+        {props.x.orders.length === 0
+          ? <p><T zh="还没有订单。" en="No orders yet." /></p>
+          : <ul class="list">{props.x.orders.map((o) => <OrderLink o={o} base={base} />)}</ul>}
+      </section>
       <section class="panel">
-        <h2>{e.name}</h2>
+        <h2><T zh="资料" en="Profile" /></h2>
         <dl class="kv">
           <dt><T zh="性别" en="Gender" /></dt><dd>{GENDER_ZH[e.gender]}</dd>
           <dt><T zh="年龄" en="Age" /></dt><dd>{props.age} 岁</dd>
@@ -189,13 +208,16 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
   }),
   defineRoute({
     method: 'get', path: '/family/elders/:elder_id', access: { roles: ['family'] }, tags: ['pages'], page: true,
-    summary: "A bound elder's masked profile", params: ElderIdP,
+    summary: "A bound elder's points, recent orders, service buttons and masked profile", params: ElderIdP,
     async handler(c, { params, principal }) {
       const p = asFamily(principal);
       const e = await getElderOrThrow(deps, params.elder_id);
       await assertCanSeeElder(deps, p, e);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
-      return render(c, <ElderProfile view={viewOf(c)} e={e} area={await areaLabel(deps, e.community_code)} age={ageOn(e.birth_date, deps.clock.now())} />);
+      const [area, points, categories, orders] = await Promise.all([
+        areaLabel(deps, e.community_code), pointsSummary(deps, e.elder_id), deps.merchants.categories(), deps.orders.ofElder(e.elder_id, RECENT_ORDERS_SHOWN),
+      ]);
+      return render(c, <ElderProfile view={viewOf(c)} e={e} area={area} age={ageOn(e.birth_date, deps.clock.now())} x={{ points, categories, orders: orders.items }} />);
     },
   }),
 ];

@@ -54,7 +54,7 @@ p{margin:.5rem 0}
 .field{margin:.7rem 0}
 .field label,.label{display:block;font-weight:700;margin-bottom:.3rem}
 .field .hint{display:block;color:#333;font-size:.9rem;margin-top:.2rem}
-input[type=text],input[type=tel],input[type=password],input[type=search],input[type=date],input[type=number],select,textarea{display:block;width:100%;min-height:2.8rem;padding:.3rem .6rem;border:2px solid #555;border-radius:8px;background:#fff;color:#111;font:inherit}
+input[type=text],input[type=tel],input[type=password],input[type=search],input[type=date],input[type=number],input[type=time],select,textarea{display:block;width:100%;min-height:2.8rem;padding:.3rem .6rem;border:2px solid #555;border-radius:8px;background:#fff;color:#111;font:inherit}
 input.code{font-size:1.6rem;letter-spacing:.3em;font-variant-numeric:tabular-nums}
 input[aria-invalid=true],select[aria-invalid=true]{border-color:#8a1c1c}
 .list{list-style:none;margin:0;padding:0}
@@ -71,6 +71,28 @@ input[aria-invalid=true],select[aria-invalid=true]{border-color:#8a1c1c}
 dl.kv{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:.3rem .8rem}
 dl.kv dt{font-weight:700}
 dl.kv dd{margin:0}
+/* points, categories, services and orders */
+.pts{font-size:2.2rem;font-weight:700;color:#0b5d1e;line-height:1.2;margin:.2rem 0}
+.pts .unit{font-size:1rem;margin-left:.3em;color:#111}
+.cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(8rem,1fr));gap:0 .6rem}
+.cats .btn{min-height:3.5rem;font-size:1.2rem}
+.status{font-size:1.4rem;color:#0b5d1e}
+.svc h3,.list h3{margin:0}
+.svc p{margin:.3rem 0}
+.price{color:#0b5d1e}
+/* the code the merchant reads off the elder's phone: as big as a 360 px screen allows */
+.ocode{font-size:2.4rem;font-size:min(2.8rem,13vw);font-weight:700;letter-spacing:.3em;text-indent:.3em;text-align:center;line-height:1.2;margin:.5rem 0;padding:.4rem 0;border:3px solid #0b5d1e;border-radius:12px;background:#fff;color:#111}
+fieldset{border:0;margin:.7rem 0;padding:0;min-width:0}
+legend{font-weight:700;padding:0;margin-bottom:.3rem}
+/* radio and checkbox as big buttons: the real input covers the whole button, invisible */
+.picks{display:grid;grid-template-columns:repeat(auto-fill,minmax(6rem,1fr));gap:.5rem}
+.picks.one{grid-template-columns:1fr}
+.pick{position:relative;display:block}
+.pick input{position:absolute;top:0;left:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
+.pick span{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-align:center}
+.pick input:checked+span{background:#0b5d1e;color:#fff}
+.pick input:focus-visible+span{outline:3px solid #0b3d91;outline-offset:2px}
+details.alt summary{display:flex;align-items:center;min-height:2.8rem;color:#0b3d91;font-weight:700;cursor:pointer}
 /* staff console */
 .console{font-size:.8rem;background:#f5f5f5}
 html.big .console{font-size:.7rem}

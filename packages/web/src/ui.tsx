@@ -27,6 +27,10 @@ const FIELD_CODES: Record<string, Msg> = {
   COMMUNITY_UNKNOWN: { zh: '社区不存在', en: 'Unknown community' },
   CARD_INVALID: { zh: '积分卡号无效，请核对12位卡号', en: 'Invalid card number; check the 12 digits' },
   REQUIRED: { zh: '必填', en: 'Required' },
+  USCC_INVALID: { zh: '统一社会信用代码不正确，请核对营业执照上的18位代码', en: 'Check the 18-character credit code on the licence' },
+  CATEGORY_UNKNOWN: { zh: '没有这个服务类别', en: 'Unknown category' },
+  CATEGORY_NOT_DECLARED: { zh: '入驻申请里没有这个类别', en: 'Not a category you applied for' },
+  TOO_MANY: { zh: '服务太多了，请先下架不用的', en: 'Too many services; withdraw some first' },
   BOTH_OR_NEITHER: { zh: '两项要么都填，要么都不填', en: 'Fill in both or neither' },
   NOT_A_NUMBER: { zh: '请填数字', en: 'Enter a number' },
   TOO_SMALL: { zh: '必填或太短', en: 'Required or too short' },
@@ -73,7 +77,7 @@ export const Notice = (props: { msg?: Msg | undefined }) =>
   ) : null;
 
 type InputAttrs = {
-  type?: 'text' | 'tel' | 'password' | 'search' | 'date' | 'number';
+  type?: 'text' | 'tel' | 'password' | 'search' | 'date' | 'number' | 'time';
   value?: string | undefined;
   inputmode?: 'numeric' | 'tel' | 'text' | 'decimal';
   autocomplete?: string;
