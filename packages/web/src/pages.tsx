@@ -8,6 +8,8 @@ import { homePageRoutes } from './home-pages';
 import { authPageRoutes } from './auth-pages';
 import { elderPageRoutes } from './elder-pages';
 import { familyPageRoutes } from './family-pages';
+import { servicePageRoutes } from './service-pages';
+import { merchantPageRoutes } from './merchant-pages';
 import { staffPageRoutes } from './staff-pages';
 import { staffElderPageRoutes } from './staff-elder-pages';
 import { staffImportPageRoutes } from './staff-import-pages';
@@ -21,6 +23,8 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...authPageRoutes(deps),
   ...elderPageRoutes(deps),
   ...familyPageRoutes(deps),
+  ...servicePageRoutes(deps),
+  ...merchantPageRoutes(deps),
   ...staffPageRoutes(deps),
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),
