@@ -4,8 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Client, makeSite, signInPhone, signInStaff, type Site } from './testing';
 
-type Who = 'anon' | 'elder' | 'family' | 'admin' | 'street' | 'finance';
-const WHO: readonly Who[] = ['anon', 'elder', 'family', 'admin', 'street', 'finance'];
+type Who = 'anon' | 'elder' | 'family' | 'merchant' | 'admin' | 'street' | 'finance';
+const WHO: readonly Who[] = ['anon', 'elder', 'family', 'merchant', 'admin', 'street', 'finance'];
 
 let site: Site;
 const clients = {} as Record<Who, Client>;
@@ -17,6 +17,7 @@ beforeAll(async () => {
   clients.anon = new Client(site.app);
   clients.elder = await signInPhone(site, 'elder', site.seed.elderPhones[0] ?? '');
   clients.family = await signInPhone(site, 'family', '17000017001');
+  clients.merchant = await signInPhone(site, 'merchant', '17000020000'); // the first demo shop
   clients.admin = await signInStaff(site, 'admin');
   clients.street = await signInStaff(site, 'xicheng');
   clients.finance = await signInStaff(site, 'finance');
@@ -29,10 +30,18 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   ['/', { rest: 200 }],
   ['/elder/login', { elder: 303, rest: 200 }],
   ['/family/login', { family: 303, rest: 200 }],
+  ['/merchant/login', { merchant: 303, rest: 200 }],
   ['/staff/login', { admin: 303, street: 303, finance: 303, rest: 200 }],
   ['/elder', { elder: 200, anon: 303, rest: 403 }],
   ['/family', { family: 200, anon: 303, rest: 403 }],
+  ['/elder/services?category=barber', { elder: 200, anon: 303, rest: 403 }],
+  ['/elder/orders', { elder: 200, anon: 303, rest: 403 }],
+  ['/elder/orders/o_nosuchorder1', { elder: 404, anon: 303, rest: 403 }],
   [() => `/family/elders/${inStreet}`, { anon: 303, rest: 403 }], // nobody here is bound to this elder
+  [() => `/family/elders/${inStreet}/services?category=barber`, { anon: 303, rest: 403 }],
+  [() => `/family/elders/${inStreet}/orders`, { anon: 303, rest: 403 }],
+  ['/merchant', { merchant: 200, anon: 303, rest: 403 }],
+  ['/merchant/services', { merchant: 200, anon: 303, rest: 403 }],
   ['/staff', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   ['/staff/search?q=张', { admin: 200, street: 200, anon: 303, rest: 403 }],
   ['/staff/elders/new', { admin: 200, street: 200, anon: 303, rest: 403 }],
