@@ -12,6 +12,10 @@ import type { ElderRecord } from './elders';
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
 export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this long was interrupted
+// Progress is saved every few pages, not every page: the run record would otherwise be written once
+// per 100 elders (1% of them), the hottest item of the month. A resume redoes at most these pages,
+// which finds their elders already credited.
+export const PROGRESS_EVERY_PAGES = 4;
 
 export type IssuanceRun = {
   month: string;
@@ -116,25 +120,29 @@ export const commitIssuance = async (deps: IssuanceDeps, policy: Policy, month: 
   }
   const communities = await communitiesUnder(deps.areas, null);
   let pages = 0;
-  while (run.community_index < communities.length) {
-    const c = communities[run.community_index];
+  // Where the walk has got to; saved into the run record every PROGRESS_EVERY_PAGES pages.
+  let pending = { issued: run.issued, already: run.already, skipped: run.skipped, points: run.points, cursor: run.cursor, community_index: run.community_index };
+  while (pending.community_index < communities.length) {
+    const c = communities[pending.community_index];
     if (!c) break;
-    const page = await deps.elders.listByCommunity(c.code, ISSUANCE_PAGE, run.cursor ?? undefined);
+    const page = await deps.elders.listByCommunity(c.code, ISSUANCE_PAGE, pending.cursor ?? undefined);
     const counts = { issued: 0, already: 0, skipped: 0, points: 0 };
     await pool(page.items, ISSUANCE_CONCURRENCY, async (e) => {
       const r = await creditElder(deps, policy, month, e);
       counts[r]++;
       if (r !== 'skipped') counts.points += monthlyAllowance(policy, e, month).points;
     });
-    const next: IssuanceRun = {
-      ...run,
-      issued: run.issued + counts.issued, already: run.already + counts.already, skipped: run.skipped + counts.skipped, points: run.points + counts.points,
-      cursor: page.cursor, community_index: page.cursor ? run.community_index : run.community_index + 1,
-      updated_at: now(), version: run.version + 1,
+    pending = {
+      issued: pending.issued + counts.issued, already: pending.already + counts.already, skipped: pending.skipped + counts.skipped, points: pending.points + counts.points,
+      cursor: page.cursor, community_index: page.cursor ? pending.community_index : pending.community_index + 1,
     };
-    await deps.runs.put(next, run.version);
-    run = next;
     pages++;
+    const atEnd = pending.community_index >= communities.length;
+    if (pages % PROGRESS_EVERY_PAGES === 0 || atEnd || (opts.maxPages !== undefined && pages >= opts.maxPages)) {
+      const next: IssuanceRun = { ...run, ...pending, updated_at: now(), version: run.version + 1 };
+      await deps.runs.put(next, run.version);
+      run = next;
+    }
     if (opts.maxPages !== undefined && pages >= opts.maxPages) return run; // tests stop here to simulate a crash
   }
   const done: IssuanceRun = { ...run, status: 'completed', updated_at: now(), version: run.version + 1 };
