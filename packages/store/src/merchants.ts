@@ -3,7 +3,7 @@
 // A merchant change and its index changes go in one transaction when they fit in 100 items;
 // larger ones (home-visit services reach many cells) are written in an order that never shows a
 // suspended merchant: removals before the status change, additions after it.
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/errors';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
 import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
@@ -13,6 +13,7 @@ import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, t
 import type { Db } from './table';
 
 export const SERVICES_PER_MERCHANT_MAX = 30;
+export const RATING_CARD_REFRESH = 10; // cards' rating count is refreshed at least every 10 ratings
 const BATCH_WRITE_MAX = 25;
 
 type Key = { pk: string; sk: string };
@@ -108,22 +109,31 @@ export const createMerchantStore = (db: Db) => {
     getMerchant,
     services,
     save,
-    /** A new rating: the merchant's sum and count move by ADD (no read of orders), then the index
-     * cards are rewritten so search shows the new average. */
+    /** A new rating: sum and count move by one atomic ADD (no read, no lost update). The search
+     * cards carry the average rounded to 0.1; they are rewritten only when that shown average
+     * changes (or every RATING_CARD_REFRESH ratings, for the count), not on every rating: a
+     * home-visit merchant has well over 100 cards. */
     async addRating(merchant_id: string, stars: number) {
+      const r = await db.doc.send(new UpdateCommand({
+        TableName: T, Key: keys.merchant(merchant_id), UpdateExpression: 'ADD rating_sum :s, rating_count :one',
+        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':s': stars, ':one': 1 }, ReturnValues: 'UPDATED_NEW',
+      }));
+      const sum = Number(r.Attributes?.rating_sum ?? 0);
+      const count = Number(r.Attributes?.rating_count ?? 0);
+      const shown = (s: number, n: number) => (n ? Math.round((s / n) * 10) / 10 : null);
+      if (shown(sum, count) === shown(sum - stars, count - 1) && count % RATING_CARD_REFRESH !== 0) return;
       for (let attempt = 0; attempt < 5; attempt++) {
-        const prev = await getMerchant(merchant_id);
-        if (!prev) return;
+        const cur = await getMerchant(merchant_id);
+        if (!cur) return;
         const list = await services(merchant_id);
-        const next = { ...prev, rating_sum: prev.rating_sum + stars, rating_count: prev.rating_count + 1, version: prev.version + 1 };
         try {
-          await save(next, list, prev, list);
+          // prev without the new rating makes the diff rewrite exactly the cards whose numbers changed
+          await save({ ...cur, version: cur.version + 1 }, list, { ...cur, rating_sum: cur.rating_sum - stars, rating_count: cur.rating_count - 1 }, list);
           return;
         } catch (e) {
           if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e; // another edit won: re-read and retry
         }
       }
-      throw new AppError('CONFLICT');
     },
     async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
       const pk = keys.merchantStatusPk(status);
