@@ -104,7 +104,7 @@ export const codeFrom = async (s: Local, phone: string): Promise<string> => {
 };
 
 /** Signs in through the pages, as a person would: phone, then the code from the dev outbox. */
-export const signInByPhone = async (s: Local, page: Page, portal: 'elder' | 'family', phone: string) => {
+export const signInByPhone = async (s: Local, page: Page, portal: 'elder' | 'family' | 'merchant', phone: string) => {
   await page.goto(`${s.url}/${portal}/login`);
   await page.fill('#f-phone', phone);
   await Promise.all([page.waitForURL(`${s.url}/${portal}/login/code`), page.click('button[type=submit]:has-text("获取验证码")')]);

@@ -77,10 +77,13 @@ export const formIdem = (scope: string, key: string, what: Record<string, string
 
 const CHINA_OFFSET_MS = 8 * 3600_000; // China has one time zone and no daylight saving
 
-/** "11月23日 10:00" in China time, for slots and order times. */
+const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
+
+/** "11月23日 周一 10:00" in China time, for slots and order times: the weekday is how many
+ * elders keep track of appointments. */
 export const chinaDateTime = (iso: string): string => {
   const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${d.toISOString().slice(11, 16)}`;
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ${d.toISOString().slice(11, 16)}`;
 };
 
 /** "12月31日" for an expiry date (a China calendar date already). */

@@ -80,7 +80,7 @@ const MerchantOrder = (props: { o: Order; error?: Msg | undefined }) => {
     <li id={`o-${o.order_id}`}>
       <h3>{o.service_name} · <span class="num">{o.price_points} 积分</span></h3>
       <p>
-        <span class={o.status === 'requested' || o.status === 'accepted' ? 'tag ok' : 'tag'}><T zh={MERCHANT_STATUS[o.status].zh} en={MERCHANT_STATUS[o.status].en} /></span>{' '}
+        <b class={o.status === 'requested' || o.status === 'accepted' ? 'price' : undefined}><T zh={MERCHANT_STATUS[o.status].zh} en={MERCHANT_STATUS[o.status].en} /></b>{' '}
         {o.home_visit && <span class="tag"><T zh="上门" en="Home visit" /></span>}
       </p>
       <p><b><T zh="时间" en="When" /></b> <WhenText slot={o.slot_start} /></p>

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
 import { usccCheckChar } from '@tmc/core/merchants';
 import { orderCode } from '@tmc/core/order-service';
-import { setWalletFrozen } from '@tmc/core/ledger/service';
+import { hold, release, setWalletFrozen } from '@tmc/core/ledger/service';
 import type { ElderRecord } from '@tmc/core/elders';
 import type { Order } from '@tmc/core/orders';
 import { runJob } from '@tmc/app/jobs';
@@ -253,6 +253,27 @@ describe('booking', () => {
     }
   });
 
+  it('too few points is refused inline with the price, the balance and what to do', async () => {
+    // a second elder whose points are all held by something else for the moment
+    const phone = site.seed.elderPhones[2] ?? '';
+    const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
+    const other = await signInPhone(site, 'elder', phone);
+    const all = await balance(id);
+    await hold(site.deps, { hold_id: 'web-test-drain', elder_id: id ?? '', amount_points: all, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 'test', reason: 'test' });
+    try {
+      const list = await other.get('/elder/services?category=canteen'); // a canteen is near this elder's home
+      const link = bookLinks(list.text)[0];
+      if (!link) throw new Error('no canteen near the third demo elder');
+      const { action, form } = await confirmForm(other, link.href);
+      const r = await other.post(action, form);
+      expect(r.status).toBe(422);
+      expect(textOf(r.text)).toMatch(/积分不足：这项服务要 \d+ 积分，现在有 0 积分。可以选便宜一些的服务，或请家属充值。/);
+      expect(hidden(r.text, 'key')).not.toBe(form.key); // a fresh screen, ready once points arrive
+    } finally {
+      await release(site.deps, { hold_id: 'web-test-drain', why: 'cancelled', actor: 'test' });
+    }
+  });
+
   it.each<[ErrorCode, RegExp]>([
     ['INSUFFICIENT_POINTS', /^积分不足：这项服务要 15 积分，现在有 3 积分。可以选便宜一些的服务，或请家属充值。$/],
     ['SLOT_FULL', /^这个时段已约满。已改成“尽快”/],
@@ -332,8 +353,9 @@ describe('merchant', () => {
   it('completes with the card number and PIN; declines and no-shows release the points', async () => {
     const o = await bookBarber(elderC, '/elder', 1);
     const m = await merchant(o.merchant_id);
+    expect(DEMO_PIN).not.toBe('000000'); // so '000000' below is a wrong PIN
     await m.post(`/merchant/orders/${o.order_id}/accept`);
-    const wrongPin = await m.post(`/merchant/orders/${o.order_id}/complete`, { card_number: elder.card_number, pin: DEMO_PIN === '000000' ? '111111' : '000000' });
+    const wrongPin = await m.post(`/merchant/orders/${o.order_id}/complete`, { card_number: elder.card_number, pin: '000000' });
     expect(wrongPin.status).toBe(422);
     expect(textOf(wrongPin.text)).toContain('还可以再试 4 次');
     const ok = await m.post(`/merchant/orders/${o.order_id}/complete`, { card_number: elder.card_number.replace(/(\d{4})(?=\d)/g, '$1 '), pin: DEMO_PIN });

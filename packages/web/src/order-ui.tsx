@@ -46,10 +46,10 @@ export const MERCHANT_STATUS: Record<OrderState, Msg> = {
 export const isOpen = (o: Pick<Order, 'status'>): boolean => o.status === 'requested' || o.status === 'accepted';
 
 /** Booking errors with what to do about them. */
-export const bookingMsg = (e: AppError, price_points?: number): Msg => {
+export const bookingMsg = (e: AppError, price_points?: number, balance_points?: number): Msg => {
   switch (e.code) {
     case 'INSUFFICIENT_POINTS': {
-      const have = typeof e.details?.balance_points === 'number' ? e.details.balance_points : null;
+      const have = balance_points ?? (typeof e.details?.balance_points === 'number' ? e.details.balance_points : null);
       const need = price_points ? `这项服务要 ${price_points} 积分` : '积分不够';
       return {
         zh: `积分不足：${need}${have !== null ? `，现在有 ${have} 积分` : ''}。可以选便宜一些的服务，或请家属充值。`,

@@ -23,7 +23,7 @@ import { H5Layout, T, render, viewOf, type View } from './layout';
 import { asElder, asFamily } from './principal';
 import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from './ui';
 import { assetUrl } from './static';
-import { FormKey, chinaDateTime, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, servicesNear } from './booking';
+import { FormKey, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from './booking';
 import { ELDER_STATUS, HitCard, OrderLink, WhenText, bookingMsg, isOpen, spoken } from './order-ui';
 
 type Flavor = 'elder' | 'family';
@@ -213,15 +213,9 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
         {o.mode === 'find_for_me' && o.status === 'requested' && offer >= 0 && (
           <p><T zh={`帮我找：正在问第 ${offer + 1} 家`} en={`Asking shop no. ${offer + 1}`} /></p>
         )}
-        <dl class="kv">
-          <dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd>
-          <dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd>
-          <dt><T zh="积分" en="Points" /></dt><dd class="num">{o.price_points} 积分</dd>
-          <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={o.slot_start} /></dd>
-          {o.home_visit && <><dt><T zh="方式" en="Where" /></dt><dd><T zh="上门" en="Home visit" /></dd></>}
-        </dl>
       </section>
       {props.code && (
+        // right under the status, so it is on the first screen when the shop asks for it
         <section class="panel" aria-labelledby="code-h">
           <h2 id="code-h"><T zh="核销码" en="Code" /></h2>
           <p><T zh="服务做完后，把这6位数字给商户看。" en="When served, show these 6 digits to the shop." block /></p>
@@ -231,18 +225,42 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
           </button>
         </section>
       )}
+      <section class="panel" aria-labelledby="what-h">
+        <h2 id="what-h"><T zh="订单内容" en="Details" /></h2>
+        <dl class="kv">
+          <dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd>
+          <dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd>
+          <dt><T zh="积分" en="Points" /></dt><dd class="num">{o.price_points} 积分</dd>
+          <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={o.slot_start} /></dd>
+          {o.home_visit && <><dt><T zh="方式" en="Where" /></dt><dd><T zh="上门" en="Home visit" /></dd></>}
+        </dl>
+      </section>
       {isOpen(o) && (
         <>
           {props.merchantPhone && <a class="btn btn-2" href={`tel:${props.merchantPhone}`}><T zh="打电话给商户" en="Call the shop" /></a>}
           <a class="btn btn-2" href={url}><T zh="刷新状态" en="Refresh" /></a>
-          <PostButton action={`${url}/cancel`} label={{ zh: '取消预约', en: 'Cancel' }} cls="btn-warn" />
         </>
       )}
       {o.status === 'completed' && <RateForm action={`${url}/rate`} />}
       {o.status === 'rated' && o.rating && <p class="panel"><T zh={`您的评价：${o.rating.stars} 星`} en={`You rated ${o.rating.stars} stars`} /></p>}
-      {(o.status === 'completed' || o.status === 'rated') && <a class="btn btn-warn" href={`${url}/dispute`}><T zh="投诉" en="Complain" /></a>}
-      <Back href={`${b.base}/orders`} label={{ zh: '全部订单', en: 'All orders' }} />
-      <Back href={b.base} label={{ zh: '返回首页', en: 'Home' }} />
+      <div class="row">
+        <Back href={`${b.base}/orders`} label={{ zh: '全部订单', en: 'All orders' }} />
+        <Back href={b.base} label={{ zh: '返回首页', en: 'Home' }} />
+      </div>
+      {isOpen(o) && (
+        // kept apart from the everyday buttons, at the end, so a slip of the thumb does not cancel
+        <section class="panel" aria-labelledby="cancel-h">
+          <h2 id="cancel-h"><T zh="不需要了？" en="No longer needed?" /></h2>
+          <p><T zh="取消后积分马上退回。" en="Points come back at once." /></p>
+          <PostButton action={`${url}/cancel`} label={{ zh: '取消预约', en: 'Cancel booking' }} cls="btn-warn" />
+        </section>
+      )}
+      {(o.status === 'completed' || o.status === 'rated') && (
+        <section class="panel" aria-labelledby="cmp-h">
+          <h2 id="cmp-h"><T zh="不满意？" en="Not happy?" /></h2>
+          <a class="btn btn-warn" href={`${url}/dispute`}><T zh="投诉" en="Complain" /></a>
+        </section>
+      )}
     </H5Layout>
   );
 };
@@ -370,7 +388,9 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
         // is full or gone, a time that can still be booked.
         const conf = await confirmOf(deps, b, body.merchant_id, body.service_id);
         const next = r.error.code === 'SLOT_FULL' ? { ...conf, slot: null } : r.error.code === 'SLOT_INVALID' ? conf : { ...conf, slot };
-        return render(c, <ConfirmPage view={viewOf(c)} b={b} c={next} formKey={newFormKey()} error={bookingMsg(r.error, conf.hit.price_points)} />, { status: r.error.status });
+        // the ledger's error says what was short; the elder wants to know what they have
+        const have = r.error.code === 'INSUFFICIENT_POINTS' ? (await pointsSummary(deps, b.elder.elder_id)).balance_points : undefined;
+        return render(c, <ConfirmPage view={viewOf(c)} b={b} c={next} formKey={newFormKey()} error={bookingMsg(r.error, conf.hit.price_points, have)} />, { status: r.error.status });
       },
     }),
     defineRoute({

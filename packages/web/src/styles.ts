@@ -74,9 +74,11 @@ dl.kv dd{margin:0}
 /* points, categories, services and orders */
 .pts{font-size:2.2rem;font-weight:700;color:#0b5d1e;line-height:1.2;margin:.2rem 0}
 .pts .unit{font-size:1rem;margin-left:.3em;color:#111}
+.h5 .pts .en{font-size:1rem}
 .cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(8rem,1fr));gap:0 .6rem}
 .cats .btn{min-height:3.5rem;font-size:1.2rem}
 .status{font-size:1.4rem;color:#0b5d1e}
+.h5 .status .en{font-size:1rem}
 .svc h3,.list h3{margin:0}
 .svc p{margin:.3rem 0}
 .price{color:#0b5d1e}
@@ -92,7 +94,9 @@ legend{font-weight:700;padding:0;margin-bottom:.3rem}
 .pick span{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-align:center}
 .pick input:checked+span{background:#0b5d1e;color:#fff}
 .pick input:focus-visible+span{outline:3px solid #0b3d91;outline-offset:2px}
-details.alt summary{display:flex;align-items:center;min-height:2.8rem;color:#0b3d91;font-weight:700;cursor:pointer}
+details.alt{border-top:1px solid #d0d0d0;margin-top:.6rem}
+details.alt summary{min-height:2.8rem;padding:.6rem 0;color:#0b3d91;font-weight:700;cursor:pointer}
+details.alt summary .en{color:#0b3d91}
 /* staff console */
 .console{font-size:.8rem;background:#f5f5f5}
 html.big .console{font-size:.7rem}
