@@ -150,6 +150,28 @@ describe('the shop redeems it', () => {
   });
 });
 
+describe('shop pages', () => {
+  it('the services list with its add form, and a new shop\'s application form, keep the rules', async () => {
+    const shop = await newPage(shopCtx);
+    await shop.goto(`${local().url}/merchant/services`);
+    expect(await shop.textContent('main')).toContain('添加服务');
+    await shop.screenshot({ path: fileURLToPath(new URL('merchant-services.png', RESULTS)), fullPage: true });
+    await expectElderRules(shop);
+    await shop.close();
+
+    const ctx = await browser!.newContext(MOBILE);
+    await stubDialogs(ctx);
+    const fresh = await newPage(ctx);
+    await signInByPhone(local(), fresh, 'merchant', '17000029911');
+    expect(await fresh.textContent('main')).toContain('入驻申请');
+    await fresh.screenshot({ path: fileURLToPath(new URL('merchant-apply.png', RESULTS)), fullPage: true });
+    await expectElderRules(fresh);
+    await fresh.click('button:has-text("提交申请")'); // required fields: the browser stops the post, nothing pops up
+    expect(fresh.url()).toBe(`${local().url}/merchant`);
+    await ctx.close();
+  });
+});
+
 describe('no script errors', () => {
   it('no page logged an error, hit a CSP block or opened a dialog', () => {
     expect(pageErrors).toEqual([]);

@@ -285,14 +285,11 @@ const ServicesPage = (props: { view: View; m: Merchant; services: Service[]; cat
             </div>
           </fieldset>
           <Field name="radius_m" type="number" inputmode="numeric" value={v.radius_m} error={f.radius_m} label={{ zh: '上门范围（米，上门才填）', en: 'Home-visit radius (m)' }} />
-          <div class="row">
-            <Field name="open" type="time" required value={v.open ?? '08:00'} error={f.open} label={{ zh: '每天开门', en: 'Opens' }} />
-            <Field name="close" type="time" required value={v.close ?? '18:00'} error={f.close} label={{ zh: '每天关门', en: 'Closes' }} />
-          </div>
-          <div class="row">
-            <Field name="wopen" type="time" value={v.wopen} error={f.wopen} label={{ zh: '周末开门', en: 'Weekend opens' }} />
-            <Field name="wclose" type="time" value={v.wclose} error={f.wclose} label={{ zh: '周末关门', en: 'Weekend closes' }} />
-          </div>
+          {/* one per line: a time picker squeezed to half a 360 px screen cuts off its own text */}
+          <Field name="open" type="time" required value={v.open ?? '08:00'} error={f.open} label={{ zh: '每天开门', en: 'Opens' }} />
+          <Field name="close" type="time" required value={v.close ?? '18:00'} error={f.close} label={{ zh: '每天关门', en: 'Closes' }} />
+          <Field name="wopen" type="time" value={v.wopen} error={f.wopen} label={{ zh: '周末开门', en: 'Weekend opens' }} />
+          <Field name="wclose" type="time" value={v.wclose} error={f.wclose} label={{ zh: '周末关门', en: 'Weekend closes' }} />
           <p class="hint"><T zh="周末和平时一样就不用填。" en="Leave the weekend empty if it is the same." block /></p>
           <Field name="capacity_per_slot" type="number" inputmode="numeric" required value={v.capacity_per_slot ?? '1'} error={f.capacity_per_slot} label={{ zh: '每小时能接几位老人', en: 'Elders per hour' }} />
           <button type="submit" class="btn"><T zh="添加服务" en="Add" /></button>

@@ -50,7 +50,7 @@ p{margin:.5rem 0}
 .btn-warn{background:#fff;color:#8a1c1c;border-color:#8a1c1c}
 .btn-warn .en{color:#8a1c1c}
 .row{display:flex;gap:.6rem}
-.row>*{flex:1}
+.row>*{flex:1;min-width:0}
 .field{margin:.7rem 0}
 .field label,.label{display:block;font-weight:700;margin-bottom:.3rem}
 .field .hint{display:block;color:#333;font-size:.9rem;margin-top:.2rem}
