@@ -89,6 +89,10 @@ export type StaffStore = {
   put: (a: StaffAccount, opts?: { expectVersion?: number }) => Promise<void>;
 };
 
+const ignoreConflict = (e: unknown) => {
+  if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
+};
+
 // A fixed dummy hash so an unknown username costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -103,9 +107,10 @@ export const staffLogin = async (deps: { staff: StaffStore; clock: Clock }, user
   if (!(await verifySecret(password, acct.password_hash))) {
     const failures = acct.failures + 1;
     const locked = failures >= STAFF_MAX_FAILURES;
-    await deps.staff.put({ ...acct, failures: locked ? 0 : failures, locked_until_ms: locked ? now + STAFF_LOCK_MS : 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(() => undefined);
+    // A concurrent attempt may have bumped the version first; its own count stands in for ours.
+    await deps.staff.put({ ...acct, failures: locked ? 0 : failures, locked_until_ms: locked ? now + STAFF_LOCK_MS : 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(ignoreConflict);
     throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
   }
-  if (acct.failures > 0) await deps.staff.put({ ...acct, failures: 0, locked_until_ms: 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(() => undefined);
+  if (acct.failures > 0) await deps.staff.put({ ...acct, failures: 0, locked_until_ms: 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(ignoreConflict);
   return acct;
 };
