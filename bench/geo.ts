@@ -11,7 +11,9 @@
 // `npx tsx bench/geo.ts --quick` runs the 1k and 10k cities only and does not write the report.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { BatchWriteCommand, GetCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, type AttributeValue, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { s2 } from 's2js';
 import type { LatLng } from '@tmc/core/areas';
 import { circleRadiusM, distanceM, EARTH_RADIUS_M, hvCellOf, M_PER_DEG, planCircle, STRIP_LEVELS_M, toRad } from '@tmc/core/geo';
@@ -105,17 +107,27 @@ const indexItemsOf = (s: Site): Record<string, unknown>[] => {
   return indexKeysOf(card).map((k) => ({ ...k, type: 'geo', ...card }));
 };
 
+const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false }; // the store's (table.ts)
+
+/** The same items marshalled for the raw client: the card is marshalled once per service rather
+ * than once per item (a home-visit service has ~100 items), which loads 100k ~30% faster here. */
+const rawIndexItemsOf = (s: Site): Record<string, AttributeValue>[] => {
+  const card = cardOf(s);
+  const marshalled = marshall(card, MARSHALL_OPTIONS);
+  return indexKeysOf(card).map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk }, type: { S: 'geo' }, ...marshalled }));
+};
+
 /** BatchWriteItem of the index items of `sites`, generated batch by batch (100k services make
- * ~1.3 million items: too many to hold at once). Returns the number of items written. */
+ * ~1.2 million items: too many to hold at once). Returns the number of items written. */
 const batchWriteIndex = async (db: Db, sites: readonly Site[]): Promise<number> => {
   let cursor = 0;
-  let queued: Record<string, unknown>[] = [];
+  let queued: Record<string, AttributeValue>[] = [];
   let written = 0;
   let nextReport = PROGRESS_EVERY;
-  const takeBatch = (): Record<string, unknown>[] => {
+  const takeBatch = (): Record<string, AttributeValue>[] => {
     while (queued.length < BATCH_WRITE_MAX && cursor < sites.length) {
       const s = sites[cursor++];
-      if (s) queued.push(...indexItemsOf(s));
+      if (s) queued.push(...rawIndexItemsOf(s));
     }
     const batch = queued.slice(0, BATCH_WRITE_MAX);
     queued = queued.slice(BATCH_WRITE_MAX);
@@ -124,11 +136,11 @@ const batchWriteIndex = async (db: Db, sites: readonly Site[]): Promise<number> 
   const t0 = performance.now();
   await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, async () => {
     for (let batch = takeBatch(); batch.length > 0; batch = takeBatch()) {
-      let pending: Record<string, unknown>[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
+      let pending: WriteRequest[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
         if (attempt > WRITE_RETRIES) throw new Error(`BatchWrite: unprocessed items after ${WRITE_RETRIES} retries`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+        const out: BatchWriteItemCommandOutput = await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [db.table]: pending } }));
         pending = out.UnprocessedItems?.[db.table];
       }
       written += batch.length;
@@ -141,19 +153,26 @@ const batchWriteIndex = async (db: Db, sites: readonly Site[]): Promise<number> 
   return written;
 };
 
+/** JSON with keys sorted at every depth: equal strings mean equal items, whatever the key order. */
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
+  (isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+
 /**
  * The bench writes most of the city without `save`, so it checks here that its items are the
  * ones `save` wrote: every index item of one on-site and one home-visit service of the base city,
- * read back and compared field by field with what indexItemsOf builds.
+ * read back and compared field by field with what indexItemsOf builds, and with what the bulk
+ * load sends (rawIndexItemsOf, unmarshalled).
  */
 const checkItemsMatchSave = async (db: Db, sites: readonly Site[]): Promise<number> => {
   const samples = [sites.find((s) => s.radius_m === null), sites.find((s) => s.radius_m !== null)];
   let checked = 0;
   for (const s of samples) {
     if (!s) throw new Error('base city lacks an on-site or a home-visit service');
-    for (const want of indexItemsOf(s)) {
+    const raw = rawIndexItemsOf(s);
+    for (const [i, want] of indexItemsOf(s).entries()) {
       const got = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: want.pk, sk: want.sk } }));
-      if (JSON.stringify(got.Item, Object.keys(want).sort()) !== JSON.stringify(want, Object.keys(want).sort())) {
+      const bulk = raw[i];
+      if (canonical(got.Item) !== canonical(want) || !bulk || canonical(unmarshall(bulk)) !== canonical(want)) {
         throw new Error(`index item ${String(want.pk)} ${String(want.sk)} differs from what save wrote`);
       }
       checked++;
@@ -563,9 +582,9 @@ const main = async (): Promise<void> => {
       `- At the ${fmtSize(first)} edge a search returns ${edgeFirstReturned.toFixed(1)} services on average (most circles there are empty): ` +
         'a ratio over so few items says little.',
       `- Loading (cumulative city): ${loadLines.join('; ')}. Only the ${fmtSize(first)} city goes through \`save\`: growth writes the ` +
-        'index items (built with the store\'s exported `indexKeysOf` and `serviceCard`, in `save`\'s item shape) straight with ' +
-        'BatchWriteItem, and no merchant or service records, which search never reads; ' +
-        `${savedItemsChecked} index items written by \`save\` were read back and found identical to what the bench builds.`,
+        'index items (built with the store\'s exported `indexKeysOf` and `serviceCard`, in `save`\'s item shape, each card marshalled ' +
+        'once per service) straight with BatchWriteItem, 8 requests in flight, and no merchant or service records, which search never reads; ' +
+        `${savedItemsChecked} index items written by \`save\` were read back and found identical to what the bench builds and sends.`,
       '',
       `For reference, what an S2 covering would read instead (s2js \`RegionCoverer\`, maxCells ${S2_MAX_CELLS}, covering the circle as a ` +
         '`Cap`; counted in memory over the same on-site services, with their leaf cell ids): covering area / circle area, centre ' +
