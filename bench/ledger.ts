@@ -55,11 +55,14 @@ const ELDERS_GOAL = 100_000;
 const PILOT_ELDERS = 5_000;
 const BENCH_BUDGET_MS = 20 * 60_000; // the brief: the whole bench in about 20 minutes
 const REPORT_MARGIN_MS = 60_000; // left for the concurrent-holds part's verify, the report and shutdown
-// The pilot's per-elder cost is scaled up before extrapolating: the full table is many times
-// larger, DynamoDB Local's per-request cost and verifyLedger's Scan grow with it, and the 2 cores
-// are shared with whatever else runs on the machine meanwhile.
-const GROWTH_ALLOWANCE = 1.5;
+// Extrapolating from the pilot: setup and issuance grow linearly (the issuance rate held steady
+// from 5,000 to 32,000 elders once the JVM was warm), but verifyLedger's Scan on DynamoDB Local grows
+// with the square of the table (8.4 s at 5,000 elders, 338 s at 32,000 in one run here).
+const VERIFY_GROWTH_EXPONENT = 2;
+const ESTIMATE_SAFETY = 1.2; // the 2 cores are shared with whatever else runs meanwhile
+const WARM_SHARE = 0.5; // the pilot's issuance rate over its second half: a fresh JVM starts slow
 const ELDERS_STEP = 1_000; // if the goal does not fit, N is rounded down to a multiple of this
+const PROGRESS_TENTHS = 10; // progress lines on the console
 const PROGRESS_SHARE = 0.1; // issuance rate over the first and the last 10% of elders: does it slow as the table grows?
 const HOT_ITEM_SHARE = 0.01; // goal: no item written more than 1% as many times as there are elders
 const TOP_ITEMS = 3;
@@ -255,6 +258,19 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
 const fmtCounts = (m: ReadonlyMap<string, number>): string =>
   m.size === 0 ? 'none' : [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${int(n)} ${k}`).join(', ');
 
+/** Each part gets a DynamoDB Local of its own, stopped when the part ends. In one shared JVM,
+ * writes to a table created after others had taken tens of thousands of ledger writes ran up to
+ * 50 times slower (the emulator reads its stream bookkeeping on every write; every table here has
+ * a stream, as infra/ declares it): that would measure the emulator, not the ledger. */
+const withDynamo = async <T>(fn: (dynamo: DynamoLocal) => Promise<T>): Promise<T> => {
+  const dynamo = await startDynamoLocal();
+  try {
+    return await fn(dynamo);
+  } finally {
+    await dynamo.stop();
+  }
+};
+
 const newTable = async (dynamo: DynamoLocal, label: string): Promise<Db> => {
   const db = createDb({ table: `bench-ledger-${label}-${randomBytes(4).toString('hex')}`, endpoint: dynamo.endpoint, region: 'local' });
   await ensureTable(db);
@@ -384,6 +400,8 @@ type IssuanceResult = {
   issueMs: number;
   issueCpuMs: number;
   verifyMs: number;
+  verifyCpuMs: number;
+  warm: number; // elders/s over the second half of the run, the JVM warmed up
   run: IssuanceRun;
   tally: Tally;
   verify: VerifyReport;
@@ -394,17 +412,27 @@ type IssuanceResult = {
 };
 
 /** The run store, noting when each page's progress is saved (it writes exactly what it would). */
-const progressOf = (runs: IssuanceRunStore) => {
+const progressOf = (runs: IssuanceRunStore, total: number) => {
+  let started = performance.now();
   const marks: { at: number; done: number }[] = [];
   const store: IssuanceRunStore = {
-    get: (m) => runs.get(m),
+    get: (m) => {
+      started = performance.now(); // commitIssuance reads its run once, first thing
+      return runs.get(m);
+    },
     put: async (run, expect_version) => {
       await runs.put(run, expect_version);
-      marks.push({ at: performance.now(), done: run.issued + run.already + run.skipped });
+      const done = run.issued + run.already + run.skipped;
+      const prev = marks[marks.length - 1]?.done ?? 0;
+      marks.push({ at: performance.now(), done });
+      // A line per tenth of the elders, so a long run shows it is moving (and how fast).
+      if (Math.floor((done * PROGRESS_TENTHS) / total) > Math.floor((prev * PROGRESS_TENTHS) / total)) {
+        console.log(`ledger bench: issuance ${int(done)} of ${int(total)} elders, ${perSec(done, performance.now() - started, 'elders')}`);
+      }
     },
   };
   /** Elders/s over the first and the last `share` of the elders, from the saved pages. */
-  const rates = (total: number, share: number): { early: number; late: number } => {
+  const rates = (share: number): { early: number; late: number } => {
     const first = marks[0];
     const last = marks[marks.length - 1];
     const a = marks.find((m) => m.done >= total * share);
@@ -420,7 +448,7 @@ const progressOf = (runs: IssuanceRunStore) => {
 const issuance = async (dynamo: DynamoLocal, elders: number, label: string): Promise<IssuanceResult> => {
   const db = await newTable(dynamo, label);
   const meter = instrument(db);
-  const progress = progressOf(createIssuanceRunStore(db));
+  const progress = progressOf(createIssuanceRunStore(db), elders);
   const deps: IssuanceDeps = {
     ledger: createLedgerStore(db), clock, elders: createElderStore(db), areas: createAreaStore(db), runs: progress.store,
   };
@@ -449,19 +477,37 @@ const issuance = async (dynamo: DynamoLocal, elders: number, label: string): Pro
   const tally = meter.take();
   const load = { before: loadBefore, after: load1() };
 
+  const cpu2 = process.cpuUsage();
   const t2 = performance.now();
   const verify = await verifyLedger(db);
   const verifyMs = performance.now() - t2;
+  const verifyCpuMs = cpuMs(cpu2);
 
   const top = [...(tally.perItem ?? new Map<string, number>())]
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP_ITEMS)
     .map(([key, writes]) => ({ key, writes }));
-  return { elders, setupMs, issueMs, issueCpuMs, verifyMs, run, tally, verify, top, ...progress.rates(elders, PROGRESS_SHARE), load };
+  return {
+    elders, setupMs, issueMs, issueCpuMs, verifyMs, verifyCpuMs, run, tally, verify, top, ...progress.rates(PROGRESS_SHARE),
+    warm: progress.rates(WARM_SHARE).late, load,
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
 // 3. Concurrent holds
+
+type Estimate = { setupMs: number; issueMs: number; verifyMs: number; totalMs: number };
+
+/** Time for `n` elders from the pilot: linear setup and issuance (at the warm rate), verify by
+ * VERIFY_GROWTH_EXPONENT, all times ESTIMATE_SAFETY. */
+const estimate = (pilot: IssuanceResult, n: number): Estimate => {
+  const scale = n / pilot.elders;
+  const rate = pilot.warm > 0 ? pilot.warm : (pilot.elders * 1000) / pilot.issueMs;
+  const setupMs = pilot.setupMs * scale;
+  const issueMs = (n * 1000) / rate;
+  const verifyMs = pilot.verifyMs * scale ** VERIFY_GROWTH_EXPONENT;
+  return { setupMs, issueMs, verifyMs, totalMs: (setupMs + issueMs + verifyMs) * ESTIMATE_SAFETY };
+};
 
 type SpendResult = { wallets: number; ms: number; outcomes: Map<string, number>; latencies: number[]; tally: Tally; verify: VerifyReport };
 
@@ -501,40 +547,31 @@ const spend = async (db: Db, meter: Meter, label: string, elderOf: (i: number) =
 const main = async (): Promise<void> => {
   const benchStart = performance.now();
   const loadAtStart = load1();
-  let dynamo: DynamoLocal | null = null;
-  try {
-    dynamo = await startDynamoLocal();
+  // 1 and 3 first: small, so the pilot sees how much of the budget is left.
+  console.log('ledger bench: items per operation…');
+  const ops = await withDynamo(measureOps);
 
-    // 1 and 3 first: small, and they should not run against a JVM holding 100,000 elders.
-    console.log('ledger bench: items per operation…');
-    const ops = await measureOps(dynamo);
+  console.log('ledger bench: concurrent holds…');
+  const { spread200, onlyOne } = await withDynamo(async (dynamo) => {
+    const db = await newTable(dynamo, 'spend');
+    const meter = instrument(db);
+    return { spread200: await spend(db, meter, 'many', (i) => `e_many${i}`), onlyOne: await spend(db, meter, 'one', () => 'e_one') };
+  });
 
-    console.log('ledger bench: concurrent holds…');
-    const spendDb = await newTable(dynamo, 'spend');
-    const spendMeter = instrument(spendDb);
-    const spread200 = await spend(spendDb, spendMeter, 'many', (i) => `e_many${i}`);
-    const onlyOne = await spend(spendDb, spendMeter, 'one', () => 'e_one');
+  // 2. The pilot decides how many elders fit the time budget.
+  console.log(`ledger bench: issuance pilot, ${int(PILOT_ELDERS)} elders…`);
+  const pilot = await withDynamo((dynamo) => issuance(dynamo, PILOT_ELDERS, 'pilot'));
+  const goal = estimate(pilot, ELDERS_GOAL);
+  const leftMs = BENCH_BUDGET_MS - (performance.now() - benchStart) - REPORT_MARGIN_MS;
+  let n = ELDERS_GOAL;
+  while (n > PILOT_ELDERS && estimate(pilot, n).totalMs > leftMs) n -= ELDERS_STEP;
+  n = Math.max(PILOT_ELDERS, n);
+  console.log(`ledger bench: pilot ${fmtMs(pilot.issueMs)} issuance; ${int(ELDERS_GOAL)} estimated at ${fmtMs(goal.totalMs)} all in, ${fmtMs(leftMs)} left: running ${int(n)}`);
+  const full = await withDynamo((dynamo) => issuance(dynamo, n, 'issue'));
 
-    // 2. The pilot decides how many elders fit the time budget.
-    console.log(`ledger bench: issuance pilot, ${int(PILOT_ELDERS)} elders…`);
-    // The pilot's table stays: after a DeleteTable of a table with a stream, DynamoDB Local slows
-    // every later write to a streamed table some 50-fold (each write re-reads the stream's
-    // description), which would measure the emulator rather than the ledger.
-    const pilot = await issuance(dynamo, PILOT_ELDERS, 'pilot');
-    const perElderMs = ((pilot.setupMs + pilot.issueMs + pilot.verifyMs) / PILOT_ELDERS) * GROWTH_ALLOWANCE;
-    const goalEstimateMs = perElderMs * ELDERS_GOAL;
-    const leftMs = BENCH_BUDGET_MS - (performance.now() - benchStart) - REPORT_MARGIN_MS;
-    const fitting = Math.floor(leftMs / perElderMs / ELDERS_STEP) * ELDERS_STEP;
-    const n = Math.max(PILOT_ELDERS, Math.min(ELDERS_GOAL, fitting));
-    console.log(`ledger bench: pilot ${fmtMs(pilot.issueMs)} issuance; ${int(ELDERS_GOAL)} estimated at ${fmtMs(goalEstimateMs)} all in, ${fmtMs(leftMs)} left: running ${int(n)}`);
-    const full = await issuance(dynamo, n, 'issue');
-
-    const body = report({ ops, spread200, onlyOne, pilot, full, goalEstimateMs, leftMs, benchMs: performance.now() - benchStart, loadAtStart });
-    await writeSection(SECTION, body);
-    console.log(body);
-  } finally {
-    await dynamo?.stop();
-  }
+  const body = report({ ops, spread200, onlyOne, pilot, full, goal, leftMs, benchMs: performance.now() - benchStart, loadAtStart });
+  await writeSection(SECTION, body);
+  console.log(body);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -546,7 +583,7 @@ const report = (r: {
   onlyOne: SpendResult;
   pilot: IssuanceResult;
   full: IssuanceResult;
-  goalEstimateMs: number;
+  goal: Estimate;
   leftMs: number;
   benchMs: number;
   loadAtStart: number;
@@ -581,12 +618,13 @@ const report = (r: {
   const ledgerTop = [...(full.tally.perItem ?? new Map<string, number>())]
     .filter(([k]) => kindOfKey(k) !== 'issuance run')
     .reduce<{ key: string; writes: number } | null>((best, [key, writes]) => (best === null || writes > best.writes ? { key, writes } : best), null);
-  const pages = full.run.version - 2; // the run item: created at version 1, one put per page, one to complete
+  const runWrites = [...(full.tally.perItem ?? new Map<string, number>())].filter(([k]) => kindOfKey(k) === 'issuance run').reduce((n, [, c]) => n + c, 0);
   const scaled = full.elders === ELDERS_GOAL
     ? `All ${int(ELDERS_GOAL)} elders, as the goal asks`
-    : `**${int(full.elders)} elders, not ${int(ELDERS_GOAL)}**: the pilot put ${int(ELDERS_GOAL)} at ~${fmtMs(r.goalEstimateMs)} ` +
-      `(setup + issuance + verify, ×${GROWTH_ALLOWANCE} for the larger table) with ${fmtMs(r.leftMs)} of the ~${BENCH_BUDGET_MS / 60_000}-minute budget left, ` +
-      `so this is the largest multiple of ${int(ELDERS_STEP)} that fitted; the max-writes ratio below is for ${int(full.elders)} elders`;
+    : `**${int(full.elders)} elders, not ${int(ELDERS_GOAL)}**: from the pilot, ${int(ELDERS_GOAL)} would take ~${fmtMs(r.goal.totalMs)} here ` +
+      `(setup ${fmtMs(r.goal.setupMs)}, issuance ${fmtMs(r.goal.issueMs)} at the pilot's warm rate, verifyLedger ${fmtMs(r.goal.verifyMs)} growing with ` +
+      `the square of the table; ×${ESTIMATE_SAFETY} for the shared cores) with ${fmtMs(r.leftMs)} of the ~${BENCH_BUDGET_MS / 60_000}-minute budget left, ` +
+      `so this is the largest multiple of ${int(ELDERS_STEP)} estimated to fit; the max-writes ratio below is for ${int(full.elders)} elders`;
 
   const spendRow = (name: string, s: SpendResult): string => {
     const ok = s.outcomes.get('ok') ?? 0;
@@ -602,7 +640,8 @@ const report = (r: {
     '',
     provenance('npm run bench', 'npx tsx bench/ledger.ts'),
     '',
-    'All on DynamoDB Local (in memory, same machine, one JVM on the same cores as the bench): read the rates as the ' +
+    'All on DynamoDB Local (in memory, same machine, a fresh JVM for each part, on the same cores as the bench; every table ' +
+      'created by `ensureTable`, stream included, as infra/ declares it): read the rates as the ' +
       "ledger's behaviour here, not as what DynamoDB sustains; item and request counts are the code's and carry over. " +
       'Requests are counted by a middleware on the document client: items written by successful requests only, ' +
       'cancelled transactions by their cancellation reason.',
@@ -635,7 +674,7 @@ const report = (r: {
     '| --- | ---: | ---: |',
     `| setup: build records + BatchWriteItem of the profiles | ${fmtMs(full.setupMs)} | ${perSec(full.elders, full.setupMs, 'elders')} |`,
     `| \`commitIssuance\`, one month | ${fmtMs(full.issueMs)} | ${perSec(processed, full.issueMs, 'elders')} |`,
-    `| \`verifyLedger\` (Scan of the whole table) | ${fmtMs(full.verifyMs)} | — |`,
+    `| \`verifyLedger\` (Scan of the whole table; Node CPU ${fmtMs(full.verifyCpuMs)}) | ${fmtMs(full.verifyMs)} | — |`,
     '',
     `- Run: ${int(full.run.issued)} elders credited, ${int(full.run.already)} found already credited, ${int(full.run.skipped)} skipped ` +
       `(no allowance); **${int(full.run.points)} points** in all (${(full.run.points / Math.max(1, credited)).toFixed(1)} per elder); ` +
@@ -644,9 +683,9 @@ const report = (r: {
       `${int(full.tally.items)} items in ${int(full.tally.writeRequests)} write requests ` +
       `(per elder: ${breakdown(full.tally.perItem, full.elders)}); ${int(full.tally.txSent - full.tally.transactions)} transactions cancelled ` +
       `(${fmtCounts(full.tally.cancelled)}), ${full.tally.failedWrites} other writes failed. Reads: ${int(full.tally.gets)} GetItem, ` +
-      `${int(full.tally.queries)} Query (${pages} pages).`,
+      `${int(full.tally.queries)} Query (elder pages of ${ISSUANCE_PAGE} and the area tree).`,
     `- Rate over the first ${PROGRESS_SHARE * 100}% of elders ${perSec(full.early, 1000, 'elders')}, over the last ${PROGRESS_SHARE * 100}% ` +
-      `${perSec(full.late, 1000, 'elders')} (from the saved page progress). CPU of the Node process during issuance: ${fmtMs(full.issueCpuMs)} of ` +
+      `${perSec(full.late, 1000, 'elders')} (from the progress the run saves). CPU of the Node process during issuance: ${fmtMs(full.issueCpuMs)} of ` +
       `${fmtMs(full.issueMs)} wall (${((100 * full.issueCpuMs) / full.issueMs).toFixed(0)}%); the rest is DynamoDB Local's JVM on the same ` +
       `${os.cpus().length} cores, and waiting for it. 1-minute load average ${full.load.before.toFixed(1)} before issuance, ` +
       `${full.load.after.toFixed(1)} after.`,
@@ -655,16 +694,17 @@ const report = (r: {
     ...topLines.map((l) => `  ${l}`),
     ...(ledgerTop
       ? [`- Hottest ledger item (the run record aside): \`${splitKey(ledgerTop.key).pk}\` / \`${splitKey(ledgerTop.key).sk}\`, ${int(ledgerTop.writes)} writes ` +
-        `(an even spread over ${SYSTEM_SHARDS} shards would be ${int(credited / SYSTEM_SHARDS)}). The run record is written once per page ` +
-        `of ${ISSUANCE_PAGE} elders (each community's last page may be short) plus at creation and completion: ${pages} + 2 = ${int(pages + 2)} ` +
-        `writes, just over 1% of the elder count by construction.`]
+        `(an even spread over ${SYSTEM_SHARDS} shards would be ${int(credited / SYSTEM_SHARDS)}). The run record (progress and resume point) ` +
+        `was written ${int(runWrites)} times.`]
       : []),
     `- verifyLedger: ${verifyLine(full.verify)}; ${int(full.verify.counts.entries)} entries, ${int(full.verify.counts.postings)} postings, ` +
       `${int(full.verify.counts.accounts)} accounts, ${int(full.verify.counts.lots)} lots, ${full.verify.counts.holds} holds, ${full.verify.counts.reversals} reversals.`,
-    `- Pilot on its own table, ${int(pilot.elders)} elders: setup ${fmtMs(pilot.setupMs)}, issuance ${fmtMs(pilot.issueMs)} ` +
-      `(${perSec(pilot.run.issued + pilot.run.already + pilot.run.skipped, pilot.issueMs, 'elders')}), verify ${fmtMs(pilot.verifyMs)}; most writes on one item ` +
+    `- Pilot on a DynamoDB Local of its own, ${int(pilot.elders)} elders: setup ${fmtMs(pilot.setupMs)}, issuance ${fmtMs(pilot.issueMs)} ` +
+      `(${perSec(pilot.run.issued + pilot.run.already + pilot.run.skipped, pilot.issueMs, 'elders')}; ${perSec(pilot.warm, 1000, 'elders')} over its second half), ` +
+      `verify ${fmtMs(pilot.verifyMs)}; most writes on one item ` +
       `${pilot.top[0] ? int(pilot.top[0].writes) : 0} (${pilot.top[0] ? kindOfKey(pilot.top[0].key) : '—'}); verify ${pilot.verify.ok ? 'ok' : 'NOT ok'}. ` +
-      `Extrapolated to ${int(ELDERS_GOAL)}: ~${fmtMs(r.goalEstimateMs)} all in.`,
+      `Extrapolated to ${int(ELDERS_GOAL)}: ~${fmtMs(r.goal.totalMs)} all in (setup ${fmtMs(r.goal.setupMs)}, issuance ${fmtMs(r.goal.issueMs)}, ` +
+      `verify ${fmtMs(r.goal.verifyMs)}, ×${ESTIMATE_SAFETY}).`,
     '',
     '### Concurrent holds: many wallets vs one',
     '',
