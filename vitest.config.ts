@@ -4,7 +4,6 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx', 'tests/**/*.test.ts', 'infra/**/*.test.ts'],
     exclude: ['tests/browser/**', 'node_modules/**'],
-    globalSetup: ['tests/support/dynamo-global-setup.ts'],
     // Generous: these are safety nets against hangs, not timing goals; a loaded CI box must not fail them.
     testTimeout: 120_000,
     hookTimeout: 300_000,
