@@ -6,12 +6,11 @@ import { AppError } from './errors';
 import { decodeCsv, parseElderCsv, type RowError } from './elder-csv';
 import { buildElderRecord, inputHash, CARD_ALLOCATION_TRIES } from './elder-service';
 import { sha256, type BlindIndex, type FieldCipher } from './secrets';
-import type { Area } from './areas';
+import { areasUnder } from './area-tree';
 import type { AreaStore, AuditLog, Clock, ElderStore } from './ports';
 
 export const IMPORT_WRITE_CONCURRENCY = 16; // parallel row transactions: fast, yet far below table throttling
 export const IMPORT_PROGRESS_EVERY = 500; // rows between progress saves
-const AREA_TREE_MAX = 2_000; // areas loaded to resolve names; a city has a few hundred communities
 
 export type ImportMeta = {
   import_id: string; file_name: string; encoding: string;
@@ -36,12 +35,7 @@ export type ImportDeps = {
 
 /** Loads the communities under `scope` (or the whole city) so rows can name them in Chinese. */
 export const loadCommunityResolver = async (areas: AreaStore, scope: string | null) => {
-  const roots: Area[] = scope ? [await areas.get(scope)].filter((a): a is Area => a !== null) : await areas.children(null);
-  const all: Area[] = [...roots];
-  for (let i = 0; i < all.length && all.length < AREA_TREE_MAX; i++) {
-    const a = all[i];
-    if (a && a.level !== 'community') all.push(...(await areas.children(a.code)));
-  }
+  const all = await areasUnder(areas, scope);
   const byName = new Map<string, string>();
   const streetName = new Map(all.filter((a) => a.level === 'street').map((a) => [a.code, a.name]));
   for (const a of all) {

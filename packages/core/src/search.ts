@@ -47,3 +47,13 @@ export const searchServices = async (
   const limit = Math.min(Math.max(1, args.limit), SEARCH_LIMIT_MAX);
   return { items: hits.slice(args.offset, args.offset + limit), total: hits.length, radius_m: Math.round(radius_m), queries: r.queries, items_read: r.items_read };
 };
+
+/** 帮我找: open services first by walking time then rating, one offer per merchant (asking the
+ * same shop twice would only waste the elder's minutes), at most `max`. */
+export const rankForFind = (items: readonly SearchHit[], max: number): SearchHit[] => {
+  const seen = new Set<string>();
+  return [...items].filter((h) => h.open_now)
+    .sort((a, b) => a.walking_minutes - b.walking_minutes || (b.rating_avg ?? 0) - (a.rating_avg ?? 0))
+    .filter((h) => !seen.has(h.merchant_id) && seen.add(h.merchant_id))
+    .slice(0, max);
+};

@@ -1,6 +1,7 @@
 // Booking helpers the elder, family and merchant pages share: where an elder's circle starts,
 // the 帮我找 ranking, the points summary, the one-time key a booking form carries, and times in
 // China. Written here rather than imported from the API routes, which export no helpers.
+import { rankForFind as rankCore } from '@tmc/core/search';
 import * as z from 'zod';
 import { AppError } from '@tmc/core/errors';
 import { randomId, sha256 } from '@tmc/core/secrets';
@@ -31,16 +32,8 @@ export const servicesNear = async (deps: Deps, policy: Policy, origin: LatLng, c
     walking: { ...policy.circle, minutes: opts.minutes ?? policy.circle.minutes },
   });
 
-/** 帮我找's candidates, ranked as POST /api/orders/find ranks them (kept in step by hand: the
- * route exports nothing): open now first, then walking time, then rating; one offer per
- * merchant, since asking the same shop twice only wastes the elder's minutes; at most five. */
-export const rankForFind = (items: readonly SearchHit[]): SearchHit[] => {
-  const seen = new Set<string>();
-  return [...items].filter((h) => h.open_now)
-    .sort((a, b) => a.walking_minutes - b.walking_minutes || (b.rating_avg ?? 0) - (a.rating_avg ?? 0))
-    .filter((h) => !seen.has(h.merchant_id) && seen.add(h.merchant_id))
-    .slice(0, FIND_OFFERS_MAX);
-};
+/** 帮我找's candidates, ranked by the same core function POST /api/orders/find uses. */
+export const rankForFind = (items: readonly SearchHit[]): SearchHit[] => rankCore(items, FIND_OFFERS_MAX);
 
 export const findCandidates = async (deps: Deps, policy: Policy, origin: LatLng, category: string) => {
   const r = await servicesNear(deps, policy, origin, category, { limit: FIND_SEARCH_MAX });

@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/errors';
 import { CategoryCode } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { searchServices } from '@tmc/core/search';
+import { rankForFind, searchServices } from '@tmc/core/search';
 import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder } from '@tmc/core/order-service';
 import { FIND_OFFERS_MAX } from '@tmc/core/orders';
 import type { Principal } from '@tmc/core/auth';
@@ -83,13 +83,7 @@ export const orderRoutes = () => [
       const origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid;
       if (!origin) throw new AppError('AREA_NOT_FOUND');
       const r = await searchServices(deps.merchants, { category: body.category, origin, now: deps.clock.now(), limit: 50, offset: 0, walking: policy.circle });
-      // Rank: open now first, then walking time, then rating (search order already breaks ties).
-      // One offer per merchant: asking the same shop twice would only waste the elder's minutes.
-      const seen = new Set<string>();
-      const ranked = [...r.items].filter((h) => h.open_now)
-        .sort((a, b) => a.walking_minutes - b.walking_minutes || (b.rating_avg ?? 0) - (a.rating_avg ?? 0))
-        .filter((h) => !seen.has(h.merchant_id) && seen.add(h.merchant_id))
-        .slice(0, FIND_OFFERS_MAX);
+      const ranked = rankForFind(r.items, FIND_OFFERS_MAX);
       const first = ranked[0];
       if (!first) return c.json({ status: 'unmatched', nearest: r.items.slice(0, 5) }, 200);
       const o = await requestOrder(orderDeps(deps), policy, { elder_id: e.elder_id, booked_by: p.sub, mode: 'find_for_me', merchant_id: first.merchant_id, service_id: first.service_id, slot_start: null, candidates: ranked }, idempotencyOf(c, body));
