@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../tests/support/app';
 import { verifyLedger } from '@tmc/store/ledger-verify';
+import { DEFAULT_POLICY } from '@tmc/core/policy';
 import { runJob } from './jobs';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -12,7 +13,7 @@ let elderId: string;
 let admin: string;
 const merchantTokens = new Map<string, string>();
 beforeAll(async () => {
-  t = await makeTestApp({ seedElders: 6, merchants: true });
+  t = await makeTestApp({ seedElders: 16, merchants: true });
   t.clock.set('2026-11-23T02:00:00Z'); // Monday 10:00 in Suizhou: shops are open
   t.deps.scheduler = { at: async () => undefined }; // timers are fired by hand below
   await runJob(t.deps, { job: 'issuance', month: '2026-11' });
@@ -36,6 +37,7 @@ const hits = async (category: string) => ((await (await t.app.request(`/api/sear
 const book = (h: Hit, k = key(), slot: string | null = null, token = elder) => t.app.request('/api/orders', bearer(token, json({ merchant_id: h.merchant_id, service_id: h.service_id, slot_start: slot }, k)));
 const as = (m: string) => merchantTokens.get(m) ?? '';
 const post = (path: string, token: string, body: unknown = {}) => t.app.request(path, bearer(token, json(body)));
+const racer = (i: number) => phoneToken(t.app, t.deps, t.seed?.elderPhones[i] ?? '', 'elder');
 const verifyOk = async () => expect((await verifyLedger(t.db)).problems).toEqual([]);
 
 describe('order lifecycle', () => {
@@ -87,8 +89,9 @@ describe('order lifecycle', () => {
   it('two bookings race for the last place of a slot: exactly one gets it', async () => {
     const h = (await hits('clinic')).find((x) => x.capacity_per_slot === 1 && x.next_slot);
     if (!h?.next_slot) throw new Error('need a clinic with capacity 1');
-    const other = await phoneToken(t.app, t.deps, t.seed?.elderPhones[1] ?? '', 'elder');
-    const [a, b] = await Promise.all([book(h, key(), h.next_slot), book(h, key(), h.next_slot, other)]);
+    // Two other elders race, so which one wins never changes the main elder's spending (caps).
+    const [one, two] = [await racer(1), await racer(2)];
+    const [a, b] = await Promise.all([book(h, key(), h.next_slot, one), book(h, key(), h.next_slot, two)]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     expect((await err(a.status === 409 ? a : b)).code).toBe('SLOT_FULL');
     await verifyOk();
@@ -97,9 +100,10 @@ describe('order lifecycle', () => {
   it('capture racing cancel: exactly one wins', async () => {
     const h = (await hits('canteen'))[0];
     if (!h) throw new Error('no canteen');
-    const o = (await (await book(h)).json()) as O;
+    const who = await racer(3); // not the main elder: the outcome must not change later tests' caps
+    const o = (await (await book(h, key(), null, who)).json()) as O;
     await post(`/api/orders/${o.order_id}/accept`, as(h.merchant_id));
-    const [done, cancel] = await Promise.all([post(`/api/orders/${o.order_id}/complete`, as(h.merchant_id), { code: o.code }), post(`/api/orders/${o.order_id}/cancel`, elder)]);
+    const [done, cancel] = await Promise.all([post(`/api/orders/${o.order_id}/complete`, as(h.merchant_id), { code: o.code }), post(`/api/orders/${o.order_id}/cancel`, who)]);
     expect([done.status, cancel.status].sort()).toEqual([200, 409]);
     await verifyOk();
   });
@@ -111,7 +115,9 @@ describe('order lifecycle', () => {
     const o1 = (await (await book(h)).json()) as O;
     await post(`/api/orders/${o1.order_id}/accept`, as(h.merchant_id));
     expect((await post(`/api/orders/${o1.order_id}/complete`, as(h.merchant_id), { card_number: card, pin: '123456' })).status).toBe(200);
-    const o2 = (await (await book(h)).json()) as O;
+    const r2 = await book(h);
+    const o2 = (await r2.json()) as O;
+    expect(r2.status, JSON.stringify(o2)).toBe(201);
     await post(`/api/orders/${o2.order_id}/accept`, as(h.merchant_id));
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) codes.push((await err(await post(`/api/orders/${o2.order_id}/complete`, as(h.merchant_id), { card_number: card, pin: '000000' }))).code);
@@ -131,6 +137,44 @@ describe('order lifecycle', () => {
     expect((await post(`/api/orders/${o.order_id}/dispute/uphold`, admin, { reason: '核实属实' })).status).toBe(200);
     expect(await balance()).toBe(after + h.price_points);
     expect((await post(`/api/orders/${o.order_id}/dispute/uphold`, admin, { reason: '再次' })).status).toBe(409);
+    await verifyOk();
+  });
+});
+
+describe('cancelling after acceptance under a policy fee', () => {
+  const setFee = async (points: number) => {
+    const res = await t.app.request('/api/policies', bearer(admin, json({ ...DEFAULT_POLICY, effective_from: '2026-11-01', cancel_fee_after_accept_points: points })));
+    expect(res.status).toBe(201);
+  };
+
+  it('before acceptance it is free; after it the fee goes to the merchant and the rest comes back', async () => {
+    const who = await racer(4); // an elder of its own: caps and balances of other tests stay put
+    const whoId = (await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', t.seed?.elderPhones[4] ?? '')))[0] ?? '';
+    const wallet = async () => (await t.deps.ledger.account(`wallet:${whoId}`)).balance_points;
+    const h = (await hits('domestic'))[0];
+    if (!h) throw new Error('no domestic help');
+    const receivable = async () => (await t.deps.ledger.account(`merchant:${h.merchant_id}`)).balance_points;
+    await setFee(5);
+    try {
+      const start = await wallet();
+      const free = (await (await book(h, key(), null, who)).json()) as O;
+      expect((await post(`/api/orders/${free.order_id}/cancel`, who)).status).toBe(200);
+      expect(await wallet()).toBe(start);
+
+      const shopBefore = await receivable();
+      const o = (await (await book(h, key(), null, who)).json()) as O;
+      await post(`/api/orders/${o.order_id}/accept`, as(h.merchant_id));
+      const res = await post(`/api/orders/${o.order_id}/cancel`, who);
+      expect(res.status).toBe(200);
+      const fee = Math.min(5, h.price_points);
+      expect(((await res.json()) as O & { cancel_fee_points: number }).cancel_fee_points).toBe(fee);
+      expect(await wallet()).toBe(start - fee);
+      expect(await receivable()).toBe(shopBefore + fee);
+      expect((await post(`/api/orders/${o.order_id}/cancel`, who)).status).toBe(409); // once
+      expect(await wallet()).toBe(start - fee);
+    } finally {
+      await setFee(0);
+    }
     await verifyOk();
   });
 });

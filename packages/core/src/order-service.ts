@@ -51,7 +51,9 @@ const tell = async (deps: OrderDeps, o: Order, what: 'accepted' | 'completed' | 
   const zh: Record<typeof what, string> = {
     accepted: `【十分钟服务圈】${o.merchant_name}已接单：${o.service_name}${o.slot_start ? `，时间 ${new Date(new Date(o.slot_start).getTime() + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ')}` : ''}。`,
     completed: `【十分钟服务圈】${o.service_name}已完成，扣除 ${o.price_points} 积分。欢迎评价。`,
-    cancelled: `【十分钟服务圈】订单（${o.service_name}）已取消，积分已退回。`,
+    cancelled: o.cancel_fee_points
+      ? `【十分钟服务圈】订单（${o.service_name}）已取消。商户已接单，按政策收取 ${o.cancel_fee_points} 积分取消费，其余积分已退回。`
+      : `【十分钟服务圈】订单（${o.service_name}）已取消，积分已退回。`,
     expired: `【十分钟服务圈】商户未及时接单，订单（${o.service_name}）已关闭，积分已退回。`,
     rejected: `【十分钟服务圈】商户暂时无法接单（${o.service_name}），积分已退回。`,
     unmatched: `【十分钟服务圈】附近暂时没有商户能接单（${o.service_name || o.category}），积分已退回。可在页面查看离您最近的服务。`,
@@ -207,10 +209,29 @@ export const expireOffer = async (deps: OrderDeps, order_id: string, offer_index
   return 'done';
 };
 
-export const cancelOrder = async (deps: OrderDeps, order_id: string, actor: Actor, actor_sub: string): Promise<Order> => {
+/** The fee a cancel would cost now: only after acceptance, never more than the price. */
+export const cancelFee = (policy: Pick<Policy, 'cancel_fee_after_accept_points'>, o: Pick<Order, 'status' | 'price_points'>): number =>
+  o.status === 'accepted' ? Math.min(policy.cancel_fee_after_accept_points, o.price_points) : 0;
+
+export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: string, actor: Actor, actor_sub: string): Promise<Order> => {
   const o = await load(deps, order_id);
   assertTransition(o, 'cancel', actor);
-  const closed = await closeWithRelease(deps, o, 'cancelled', 'cancelled', actor_sub);
+  const fee = cancelFee(policy, o);
+  if (fee === 0) {
+    const closed = await closeWithRelease(deps, o, 'cancelled', 'cancelled', actor_sub);
+    await tell(deps, closed, 'cancelled');
+    return closed;
+  }
+  // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
+  // closed and the slot given back, all in one transaction.
+  let saved: Order | null = null;
+  await capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+    const fresh = await load(deps, order_id);
+    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+    saved = bump(deps, fresh, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee });
+    return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
+  });
+  const closed = saved ?? (await load(deps, order_id));
   await tell(deps, closed, 'cancelled');
   return closed;
 };

@@ -6,7 +6,7 @@ export const ORDER_STATES = ['requested', 'accepted', 'rejected', 'expired', 'un
 export type OrderState = (typeof ORDER_STATES)[number];
 
 export type Actor = 'elder' | 'family' | 'merchant' | 'staff' | 'system';
-export type PointsEffect = 'hold' | 'none' | 'release' | 'capture' | 'reverse_capture';
+export type PointsEffect = 'hold' | 'none' | 'release' | 'release_or_fee' | 'capture' | 'reverse_capture';
 
 export type Transition = { event: string; from: readonly OrderState[]; to: OrderState; by: readonly Actor[]; points: PointsEffect; timer: string; note: string };
 
@@ -17,7 +17,7 @@ export const ORDER_TRANSITIONS = [
   { event: 'reject', from: ['requested'], to: 'rejected', by: ['merchant'], points: 'release', timer: '-', note: '帮我找: offered to the next merchant instead' },
   { event: 'expire', from: ['requested'], to: 'expired', by: ['system'], points: 'release', timer: 'fires once per offer', note: '帮我找: offered to the next merchant instead' },
   { event: 'exhaust', from: ['requested'], to: 'unmatched', by: ['system'], points: 'release', timer: '-', note: '帮我找 after 5 offers: elder told none was free' },
-  { event: 'cancel', from: ['requested', 'accepted'], to: 'cancelled', by: ['elder', 'family', 'staff'], points: 'release', timer: '-', note: 'free before acceptance' },
+  { event: 'cancel', from: ['requested', 'accepted'], to: 'cancelled', by: ['elder', 'family', 'staff'], points: 'release_or_fee', timer: '-', note: 'free before acceptance; after it the policy\'s cancel fee (default 0) is captured to the merchant and the rest released' },
   { event: 'complete', from: ['accepted'], to: 'completed', by: ['merchant'], points: 'capture', timer: '-', note: 'needs the 6-digit code or card + PIN' },
   { event: 'no_show', from: ['accepted'], to: 'no_show', by: ['merchant'], points: 'release', timer: '-', note: 'elder did not come or was not home' },
   { event: 'rate', from: ['completed'], to: 'rated', by: ['elder', 'family'], points: 'none', timer: '-', note: 'once; 1-5 stars, tags, comment' },
@@ -63,6 +63,7 @@ export type Order = {
   rating: { stars: number; tags: string[]; comment: string; at: string } | null;
   dispute: { reason: string; at: string; by: string; decided_by: string | null } | null;
   completed_at: string | null;
+  cancel_fee_points?: number; // kept by the merchant on a cancel after acceptance (policy); absent = 0
   created_at: string;
   updated_at: string;
   version: number;

@@ -37,6 +37,10 @@ export const PolicyInput = z.object({
     detour_factor: z.number().min(1).max(3), // street network vs straight line
   }),
   hold_ttl_hours: z.number().int().min(1).max(24 * 14),
+  /** Kept by the merchant when an elder cancels after the merchant accepted (it may have turned
+   * other customers away). 0 = cancelling is always free. Capped at the order's price. Versions
+   * stored before this field existed read as 0. */
+  cancel_fee_after_accept_points: Points.max(50).default(0),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };
@@ -64,6 +68,7 @@ export const DEFAULT_POLICY: PolicyInput = {
   },
   circle: { minutes: 10, walking_m_per_min: 48, detour_factor: 1.3 },
   hold_ttl_hours: 72,
+  cancel_fee_after_accept_points: 0,
 };
 
 /** The version in force on `day`: the newest version whose effective date has come. */

@@ -25,10 +25,12 @@ export const DEMO_STAFF: readonly Omit<StaffAccount, 'password_hash' | 'failures
 
 const MARKER = { pk: 'SEED#demo', sk: 'SEED' };
 
+export const ELDER_PHONES_LISTED = 8; // tests sign in as a few distinct elders; the console prints three
+
 export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: boolean; merchants?: boolean } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
   const done = await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: MARKER }));
   const inputs = demoElders(opts.elders ?? 200);
-  const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, 3);
+  const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, ELDER_PHONES_LISTED);
   if (done.Item) return { seeded: false, elderPhones };
   for (const a of DEMO_AREAS) await deps.areas.put(a, { allowExisting: true });
   const password_hash = await hashSecret(DEMO_PASSWORD);

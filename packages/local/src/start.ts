@@ -55,7 +55,7 @@ const main = async () => {
     `  Health       ${s.url}/health`,
     '',
     `  Staff logins (password "${DEMO_PASSWORD}"): ${DEMO_STAFF.map((x) => `${x.username} (${x.role})`).join(', ')}`,
-    `  Demo elder phones: ${s.seed.elderPhones.join(', ')}   card PIN for every demo elder: ${DEMO_PIN}`,
+    `  Demo elder phones: ${s.seed.elderPhones.slice(0, 3).join(', ')}   card PIN for every demo elder: ${DEMO_PIN}`,
     '  Demo merchant phone: 17000020000 (and 17000020001-35); family: any phone, e.g. 17000009000',
     `  Data: ${resolve(dataDir)} ${s.seed.seeded ? '(demo district seeded now)' : '(existing data kept)'} — npm run reset wipes it`,
     '  Ctrl-C stops the server and DynamoDB Local.',

@@ -8,6 +8,8 @@ import type { Db } from './table';
 
 export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
 
+const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points'> = { cancel_fee_after_accept_points: 0 };
+
 export type PolicyStore = {
   versions: () => Promise<Policy[]>;
   /** Appends version `latest + 1`; two staff saving at once: one gets CONFLICT and retries. */
@@ -22,7 +24,8 @@ export const createPolicyStore = (db: Db): PolicyStore => {
     }));
     return (r.Items ?? []).map((it) => {
       const { pk: _p, sk: _s, type: _t, ...p } = it;
-      return p as Policy;
+      // Fields added after a version was stored read as their documented default.
+      return { ...ADDED_LATER, ...p } as Policy;
     });
   };
   return {

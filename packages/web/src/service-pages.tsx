@@ -10,7 +10,7 @@ import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { distanceM } from '@tmc/core/geo';
 import { toHit, type SearchHit } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/order-service';
+import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/order-service';
 import type { ElderRecord } from '@tmc/core/elders';
 import type { Principal } from '@tmc/core/auth';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
@@ -165,7 +165,7 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
 type OrderState = { error?: Msg; done?: Msg };
 
 const DONE: Record<'cancelled' | 'rated' | 'disputed', Msg> = {
-  cancelled: { zh: '已取消，积分已退回', en: 'Cancelled; points returned' },
+  cancelled: { zh: '已取消，积分已退回', en: 'Cancelled; points returned' }, // a fee, if any, is shown in the details
   rated: { zh: '谢谢您的评价', en: 'Thank you for rating' },
   disputed: { zh: '投诉已提交，民政工作人员会处理并联系您', en: 'Complaint sent; staff will follow up' },
 };
@@ -199,7 +199,7 @@ const RateForm = (props: { action: string }) => (
   </section>
 );
 
-const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null; merchantPhone: string | null; state: OrderState }) => {
+const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null; merchantPhone: string | null; cancelFee: number; state: OrderState }) => {
   const { o, b } = props;
   const url = `${b.base}/orders/${o.order_id}`;
   const offer = o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
@@ -231,6 +231,7 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
           <dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd>
           <dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd>
           <dt><T zh="积分" en="Points" /></dt><dd class="num">{o.price_points} 积分</dd>
+          {o.cancel_fee_points ? <><dt><T zh="取消费" en="Cancel fee" /></dt><dd class="num">{o.cancel_fee_points} 积分</dd></> : null}
           <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={o.slot_start} /></dd>
           {o.home_visit && <><dt><T zh="方式" en="Where" /></dt><dd><T zh="上门" en="Home visit" /></dd></>}
         </dl>
@@ -251,7 +252,10 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
         // kept apart from the everyday buttons, at the end, so a slip of the thumb does not cancel
         <section class="panel" aria-labelledby="cancel-h">
           <h2 id="cancel-h"><T zh="不需要了？" en="No longer needed?" /></h2>
-          <p><T zh="取消后积分马上退回。" en="Points come back at once." /></p>
+          {props.cancelFee > 0
+            // said before the tap, in the page itself: no confirm pop-up for elders
+            ? <p><T zh={`商户已接单，现在取消要收 ${props.cancelFee} 积分取消费，其余 ${o.held_points - props.cancelFee} 积分马上退回。`} en={`The shop has accepted: cancelling now costs ${props.cancelFee} points; the rest comes back at once.`} block /></p>
+            : <p><T zh="取消后积分马上退回。" en="Points come back at once." /></p>}
           <PostButton action={`${url}/cancel`} label={{ zh: '取消预约', en: 'Cancel booking' }} cls="btn-warn" />
         </section>
       )}
@@ -275,7 +279,8 @@ const loadOrder = async (deps: Deps, b: Booker, order_id: string): Promise<Order
 const orderPage = async (c: Ctx, deps: Deps, b: Booker, o: Order, state: OrderState, status = 200) => {
   const m = isOpen(o) ? await deps.merchants.getMerchant(o.merchant_id) : null;
   const code = isOpen(o) ? orderCode(deps, o) : null;
-  return render(c, <OrderPage view={viewOf(c)} b={b} o={o} code={code} merchantPhone={m?.contact_phone ?? null} state={state} />, { status });
+  const fee = isOpen(o) ? cancelFee(await policyNow(deps), o) : 0;
+  return render(c, <OrderPage view={viewOf(c)} b={b} o={o} code={code} merchantPhone={m?.contact_phone ?? null} cancelFee={fee} state={state} />, { status });
 };
 
 const DisputePage = (props: { view: View; b: Booker; o: Order; error?: Msg | undefined; reason?: string }) => (
@@ -408,7 +413,11 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
       params: OrderP, query: z.object({ done: z.enum(['cancelled', 'rated', 'disputed']).optional() }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
-        return orderPage(c, deps, b, await loadOrder(deps, b, params.order_id), query.done ? { done: DONE[query.done] } : {});
+        const o = await loadOrder(deps, b, params.order_id);
+        const done = query.done === 'cancelled' && o.cancel_fee_points
+          ? { zh: `已取消，按政策收取 ${o.cancel_fee_points} 积分取消费，其余积分已退回`, en: `Cancelled; a ${o.cancel_fee_points}-point fee was kept, the rest returned` }
+          : query.done ? DONE[query.done] : undefined;
+        return orderPage(c, deps, b, o, done ? { done } : {});
       },
     }),
     defineRoute({
@@ -417,7 +426,8 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
       async handler(c, { params, principal }) {
         const b = await booker(principal, params.elder_id);
         const o = await loadOrder(deps, b, params.order_id);
-        const r = await expected(['ORDER_STATE'], () => cancelOrder(orderDeps(deps), o.order_id, actorOf(b), b.p.sub));
+        const policy = await policyNow(deps);
+        const r = await expected(['ORDER_STATE'], () => cancelOrder(orderDeps(deps), policy, o.order_id, actorOf(b), b.p.sub));
         if (!r.ok) {
           const now = await loadOrder(deps, b, o.order_id);
           // a double tap: the first tap already cancelled it, so show that rather than an error

@@ -143,11 +143,11 @@ export const orderRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'Cancel before completion (free before acceptance); points released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
     async handler(c, { params, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
-      return c.json(view(c, await cancelOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub), false));
+      return c.json(view(c, await cancelOrder(orderDeps(c.get('deps')), await policyNow(c.get('deps')), params.order_id, actorOf(p), p.sub), false));
     },
   }),
   defineRoute({
