@@ -68,7 +68,7 @@ export const runExpiryNotices = async (deps: ExpiryNoticeDeps, today: string): P
     const phone = await deps.phoneOfElder(elder_id);
     if (!phone || !(await deps.markNotified(wallet, day))) continue;
     await deps.notifier.send({
-      to_phone: phone, template: 'generic', params: { points: String(points), day },
+      to_phone: phone, template: 'points_expiring', params: { points: String(points), day },
       text_zh: `【十分钟服务圈】您有 ${points} 积分将于 ${day} 过期，请尽快使用。`,
     });
     notified++;

@@ -8,7 +8,7 @@ import { isSlotStart, type Merchant, type Service } from './merchants';
 import { pinHash, decryptPhone } from './elder-service';
 import { subsidyAllows, type Policy } from './policy';
 import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
-import type { AuditLog, ElderStore, Notifier } from './ports';
+import type { AuditLog, ElderStore, Notice, Notifier } from './ports';
 import type { BlindIndex, FieldCipher } from './secrets';
 import type { SearchHit } from './search';
 
@@ -48,25 +48,44 @@ export const assertTransition = (o: Order, event: OrderEvent, actor: Actor) => {
 };
 
 const tell = async (deps: OrderDeps, o: Order, what: 'accepted' | 'completed' | 'cancelled' | 'expired' | 'unmatched' | 'rejected') => {
-  const zh: Record<typeof what, string> = {
-    accepted: `【十分钟服务圈】${o.merchant_name}已接单：${o.service_name}${o.slot_start ? `，时间 ${new Date(new Date(o.slot_start).getTime() + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ')}` : ''}。`,
-    completed: `【十分钟服务圈】${o.service_name}已完成，扣除 ${o.price_points} 积分。欢迎评价。`,
-    cancelled: o.cancel_fee_points
-      ? `【十分钟服务圈】订单（${o.service_name}）已取消。商户已接单，按政策收取 ${o.cancel_fee_points} 积分取消费，其余积分已退回。`
-      : `【十分钟服务圈】订单（${o.service_name}）已取消，积分已退回。`,
-    expired: `【十分钟服务圈】商户未及时接单，订单（${o.service_name}）已关闭，积分已退回。`,
-    rejected: `【十分钟服务圈】商户暂时无法接单（${o.service_name}），积分已退回。`,
-    unmatched: `【十分钟服务圈】附近暂时没有商户能接单（${o.service_name || o.category}），积分已退回。可在页面查看离您最近的服务。`,
+  const time = o.slot_start ? new Date(new Date(o.slot_start).getTime() + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ') : null; // China time, MM-DD HH:mm
+  const service_name = o.service_name || o.category;
+  const base = { order_id: o.order_id, service_name };
+  // One template kind per message, with the params its pre-approved SMS / WeChat template fills.
+  const notice: Record<typeof what, (to_phone: string) => Notice> = {
+    accepted: (to_phone) => ({
+      to_phone, template: 'order_accepted', params: { ...base, merchant_name: o.merchant_name, time: time ?? '尽快' },
+      text_zh: `【十分钟服务圈】${o.merchant_name}已接单：${o.service_name}${time ? `，时间 ${time}` : ''}。`,
+    }),
+    completed: (to_phone) => ({
+      to_phone, template: 'order_completed', params: { ...base, points: String(o.price_points) },
+      text_zh: `【十分钟服务圈】${o.service_name}已完成，扣除 ${o.price_points} 积分。欢迎评价。`,
+    }),
+    cancelled: (to_phone) => ({
+      to_phone, template: 'order_cancelled', params: { ...base, fee_points: String(o.cancel_fee_points ?? 0) },
+      text_zh: o.cancel_fee_points
+        ? `【十分钟服务圈】订单（${o.service_name}）已取消。商户已接单，按政策收取 ${o.cancel_fee_points} 积分取消费，其余积分已退回。`
+        : `【十分钟服务圈】订单（${o.service_name}）已取消，积分已退回。`,
+    }),
+    expired: (to_phone) => ({ to_phone, template: 'order_expired', params: base, text_zh: `【十分钟服务圈】商户未及时接单，订单（${o.service_name}）已关闭，积分已退回。` }),
+    rejected: (to_phone) => ({ to_phone, template: 'order_rejected', params: base, text_zh: `【十分钟服务圈】商户暂时无法接单（${o.service_name}），积分已退回。` }),
+    unmatched: (to_phone) => ({ to_phone, template: 'order_unmatched', params: base, text_zh: `【十分钟服务圈】附近暂时没有商户能接单（${o.service_name || o.category}），积分已退回。可在页面查看离您最近的服务。` }),
   };
   const elder = await deps.elders.get(o.elder_id);
   const phones = [elder ? decryptPhone(deps, elder) : null, ...(await deps.familyPhones(o.elder_id))].filter((p): p is string => Boolean(p));
   // A failed notice must not undo a committed order: it is logged by the caller's logger via the notifier.
-  for (const phone of phones) await deps.notifier.send({ to_phone: phone, template: 'generic', params: { order_id: o.order_id, what }, text_zh: zh[what] }).catch(() => undefined);
+  for (const phone of phones) await deps.notifier.send(notice[what](phone)).catch(() => undefined);
 };
 
 const tellMerchant = async (deps: OrderDeps, o: Order) => {
   const phone = await deps.merchantPhone(o.merchant_id);
-  if (phone) await deps.notifier.send({ to_phone: phone, template: 'generic', params: { order_id: o.order_id }, text_zh: `【十分钟服务圈】新订单：${o.service_name}，${o.price_points} 积分，请在 ${OFFER_MINUTES_DEFAULT} 分钟内接单。` }).catch(() => undefined);
+  if (phone) {
+    await deps.notifier.send({
+      to_phone: phone, template: 'order_new',
+      params: { order_id: o.order_id, service_name: o.service_name, points: String(o.price_points), offer_minutes: String(OFFER_MINUTES_DEFAULT) },
+      text_zh: `【十分钟服务圈】新订单：${o.service_name}，${o.price_points} 积分，请在 ${OFFER_MINUTES_DEFAULT} 分钟内接单。`,
+    }).catch(() => undefined);
+  }
 };
 
 const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) => {

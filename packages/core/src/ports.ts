@@ -2,21 +2,29 @@
 // packages/notify (outbox, SMS, WeChat) and the test fakes; the domain only sees these shapes.
 import type { Area, AreaInput } from './areas';
 import type { ElderRecord } from './elders';
+import type { NoticeKind, NoticeParams } from './notices';
 
 export type Clock = { now: () => Date };
 export const systemClock: Clock = { now: () => new Date() };
 
 export type Page<T> = { items: T[]; cursor: string | null };
 
+/** One message: `template` names its kind (see notices.ts), `params` fill that kind's template
+ * slots, `text_zh` is the full text (the dev outbox shows it; a gateway without templates sends it). */
 export type Notice = {
-  channel_hint?: 'sms' | 'wechat';
-  to_phone: string; // recipient; adapters must never log it in clear
-  template: 'otp' | 'binding_request' | 'binding_confirmed' | 'binding_removed' | 'generic';
-  params: Record<string, string>;
-  text_zh: string;
-};
+  [K in NoticeKind]: {
+    channel_hint?: 'sms' | 'wechat';
+    to_phone: string; // recipient; adapters must never log it in clear
+    template: K;
+    params: NoticeParams<K>;
+    text_zh: string;
+  };
+}[NoticeKind];
 
 export type Notifier = { send: (n: Notice) => Promise<void> };
+
+/** WeChat openids linked to phones (by blind index), for WeChat template messages. */
+export type WechatDirectory = { openidFor: (phone_hash: string) => Promise<string | null> };
 
 export type AuditEvent = {
   actor: string; // 'staff:alice', 'elder:e_x', 'family:f_x', 'system'

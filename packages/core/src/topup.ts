@@ -287,12 +287,12 @@ const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => 
     const elder = await deps.elders.get(t.elder_id);
     if (!elder) return null;
     const elderPhone = elder.phone_cipher ? deps.cipher.decrypt(elder.phone_cipher, `elder:${elder.elder_id}:phone`) : null;
-    if (elderPhone) await deps.notifier.send({ to_phone: elderPhone, template: 'generic', params: { points: String(t.amount_points) }, text_zh: `【十分钟服务圈】家人为您充值的 ${t.amount_points} 积分已到账。` });
+    if (elderPhone) await deps.notifier.send({ to_phone: elderPhone, template: 'topup_paid_elder', params: { points: String(t.amount_points) }, text_zh: `【十分钟服务圈】家人为您充值的 ${t.amount_points} 积分已到账。` });
     if (t.family_id) {
       const acct = await deps.accounts.byId(t.family_id);
       // the AAD matches where the sign-in route sealed it (routes/auth.ts)
       const familyPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${t.family_id}:phone`) : null;
-      if (familyPhone) await deps.notifier.send({ to_phone: familyPhone, template: 'generic', params: { points: String(t.amount_points), amount_yuan: yuan(t.amount_fen) }, text_zh: `【十分钟服务圈】您为${maskName(elder.name)}充值 ¥${yuan(t.amount_fen)} 已到账，共 ${t.amount_points} 积分。` });
+      if (familyPhone) await deps.notifier.send({ to_phone: familyPhone, template: 'topup_paid_family', params: { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.amount_fen), points: String(t.amount_points) }, text_zh: `【十分钟服务圈】您为${maskName(elder.name)}充值 ¥${yuan(t.amount_fen)} 已到账，共 ${t.amount_points} 积分。` });
     }
     return null;
   } catch (e) {

@@ -1,0 +1,41 @@
+// The kinds of notice we send and the named parameters each kind's template fills. Chinese SMS
+// and WeChat templates are approved one per message kind with named slots, so adapters' template
+// configuration is checked against this table at start (notify/from-env.ts), and the Notice type
+// makes every send site pass exactly these params.
+
+export const NOTICE_KINDS = {
+  // one-time codes (sign-in, and the elder's consent code for a family binding): always by SMS
+  otp: ['code'],
+  binding_request: ['code', 'family_phone_masked', 'relation'],
+  binding_confirmed: ['family_phone_masked', 'relation'],
+  binding_removed: ['family_phone_masked'],
+  // orders (order-service.ts): to the merchant
+  order_new: ['order_id', 'service_name', 'points', 'offer_minutes'],
+  // orders: to the elder and bound family
+  order_accepted: ['order_id', 'service_name', 'merchant_name', 'time'],
+  order_completed: ['order_id', 'service_name', 'points'],
+  order_cancelled: ['order_id', 'service_name', 'fee_points'],
+  order_rejected: ['order_id', 'service_name'],
+  order_expired: ['order_id', 'service_name'],
+  order_unmatched: ['order_id', 'service_name'],
+  // points (expiry-jobs.ts): 30 days ahead
+  points_expiring: ['points', 'day'],
+  // family top-up paid (topup.ts): the elder, and the family member who paid
+  topup_paid_elder: ['points'],
+  topup_paid_family: ['elder_name_masked', 'amount_yuan', 'points'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type NoticeKind = keyof typeof NOTICE_KINDS;
+export type NoticeParamName<K extends NoticeKind> = (typeof NOTICE_KINDS)[K][number];
+/** All template parameters are strings: SMS gateways and WeChat both take text values. */
+export type NoticeParams<K extends NoticeKind> = { [P in NoticeParamName<K>]: string };
+
+export const NOTICE_KIND_NAMES = Object.keys(NOTICE_KINDS) as NoticeKind[];
+
+export const isNoticeKind = (s: string): s is NoticeKind => Object.hasOwn(NOTICE_KINDS, s);
+
+/** Names of the params a kind has; for configuration checks. */
+export const noticeParamNames = (kind: NoticeKind): readonly string[] => NOTICE_KINDS[kind];
+
+/** Kinds that carry a code the person signing in must read on that phone: never another channel. */
+export const SMS_ONLY_KINDS: readonly NoticeKind[] = ['otp', 'binding_request'];
