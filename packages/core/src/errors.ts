@@ -70,6 +70,10 @@ export const ERRORS = {
   PHONE_NOT_REGISTERED: { status: 403, zh: '该手机号未登记，请联系社区', en: 'This phone number is not registered; contact your community' },
   LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   ACCOUNT_LOCKED: { status: 423, zh: '账号已临时锁定，请15分钟后再试', en: 'Account temporarily locked; try again in 15 minutes' },
+  WECHAT_NOT_CONFIGURED: { status: 404, zh: '暂未开通微信通知', en: 'WeChat notices are not configured' },
+  WECHAT_STATE_INVALID: { status: 400, zh: '微信绑定链接已失效，请重新发起绑定', en: 'The WeChat link request is invalid or expired; start again' },
+  WECHAT_CODE_INVALID: { status: 400, zh: '微信授权已失效，请重新发起绑定', en: 'The WeChat authorisation code is invalid or used; start again' },
+  WECHAT_UNAVAILABLE: { status: 502, zh: '微信服务暂时出错，请稍后再试', en: 'WeChat is not answering; try again later' },
   STORE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后再试', en: 'Service temporarily unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统出错了，请稍后再试并提供请求编号', en: 'Something went wrong; try again later and quote the request id' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -26,6 +26,14 @@ export type Notifier = { send: (n: Notice) => Promise<void> };
 /** WeChat openids linked to phones (by blind index), for WeChat template messages. */
 export type WechatDirectory = { openidFor: (phone_hash: string) => Promise<string | null> };
 
+/** WeChat web sign-in (snsapi_base) used only to learn a signed-in person's openid. */
+export type WechatOAuth = {
+  /** Where to send the browser; WeChat comes back to `redirect_uri` with `code` and `state`. */
+  authorizeUrl: (redirect_uri: string, state: string) => string;
+  /** Exchanges a one-time code; WECHAT_CODE_INVALID for a bad or used code, WECHAT_UNAVAILABLE otherwise. */
+  openidForCode: (code: string) => Promise<string>;
+};
+
 export type AuditEvent = {
   actor: string; // 'staff:alice', 'elder:e_x', 'family:f_x', 'system'
   action: string; // 'elder.read_sensitive', 'elder.create', ...
