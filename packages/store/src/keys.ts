@@ -36,6 +36,9 @@ export const keys = {
   // sessions: sessionById (GetItem)
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
 
+  // WeChat openid per phone, for template messages: wechatLinkByPhoneHash (GetItem)
+  wechatLink: (phoneHash: string) => ({ pk: `WECHAT_LINK#${phoneHash}`, sk: 'LINK' }),
+
   // audit: auditByDay (Query), auditBySubject (gsi1 Query)
   audit: (day: string, at: string, id: string) => ({ pk: `AUDIT#${day}`, sk: `${at}#${id}` }),
   auditDayPk: (day: string) => `AUDIT#${day}`,
