@@ -359,6 +359,7 @@ const main = async (): Promise<void> => {
     // bench can tell on-site hits from home visits (searchServices returns only the first 50 hits).
     let lastCards: ServiceCard[] = [];
     const port: SearchPort = {
+      slotsTaken: (slots) => store.slotsTaken(slots), // one BatchGet per page, not counted as a Query
       searchIndex: async (category, origin, radius_m, perQueryLimit) => {
         const r = await store.searchIndex(category, origin, radius_m, perQueryLimit);
         lastCards = r.cards;

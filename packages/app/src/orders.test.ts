@@ -94,6 +94,9 @@ describe('order lifecycle', () => {
     const [a, b] = await Promise.all([book(h, key(), h.next_slot, one), book(h, key(), h.next_slot, two)]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     expect((await err(a.status === 409 ? a : b)).code).toBe('SLOT_FULL');
+    // search now offers the next slot with room instead of the full one
+    const again = (await hits('clinic')).find((x) => x.service_id === h.service_id);
+    expect(again?.next_slot && again.next_slot > h.next_slot).toBe(true);
     await verifyOk();
   });
 

@@ -124,24 +124,28 @@ export const isOpenAt = (s: Pick<ServiceInput, 'hours' | 'closed_dates'>, at: Da
 
 export const NEXT_SLOT_DAYS = 14; // look two weeks ahead at most
 
-/** Start of the next slot (at or after `from`) inside opening hours, as an ISO instant; null if none within two weeks. */
-export const nextSlotStart = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, from: Date): string | null => {
-  for (let d = 0; d < NEXT_SLOT_DAYS; d++) {
+/** The next `max` slot starts (at or after `from`) inside opening hours, as ISO instants, within two weeks. */
+export const slotStarts = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, from: Date, max: number): string[] => {
+  const out: string[] = [];
+  for (let d = 0; d < NEXT_SLOT_DAYS && out.length < max; d++) {
     const day = new Date(local(from).getTime() + d * 86_400_000);
     const date = day.toISOString().slice(0, 10);
     if (s.closed_dates.includes(date)) continue;
     for (const [a, b] of [...(s.hours[dayName(day)] ?? [])].sort()) {
       const [ah, am] = a.split(':').map(Number) as [number, number];
       const [bh, bm] = b.split(':').map(Number) as [number, number];
-      for (let m = ah * 60 + am; m + s.slot_minutes <= bh * 60 + bm; m += s.slot_minutes) {
-        const startLocal = Date.parse(`${date}T00:00:00Z`) + m * 60_000;
-        const startUtc = startLocal - CHINA_OFFSET_MS;
-        if (startUtc >= from.getTime()) return new Date(startUtc).toISOString();
+      for (let m = ah * 60 + am; m + s.slot_minutes <= bh * 60 + bm && out.length < max; m += s.slot_minutes) {
+        const startUtc = Date.parse(`${date}T00:00:00Z`) + m * 60_000 - CHINA_OFFSET_MS;
+        if (startUtc >= from.getTime()) out.push(new Date(startUtc).toISOString());
       }
     }
   }
-  return null;
+  return out;
 };
+
+/** Start of the next slot by opening hours alone (capacity is checked with the slot counters:
+ * see `withFreeSlots` in search.ts); null if none within two weeks. */
+export const nextSlotStart = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, from: Date): string | null => slotStarts(s, from, 1)[0] ?? null;
 
 /** Whether `start` (ISO) is the start of a slot inside opening hours. */
 export const isSlotStart = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, start: string): boolean => {

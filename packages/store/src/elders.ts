@@ -1,15 +1,14 @@
 // Elder profiles and their lookup items: elderById, eldersInCommunity (gsi1), eldersByName (gsi2),
 // elderByIdHash / elderByCard (unique guards), eldersByPhoneHash. A profile and its guard items
 // are always written in one transaction so a lookup never points at a missing elder.
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch-get';
 import type { ElderRecord } from '@tmc/core/elders';
 import type { ElderStore, ElderWrite } from '@tmc/core/ports';
 import { keys } from './keys';
 import { clampLimit, decodeCursor, encodeCursor, transact, type TxItem } from './tx';
 import type { Db } from './table';
 
-const BATCH_GET_MAX = 100; // DynamoDB's limit per BatchGetItem
-const BATCH_GET_RETRIES = 8; // unprocessed keys are retried with backoff, then we give up loudly
 
 const profileItem = (r: ElderRecord) => ({
   ...keys.elder(r.elder_id),
@@ -22,21 +21,6 @@ const profileItem = (r: ElderRecord) => ({
 const fromItem = (it: Record<string, unknown>): ElderRecord => {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...rest } = it;
   return rest as unknown as ElderRecord;
-};
-
-export const batchGet = async (db: Db, keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> => {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += BATCH_GET_MAX) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + BATCH_GET_MAX);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > BATCH_GET_RETRIES) throw new Error('BatchGet: unprocessed keys after retries');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending } } }));
-      out.push(...(r.Responses?.[db.table] ?? []));
-      pending = r.UnprocessedKeys?.[db.table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
 };
 
 export const createElderStore = (db: Db): ElderStore => ({

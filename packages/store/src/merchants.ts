@@ -8,6 +8,9 @@ import { AppError } from '@tmc/core/errors';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
 import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
 import type { LatLng } from '@tmc/core/areas';
+import { slotKey, type SlotRef } from '@tmc/core/search';
+import { batchGet } from './batch-get';
+import { counterName } from './ledger';
 import { keys } from './keys';
 import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
 import type { Db } from './table';
@@ -149,6 +152,21 @@ export const createMerchantStore = (db: Db) => {
     },
     async putCategory(c: Category) {
       await transact(db, [{ Put: { TableName: T, Item: { ...keys.category(c.code), type: 'category', ...c } } }], () => 'CONFLICT');
+    },
+    /** Places taken per slot (the counters order requests and releases move), by GetItem keys. */
+    async slotsTaken(slots: readonly SlotRef[]): Promise<Map<string, number>> {
+      // keyed by pk: BatchGetItem refuses a request that names the same key twice
+      const asked = new Map(slots.map((r) => {
+        const key = keys.counter(counterName({ kind: 'slot', service_id: r.service_id, start: r.start }));
+        return [key.pk, { key, ref: slotKey(r) }] as const;
+      }));
+      const items = await batchGet(db, [...asked.values()].map((a) => a.key));
+      const out = new Map<string, number>();
+      for (const it of items) {
+        const a = asked.get(String(it.pk));
+        if (a) out.set(a.ref, Number(it.amount ?? 0));
+      }
+      return out;
     },
     /** Search reads: one latitude-range Query per strip plus one home-visit cell Query. `reads` counts items read. */
     async searchIndex(category: string, origin: LatLng, radius_m: number, perQueryLimit: number): Promise<{ cards: ServiceCard[]; queries: number; items_read: number }> {

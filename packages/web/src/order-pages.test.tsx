@@ -217,13 +217,19 @@ describe('booking', () => {
     if (!link) throw new Error('no clinic');
     const svc = (await site.deps.merchants.services(link.merchant_id)).find((s) => s.service_id === link.service_id);
     const cap = svc?.capacity_per_slot ?? 1;
+    // Every form is rendered before any is sent, so all offer the same slot: the confirm screen
+    // offers the first slot with room, and the last one sent finds it taken meanwhile.
+    const forms: { action: string; form: Record<string, string> }[] = [];
+    for (let i = 0; i <= cap; i++) forms.push(await confirmForm(elderC, link.href));
+    expect(new Set(forms.map((f) => f.form.slot_start)).size).toBe(1);
     let last: Res | null = null;
     let lastForm: Record<string, string> = {};
-    for (let i = 0; i <= cap; i++) {
-      const { action, form } = await confirmForm(elderC, link.href);
+    for (const { action, form } of forms) {
       lastForm = form;
       last = await elderC.post(action, form);
     }
+    const after = await confirmForm(elderC, link.href); // and the next visitor is offered a later slot
+    expect((after.form.slot_start ?? '') > (lastForm.slot_start ?? '')).toBe(true);
     expect(last?.status).toBe(409);
     const t = textOf(last?.text ?? '');
     expect(t).toContain('这个时段已约满');

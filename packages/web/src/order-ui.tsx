@@ -138,6 +138,9 @@ export const HitCard = (props: { hit: SearchHit; base: string }) => {
         {h.open_now ? <span class="tag ok"><T zh="营业中" en="Open" /></span> : <span class="tag"><T zh="休息" en="Closed" /></span>}{' '}
         {h.home_visit && <span class="tag ok"><T zh="上门" en="Home visit" /></span>}
       </p>
+      {h.slots_full
+        ? <p><span class="tag"><T zh="近期已约满" en="Fully booked for now" /></span></p>
+        : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTime(h.next_slot)}`} /></p>}
       <p>
         <b class="price num">{h.price_points} 积分</b>{' · '}
         {h.rating_avg !== null ? <span class="num"><T zh={`评分 ${h.rating_avg.toFixed(1)}（${h.rating_count}人）`} en={`${h.rating_avg.toFixed(1)} stars`} /></span> : <T zh="暂无评分" en="No ratings yet" />}

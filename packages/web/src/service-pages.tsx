@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from '@tmc/core/errors';
 import { CategoryCode, serviceCard, type Category } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { distanceM } from '@tmc/core/geo';
-import { toHit, type SearchHit } from '@tmc/core/search';
+import { toHit, withFreeSlots, type SearchHit } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/order-service';
 import type { ElderRecord } from '@tmc/core/elders';
@@ -126,7 +126,10 @@ const confirmOf = async (deps: Deps, b: Booker, merchant_id: string, service_id:
   if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
   const policy = await policyNow(deps);
   const card = serviceCard(m, s);
-  const hit = toHit(card, distanceM(await elderOrigin(deps, b.elder), card.location), policy.circle, deps.clock.now());
+  const now = deps.clock.now();
+  // the first slot with a free place, so confirming does not walk into SLOT_FULL
+  const [hit] = await withFreeSlots(deps.merchants, [toHit(card, distanceM(await elderOrigin(deps, b.elder), card.location), policy.circle, now)], now);
+  if (!hit) throw new Error('withFreeSlots lost the hit');
   return { hit, address: m.address, slot: hit.next_slot };
 };
 
@@ -145,6 +148,13 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
           <dd>{h.home_visit ? <T zh="上门服务（到您家）" en="Home visit" /> : <>{props.c.address}<br /><span class="num">步行约 {h.walking_minutes} 分钟 · {distanceZh(h.distance_m)}</span></>}</dd>
         </dl>
         <ErrorBox msg={props.error} />
+        {h.slots_full ? (
+          // nothing to confirm: say so on the page and offer the phone instead
+          <>
+            <p><T zh="这项服务最近的时段都约满了。可以打电话问商户，或换一家。" en="Every slot soon is taken. Call the shop or choose another." block /></p>
+            <a class="btn btn-2" href={`tel:${h.merchant_phone}`}><T zh="打电话给商户" en="Call the shop" /></a>
+          </>
+        ) : (
         <form method="post" action={`${props.b.base}/book`}>
           <input type="hidden" name="merchant_id" value={h.merchant_id} />
           <input type="hidden" name="service_id" value={h.service_id} />
@@ -152,6 +162,7 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
           <input type="hidden" name="key" value={props.formKey} />
           <button type="submit" class="btn"><T zh="确认预约" en="Confirm" /></button>
         </form>
+        )}
         <p><T zh={`预约后先冻结 ${h.price_points} 积分，服务完成才扣；取消或商户不接单会退回。`} en="Points are held now and only taken when you are served." block /></p>
       </section>
       <Back href={`${props.b.base}/services?category=${h.category}`} />
