@@ -1,7 +1,7 @@
 // Everything a request handler may use, built once per process from configuration. Tests build
 // the same bag against their own DynamoDB Local table and a fake clock.
 import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/secrets';
-import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier } from '@tmc/core/ports';
+import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier, type WechatOAuth } from '@tmc/core/ports';
 import type { OtpStore, StaffStore } from '@tmc/core/auth';
 import { createDb, type Db } from '@tmc/store/table';
 import { createElderStore } from '@tmc/store/elders';
@@ -14,6 +14,8 @@ import { createAccountStore, type AccountStore } from '@tmc/store/accounts';
 import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
 import { createImportStore, type ImportStore } from '@tmc/store/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
+import type { NotifierWiring } from '@tmc/notify/route';
+import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/wechat-links';
 import { createLedgerStore } from '@tmc/store/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/merchants';
 import { createOrderStore, type OrderStore } from '@tmc/store/orders';
@@ -57,22 +59,34 @@ export type Deps = {
   scheduler: SchedulerPort;
   topups: TopupStore;
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
+  wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
+  wechatOAuth: WechatOAuth | null; // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
 };
 
-export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: Notifier; jobs?: JobRunner; payments?: PaymentGateway; scheduler?: SchedulerPort } = {}): Deps => {
+/** A notifier, or a factory for one that needs the table (WeChat finds openids through the links). */
+type NotifierOver = Notifier | ((wiring: NotifierWiring) => Notifier | undefined);
+
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: NotifierOver; jobs?: JobRunner; payments?: PaymentGateway; scheduler?: SchedulerPort; wechatOAuth?: WechatOAuth | null } = {}): Deps => {
   const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
   const clock = over.clock ?? systemClock;
+  const logger = over.logger ?? createLogger(env.LOG_LEVEL);
+  const cipher = createFieldCipher(Buffer.from(env.FIELD_KEY, 'base64').subarray(0, 32));
+  const blindIndex = createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64'));
+  const wechatLinks = createWechatLinkStore(db, cipher, clock);
   const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
-  if (env.STAGE === 'production' && !over.notifier) throw new Error('production needs a real notifier adapter');
-  const notifier = over.notifier ?? (outbox as Outbox);
+  const given = typeof over.notifier === 'function'
+    ? over.notifier({ directory: wechatLinks, phoneHash: (phone) => blindIndex('phone', phone), log: (level, msg, fields) => logger.log(level, msg, fields) })
+    : over.notifier;
+  if (env.STAGE === 'production' && !given) throw new Error('production needs a real notifier adapter');
+  const notifier = given ?? (outbox as Outbox);
   const deps: Deps = {
     stage: env.STAGE,
     publicUrl: new URL(env.PUBLIC_URL).origin,
     db,
     clock,
-    logger: over.logger ?? createLogger(env.LOG_LEVEL),
-    cipher: createFieldCipher(Buffer.from(env.FIELD_KEY, 'base64').subarray(0, 32)),
-    blindIndex: createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64')),
+    logger,
+    cipher,
+    blindIndex,
     sessionKey: new Uint8Array(Buffer.from(env.SESSION_KEY, 'base64')),
     notifier,
     outbox,
@@ -96,6 +110,8 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
       stage: env.STAGE, public_url: env.PUBLIC_URL, stripe_secret_key: env.STRIPE_SECRET_KEY, stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
       fake_secret: env.FAKE_PAYMENT_SECRET, methods: env.PAYMENT_METHODS,
     }),
+    wechatLinks,
+    wechatOAuth: over.wechatOAuth ?? null,
   };
   // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
   deps.jobs = over.jobs ?? inProcessJobRunner(deps);

@@ -6,13 +6,17 @@ import { createAwsScheduler } from '@tmc/store/aws-scheduler';
 import { createSiteApp } from '@tmc/web/site';
 import { buildDeps } from './deps';
 import { parseEnv } from './env';
-import { createNotifierFromEnv } from '@tmc/notify/from-env';
+import { createNotifierFromEnv, wechatOAuthFromEnv } from '@tmc/notify/from-env';
 
 const base = process.env;
 const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
 const env = parseEnv({ ...base, ...keys });
 const deps = buildDeps(env, {
-  notifier: createNotifierFromEnv({ ...base, ...keys }),
+  // SMS, plus WeChat template messages when WECHAT_* is set: a factory, because WeChat finds the
+  // recipient's openid through the table's links, which buildDeps creates.
+  notifier: (wiring) => createNotifierFromEnv({ ...base, ...keys }, { wiring }),
+  // WeChat sign-in for /wechat/link; without WECHAT_APP_ID/SECRET those routes answer WECHAT_NOT_CONFIGURED.
+  wechatOAuth: wechatOAuthFromEnv({ ...base, ...keys }),
   // Jobs (issuance started from the admin page) go to the jobs Lambda: this function is frozen
   // between requests and times out long before an issuance ends. Without the variable (running
   // outside the stack) they run in this process, as locally.

@@ -15,6 +15,7 @@ import { issuanceRoutes } from './issuance';
 import { merchantRoutes } from './merchants';
 import { orderRoutes } from './orders';
 import { topupRoutes } from './topups';
+import { wechatRoutes } from './wechat';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -28,6 +29,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...merchantRoutes(),
   ...orderRoutes(),
   ...topupRoutes(deps),
+  ...wechatRoutes(),
   ...devRoutes(deps),
   ...docsRoutes(all),
 ];
