@@ -144,6 +144,44 @@ describe('order lifecycle', () => {
   });
 });
 
+describe('home visits: the address is the merchant\'s only while the order is open', () => {
+  it('hidden before acceptance and after completion, from other shops and on-site orders; each read audited', async () => {
+    const who = await racer(5);
+    const whoId = (await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', t.seed?.elderPhones[5] ?? '')))[0] ?? '';
+    const all = ((await (await t.app.request('/api/search?category=domestic&minutes=60', bearer(who))).json()) as { items: Hit[] }).items;
+    const h = all.find((x) => x.home_visit);
+    const onsite = all.find((x) => !x.home_visit && x.merchant_id !== h?.merchant_id);
+    if (!h || !onsite) throw new Error('need a home-visit and an on-site domestic service');
+    const visit = (m: string, id: string) => t.app.request(`/api/orders/${id}/visit`, bearer(as(m)));
+    // on-site first (the elder's points cover one order at a time)
+    const booked = await book(onsite, key(), null, who);
+    const site = (await booked.json()) as O;
+    expect(booked.status, JSON.stringify(site)).toBe(201);
+    expect((await post(`/api/orders/${site.order_id}/accept`, as(onsite.merchant_id))).status).toBe(200);
+    expect((await err(await visit(onsite.merchant_id, site.order_id))).code).toBe('NOT_HOME_VISIT');
+    await post(`/api/orders/${site.order_id}/cancel`, who);
+
+    const o = (await (await book(h, key(), null, who)).json()) as O;
+
+    expect((await err(await visit(h.merchant_id, o.order_id))).code).toBe('ORDER_STATE');
+    await post(`/api/orders/${o.order_id}/accept`, as(h.merchant_id));
+    const res = await visit(h.merchant_id, o.order_id);
+    expect(res.status).toBe(200);
+    const v = (await res.json()) as { address: string; elder_name_masked: string };
+    expect(v.address).toBe((await t.deps.elders.get(whoId))?.address);
+    expect(v.elder_name_masked).toMatch(/^.\*{1,3}$/);
+    expect(JSON.stringify(v)).not.toMatch(/\d{11}|\d{17}[\dX]/); // no phone, no ID number
+    expect((await visit(onsite.merchant_id, o.order_id)).status).toBe(404); // another shop: no such order
+    expect((await t.app.request(`/api/orders/${o.order_id}/visit`, bearer(who))).status).toBe(403);
+    const audit = await t.deps.audit.listBySubject(`elder:${whoId}`, 20);
+    expect(audit.items.filter((a) => a.action === 'order.read_visit_address')).toHaveLength(1);
+
+    await post(`/api/orders/${o.order_id}/complete`, as(h.merchant_id), { code: o.code });
+    expect((await err(await visit(h.merchant_id, o.order_id))).code).toBe('ORDER_STATE');
+    await verifyOk();
+  });
+});
+
 describe('cancelling after acceptance under a policy fee', () => {
   const setFee = async (points: number) => {
     const res = await t.app.request('/api/policies', bearer(admin, json({ ...DEFAULT_POLICY, effective_from: '2026-11-01', cancel_fee_after_accept_points: points })));

@@ -50,6 +50,7 @@ export const ERRORS = {
   MERCHANT_STATE: { status: 409, zh: '商户当前状态不能进行此操作', en: 'The merchant\'s current status does not allow this' },
   ORDER_NOT_FOUND: { status: 404, zh: '找不到该订单', en: 'No such order' },
   ORDER_STATE: { status: 409, zh: '订单当前状态不能进行此操作', en: 'The order is not in a state that allows this' },
+  NOT_HOME_VISIT: { status: 404, zh: '该订单不是上门服务，没有上门地址', en: 'This order is not a home visit; there is no visit address' },
   SLOT_FULL: { status: 409, zh: '该时段已约满，请换一个时段', en: 'This time slot is full; choose another' },
   SLOT_INVALID: { status: 422, zh: '该时间不在营业时段内', en: 'That time is not a bookable slot' },
   SERVICE_UNAVAILABLE: { status: 422, zh: '该服务暂不可预约', en: 'This service cannot be booked now' },

@@ -42,6 +42,10 @@ export const maskIdNumber = (id: string): string =>
 export const maskPhone = (phone: string): string =>
   phone.length < 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 
+/** 张** : the surname and one star per further character (at most three), for people who must
+ * know whom to ask for but not who they are. */
+export const maskName = (name: string): string => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`);
+
 /** Mainland mobile numbers: 11 digits starting with 1[3-9]. */
 export const PHONE_RE = /^1[3-9]\d{9}$/;
 

@@ -6,6 +6,7 @@ import { randomDigits, randomId, sha256 } from './secrets';
 import { capture, hold, release, reverse, type LedgerDeps, type Idem } from './ledger/service';
 import { isSlotStart, type Merchant, type Service } from './merchants';
 import { pinHash, decryptPhone } from './elder-service';
+import { maskName } from './idcard';
 import { subsidyAllows, type Policy } from './policy';
 import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
 import type { AuditLog, ElderStore, Notice, Notifier } from './ports';
@@ -335,6 +336,22 @@ export const decideDispute = async (deps: OrderDeps, order_id: string, decision:
   });
   await deps.audit.write({ actor: staff, action: 'order.dispute_uphold', subject: `order:${order_id}`, detail: { reason } });
   return saved ?? (await load(deps, order_id));
+};
+
+export type VisitDetails = { order_id: string; service_name: string; slot_start: string | null; elder_name_masked: string; address: string; location: { lat: number; lng: number } | null };
+
+/** 上门: where to go and whom to ask for, given only to the merchant of an accepted home-visit
+ * order and only while it is open (PIPL art. 6, minimum necessary: no ID number, no phone, the
+ * name masked). Every read is audited. */
+export const visitDetails = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<VisitDetails> => {
+  const o = await load(deps, order_id);
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND'); // another shop's order does not exist for it
+  if (!o.home_visit) throw new AppError('NOT_HOME_VISIT');
+  if (o.status !== 'accepted') throw new AppError('ORDER_STATE', { details: { status: o.status } });
+  const e = await deps.elders.get(o.elder_id);
+  if (!e) throw new AppError('ELDER_NOT_FOUND');
+  await deps.audit.write({ actor: `merchant:${merchant_id}`, action: 'order.read_visit_address', subject: `elder:${o.elder_id}`, detail: { order_id } });
+  return { order_id, service_name: o.service_name, slot_start: o.slot_start, elder_name_masked: maskName(e.name), address: e.address, location: e.location ?? null };
 };
 
 export { randomId };

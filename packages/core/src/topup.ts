@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { AppError } from './errors';
 import { isWithin } from './areas';
+import { maskName } from './idcard';
 import { credit, type Idem, type LedgerDeps } from './ledger/service';
 import { debitLot } from './ledger/refund';
 import { NEVER_EXPIRES } from './ledger/lots';
@@ -115,7 +116,6 @@ export const chinaDay = (d: Date): string => new Date(d.getTime() + CHINA_UTC_OF
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const requestHash = (i: { elder_id: string; amount_fen: number; method: PaymentMethod | null }) =>
   createHash('sha256').update(JSON.stringify([i.elder_id, i.amount_fen, i.method])).digest('base64url');
-const maskName = (name: string) => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`);
 
 /** Whole points only: a remainder would be money paid without points, so it is refused, not floored. */
 export const topupPoints = (fen_per_point: number, amount_fen: number): number => {

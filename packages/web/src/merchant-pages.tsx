@@ -5,7 +5,7 @@ import * as z from 'zod';
 import type { ErrorCode, FieldIssue } from '@tmc/core/errors';
 import { MerchantApplication, ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, saveService } from '@tmc/core/merchant-service';
-import { acceptOrder, completeOrder, noShow, rejectOrder, type Proof } from '@tmc/core/order-service';
+import { acceptOrder, completeOrder, noShow, rejectOrder, visitDetails, type Proof, type VisitDetails } from '@tmc/core/order-service';
 import type { Order } from '@tmc/core/orders';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { zodFields } from '@tmc/app/http-error';
@@ -93,6 +93,9 @@ const MerchantOrder = (props: { o: Order; error?: Msg | undefined }) => {
             <PostButton action={`/merchant/orders/${o.order_id}/reject`} label={{ zh: '拒绝', en: 'Decline' }} cls="btn-warn" />
           </div>
         </>
+      )}
+      {o.status === 'accepted' && o.home_visit && (
+        <a class="btn btn-2" href={`/merchant/orders/${o.order_id}/visit`}><T zh="查看上门地址" en="Visit address" /></a>
       )}
       {o.status === 'accepted' && <CompleteForms o={o} error={props.error} />}
       {o.status !== 'requested' && o.status !== 'accepted' && <ErrorBox msg={props.error} />}
@@ -319,6 +322,21 @@ const issuesToFields = (issues: readonly FieldIssue[], map: (p: string) => strin
 
 const FormBody = z.record(z.string().max(60), z.union([z.string().max(300), z.instanceof(File)]));
 
+const VisitPage = (props: { view: View; v: VisitDetails }) => (
+  <H5Layout view={props.view} title="上门地址" titleEn="Visit address">
+    <section class="panel" aria-labelledby="visit-h">
+      <h2 id="visit-h">{props.v.service_name}</h2>
+      <dl class="kv">
+        <dt><T zh="老人" en="Elder" /></dt><dd>{props.v.elder_name_masked}</dd>
+        <dt><T zh="地址" en="Address" /></dt><dd id="visit-address">{props.v.address}</dd>
+        <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={props.v.slot_start} /></dd>
+      </dl>
+      <p class="hint"><T zh="地址只在接单后、服务完成前可以查看，每次查看都会记录。请勿外传。" en="Shown only while the order is open; every view is recorded. Do not share it." block /></p>
+    </section>
+    <a class="btn btn-2" href={`/merchant#o-${props.v.order_id}`}><T zh="返回订单" en="Back to orders" /></a>
+  </H5Layout>
+);
+
 export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/merchant', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
@@ -344,6 +362,15 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
         return invalid(issuesToFields(r.error.fields ?? [], appField));
       }
       return c.redirect('/merchant?done=applied', 303);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/merchant/orders/:order_id/visit', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
+    summary: 'Merchant: where to go for an accepted home-visit order (audited; gone once the order closes)', params: OrderP,
+    async handler(c, { params, principal }) {
+      const p = asMerchant(principal);
+      const v = await visitDetails(orderDeps(deps), params.order_id, p.merchant_id);
+      return render(c, <VisitPage view={viewOf(c)} v={v} />);
     },
   }),
   ...(['accept', 'reject', 'no-show'] as const).map((what) => defineRoute({

@@ -6,7 +6,7 @@ import { CategoryCode } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { rankForFind, searchServices } from '@tmc/core/search';
-import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder } from '@tmc/core/order-service';
+import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder, visitDetails } from '@tmc/core/order-service';
 import { FIND_OFFERS_MAX } from '@tmc/core/orders';
 import type { Principal } from '@tmc/core/auth';
 import { defineRoute } from '../route';
@@ -96,6 +96,16 @@ export const orderRoutes = () => [
     async handler(c, { params, principal }) {
       const { o, elderSide } = await loadVisible(c, need(principal), params.order_id);
       return c.json(view(c, o, elderSide));
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/orders/:order_id/visit', access: { roles: ['merchant'] }, tags: ['orders'],
+    summary: 'Merchant of an accepted home-visit order: the address and the masked name (audited; gone once the order closes)',
+    params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'NOT_HOME_VISIT', 'ORDER_STATE'],
+    async handler(c, { params, principal }) {
+      const p = need(principal);
+      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      return c.json(await visitDetails(orderDeps(c.get('deps')), params.order_id, p.merchant_id));
     },
   }),
   defineRoute({
