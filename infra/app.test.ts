@@ -142,7 +142,7 @@ describe('jobs', () => {
       Environment: {
         Variables: Match.objectLike({
           STAGE: 'production', TABLE_NAME: Match.anyValue(), APP_SECRET_ARN: Match.anyValue(),
-          SMS_ENDPOINT: Match.anyValue(), SMS_TEMPLATES: Match.anyValue(),
+          SMS_ENDPOINT: Match.anyValue(), SMS_TEMPLATES: Match.anyValue(), WECHAT_APP_ID: '', WECHAT_TEMPLATES: '',
         }),
       },
     });

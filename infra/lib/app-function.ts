@@ -63,6 +63,10 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
       // The bureau's SMS gateway and its template ids (not secret); the API key is in the app secret.
       SMS_ENDPOINT: scope.node.tryGetContext('smsEndpoint') ?? 'https://sms.invalid/send',
       SMS_TEMPLATES: JSON.stringify(scope.node.tryGetContext('smsTemplates') ?? {}),
+      // WeChat template messages (optional): the Official Account's AppID and template ids; the
+      // AppSecret is `wechat_app_secret` in the app secret. Empty = WeChat off, SMS only.
+      WECHAT_APP_ID: scope.node.tryGetContext('wechatAppId') ?? '',
+      WECHAT_TEMPLATES: scope.node.tryGetContext('wechatTemplates') ? JSON.stringify(scope.node.tryGetContext('wechatTemplates')) : '',
       PUBLIC_URL: scope.node.tryGetContext('publicUrl') ?? 'https://example.invalid',
       // Readable stack traces from the source map beside the bundle. Parsing the map costs cold
       // start (a few tens of ms on the dev box for the current 2.8 MB map); drop this if that matters more.

@@ -45,7 +45,6 @@ describe('WeChat not configured', () => {
   it.each([
     ['GET', '/wechat/link'],
     ['GET', '/wechat/callback?code=C&state=1790000000x00'],
-    ['POST', '/api/wechat/unlink'],
   ])('%s %s -> 404 WECHAT_NOT_CONFIGURED, nothing written', async (method, path) => {
     t.deps.wechatOAuth = null;
     const before = await tableSnapshot(t.deps);
@@ -53,6 +52,15 @@ describe('WeChat not configured', () => {
     expect(res.status).toBe(404);
     expect(await errCode(res)).toBe('WECHAT_NOT_CONFIGURED');
     expect(await tableSnapshot(t.deps)).toEqual(before);
+  });
+});
+
+describe('WeChat switched off', () => {
+  it('unlinking still works: withdrawing consent never depends on configuration', async () => {
+    t.deps.wechatOAuth = null;
+    const res = await t.app.request('/api/wechat/unlink', bearer(elder, { method: 'POST' }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ unlinked: false });
   });
 });
 

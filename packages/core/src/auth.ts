@@ -3,7 +3,7 @@
 // (sliding window), 5 wrong tries lock the code; 5 wrong passwords lock a staff account 15 min.
 import { AppError } from './errors';
 import { randomDigits, sha256, verifySecret } from './secrets';
-import type { Clock, Notifier } from './ports';
+import type { Clock, Notice, Notifier } from './ports';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_SENDS_PER_HOUR = 5;
@@ -45,7 +45,11 @@ const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${c
 
 export const sendOtp = async (
   deps: { otp: OtpStore; notifier: Notifier; clock: Clock },
-  args: { purpose: string; phone: string; phone_hash: string; deliver: boolean; text: (code: string) => string },
+  args: {
+    purpose: string; phone: string; phone_hash: string; deliver: boolean;
+    /** The message carrying the code: a login code by default; a binding request names its own template. */
+    notice: (code: string) => Notice;
+  },
 ): Promise<void> => {
   const now = deps.clock.now().getTime();
   const allowed = await deps.otp.recordSend(args.phone_hash, now, now - 3_600_000, OTP_SENDS_PER_HOUR);
@@ -54,7 +58,7 @@ export const sendOtp = async (
   await deps.otp.putCode(args.purpose, args.phone_hash, { code_hash: codeHash(args.phone_hash, code), expires_at_ms: now + OTP_TTL_MS, tries: 0 });
   // `deliver` is false when the phone is unknown for this role: the caller still answers
   // "sent" so the endpoint does not reveal who is registered, but no message goes out.
-  if (args.deliver) await deps.notifier.send({ to_phone: args.phone, template: 'otp', params: { code }, text_zh: args.text(code) });
+  if (args.deliver) await deps.notifier.send(args.notice(code));
 };
 
 export const verifyOtp = async (

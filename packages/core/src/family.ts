@@ -52,7 +52,10 @@ export const requestBinding = async (deps: FamilyDeps, args: { family_id: string
   if (phone) {
     await sendOtp(deps, {
       purpose: purpose(args.family_id), phone, phone_hash: deps.blindIndex('phone', phone), deliver: true,
-      text: (code) => `【十分钟服务圈】${args.family_phone_masked}（${args.relation}）申请绑定为您的家属，可帮您预约服务。同意请把验证码 ${code} 告诉对方，不同意请忽略。`,
+      notice: (code) => ({
+        to_phone: phone, template: 'binding_request', params: { code, family_phone_masked: args.family_phone_masked, relation: args.relation },
+        text_zh: `【十分钟服务圈】${args.family_phone_masked}（${args.relation}）申请绑定为您的家属，可帮您预约服务。同意请把验证码 ${code} 告诉对方，不同意请忽略。`,
+      }),
     });
   }
   return { binding, code_sent: phone !== null };

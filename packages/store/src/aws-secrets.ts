@@ -10,9 +10,10 @@ const SecretShape = z.object({
   index_key: z.string().min(40),
   session_key: z.string().min(40),
   sms_api_key: z.string().min(8).optional(), // the SMS gateway's key; optional until one is contracted
+  wechat_app_secret: z.string().length(32).optional(), // the Official Account's AppSecret, when WeChat notices are on
 });
 
-export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string; SMS_API_KEY?: string };
+export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string; SMS_API_KEY?: string; WECHAT_APP_SECRET?: string };
 
 export const loadKeysFromAws = async (secretArn: string, region: string): Promise<AppKeys> => {
   const sm = new SecretsManagerClient({ region });
@@ -24,5 +25,6 @@ export const loadKeysFromAws = async (secretArn: string, region: string): Promis
   return {
     FIELD_KEY: Buffer.from(dec.Plaintext).toString('base64'), INDEX_KEY: parsed.index_key, SESSION_KEY: parsed.session_key,
     ...(parsed.sms_api_key ? { SMS_API_KEY: parsed.sms_api_key } : {}),
+    ...(parsed.wechat_app_secret ? { WECHAT_APP_SECRET: parsed.wechat_app_secret } : {}),
   };
 };

@@ -37,7 +37,7 @@ export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof 
   const deliver = role !== 'elder' || (await deps.elders.findIdsByPhoneHash(phone_hash)).length > 0;
   await sendOtp(deps, {
     purpose: `login:${role}`, phone, phone_hash, deliver,
-    text: (code) => `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。`,
+    notice: (code) => ({ to_phone: phone, template: 'otp', params: { code }, text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。` }),
   });
 };
 
