@@ -2,6 +2,7 @@
 // with inline code instead of the bundle so it needs no build, no AWS and no network.
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { API_GATEWAY_PATHS } from '@tmc/app/api-paths';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
@@ -22,7 +23,7 @@ beforeAll(() => {
   // Prepare
   const app = new App({ context: cdkJsonContext() });
   const code = lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });');
-  const stack = new TenMinuteCircleStack(app, STACK_NAME, { apiCode: code, jobsCode: code });
+  const stack = new TenMinuteCircleStack(app, STACK_NAME, { apiCode: code, pagesCode: code, jobsCode: code });
   addNagChecks(app);
   // Act: synth throws, with the report, if any AwsSolutions error is left unacknowledged.
   const assembly = app.synth();
@@ -78,10 +79,14 @@ describe('api', () => {
     });
   });
 
-  it('has an HTTP API whose default route proxies to the function, throttled and access-logged', () => {
+  it('has an HTTP API: the API paths go to the API function, the default route to the pages function, throttled and access-logged', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    for (const path of API_GATEWAY_PATHS) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `ANY ${path}` });
+    // two integrations, one per function, each a Lambda proxy
+    const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((r) => JSON.stringify((r as { Properties: { IntegrationUri: unknown } }).Properties.IntegrationUri));
+    expect(new Set(targets).size).toBe(2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -182,19 +187,22 @@ describe('jobs', () => {
     }
   });
 
-  it('lets the API invoke the jobs function and nothing broader, and tells it the name', () => {
+  it('lets the API and pages functions invoke the jobs function and nothing broader, and tells them the name', () => {
     const fn = jobsFnId();
-    const apiFn = onlyIdOf('AWS::Lambda::Function', { Timeout: 10 });
-    // The API function's role, found through the function so no other role's grants can pass for it.
+    const appFns = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Timeout: 10 } }));
+    expect(appFns).toHaveLength(2); // the API and the pages
     type FunctionResource = { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
-    const apiRoleId = (template.toJSON().Resources as Record<string, FunctionResource>)[apiFn]?.Properties.Role['Fn::GetAtt'][0];
-    expect(apiRoleId).toMatch(/^ApiFunctionRole/);
-    const apiStatements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .map((p) => (p as PolicyResource).Properties)
-      .filter((p) => p.Roles.some((r) => r.Ref === apiRoleId))
-      .flatMap((p) => p.PolicyDocument.Statement);
-    const lambdaStatements = apiStatements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
-    expect(lambdaStatements).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fn, 'Arn'] } }]);
+    for (const appFn of appFns) {
+      // the function's own role, found through the function so no other role's grants can pass for it
+      const roleId = (template.toJSON().Resources as Record<string, FunctionResource>)[appFn]?.Properties.Role['Fn::GetAtt'][0];
+      expect(roleId).toMatch(/^Api(Pages)?FunctionRole/);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .map((p) => (p as PolicyResource).Properties)
+        .filter((p) => p.Roles.some((r) => r.Ref === roleId))
+        .flatMap((p) => p.PolicyDocument.Statement);
+      const lambdaStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
+      expect(lambdaStatements).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fn, 'Arn'] } }]);
+    }
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 10,
       Environment: { Variables: Match.objectLike({ JOBS_FUNCTION_NAME: { Ref: fn } }) },
@@ -203,11 +211,11 @@ describe('jobs', () => {
 });
 
 describe('alarms', () => {
-  it('alarm on function errors, throttles, API 5xx, job errors and dead-lettered jobs to the SNS topic', () => {
+  it('alarm on both app functions\' errors and throttles, API 5xx, job errors and dead-lettered jobs to the SNS topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties,
     );
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5xx', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Throttles']);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5xx', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Errors', 'Throttles', 'Throttles']);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
   });
 

@@ -24,7 +24,7 @@ const API_5XX_PER_PERIOD = 5;
 const JOBS_ERRORS_PER_PERIOD = 1;
 const JOBS_DLQ_MESSAGES = 1;
 
-export type AlarmsProps = { fn: lambda.IFunction; httpApi: apigwv2.IHttpApi; jobsFn: lambda.IFunction; jobsDlq: sqs.IQueue };
+export type AlarmsProps = { fn: lambda.IFunction; pagesFn: lambda.IFunction; httpApi: apigwv2.IHttpApi; jobsFn: lambda.IFunction; jobsDlq: sqs.IQueue };
 
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
@@ -55,6 +55,10 @@ export class Alarms extends Construct {
       'API function crashed or timed out');
     alarm('FunctionThrottles', props.fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), FUNCTION_THROTTLES_PER_PERIOD,
       'API function invocations were throttled');
+    alarm('PagesErrors', props.pagesFn.metricErrors({ period: PERIOD, statistic: 'Sum' }), FUNCTION_ERRORS_PER_PERIOD,
+      'Pages function crashed or timed out');
+    alarm('PagesThrottles', props.pagesFn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), FUNCTION_THROTTLES_PER_PERIOD,
+      'Pages function invocations were throttled');
     alarm('Api5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), API_5XX_PER_PERIOD,
       'HTTP API returned 5xx responses');
     alarm('JobsErrors', props.jobsFn.metricErrors({ period: PERIOD, statistic: 'Sum' }), JOBS_ERRORS_PER_PERIOD,

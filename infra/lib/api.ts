@@ -1,6 +1,8 @@
-// The API: one Lambda running the Hono app behind an HTTP API whose default route proxies every
-// request to it. Grants are the least the app needs (app-function.ts), plus starting the jobs
-// function, which runs work too long for a request (monthly issuance) in the background.
+// The HTTP API and its two functions: the JSON API (with /openapi.json, /docs, /health and the
+// WeChat sign-in hops) and the pages, which get everything else through the default route. Split
+// so each cold start loads only its own code. Both get the least the app needs (app-function.ts),
+// plus starting the jobs function, which runs work too long for a request (monthly issuance), and
+// creating offer timers; the pages book orders and start issuance too.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,6 +16,7 @@ import { Construct } from 'constructs';
 import { createAppFunction, LOG_RETENTION } from './app-function';
 import type { Secrets } from './secrets';
 import { OFFER_SCHEDULE_GROUP } from './jobs';
+import { API_GATEWAY_PATHS } from '@tmc/app/api-paths';
 
 // 1024 MB: Lambda CPU scales with memory, and both scrypt PIN checks (~16 MB, ~50 ms on a full
 // core) and cold-start parsing of a large bundle are CPU-bound.
@@ -29,6 +32,8 @@ const STAGE_BURST_LIMIT = 200;
 export type ApiProps = {
   /** The bundle: `Code.fromAsset('dist/functions/api')` in the app, inline code in tests. */
   code: lambda.Code;
+  /** The pages bundle: `Code.fromAsset('dist/functions/web')`, likewise. */
+  pagesCode: lambda.Code;
   table: dynamodb.ITable;
   secrets: Secrets;
   /** The jobs function (jobs.ts): the API may invoke it, and nothing else. */
@@ -39,47 +44,23 @@ export type ApiProps = {
 
 export class Api extends Construct {
   readonly fn: lambda.Function;
+  readonly pagesFn: lambda.Function;
   readonly httpApi: apigwv2.HttpApi;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-
-    this.fn = createAppFunction(this, {
-      code: props.code,
-      table: props.table,
-      secrets: props.secrets,
-      memorySize: MEMORY_MB,
-      timeout: Duration.seconds(TIMEOUT_S),
-    });
-    // Read by production.ts, which then hands jobs to the jobs function instead of running them
-    // in this process: Lambda freezes a function between requests, so work left running after the
-    // response would stall, and issuance outlasts the 10 s timeout anyway.
-    this.fn.addEnvironment('JOBS_FUNCTION_NAME', props.jobsFn.functionName);
-    // Not jobsFn.grantInvoke: that also allows `<arn>:*` (every version and alias). The API
-    // invokes the unqualified function, so its ARN alone is the whole grant.
-    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }));
-    // Offer timers: the API creates one-time schedules in its own group only, and may hand the
-    // schedules exactly the scheduler role (PassRole), nothing else.
-    this.fn.addEnvironment('OFFER_SCHEDULE_GROUP', props.offerGroup.scheduleGroupName);
-    this.fn.addEnvironment('OFFER_SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
-    this.fn.addEnvironment('JOBS_FUNCTION_ARN', props.jobsFn.functionArn);
-    this.fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['scheduler:CreateSchedule'],
-      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${props.offerGroup.scheduleGroupName}/*` })],
-    }));
-    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }));
-    Validations.of(this.fn.role ?? this.fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${OFFER_SCHEDULE_GROUP}/*]`,
-      reason: 'The API creates one-time offer timers with names it derives per order; the wildcard is limited to the offer-timers schedule group, which holds nothing else.',
-    });
-
+    // The API function keeps the ids it always had (its resources stay in place on deploy).
+    this.fn = this.appFunction(this, props.code, props);
+    this.pagesFn = this.appFunction(new Construct(this, 'Pages'), props.pagesCode, props);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `${Stack.of(this).stackName}-api`,
-      defaultIntegration: new HttpLambdaIntegration('App', this.fn),
+      defaultIntegration: new HttpLambdaIntegration('Pages', this.pagesFn),
       // The stage is declared below so it can carry throttling and access logs.
       createDefaultStage: false,
     });
+    const api = new HttpLambdaIntegration('App', this.fn);
+    for (const path of API_GATEWAY_PATHS) this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: api });
     new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -114,5 +95,37 @@ export class Api extends Construct {
         'One proxy route serves public pages, OTP login and role-gated APIs; authentication and RBAC are the Hono ' +
         'middleware in packages/app, per route. An API Gateway authorizer could cover only some routes and would duplicate it.',
     });
+  }
+
+  private appFunction(scope: Construct, code: lambda.Code, props: ApiProps): lambda.Function {
+    const fn = createAppFunction(scope, {
+      code,
+      table: props.table,
+      secrets: props.secrets,
+      memorySize: MEMORY_MB,
+      timeout: Duration.seconds(TIMEOUT_S),
+    });
+    // Read by production.ts, which then hands jobs to the jobs function instead of running them
+    // in this process: Lambda freezes a function between requests, so work left running after the
+    // response would stall, and issuance outlasts the 10 s timeout anyway.
+    fn.addEnvironment('JOBS_FUNCTION_NAME', props.jobsFn.functionName);
+    // Not jobsFn.grantInvoke: that also allows `<arn>:*` (every version and alias). The API
+    // invokes the unqualified function, so its ARN alone is the whole grant.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }));
+    // Offer timers: the API creates one-time schedules in its own group only, and may hand the
+    // schedules exactly the scheduler role (PassRole), nothing else.
+    fn.addEnvironment('OFFER_SCHEDULE_GROUP', props.offerGroup.scheduleGroupName);
+    fn.addEnvironment('OFFER_SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
+    fn.addEnvironment('JOBS_FUNCTION_ARN', props.jobsFn.functionArn);
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule'],
+      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${props.offerGroup.scheduleGroupName}/*` })],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }));
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${OFFER_SCHEDULE_GROUP}/*]`,
+      reason: 'The API creates one-time offer timers with names it derives per order; the wildcard is limited to the offer-timers schedule group, which holds nothing else.',
+    });
+    return fn;
   }
 }

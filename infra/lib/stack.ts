@@ -37,6 +37,8 @@ export const addNagChecks = (app: App): void => {
 export type TenMinuteCircleStackProps = StackProps & {
   /** Code of the API function; tests pass inline code so they need no build. */
   apiCode: lambda.Code;
+  /** Code of the pages function, likewise. */
+  pagesCode: lambda.Code;
   /** Code of the jobs function, likewise. */
   jobsCode: lambda.Code;
 };
@@ -53,9 +55,9 @@ export class TenMinuteCircleStack extends Stack {
     this.data = new Data(this, 'Data');
     this.secrets = new Secrets(this, 'Secrets');
     this.jobs = new Jobs(this, 'Jobs', { code: props.jobsCode, table: this.data.table, secrets: this.secrets });
-    this.api = new Api(this, 'Api', { code: props.apiCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn, schedulerRole: this.jobs.schedulerRole, offerGroup: this.jobs.offerGroup });
+    this.api = new Api(this, 'Api', { code: props.apiCode, pagesCode: props.pagesCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn, schedulerRole: this.jobs.schedulerRole, offerGroup: this.jobs.offerGroup });
     this.alarms = new Alarms(this, 'Alarms', {
-      fn: this.api.fn, httpApi: this.api.httpApi, jobsFn: this.jobs.fn, jobsDlq: this.jobs.dlq,
+      fn: this.api.fn, pagesFn: this.api.pagesFn, httpApi: this.api.httpApi, jobsFn: this.jobs.fn, jobsDlq: this.jobs.dlq,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

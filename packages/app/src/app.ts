@@ -13,12 +13,17 @@ import { mountRoutes, type RouteDef } from './route';
 import { readPrincipal } from './session';
 import { apiRoutes } from './routes/index';
 
-export type AppOptions = { extraRoutes?: readonly RouteDef[]; renderErrorPage?: AppEnv['Variables']['renderErrorPage'] };
+export type AppOptions = {
+  /** false for the pages function in AWS, which API Gateway sends everything but the API to. */
+  api?: boolean;
+  extraRoutes?: readonly RouteDef[];
+  renderErrorPage?: AppEnv['Variables']['renderErrorPage'];
+};
 
 export const createApp = (deps: Deps, opts: AppOptions = {}) => {
   // docs need the final list, which includes themselves: hand them a getter
   const routes: RouteDef[] = [];
-  routes.push(...apiRoutes(deps, () => routes), ...(opts.extraRoutes ?? []));
+  routes.push(...(opts.api === false ? [] : apiRoutes(deps, () => routes)), ...(opts.extraRoutes ?? []));
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));
   app.use(async (c, next) => {
