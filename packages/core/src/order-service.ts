@@ -167,16 +167,28 @@ export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id
 
 const currentOffer = (o: Order) => o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
 
+/** A ledger step lost a race with another transition of the same order (its hold is already
+ * captured or released): answered as any late event is, with the order's current state. */
+const orOrderState = async <T>(deps: OrderDeps, order_id: string, step: () => Promise<T>): Promise<T> => {
+  try {
+    return await step();
+  } catch (e) {
+    if (!(e instanceof AppError && (e.code === 'HOLD_ALREADY_FINAL' || e.code === 'HOLD_NOT_FOUND'))) throw e;
+    const now = await deps.orders.get(order_id);
+    throw new AppError('ORDER_STATE', { details: { status: now?.status ?? 'unknown' } });
+  }
+};
+
 /** Release points and close the order with `to`, all in one ledger transaction. */
 const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'unanswered', actor: string, patch: Partial<Order> = {}) => {
   let saved: Order | null = null;
-  await release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
+  await orOrderState(deps, o.order_id, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
     const fresh = await load(deps, o.order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: to, offer_expires_at: null, ...patch });
     // the slot's place is given back with the points
     return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
-  });
+  }));
   return saved ?? (await load(deps, o.order_id));
 };
 
@@ -245,12 +257,12 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
   // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
   // closed and the slot given back, all in one transaction.
   let saved: Order | null = null;
-  await capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+  await orOrderState(deps, order_id, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee });
     return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
-  });
+  }));
   const closed = saved ?? (await load(deps, order_id));
   await tell(deps, closed, 'cancelled');
   return closed;
@@ -286,12 +298,12 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
     throw new AppError(tries >= CODE_TRIES_MAX ? 'CODE_LOCKED' : 'CODE_INVALID', { details: { tries_left: Math.max(0, CODE_TRIES_MAX - tries) } });
   }
   let saved: Order | null = null;
-  await capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+  await orOrderState(deps, order_id, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'completed', completed_at: deps.clock.now().toISOString() });
     return { order: { next: saved, expect_version: fresh.version } };
-  });
+  }));
   const done = saved ?? (await load(deps, order_id));
   await tell(deps, done, 'completed');
   return done;

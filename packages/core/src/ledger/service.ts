@@ -33,6 +33,13 @@ const withAttach = async (p: CommitPlan, attach?: Attach): Promise<CommitPlan> =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+class StaleRead extends Error {
+  constructor(account: string) {
+    super(`stale read of ${account}`);
+    this.name = 'StaleRead';
+  }
+}
+
 /** Runs `plan` until it commits, re-planning on lost races; maps the rest to stable codes. */
 const commitWith = async (deps: LedgerDeps, idem: Idem | undefined, plan: () => Promise<CommitPlan>): Promise<EntryResult> => {
   if (idem) {
@@ -40,7 +47,16 @@ const commitWith = async (deps: LedgerDeps, idem: Idem | undefined, plan: () => 
     if (prior) return replay(prior, idem);
   }
   for (let attempt = 0; ; attempt++) {
-    const p = await plan();
+    let p: CommitPlan;
+    try {
+      p = await plan();
+    } catch (e) {
+      // The plan read a mix of before and after a concurrent commit (separate GetItems are each
+      // read-committed, not a snapshot): read again, and the fresh state gives the real answer.
+      if (!(e instanceof StaleRead) || attempt >= LEDGER_RETRIES) throw e instanceof StaleRead ? new AppError('CONFLICT') : e;
+      await sleep(RETRY_BASE_MS * (1 + attempt) * (0.5 + Math.random()));
+      continue;
+    }
     assertBalanced(p.entry);
     if (idem) p.idempotency = { ...idem, result: JSON.stringify({ entry_id: p.entry.entry_id }), ttl_s: IDEMPOTENCY_TTL_S };
     try {
@@ -80,6 +96,9 @@ const balancesFor = async (deps: LedgerDeps, moves: Move[], spendFrom: Set<strin
     }
     const s = await deps.ledger.account(m.account);
     if (m.delta < 0 && spendFrom.has(m.account) && s.frozen) throw new AppError('WALLET_FROZEN');
+    // A hold account always holds exactly its hold's amount, so a shortfall there means the hold was
+    // settled between our reads (the hold item was read before that commit, the balance after).
+    if (s.balance_points + m.delta < 0 && m.account.startsWith(holdAccount(''))) throw new StaleRead(m.account);
     if (s.balance_points + m.delta < 0) throw new AppError('INSUFFICIENT_POINTS', { details: { balance_points: s.balance_points } });
     out.push({ account: m.account, delta_points: m.delta, expect_version: s.version, balance_after: s.balance_points + m.delta, require_not_frozen: spendFrom.has(m.account) });
   }
