@@ -27,7 +27,7 @@ import type { PaymentGateway } from '@tmc/core/payments-port';
 import type { TopupStore } from '@tmc/core/topup';
 import { createTopupStore } from '@tmc/store/payments';
 import { gatewayFromConfig } from '@tmc/payments/from-config';
-import { inProcessJobRunner, type JobRunner } from './jobs';
+import type { JobRunner } from './jobs';
 import { createLogger, type Logger } from './logger';
 import type { Env } from './env';
 
@@ -114,7 +114,8 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     wechatOAuth: over.wechatOAuth ?? null,
   };
   // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
-  deps.jobs = over.jobs ?? inProcessJobRunner(deps);
+  // (loaded when the first job starts: in AWS jobs go to their own function and this never runs)
+  deps.jobs = over.jobs ?? { start: async (job) => (await import('./jobs')).inProcessJobRunner(deps).start(job) };
   deps.scheduler = over.scheduler ?? inProcessScheduler(deps);
   return deps;
 };

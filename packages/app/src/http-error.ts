@@ -3,7 +3,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ZodError } from 'zod';
+// the class itself, not `$ZodError`: reading `core` off the namespace keeps every locale in the bundle
+import { $ZodError } from 'zod/v4/core';
 import { AppError, ERRORS, type ErrorCode, type FieldIssue } from '@tmc/core/errors';
 import type { AppEnv } from './context';
 
@@ -11,7 +12,7 @@ export type ErrorBody = {
   error: { code: ErrorCode; message: string; message_en: string; request_id: string; fields?: FieldIssue[]; details?: Record<string, unknown> };
 };
 
-export const zodFields = (e: ZodError, prefix = ''): FieldIssue[] =>
+export const zodFields = (e: $ZodError, prefix = ''): FieldIssue[] =>
   e.issues.slice(0, 50).map((i) => ({
     path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
     // custom refinements carry our own code as the message (e.g. ID_NUMBER_INVALID)
@@ -29,7 +30,7 @@ export const errorBody = (code: ErrorCode, request_id: string, extra: { fields?:
 
 export const toAppError = (err: unknown): AppError | null => {
   if (err instanceof AppError) return err;
-  if (err instanceof ZodError) return new AppError('VALIDATION_FAILED', { fields: zodFields(err) });
+  if (err instanceof $ZodError) return new AppError('VALIDATION_FAILED', { fields: zodFields(err) });
   if (err instanceof HTTPException) {
     if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE');
     if (err.status === 401) return new AppError('UNAUTHENTICATED');

@@ -1,7 +1,7 @@
 // Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
 // runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
 // delivery and a timer firing twice change nothing.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { commitIssuance } from '@tmc/core/issuance';
 import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/expiry-jobs';
 import { decryptPhone } from '@tmc/core/elder-service';
@@ -14,10 +14,10 @@ import { expireOffer } from '@tmc/core/order-service';
 import { orderDeps } from './order-deps';
 
 export const JobSchema = z.discriminatedUnion('job', [
-  z.object({ job: z.literal('issuance'), month: z.string().regex(/^\d{4}-\d{2}$/).optional(), resume: z.boolean().optional() }),
+  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),
-  z.object({ job: z.literal('offer-expiry'), order_id: z.string().min(3).max(80), offer_index: z.number().int().min(0).max(10) }),
+  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
 ]);
 export type Job = z.infer<typeof JobSchema>;
 

@@ -1,12 +1,14 @@
 // OpenAPI 3.1 built from the same route declarations that serve requests: schemas come from
 // zod (JSON Schema 2020-12, which 3.1 uses as is), error codes from the one error table.
-import * as z from 'zod';
+import type * as z from 'zod/mini';
+// from core, not off the `z` namespace, so the converter stays in the lazily loaded docs chunk
+import { toJSONSchema } from 'zod/v4/core';
 import { ERRORS, type ErrorCode } from '@tmc/core/errors';
 import type { RouteDef } from './route';
 
 const COMMON_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'INTERNAL'];
 
-const jsonSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+const jsonSchema = (s: z.ZodMiniType, io: 'input' | 'output') => toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
 const ErrorSchema = {
   type: 'object',

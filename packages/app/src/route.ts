@@ -3,7 +3,7 @@
 // validation, and feeds the OpenAPI document; a test fails if any route lacks an access rule.
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
 import type { Principal, Role } from '@tmc/core/auth';
 import type { AppEnv, Ctx } from './context';
@@ -24,10 +24,10 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown> = {
   bodyKind?: 'json' | 'form' | 'csv';
   /** Body limit when not the default for its kind (a form that uploads a CSV takes CSV_MAX_BYTES). */
   maxBytes?: number;
-  body?: z.ZodType<B>;
-  query?: z.ZodType<Q>;
-  params?: z.ZodType<P>;
-  response?: z.ZodType;
+  body?: z.ZodMiniType<B>;
+  query?: z.ZodMiniType<Q>;
+  params?: z.ZodMiniType<P>;
+  response?: z.ZodMiniType;
   successStatus?: number;
   errors?: ErrorCode[];
   /** HTML pages: rendered errors, redirects to sign-in, left out of the OpenAPI document. */
@@ -38,7 +38,7 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown> = {
 
 export const defineRoute = <B = undefined, Q = undefined, P = undefined>(r: RouteDef<B, Q, P>): RouteDef<B, Q, P> => r;
 
-const parseWith = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T => {
+const parseWith = <T>(schema: z.ZodMiniType<T> | undefined, value: unknown, prefix: string): T => {
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
   if (!r.success) throw new AppError('VALIDATION_FAILED', { fields: zodFields(r.error, prefix) });

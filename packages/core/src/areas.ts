@@ -1,6 +1,6 @@
 // Administrative areas: district (区) -> street (街道) -> community (社区). Each has a centroid that
 // stands in for an elder's home when the elder has no coordinates of their own.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const AREA_LEVELS = ['district', 'street', 'community'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
@@ -9,24 +9,24 @@ export const PARENT_LEVEL: Record<AreaLevel, AreaLevel | null> = { district: nul
 
 /** Area codes are dotted paths (`zengdu.xihe.shengli`) so a code carries its ancestry and a
  * district or street officer's scope check is a prefix test, not a lookup. */
-export const AreaCode = z.string().regex(/^[a-z0-9-]{2,32}(\.[a-z0-9-]{2,32}){0,2}$/, 'area code: lower-case segments joined by dots');
+export const AreaCode = z.string().check(z.regex(/^[a-z0-9-]{2,32}(\.[a-z0-9-]{2,32}){0,2}$/, 'area code: lower-case segments joined by dots'));
 
 export const LatLng = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
+  lat: z.number().check(z.gte(-90), z.lte(90)),
+  lng: z.number().check(z.gte(-180), z.lte(180)),
 });
 export type LatLng = z.infer<typeof LatLng>;
 
 export const AreaInput = z.object({
   code: AreaCode,
-  name: z.string().trim().min(1).max(40),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   centroid: LatLng,
 });
 export type AreaInput = z.infer<typeof AreaInput>;
 
-export const Area = AreaInput.extend({
+export const Area = z.extend(AreaInput, {
   level: z.enum(AREA_LEVELS),
-  parent_code: AreaCode.nullable(),
+  parent_code: z.nullable(AreaCode),
 });
 export type Area = z.infer<typeof Area>;
 

@@ -3,7 +3,7 @@
 // and the writer used for samples and benchmarks. Pure: no I/O, no clock (the caller passes today).
 import iconv from 'iconv-lite';
 import { CsvError, parse } from 'csv-parse/sync';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { AppError } from './errors';
 import { PHONE_RE, parseIdNumber } from './idcard';
 import { CARE_LEVELS, CARE_LEVEL_ZH, ElderInput, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH } from './elders';

@@ -1,7 +1,7 @@
 // The elder information database (老年人信息数据库): profile schema and the rules that tie an
 // ID-card number to birth date and gender. PIPL art. 28: ID number, phone and health (care
 // level) are sensitive personal information.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LatLng, AreaCode } from './areas';
 import { PHONE_RE, parseIdNumber } from './idcard';
 
@@ -16,18 +16,18 @@ export const SPECIAL_CATEGORY_ZH: Record<(typeof SPECIAL_CATEGORIES)[number], st
 export const GENDERS = ['M', 'F'] as const;
 export const GENDER_ZH = { M: '男', F: '女' } as const;
 
-export const Phone = z.string().trim().regex(PHONE_RE, '11-digit mainland mobile number');
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD');
-export const IdNumber = z.string().trim().transform((s, ctx) => {
+export const Phone = z.string().check(z.trim(), z.regex(PHONE_RE, '11-digit mainland mobile number'));
+export const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD'));
+export const IdNumber = z.pipe(z.string().check(z.trim()), z.transform((s, ctx) => {
   const facts = parseIdNumber(s);
   if (!facts) {
-    ctx.addIssue({ code: 'custom', message: 'ID_NUMBER_INVALID' });
+    ctx.issues.push({ code: 'custom', message: 'ID_NUMBER_INVALID', input: s });
     return z.NEVER;
   }
   return facts.id_number;
-});
+}));
 
-const Name = z.string().trim().min(1).max(30).regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters');
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(30), z.regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters'));
 
 export const EmergencyContact = z.object({ name: Name, phone: Phone });
 
@@ -36,38 +36,38 @@ const ProfileFields = {
   gender: z.enum(GENDERS),
   birth_date: IsoDate,
   id_number: IdNumber,
-  phone: Phone.nullable().default(null),
-  community_code: AreaCode.refine((c) => c.split('.').length === 3, 'must be a community code'),
-  address: z.string().trim().min(1).max(120),
-  location: LatLng.nullable().default(null),
+  phone: z._default(z.nullable(Phone), null),
+  community_code: AreaCode.check(z.refine((c) => c.split('.').length === 3, 'must be a community code')),
+  address: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+  location: z._default(z.nullable(LatLng), null),
   care_level: z.enum(CARE_LEVELS),
-  special_categories: z.array(z.enum(SPECIAL_CATEGORIES)).max(SPECIAL_CATEGORIES.length).default([]),
-  emergency_contact: EmergencyContact.nullable().default(null),
+  special_categories: z._default(z.array(z.enum(SPECIAL_CATEGORIES)).check(z.maxLength(SPECIAL_CATEGORIES.length)), []),
+  emergency_contact: z._default(z.nullable(EmergencyContact), null),
 };
 
 /** The ID number is the source of truth for birth date and gender; a mismatch is a typo somewhere. */
-const agreesWithIdNumber = (v: { id_number: string; birth_date: string; gender: 'M' | 'F' }, ctx: z.RefinementCtx) => {
+const agreesWithIdNumber = (v: { id_number: string; birth_date: string; gender: 'M' | 'F' }, ctx: z.core.$RefinementCtx) => {
   const facts = parseIdNumber(v.id_number);
   if (!facts) return;
   if (facts.birth_date !== v.birth_date) ctx.addIssue({ code: 'custom', path: ['birth_date'], message: 'BIRTH_DATE_MISMATCH' });
   if (facts.gender !== v.gender) ctx.addIssue({ code: 'custom', path: ['gender'], message: 'GENDER_MISMATCH' });
 };
 
-export const ElderInput = z.object(ProfileFields).superRefine(agreesWithIdNumber);
+export const ElderInput = z.object(ProfileFields).check(z.superRefine(agreesWithIdNumber));
 export type ElderInput = z.infer<typeof ElderInput>;
 
 /** PATCH body: any subset except the ID number, which identifies the person and is never edited. */
 export const ElderPatch = z.object({
-  name: ProfileFields.name.optional(),
-  phone: Phone.nullable().optional(),
-  community_code: ProfileFields.community_code.optional(),
-  address: ProfileFields.address.optional(),
-  location: LatLng.nullable().optional(),
-  care_level: ProfileFields.care_level.optional(),
+  name: z.optional(ProfileFields.name),
+  phone: z.optional(z.nullable(Phone)),
+  community_code: z.optional(ProfileFields.community_code),
+  address: z.optional(ProfileFields.address),
+  location: z.optional(z.nullable(LatLng)),
+  care_level: z.optional(ProfileFields.care_level),
   // no default here: leaving the field out of an edit must not clear the elder's categories
-  special_categories: z.array(z.enum(SPECIAL_CATEGORIES)).max(SPECIAL_CATEGORIES.length).optional(),
-  emergency_contact: EmergencyContact.nullable().optional(),
-  version: z.number().int().min(1),
+  special_categories: z.optional(z.array(z.enum(SPECIAL_CATEGORIES)).check(z.maxLength(SPECIAL_CATEGORIES.length))),
+  emergency_contact: z.optional(z.nullable(EmergencyContact)),
+  version: z.int().check(z.gte(1)),
 });
 export type ElderPatch = z.infer<typeof ElderPatch>;
 
@@ -110,13 +110,13 @@ export const ElderView = z.object({
   gender: z.enum(GENDERS),
   birth_date: z.string(),
   id_number_masked: z.string(),
-  phone_masked: z.string().nullable(),
+  phone_masked: z.nullable(z.string()),
   community_code: z.string(),
   address: z.string(),
-  location: LatLng.nullable(),
+  location: z.nullable(LatLng),
   care_level: z.enum(CARE_LEVELS),
   special_categories: z.array(z.enum(SPECIAL_CATEGORIES)),
-  emergency_contact_name: z.string().nullable(),
+  emergency_contact_name: z.nullable(z.string()),
   card_number: z.string(),
   status: z.enum(ELDER_STATUSES),
   version: z.number(),

@@ -1,5 +1,6 @@
 // The one table of business outcomes: a stable machine code, its HTTP status, and a message a
 // person can act on in Chinese and English. Routes throw AppError; one mapper renders it.
+import './zod-locale'; // field messages for validation failures (see the module)
 
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, zh: '请求内容有误，请检查标出的字段', en: 'The request is invalid; check the listed fields' },

@@ -1,6 +1,6 @@
 // The merchant alliance (异业联盟): categories, merchant applications and decisions, services
 // with points prices, opening hours and slots. Only approved, unsuspended merchants are matched.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AreaCode, LatLng } from './areas';
 import { Phone } from './elders';
 
@@ -25,10 +25,10 @@ export const isValidUscc = (raw: string): boolean => {
   return /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(s) && usccCheckChar(s.slice(0, 17)) === s[17];
 };
 
-export const Uscc = z.string().trim().toUpperCase().refine(isValidUscc, 'USCC_INVALID');
+export const Uscc = z.string().check(z.trim(), z.toUpperCase(), z.refine(isValidUscc, 'USCC_INVALID'));
 
-export const CategoryCode = z.string().regex(/^[a-z_]{2,30}$/);
-export const Category = z.object({ code: CategoryCode, name_zh: z.string().min(1).max(20), name_en: z.string().min(1).max(40), icon: z.string().max(8) });
+export const CategoryCode = z.string().check(z.regex(/^[a-z_]{2,30}$/));
+export const Category = z.object({ code: CategoryCode, name_zh: z.string().check(z.minLength(1), z.maxLength(20)), name_en: z.string().check(z.minLength(1), z.maxLength(40)), icon: z.string().check(z.maxLength(8)) });
 export type Category = z.infer<typeof Category>;
 
 export const DEFAULT_CATEGORIES: Category[] = [
@@ -39,19 +39,19 @@ export const DEFAULT_CATEGORIES: Category[] = [
   { code: 'canteen', name_zh: '助餐', name_en: 'Community canteen', icon: '🍚' },
 ];
 
-const Text = (max: number) => z.string().trim().min(1).max(max).regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters');
+const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters'));
 
 export const MerchantApplication = z.object({
   business_name: Text(60),
   uscc: Uscc,
   licence_number: Text(40),
-  licence_expires_on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().default(null),
+  licence_expires_on: z._default(z.nullable(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))), null),
   contact_name: Text(20),
   contact_phone: Phone,
   address: Text(120),
   location: LatLng,
-  community_code: AreaCode.refine((c) => c.split('.').length === 3, 'must be a community code'),
-  categories: z.array(CategoryCode).min(1).max(5),
+  community_code: AreaCode.check(z.refine((c) => c.split('.').length === 3, 'must be a community code')),
+  categories: z.array(CategoryCode).check(z.minLength(1), z.maxLength(5)),
 });
 export type MerchantApplication = z.infer<typeof MerchantApplication>;
 
@@ -69,24 +69,24 @@ export type Merchant = MerchantApplication & {
   updated_at: string;
 };
 
-const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const Hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const WeeklyHours = z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([Hhmm, Hhmm]).refine(([a, b]) => a < b, 'opening before closing')).max(4));
+export const WeeklyHours = z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([Hhmm, Hhmm]).check(z.refine(([a, b]) => a < b, 'opening before closing'))).check(z.maxLength(4)));
 export type WeeklyHours = z.infer<typeof WeeklyHours>;
 
 export const ServiceInput = z.object({
   name: Text(40),
   category: CategoryCode,
-  price_points: z.number().int().min(1).max(100_000),
-  ref_price_fen: z.number().int().min(0).max(10_000_000),
-  duration_min: z.number().int().min(5).max(600),
+  price_points: z.int().check(z.gte(1), z.lte(100_000)),
+  ref_price_fen: z.int().check(z.gte(0), z.lte(10_000_000)),
+  duration_min: z.int().check(z.gte(5), z.lte(600)),
   mode: z.enum(['onsite', 'home_visit']),
-  radius_m: z.number().int().min(100).max(10_000).nullable().default(null), // home visits: how far the merchant travels
+  radius_m: z._default(z.nullable(z.int().check(z.gte(100), z.lte(10_000))), null), // home visits: how far the merchant travels
   hours: WeeklyHours,
-  closed_dates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(60).default([]),
-  slot_minutes: z.number().int().min(15).max(240).default(60),
-  capacity_per_slot: z.number().int().min(1).max(50),
-}).refine((s) => (s.mode === 'home_visit') === (s.radius_m !== null), { message: 'home visits need radius_m; on-site services must not have one', path: ['radius_m'] });
+  closed_dates: z._default(z.array(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))).check(z.maxLength(60)), []),
+  slot_minutes: z._default(z.int().check(z.gte(15), z.lte(240)), 60),
+  capacity_per_slot: z.int().check(z.gte(1), z.lte(50)),
+}).check(z.refine((s) => (s.mode === 'home_visit') === (s.radius_m !== null), { message: 'home visits need radius_m; on-site services must not have one', path: ['radius_m'] }));
 export type ServiceInput = z.infer<typeof ServiceInput>;
 
 export type Service = ServiceInput & { service_id: string; merchant_id: string; active: boolean; version: number; updated_at: string };

@@ -1,6 +1,6 @@
 // The points policy (积分政策): staff-configurable and versioned. A version takes effect from a
 // date; every entry records the version that made it, so history stays explainable after edits.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CARE_LEVELS, SPECIAL_CATEGORIES, type ElderRecord } from './elders';
 import { ageOn } from './idcard';
 
@@ -8,13 +8,13 @@ export const DEFAULT_CATEGORIES = ['barber', 'repair', 'domestic', 'clinic', 'ca
 export const AWARD_KINDS = ['health_checkup', 'community_event', 'volunteer_hour'] as const;
 export type AwardKind = (typeof AWARD_KINDS)[number];
 
-const Points = z.number().int().min(0).max(100_000);
+const Points = z.int().check(z.gte(0), z.lte(100_000));
 
 export const PolicyInput = z.object({
-  effective_from: z.string().regex(/^\d{4}-\d{2}-01$/, 'policies start on the first of a month'),
-  note: z.string().trim().max(200).default(''),
+  effective_from: z.string().check(z.regex(/^\d{4}-\d{2}-01$/, 'policies start on the first of a month')),
+  note: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
   allowance: z.object({
-    age_bands: z.array(z.object({ min_age: z.number().int().min(0).max(130), max_age: z.number().int().min(0).max(130).nullable(), points: Points })).min(1).max(10),
+    age_bands: z.array(z.object({ min_age: z.int().check(z.gte(0), z.lte(130)), max_age: z.nullable(z.int().check(z.gte(0), z.lte(130))), points: Points })).check(z.minLength(1), z.maxLength(10)),
     care_level: z.record(z.enum(CARE_LEVELS), Points),
     special_category: z.record(z.enum(SPECIAL_CATEGORIES), Points),
     /** sum: age band + care level + every special category. max: only the largest single component. */
@@ -22,25 +22,25 @@ export const PolicyInput = z.object({
   }),
   expiry: z.discriminatedUnion('rule', [
     z.object({ rule: z.literal('end_of_year') }),
-    z.object({ rule: z.literal('months'), months: z.number().int().min(1).max(36) }),
+    z.object({ rule: z.literal('months'), months: z.int().check(z.gte(1), z.lte(36)) }),
   ]),
-  fen_per_point: z.number().int().min(1).max(10_000), // settlement: what the bureau pays a merchant per point
-  topup_fen_per_point: z.number().int().min(1).max(10_000), // what a family pays per point
-  topup_daily_max_fen: z.number().int().min(0).max(10_000_000),
-  subsidy_categories: z.array(z.string().regex(/^[a-z_]{2,30}$/)).max(50),
-  per_order_max_points: Points.nullable(),
-  per_month_max_points: Points.nullable(),
+  fen_per_point: z.int().check(z.gte(1), z.lte(10_000)), // settlement: what the bureau pays a merchant per point
+  topup_fen_per_point: z.int().check(z.gte(1), z.lte(10_000)), // what a family pays per point
+  topup_daily_max_fen: z.int().check(z.gte(0), z.lte(10_000_000)),
+  subsidy_categories: z.array(z.string().check(z.regex(/^[a-z_]{2,30}$/))).check(z.maxLength(50)),
+  per_order_max_points: z.nullable(Points),
+  per_month_max_points: z.nullable(Points),
   awards: z.record(z.enum(AWARD_KINDS), z.object({ points: Points, monthly_cap_points: Points })),
   circle: z.object({
-    minutes: z.number().int().min(1).max(60),
-    walking_m_per_min: z.number().int().min(20).max(120), // older people walk ~0.8 m/s (48 m/min)
-    detour_factor: z.number().min(1).max(3), // street network vs straight line
+    minutes: z.int().check(z.gte(1), z.lte(60)),
+    walking_m_per_min: z.int().check(z.gte(20), z.lte(120)), // older people walk ~0.8 m/s (48 m/min)
+    detour_factor: z.number().check(z.gte(1), z.lte(3)), // street network vs straight line
   }),
-  hold_ttl_hours: z.number().int().min(1).max(24 * 14),
+  hold_ttl_hours: z.int().check(z.gte(1), z.lte(24 * 14)),
   /** Kept by the merchant when an elder cancels after the merchant accepted (it may have turned
    * other customers away). 0 = cancelling is always free. Capped at the order's price. Versions
    * stored before this field existed read as 0. */
-  cancel_fee_after_accept_points: Points.max(50).default(0),
+  cancel_fee_after_accept_points: z._default(Points.check(z.lte(50)), 0),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };

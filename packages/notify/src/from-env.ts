@@ -5,7 +5,7 @@
 //   WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_TEMPLATES
 //     = {"<kind>": {"template_id": "...", "fields": {"<wechat key>": "<param>"}, "url"?: "https://...{order_id}"}}
 // WeChat needs SMS beside it: codes always go by SMS, and SMS is the fallback.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NOTICE_KIND_NAMES, SMS_ONLY_KINDS, noticeParamNames, type NoticeKind } from '@tmc/core/notices';
 import type { Notifier, WechatOAuth } from '@tmc/core/ports';
 import { createSmsNotifier } from './sms';
@@ -15,27 +15,26 @@ import { createWechatNotifier, createWechatOAuth, type WechatTemplate } from './
 const Kind = z.enum(NOTICE_KIND_NAMES);
 
 /** A JSON-valued variable: parsed, then checked with `schema`. */
-const jsonOf = <T>(schema: z.ZodType<T>) => z.string().transform((s, ctx): unknown => {
+const jsonOf = <T>(schema: z.ZodMiniType<T>) => z.pipe(z.pipe(z.string(), z.transform((s, ctx): unknown => {
   try {
     return JSON.parse(s);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    ctx.issues.push({ code: 'custom', message: 'must be JSON', input: s });
     return z.NEVER;
   }
-}).pipe(schema);
+})), schema);
 
-const SmsTemplates = z.partialRecord(Kind, z.string().min(1).max(64));
+const SmsTemplates = z.partialRecord(Kind, z.string().check(z.minLength(1), z.maxLength(64)));
 
 const PARAM_IN_URL = /\{([a-z_]+)\}/g;
 
 const WechatTemplateSchema = z.object({
-  template_id: z.string().min(1).max(128),
-  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'WeChat field keys look like thing1, time2'), z.string())
-    .refine((f) => Object.keys(f).length > 0, 'at least one field'),
-  url: z.url({ protocol: /^https?$/ }).optional(),
+  template_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  fields: z.record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'WeChat field keys look like thing1, time2')), z.string()).check(z.refine((f) => Object.keys(f).length > 0, 'at least one field')),
+  url: z.optional(z.url({ protocol: /^https?$/ })),
 });
 
-const WechatTemplates = z.partialRecord(Kind, WechatTemplateSchema).superRefine((all, ctx) => {
+const WechatTemplates = z.partialRecord(Kind, WechatTemplateSchema).check(z.superRefine((all, ctx) => {
   for (const [kind, tpl] of Object.entries(all) as [NoticeKind, WechatTemplate | undefined][]) {
     if (!tpl) continue;
     if (SMS_ONLY_KINDS.includes(kind)) ctx.addIssue({ code: 'custom', path: [kind], message: `${kind} is SMS only (a code must reach the phone itself)` });
@@ -47,16 +46,16 @@ const WechatTemplates = z.partialRecord(Kind, WechatTemplateSchema).superRefine(
       if (param && !known.includes(param)) ctx.addIssue({ code: 'custom', path: [kind, 'url'], message: `${kind} has no param "${param}" (it has: ${known.join(', ')})` });
     }
   }
-});
+}));
 
 export const NotifyEnvSchema = z.object({
-  SMS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  SMS_API_KEY: z.string().min(1).optional(), // secret: from Secrets Manager in AWS
-  SMS_TEMPLATES: jsonOf(SmsTemplates).optional(),
-  WECHAT_APP_ID: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'an Official Account app id: wx + 16 characters').optional(),
-  WECHAT_APP_SECRET: z.string().regex(/^[0-9A-Za-z]{32}$/, '32 characters').optional(), // secret
-  WECHAT_TEMPLATES: jsonOf(WechatTemplates).optional(),
-}).superRefine((e, ctx) => {
+  SMS_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
+  SMS_API_KEY: z.optional(z.string().check(z.minLength(1))), // secret: from Secrets Manager in AWS
+  SMS_TEMPLATES: z.optional(jsonOf(SmsTemplates)),
+  WECHAT_APP_ID: z.optional(z.string().check(z.regex(/^wx[0-9A-Za-z]{16}$/, 'an Official Account app id: wx + 16 characters'))),
+  WECHAT_APP_SECRET: z.optional(z.string().check(z.regex(/^[0-9A-Za-z]{32}$/, '32 characters'))), // secret
+  WECHAT_TEMPLATES: z.optional(jsonOf(WechatTemplates)),
+}).check(z.superRefine((e, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (Boolean(e.SMS_ENDPOINT) !== Boolean(e.SMS_API_KEY)) issue(e.SMS_ENDPOINT ? 'SMS_API_KEY' : 'SMS_ENDPOINT', 'SMS needs both SMS_ENDPOINT and SMS_API_KEY');
   if (e.SMS_ENDPOINT && !e.SMS_TEMPLATES?.otp) issue('SMS_TEMPLATES', 'needs an otp template: sign-in codes go by SMS');
@@ -65,7 +64,7 @@ export const NotifyEnvSchema = z.object({
   // the OAuth link routes need only the app id and secret; templates without them are a mistake
   if (e.WECHAT_TEMPLATES && !(e.WECHAT_APP_ID && e.WECHAT_APP_SECRET)) issue('WECHAT_APP_ID', 'WECHAT_TEMPLATES needs WECHAT_APP_ID and WECHAT_APP_SECRET');
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) issue(e.WECHAT_APP_ID ? 'WECHAT_APP_SECRET' : 'WECHAT_APP_ID', 'WeChat needs both WECHAT_APP_ID and WECHAT_APP_SECRET');
-});
+}));
 export type NotifyEnv = z.infer<typeof NotifyEnvSchema>;
 
 const NAMES = Object.keys(NotifyEnvSchema.shape);

@@ -3,7 +3,7 @@
 // openid. WeChat answers HTTP 200 with { errcode, errmsg }; only errcode 0 is success.
 // Never logged: the openid, the phone, the app secret, the access token (it rides in URLs, so
 // no URL is ever logged or put in an error either).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import type { NoticeKind } from '@tmc/core/notices';
 import type { Notice, WechatOAuth } from '@tmc/core/ports';
@@ -53,9 +53,9 @@ export type WechatClientConfig = {
   now?: () => number; // ms; injected in tests
 };
 
-const Reply = z.object({ errcode: z.number().int().optional(), errmsg: z.string().optional() }).loose();
-const TokenReply = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
-const OAuthReply = z.object({ openid: z.string().min(1) });
+const Reply = z.looseObject({ errcode: z.optional(z.int()), errmsg: z.optional(z.string()) });
+const TokenReply = z.object({ access_token: z.string().check(z.minLength(1)), expires_in: z.int().check(z.positive()) });
+const OAuthReply = z.object({ openid: z.string().check(z.minLength(1)) });
 
 const call = async (f: typeof fetch, url: string, what: string, init: RequestInit = {}): Promise<z.infer<typeof Reply>> => {
   let res: Response;

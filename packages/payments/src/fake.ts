@@ -3,7 +3,7 @@
 // header `x-fake-signature: t=<unix s>,v1=<hex>`) so the webhook route runs the same checks.
 // It can succeed, fail, deliver twice, or make the provider itself fail for a while.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { PAYMENT_METHODS, WEBHOOK_TOLERANCE_S, type Checkout, type CheckoutRequest, type PaymentEvent, type PaymentGateway, type PaymentMethod, type RefundRequest } from '@tmc/core/payments-port';
 
@@ -11,9 +11,9 @@ export const FAKE_SIGNATURE_HEADER = 'x-fake-signature';
 const SIGNATURE_PARTS_MAX = 8; // a header with more parts than this is not ours; do not loop over it
 
 const FakeBody = z.object({
-  id: z.string().min(1).max(100),
-  type: z.string().max(100),
-  data: z.object({ topup_id: z.string().max(100).nullable(), amount_fen: z.number().int().min(0), provider_ref: z.string().max(200).nullable() }),
+  id: z.string().check(z.minLength(1), z.maxLength(100)),
+  type: z.string().check(z.maxLength(100)),
+  data: z.object({ topup_id: z.nullable(z.string().check(z.maxLength(100))), amount_fen: z.int().check(z.gte(0)), provider_ref: z.nullable(z.string().check(z.maxLength(200))) }),
 });
 
 const TYPES: Record<string, PaymentEvent['type']> = {

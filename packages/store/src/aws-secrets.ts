@@ -3,14 +3,14 @@
 // the clear key lives only in this process's memory.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const SecretShape = z.object({
-  field_key_wrapped: z.string().min(10), // base64 KMS ciphertext of a 32-byte AES key
-  index_key: z.string().min(40),
-  session_key: z.string().min(40),
-  sms_api_key: z.string().min(8).optional(), // the SMS gateway's key; optional until one is contracted
-  wechat_app_secret: z.string().length(32).optional(), // the Official Account's AppSecret, when WeChat notices are on
+  field_key_wrapped: z.string().check(z.minLength(10)), // base64 KMS ciphertext of a 32-byte AES key
+  index_key: z.string().check(z.minLength(40)),
+  session_key: z.string().check(z.minLength(40)),
+  sms_api_key: z.optional(z.string().check(z.minLength(8))), // the SMS gateway's key; optional until one is contracted
+  wechat_app_secret: z.optional(z.string().check(z.length(32))), // the Official Account's AppSecret, when WeChat notices are on
 });
 
 export type AppKeys = { FIELD_KEY: string; INDEX_KEY: string; SESSION_KEY: string; SMS_API_KEY?: string; WECHAT_APP_SECRET?: string };

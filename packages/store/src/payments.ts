@@ -4,7 +4,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/errors';
-import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topup';
+import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topup-model';
 import { keys } from './keys';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from './tx';
 import type { Db } from './table';

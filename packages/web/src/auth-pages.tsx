@@ -2,7 +2,7 @@
 // -> signed in (post, redirect, get: the phone waits in a short-lived cookie scoped to the login
 // path, never in a URL). Staff: username and password. Sign-out is a POST from a button on every
 // signed-in page.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { OTP_TTL_MS, staffLogin } from '@tmc/core/auth';
 import { Phone } from '@tmc/core/elders';
@@ -29,10 +29,10 @@ const TITLES: Record<PhonePortal, Msg> = {
   merchant: { zh: '商户登录', en: 'Merchant sign-in' },
 };
 
-const NextQuery = z.object({ next: z.string().max(300).optional(), resent: z.literal('1').optional() });
-const PhoneBody = z.object({ phone: z.string().max(20), next: z.string().max(300).optional() });
-const CodeBody = z.object({ code: z.string().max(20), next: z.string().max(300).optional() });
-const NextBody = z.object({ next: z.string().max(300).optional() });
+const NextQuery = z.object({ next: z.optional(z.string().check(z.maxLength(300))), resent: z.optional(z.literal('1')) });
+const PhoneBody = z.object({ phone: z.string().check(z.maxLength(20)), next: z.optional(z.string().check(z.maxLength(300))) });
+const CodeBody = z.object({ code: z.string().check(z.maxLength(20)), next: z.optional(z.string().check(z.maxLength(300))) });
+const NextBody = z.object({ next: z.optional(z.string().check(z.maxLength(300))) });
 
 const nextQs = (next: string | undefined) => (next ? `?next=${encodeURIComponent(next)}` : '');
 
@@ -173,7 +173,7 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
   ];
 };
 
-const StaffLoginBody = z.object({ username: z.string().max(40), password: z.string().max(200), next: z.string().max(300).optional() });
+const StaffLoginBody = z.object({ username: z.string().check(z.maxLength(40)), password: z.string().check(z.maxLength(200)), next: z.optional(z.string().check(z.maxLength(300))) });
 
 const StaffLoginPage = (props: { view: View; next?: string | undefined; username?: string; error?: Msg | undefined }) => (
   <ConsoleLayout view={props.view} title="工作人员登录" titleEn="Staff sign-in" staff={null}>

@@ -2,7 +2,7 @@
 // the 帮我找 ranking, the points summary, the one-time key a booking form carries, and times in
 // China. Written here rather than imported from the API routes, which export no helpers.
 import { rankForFind as rankCore } from '@tmc/core/search';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { randomId, sha256 } from '@tmc/core/secrets';
 import { walletAccount } from '@tmc/core/ledger/accounts';
@@ -59,7 +59,7 @@ export const pointsSummary = async (deps: Pick<Deps, 'ledger'>, elder_id: string
 // a dropped connection, or the back button: the server only ever sees the client's key on the
 // POST, never invents one there, and the ledger's idempotency record turns every repeat of the
 // same screen into the same order (the order id is derived from it). A new screen is a new key.
-export const FormKey = z.string().regex(/^k_[A-Za-z0-9]{12,40}$/);
+export const FormKey = z.string().check(z.regex(/^k_[A-Za-z0-9]{12,40}$/));
 export const newFormKey = (): string => randomId('k');
 
 /** Scoped to whoever is signed in; the hash covers what the form asks for, so a key replayed

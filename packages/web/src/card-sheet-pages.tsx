@@ -1,7 +1,7 @@
 // Printable points cards for one community: 85.6 x 54 mm, ten to an A4 page. Pressing
 // "generate PINs" issues a PIN to each active elder whose PIN was never printed (a bounded batch)
 // and prints those cards with their PINs, once: the PIN is stored hashed and never shown again.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode, type Area } from '@tmc/core/areas';
 import { resetPin } from '@tmc/core/elder-service';
@@ -67,7 +67,7 @@ export const cardSheetPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/staff/communities/:code/cards', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
     summary: 'Printable points-card sheet of a community',
-    params: CodeP, query: z.object({ cursor: z.string().max(500).optional() }),
+    params: CodeP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
       const p = asStaff(principal);
       const area = await loadCommunity(deps, p, params.code);

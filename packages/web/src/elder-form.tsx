@@ -1,7 +1,7 @@
 // The elder form of the staff console, for registering (ElderInput) and editing (ElderPatch):
 // the flat form fields, their mapping onto the core schemas (which stay the only source of the
 // rules), and field errors mapped back onto the form.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CARE_LEVELS, CARE_LEVEL_ZH, ElderInput, ElderPatch, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';
 import { parseIdNumber } from '@tmc/core/idcard';
 import type { FieldIssue } from '@tmc/core/errors';
@@ -10,8 +10,8 @@ import { T } from './layout';
 import { ErrorBox, Field, SelectField, fieldErrors, type Msg } from './ui';
 
 type Cat = (typeof SPECIAL_CATEGORIES)[number];
-const opt = (max: number) => z.string().max(max).optional();
-const catShape = Object.fromEntries(SPECIAL_CATEGORIES.map((k) => [`cat_${k}`, opt(5)])) as { [K in Cat as `cat_${K}`]: z.ZodOptional<z.ZodString> };
+const opt = (max: number) => z.optional(z.string().check(z.maxLength(max)));
+const catShape = Object.fromEntries(SPECIAL_CATEGORIES.map((k) => [`cat_${k}`, opt(5)])) as { [K in Cat as `cat_${K}`]: z.ZodMiniOptional<z.ZodMiniString> };
 
 /** Every field is a bounded string here; the core schemas judge the values. */
 export const ElderFormBody = z.object({

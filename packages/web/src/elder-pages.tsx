@@ -1,7 +1,7 @@
 // The elder's own page (适老化): name, points and what expires soonest, one big button per
 // service category, the points card number big and readable aloud, family members with consent
 // buttons, a one-tap call to the hotline, the large-text switch.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/family';
@@ -16,7 +16,7 @@ import { pointsSummary, type PointsSummary } from './booking';
 import { CategoryButtons, PointsPanel } from './order-ui';
 import type { Category } from '@tmc/core/merchants';
 
-const FamilyIdP = z.object({ family_id: z.string().regex(/^f_[A-Za-z0-9]{8,40}$/) });
+const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
 const DONE: Record<'confirmed' | 'removed', Msg> = {
   confirmed: { zh: '已同意，对方现在是您的家属', en: 'Done: they are now your family member' },
   removed: { zh: '已处理，对方不再是您的家属', en: 'Done: they are no longer linked to you' },
@@ -82,7 +82,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/elder', access: { roles: ['elder'] }, tags: ['pages'], page: true,
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
-    query: z.object({ done: z.enum(['confirmed', 'removed']).optional() }),
+    query: z.object({ done: z.optional(z.enum(['confirmed', 'removed'])) }),
     async handler(c, { query, principal }) {
       const p = asElder(principal);
       const e = await getElderOrThrow(deps, p.elder_id);

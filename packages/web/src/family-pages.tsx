@@ -2,7 +2,7 @@
 // out, unbind, and see a bound parent's points, recent orders and masked profile, with the same
 // service buttons the parent has (booking on their behalf lives in service-pages). Same H5 look
 // as the elder's page: many family members are not young either.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { isValidCardNumber } from '@tmc/core/card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';
@@ -26,8 +26,8 @@ const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
-const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
-const DoneQ = z.object({ done: z.enum(['requested', 'confirmed', 'removed']).optional(), sent: z.enum(['0', '1']).optional() });
+const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed'])), sent: z.optional(z.enum(['0', '1'])) });
 
 const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {
   switch (q.done) {
@@ -163,7 +163,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'post', path: '/family/bindings', access: { roles: ['family'] }, tags: ['pages'], page: true,
     summary: 'Ask to bind to an elder by card number', bodyKind: 'form',
-    body: z.object({ card_number: z.string().max(30), relation: z.string().max(10) }),
+    body: z.object({ card_number: z.string().check(z.maxLength(30)), relation: z.string().check(z.maxLength(10)) }),
     async handler(c, { body, principal }) {
       const p = asFamily(principal);
       const card = body.card_number.replace(/[\s-]/g, '');
@@ -187,7 +187,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'post', path: '/family/bindings/:elder_id/confirm', access: { roles: ['family'] }, tags: ['pages'], page: true,
     summary: 'Confirm a pending binding with the code the elder read out', params: ElderIdP, bodyKind: 'form',
-    body: z.object({ code: z.string().max(20) }),
+    body: z.object({ code: z.string().check(z.maxLength(20)) }),
     async handler(c, { params, body, principal }) {
       const p = asFamily(principal);
       const code = body.code.replace(/\s/g, '');

@@ -1,5 +1,5 @@
 // The front door (pick who you are) and the large-text switch every H5 page carries.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { setCookie } from 'hono/cookie';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { H5Layout, SITE_NAME, SITE_NAME_EN, T, TEXT_SIZE_COOKIE, TextSizeSwitch, render, viewOf } from './layout';
@@ -29,7 +29,7 @@ export const homePageRoutes = (): RouteDef[] => [
   defineRoute({
     method: 'post', path: '/prefs/text-size', access: { public: true }, tags: ['pages'], page: true,
     summary: 'Large-text switch: remember the choice in a cookie and go back to the page',
-    bodyKind: 'form', body: z.object({ size: z.enum(['large', 'normal']), back: z.string().max(300).default('/') }),
+    bodyKind: 'form', body: z.object({ size: z.enum(['large', 'normal']), back: z._default(z.string().check(z.maxLength(300)), '/') }),
     handler(c, { body }) {
       setCookie(c, TEXT_SIZE_COOKIE, body.size, { path: '/', sameSite: 'Lax', httpOnly: true, secure: c.get('deps').stage === 'production', maxAge: body.size === 'large' ? TEXT_SIZE_TTL_S : 0 });
       return c.redirect(localPath(body.back), 303);

@@ -1,7 +1,7 @@
 // The merchant's pages, on the shop phone (same large H5 look as the elder's): apply to join,
 // see the review status, take or decline requests, redeem with the elder's 6-digit code or card
 // number + PIN, mark a no-show, and list services with a simple weekly timetable.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ErrorCode, FieldIssue } from '@tmc/core/errors';
 import { MerchantApplication, ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, saveService } from '@tmc/core/merchant-service';
@@ -20,8 +20,8 @@ import { communitiesOf, loadAreaTree } from './areas';
 import { chinaDateTime } from './booking';
 import { MERCHANT_STATUS, WhenText, completionMsg } from './order-ui';
 
-const OrderP = z.object({ order_id: z.string().regex(/^o_[A-Za-z0-9]{8,40}$/) });
-const ServiceIdP = z.object({ service_id: z.string().regex(/^s_[A-Za-z0-9_]{4,40}$/) });
+const OrderP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
+const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
 const ORDERS_SHOWN = 20; // newest first; a shop handles a few a day
 const ACTION_ERRORS: readonly ErrorCode[] = ['ORDER_STATE', 'ORDER_NOT_FOUND', 'FORBIDDEN', 'CODE_INVALID', 'CODE_LOCKED'];
 
@@ -35,7 +35,7 @@ const DONE = {
   service_removed: { zh: '服务已下架', en: 'Service withdrawn' },
 } as const satisfies Record<string, Msg>;
 type Done = keyof typeof DONE;
-const DoneQ = z.object({ done: z.enum(Object.keys(DONE) as [Done, ...Done[]]).optional() });
+const DoneQ = z.object({ done: z.optional(z.enum(Object.keys(DONE) as [Done, ...Done[]])) });
 
 const STATUS_LINE: Record<Merchant['status'], Msg> = {
   pending: { zh: '入驻申请审核中', en: 'Application under review' },
@@ -320,7 +320,7 @@ const formValues = (body: Record<string, unknown>): FormValues => {
 
 const issuesToFields = (issues: readonly FieldIssue[], map: (p: string) => string) => fieldErrors(issues, map);
 
-const FormBody = z.record(z.string().max(60), z.union([z.string().max(300), z.instanceof(File)]));
+const FormBody = z.record(z.string().check(z.maxLength(60)), z.union([z.string().check(z.maxLength(300)), z.instanceof(File)]));
 
 const VisitPage = (props: { view: View; v: VisitDetails }) => (
   <H5Layout view={props.view} title="上门地址" titleEn="Visit address">
@@ -389,7 +389,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'post', path: '/merchant/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: "Merchant: redeem with the elder's 6-digit code or card number + PIN (5 wrong tries lock the order)",
-    params: OrderP, bodyKind: 'form', body: z.object({ code: z.string().max(20).optional(), card_number: z.string().max(30).optional(), pin: z.string().max(20).optional() }),
+    params: OrderP, bodyKind: 'form', body: z.object({ code: z.optional(z.string().check(z.maxLength(20))), card_number: z.optional(z.string().check(z.maxLength(30))), pin: z.optional(z.string().check(z.maxLength(20))) }),
     async handler(c, { params, body, principal }) {
       const p = asMerchant(principal);
       const code = (body.code ?? '').replace(/\s/g, '');

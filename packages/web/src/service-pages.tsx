@@ -2,7 +2,7 @@
 // behalf (/family/elders/:elder_id/...): the same pages, one set of handlers. Services in the
 // ten-minute circle, 帮我找, the confirm screen, the order page with the 6-digit code, cancel,
 // rating and complaint. Every action is a plain form post, so nothing needs script.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Child } from 'hono/jsx';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
 import { CategoryCode, serviceCard, type Category } from '@tmc/core/merchants';
@@ -31,11 +31,11 @@ type Flavor = 'elder' | 'family';
 /** Who is booking for whom, and where their pages live. */
 type Booker = { flavor: Flavor; base: string; elder: ElderRecord; p: Principal };
 
-const ElderIdRe = z.string().regex(/^e_[A-Za-z0-9]{8,40}$/);
-const BaseP = z.object({ elder_id: ElderIdRe.optional() });
-const OrderP = BaseP.extend({ order_id: z.string().regex(/^o_[A-Za-z0-9]{8,40}$/) });
-const MerchantId = z.string().regex(/^m_[A-Za-z0-9]{4,40}$/);
-const ServiceId = z.string().regex(/^s_[A-Za-z0-9_]{4,40}$/);
+const ElderIdRe = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+const BaseP = z.object({ elder_id: z.optional(ElderIdRe) });
+const OrderP = z.extend(BaseP, { order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
+const MerchantId = z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/));
+const ServiceId = z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/));
 
 const BOOKING_ERRORS: readonly ErrorCode[] = ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REUSED'];
 const WIDER_MINUTES = 20; // when nothing is within ten minutes, one tap looks twice as far
@@ -342,7 +342,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/services`, access: { roles }, tags: ['pages'], page: true,
       summary: `Services of a category in the ten-minute circle from home, nearest first (${who})`,
-      params: BaseP, query: z.object({ category: CategoryCode, minutes: z.coerce.number().int().min(1).max(30).optional() }),
+      params: BaseP, query: z.object({ category: CategoryCode, minutes: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(30))) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
         return servicesPage(c, deps, b, query.category, query.minutes ? { minutes: query.minutes } : {});
@@ -421,7 +421,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/orders/:order_id`, access: { roles }, tags: ['pages'], page: true,
       summary: `One order: status, shop, the 6-digit code while open, cancel, rate, complain (${who})`,
-      params: OrderP, query: z.object({ done: z.enum(['cancelled', 'rated', 'disputed']).optional() }),
+      params: OrderP, query: z.object({ done: z.optional(z.enum(['cancelled', 'rated', 'disputed'])) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
         const o = await loadOrder(deps, b, params.order_id);
@@ -452,7 +452,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
       method: 'post', path: `${prefix}/orders/:order_id/rate`, access: { roles }, tags: ['pages'], page: true,
       summary: `Rate a completed order once: 1-5 stars, tags, comment (${who})`, params: OrderP, bodyKind: 'form',
       // tags arrive as tag_0 .. tag_7 checkboxes: the form parser keeps one value per name
-      body: z.looseObject({ stars: z.string().max(2).optional(), comment: z.string().max(1000).optional() }),
+      body: z.looseObject({ stars: z.optional(z.string().check(z.maxLength(2))), comment: z.optional(z.string().check(z.maxLength(1000))) }),
       async handler(c, { params, body, principal }) {
         const b = await booker(principal, params.elder_id);
         const o = await loadOrder(deps, b, params.order_id);
@@ -476,7 +476,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     }),
     defineRoute({
       method: 'post', path: `${prefix}/orders/:order_id/dispute`, access: { roles }, tags: ['pages'], page: true,
-      summary: `Send a complaint within 7 days of completion (${who})`, params: OrderP, bodyKind: 'form', body: z.object({ reason: z.string().max(2000) }),
+      summary: `Send a complaint within 7 days of completion (${who})`, params: OrderP, bodyKind: 'form', body: z.object({ reason: z.string().check(z.maxLength(2000)) }),
       async handler(c, { params, body, principal }) {
         const b = await booker(principal, params.elder_id);
         const o = await loadOrder(deps, b, params.order_id);

@@ -1,7 +1,7 @@
 // One elder in the staff console: register, the masked profile, edit (optimistic, by version),
 // the audited reveal of the full ID number, PIN reset, leaving the scheme, family bindings and
 // the audit trail. Every action checks the officer's scope first.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders';
 import { ageOn } from '@tmc/core/idcard';
@@ -21,9 +21,9 @@ import { ElderFields, ElderFormBody, toElderInput, toElderPatch, valuesOf, type 
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
-const BothP = ElderIdP.extend({ family_id: z.string().regex(/^f_[A-Za-z0-9]{8,40}$/) });
-const ReasonBody = z.object({ reason: z.string().max(400), confirm: z.string().max(5).optional() });
+const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const BothP = z.extend(ElderIdP, { family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
+const ReasonBody = z.object({ reason: z.string().check(z.maxLength(400)), confirm: z.optional(z.string().check(z.maxLength(5))) });
 const DONE = {
   saved: { zh: '已保存', en: 'Saved' },
   nochange: { zh: '没有修改', en: 'Nothing changed' },
@@ -215,7 +215,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
   return [
     defineRoute({
       method: 'get', path: '/staff/elders/new', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: 'Form to register an elder', query: z.object({ community: z.string().max(120).optional() }),
+      summary: 'Form to register an elder', query: z.object({ community: z.optional(z.string().check(z.maxLength(120))) }),
       async handler(c, { query, principal }) {
         const p = asStaff(principal);
         return staffPage(c, deps, p, '登记老人', 'Register an elder', <NewElder values={{ community_code: query.community }} errors={{}} communities={await scopedCommunities(p)} />);
@@ -240,7 +240,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
     defineRoute({
       method: 'get', path: '/staff/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: 'Masked profile, edit form, reveal, PIN, leave, bindings and audit trail of one elder',
-      params: ElderIdP, query: z.object({ done: z.string().max(30).optional(), audit: z.string().max(500).optional() }),
+      params: ElderIdP, query: z.object({ done: z.optional(z.string().check(z.maxLength(30))), audit: z.optional(z.string().check(z.maxLength(500))) }),
       async handler(c, { params, query, principal }) {
         const p = asStaff(principal);
         const e = await loadElderInScope(deps, p, params.elder_id);

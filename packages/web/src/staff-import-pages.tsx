@@ -1,7 +1,7 @@
 // Roster import through an upload form (multipart/form-data): the same importer as
 // POST /api/imports/elders, limited to the officer's area. A file with any bad row writes
 // nothing and shows the first rows' errors, with the full report as a CSV download.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ImportOutcome } from '@tmc/core/elder-import';
 import { CSV_MAX_BYTES, defineRoute, type RouteDef } from '@tmc/app/route';
@@ -86,7 +86,7 @@ export const staffImportPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'post', path: '/staff/import', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
     summary: 'Import the uploaded roster within my area; shows counts or the first row errors',
-    bodyKind: 'form', maxBytes: CSV_MAX_BYTES, body: z.object({ file: z.union([z.instanceof(File), z.string()]).optional() }),
+    bodyKind: 'form', maxBytes: CSV_MAX_BYTES, body: z.object({ file: z.optional(z.union([z.instanceof(File), z.string()])) }),
     async handler(c, { body, principal }) {
       const p = asStaff(principal);
       const page = (content: JSX.Element, status = 200) => staffPage(c, deps, p, '导入老人名单', 'Import the roster', content, { status });

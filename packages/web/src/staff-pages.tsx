@@ -1,6 +1,6 @@
 // Staff console: the area tree under the officer's scope, a community's elders page by page,
 // and the search box (exactly one of name, phone or 12-digit card, like GET /api/elders/search).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode, isWithin } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
@@ -123,7 +123,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/staff/search', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
     summary: 'Find elders by exact name, phone or card number within my area',
-    query: z.object({ q: z.string().max(60).optional() }),
+    query: z.object({ q: z.optional(z.string().check(z.maxLength(60))) }),
     async handler(c, { query, principal }) {
       const p = asStaff(principal);
       const raw = query.q ?? '';
@@ -144,7 +144,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/staff/communities/:code', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
     summary: 'Elders of one community, a page at a time',
-    params: z.object({ code: AreaCode }), query: z.object({ cursor: z.string().max(500).optional() }),
+    params: z.object({ code: AreaCode }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
       const p = asStaff(principal);
       assertAreaInScope(p, params.code);

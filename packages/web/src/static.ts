@@ -2,7 +2,7 @@
 // file system. Each URL carries the content hash (`?v=`); a request with the current hash may be
 // cached for a year, anything else only briefly, so a deploy is seen at once.
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { APP_CSS } from './styles';
 import { READ_ALOUD_JS } from './islands';
@@ -29,7 +29,7 @@ export const staticRoutes = (): RouteDef[] =>
     defineRoute({
       method: 'get', path: a.path, access: { public: true }, tags: ['static'], page: true,
       summary: `Static asset ${a.path} (cache for a year when ?v= is the current hash)`,
-      query: z.object({ v: z.string().max(40).optional() }),
+      query: z.object({ v: z.optional(z.string().check(z.maxLength(40))) }),
       handler(c, { query }) {
         const etag = `"${a.hash}"`;
         const cache = query.v === a.hash ? `public, max-age=${STATIC_IMMUTABLE_MAX_AGE_S}, immutable` : `public, max-age=${STATIC_UNVERSIONED_MAX_AGE_S}`;

@@ -1,5 +1,5 @@
 // Areas: the district -> street -> community tree every elder and merchant hangs from.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { Area, AreaCode, AreaInput } from '@tmc/core/areas';
 import { defineRoute } from '../route';
@@ -11,7 +11,7 @@ export const areaRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/areas', access: { roles: STAFF }, tags: ['areas'],
     summary: 'Child areas of `parent` (districts when omitted)',
-    query: z.object({ parent: AreaCode.optional() }), response: z.object({ items: z.array(Area) }),
+    query: z.object({ parent: z.optional(AreaCode) }), response: z.object({ items: z.array(Area) }),
     async handler(c, { query }) {
       return c.json({ items: await c.get('deps').areas.children(query.parent ?? null) });
     },

@@ -1,6 +1,6 @@
 // Sign-in: phone + one-time code for elders, family and merchants; username + password for staff;
 // refresh and logout for everyone.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/errors';
 import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type PrincipalInit } from '@tmc/core/auth';
@@ -11,8 +11,8 @@ import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies,
 import type { Deps } from '../deps';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
-export const OtpVerify = OtpRequest.extend({ code: z.string().regex(/^\d{6}$/, '6 digits') });
-export const StaffLogin = z.object({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) });
+export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) });
+export const StaffLogin = z.object({ username: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: z.string().check(z.minLength(1), z.maxLength(200)) });
 const TokensOut = z.object({ access_token: z.string(), refresh_token: z.string(), expires_in: z.number(), role: z.string() });
 
 /** Finds or creates whoever owns this phone in this role; null for an elder phone nobody registered. */
@@ -86,7 +86,7 @@ export const authRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/auth/refresh', access: { public: true }, tags: ['auth'],
     summary: 'Rotate the refresh token (body or cookie) for a new access token; a used refresh token is dead',
-    body: z.object({ refresh_token: z.string().max(200).optional() }), response: TokensOut, errors: ['SESSION_EXPIRED'],
+    body: z.object({ refresh_token: z.optional(z.string().check(z.maxLength(200))) }), response: TokensOut, errors: ['SESSION_EXPIRED'],
     async handler(c, { body }) {
       const rt = body.refresh_token ?? getCookie(c, REFRESH_COOKIE);
       if (!rt) throw new AppError('SESSION_EXPIRED');
@@ -108,7 +108,7 @@ export const authRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/me', access: { roles: ['elder', 'family', 'merchant', 'admin', 'district', 'street', 'finance'] }, tags: ['auth'],
     summary: 'Who am I: role and identifiers of the current session',
-    response: z.object({ role: z.string(), sub: z.string(), scope: z.string().nullable() }),
+    response: z.object({ role: z.string(), sub: z.string(), scope: z.nullable(z.string()) }),
     handler(c, { principal }) {
       if (!principal) throw new AppError('UNAUTHENTICATED');
       return c.json({ role: principal.role, sub: principal.sub, scope: principal.kind === 'staff' ? principal.scope : null });

@@ -1,18 +1,21 @@
 // The API contract: OpenAPI 3.1 JSON and a small docs page that renders it without any CDN.
-import { buildOpenApi } from '../openapi';
+// The generator (and zod's JSON Schema converter) loads on the first docs request, not at every
+// cold start: nothing else needs it.
 import { defineRoute, type RouteDef } from '../route';
+
+const buildOpenApi = async (...args: Parameters<typeof import('../openapi').buildOpenApi>) => (await import('../openapi')).buildOpenApi(...args);
 
 export const docsRoutes = (all: () => readonly RouteDef[]) => [
   defineRoute({
     method: 'get', path: '/openapi.json', access: { public: true }, tags: ['docs'], summary: 'OpenAPI 3.1 document',
-    handler(c) {
-      return c.json(buildOpenApi(all(), c.get('deps').publicUrl));
+    async handler(c) {
+      return c.json(await buildOpenApi(all(), c.get('deps').publicUrl));
     },
   }),
   defineRoute({
     method: 'get', path: '/docs', access: { public: true }, tags: ['docs'], summary: 'API reference page', page: true,
-    handler(c) {
-      const doc = buildOpenApi(all(), c.get('deps').publicUrl);
+    async handler(c) {
+      const doc = await buildOpenApi(all(), c.get('deps').publicUrl);
       const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
       const rows = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => {
         const o = op as { summary: string; 'x-access': unknown; responses: Record<string, { description: string }> };

@@ -1,6 +1,6 @@
 // The elder information database over HTTP: staff CRUD in their area, key lookups, the audited
 // reveal of sensitive fields, PIN reset and leaving the scheme; an elder reads their own profile.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AreaCode } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
@@ -12,8 +12,8 @@ import type { Ctx } from '../context';
 import type { Principal } from '@tmc/core/auth';
 
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const;
-const ElderId = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
-const Reason = z.object({ reason: z.string().trim().min(2).max(200) });
+const ElderId = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
 
 const need = (p: Principal | null): Principal => {
   if (!p) throw new AppError('UNAUTHENTICATED');
@@ -43,8 +43,8 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Elders of one community, paged (cursor)',
-    query: z.object({ community: AreaCode, limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(500).optional() }),
-    response: z.object({ items: z.array(ElderView), cursor: z.string().nullable() }), errors: ['OUT_OF_SCOPE'],
+    query: z.object({ community: AreaCode, limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(100))), cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    response: z.object({ items: z.array(ElderView), cursor: z.nullable(z.string()) }), errors: ['OUT_OF_SCOPE'],
     async handler(c, { query, principal }) {
       assertAreaInScope(need(principal), query.community);
       const page = await c.get('deps').elders.listByCommunity(query.community, query.limit ?? 20, query.cursor);
@@ -54,8 +54,7 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/search', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Find elders by exact name, phone or card number (each a key lookup), within your area',
-    query: z.object({ name: z.string().trim().min(1).max(30).optional(), phone: Phone.optional(), card: z.string().regex(/^\d{12}$/).optional() })
-      .refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card'),
+    query: z.object({ name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(30))), phone: z.optional(Phone), card: z.optional(z.string().check(z.regex(/^\d{12}$/))) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
     response: z.object({ items: z.array(ElderView) }),
     async handler(c, { query, principal }) {
       const p = need(principal);
@@ -97,7 +96,7 @@ export const elderRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/sensitive', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Reveal the full ID number and phones, with a reason; every call is audited',
     params: ElderId, body: Reason,
-    response: z.object({ id_number: z.string(), phone: z.string().nullable(), emergency_contact_phone: z.string().nullable() }),
+    response: z.object({ id_number: z.string(), phone: z.nullable(z.string()), emergency_contact_phone: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
@@ -131,8 +130,8 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/audit', access: { roles: ['admin', 'district', 'street'] }, tags: ['elders', 'audit'],
     summary: 'Who did what to this elder\'s record, newest first',
-    params: ElderId, query: z.object({ cursor: z.string().max(500).optional() }),
-    response: z.object({ items: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string() }).loose()), cursor: z.string().nullable() }),
+    params: ElderId, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    response: z.object({ items: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query, principal }) {
       await loadInScope(c, need(principal), params.elder_id);

@@ -1,6 +1,6 @@
 // Family binding over HTTP: family asks and confirms with the elder's code; the elder or staff
 // confirm directly; either side unbinds.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/family';
 import { defineRoute } from '../route';
@@ -9,11 +9,11 @@ import type { Principal } from '@tmc/core/auth';
 
 const BindingView = z.object({
   family_id: z.string(), elder_id: z.string(), status: z.enum(['pending', 'active', 'removed']),
-  family_phone_masked: z.string(), relation: z.string(), requested_at: z.string(), decided_at: z.string().nullable(),
+  family_phone_masked: z.string(), relation: z.string(), requested_at: z.string(), decided_at: z.nullable(z.string()),
 });
-const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
-const FamilyIdP = z.object({ family_id: z.string().regex(/^f_[A-Za-z0-9]{8,40}$/) });
-const BothP = ElderIdP.extend(FamilyIdP.shape);
+const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
+const BothP = z.extend(ElderIdP, FamilyIdP.shape);
 
 const view = (b: z.infer<typeof BindingView>) => BindingView.parse(b);
 
@@ -26,7 +26,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Ask to bind to an elder by points-card number; a code goes to the elder\'s phone',
-    body: z.object({ card_number: z.string().regex(/^\d{12}$/), relation: z.string().trim().min(1).max(10) }),
+    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: z.string().check(z.trim(), z.minLength(1), z.maxLength(10)) }),
     response: z.object({ binding: BindingView, code_sent: z.boolean() }), successStatus: 201,
     errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED'],
     async handler(c, { body, principal }) {
@@ -41,7 +41,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings/:elder_id/confirm', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Confirm a pending binding with the code the elder received',
-    params: ElderIdP, body: z.object({ code: z.string().regex(/^\d{6}$/) }), response: BindingView,
+    params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED'],
     async handler(c, { params, body, principal }) {
       return c.json(view(await confirmBindingWithCode(c.get('deps'), familyOf(principal), params.elder_id, body.code)));

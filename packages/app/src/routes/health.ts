@@ -1,9 +1,9 @@
 // Liveness with the one dependency that matters: can we reach the table.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { pingTable } from '@tmc/store/table';
 import { defineRoute } from '../route';
 
-const Health = z.object({ status: z.enum(['ok', 'degraded']), store: z.enum(['reachable', 'unreachable']), stage: z.string(), reason: z.string().optional() });
+const Health = z.object({ status: z.enum(['ok', 'degraded']), store: z.enum(['reachable', 'unreachable']), stage: z.string(), reason: z.optional(z.string()) });
 
 export const healthRoutes = () => [
   defineRoute({

@@ -1,5 +1,5 @@
 // CSV import of the elder roster: upload (raw CSV body), status, and the per-row error report.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 // The CSV importer (csv-parse, iconv-lite's GBK tables) loads on first use: it is most of the
 // bundle's weight and only staff uploads need it, so cold starts of every other request skip it.
@@ -13,16 +13,16 @@ export const IMPORT_ERRORS_IN_RESPONSE = 50; // the full list is in the download
 const ImportMetaOut = z.object({
   import_id: z.string(), file_name: z.string(), encoding: z.string(), status: z.enum(['rejected', 'writing', 'completed']),
   total_rows: z.number(), error_count: z.number(), created: z.number(), unchanged: z.number(),
-  by: z.string(), started_at: z.string(), finished_at: z.string().nullable(),
+  by: z.string(), started_at: z.string(), finished_at: z.nullable(z.string()),
 });
 const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), message: z.string(), message_en: z.string() });
-const ImportId = z.object({ import_id: z.string().regex(/^imp_[A-Za-z0-9_-]{10,40}$/) });
+const ImportId = z.object({ import_id: z.string().check(z.regex(/^imp_[A-Za-z0-9_-]{10,40}$/)) });
 
 export const importRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/imports/elders', access: { roles: ELDER_OFFICERS }, tags: ['elders', 'import'],
     summary: 'Import elders from a CSV (UTF-8, UTF-8 with BOM or GBK, up to 10 MB). All rows are checked first; one bad row and nothing is written (422 with the errors). The same file again changes nothing.',
-    bodyKind: 'csv', query: z.object({ file_name: z.string().max(120).optional() }),
+    bodyKind: 'csv', query: z.object({ file_name: z.optional(z.string().check(z.maxLength(120))) }),
     response: z.object({ import: ImportMetaOut }), errors: ['IMPORT_INVALID', 'CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
     async handler(c, { raw, query, principal }) {
       if (!principal || principal.kind !== 'staff') throw new AppError('FORBIDDEN');

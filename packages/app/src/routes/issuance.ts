@@ -1,9 +1,7 @@
 // Points policy versions, monthly issuance (preview, start, progress) and activity awards.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy';
-import { previewIssuance } from '@tmc/core/issuance';
-import { awardPoints } from '@tmc/core/awards';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
 import { defineRoute } from '../route';
@@ -11,14 +9,18 @@ import { assertCanSeeElder } from '../scope';
 import { policyNow } from '../policy-now';
 import { idempotencyOf, markReplay } from '../idempotency';
 
-const Month = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
+// Staff-only, a few times a month: loaded with the first such request, not at every cold start.
+const previewIssuance: typeof import('@tmc/core/issuance').previewIssuance = async (...a) => (await import('@tmc/core/issuance')).previewIssuance(...a);
+const awardPoints: typeof import('@tmc/core/awards').awardPoints = async (...a) => (await import('@tmc/core/awards')).awardPoints(...a);
+
+const Month = z.object({ month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)) });
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 
 export const issuanceRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/policies', access: { roles: STAFF }, tags: ['policy'],
     summary: 'All policy versions, newest first, and the one in force today',
-    response: z.object({ current_version: z.number().nullable(), items: z.array(z.object({ version: z.number(), effective_from: z.string() }).loose()) }),
+    response: z.object({ current_version: z.nullable(z.number()), items: z.array(z.looseObject({ version: z.number(), effective_from: z.string() })) }),
     async handler(c) {
       const deps = c.get('deps');
       const items = await deps.policies.versions();
@@ -29,7 +31,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/policies', access: { roles: ['admin'] }, tags: ['policy'],
     summary: 'Add a policy version (takes effect from its date; past entries keep the version that made them)',
-    body: PolicyInput, response: z.object({ version: z.number(), effective_from: z.string() }).loose(), successStatus: 201, errors: ['CONFLICT'],
+    body: PolicyInput, response: z.looseObject({ version: z.number(), effective_from: z.string() }), successStatus: 201, errors: ['CONFLICT'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       const p = await deps.policies.append(body, principal?.sub ?? 'unknown', deps.clock.now().toISOString());
@@ -51,7 +53,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/issuance/:month/commit', access: { roles: ['admin'] }, tags: ['issuance'],
     summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. Poll GET /api/issuance/{month}.',
-    params: Month, body: z.object({ resume: z.boolean().default(false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
+    params: Month, body: z.object({ resume: z._default(z.boolean(), false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
     errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
@@ -66,7 +68,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/issuance/:month', access: { roles: STAFF }, tags: ['issuance'],
     summary: 'Progress of a month\'s issuance', params: Month,
-    response: z.object({ month: z.string(), status: z.string(), issued: z.number(), already: z.number(), skipped: z.number(), points: z.number() }).loose(),
+    response: z.looseObject({ month: z.string(), status: z.string(), issued: z.number(), already: z.number(), skipped: z.number(), points: z.number() }),
     async handler(c, { params }) {
       const run = await createIssuanceRunStore(c.get('deps').db).get(params.month);
       return c.json(run ?? { month: params.month, status: 'not_started', issued: 0, already: 0, skipped: 0, points: 0 });
@@ -75,8 +77,8 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/awards', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
     summary: 'Award activity points (health check-up, community event, volunteer hours) within the monthly cap. Idempotency-Key required.',
-    params: z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) }),
-    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z.number().int().min(1).max(40).default(1), reason: z.string().trim().min(2).max(100) }),
+    params: z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) }),
+    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(100)) }),
     response: z.object({ entry_id: z.string() }), successStatus: 201,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { params, body, principal }) {

@@ -1,6 +1,6 @@
 // The merchant alliance over HTTP: categories; a merchant applies and edits its services; staff
 // review, approve, reject, suspend and reinstate (audited); search in the ten-minute circle.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { LatLng } from '@tmc/core/areas';
 import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, ServiceInput } from '@tmc/core/merchants';
@@ -12,9 +12,9 @@ import { assertAreaInScope, assertCanSeeElder } from '../scope';
 import { policyNow } from '../policy-now';
 import type { Principal } from '@tmc/core/auth';
 
-const MerchantIdP = z.object({ merchant_id: z.string().regex(/^m_[A-Za-z0-9]{4,40}$/) });
-const ServiceIdP = z.object({ service_id: z.string().regex(/^s_[A-Za-z0-9_]{4,40}$/) });
-const Reason = z.object({ reason: z.string().trim().min(2).max(200) });
+const MerchantIdP = z.object({ merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)) });
+const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
+const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
 const STAFF = ['admin', 'district', 'street'] as const;
 
 const merchantOf = (p: Principal | null): string => {
@@ -62,7 +62,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/merchant/services', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Add a service (points price, reference cash price, duration, on-site or home visit, hours, capacity)',
-    body: ServiceInput, response: z.object({ service_id: z.string(), version: z.number() }).loose(), successStatus: 201, errors: ['MERCHANT_NOT_FOUND'],
+    body: ServiceInput, response: z.looseObject({ service_id: z.string(), version: z.number() }), successStatus: 201, errors: ['MERCHANT_NOT_FOUND'],
     async handler(c, { body, principal }) {
       return c.json(await saveService(c.get('deps'), merchantOf(principal), body, null, null), 201);
     },
@@ -70,7 +70,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'put', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Replace a service (send the version you read); orders already made keep their terms',
-    params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.number().int().min(1) }), response: z.object({ service_id: z.string(), version: z.number() }).loose(),
+    params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }), response: z.looseObject({ service_id: z.string(), version: z.number() }),
     errors: ['SERVICE_NOT_FOUND', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       return c.json(await saveService(c.get('deps'), merchantOf(principal), body.service, params.service_id, body.version));
@@ -78,7 +78,7 @@ export const merchantRoutes = () => [
   }),
   defineRoute({
     method: 'delete', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
-    summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.object({ service_id: z.string(), active: z.boolean() }).loose(),
+    summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
     errors: ['SERVICE_NOT_FOUND'],
     async handler(c, { params, principal }) {
       return c.json(await deactivateService(c.get('deps'), merchantOf(principal), params.service_id));
@@ -87,7 +87,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/merchants', access: { roles: STAFF }, tags: ['merchants'],
     summary: 'Merchants by status (the review queue is status=pending), paged',
-    query: z.object({ status: z.enum(MERCHANT_STATUSES), cursor: z.string().max(500).optional() }),
+    query: z.object({ status: z.enum(MERCHANT_STATUSES), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { query, principal }) {
       const page = await c.get('deps').merchants.byStatus(query.status, 50, query.cursor);
       const scope = principal?.kind === 'staff' ? principal.scope : null;
@@ -112,10 +112,10 @@ export const merchantRoutes = () => [
     method: 'get', path: '/api/search', access: { roles: ['elder', 'family', 'admin', 'district', 'street'] }, tags: ['search'],
     summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked',
     query: z.object({
-      category: CategoryCode, lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional(),
-      elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/).optional(), minutes: z.coerce.number().int().min(1).max(60).optional(),
-      limit: z.coerce.number().int().min(1).max(SEARCH_LIMIT_MAX).optional(), offset: z.coerce.number().int().min(0).max(500).optional(),
-    }).refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither'),
+      category: CategoryCode, lat: z.optional(z.coerce.number().check(z.gte(-90), z.lte(90))), lng: z.optional(z.coerce.number().check(z.gte(-180), z.lte(180))),
+      elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(60))),
+      limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(SEARCH_LIMIT_MAX))), offset: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(0), z.lte(500))),
+    }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');

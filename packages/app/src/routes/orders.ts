@@ -1,6 +1,6 @@
 // Orders over HTTP: book (elder, bound family, staff on behalf), 帮我找, merchant accept/reject/
 // complete/no-show, cancel, rate, dispute and staff decisions; lists for elder and merchant.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { CategoryCode } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
@@ -16,10 +16,10 @@ import { policyNow } from '../policy-now';
 import { orderDeps } from '../order-deps';
 import type { Ctx } from '../context';
 
-const OrderIdP = z.object({ order_id: z.string().regex(/^o_[A-Za-z0-9]{8,40}$/) });
+const OrderIdP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
 const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 const OFFICERS = ['admin', 'district', 'street'] as const;
-const Reason = z.object({ reason: z.string().trim().min(2).max(300) });
+const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(300)) });
 
 const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
 const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kind);
@@ -56,7 +56,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders', access: { roles: BOOKERS }, tags: ['orders'],
     summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
-    body: z.object({ elder_id: z.string().optional(), merchant_id: z.string().regex(/^m_[A-Za-z0-9]{4,40}$/), service_id: z.string().regex(/^s_[A-Za-z0-9_]{4,40}$/), slot_start: z.iso.datetime().nullable().default(null) }),
+    body: z.object({ elder_id: z.optional(z.string()), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE'],
     async handler(c, { body, principal }) {
@@ -73,7 +73,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
-    body: z.object({ elder_id: z.string().optional(), category: CategoryCode }), successStatus: 201,
+    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode }), successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { body, principal }) {
       const p = need(principal);
@@ -110,7 +110,7 @@ export const orderRoutes = () => [
   }),
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/orders', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'An elder\'s orders, newest first', params: z.object({ elder_id: z.string() }), query: z.object({ cursor: z.string().max(500).optional() }),
+    summary: 'An elder\'s orders, newest first', params: z.object({ elder_id: z.string() }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
       const p = need(principal);
       await elderFor(c, p, params.elder_id);
@@ -120,7 +120,7 @@ export const orderRoutes = () => [
   }),
   defineRoute({
     method: 'get', path: '/api/merchant/orders', access: { roles: ['merchant'] }, tags: ['orders'],
-    summary: 'My orders, newest first', query: z.object({ cursor: z.string().max(500).optional() }),
+    summary: 'My orders, newest first', query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { query, principal }) {
       const p = need(principal);
       if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
@@ -142,7 +142,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['orders'],
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
-    params: OrderIdP, body: z.union([z.object({ code: z.string().regex(/^\d{6}$/) }), z.object({ card_number: z.string().regex(/^\d{12}$/), pin: z.string().regex(/^\d{6}$/) })]),
+    params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
@@ -163,7 +163,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/rate', access: { roles: ['elder', 'family'] }, tags: ['orders'],
     summary: 'Rate a completed order once: 1-5 stars, tags, comment', params: OrderIdP,
-    body: z.object({ stars: z.number().int().min(1).max(5), tags: z.array(z.enum(RATING_TAGS)).max(5).default([]), comment: z.string().trim().max(200).regex(/^[^<>]*$/).default('') }),
+    body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(z.string().check(z.trim(), z.maxLength(200), z.regex(/^[^<>]*$/)), '') }),
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);

@@ -1,6 +1,6 @@
 // Points over HTTP: an elder's balance, what expires when, and history (the elder, bound family,
 // staff in scope); point-in-time balances for statements; reversal and wallet freeze by staff.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { ENTRY_KIND_ZH } from '@tmc/core/ledger/entry';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
@@ -12,7 +12,7 @@ import { assertCanSeeElder } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
 import type { Ctx } from '../context';
 
-const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
+const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
 const READERS = ['elder', 'family', 'admin', 'district', 'street', 'finance'] as const;
 
 const visibleElder = async (c: Ctx, elder_id: string) => {
@@ -27,7 +27,7 @@ const visibleElder = async (c: Ctx, elder_id: string) => {
 
 const Points = z.object({
   elder_id: z.string(), balance_points: z.number(), frozen: z.boolean(),
-  expiring: z.array(z.object({ expires_on: z.string().nullable(), points: z.number(), subsidy: z.boolean() })),
+  expiring: z.array(z.object({ expires_on: z.nullable(z.string()), points: z.number(), subsidy: z.boolean() })),
 });
 
 export const pointsRoutes = () => [
@@ -53,8 +53,8 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/points/history', access: { roles: READERS }, tags: ['points'],
     summary: 'Points history, newest first, each line with a readable Chinese description',
-    params: ElderIdP, query: z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
-    response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.number().nullable(), created_at: z.string() })), cursor: z.string().nullable() }),
+    params: ElderIdP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(100))) }),
+    response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.nullable(z.number()), created_at: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query }) {
       await visibleElder(c, params.elder_id);
@@ -68,7 +68,7 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/ledger/balance', access: { roles: ['admin', 'finance'] }, tags: ['points'],
     summary: 'Balance of a wallet or merchant account as of a moment (for statements)',
-    query: z.object({ account: z.string().regex(/^(wallet|merchant):[A-Za-z0-9_]{3,60}$/), as_of: z.iso.datetime() }),
+    query: z.object({ account: z.string().check(z.regex(/^(wallet|merchant):[A-Za-z0-9_]{3,60}$/)), as_of: z.iso.datetime() }),
     response: z.object({ account: z.string(), as_of: z.string(), balance_points: z.number() }),
     async handler(c, { query }) {
       const b = await c.get('deps').ledger.balanceAsOf(query.account, query.as_of);
@@ -78,7 +78,7 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
     summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
-    params: z.object({ entry_id: z.string().min(3).max(120).regex(/^[A-Za-z0-9_:.-]+$/) }), body: z.object({ reason: z.string().trim().min(2).max(200) }),
+    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
     errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { params, body, principal }) {
@@ -92,7 +92,7 @@ export const pointsRoutes = () => [
   ...(['freeze', 'unfreeze'] as const).map((what) => defineRoute({
     method: 'post', path: `/api/elders/:elder_id/wallet/${what}`, access: { roles: ['admin', 'district', 'street'] }, tags: ['points'],
     summary: what === 'freeze' ? 'Freeze an elder\'s wallet: no spending until unfrozen (credits still arrive); audited' : 'Unfreeze an elder\'s wallet; audited',
-    params: ElderIdP, body: z.object({ reason: z.string().trim().min(2).max(200) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
+    params: ElderIdP, body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');

@@ -1,10 +1,11 @@
 // Family top-up over HTTP: start a payment (Idempotency-Key), read one or an elder's list, the
 // provider's webhook (public, signed, raw body), and the staff refund of unspent points. Outside
 // production, with the fake gateway, a dev page stands in for the provider's checkout.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { handleWebhook, refundTopup, RefundInput, startTopup, toTopupView, TopupId, TopupInput, TopupView, TOPUP_PAGE_MAX, type Topup, type WebhookResult } from '@tmc/core/topup';
+import { RefundInput, toTopupView, TopupId, TopupInput, TopupView, TOPUP_PAGE_MAX, type Topup } from '@tmc/core/topup-model';
+import type { WebhookResult } from '@tmc/core/topup';
 import type { Principal } from '@tmc/core/auth';
 import { isFakeGateway, type FakeEventType, type FakeGateway } from '@tmc/payments/fake';
 import { defineRoute } from '../route';
@@ -14,13 +15,16 @@ import { policyNow } from '../policy-now';
 import type { Ctx } from '../context';
 import type { Deps } from '../deps';
 
+// The payment flow loads with the first top-up request, not at every cold start of the API.
+const flow = () => import('@tmc/core/topup');
+
 const TopupIdP = z.object({ topup_id: TopupId });
-const ElderIdP = z.object({ elder_id: z.string().regex(/^e_[A-Za-z0-9]{8,40}$/) });
+const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
 const PAYERS = ['family', 'admin', 'district', 'street'] as const; // staff may start one for an elder at the community office
 const STAFF_READERS = ['admin', 'district', 'street', 'finance'] as const;
 const REFUNDERS = ['admin', 'finance'] as const;
 
-const Started = z.object({ topup_id: z.string(), redirect_url: z.string().nullable(), status: TopupView.shape.status, amount_fen: z.number().int(), amount_points: z.number().int() });
+const Started = z.object({ topup_id: z.string(), redirect_url: z.nullable(z.string()), status: TopupView.shape.status, amount_fen: z.int(), amount_points: z.int() });
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() });
 
 const need = (p: Principal | null): Principal => {
@@ -57,7 +61,7 @@ export const topupRoutes = (deps: Deps) => [
       const deps = c.get('deps');
       const p = need(principal);
       const idem = idempotencyOf(c, body);
-      const r = await startTopup(deps, { principal: p, policy: await policyNow(deps), input: body, idempotency_key: idem.key });
+      const r = await (await flow()).startTopup(deps, { principal: p, policy: await policyNow(deps), input: body, idempotency_key: idem.key });
       markReplay(c, r.replayed);
       const v = toTopupView(r.topup, p.sub);
       return c.json({ topup_id: v.topup_id, redirect_url: v.redirect_url, status: v.status, amount_fen: v.amount_fen, amount_points: v.amount_points }, 201);
@@ -75,8 +79,8 @@ export const topupRoutes = (deps: Deps) => [
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/topups', access: { roles: ['elder', 'family', ...STAFF_READERS] }, tags: ['topups'],
     summary: 'An elder\'s top-ups, newest first, paged (the elder, bound family, staff in scope)',
-    params: ElderIdP, query: z.object({ limit: z.coerce.number().int().min(1).max(TOPUP_PAGE_MAX).optional(), cursor: z.string().max(500).optional() }),
-    response: z.object({ items: z.array(TopupView), cursor: z.string().nullable() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
+    params: ElderIdP, query: z.object({ limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(TOPUP_PAGE_MAX))), cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    response: z.object({ items: z.array(TopupView), cursor: z.nullable(z.string()) }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query, principal }) {
       const deps = c.get('deps');
       const p = need(principal);
@@ -93,7 +97,7 @@ export const topupRoutes = (deps: Deps) => [
     async handler(c) {
       const deps = c.get('deps');
       const raw = await c.req.text();
-      const r = await handleWebhook(deps, raw, c.req.header(deps.payments.signature_header));
+      const r = await (await flow()).handleWebhook(deps, raw, c.req.header(deps.payments.signature_header));
       logWebhook(deps, c.get('requestId'), r);
       return c.json({ received: true as const, duplicate: r.duplicate, outcome: r.outcome });
     },
@@ -108,7 +112,7 @@ export const topupRoutes = (deps: Deps) => [
       const p = need(principal);
       const idem = idempotencyOf(c, body);
       await loadVisible(c, p, params.topup_id);
-      const r = await refundTopup(deps, { topup_id: params.topup_id, reason: body.reason, actor: p.sub, idem });
+      const r = await (await flow()).refundTopup(deps, { topup_id: params.topup_id, reason: body.reason, actor: p.sub, idem });
       markReplay(c, r.replayed);
       if (!r.replayed) {
         await deps.audit.write({
@@ -137,6 +141,7 @@ const deliver = async (deps: Deps, g: FakeGateway, t: Topup, action: DevAction):
   const signed = g.signEvent({ type, topup_id: t.topup_id, amount_fen: t.amount_fen }, deps.clock.now());
   const times = action === 'twice' ? 2 : 1;
   const out: WebhookResult[] = [];
+  const { handleWebhook } = await flow();
   for (let i = 0; i < times; i++) out.push(await handleWebhook(deps, signed.body, signed.header));
   return out;
 };
@@ -161,7 +166,7 @@ const devPayRoutes = (deps: Deps) => {
     defineRoute({
       method: 'post', path: '/dev/pay/:topup_id/:action', access: { public: true }, tags: ['dev'], page: true,
       summary: 'Local only: deliver a signed fake payment notification (success, failure, or the same one twice)',
-      params: TopupIdP.extend({ action: z.enum(['succeed', 'fail', 'twice']) }),
+      params: z.extend(TopupIdP, { action: z.enum(['succeed', 'fail', 'twice']) }),
       async handler(c, { params }) {
         const t = await deps.topups.get(params.topup_id);
         if (!t) throw new AppError('TOPUP_NOT_FOUND');

@@ -3,7 +3,7 @@
 // yields is stored against the blind index of the phone they signed in with. Notices to that
 // phone then go as WeChat template messages (notify/route.ts). Unlinking deletes the item.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { decryptPhone } from '@tmc/core/elder-service';
 import type { Principal } from '@tmc/core/auth';
@@ -76,7 +76,7 @@ export const wechatRoutes = () => [
   defineRoute({
     method: 'get', path: '/wechat/callback', access: { roles: LINKERS }, tags: ['wechat'], page: true,
     summary: 'WeChat comes back here: checks the state, exchanges the code for the openid, links it to the signed-in phone, audits, and redirects home',
-    query: z.object({ code: z.string().min(1).max(512), state: z.string().min(1).max(128) }),
+    query: z.object({ code: z.string().check(z.minLength(1), z.maxLength(512)), state: z.string().check(z.minLength(1), z.maxLength(128)) }),
     errors: ['WECHAT_NOT_CONFIGURED', 'WECHAT_STATE_INVALID', 'WECHAT_CODE_INVALID', 'WECHAT_UNAVAILABLE', 'PHONE_NOT_REGISTERED'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
