@@ -296,6 +296,32 @@ describe('booking', () => {
 });
 
 describe('merchant', () => {
+  it('a home visit: after accepting, the shop finds the address (masked name, no phone) on its own page; before, it does not', async () => {
+    const list = await elderC.get('/elder/services?category=domestic');
+    let link: ReturnType<typeof bookLinks>[number] | undefined;
+    for (const l of bookLinks(list.text)) {
+      const svc = (await site.deps.merchants.services(l.merchant_id)).find((x) => x.service_id === l.service_id);
+      if (svc?.mode === 'home_visit') { link = l; break; }
+    }
+    if (!link) throw new Error('no home-visit domestic service near the demo elder');
+    const { action, form } = await confirmForm(elderC, link.href);
+    const booked = await elderC.post(action, form);
+    expect(booked.status).toBe(303);
+    const o = await order(orderIdOf(booked.location));
+    const m = await merchant(o.merchant_id);
+    expect((await m.get(`/merchant/orders/${o.order_id}/visit`)).status).toBe(409); // not accepted yet
+    await m.post(`/merchant/orders/${o.order_id}/accept`);
+    expect((await m.get('/merchant')).text).toContain(`href="/merchant/orders/${o.order_id}/visit"`);
+    const page = await m.get(`/merchant/orders/${o.order_id}/visit`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.text);
+    expect(text).toContain(elder.address);
+    expect(text).toContain(`${elder.name.slice(0, 1)}*`);
+    expect(text).not.toContain(elder.name.length > 1 ? elder.name : '\u0000');
+    expect(page.text).not.toMatch(/1[3-9]\d{9}/); // no phone number
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+
   it('signs in, accepts, a wrong code shows the tries left, completes with the code; the elder rates and may complain', async () => {
     const o = await bookBarber();
     const m = await merchant(o.merchant_id);
