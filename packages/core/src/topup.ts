@@ -4,20 +4,16 @@
 // step is idempotent (deterministic ids, conditional writes), and nothing moves on an unverified
 // notification.
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
 import { AppError } from './errors';
 import { isWithin } from './areas';
 import { maskName } from './idcard';
-import { credit, type Idem, type LedgerDeps } from './ledger/service';
+import { credit, type Idem } from './ledger/service';
 import { debitLot } from './ledger/refund';
 import { NEVER_EXPIRES } from './ledger/lots';
-import { PAYMENT_METHODS, type PaymentEvent, type PaymentGateway, type PaymentMethod } from './payments-port';
+import type { PaymentEvent, PaymentMethod } from './payments-port';
 import type { Principal } from './auth';
-import type { Binding } from './family';
 import type { ElderRecord } from './elders';
 import type { Policy } from './policy';
-import type { ElderStore, Notifier, Page } from './ports';
-import type { FieldCipher } from './secrets';
 
 export * from './topup-model';
 import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './topup-model';
