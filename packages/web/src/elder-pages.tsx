@@ -9,7 +9,7 @@ import { defineRoute, type RouteDef } from '@tmc/app/route';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asElder } from './principal';
-import { CardNumber, Notice, PostButton, type Msg } from './ui';
+import { CardNumber, Notice, PostButton, WECHAT_LINKED, WechatPanel, type Msg } from './ui';
 import { assetUrl } from './static';
 import { HOTLINE } from './contacts';
 import { pointsSummary, type PointsSummary } from './booking';
@@ -17,9 +17,10 @@ import { CategoryButtons, PointsPanel } from './order-ui';
 import type { Category } from '@tmc/core/merchants';
 
 const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
-const DONE: Record<'confirmed' | 'removed', Msg> = {
+const DONE: Record<'confirmed' | 'removed' | 'wechat_linked', Msg> = {
   confirmed: { zh: '已同意，对方现在是您的家属', en: 'Done: they are now your family member' },
   removed: { zh: '已处理，对方不再是您的家属', en: 'Done: they are no longer linked to you' },
+  wechat_linked: WECHAT_LINKED,
 };
 
 /** Digits read one by one, in groups of four: "8 1 2 3，4 5 6 7，…". */
@@ -52,7 +53,7 @@ const FamilyList = (props: { bindings: Binding[] }) =>
     </ul>
   );
 
-const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; points: PointsSummary; categories: Category[]; done?: Msg | undefined }) => (
+const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; points: PointsSummary; categories: Category[]; wechat: boolean; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="我的首页" titleEn="My page" scripts={[assetUrl('readAloud')]}>
     <p class="hello">{props.name}，您好<span class="en" lang="en">Hello</span></p>
     <Notice msg={props.done} />
@@ -73,6 +74,7 @@ const ElderHome = (props: { view: View; name: string; card: string; bindings: Bi
       <h2 id="call-h"><T zh="一键拨打" en="Call" /></h2>
       <a class="btn" href={`tel:${HOTLINE.number}`}><T zh={`${HOTLINE.zh} ${HOTLINE.number}`} en={HOTLINE.en} /></a>
     </section>
+    <WechatPanel on={props.wechat} />
     <TextSizeSwitch view={props.view} />
     <PostButton action="/elder/logout" label={{ zh: '退出登录', en: 'Sign out' }} cls="btn-2" />
   </H5Layout>
@@ -82,7 +84,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/elder', access: { roles: ['elder'] }, tags: ['pages'], page: true,
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
-    query: z.object({ done: z.optional(z.enum(['confirmed', 'removed'])) }),
+    query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked'])) }),
     async handler(c, { query, principal }) {
       const p = asElder(principal);
       const e = await getElderOrThrow(deps, p.elder_id);
@@ -90,7 +92,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
       const bindings = (await deps.bindings.ofElder(e.elder_id)).filter((b) => b.status !== 'removed');
       bindings.sort((a, b) => (a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1));
       const [points, categories] = await Promise.all([pointsSummary(deps, e.elder_id), deps.merchants.categories()]);
-      return render(c, <ElderHome view={viewOf(c)} name={e.name} card={e.card_number} bindings={bindings} points={points} categories={categories} done={query.done ? DONE[query.done] : undefined} />);
+      return render(c, <ElderHome view={viewOf(c)} name={e.name} card={e.card_number} bindings={bindings} points={points} categories={categories} wechat={deps.wechatOAuth !== null} done={query.done ? DONE[query.done] : undefined} />);
     },
   }),
   defineRoute({

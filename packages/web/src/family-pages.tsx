@@ -15,7 +15,7 @@ import type { Ctx } from '@tmc/app/context';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asFamily, type FamilyP } from './principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, expected, msgOfError, type Msg } from './ui';
+import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WechatPanel, expected, msgOfError, type Msg } from './ui';
 import { areaLabel } from './areas';
 import { pointsSummary, type PointsSummary } from './booking';
 import { CategoryButtons, OrderLink, PointsPanel } from './order-ui';
@@ -27,7 +27,7 @@ const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
 const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
-const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed'])), sent: z.optional(z.enum(['0', '1'])) });
+const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed', 'wechat_linked'])), sent: z.optional(z.enum(['0', '1'])) });
 
 const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {
   switch (q.done) {
@@ -39,6 +39,8 @@ const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {
       return { zh: '绑定成功', en: 'Linked' };
     case 'removed':
       return { zh: '已解除绑定', en: 'Unlinked' };
+    case 'wechat_linked':
+      return WECHAT_LINKED;
     default:
       return undefined;
   }
@@ -80,7 +82,7 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
   );
 };
 
-const FamilyHome = (props: { view: View; phoneMasked: string; rows: Row[]; state: FormState; done?: Msg | undefined }) => (
+const FamilyHome = (props: { view: View; phoneMasked: string; rows: Row[]; state: FormState; wechat: boolean; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="家属首页" titleEn="Family">
     <p class="hello">{props.phoneMasked}，您好<span class="en" lang="en">Hello</span></p>
     <Notice msg={props.done} />
@@ -102,6 +104,7 @@ const FamilyHome = (props: { view: View; phoneMasked: string; rows: Row[]; state
         <button type="submit" class="btn"><T zh="申请绑定" en="Ask to link" /></button>
       </form>
     </section>
+    <WechatPanel on={props.wechat} />
     <TextSizeSwitch view={props.view} />
     <PostButton action="/family/logout" label={{ zh: '退出登录', en: 'Sign out' }} cls="btn-2" />
   </H5Layout>
@@ -112,7 +115,7 @@ const familyHome = async (c: Ctx, deps: Deps, p: FamilyP, state: FormState, opts
   const elders = new Map((await deps.elders.getMany(bindings.map((b) => b.elder_id))).map((e) => [e.elder_id, e]));
   const acct = await deps.accounts.byId(p.family_id);
   const rows = bindings.map((b) => ({ b, elder: elders.get(b.elder_id) ?? null }));
-  return render(c, <FamilyHome view={viewOf(c)} phoneMasked={acct?.phone_masked ?? ''} rows={rows} state={state} done={opts.done} />, { status: opts.status ?? 200 });
+  return render(c, <FamilyHome view={viewOf(c)} phoneMasked={acct?.phone_masked ?? ''} rows={rows} state={state} wechat={deps.wechatOAuth !== null} done={opts.done} />, { status: opts.status ?? 200 });
 };
 
 type ElderExtras = { points: PointsSummary; categories: Category[]; orders: Order[] };

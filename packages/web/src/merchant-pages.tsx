@@ -15,7 +15,7 @@ import type { Ctx } from '@tmc/app/context';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asMerchant, type MerchantP } from './principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, expected, fieldErrors, msgOfError, type Msg } from './ui';
+import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WechatPanel, expected, fieldErrors, msgOfError, type Msg } from './ui';
 import { communitiesOf, loadAreaTree } from './areas';
 import { chinaDateTime } from './booking';
 import { MERCHANT_STATUS, WhenText, completionMsg } from './order-ui';
@@ -33,6 +33,7 @@ const DONE = {
   applied: { zh: '申请已提交，民政工作人员审核后通知您', en: 'Application sent; staff will review it' },
   service_added: { zh: '服务已添加', en: 'Service added' },
   service_removed: { zh: '服务已下架', en: 'Service withdrawn' },
+  wechat_linked: WECHAT_LINKED,
 } as const satisfies Record<string, Msg>;
 type Done = keyof typeof DONE;
 const DoneQ = z.object({ done: z.optional(z.enum(Object.keys(DONE) as [Done, ...Done[]])) });
@@ -173,7 +174,7 @@ const applicationOf = (form: FormValues, categories: Category[]) => ({
 
 type HomeState = { done?: Msg | undefined; orderError?: OrderError; apply?: FormState };
 
-const MerchantHome = (props: { view: View; m: Merchant | null; orders: Order[]; services: number; categories: Category[]; communities: { code: string; label: string }[]; state: HomeState }) => {
+const MerchantHome = (props: { view: View; m: Merchant | null; orders: Order[]; services: number; categories: Category[]; communities: { code: string; label: string }[]; wechat: boolean; state: HomeState }) => {
   const m = props.m;
   const canApply = !m || m.status === 'rejected';
   return (
@@ -199,6 +200,7 @@ const MerchantHome = (props: { view: View; m: Merchant | null; orders: Order[]; 
         </section>
       )}
       {m && <a class="btn btn-2" href="/merchant/services"><T zh={`我的服务（${props.services} 项）`} en="My services" /></a>}
+      <WechatPanel on={props.wechat} />
       <TextSizeSwitch view={props.view} />
       <PostButton action="/merchant/logout" label={{ zh: '退出登录', en: 'Sign out' }} cls="btn-2" />
     </H5Layout>
@@ -214,7 +216,7 @@ const merchantHome = async (c: Ctx, deps: Deps, p: MerchantP, state: HomeState, 
   ]);
   // the community list is read only when the application form is on the page
   const communities = !m || m.status === 'rejected' ? communitiesOf(await loadAreaTree(deps, null)) : [];
-  return render(c, <MerchantHome view={viewOf(c)} m={m} orders={orders.items} services={services.filter((s) => s.active).length} categories={categories} communities={communities} state={state} />, { status });
+  return render(c, <MerchantHome view={viewOf(c)} m={m} orders={orders.items} services={services.filter((s) => s.active).length} categories={categories} communities={communities} wechat={deps.wechatOAuth !== null} state={state} />, { status });
 };
 
 // ---------------------------------------------------------------------------------------------

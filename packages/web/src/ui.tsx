@@ -76,6 +76,19 @@ export const Notice = (props: { msg?: Msg | undefined }) =>
     <div class="notice" role="status"><T zh={props.msg.zh} en={props.msg.en} /></div>
   ) : null;
 
+/** Offered only when WeChat is configured: notices then arrive as WeChat messages instead of SMS
+ * (the sign-in code still comes by SMS). The round trip is /wechat/link -> WeChat -> /wechat/callback. */
+export const WechatPanel = (props: { on: boolean }) =>
+  props.on ? (
+    <section class="panel" aria-labelledby="wx-h">
+      <h2 id="wx-h"><T zh="用微信收通知" en="Notices by WeChat" /></h2>
+      <p><T zh="开通后，订单消息发到您的微信，不再发短信。" en="Order messages come by WeChat instead of text message." block /></p>
+      <a class="btn btn-2" href="/wechat/link"><T zh="开通微信通知" en="Turn on WeChat notices" /></a>
+    </section>
+  ) : null;
+
+export const WECHAT_LINKED: Msg = { zh: '已开通微信通知，以后消息会发到您的微信', en: 'WeChat notices are on' };
+
 type InputAttrs = {
   type?: 'text' | 'tel' | 'password' | 'search' | 'date' | 'number' | 'time';
   value?: string | undefined;
