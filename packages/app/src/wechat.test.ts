@@ -227,3 +227,19 @@ describe('linking WeChat', () => {
     expect(actions.filter((a) => a === 'wechat.unlink')).toHaveLength(1);
   });
 });
+
+describe('leaving the scheme', () => {
+  it('drops the elder\'s WeChat link with the rest of their personal data', async () => {
+    configure();
+    const phone = t.seed?.elderPhones[1] ?? '';
+    const token = await phoneToken(t.app, t.deps, phone, 'elder');
+    wx.script.oauth = { openid: 'oLeavingElder_0004' };
+    await callback(token, 'CODE_LEAVE', await startLink(token));
+    const phone_hash = t.deps.blindIndex('phone', phone);
+    expect(await t.deps.wechatLinks.openidFor(phone_hash)).toBe('oLeavingElder_0004');
+    const elder_id = (await t.deps.elders.findIdsByPhoneHash(phone_hash))[0] ?? '';
+    const res = await t.app.request(`/api/elders/${elder_id}/leave`, bearer(admin, json({ reason: '本人申请退出' })));
+    expect(res.status).toBe(200);
+    expect(await t.deps.wechatLinks.openidFor(phone_hash)).toBeNull();
+  });
+});

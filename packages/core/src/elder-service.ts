@@ -17,6 +17,8 @@ export type ElderDeps = {
   blindIndex: BlindIndex;
   clock: Clock;
   audit: AuditLog;
+  /** WeChat notice links by phone hash: dropped when an elder leaves (their phone leaves with them). */
+  wechatLinks: { unlink: (phone_hash: string) => Promise<boolean> };
 };
 
 /** AAD ties each cipher text to its elder and field. */
@@ -165,6 +167,7 @@ export const leaveScheme = async (deps: ElderDeps, prev: ElderRecord, actor: str
     status: 'left', version: prev.version + 1, updated_at: now,
   };
   await deps.elders.erase(next, prev, deps.blindIndex('id', id_number), phone ? deps.blindIndex('phone', phone) : null);
+  if (phone) await deps.wechatLinks.unlink(deps.blindIndex('phone', phone));
   await deps.audit.write({ actor, action: 'elder.leave', subject: `elder:${prev.elder_id}`, detail: { reason } });
   return next;
 };
