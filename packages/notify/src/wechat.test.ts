@@ -274,3 +274,15 @@ describe('WeChat web sign-in (snsapi_base)', () => {
     expect(String((e as AppError).cause)).not.toContain(APP_SECRET);
   });
 });
+
+describe('field lengths', () => {
+  it('shortens values to what the field type takes, visibly, and leaves other types alone', async () => {
+    const { fitField } = await import('./wechat');
+    expect(fitField('thing1', '十分钟服务圈社区助餐点·老年营养午餐套餐（含汤）')).toHaveLength(20);
+    expect(fitField('thing1', '十分钟服务圈社区助餐点·老年营养午餐套餐（含汤）').endsWith('…')).toBe(true);
+    expect(fitField('thing12', '理发')).toBe('理发');
+    expect(fitField('character_string3', 'o_'.padEnd(40, 'x'))).toHaveLength(32);
+    expect(fitField('time4', '2026-11-23 10:00')).toBe('2026-11-23 10:00');
+    expect(fitField('amount5', '12.00元')).toBe('12.00元');
+  });
+});

@@ -114,6 +114,16 @@ const paramsOf = (n: Notice): Record<string, string> => n.params;
 const fillUrl = (url: string, params: Record<string, string>): string =>
   url.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
 
+
+// WeChat refuses a whole message (errcode 47003) when one value is longer than its field type
+// allows, so long values (a shop's or a service's full name) are shortened to fit, visibly.
+const FIELD_MAX_CHARS: readonly (readonly [string, number])[] = [['thing', 20], ['character_string', 32], ['phrase', 5], ['name', 10], ['number', 32], ['letter', 32], ['symbol', 5], ['car_number', 8]];
+export const fitField = (key: string, value: string): string => {
+  const max = FIELD_MAX_CHARS.find(([prefix]) => key.replace(/\d+$/, '') === prefix)?.[1];
+  const chars = [...value];
+  return max === undefined || chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+};
+
 export const createWechatNotifier = (cfg: WechatClientConfig & { templates: Partial<Record<NoticeKind, WechatTemplate>> }): WechatNotifier => {
   const f = cfg.fetch ?? fetch;
   const tokens = createWechatTokenSource(cfg);
@@ -129,7 +139,7 @@ export const createWechatNotifier = (cfg: WechatClientConfig & { templates: Part
       const tpl = cfg.templates[n.template];
       if (!tpl) throw new Error(`no WeChat template configured for ${n.template}`);
       const params = paramsOf(n);
-      const data = Object.fromEntries(Object.entries(tpl.fields).map(([key, param]) => [key, { value: params[param] ?? '' }]));
+      const data = Object.fromEntries(Object.entries(tpl.fields).map(([key, param]) => [key, { value: fitField(key, params[param] ?? '') }]));
       const payload = JSON.stringify({ touser: openid, template_id: tpl.template_id, ...(tpl.url ? { url: fillUrl(tpl.url, params) } : {}), data });
       let token = await tokens.get();
       let errcode = await post(token, payload);
