@@ -42,6 +42,9 @@ export const lambdaBuildOptions = (entry: string, outfile: string): BuildOptions
   mainFields: ['module', 'main'],
   external: [...LAMBDA_EXTERNALS],
   banner: { js: ESM_REQUIRE_BANNER },
+  // The Lambdas always run with STAGE=production, where the developer pages (outbox, fake checkout)
+  // are never mounted; folding this to a constant lets esbuild leave their code out of the bundle.
+  define: { 'process.env.TMC_LAMBDA_BUNDLE': '"1"' },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -30,6 +30,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...orderRoutes(),
   ...topupRoutes(deps),
   ...wechatRoutes(),
-  ...devRoutes(deps),
+  // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
+  ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),
 ];

@@ -123,7 +123,8 @@ export const topupRoutes = (deps: Deps) => [
       return c.json(toTopupView(r.topup, p.sub));
     },
   }),
-  ...devPayRoutes(deps),
+  // Lambda bundles run STAGE=production only, where this page is never mounted: leave its code out (esbuild define)
+  ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devPayRoutes(deps)),
 ];
 
 // ---- local only: the fake provider's checkout page
