@@ -8,8 +8,7 @@ import { keys } from '@tmc/store/keys';
 import { createWechatOAuth } from '@tmc/notify/wechat';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
 import { APP_ID, APP_SECRET, fakeWechat } from '@tmc/notify/testing';
-import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
-import { usccCheckChar } from '@tmc/core/merchants';
+import { bearer, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
 import { WECHAT_STATE_TTL_S } from './routes/wechat';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -107,25 +106,6 @@ describe('linking WeChat', () => {
     expect(JSON.stringify(audit.items)).not.toContain('oElderOpenid_0001');
     // nothing personal in the logs either
     expect(t.logger.lines.join('\n')).not.toContain('oElderOpenid_0001');
-  });
-
-  it('a shop links its sign-in phone and the contact phone new orders are announced to; unlink drops both', async () => {
-    configure();
-    const SHOP_PHONE = '17000009400';
-    const CONTACT_PHONE = '17000009401';
-    const shop = await phoneToken(t.app, t.deps, SHOP_PHONE, 'merchant');
-    const uscc = '91421303MA9999998';
-    const applied = await t.app.request('/api/merchant/application', bearer(shop, json({
-      business_name: '微信测试店', uscc: uscc + (usccCheckChar(uscc) ?? ''), licence_number: 'JY124', contact_name: '王', contact_phone: CONTACT_PHONE,
-      address: '胜利社区 2号', location: { lat: 31.7045, lng: 113.3495 }, community_code: 'zengdu.xicheng.shengli', categories: ['barber'],
-    })));
-    expect(applied.status).toBe(201);
-    wx.script.oauth = { openid: 'oShopOpenid_0003' };
-    expect((await callback(shop, 'CODE_SHOP', await startLink(shop))).headers.get('location')).toBe('/merchant?done=wechat_linked');
-    for (const phone of [SHOP_PHONE, CONTACT_PHONE]) expect(await t.deps.wechatLinks.openidFor(t.deps.blindIndex('phone', phone))).toBe('oShopOpenid_0003');
-    const res = await t.app.request('/api/wechat/unlink', bearer(shop, { method: 'POST' }));
-    expect(await res.json()).toEqual({ unlinked: true });
-    for (const phone of [SHOP_PHONE, CONTACT_PHONE]) expect(await t.deps.wechatLinks.openidFor(t.deps.blindIndex('phone', phone))).toBeNull();
   });
 
   it('a family member links their own phone; notices to that phone then go by WeChat, others by SMS', async () => {

@@ -62,17 +62,6 @@ const phoneHashOf = async (deps: Deps, p: Principal): Promise<string> => {
   return deps.blindIndex('phone', phone);
 };
 
-/** Every phone this person's notices go to: the sign-in phone, and for a shop also the contact
- * phone on its application (new orders are announced there), when that is another number. */
-const noticePhoneHashesOf = async (deps: Deps, p: Principal): Promise<string[]> => {
-  const hashes = [await phoneHashOf(deps, p)];
-  if (p.kind === 'merchant') {
-    const contact = (await deps.merchants.getMerchant(p.merchant_id))?.contact_phone;
-    if (contact) hashes.push(deps.blindIndex('phone', contact));
-  }
-  return [...new Set(hashes)];
-};
-
 export const wechatRoutes = () => [
   defineRoute({
     method: 'get', path: '/wechat/link', access: { roles: LINKERS }, tags: ['wechat'], page: true,
@@ -95,7 +84,7 @@ export const wechatRoutes = () => [
       const p = need(principal);
       assertState(deps, p, query.state); // before the code is spent
       const openid = await oauth.openidForCode(query.code);
-      for (const h of await noticePhoneHashesOf(deps, p)) await deps.wechatLinks.link(h, openid, p.sub);
+      await deps.wechatLinks.link(await phoneHashOf(deps, p), openid, p.sub);
       // PIPL: the openid is personal data; the audit says that a link was made, not to what
       await deps.audit.write({ actor: p.sub, action: 'wechat.link', subject: p.sub, request_id: c.get('requestId') });
       return c.redirect(`/${p.role}?done=wechat_linked`, 303);
@@ -110,8 +99,7 @@ export const wechatRoutes = () => [
       const deps = c.get('deps');
       // Works even after WeChat is switched off: withdrawing consent must always be possible (PIPL art. 15).
       const p = need(principal);
-      let unlinked = false;
-      for (const h of await noticePhoneHashesOf(deps, p)) unlinked = (await deps.wechatLinks.unlink(h)) || unlinked;
+      const unlinked = await deps.wechatLinks.unlink(await phoneHashOf(deps, p));
       if (unlinked) await deps.audit.write({ actor: p.sub, action: 'wechat.unlink', subject: p.sub, request_id: c.get('requestId') });
       return c.json({ unlinked });
     },
