@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../tests/support/app';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { DEFAULT_POLICY } from '@tmc/core/policy';
+import { credit } from '@tmc/core/ledger/service';
+import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { runJob } from './jobs';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -94,6 +96,11 @@ describe('order lifecycle', () => {
     const [a, b] = await Promise.all([book(h, key(), h.next_slot, one), book(h, key(), h.next_slot, two)]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     expect((await err(a.status === 409 ? a : b)).code).toBe('SLOT_FULL');
+    // the same instant spelled another way is the same slot, not a fresh one
+    const respelled = h.next_slot.replace('.000Z', 'Z');
+    const third = await book(h, key(), respelled, await racer(7));
+    expect(third.status).toBe(409);
+    expect((await err(third)).code).toBe('SLOT_FULL');
     // search now offers the next slot with room instead of the full one
     const again = (await hits('clinic')).find((x) => x.service_id === h.service_id);
     expect(again?.next_slot && again.next_slot > h.next_slot).toBe(true);
@@ -216,6 +223,28 @@ describe('cancelling after acceptance under a policy fee', () => {
       expect(await receivable()).toBe(shopBefore + fee);
       expect((await post(`/api/orders/${o.order_id}/cancel`, who)).status).toBe(409); // once
       expect(await wallet()).toBe(start - fee);
+
+      // staff cancelling (a mistaken 代下单, a suspended shop) never costs the elder
+      const byStaff = (await (await book(h, key(), null, who)).json()) as O;
+      await post(`/api/orders/${byStaff.order_id}/accept`, as(h.merchant_id));
+      expect((await post(`/api/orders/${byStaff.order_id}/cancel`, admin)).status).toBe(200);
+      expect(await wallet()).toBe(start - fee);
+
+      // a paid cancel racing the completion: one wins, the other is told ORDER_STATE, and the
+      // wallet moved by exactly the winner's amount (the two write the same capture entry)
+      await credit(t.deps, {
+        entry_id: 'test:fee-race-points', kind: 'adjustment', elder_id: whoId, amount_points: 3 * h.price_points, from: 'adjustments',
+        source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES, reason: '测试：竞态用积分', actor: 'test', policy_version: null,
+      });
+      for (let i = 0; i < 3; i++) {
+        const before = await wallet();
+        const r = (await (await book(h, key(), null, who)).json()) as O;
+        await post(`/api/orders/${r.order_id}/accept`, as(h.merchant_id));
+        const [done, cancel] = await Promise.all([post(`/api/orders/${r.order_id}/complete`, as(h.merchant_id), { code: r.code }), post(`/api/orders/${r.order_id}/cancel`, who)]);
+        expect([done.status, cancel.status].sort()).toEqual([200, 409]);
+        expect((await err(done.status === 409 ? done : cancel)).code).toBe('ORDER_STATE');
+        expect(await wallet()).toBe(before - (done.status === 200 ? h.price_points : fee));
+      }
     } finally {
       await setFee(0);
     }

@@ -8,7 +8,7 @@ import { keys } from '@tmc/store/keys';
 import { createWechatOAuth } from '@tmc/notify/wechat';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
 import { APP_ID, APP_SECRET, fakeWechat } from '@tmc/notify/testing';
-import { bearer, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
+import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
 import { WECHAT_STATE_TTL_S } from './routes/wechat';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;

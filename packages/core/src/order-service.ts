@@ -3,7 +3,7 @@
 // points never disagree; the rest are conditional puts on the order's version.
 import { AppError } from './errors';
 import { randomDigits, randomId, sha256 } from './secrets';
-import { capture, hold, release, reverse, type LedgerDeps, type Idem } from './ledger/service';
+import { capture, hold, release, reverse, type EntryResult, type LedgerDeps, type Idem } from './ledger/service';
 import { isSlotStart, type Merchant, type Service } from './merchants';
 import { pinHash, decryptPhone } from './elder-service';
 import { maskName } from './idcard';
@@ -112,8 +112,13 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   const { m, s } = await loadService(deps, a.merchant_id, a.service_id);
   const elder = await deps.elders.get(a.elder_id);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
-  if (a.slot_start !== null && !isSlotStart(s, a.slot_start)) throw new AppError('SLOT_INVALID');
-  if (a.slot_start !== null && Date.parse(a.slot_start) < deps.clock.now().getTime()) throw new AppError('SLOT_INVALID');
+  // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
+  // must not count as two slots (that would let a slot be overbooked).
+  const slotAt = a.slot_start === null ? null : new Date(a.slot_start);
+  if (slotAt && Number.isNaN(slotAt.getTime())) throw new AppError('SLOT_INVALID');
+  const slot_start = slotAt ? slotAt.toISOString() : null;
+  if (slot_start !== null && !isSlotStart(s, slot_start)) throw new AppError('SLOT_INVALID');
+  if (slot_start !== null && Date.parse(slot_start) < deps.clock.now().getTime()) throw new AppError('SLOT_INVALID');
   const now = deps.clock.now();
   // The order id is derived from the caller's idempotency key: a retried request is the same order.
   const order_id = a.order_id ?? `o_${sha256(`${idem.scope}:${idem.key}`).replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
@@ -125,7 +130,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
     service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
     held_points: Math.max(s.price_points, ...(a.mode === 'find_for_me' ? (a.candidates ?? []).slice(0, FIND_OFFERS_MAX).map((c) => c.price_points) : [])),
-    home_visit: s.mode === 'home_visit', slot_start: a.slot_start, status: 'requested', offers, offer_expires_at,
+    home_visit: s.mode === 'home_visit', slot_start: slot_start, status: 'requested', offers, offer_expires_at,
     code_cipher: deps.cipher.encrypt(randomDigits(6), codeAad(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
     created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
   };
@@ -135,7 +140,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     expires_at: new Date(now.getTime() + policy.hold_ttl_hours * 3600_000).toISOString(), actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
   }, idem, async () => ({
     order: { next: order, expect_version: 0 },
-    ...(a.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: s.service_id, start: a.slot_start }, delta: 1, max: s.capacity_per_slot }] } : {}),
+    ...(slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: s.service_id, start: slot_start }, delta: 1, max: s.capacity_per_slot }] } : {}),
   }));
   const saved = (await deps.orders.get(order_id)) ?? order;
   if (!r.replayed) {
@@ -167,22 +172,34 @@ export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id
 
 const currentOffer = (o: Order) => o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
 
-/** A ledger step lost a race with another transition of the same order (its hold is already
- * captured or released): answered as any late event is, with the order's current state. */
-const orOrderState = async <T>(deps: OrderDeps, order_id: string, step: () => Promise<T>): Promise<T> => {
-  try {
-    return await step();
-  } catch (e) {
-    if (!(e instanceof AppError && (e.code === 'HOLD_ALREADY_FINAL' || e.code === 'HOLD_NOT_FOUND'))) throw e;
+/** Runs the ledger step of an order transition and makes sure it was *this* transition that
+ * committed. It lost the race when the hold is already settled (HOLD_ALREADY_FINAL), or when
+ * another transition wrote the same deterministic entry first (the ledger answers `replayed`,
+ * and our order update was never applied): either way the answer is ORDER_STATE with the order's
+ * current state, as for any late event. A replay of our own commit (a retried request) matches
+ * the planned order and passes. */
+const settle = async (deps: OrderDeps, order_id: string, planned: () => Order | null, step: () => Promise<EntryResult>): Promise<void> => {
+  const lost = async () => {
     const now = await deps.orders.get(order_id);
-    throw new AppError('ORDER_STATE', { details: { status: now?.status ?? 'unknown' } });
+    return new AppError('ORDER_STATE', { details: { status: now?.status ?? 'unknown' } });
+  };
+  let r: EntryResult;
+  try {
+    r = await step();
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'HOLD_ALREADY_FINAL' || e.code === 'HOLD_NOT_FOUND' || e.code === 'ALREADY_REVERSED')) throw await lost();
+    throw e;
   }
+  if (!r.replayed) return;
+  const want = planned();
+  const now = await deps.orders.get(order_id);
+  if (!want || !now || now.version !== want.version || now.status !== want.status) throw await lost();
 };
 
 /** Release points and close the order with `to`, all in one ledger transaction. */
 const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'unanswered', actor: string, patch: Partial<Order> = {}) => {
   let saved: Order | null = null;
-  await orOrderState(deps, o.order_id, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
+  await settle(deps, o.order_id, () => saved, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
     const fresh = await load(deps, o.order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: to, offer_expires_at: null, ...patch });
@@ -242,13 +259,14 @@ export const expireOffer = async (deps: OrderDeps, order_id: string, offer_index
 };
 
 /** The fee a cancel would cost now: only after acceptance, never more than the price. */
-export const cancelFee = (policy: Pick<Policy, 'cancel_fee_after_accept_points'>, o: Pick<Order, 'status' | 'price_points'>): number =>
-  o.status === 'accepted' ? Math.min(policy.cancel_fee_after_accept_points, o.price_points) : 0;
+export const cancelFee = (policy: Pick<Policy, 'cancel_fee_after_accept_points'>, o: Pick<Order, 'status' | 'price_points'>, by: Actor): number =>
+  // staff cancel for the bureau's own reasons (a shop suspended, a mistaken 代下单): never at the elder's cost
+  o.status === 'accepted' && (by === 'elder' || by === 'family') ? Math.min(policy.cancel_fee_after_accept_points, o.price_points) : 0;
 
 export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: string, actor: Actor, actor_sub: string): Promise<Order> => {
   const o = await load(deps, order_id);
   assertTransition(o, 'cancel', actor);
-  const fee = cancelFee(policy, o);
+  const fee = cancelFee(policy, o, actor);
   if (fee === 0) {
     const closed = await closeWithRelease(deps, o, 'cancelled', 'cancelled', actor_sub);
     await tell(deps, closed, 'cancelled');
@@ -257,7 +275,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
   // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
   // closed and the slot given back, all in one transaction.
   let saved: Order | null = null;
-  await orOrderState(deps, order_id, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+  await settle(deps, order_id, () => saved, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee });
@@ -298,7 +316,7 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
     throw new AppError(tries >= CODE_TRIES_MAX ? 'CODE_LOCKED' : 'CODE_INVALID', { details: { tries_left: Math.max(0, CODE_TRIES_MAX - tries) } });
   }
   let saved: Order | null = null;
-  await orOrderState(deps, order_id, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+  await settle(deps, order_id, () => saved, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'completed', completed_at: deps.clock.now().toISOString() });
@@ -340,12 +358,12 @@ export const decideDispute = async (deps: OrderDeps, order_id: string, decision:
     return next;
   }
   let saved: Order | null = null;
-  await reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
+  await settle(deps, order_id, () => saved, () => reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'refunded', dispute });
     return { order: { next: saved, expect_version: fresh.version } };
-  });
+  }));
   await deps.audit.write({ actor: staff, action: 'order.dispute_uphold', subject: `order:${order_id}`, detail: { reason } });
   return saved ?? (await load(deps, order_id));
 };
