@@ -177,6 +177,7 @@ describe('home visits: the address is the merchant\'s only while the order is op
     await post(`/api/orders/${o.order_id}/accept`, as(h.merchant_id));
     const res = await visit(h.merchant_id, o.order_id);
     expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const v = (await res.json()) as { address: string; elder_name_masked: string };
     expect(v.address).toBe((await t.deps.elders.get(whoId))?.address);
     expect(v.elder_name_masked).toMatch(/^.\*{1,3}$/);

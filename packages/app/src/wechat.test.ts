@@ -9,7 +9,8 @@ import { createWechatOAuth } from '@tmc/notify/wechat';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
 import { APP_ID, APP_SECRET, fakeWechat } from '@tmc/notify/testing';
 import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../tests/support/app';
-import { WECHAT_STATE_TTL_S } from './routes/wechat';
+import { WECHAT_STATE_TTL_S, wechatPageRoutes } from './routes/wechat';
+import { createApp } from './app';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let elder = '';
@@ -21,6 +22,8 @@ const wx = fakeWechat();
 
 beforeAll(async () => {
   t = await makeTestApp({ seedElders: 3 });
+  // the link round trip is pages (served by the pages function in AWS); mount them beside the API
+  t.app = createApp(t.deps, { extraRoutes: wechatPageRoutes() }).app;
   elderPhone = t.seed?.elderPhones[0] ?? '';
   elder = await phoneToken(t.app, t.deps, elderPhone, 'elder');
   family = await phoneToken(t.app, t.deps, FAMILY_PHONE, 'family');

@@ -9,7 +9,7 @@ import { defineRoute, type RouteDef } from '@tmc/app/route';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asElder } from './principal';
-import { CardNumber, Notice, PostButton, WECHAT_LINKED, WechatPanel, type Msg } from './ui';
+import { CardNumber, Notice, PostButton, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, type Msg } from './ui';
 import { assetUrl } from './static';
 import { HOTLINE } from './contacts';
 import { pointsSummary, type PointsSummary } from './booking';
@@ -17,10 +17,11 @@ import { CategoryButtons, PointsPanel } from './order-ui';
 import type { Category } from '@tmc/core/merchants';
 
 const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
-const DONE: Record<'confirmed' | 'removed' | 'wechat_linked', Msg> = {
+const DONE: Record<'confirmed' | 'removed' | 'wechat_linked' | 'wechat_unlinked', Msg> = {
   confirmed: { zh: '已同意，对方现在是您的家属', en: 'Done: they are now your family member' },
   removed: { zh: '已处理，对方不再是您的家属', en: 'Done: they are no longer linked to you' },
   wechat_linked: WECHAT_LINKED,
+  wechat_unlinked: WECHAT_UNLINKED,
 };
 
 /** Digits read one by one, in groups of four: "8 1 2 3，4 5 6 7，…". */
@@ -84,7 +85,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get', path: '/elder', access: { roles: ['elder'] }, tags: ['pages'], page: true,
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
-    query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked'])) }),
+    query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])) }),
     async handler(c, { query, principal }) {
       const p = asElder(principal);
       const e = await getElderOrThrow(deps, p.elder_id);

@@ -15,7 +15,7 @@ import type { Ctx } from '@tmc/app/context';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asFamily, type FamilyP } from './principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WechatPanel, expected, msgOfError, type Msg } from './ui';
+import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, msgOfError, type Msg } from './ui';
 import { areaLabel } from './areas';
 import { pointsSummary, type PointsSummary } from './booking';
 import { CategoryButtons, OrderLink, PointsPanel } from './order-ui';
@@ -27,7 +27,7 @@ const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
 const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
-const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed', 'wechat_linked'])), sent: z.optional(z.enum(['0', '1'])) });
+const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])), sent: z.optional(z.enum(['0', '1'])) });
 
 const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {
   switch (q.done) {
@@ -41,6 +41,8 @@ const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {
       return { zh: '已解除绑定', en: 'Unlinked' };
     case 'wechat_linked':
       return WECHAT_LINKED;
+    case 'wechat_unlinked':
+      return WECHAT_UNLINKED;
     default:
       return undefined;
   }

@@ -15,7 +15,7 @@ import type { Ctx } from '@tmc/app/context';
 import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { asMerchant, type MerchantP } from './principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WechatPanel, expected, fieldErrors, msgOfError, type Msg } from './ui';
+import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, fieldErrors, msgOfError, type Msg } from './ui';
 import { communitiesOf, loadAreaTree } from './areas';
 import { chinaDateTime } from './booking';
 import { MERCHANT_STATUS, WhenText, completionMsg } from './order-ui';
@@ -34,6 +34,7 @@ const DONE = {
   service_added: { zh: '服务已添加', en: 'Service added' },
   service_removed: { zh: '服务已下架', en: 'Service withdrawn' },
   wechat_linked: WECHAT_LINKED,
+  wechat_unlinked: WECHAT_UNLINKED,
 } as const satisfies Record<string, Msg>;
 type Done = keyof typeof DONE;
 const DoneQ = z.object({ done: z.optional(z.enum(Object.keys(DONE) as [Done, ...Done[]])) });

@@ -14,12 +14,14 @@ import { staffPageRoutes } from './staff-pages';
 import { staffElderPageRoutes } from './staff-elder-pages';
 import { staffImportPageRoutes } from './staff-import-pages';
 import { cardSheetPageRoutes } from './card-sheet-pages';
+import { wechatPageRoutes } from '@tmc/app/routes/wechat';
 
 export { renderErrorPage } from './error-page';
 
 export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staticRoutes(),
   ...homePageRoutes(),
+  ...wechatPageRoutes(), // the WeChat link round trip and switch-off: pages, so errors render as pages
   ...authPageRoutes(deps),
   ...elderPageRoutes(deps),
   ...familyPageRoutes(deps),

@@ -84,10 +84,12 @@ export const WechatPanel = (props: { on: boolean }) =>
       <h2 id="wx-h"><T zh="用微信收通知" en="Notices by WeChat" /></h2>
       <p><T zh="开通后，订单消息发到您的微信，不再发短信。" en="Order messages come by WeChat instead of text message." block /></p>
       <a class="btn btn-2" href="/wechat/link"><T zh="开通微信通知" en="Turn on WeChat notices" /></a>
+      <PostButton action="/wechat/unlink" label={{ zh: '关闭微信通知，改回短信', en: 'Turn off (text messages again)' }} cls="btn-2" />
     </section>
   ) : null;
 
 export const WECHAT_LINKED: Msg = { zh: '已开通微信通知，以后消息会发到您的微信', en: 'WeChat notices are on' };
+export const WECHAT_UNLINKED: Msg = { zh: '已关闭微信通知，以后消息会发短信', en: 'WeChat notices are off; text messages again' };
 
 type InputAttrs = {
   type?: 'text' | 'tel' | 'password' | 'search' | 'date' | 'number' | 'time';

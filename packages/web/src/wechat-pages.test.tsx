@@ -32,5 +32,17 @@ describe('WeChat notices on the home pages', () => {
     const back = await who[role].get(`/${role}?done=wechat_linked`);
     expect(back.status).toBe(200);
     expect(textOf(back.text)).toContain('已开通微信通知');
+    // the switch-off button is a plain form on the same panel
+    expect(home.text).toContain('action="/wechat/unlink"');
+    const off = await who[role].post('/wechat/unlink', {});
+    expect(off.status).toBe(303);
+    expect(off.location).toBe(`/${role}?done=wechat_unlinked`);
+    expect(textOf((await who[role].get(off.location ?? '')).text)).toContain('已关闭微信通知');
+  });
+
+  it('a bad state comes back as a page, not JSON', async () => {
+    const res = await who.elder.get('/wechat/callback?code=C&state=1790000000x00');
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/^<!doctype html>/i);
   });
 });

@@ -105,7 +105,9 @@ export const orderRoutes = () => [
     async handler(c, { params, principal }) {
       const p = need(principal);
       if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
-      return c.json(await visitDetails(orderDeps(c.get('deps')), params.order_id, p.merchant_id));
+      const v = await visitDetails(orderDeps(c.get('deps')), params.order_id, p.merchant_id);
+      c.header('cache-control', 'no-store'); // a home address: never kept by a cache on the way
+      return c.json(v);
     },
   }),
   defineRoute({

@@ -62,7 +62,16 @@ const phoneHashOf = async (deps: Deps, p: Principal): Promise<string> => {
   return deps.blindIndex('phone', phone);
 };
 
-export const wechatRoutes = () => [
+/** Withdrawing consent works whether or not WeChat is still configured (PIPL art. 15). */
+const unlink = async (deps: Deps, p: Principal, request_id: string): Promise<boolean> => {
+  const unlinked = await deps.wechatLinks.unlink(await phoneHashOf(deps, p));
+  if (unlinked) await deps.audit.write({ actor: p.sub, action: 'wechat.unlink', subject: p.sub, request_id });
+  return unlinked;
+};
+
+/** The WeChat round trip and the switch-off form: pages (a person's browser comes back here from
+ * WeChat, so errors render as pages), served by the pages function in AWS. */
+export const wechatPageRoutes = () => [
   defineRoute({
     method: 'get', path: '/wechat/link', access: { roles: LINKERS }, tags: ['wechat'], page: true,
     summary: 'Start linking WeChat for notices: redirects to WeChat\'s silent sign-in (snsapi_base) with a state bound to this session',
@@ -91,6 +100,20 @@ export const wechatRoutes = () => [
     },
   }),
   defineRoute({
+    method: 'post', path: '/wechat/unlink', access: { roles: LINKERS }, tags: ['wechat'], page: true, bodyKind: 'form', body: z.object({}),
+    summary: 'The switch-off button on the home pages: notices go by SMS again',
+    errors: ['PHONE_NOT_REGISTERED'],
+    async handler(c, { principal }) {
+      const p = need(principal);
+      await unlink(c.get('deps'), p, c.get('requestId'));
+      return c.redirect(`/${p.role}?done=wechat_unlinked`, 303);
+    },
+  }),
+];
+
+/** Switching off over the API (JSON). */
+export const wechatRoutes = () => [
+  defineRoute({
     method: 'post', path: '/api/wechat/unlink', access: { roles: LINKERS }, tags: ['wechat'],
     summary: 'Stop WeChat notices for the signed-in phone (they go by SMS again); unlinked is false when nothing was linked',
     response: z.object({ unlinked: z.boolean() }),
@@ -98,10 +121,7 @@ export const wechatRoutes = () => [
     async handler(c, { principal }) {
       const deps = c.get('deps');
       // Works even after WeChat is switched off: withdrawing consent must always be possible (PIPL art. 15).
-      const p = need(principal);
-      const unlinked = await deps.wechatLinks.unlink(await phoneHashOf(deps, p));
-      if (unlinked) await deps.audit.write({ actor: p.sub, action: 'wechat.unlink', subject: p.sub, request_id: c.get('requestId') });
-      return c.json({ unlinked });
+      return c.json({ unlinked: await unlink(deps, need(principal), c.get('requestId')) });
     },
   }),
 ];
