@@ -9,6 +9,10 @@ import type { Principal, Role } from '@tmc/core/auth';
 import type { AppEnv, Ctx } from './context';
 import { zodFields } from './http-error';
 
+/** A whole number from the query string, bounds checked before the integer check so the OpenAPI
+ * document (which shows a pipe's input side) still states them. */
+export const queryInt = (min: number, max: number) => z.pipe(z.coerce.number().check(z.gte(min), z.lte(max)), z.int());
+
 export const BODY_MAX_BYTES = 1024 * 1024; // 1 MB for JSON and forms
 export const CSV_MAX_BYTES = 10 * 1024 * 1024; // 10 MB: ~60,000 roster rows from Excel
 

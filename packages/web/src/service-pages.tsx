@@ -13,7 +13,7 @@ import { getElderOrThrow } from '@tmc/core/elder-service';
 import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/order-service';
 import type { ElderRecord } from '@tmc/core/elders';
 import type { Principal } from '@tmc/core/auth';
-import { defineRoute, type RouteDef } from '@tmc/app/route';
+import { defineRoute, queryInt, type RouteDef } from '@tmc/app/route';
 import { assertCanSeeElder } from '@tmc/app/scope';
 import { policyNow } from '@tmc/app/policy-now';
 import { orderDeps } from '@tmc/app/order-deps';
@@ -342,7 +342,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/services`, access: { roles }, tags: ['pages'], page: true,
       summary: `Services of a category in the ten-minute circle from home, nearest first (${who})`,
-      params: BaseP, query: z.object({ category: CategoryCode, minutes: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(30))) }),
+      params: BaseP, query: z.object({ category: CategoryCode, minutes: z.optional(queryInt(1, 30)) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
         return servicesPage(c, deps, b, query.category, query.minutes ? { minutes: query.minutes } : {});

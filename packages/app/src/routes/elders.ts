@@ -6,7 +6,7 @@ import { AreaCode } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
 import { ElderInput, ElderPatch, ElderView, Phone, toElderView, type ElderRecord } from '@tmc/core/elders';
 import { getElderOrThrow, leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elder-service';
-import { defineRoute } from '../route';
+import { defineRoute, queryInt } from '../route';
 import { assertAreaInScope, assertCanSeeElder } from '../scope';
 import type { Ctx } from '../context';
 import type { Principal } from '@tmc/core/auth';
@@ -43,7 +43,7 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Elders of one community, paged (cursor)',
-    query: z.object({ community: AreaCode, limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(100))), cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    query: z.object({ community: AreaCode, limit: z.optional(queryInt(1, 100)), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(ElderView), cursor: z.nullable(z.string()) }), errors: ['OUT_OF_SCOPE'],
     async handler(c, { query, principal }) {
       assertAreaInScope(need(principal), query.community);

@@ -7,7 +7,7 @@ import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, Service
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchant-service';
 import { searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { defineRoute } from '../route';
+import { defineRoute, queryInt } from '../route';
 import { assertAreaInScope, assertCanSeeElder } from '../scope';
 import { policyNow } from '../policy-now';
 import type { Principal } from '@tmc/core/auth';
@@ -113,8 +113,8 @@ export const merchantRoutes = () => [
     summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked',
     query: z.object({
       category: CategoryCode, lat: z.optional(z.coerce.number().check(z.gte(-90), z.lte(90))), lng: z.optional(z.coerce.number().check(z.gte(-180), z.lte(180))),
-      elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(60))),
-      limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(SEARCH_LIMIT_MAX))), offset: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(0), z.lte(500))),
+      elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(queryInt(1, 60)),
+      limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)), offset: z.optional(queryInt(0, 500)),
     }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { query, principal }) {

@@ -7,7 +7,7 @@ import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { walletAccount } from '@tmc/core/ledger/accounts';
 import { reverse, setWalletFrozen } from '@tmc/core/ledger/service';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { defineRoute } from '../route';
+import { defineRoute, queryInt } from '../route';
 import { assertCanSeeElder } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
 import type { Ctx } from '../context';
@@ -53,7 +53,7 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/points/history', access: { roles: READERS }, tags: ['points'],
     summary: 'Points history, newest first, each line with a readable Chinese description',
-    params: ElderIdP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(100))) }),
+    params: ElderIdP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
     response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.nullable(z.number()), created_at: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query }) {

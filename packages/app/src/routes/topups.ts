@@ -8,7 +8,7 @@ import { RefundInput, toTopupView, TopupId, TopupInput, TopupView, TOPUP_PAGE_MA
 import type { WebhookResult } from '@tmc/core/topup';
 import type { Principal } from '@tmc/core/auth';
 import { isFakeGateway, type FakeEventType, type FakeGateway } from '@tmc/payments/fake';
-import { defineRoute } from '../route';
+import { defineRoute, queryInt } from '../route';
 import { assertAreaInScope, assertCanSeeElder } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
@@ -79,7 +79,7 @@ export const topupRoutes = (deps: Deps) => [
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/topups', access: { roles: ['elder', 'family', ...STAFF_READERS] }, tags: ['topups'],
     summary: 'An elder\'s top-ups, newest first, paged (the elder, bound family, staff in scope)',
-    params: ElderIdP, query: z.object({ limit: z.optional(z.pipe(z.coerce.number(), z.int()).check(z.gte(1), z.lte(TOPUP_PAGE_MAX))), cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    params: ElderIdP, query: z.object({ limit: z.optional(queryInt(1, TOPUP_PAGE_MAX)), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(TopupView), cursor: z.nullable(z.string()) }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query, principal }) {
       const deps = c.get('deps');
