@@ -63,6 +63,19 @@ export type Deps = {
   wechatOAuth: WechatOAuth | null; // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
 };
 
+/** Callers that must not fail on a notice (an order already committed) drop its error; this
+ * makes sure the failure is still seen: the kind and the reason, never the phone or the text. */
+const loggingFailures = (n: Notifier, logger: Logger): Notifier => ({
+  async send(notice) {
+    try {
+      await n.send(notice);
+    } catch (e) {
+      logger.log('warn', 'notice not sent', { template: notice.template, error: e instanceof Error ? e.message : 'error' });
+      throw e;
+    }
+  },
+});
+
 /** A notifier, or a factory for one that needs the table (WeChat finds openids through the links). */
 type NotifierOver = Notifier | ((wiring: NotifierWiring) => Notifier | undefined);
 
@@ -78,7 +91,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     ? over.notifier({ directory: wechatLinks, phoneHash: (phone) => blindIndex('phone', phone), log: (level, msg, fields) => logger.log(level, msg, fields) })
     : over.notifier;
   if (env.STAGE === 'production' && !given) throw new Error('production needs a real notifier adapter');
-  const notifier = given ?? (outbox as Outbox);
+  const notifier = loggingFailures(given ?? (outbox as Outbox), logger);
   const deps: Deps = {
     stage: env.STAGE,
     publicUrl: new URL(env.PUBLIC_URL).origin,
