@@ -90,6 +90,23 @@ describe('elder', () => {
     await home.close();
   });
 
+  it('with WeChat configured, the home\'s notice switches keep the rules', async () => {
+    const deps = local().deps;
+    deps.wechatOAuth = { authorizeUrl: (r, st) => `https://open.weixin.qq.com/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(r)}&state=${st}`, openidForCode: async () => 'oBrowser' };
+    try {
+      const home = await newPage(elderCtx);
+      await home.goto(`${local().url}/elder`);
+      expect(await home.locator('a[href="/wechat/link"]').count()).toBe(1);
+      expect(await runAxe(home)).toEqual([]);
+      const m = await measureElderRules(home);
+      expect(m.smallText).toEqual([]);
+      expect(m.smallTargets).toEqual([]);
+      await home.close();
+    } finally {
+      deps.wechatOAuth = null;
+    }
+  });
+
   it('the large-text switch works and keeps the rules', async () => {
     const page = await newPage(elderCtx);
     await page.goto(`${local().url}/elder`);
