@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../tests/support/app';
 import { usccCheckChar } from '@tmc/core/merchants';
+import { orderDeps } from './order-deps';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let admin: string;
@@ -22,6 +23,15 @@ const service = { name: '剪发', category: 'barber', price_points: 12, ref_pric
 type Hit = { service_id: string; walking_minutes: number; distance_m: number; home_visit: boolean; merchant_name: string };
 
 describe('merchant alliance', () => {
+  it('new orders are announced to the verified sign-in phone, not the contact phone typed on the application', async () => {
+    const m = await phoneToken(t.app, t.deps, '17000030002', 'merchant');
+    const other = '91421303MA9999997';
+    const res = await t.app.request('/api/merchant/application', bearer(m, json({ ...application, business_name: '联系电话另填的店', uscc: other + (usccCheckChar(other) ?? ''), contact_phone: '17000030003' })));
+    expect(res.status).toBe(201);
+    const { merchant_id } = (await res.json()) as { merchant_id: string };
+    expect(await orderDeps(t.deps).merchantPhone(merchant_id)).toBe('17000030002');
+  });
+
   it('apply -> pending (not matched) -> approve -> matched -> suspend -> gone -> reinstate', async () => {
     const m = await phoneToken(t.app, t.deps, '17000030001', 'merchant');
     const bad = await t.app.request('/api/merchant/application', bearer(m, json({ ...application, uscc: body + (usccCheckChar(body) === '0' ? '1' : '0') })));

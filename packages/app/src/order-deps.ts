@@ -25,7 +25,14 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
     }
     return out;
   },
-  merchantPhone: async (merchant_id) => (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null,
+  // New orders are announced to the phone the shop signs in with (verified by a code, and the one
+  // that can accept them; its WeChat link, if any, is on this number), not to the contact phone
+  // typed on the application, which elders call and nobody has verified.
+  merchantPhone: async (merchant_id) => {
+    const a = await deps.accounts.byId(merchant_id);
+    if (a) return deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`);
+    return (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null;
+  },
 });
 
 export { decryptPhone };
