@@ -179,8 +179,8 @@ const currentOffer = (o: Order) => o.offers.findIndex((x) => x.outcome === 'pend
  * current state, as for any late event. A replay of our own commit (a retried request) matches
  * the planned order and passes. */
 const settle = async (deps: OrderDeps, order_id: string, planned: () => Order | null, step: () => Promise<EntryResult>): Promise<void> => {
-  const lost = async () => {
-    const now = await deps.orders.get(order_id);
+  const lost = async (known?: Order | null) => {
+    const now = known === undefined ? await deps.orders.get(order_id) : known;
     return new AppError('ORDER_STATE', { details: { status: now?.status ?? 'unknown' } });
   };
   let r: EntryResult;
@@ -193,8 +193,12 @@ const settle = async (deps: OrderDeps, order_id: string, planned: () => Order | 
   if (!r.replayed) return;
   const want = planned();
   const now = await deps.orders.get(order_id);
-  if (!want || !now || now.version !== want.version || now.status !== want.status) throw await lost();
+  if (!want || !now || now.version !== want.version || now.status !== want.status) throw await lost(now);
 };
+
+/** The order's place in its slot, returned in the same transaction that closes the order. */
+const slotGivenBack = (o: Order) =>
+  o.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: o.service_id, start: o.slot_start }, delta: -1, max: null }] } : {};
 
 /** Release points and close the order with `to`, all in one ledger transaction. */
 const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], why: 'cancelled' | 'rejected' | 'unanswered', actor: string, patch: Partial<Order> = {}) => {
@@ -203,8 +207,7 @@ const closeWithRelease = async (deps: OrderDeps, o: Order, to: Order['status'], 
     const fresh = await load(deps, o.order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: to, offer_expires_at: null, ...patch });
-    // the slot's place is given back with the points
-    return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
+    return { order: { next: saved, expect_version: fresh.version }, ...slotGivenBack(fresh) };
   }));
   return saved ?? (await load(deps, o.order_id));
 };
@@ -279,7 +282,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     saved = bump(deps, fresh, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee });
-    return { order: { next: saved, expect_version: fresh.version }, ...(fresh.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: fresh.service_id, start: fresh.slot_start }, delta: -1, max: null }] } : {}) };
+    return { order: { next: saved, expect_version: fresh.version }, ...slotGivenBack(fresh) };
   }));
   const closed = saved ?? (await load(deps, order_id));
   await tell(deps, closed, 'cancelled');

@@ -290,7 +290,8 @@ const loadOrder = async (deps: Deps, b: Booker, order_id: string): Promise<Order
 const orderPage = async (c: Ctx, deps: Deps, b: Booker, o: Order, state: OrderState, status = 200) => {
   const m = isOpen(o) ? await deps.merchants.getMerchant(o.merchant_id) : null;
   const code = isOpen(o) ? orderCode(deps, o) : null;
-  const fee = isOpen(o) ? cancelFee(await policyNow(deps), o, actorOf(b)) : 0;
+  // the policy is read only when a fee can apply (after acceptance), not on every order page
+  const fee = o.status === 'accepted' ? cancelFee(await policyNow(deps), o, actorOf(b)) : 0;
   return render(c, <OrderPage view={viewOf(c)} b={b} o={o} code={code} merchantPhone={m?.contact_phone ?? null} cancelFee={fee} state={state} />, { status });
 };
 
