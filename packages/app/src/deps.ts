@@ -9,6 +9,8 @@ import { createAreaStore } from '@tmc/store/areas';
 import { createAuditLog } from '@tmc/store/audit';
 import { createOtpStore } from '@tmc/store/otp';
 import { createStaffStore } from '@tmc/store/staff';
+import { createAttemptLimiter } from '@tmc/store/attempts';
+import type { AttemptLimiter } from '@tmc/core/attempts';
 import { createSessionStore, type SessionStore } from '@tmc/store/sessions';
 import { createAccountStore, type AccountStore } from '@tmc/store/accounts';
 import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
@@ -47,6 +49,7 @@ export type Deps = {
   audit: AuditLog;
   otp: OtpStore;
   staff: StaffStore;
+  limiter: AttemptLimiter; // every guessable secret and the per-address sign-in limits (core/attempts.ts)
   sessions: SessionStore;
   accounts: AccountStore;
   bindings: BindingStore;
@@ -108,6 +111,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     audit: createAuditLog(db, clock),
     otp: createOtpStore(db),
     staff: createStaffStore(db),
+    limiter: createAttemptLimiter(db, clock),
     sessions: createSessionStore(db),
     accounts: createAccountStore(db, clock),
     bindings: createBindingStore(db),

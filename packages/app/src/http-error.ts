@@ -49,6 +49,9 @@ export const onError = (err: Error, c: Context<AppEnv>) => {
     return renderError(c, errorBody('INTERNAL', request_id), 500);
   }
   if (known.status >= 500) deps?.logger.log('warn', 'service error', { request_id, code: known.code, cause: String(known.cause ?? '') });
+  // a limit or lock says when to come back (core/attempts.ts); pages and JSON both carry it
+  const retry = known.details?.retry_after_s;
+  if (typeof retry === 'number' && retry > 0) c.header('Retry-After', String(Math.ceil(retry)));
   return renderError(c, errorBody(known.code, request_id, { ...(known.fields ? { fields: known.fields } : {}), ...(known.details ? { details: known.details } : {}) }), known.status);
 };
 

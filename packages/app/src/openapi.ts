@@ -63,6 +63,7 @@ export const buildOpenApi = (routes: readonly RouteDef[], serverUrl: string) => 
       : r.body ? { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } : undefined;
     const op = {
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       tags: r.tags,
       'x-access': r.access.public ? 'public' : r.access.roles,
       ...(r.access.public ? { security: [] } : {}),

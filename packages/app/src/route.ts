@@ -23,6 +23,8 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown> = {
   path: string;
   access: Access;
   summary: string;
+  /** Longer OpenAPI text, e.g. the attempt limits a route enforces (core/attempts.ts describeRule). */
+  description?: string;
   tags: string[];
   /** json: application/json; form: HTML form posts (pages); csv: raw bytes (CSV upload) */
   bodyKind?: 'json' | 'form' | 'csv';

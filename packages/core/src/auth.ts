@@ -1,16 +1,19 @@
 // Sign-in rules: one-time codes by phone (elders, family, merchants) and passwords for staff.
-// Limits come from the issue: a code lives 5 minutes, at most 5 sends per phone per hour
-// (sliding window), 5 wrong tries lock the code; 5 wrong passwords lock a staff account 15 min.
+// A code lives 5 minutes, at most 5 sends per phone per hour (sliding window). Every guess (a code,
+// a password) is admitted by the one attempt limiter before it is compared (attempts.ts holds
+// the limits: 5 tries per code, 5 wrong passwords per account per 15 minutes, and per client
+// address: codes sent and failed staff sign-ins).
 import { AppError } from './errors';
-import { randomDigits, sha256, verifySecret } from './secrets';
+import { admitOrThrow, ATTEMPT_RULES, wrongGuess, type AttemptLimiter, type AttemptRule } from './attempts';
+import { randomDigits, randomId, sha256, verifySecret } from './secrets';
 import type { Clock, Notice, Notifier } from './ports';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_SENDS_PER_HOUR = 5;
-export const OTP_MAX_TRIES = 5;
+export const OTP_MAX_TRIES = ATTEMPT_RULES.otp_code.max;
 export const OTP_DIGITS = 6;
-export const STAFF_MAX_FAILURES = 5;
-export const STAFF_LOCK_MS = 15 * 60_000;
+export const STAFF_MAX_FAILURES = ATTEMPT_RULES.staff_password.max;
+export const STAFF_LOCK_MS = ATTEMPT_RULES.staff_password.window_ms;
 
 export const PHONE_ROLES = ['elder', 'family', 'merchant'] as const;
 export type PhoneRole = (typeof PHONE_ROLES)[number];
@@ -28,52 +31,57 @@ export type Principal =
 /** A principal before its session exists (Omit distributed over the union). */
 export type PrincipalInit = Principal extends infer P ? (P extends Principal ? Omit<P, 'sid'> : never) : never;
 
-export type OtpRecord = { code_hash: string; expires_at_ms: number; tries: number };
+/** `id` names this issue of the code: its tries are counted under it, so a new code starts afresh. */
+export type OtpRecord = { id: string; code_hash: string; expires_at_ms: number };
 
 export type OtpStore = {
   /** Appends a send to the phone's log unless `limit` sends already happened after `since_ms`. */
   recordSend: (phone_hash: string, now_ms: number, since_ms: number, limit: number) => Promise<boolean>;
   putCode: (purpose: string, phone_hash: string, rec: OtpRecord) => Promise<void>;
   getCode: (purpose: string, phone_hash: string) => Promise<OtpRecord | null>;
-  /** Conditional increment from `tries`; false when someone else raced us. */
-  bumpTries: (purpose: string, phone_hash: string, tries: number) => Promise<boolean>;
   /** Conditional delete of the exact record (same hash): a code is used once. */
   consume: (purpose: string, phone_hash: string, code_hash: string) => Promise<boolean>;
 };
 
 const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
 
+/** Client address as a blind-index key (never the address itself), or null when the request
+ * did not come through a connection we can attribute (in-process tests); see app/client-address.ts. */
+export type ClientKey = string | null;
+
 export const sendOtp = async (
-  deps: { otp: OtpStore; notifier: Notifier; clock: Clock },
+  deps: { otp: OtpStore; notifier: Notifier; clock: Clock; limiter: AttemptLimiter },
   args: {
     purpose: string; phone: string; phone_hash: string; deliver: boolean;
     /** The message carrying the code: a login code by default; a binding request names its own template. */
     notice: (code: string) => Notice;
+    /** Counts this send against the client address (SMS costs money, whichever phones it goes to). */
+    client?: ClientKey;
   },
 ): Promise<void> => {
+  if (args.client) await admitOrThrow(deps.limiter, 'otp_send_per_address', args.client, 'ADDRESS_RATE_LIMITED');
   const now = deps.clock.now().getTime();
   const allowed = await deps.otp.recordSend(args.phone_hash, now, now - 3_600_000, OTP_SENDS_PER_HOUR);
   if (!allowed) throw new AppError('OTP_RATE_LIMITED');
   const code = randomDigits(OTP_DIGITS);
-  await deps.otp.putCode(args.purpose, args.phone_hash, { code_hash: codeHash(args.phone_hash, code), expires_at_ms: now + OTP_TTL_MS, tries: 0 });
+  await deps.otp.putCode(args.purpose, args.phone_hash, { id: randomId('otp'), code_hash: codeHash(args.phone_hash, code), expires_at_ms: now + OTP_TTL_MS });
   // `deliver` is false when the phone is unknown for this role: the caller still answers
   // "sent" so the endpoint does not reveal who is registered, but no message goes out.
   if (args.deliver) await deps.notifier.send(args.notice(code));
 };
 
+/** Checks a one-time code. The try is counted (under this issue of the code) before the code is
+ * compared, so parallel guesses cannot exceed the rule's limit; after it even the right code is
+ * refused with OTP_LOCKED. A right code is deleted on use (once, by a conditional delete). */
 export const verifyOtp = async (
-  deps: { otp: OtpStore; clock: Clock },
-  args: { purpose: string; phone_hash: string; code: string },
+  deps: { otp: OtpStore; clock: Clock; limiter: AttemptLimiter },
+  args: { purpose: string; phone_hash: string; code: string; rule?: Extract<AttemptRule, 'otp_code' | 'binding_code'> },
 ): Promise<void> => {
   const rec = await deps.otp.getCode(args.purpose, args.phone_hash);
   const now = deps.clock.now().getTime();
-  if (!rec) throw new AppError('OTP_EXPIRED');
-  if (rec.tries >= OTP_MAX_TRIES) throw new AppError('OTP_LOCKED');
-  if (rec.expires_at_ms < now) throw new AppError('OTP_EXPIRED');
-  if (rec.code_hash !== codeHash(args.phone_hash, args.code)) {
-    await deps.otp.bumpTries(args.purpose, args.phone_hash, rec.tries);
-    throw new AppError(rec.tries + 1 >= OTP_MAX_TRIES ? 'OTP_LOCKED' : 'OTP_INVALID', { details: { tries_left: Math.max(0, OTP_MAX_TRIES - rec.tries - 1) } });
-  }
+  if (!rec || rec.expires_at_ms < now) throw new AppError('OTP_EXPIRED');
+  const a = await admitOrThrow(deps.limiter, args.rule ?? 'otp_code', `${args.purpose}:${args.phone_hash}:${rec.id}`, 'OTP_LOCKED');
+  if (rec.code_hash !== codeHash(args.phone_hash, args.code)) throw wrongGuess(a, 'OTP_INVALID', 'OTP_LOCKED');
   if (!(await deps.otp.consume(args.purpose, args.phone_hash, rec.code_hash))) throw new AppError('OTP_EXPIRED');
 };
 
@@ -83,6 +91,8 @@ export type StaffAccount = {
   role: StaffRole;
   scope: string | null;
   password_hash: string;
+  /** No longer read or written by sign-in (the attempt limiter counts wrong passwords); kept so
+   * stored accounts keep their shape. */
   failures: number;
   locked_until_ms: number;
   version: number;
@@ -93,28 +103,23 @@ export type StaffStore = {
   put: (a: StaffAccount, opts?: { expectVersion?: number }) => Promise<void>;
 };
 
-const ignoreConflict = (e: unknown) => {
-  if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
-};
-
 // A fixed dummy hash so an unknown username costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export const staffLogin = async (deps: { staff: StaffStore; clock: Clock }, username: string, password: string): Promise<StaffAccount> => {
+/** Staff sign-in. The try is counted against the client address and the username (known or not,
+ * so a lock does not reveal which usernames exist) before the password is compared; a right
+ * password gives both tries back, so only wrong ones add up to a lock. */
+export const staffLogin = async (
+  deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter },
+  username: string, password: string, client: ClientKey = null,
+): Promise<StaffAccount> => {
+  const byAddress = client ? await admitOrThrow(deps.limiter, 'staff_login_per_address', client, 'ADDRESS_RATE_LIMITED') : null;
+  const subject = sha256(`staff:${username}`);
+  const a = await admitOrThrow(deps.limiter, 'staff_password', subject, 'ACCOUNT_LOCKED');
   const acct = await deps.staff.get(username);
-  const now = deps.clock.now().getTime();
-  if (!acct) {
-    await verifySecret(password, DUMMY_HASH);
-    throw new AppError('LOGIN_FAILED');
-  }
-  if (acct.locked_until_ms > now) throw new AppError('ACCOUNT_LOCKED');
-  if (!(await verifySecret(password, acct.password_hash))) {
-    const failures = acct.failures + 1;
-    const locked = failures >= STAFF_MAX_FAILURES;
-    // A concurrent attempt may have bumped the version first; its own count stands in for ours.
-    await deps.staff.put({ ...acct, failures: locked ? 0 : failures, locked_until_ms: locked ? now + STAFF_LOCK_MS : 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(ignoreConflict);
-    throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED');
-  }
-  if (acct.failures > 0) await deps.staff.put({ ...acct, failures: 0, locked_until_ms: 0, version: acct.version + 1 }, { expectVersion: acct.version }).catch(ignoreConflict);
+  const ok = acct ? await verifySecret(password, acct.password_hash) : await verifySecret(password, DUMMY_HASH).then(() => false);
+  if (!acct || !ok) throw wrongGuess(a, 'LOGIN_FAILED', 'ACCOUNT_LOCKED');
+  await deps.limiter.refund('staff_password', subject, a);
+  if (client && byAddress) await deps.limiter.refund('staff_login_per_address', client, byAddress);
   return acct;
 };

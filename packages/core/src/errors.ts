@@ -78,6 +78,8 @@ export const ERRORS = {
   WECHAT_UNAVAILABLE: { status: 502, zh: '微信服务暂时出错，请稍后再试', en: 'WeChat is not answering; try again later' },
   STORE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后再试', en: 'Service temporarily unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统出错了，请稍后再试并提供请求编号', en: 'Something went wrong; try again later and quote the request id' },
+  // attempt limits (issue 8, section 1: core/attempts.ts)
+  ADDRESS_RATE_LIMITED: { status: 429, zh: '来自您网络的请求过于频繁，请稍后再试', en: 'Too many attempts from your network; try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

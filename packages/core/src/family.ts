@@ -4,7 +4,8 @@
 // can unbind. Every step is audited.
 import { AppError } from './errors';
 import { isValidCardNumber } from './card';
-import { sendOtp, verifyOtp, type OtpStore } from './auth';
+import { sendOtp, verifyOtp, type ClientKey, type OtpStore } from './auth';
+import type { AttemptLimiter } from './attempts';
 import type { AuditLog, Clock, ElderStore, Notifier } from './ports';
 import type { ElderRecord } from './elders';
 import type { BlindIndex, FieldCipher } from './secrets';
@@ -24,7 +25,7 @@ export type BindingPort = {
 };
 
 export type FamilyDeps = {
-  elders: ElderStore; bindings: BindingPort; otp: OtpStore; notifier: Notifier;
+  elders: ElderStore; bindings: BindingPort; otp: OtpStore; notifier: Notifier; limiter: AttemptLimiter;
   clock: Clock; audit: AuditLog; cipher: FieldCipher; blindIndex: BlindIndex;
 };
 
@@ -32,7 +33,7 @@ const purpose = (family_id: string) => `bind:${family_id}`;
 
 const elderPhone = (deps: FamilyDeps, e: ElderRecord) => (e.phone_cipher ? deps.cipher.decrypt(e.phone_cipher, `elder:${e.elder_id}:phone`) : null);
 
-export const requestBinding = async (deps: FamilyDeps, args: { family_id: string; family_phone_masked: string; card_number: string; relation: string }): Promise<{ binding: Binding; code_sent: boolean }> => {
+export const requestBinding = async (deps: FamilyDeps, args: { family_id: string; family_phone_masked: string; card_number: string; relation: string; client?: ClientKey }): Promise<{ binding: Binding; code_sent: boolean }> => {
   if (!isValidCardNumber(args.card_number)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'card_number', code: 'CARD_INVALID', message: 'invalid card number' }] });
   const elder_id = await deps.elders.findIdByCard(args.card_number);
   const elder = elder_id ? await deps.elders.get(elder_id) : null;
@@ -51,7 +52,7 @@ export const requestBinding = async (deps: FamilyDeps, args: { family_id: string
   const phone = elderPhone(deps, elder);
   if (phone) {
     await sendOtp(deps, {
-      purpose: purpose(args.family_id), phone, phone_hash: deps.blindIndex('phone', phone), deliver: true,
+      purpose: purpose(args.family_id), phone, phone_hash: deps.blindIndex('phone', phone), deliver: true, client: args.client ?? null,
       notice: (code) => ({
         to_phone: phone, template: 'binding_request', params: { code, family_phone_masked: args.family_phone_masked, relation: args.relation },
         text_zh: `【十分钟服务圈】${args.family_phone_masked}（${args.relation}）申请绑定为您的家属，可帮您预约服务。同意请把验证码 ${code} 告诉对方，不同意请忽略。`,
@@ -75,13 +76,14 @@ const pendingOrThrow = async (deps: FamilyDeps, family_id: string, elder_id: str
   return b;
 };
 
-/** The family member types the code the elder read out to them. */
+/** The family member types the code the elder read out to them. Each try is counted by the
+ * attempt limiter (binding_code) before the code is compared, so parallel guesses cannot bind. */
 export const confirmBindingWithCode = async (deps: FamilyDeps, family_id: string, elder_id: string, code: string): Promise<Binding> => {
   const b = await pendingOrThrow(deps, family_id, elder_id);
   const elder = await deps.elders.get(elder_id);
   const phone = elder ? elderPhone(deps, elder) : null;
   if (!phone) throw new AppError('OTP_EXPIRED');
-  await verifyOtp(deps, { purpose: purpose(family_id), phone_hash: deps.blindIndex('phone', phone), code });
+  await verifyOtp(deps, { purpose: purpose(family_id), phone_hash: deps.blindIndex('phone', phone), code, rule: 'binding_code' });
   return decide(deps, b, 'active', `family:${family_id}`, 'binding.confirm_by_code');
 };
 

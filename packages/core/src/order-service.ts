@@ -10,6 +10,7 @@ import { maskName } from './idcard';
 import { subsidyAllows, type Policy } from './policy';
 import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
 import type { AuditLog, ElderStore, Notice, Notifier } from './ports';
+import { admitOrThrow, wrongGuess, type AttemptLimiter } from './attempts';
 import type { BlindIndex, FieldCipher } from './secrets';
 import type { SearchHit } from './search';
 
@@ -36,6 +37,7 @@ export type OrderDeps = LedgerDeps & {
   scheduler: SchedulerPort;
   familyPhones: (elder_id: string) => Promise<string[]>;
   merchantPhone: (merchant_id: string) => Promise<string | null>;
+  limiter: AttemptLimiter; // the redemption code and card PIN tries (attempts.ts)
 };
 
 const codeAad = (order_id: string) => `order:${order_id}:code`;
@@ -301,23 +303,30 @@ export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => 
 
 export type Proof = { code: string } | { card_number: string; pin: string };
 
-/** Completion: the merchant proves the elder was served; wrong proofs are limited per order. */
+/** Each proof is counted by the attempt limiter before it is compared, so parallel guesses get no
+ * more than the limit: the 6-digit code per order, the PIN per elder (the PIN belongs to the card;
+ * per order a shop could try 5 more on each order). A right PIN gives its try back, so shops that
+ * use it every day do not lock it; a right code ends the order, so it needs none. */
+const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<void> => {
+  if ('code' in proof) {
+    const a = await admitOrThrow(deps.limiter, 'order_code', o.order_id, 'CODE_LOCKED');
+    if (proof.code !== orderCode(deps, o)) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
+    return;
+  }
+  const a = await admitOrThrow(deps.limiter, 'card_pin', o.elder_id, 'CODE_LOCKED');
+  const elder = await deps.elders.get(o.elder_id);
+  const ok = Boolean(elder && elder.card_number === proof.card_number && elder.pin_hash !== '' && elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin));
+  if (!ok) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
+  await deps.limiter.refund('card_pin', o.elder_id, a);
+};
+
+/** Completion: the merchant proves the elder was served; wrong proofs are limited (proveServed). */
 export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: string, merchant_id: string, proof: Proof): Promise<Order> => {
   const o = await load(deps, order_id);
   assertTransition(o, 'complete', 'merchant');
   if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
-  if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED');
-  let ok = false;
-  if ('code' in proof) ok = proof.code === orderCode(deps, o);
-  else {
-    const elder = await deps.elders.get(o.elder_id);
-    ok = Boolean(elder && elder.card_number === proof.card_number && elder.pin_hash !== '' && elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin));
-  }
-  if (!ok) {
-    const tries = o.code_tries + 1;
-    await deps.orders.put(bump(deps, o, { code_tries: tries }), o.version);
-    throw new AppError(tries >= CODE_TRIES_MAX ? 'CODE_LOCKED' : 'CODE_INVALID', { details: { tries_left: Math.max(0, CODE_TRIES_MAX - tries) } });
-  }
+  if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED'); // an order locked before the attempt limiter
+  await proveServed(deps, o, proof);
   let saved: Order | null = null;
   await settle(deps, order_id, () => saved, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);

@@ -1,6 +1,7 @@
 // Service orders (服务订单): one declared state machine that the code and the docs both use.
 // Every transition is a conditional write from the expected state and version; a repeated or
 // late event finds the order elsewhere and is answered ORDER_STATE with the current state.
+import { ATTEMPT_RULES } from './attempts';
 
 export const ORDER_STATES = ['requested', 'accepted', 'rejected', 'expired', 'unmatched', 'cancelled', 'completed', 'no_show', 'rated', 'disputed', 'refunded', 'dispute_dismissed'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
@@ -36,7 +37,7 @@ export const transitionOf = (event: OrderEvent): Transition => {
 
 export const FIND_OFFERS_MAX = 5; // 帮我找 asks at most five merchants
 export const DISPUTE_WINDOW_MS = 7 * 86_400_000;
-export const CODE_TRIES_MAX = 5;
+export const CODE_TRIES_MAX = ATTEMPT_RULES.order_code.max; // counted by the attempt limiter
 
 export type Offer = { merchant_id: string; service_id: string; merchant_name: string; walking_minutes: number; offered_at: string; outcome: 'pending' | 'accepted' | 'rejected' | 'expired' };
 

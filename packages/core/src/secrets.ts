@@ -34,7 +34,7 @@ export const createFieldCipher = (key: Buffer): FieldCipher => {
 
 /** Keyed hash for exact-match lookups of sensitive values (ID number, phone) without storing them
  * in the clear. A separate key from the cipher key; `purpose` keeps indexes of different fields apart. */
-export type BlindIndex = (purpose: 'id' | 'phone' | 'pin' | 'row', value: string) => string;
+export type BlindIndex = (purpose: 'id' | 'phone' | 'pin' | 'row' | 'address', value: string) => string;
 
 export const createBlindIndex = (key: Buffer): BlindIndex => {
   if (key.length < KEY_BYTES) throw new Error('index key must be at least 32 bytes');

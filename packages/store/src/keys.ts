@@ -33,6 +33,9 @@ export const keys = {
   otp: (purpose: string, phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: `CODE#${purpose}` }),
   otpSends: (phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: 'SENDS' }),
 
+  // attempt counters of the one attempt limiter (guessable secrets, per-address limits): attemptsBySubject (UpdateItem)
+  attempts: (rule: string, subject: string) => ({ pk: `ATTEMPTS#${rule}#${subject}`, sk: 'ATTEMPTS' }),
+
   // sessions: sessionById (GetItem)
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
 

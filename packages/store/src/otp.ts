@@ -1,6 +1,6 @@
 // One-time codes and the per-phone send log (otpByPhone, otpSendLog). Items carry a TTL so
 // DynamoDB removes them; conditions, not reads, decide races.
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OtpRecord, OtpStore } from '@tmc/core/auth';
 import { keys } from './keys';
 import { isConditionFailed } from './tx';
@@ -36,28 +36,16 @@ export const createOtpStore = (db: Db): OtpStore => ({
   async getCode(purpose, phone_hash) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.otp(purpose, phone_hash), ConsistentRead: true }));
     if (!r.Item) return null;
-    return { code_hash: String(r.Item.code_hash), expires_at_ms: Number(r.Item.expires_at_ms), tries: Number(r.Item.tries) } satisfies OtpRecord;
-  },
-
-  async bumpTries(purpose, phone_hash, tries) {
-    try {
-      await db.doc.send(new UpdateCommand({
-        TableName: db.table, Key: keys.otp(purpose, phone_hash),
-        UpdateExpression: 'SET tries = :n', ConditionExpression: 'tries = :t',
-        ExpressionAttributeValues: { ':n': tries + 1, ':t': tries },
-      }));
-      return true;
-    } catch (e) {
-      if (isConditionFailed(e)) return false;
-      throw e;
-    }
+    // a code written before codes had ids is named by its expiry: unique enough per phone and purpose
+    return { id: String(r.Item.id ?? `exp${String(r.Item.expires_at_ms)}`), code_hash: String(r.Item.code_hash), expires_at_ms: Number(r.Item.expires_at_ms) } satisfies OtpRecord;
   },
 
   async consume(purpose, phone_hash, code_hash) {
     try {
       await db.doc.send(new DeleteCommand({
         TableName: db.table, Key: keys.otp(purpose, phone_hash),
-        ConditionExpression: 'code_hash = :h AND tries < :max', ExpressionAttributeValues: { ':h': code_hash, ':max': 5 },
+        // tries are counted by the attempt limiter before this; the hash makes the code usable once
+        ConditionExpression: 'code_hash = :h', ExpressionAttributeValues: { ':h': code_hash },
       }));
       return true;
     } catch (e) {

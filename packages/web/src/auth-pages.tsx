@@ -11,6 +11,7 @@ import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { clearSessionCookies, setSessionCookies, startSession } from '@tmc/app/session';
 import { requestLoginCode, verifyLoginCode } from '@tmc/app/routes/auth';
 import type { Ctx } from '@tmc/app/context';
+import { clientKey } from '@tmc/app/client-address';
 import type { Deps } from '@tmc/app/deps';
 import { ConsoleLayout, H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { safeNext, type Portal } from './principal';
@@ -129,7 +130,7 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
           return render(c, <PhonePage view={viewOf(c)} portal={portal} next={body.next} phone={body.phone}
             error={{ zh: '请输入11位手机号码', en: 'Enter an 11-digit mobile number' }} />, { status: 400 });
         }
-        const sent = await expected(['OTP_RATE_LIMITED'], () => requestLoginCode(deps, phone.data, portal));
+        const sent = await expected(['OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'], () => requestLoginCode(deps, phone.data, portal, clientKey(c, deps.blindIndex)));
         if (!sent.ok) return render(c, <PhonePage view={viewOf(c)} portal={portal} next={body.next} phone={phone.data} error={msgOfError(sent.error)} />, { status: sent.error.status });
         rememberPhone(c, portal, phone.data);
         return c.redirect(toCode(body.next), 303);
@@ -165,7 +166,7 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
       async handler(c, { body }) {
         const phone = rememberedPhone(c);
         if (!phone) return c.redirect(`/${portal}/login${nextQs(body.next)}`, 303);
-        const sent = await expected(['OTP_RATE_LIMITED'], () => requestLoginCode(deps, phone, portal));
+        const sent = await expected(['OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'], () => requestLoginCode(deps, phone, portal, clientKey(c, deps.blindIndex)));
         if (!sent.ok) return codePage(c, phone, body.next, { error: msgOfError(sent.error), status: sent.error.status });
         return c.redirect(toCode(body.next, true), 303);
       },
@@ -185,7 +186,7 @@ const StaffLoginPage = (props: { view: View; next?: string | undefined; username
         <Field name="password" type="password" autocomplete="current-password" required maxlength={200} label={{ zh: '密码', en: 'Password' }} />
         <button type="submit" class="btn"><T zh="登录" en="Sign in" /></button>
       </form>
-      <p class="muted"><T zh="连续输错5次，账号锁定15分钟。" en="Five wrong passwords lock the account for 15 minutes." /></p>
+      <p class="muted"><T zh="输错5次，账号锁定，最长15分钟。" en="Five wrong passwords lock the account for up to 15 minutes." /></p>
     </div>
   </ConsoleLayout>
 );
@@ -207,7 +208,7 @@ const staffLoginRoutes = (deps: Deps): RouteDef[] => [
       if (!username || !body.password) {
         return render(c, <StaffLoginPage view={viewOf(c)} next={body.next} username={username} error={{ zh: '请输入用户名和密码', en: 'Enter username and password' }} />, { status: 400 });
       }
-      const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED'], () => staffLogin(deps, username, body.password));
+      const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'], () => staffLogin(deps, username, body.password, clientKey(c, deps.blindIndex)));
       if (!r.ok) return render(c, <StaffLoginPage view={viewOf(c)} next={body.next} username={username} error={msgOfError(r.error)} />, { status: r.error.status });
       const a = r.value;
       const s = await startSession(deps, { kind: 'staff', role: a.role, sub: `staff:${a.username}`, username: a.username, scope: a.scope });

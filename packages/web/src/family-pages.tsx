@@ -21,6 +21,7 @@ import { pointsSummary, type PointsSummary } from './booking';
 import { CategoryButtons, OrderLink, PointsPanel } from './order-ui';
 import type { Category } from '@tmc/core/merchants';
 import type { Order } from '@tmc/core/orders';
+import { clientKey } from '@tmc/app/client-address';
 
 const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 
@@ -180,8 +181,8 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
         return familyHome(c, deps, p, { ...state, bindError: { zh: '卡号不正确，请核对积分卡上的12位数字', en: 'Check the 12 digits on the card' } }, { status: 400 });
       }
       const acct = await deps.accounts.byId(p.family_id);
-      const r = await expected(['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED'], () =>
-        requestBinding(deps, { family_id: p.family_id, family_phone_masked: acct?.phone_masked ?? '家属', card_number: card, relation: body.relation }));
+      const r = await expected(['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'], () =>
+        requestBinding(deps, { family_id: p.family_id, family_phone_masked: acct?.phone_masked ?? '家属', card_number: card, relation: body.relation, client: clientKey(c, deps.blindIndex) }));
       if (!r.ok) {
         const msg = r.error.code === 'ELDER_NOT_FOUND' ? { zh: '没有找到这张积分卡，请核对卡号', en: 'No such card; check the number' } : msgOfError(r.error);
         return familyHome(c, deps, p, { ...state, bindError: msg }, { status: r.error.status });

@@ -3,10 +3,12 @@
 import * as z from 'zod/mini';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/errors';
-import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type PrincipalInit } from '@tmc/core/auth';
+import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type ClientKey, type PrincipalInit } from '@tmc/core/auth';
+import { describeRule } from '@tmc/core/attempts';
 import { Phone } from '@tmc/core/elders';
 import { maskPhone } from '@tmc/core/idcard';
 import { defineRoute } from '../route';
+import { clientKey } from '../client-address';
 import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession } from '../session';
 import type { Deps } from '../deps';
 
@@ -32,11 +34,11 @@ export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLE
     : { kind: 'merchant', role: 'merchant', sub: `merchant:${acct.account_id}`, merchant_id: acct.account_id };
 };
 
-export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number]) => {
+export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], client: ClientKey = null) => {
   const phone_hash = deps.blindIndex('phone', phone);
   const deliver = role !== 'elder' || (await deps.elders.findIdsByPhoneHash(phone_hash)).length > 0;
   await sendOtp(deps, {
-    purpose: `login:${role}`, phone, phone_hash, deliver,
+    purpose: `login:${role}`, phone, phone_hash, deliver, client,
     notice: (code) => ({ to_phone: phone, template: 'otp', params: { code }, text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。` }),
   });
 };
@@ -52,16 +54,19 @@ export const authRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/auth/otp', access: { public: true }, tags: ['auth'],
     summary: 'Send a one-time sign-in code by SMS (answers the same whether or not the phone is registered)',
+    description: `At most 5 codes per phone per hour. ${describeRule('otp_send_per_address', 'ADDRESS_RATE_LIMITED')}`,
     body: OtpRequest, response: z.object({ sent: z.literal(true), expires_in: z.number() }), successStatus: 202,
-    errors: ['OTP_RATE_LIMITED'],
+    errors: ['OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'],
     async handler(c, { body }) {
-      await requestLoginCode(c.get('deps'), body.phone, body.role);
+      const deps = c.get('deps');
+      await requestLoginCode(deps, body.phone, body.role, clientKey(c, deps.blindIndex));
       return c.json({ sent: true as const, expires_in: 300 }, 202);
     },
   }),
   defineRoute({
     method: 'post', path: '/api/auth/otp/verify', access: { public: true }, tags: ['auth'],
     summary: 'Exchange phone + code for a session (cookie and bearer tokens)',
+    description: describeRule('otp_code', 'OTP_LOCKED'),
     body: OtpVerify, response: TokensOut,
     errors: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'PHONE_NOT_REGISTERED'],
     async handler(c, { body }) {
@@ -72,11 +77,12 @@ export const authRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/auth/staff/login', access: { public: true }, tags: ['auth'],
-    summary: 'Staff sign-in with username and password; 5 failures lock the account for 15 minutes',
-    body: StaffLogin, response: TokensOut, errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED'],
+    summary: 'Staff sign-in with username and password; 5 wrong passwords lock the account for up to 15 minutes',
+    description: `${describeRule('staff_password', 'ACCOUNT_LOCKED')} A right password does not count. ${describeRule('staff_login_per_address', 'ADDRESS_RATE_LIMITED')}`,
+    body: StaffLogin, response: TokensOut, errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'],
     async handler(c, { body }) {
       const deps = c.get('deps');
-      const a = await staffLogin(deps, body.username, body.password);
+      const a = await staffLogin(deps, body.username, body.password, clientKey(c, deps.blindIndex));
       const s = await startSession(deps, { kind: 'staff', role: a.role, sub: `staff:${a.username}`, username: a.username, scope: a.scope });
       await deps.audit.write({ actor: `staff:${a.username}`, action: 'staff.login', subject: `staff:${a.username}`, request_id: c.get('requestId') });
       setSessionCookies(c, s, s.refresh_ttl_s);

@@ -4,6 +4,8 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/family';
 import { defineRoute } from '../route';
+import { clientKey } from '../client-address';
+import { describeRule } from '@tmc/core/attempts';
 import { assertCanSeeElder } from '../scope';
 import type { Principal } from '@tmc/core/auth';
 
@@ -28,19 +30,21 @@ export const familyRoutes = () => [
     summary: 'Ask to bind to an elder by points-card number; a code goes to the elder\'s phone',
     body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: z.string().check(z.trim(), z.minLength(1), z.maxLength(10)) }),
     response: z.object({ binding: BindingView, code_sent: z.boolean() }), successStatus: 201,
-    errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED'],
+    description: describeRule('otp_send_per_address', 'ADDRESS_RATE_LIMITED'),
+    errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       const family_id = familyOf(principal);
       // The elder is shown the asker's masked phone, so they know who is asking.
       const acct = await deps.accounts.byId(family_id);
-      const r = await requestBinding(deps, { family_id, family_phone_masked: acct?.phone_masked ?? '家属', card_number: body.card_number, relation: body.relation });
+      const r = await requestBinding(deps, { family_id, family_phone_masked: acct?.phone_masked ?? '家属', card_number: body.card_number, relation: body.relation, client: clientKey(c, deps.blindIndex) });
       return c.json({ binding: view(r.binding), code_sent: r.code_sent }, 201);
     },
   }),
   defineRoute({
     method: 'post', path: '/api/family/bindings/:elder_id/confirm', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Confirm a pending binding with the code the elder received',
+    description: describeRule('binding_code', 'OTP_LOCKED'),
     params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED'],
     async handler(c, { params, body, principal }) {

@@ -10,6 +10,7 @@ import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, n
 import { FIND_OFFERS_MAX } from '@tmc/core/orders';
 import type { Principal } from '@tmc/core/auth';
 import { defineRoute } from '../route';
+import { describeRule } from '@tmc/core/attempts';
 import { assertCanSeeElder } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
@@ -145,6 +146,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['orders'],
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
     params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
+    description: `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
