@@ -258,3 +258,18 @@ describe('order redemption code and card PIN (POST /api/orders/:order_id/complet
     expect((await complete(o.order_id, { card_number: card, pin: DEMO_PIN })).status).toBe(200);
   });
 });
+
+describe('the limits are documented where they apply', () => {
+  it('each route that takes a guessable secret states its limit in the OpenAPI description', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>> };
+    const d = (path: string) => doc.paths[path]?.post?.description ?? '';
+    expect(d('/api/auth/otp/verify')).toContain(`at most ${ATTEMPT_RULES.otp_code.max} tries per sign-in code`);
+    expect(d('/api/family/bindings/{elder_id}/confirm')).toContain(`at most ${ATTEMPT_RULES.binding_code.max} tries per binding code`);
+    expect(d('/api/orders/{order_id}/complete')).toContain(`at most ${ATTEMPT_RULES.order_code.max} tries per order`);
+    expect(d('/api/orders/{order_id}/complete')).toContain(`at most ${ATTEMPT_RULES.card_pin.max} wrong tries per card PIN`);
+    expect(d('/api/auth/staff/login')).toContain(`at most ${ATTEMPT_RULES.staff_password.max} wrong passwords per staff account per 15 minutes`);
+    expect(d('/api/auth/staff/login')).toContain(`at most ${ATTEMPT_RULES.staff_login_per_address.max} failed staff sign-ins from one client address`);
+    expect(d('/api/auth/otp')).toContain(`at most ${ATTEMPT_RULES.otp_send_per_address.max} codes sent from one client address per 60 minutes`);
+    expect(doc.paths['/api/auth/otp']?.post?.responses['429']).toBeDefined();
+  });
+});

@@ -49,10 +49,15 @@ export const onError = (err: Error, c: Context<AppEnv>) => {
     return renderError(c, errorBody('INTERNAL', request_id), 500);
   }
   if (known.status >= 500) deps?.logger.log('warn', 'service error', { request_id, code: known.code, cause: String(known.cause ?? '') });
-  // a limit or lock says when to come back (core/attempts.ts); pages and JSON both carry it
-  const retry = known.details?.retry_after_s;
-  if (typeof retry === 'number' && retry > 0) c.header('Retry-After', String(Math.ceil(retry)));
+  setRetryAfter(c, known);
   return renderError(c, errorBody(known.code, request_id, { ...(known.fields ? { fields: known.fields } : {}), ...(known.details ? { details: known.details } : {}) }), known.status);
+};
+
+/** A limit or lock says when to come back (core/attempts.ts puts `retry_after_s` in the details);
+ * pages that render such an error themselves call this too. */
+export const setRetryAfter = (c: Context<AppEnv>, e: AppError) => {
+  const retry = e.details?.retry_after_s;
+  if (typeof retry === 'number' && retry > 0) c.header('Retry-After', String(Math.ceil(retry)));
 };
 
 /** Pages get the same error as a readable HTML page; API clients get JSON. */

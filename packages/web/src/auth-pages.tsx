@@ -12,6 +12,7 @@ import { clearSessionCookies, setSessionCookies, startSession } from '@tmc/app/s
 import { requestLoginCode, verifyLoginCode } from '@tmc/app/routes/auth';
 import type { Ctx } from '@tmc/app/context';
 import { clientKey } from '@tmc/app/client-address';
+import { setRetryAfter } from '@tmc/app/http-error';
 import type { Deps } from '@tmc/app/deps';
 import { ConsoleLayout, H5Layout, T, TextSizeSwitch, render, viewOf, type View } from './layout';
 import { safeNext, type Portal } from './principal';
@@ -131,7 +132,10 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
             error={{ zh: '请输入11位手机号码', en: 'Enter an 11-digit mobile number' }} />, { status: 400 });
         }
         const sent = await expected(['OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'], () => requestLoginCode(deps, phone.data, portal, clientKey(c, deps.blindIndex)));
-        if (!sent.ok) return render(c, <PhonePage view={viewOf(c)} portal={portal} next={body.next} phone={phone.data} error={msgOfError(sent.error)} />, { status: sent.error.status });
+        if (!sent.ok) {
+          setRetryAfter(c, sent.error);
+          return render(c, <PhonePage view={viewOf(c)} portal={portal} next={body.next} phone={phone.data} error={msgOfError(sent.error)} />, { status: sent.error.status });
+        }
         rememberPhone(c, portal, phone.data);
         return c.redirect(toCode(body.next), 303);
       },
@@ -154,7 +158,10 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
         const code = body.code.replace(/\s/g, '');
         if (!/^\d{6}$/.test(code)) return codePage(c, phone, body.next, { error: { zh: '请输入6位数字验证码', en: 'Enter the 6-digit code' }, status: 400 });
         const r = await expected(['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'PHONE_NOT_REGISTERED'], () => verifyLoginCode(deps, phone, portal, code));
-        if (!r.ok) return codePage(c, phone, body.next, { error: msgOfError(r.error), status: r.error.status });
+        if (!r.ok) {
+          setRetryAfter(c, r.error);
+          return codePage(c, phone, body.next, { error: msgOfError(r.error), status: r.error.status });
+        }
         setSessionCookies(c, r.value, r.value.refresh_ttl_s);
         deleteCookie(c, LOGIN_PHONE_COOKIE, { path: `/${portal}/login` });
         return c.redirect(safeNext(portal, body.next), 303);
@@ -167,7 +174,10 @@ const phoneLoginRoutes = (deps: Deps, portal: PhonePortal): RouteDef[] => {
         const phone = rememberedPhone(c);
         if (!phone) return c.redirect(`/${portal}/login${nextQs(body.next)}`, 303);
         const sent = await expected(['OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'], () => requestLoginCode(deps, phone, portal, clientKey(c, deps.blindIndex)));
-        if (!sent.ok) return codePage(c, phone, body.next, { error: msgOfError(sent.error), status: sent.error.status });
+        if (!sent.ok) {
+          setRetryAfter(c, sent.error);
+          return codePage(c, phone, body.next, { error: msgOfError(sent.error), status: sent.error.status });
+        }
         return c.redirect(toCode(body.next, true), 303);
       },
     }),
@@ -209,7 +219,10 @@ const staffLoginRoutes = (deps: Deps): RouteDef[] => [
         return render(c, <StaffLoginPage view={viewOf(c)} next={body.next} username={username} error={{ zh: '请输入用户名和密码', en: 'Enter username and password' }} />, { status: 400 });
       }
       const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'], () => staffLogin(deps, username, body.password, clientKey(c, deps.blindIndex)));
-      if (!r.ok) return render(c, <StaffLoginPage view={viewOf(c)} next={body.next} username={username} error={msgOfError(r.error)} />, { status: r.error.status });
+      if (!r.ok) {
+        setRetryAfter(c, r.error);
+        return render(c, <StaffLoginPage view={viewOf(c)} next={body.next} username={username} error={msgOfError(r.error)} />, { status: r.error.status });
+      }
       const a = r.value;
       const s = await startSession(deps, { kind: 'staff', role: a.role, sub: `staff:${a.username}`, username: a.username, scope: a.scope });
       await deps.audit.write({ actor: `staff:${a.username}`, action: 'staff.login', subject: `staff:${a.username}`, request_id: c.get('requestId') });
