@@ -13,7 +13,8 @@ import type { Db } from './table';
 const ttlSeconds = (window_ends_ms: number) => Math.ceil(window_ends_ms / 1000) + 3600; // an hour past the window for support questions
 
 // A window that ended must be restarted by exactly one writer; the others retry their admission
-// against the new window. Three rounds is more than two racing restarts can need.
+// against the new window (as does a refused attempt that finds a try given back meanwhile). The
+// rounds are bounded so a pathological race answers "try again in a second" instead of spinning.
 const ROUNDS = 3;
 
 export const createAttemptLimiter = (db: Db, clock: Clock): AttemptLimiter => {
@@ -45,6 +46,7 @@ export const createAttemptLimiter = (db: Db, clock: Clock): AttemptLimiter => {
         // This read only shapes the answer; the decision above was the condition's.
         const cur = await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }));
         const ends = Number(cur.Item?.window_ends_ms ?? 0);
+        if (cur.Item && ends > now && Number(cur.Item.tries) < max) continue; // a refund freed a try meanwhile: ask again
         if (cur.Item && ends > now) return { admitted: false, retry_after_s: Math.max(1, Math.ceil((ends - now) / 1000)) };
         if (!cur.Item) continue; // removed between the two calls (TTL): admit again
         try {
