@@ -112,6 +112,11 @@ export const keys = {
   orderMerchantIndex: (merchantId: string, createdAt: string, orderId: string) => ({ gsi2pk: `MERCHANT_ORDERS#${merchantId}`, gsi2sk: `${createdAt}#${orderId}` }),
   ordersOfMerchantPk: (merchantId: string) => `MERCHANT_ORDERS#${merchantId}`,
 
+  // due timers (Scheduler port outside AWS): timersDue (Query sk <= now, per shard); one item per
+  // timer, deleted once its job ran
+  timer: (shard: number, at: string, name: string) => ({ pk: `TIMERS_DUE#${shard}`, sk: `${at}#${name}` }),
+  timersDuePk: (shard: number) => `TIMERS_DUE#${shard}`,
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',
