@@ -1,12 +1,14 @@
 // Wires the order use cases to this process's stores, notifier and scheduler.
 import { decryptPhone } from '@tmc/core/elder-service';
 import type { OrderDeps } from '@tmc/core/order-service';
+import { createDisputeQueue } from '@tmc/store/disputes';
 import type { Deps } from './deps';
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
   orders: deps.orders,
   scheduler: deps.scheduler,
+  disputes: createDisputeQueue(deps.db),
   addRating: (m, s) => deps.merchants.addRating(m, s),
   familyPhones: async (elder_id) => {
     const out: string[] = [];
