@@ -166,4 +166,14 @@ describe('帮我找 keeps to what the elder asked for', () => {
     expect(o.held_points).toBe(o.price_points);
     await post(`/api/orders/${o.order_id}/cancel`, admin);
   });
+
+  it('POST /api/orders/find with the service named (a shave) offers that service at every shop', async () => {
+    const elder = inStreet[3] ?? inStreet[0] ?? '';
+    const res = await post('/api/orders/find', admin, { elder_id: elder, category: 'barber', service_name: '修面剃须' }, key());
+    expect(res.status).toBe(201);
+    const o = (await res.json()) as Order;
+    expect(o.service_name).toBe('修面剃须');
+    for (const offer of o.offers) expect((await t.deps.merchants.services(offer.merchant_id)).find((x) => x.service_id === offer.service_id)?.name).toBe('修面剃须');
+    await post(`/api/orders/${o.order_id}/cancel`, admin);
+  });
 });

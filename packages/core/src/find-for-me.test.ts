@@ -25,6 +25,17 @@ describe('findOffers', () => {
     expect(findOffers(items, 5).map((h) => h.service_id)).toEqual(['s_a_cut', 's_b_cut', 's_e_cut']);
   });
 
+  it('a named service is what is offered, even where another kind ranks first', () => {
+    const items = [
+      hit(card('s_a_cut', 'm_a', '老人理发', 15), 2),
+      hit(card('s_b_shave', 'm_b', '修面剃须', 8), 3),
+      hit(card('s_a_shave', 'm_a', '修面剃须', 8), 4),
+      hit(card('s_c_shave', 'm_c', '修面剃须', 10), 5), // dearer than the first shave: not offered
+    ];
+    expect(findOffers(items, 5, { service_name: '修面 剃须' }).map((h) => h.service_id)).toEqual(['s_b_shave', 's_a_shave']);
+    expect(findOffers(items, 5, { service_name: '染发' })).toEqual([]);
+  });
+
   it('the kind is category and name; the price is a ceiling', () => {
     const cut = { category: 'barber', name: '老人理发', price_points: 15 };
     expect(serviceKind(cut)).toBe(serviceKind({ category: 'barber', name: ' 老人理发 ' }));

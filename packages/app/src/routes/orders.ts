@@ -76,7 +76,8 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
-    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode }), successStatus: 201,
+    // service_name: the service the elder asked for (e.g. 老人理发); without it, the kind of the best hit of the category
+    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode, service_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))) }), successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { body, principal }) {
       const p = need(principal);
@@ -86,7 +87,7 @@ export const orderRoutes = () => [
       const origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid;
       if (!origin) throw new AppError('AREA_NOT_FOUND');
       const r = await searchServices(deps.merchants, { category: body.category, origin, now: deps.clock.now(), limit: 50, offset: 0, walking: policy.circle });
-      const ranked = findOffers(r.items, FIND_OFFERS_MAX); // the same kind of service as the first offer, within its price
+      const ranked = findOffers(r.items, FIND_OFFERS_MAX, { service_name: body.service_name }); // one kind of service throughout, within the first offer's price
       const first = ranked[0];
       if (!first) return c.json({ status: 'unmatched', nearest: r.items.slice(0, 5) }, 200);
       const o = await requestOrder(orderDeps(deps), policy, { elder_id: e.elder_id, booked_by: p.sub, mode: 'find_for_me', merchant_id: first.merchant_id, service_id: first.service_id, slot_start: null, candidates: ranked }, idempotencyOf(c, body));
