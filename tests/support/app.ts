@@ -25,10 +25,11 @@ export const makeTestApp = async (opts: { seedElders?: number; merchants?: boole
   const db = await makeTestDb('app');
   const clock = fakeClock();
   const logger = captureLogger();
-  const deps: Deps = buildDeps(testEnv(), { db, clock, logger });
+  const env = testEnv();
+  const deps: Deps = buildDeps(env, { db, clock, logger });
   const seed = opts.seedElders === 0 ? null : await seedDemo(deps, { elders: opts.seedElders ?? 30, merchants: opts.merchants ?? false });
   const { app, routes } = createApp(deps);
-  return { app, routes, deps, clock, logger, db, seed };
+  return { app, routes, deps, clock, logger, db, seed, env }; // env: the same keys for a second instance (a restart)
 };
 
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];

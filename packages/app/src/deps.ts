@@ -22,7 +22,7 @@ import { createLedgerStore } from '@tmc/store/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/merchants';
 import { createOrderStore, type OrderStore } from '@tmc/store/orders';
 import type { SchedulerPort } from '@tmc/core/order-service';
-import { inProcessScheduler } from './order-deps';
+import { createTimerStore } from '@tmc/store/timers';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
 import type { PaymentGateway } from '@tmc/core/payments-port';
@@ -120,7 +120,9 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     policies: createPolicyStore(db),
     merchants: createMerchantStore(db),
     orders: createOrderStore(db),
-    scheduler: { at: async () => { throw new Error('scheduler not wired'); } },
+    // Timers go to the table and a poller fires them (packages/local/src/scheduler.ts), so a
+    // restart loses none; in AWS production-deps passes EventBridge Scheduler instead.
+    scheduler: over.scheduler ?? createTimerStore(db).scheduler,
     jobs: { start: async () => { throw new Error('job runner not wired'); } },
     topups: createTopupStore(db),
     payments: over.payments ?? gatewayFromConfig({
@@ -133,6 +135,5 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
   // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
   // (loaded when the first job starts: in AWS jobs go to their own function and this never runs)
   deps.jobs = over.jobs ?? { start: async (job) => (await import('./jobs')).inProcessJobRunner(deps).start(job) };
-  deps.scheduler = over.scheduler ?? inProcessScheduler(deps);
   return deps;
 };

@@ -1,21 +1,14 @@
 // Wires the order use cases to this process's stores, notifier and scheduler.
 import { decryptPhone } from '@tmc/core/elder-service';
-import type { OrderDeps, SchedulerPort } from '@tmc/core/order-service';
+import type { OrderDeps } from '@tmc/core/order-service';
+import { createDisputeQueue } from '@tmc/store/disputes';
 import type { Deps } from './deps';
-
-/** Local and test scheduler: a timer in this process, plus the job sweep as a safety net. */
-export const inProcessScheduler = (deps: Pick<Deps, 'jobs'>): SchedulerPort => ({
-  async at(at, job) {
-    const ms = Math.max(0, at.getTime() - Date.now());
-    const t = setTimeout(() => { void deps.jobs.start(job); }, ms);
-    t.unref();
-  },
-});
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
   orders: deps.orders,
   scheduler: deps.scheduler,
+  disputes: createDisputeQueue(deps.db),
   addRating: (m, s) => deps.merchants.addRating(m, s),
   familyPhones: async (elder_id) => {
     const out: string[] = [];

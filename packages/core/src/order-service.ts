@@ -13,6 +13,7 @@ import type { AuditLog, ElderStore, Notice, Notifier } from './ports';
 import { admitOrThrow, wrongGuess, type AttemptLimiter } from './attempts';
 import type { BlindIndex, FieldCipher } from './secrets';
 import type { SearchHit } from './search';
+import { sameKindWithin, serviceKind } from './find-for-me';
 
 export const OFFER_MINUTES_DEFAULT = 3;
 
@@ -26,6 +27,14 @@ export type SchedulerPort = {
   at: (at: Date, job: { job: 'offer-expiry'; order_id: string; offer_index: number }) => Promise<void>;
 };
 
+/** Open disputes, queued for staff by the elder's community (the queue is read by key range). */
+export type DisputeQueuePort = {
+  /** Writes the disputed order (conditional on `expect_version`) and its queue entry at once. */
+  open: (next: Order, expect_version: number, community_code: string) => Promise<void>;
+  /** Takes a decided dispute off the queue. */
+  close: (o: Order, community_code: string) => Promise<void>;
+};
+
 export type OrderDeps = LedgerDeps & {
   orders: OrderPort;
   elders: ElderStore;
@@ -35,6 +44,7 @@ export type OrderDeps = LedgerDeps & {
   notifier: Notifier;
   audit: AuditLog;
   scheduler: SchedulerPort;
+  disputes: DisputeQueuePort;
   familyPhones: (elder_id: string) => Promise<string[]>;
   merchantPhone: (merchant_id: string) => Promise<string | null>;
   limiter: AttemptLimiter; // the redemption code and card PIN tries (attempts.ts)
@@ -124,14 +134,20 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   const now = deps.clock.now();
   // The order id is derived from the caller's idempotency key: a retried request is the same order.
   const order_id = a.order_id ?? `o_${sha256(`${idem.scope}:${idem.key}`).replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
-  const offers = a.mode === 'find_for_me'
-    ? (a.candidates ?? []).slice(0, FIND_OFFERS_MAX).map((c, i) => ({ merchant_id: c.merchant_id, service_id: c.service_id, merchant_name: c.merchant_name, walking_minutes: c.walking_minutes, offered_at: i === 0 ? now.toISOString() : '', outcome: 'pending' as const }))
-    : [{ merchant_id: m.merchant_id, service_id: s.service_id, merchant_name: m.business_name, walking_minutes: 0, offered_at: now.toISOString(), outcome: 'pending' as const }];
+  // 帮我找 asks later shops only for the same kind of service as the first, at no more points:
+  // whoever ranked the candidates, the elder's request is not turned into something else.
+  const later = a.mode === 'find_for_me'
+    ? (a.candidates ?? []).filter((c) => c.merchant_id !== m.merchant_id && sameKindWithin(s, c)).slice(0, FIND_OFFERS_MAX - 1)
+    : [];
+  const offers = [
+    { merchant_id: m.merchant_id, service_id: s.service_id, merchant_name: m.business_name, walking_minutes: (a.candidates ?? []).find((c) => c.service_id === s.service_id)?.walking_minutes ?? 0, offered_at: now.toISOString(), outcome: 'pending' as const },
+    ...later.map((c) => ({ merchant_id: c.merchant_id, service_id: c.service_id, merchant_name: c.merchant_name, walking_minutes: c.walking_minutes, offered_at: '', outcome: 'pending' as const })),
+  ];
   const offer_expires_at = new Date(now.getTime() + OFFER_MINUTES_DEFAULT * 60_000).toISOString();
   const order: Order = {
     order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
     service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
-    held_points: Math.max(s.price_points, ...(a.mode === 'find_for_me' ? (a.candidates ?? []).slice(0, FIND_OFFERS_MAX).map((c) => c.price_points) : [])),
+    held_points: s.price_points, // 帮我找 included: later offers cost no more (sameKindWithin)
     home_visit: s.mode === 'home_visit', slot_start: slot_start, status: 'requested', offers, offer_expires_at,
     code_cipher: deps.cipher.encrypt(randomDigits(6), codeAad(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
     created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
@@ -227,8 +243,9 @@ const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expir
   const cand = offers[nextIdx];
   if (!cand) throw new Error('candidate vanished');
   const { m, s } = await loadService(deps, cand.merchant_id, cand.service_id).catch(() => ({ m: null, s: null }));
-  if (!m || !s || s.price_points > o.held_points) {
-    // The candidate went away or got dearer than what is held: skip it.
+  if (!m || !s || s.price_points > o.held_points || serviceKind(s) !== serviceKind({ category: o.category, name: o.service_name })) {
+    // The candidate went away, got dearer than what is held, or is no longer the kind of service
+    // the elder asked for (renamed or moved since the search): skip it.
     return offerNext(deps, bump(deps, o, { offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }), 'expired');
   }
   const now = deps.clock.now();
@@ -341,12 +358,19 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
 
 export type RatingPort = { addRating: (merchant_id: string, stars: number) => Promise<void> };
 
-export const rateOrder = async (deps: OrderDeps & RatingPort, order_id: string, actor: Actor, r: { stars: number; tags: string[]; comment: string }): Promise<Order> => {
+/** Staff act for an elder who cannot (no phone, no family): like booking on behalf, audited, and
+ * only by the one request that won the transition. */
+const auditOnBehalf = async (deps: OrderDeps, actor: Actor, by: string, action: string, o: Order) => {
+  if (actor === 'staff') await deps.audit.write({ actor: by, action, subject: `elder:${o.elder_id}`, detail: { order_id: o.order_id } });
+};
+
+export const rateOrder = async (deps: OrderDeps & RatingPort, order_id: string, actor: Actor, r: { stars: number; tags: string[]; comment: string }, by: string = actor): Promise<Order> => {
   const o = await load(deps, order_id);
   assertTransition(o, 'rate', actor);
   const next = bump(deps, o, { status: 'rated', rating: { ...r, at: deps.clock.now().toISOString() } });
   await deps.orders.put(next, o.version); // once: a second rating finds status 'rated'
   await deps.addRating(o.merchant_id, r.stars);
+  await auditOnBehalf(deps, actor, by, 'order.rate_on_behalf', o);
   return next;
 };
 
@@ -354,9 +378,18 @@ export const disputeOrder = async (deps: OrderDeps, order_id: string, actor: Act
   const o = await load(deps, order_id);
   assertTransition(o, 'dispute', actor);
   if (!o.completed_at || deps.clock.now().getTime() - Date.parse(o.completed_at) > DISPUTE_WINDOW_MS) throw new AppError('DISPUTE_WINDOW_CLOSED');
+  const elder = await deps.elders.get(o.elder_id);
+  if (!elder) throw new AppError('ELDER_NOT_FOUND');
   const next = bump(deps, o, { status: 'disputed', dispute: { reason, at: deps.clock.now().toISOString(), by, decided_by: null } });
-  await deps.orders.put(next, o.version);
+  await deps.disputes.open(next, o.version, elder.community_code); // the order and its place in the staff queue
+  await auditOnBehalf(deps, actor, by, 'order.dispute_on_behalf', o);
   return next;
+};
+
+/** Off the staff queue once decided; the queue also hides entries whose order moved on. */
+const unqueue = async (deps: OrderDeps, o: Order) => {
+  const elder = await deps.elders.get(o.elder_id);
+  if (elder) await deps.disputes.close(o, elder.community_code);
 };
 
 export const decideDispute = async (deps: OrderDeps, order_id: string, decision: 'uphold' | 'dismiss', staff: string, reason: string): Promise<Order> => {
@@ -367,6 +400,7 @@ export const decideDispute = async (deps: OrderDeps, order_id: string, decision:
     const next = bump(deps, o, { status: 'dispute_dismissed', dispute });
     await deps.orders.put(next, o.version);
     await deps.audit.write({ actor: staff, action: 'order.dispute_dismiss', subject: `order:${order_id}`, detail: { reason } });
+    await unqueue(deps, next);
     return next;
   }
   let saved: Order | null = null;
@@ -377,7 +411,9 @@ export const decideDispute = async (deps: OrderDeps, order_id: string, decision:
     return { order: { next: saved, expect_version: fresh.version } };
   }));
   await deps.audit.write({ actor: staff, action: 'order.dispute_uphold', subject: `order:${order_id}`, detail: { reason } });
-  return saved ?? (await load(deps, order_id));
+  const decided = saved ?? (await load(deps, order_id));
+  await unqueue(deps, decided);
+  return decided;
 };
 
 export type VisitDetails = { order_id: string; service_name: string; slot_start: string | null; elder_name_masked: string; address: string; location: { lat: number; lng: number } | null };

@@ -21,8 +21,8 @@ export const ORDER_TRANSITIONS = [
   { event: 'cancel', from: ['requested', 'accepted'], to: 'cancelled', by: ['elder', 'family', 'staff'], points: 'release_or_fee', timer: '-', note: 'free before acceptance; after it the policy\'s cancel fee (default 0) is captured to the merchant and the rest released' },
   { event: 'complete', from: ['accepted'], to: 'completed', by: ['merchant'], points: 'capture', timer: '-', note: 'needs the 6-digit code or card + PIN' },
   { event: 'no_show', from: ['accepted'], to: 'no_show', by: ['merchant'], points: 'release', timer: '-', note: 'elder did not come or was not home' },
-  { event: 'rate', from: ['completed'], to: 'rated', by: ['elder', 'family'], points: 'none', timer: '-', note: 'once; 1-5 stars, tags, comment' },
-  { event: 'dispute', from: ['completed', 'rated'], to: 'disputed', by: ['elder', 'family'], points: 'none', timer: '-', note: 'within 7 days of completion' },
+  { event: 'rate', from: ['completed'], to: 'rated', by: ['elder', 'family', 'staff'], points: 'none', timer: '-', note: 'once; 1-5 stars, tags, comment; staff on behalf (audited)' },
+  { event: 'dispute', from: ['completed', 'rated'], to: 'disputed', by: ['elder', 'family', 'staff'], points: 'none', timer: '-', note: 'within 7 days of completion; staff on behalf (audited); queued for staff by community' },
   { event: 'uphold', from: ['disputed'], to: 'refunded', by: ['staff'], points: 'reverse_capture', timer: '-', note: 'points go back to the elder' },
   { event: 'dismiss', from: ['disputed'], to: 'dispute_dismissed', by: ['staff'], points: 'none', timer: '-', note: 'merchant keeps the points' },
 ] as const satisfies readonly Transition[];
@@ -53,7 +53,7 @@ export type Order = {
   merchant_name: string;
   service_name: string;
   price_points: number;
-  held_points: number; // 帮我找 holds the dearest candidate's price; completion captures the actual price
+  held_points: number; // the requested service's price (帮我找 offers later shops nothing dearer); completion captures the actual price
   home_visit: boolean;
   slot_start: string | null;
   status: OrderState;

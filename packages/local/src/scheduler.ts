@@ -1,12 +1,62 @@
 // The local stand-in for EventBridge Scheduler: the daily job every day at 02:00 local time and the
-// monthly issuance on the 1st at 03:00, Suizhou time (UTC+8), checked once a minute. Jobs are idempotent, so a restart
-// that fires one again does no harm.
+// monthly issuance on the 1st at 03:00, Suizhou time (UTC+8), checked once a minute; and the one-time
+// timers (帮我找 offers) that the Scheduler port keeps in the table, polled every few seconds. Jobs
+// are idempotent, so a restart that fires one again does no harm, and a timer kept in the table
+// survives the restart that an in-process setTimeout did not.
 import type { Deps } from '@tmc/app/deps';
+import { JobSchema, runJob } from '@tmc/app/jobs';
 import { chinaDate, chinaHour } from '@tmc/core/china-time';
+import { createTimerStore, TIMER_TRIES_MAX, type DueTimer } from '@tmc/store/timers';
 
 const TICK_MS = 60_000;
+export const TIMER_POLL_MS = 5_000; // an offer lasts minutes: a few seconds late is not noticed
 
-export const startLocalScheduler = (deps: Deps): (() => void) => {
+/** `fired` and `failed` name the timers this poll ran (a timer another poller holds is in neither). */
+export type TimerPoller = { pollOnce: () => Promise<{ fired: string[]; failed: string[] }> };
+
+/** Runs every due timer once per claim: claim (conditional lease), run the job, delete. A job that
+ * fails stays for the next poll after its lease; after TIMER_TRIES_MAX tries it is dropped, logged. */
+export const createTimerPoller = (deps: Deps): TimerPoller => {
+  const store = createTimerStore(deps.db);
+  const runOne = async (t: DueTimer, now: Date): Promise<'ran' | 'failed' | 'skipped'> => {
+    const lease = await store.claim(t, now);
+    if (!lease) return 'skipped'; // another poller has it
+    let raw: unknown = null;
+    try { raw = JSON.parse(t.job); } catch { raw = null; }
+    const job = JobSchema.safeParse(raw);
+    if (!job.success) {
+      deps.logger.log('error', 'timer dropped: not a job', { timer: t.name });
+      await store.done(t, lease.lease_until);
+      return 'failed';
+    }
+    try {
+      const r = await runJob(deps, job.data);
+      deps.logger.log('info', 'timer fired', { timer: t.name, ...r });
+      await store.done(t, lease.lease_until);
+      return 'ran';
+    } catch (e) {
+      const last = lease.tries >= TIMER_TRIES_MAX;
+      deps.logger.log('error', last ? 'timer dropped after retries' : 'timer failed, will retry', { timer: t.name, tries: lease.tries, error: e instanceof Error ? e.message : 'error' });
+      if (last) await store.done(t, lease.lease_until);
+      return 'failed';
+    }
+  };
+  return {
+    async pollOnce() {
+      const now = deps.clock.now();
+      const fired: string[] = [];
+      const failed: string[] = [];
+      for (const t of await store.due(now)) {
+        const r = await runOne(t, now);
+        if (r === 'ran') fired.push(t.name);
+        if (r === 'failed') failed.push(t.name);
+      }
+      return { fired, failed };
+    },
+  };
+};
+
+export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}): (() => void) => {
   let lastDaily = '';
   let lastMonthly = '';
   const tick = () => {
@@ -25,5 +75,20 @@ export const startLocalScheduler = (deps: Deps): (() => void) => {
   };
   const timer = setInterval(tick, TICK_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  const poller = createTimerPoller(deps);
+  let polling = false; // one poll at a time: a slow poll is not overtaken by the next tick
+  const poll = () => {
+    if (polling) return;
+    polling = true;
+    poller.pollOnce()
+      .catch((e: unknown) => deps.logger.log('error', 'timer poll failed', { error: e instanceof Error ? e.message : 'error' }))
+      .finally(() => { polling = false; });
+  };
+  poll(); // timers that fell due while the server was down fire at once
+  const timers = setInterval(poll, opts.pollMs ?? TIMER_POLL_MS);
+  timers.unref();
+  return () => {
+    clearInterval(timer);
+    clearInterval(timers);
+  };
 };

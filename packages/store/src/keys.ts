@@ -115,6 +115,16 @@ export const keys = {
   orderMerchantIndex: (merchantId: string, createdAt: string, orderId: string) => ({ gsi2pk: `MERCHANT_ORDERS#${merchantId}`, gsi2sk: `${createdAt}#${orderId}` }),
   ordersOfMerchantPk: (merchantId: string) => `MERCHANT_ORDERS#${merchantId}`,
 
+  // open disputes, the staff queue: disputesOpen (Query; begins_with the officer's area prefix on
+  // sk = community#disputed_at#order, so a scope is one key range); one item per open dispute
+  disputeOpen: (community: string, at: string, orderId: string) => ({ pk: 'DISPUTES_OPEN', sk: `${community}#${at}#${orderId}` }),
+  disputesOpenPk: () => 'DISPUTES_OPEN',
+
+  // due timers (Scheduler port outside AWS): timersDue (Query sk <= now, per shard); one item per
+  // timer, deleted once its job ran
+  timer: (shard: number, at: string, name: string) => ({ pk: `TIMERS_DUE#${shard}`, sk: `${at}#${name}` }),
+  timersDuePk: (shard: number) => `TIMERS_DUE#${shard}`,
+
   // dev outbox (local only): outboxRecent (Query, newest first)
   outbox: (at: string, id: string) => ({ pk: 'DEV_OUTBOX', sk: `${at}#${id}` }),
   outboxPk: () => 'DEV_OUTBOX',

@@ -1,7 +1,7 @@
 // Booking helpers the elder, family and merchant pages share: where an elder's circle starts,
 // the 帮我找 ranking, the points summary, the one-time key a booking form carries, and times in
 // China. Written here rather than imported from the API routes, which export no helpers.
-import { rankForFind as rankCore } from '@tmc/core/search';
+import { findOffers } from '@tmc/core/find-for-me';
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { randomId, sha256 } from '@tmc/core/secrets';
@@ -33,7 +33,7 @@ export const servicesNear = async (deps: Deps, policy: Policy, origin: LatLng, c
   });
 
 /** 帮我找's candidates, ranked by the same core function POST /api/orders/find uses. */
-export const rankForFind = (items: readonly SearchHit[]): SearchHit[] => rankCore(items, FIND_OFFERS_MAX);
+export const rankForFind = (items: readonly SearchHit[]): SearchHit[] => findOffers(items, FIND_OFFERS_MAX);
 
 export const findCandidates = async (deps: Deps, policy: Policy, origin: LatLng, category: string) => {
   const r = await servicesNear(deps, policy, origin, category, { limit: FIND_SEARCH_MAX });

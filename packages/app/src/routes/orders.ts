@@ -5,13 +5,15 @@ import { AppError } from '@tmc/core/errors';
 import { CategoryCode } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { rankForFind, searchServices } from '@tmc/core/search';
+import { searchServices } from '@tmc/core/search';
+import { findOffers } from '@tmc/core/find-for-me';
 import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder, visitDetails } from '@tmc/core/order-service';
 import { FIND_OFFERS_MAX } from '@tmc/core/orders';
 import type { Principal } from '@tmc/core/auth';
-import { defineRoute } from '../route';
+import { defineRoute, queryInt } from '../route';
 import { describeRule } from '@tmc/core/attempts';
-import { assertCanSeeElder } from '../scope';
+import { assertCanSeeElder, staffScope } from '../scope';
+import { createDisputeQueue } from '@tmc/store/disputes';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
 import { orderDeps } from '../order-deps';
@@ -20,6 +22,7 @@ import type { Ctx } from '../context';
 const OrderIdP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
 const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 const OFFICERS = ['admin', 'district', 'street'] as const;
+const ELDER_SIDE = ['elder', 'family'] as const;
 const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(300)) });
 
 const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
@@ -74,7 +77,8 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
-    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode }), successStatus: 201,
+    // service_name: the service the elder asked for (e.g. 老人理发); without it, the kind of the best hit of the category
+    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode, service_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))) }), successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { body, principal }) {
       const p = need(principal);
@@ -84,7 +88,7 @@ export const orderRoutes = () => [
       const origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid;
       if (!origin) throw new AppError('AREA_NOT_FOUND');
       const r = await searchServices(deps.merchants, { category: body.category, origin, now: deps.clock.now(), limit: 50, offset: 0, walking: policy.circle });
-      const ranked = rankForFind(r.items, FIND_OFFERS_MAX);
+      const ranked = findOffers(r.items, FIND_OFFERS_MAX, { service_name: body.service_name }); // one kind of service throughout, within the first offer's price
       const first = ranked[0];
       if (!first) return c.json({ status: 'unmatched', nearest: r.items.slice(0, 5) }, 200);
       const o = await requestOrder(orderDeps(deps), policy, { elder_id: e.elder_id, booked_by: p.sub, mode: 'find_for_me', merchant_id: first.merchant_id, service_id: first.service_id, slot_start: null, candidates: ranked }, idempotencyOf(c, body));
@@ -165,23 +169,35 @@ export const orderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/orders/:order_id/rate', access: { roles: ['elder', 'family'] }, tags: ['orders'],
-    summary: 'Rate a completed order once: 1-5 stars, tags, comment', params: OrderIdP,
+    method: 'post', path: '/api/orders/:order_id/rate', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
+    summary: 'Rate a completed order once: 1-5 stars, tags, comment (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP,
     body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(z.string().check(z.trim(), z.maxLength(200), z.regex(/^[^<>]*$/)), '') }),
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
-      return c.json(view(c, await rateOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), body), false));
+      return c.json(view(c, await rateOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), body, p.sub), false));
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/orders/:order_id/dispute', access: { roles: ['elder', 'family'] }, tags: ['orders'],
-    summary: 'Dispute a completed order within 7 days', params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED'],
+    method: 'post', path: '/api/orders/:order_id/dispute', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
+    summary: 'Dispute a completed order within 7 days (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP, body: Reason,
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED', 'OUT_OF_SCOPE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
       return c.json(view(c, await disputeOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub, body.reason), false));
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/disputes', access: { roles: OFFICERS }, tags: ['orders'],
+    summary: 'Staff: open disputes of elders in my area, by community then oldest first (paged)',
+    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
+    async handler(c, { query, principal }) {
+      const p = need(principal);
+      if (p.kind !== 'staff') throw new AppError('FORBIDDEN');
+      const page = await createDisputeQueue(c.get('deps').db).list(staffScope(p), query.limit ?? 20, query.cursor);
+      return c.json({ items: page.items.map((d) => ({ ...view(c, d.order, false), community_code: d.community_code })), cursor: page.cursor });
     },
   }),
   ...(['uphold', 'dismiss'] as const).map((decision) => defineRoute({
