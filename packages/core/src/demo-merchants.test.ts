@@ -18,7 +18,8 @@ const demoPort = (): SearchPort => {
     return dm.services.map((s, j) => serviceCard(m, { ...s, service_id: `s${i}_${j}`, merchant_id: m.merchant_id, active: true, version: 1, updated_at: '' }));
   });
   return {
-    searchIndex: async (category) => ({ cards: cards.filter((c) => c.category === category), queries: 1, items_read: cards.length }),
+    searchIndex: async (category) => ({ cards: cards.filter((c) => c.category === category), queries: 1, items_read: cards.length, truncated: false }),
+    ratingsOf: async () => new Map(),
     slotsTaken: async () => new Map(),
   };
 };

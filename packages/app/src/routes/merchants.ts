@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/errors';
 import { LatLng } from '@tmc/core/areas';
 import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, ServiceInput } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchant-service';
-import { searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
+import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { defineRoute, queryInt } from '../route';
 import { assertAreaInScope, assertCanSeeElder } from '../scope';
@@ -116,6 +116,8 @@ export const merchantRoutes = () => [
       elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(queryInt(1, 60)),
       limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)), offset: z.optional(queryInt(0, 500)),
     }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
+    // truncated: true when the read bound (INDEX_ITEMS_MAX) cut the index read; total is then a lower bound
+    response: SearchAnswerOut,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
