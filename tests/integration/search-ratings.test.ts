@@ -4,7 +4,9 @@
 // profile save racing them lose nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@tmc/store/table';
-import { createMerchantStore, indexKeysOf } from '@tmc/store/merchants';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '@tmc/store/keys';
+import { createMerchantStore, indexKeysOf, migrateLegacyRatings } from '@tmc/store/merchants';
 import { searchServices } from '@tmc/core/search';
 import { serviceCard, type Merchant, type Service } from '@tmc/core/merchants';
 import { makeTestDb } from '../support/db';
@@ -105,4 +107,17 @@ describe('a rating', () => {
     expect(r.items.map((h) => [h.service_id, h.rating_avg, h.rating_count])).toEqual([['s_new', null, 0]]);
     expect((await store.getMerchant('m_new'))?.rating_count).toBe(0);
   });
+
+  it('totals that profile items carried before are moved into the rating item once, adding to newer ratings', async () => {
+    const old: Merchant = { ...shop, merchant_id: 'm_old', location: { lat: 31.4, lng: 113.1 } };
+    await store.save(old, [], null, []);
+    // a profile as the code before this change wrote it: the totals on the profile item
+    const { rating_sum: _s, rating_count: _c, ...profile } = old;
+    await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...keys.merchant('m_old'), type: 'merchant', ...profile, rating_sum: 40, rating_count: 10 } }));
+    await store.addRating('m_old', 2); // a rating after the deploy, before the migration
+    expect(await migrateLegacyRatings(db)).toMatchObject({ copied: 1 });
+    expect(await migrateLegacyRatings(db)).toMatchObject({ copied: 0 }); // a second run changes nothing
+    expect(await store.getMerchant('m_old')).toMatchObject({ rating_sum: 42, rating_count: 11 });
+  });
 });
+
