@@ -10,8 +10,9 @@ import { isOpenAt, nextSlotStart, slotStarts, type ServiceCard } from './merchan
 export const SEARCH_LIMIT_MAX = 50; // a phone screen shows a handful; 50 is plenty for staff
 export const INDEX_PAGE_ITEMS = 500; // items per index Query page (DynamoDB also stops a page at 1 MB)
 /** Items one search may read over all its Queries and their pages. Every page is followed up to
- * this; a search that would read more answers with what it read and `truncated: true`. 20,000
- * cards (~14 MB) hold a 60-minute walk (2.2 km) at several times the benchmark city's density. */
+ * this; a search that would read more answers with what it read and `truncated: true`. Estimate:
+ * the benchmark's 100k-service city has ~200 services per km², so a 60-minute walk (2.2 km, the
+ * widest the API allows) reads ~5,000 cards; 20,000 (~14 MB) leaves room for four times that. */
 export const INDEX_ITEMS_MAX = 20_000;
 export type IndexBounds = { page_items: number; items_max: number };
 export const INDEX_BOUNDS: IndexBounds = { page_items: INDEX_PAGE_ITEMS, items_max: INDEX_ITEMS_MAX };
@@ -137,8 +138,8 @@ export const toHit = (card: ServiceCard, distance_m: number, walking: Omit<Walki
 });
 
 /** The answer of GET /api/search (documented in the OpenAPI document). When `truncated` is true
- * the read bound cut the index read: `total` counts what was read and nearer services may be
- * missing; a smaller `minutes` gives a complete answer. */
+ * the read bound cut the index read: `total` counts only what was read, and nearer services may
+ * be missing from `items`. */
 export type SearchAnswer = { items: SearchHit[]; total: number; radius_m: number; queries: number; items_read: number; truncated: boolean };
 
 export const SearchHitOut = z.object({
