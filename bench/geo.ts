@@ -360,8 +360,9 @@ const main = async (): Promise<void> => {
     let lastCards: ServiceCard[] = [];
     const port: SearchPort = {
       slotsTaken: (slots) => store.slotsTaken(slots), // one BatchGet per page, not counted as a Query
-      searchIndex: async (category, origin, radius_m, perQueryLimit) => {
-        const r = await store.searchIndex(category, origin, radius_m, perQueryLimit);
+      ratingsOf: (ids) => store.ratingsOf(ids), // likewise
+      searchIndex: async (category, origin, radius_m, bounds) => {
+        const r = await store.searchIndex(category, origin, radius_m, bounds);
         lastCards = r.cards;
         return r;
       },

@@ -1,7 +1,7 @@
 // Demo alliance around the 曾都区 communities: 36 merchants over the five categories, a third
 // of the repairers and domestic helpers coming to the home. Deterministic (seeded), clearly fake:
 // phones in the 170-0002 test range, credit codes with a valid check character but made up.
-import { DEMO_COMMUNITIES, seededRandom } from './demo-district';
+import { DEMO_COMMUNITIES, demoElderPhonesForLogin, demoElders, seededRandom } from './demo-district';
 import { usccCheckChar, type MerchantApplication, type ServiceInput, type WeeklyHours } from './merchants';
 
 const NAMES: Record<string, string[]> = {
@@ -23,12 +23,37 @@ const HOURS: WeeklyHours = {
   fri: [['08:00', '18:00']], sat: [['09:00', '17:00']], sun: [['09:00', '12:00']],
 };
 
+/** Shops stand within this distance of their community's anchor: well inside the default
+ * ten-minute walk (369 m), so a printed demo elder never starts with an empty list. */
+export const DEMO_SHOP_SPREAD_M = 150;
+const M_PER_DEG_LAT = 111_320;
+
+/** Where a community's shops cluster: the middle of the homes of the demo elders whose phones
+ * are printed for trying the login (their first search must find every category on foot), or
+ * the community centre where none of them lives. An elder without coordinates searches from the
+ * centre, so the centre stands in for that home. */
+const shopAnchors = (): Map<string, { lat: number; lng: number }> => {
+  const homes = new Map<string, { lat: number; lng: number }[]>();
+  const roster = demoElders();
+  for (const phone of demoElderPhonesForLogin) {
+    const e = roster.find((x) => x.phone === phone);
+    const c = DEMO_COMMUNITIES.find((x) => x.code === e?.community_code);
+    if (!e || !c) continue;
+    homes.set(c.code, [...(homes.get(c.code) ?? []), e.location ?? c.centroid]);
+  }
+  return new Map(DEMO_COMMUNITIES.map((c) => {
+    const hs = homes.get(c.code) ?? [c.centroid];
+    return [c.code, { lat: hs.reduce((s, h) => s + h.lat, 0) / hs.length, lng: hs.reduce((s, h) => s + h.lng, 0) / hs.length }];
+  }));
+};
+
 export type DemoMerchant = { phone: string; application: MerchantApplication; services: ServiceInput[] };
 
 export const demoMerchants = (seed = 11): DemoMerchant[] => {
   const rnd = seededRandom(seed);
   const out: DemoMerchant[] = [];
   const cats = Object.keys(NAMES);
+  const anchors = shopAnchors();
   for (let i = 0; i < 36; i++) {
     const category = cats[i % cats.length] ?? 'barber';
     const community = DEMO_COMMUNITIES[i % DEMO_COMMUNITIES.length];
@@ -36,7 +61,15 @@ export const demoMerchants = (seed = 11): DemoMerchant[] => {
     const body = `91421303MA${String(1000000 + i * 7919).slice(-7)}`;
     const uscc = body + (usccCheckChar(body) ?? '0');
     const homeVisit = (category === 'repair' || category === 'domestic') && i % 3 === 0;
-    const location = { lat: community.centroid.lat + (rnd() - 0.5) * 0.008, lng: community.centroid.lng + (rnd() - 0.5) * 0.008 };
+    // Uniform over a disc around the anchor (radius ~ sqrt(u)); i % 6 and i % 5 pair every
+    // community with every category in the first 30 shops, so each cluster has all five.
+    const anchor = anchors.get(community.code) ?? community.centroid;
+    const r = DEMO_SHOP_SPREAD_M * Math.sqrt(rnd());
+    const theta = 2 * Math.PI * rnd();
+    const location = {
+      lat: Math.round((anchor.lat + (r * Math.cos(theta)) / M_PER_DEG_LAT) * 1e6) / 1e6,
+      lng: Math.round((anchor.lng + (r * Math.sin(theta)) / (M_PER_DEG_LAT * Math.cos((anchor.lat * Math.PI) / 180))) * 1e6) / 1e6,
+    };
     out.push({
       phone: `1700002${String(i).padStart(4, '0')}`,
       application: {

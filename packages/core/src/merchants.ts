@@ -91,12 +91,13 @@ export type ServiceInput = z.infer<typeof ServiceInput>;
 
 export type Service = ServiceInput & { service_id: string; merchant_id: string; active: boolean; version: number; updated_at: string };
 
-/** What search returns and what index items carry, so a search reads nothing else. */
+/** What index items carry, so a search reads no service or merchant record. The rating is not on
+ * it (a rating would rewrite every card): search reads it by key for the page it shows. */
 export type ServiceCard = {
   service_id: string; merchant_id: string; merchant_name: string; merchant_phone: string; name: string; category: string;
   price_points: number; ref_price_fen: number; duration_min: number; mode: 'onsite' | 'home_visit'; radius_m: number | null;
   location: { lat: number; lng: number }; address: string; hours: WeeklyHours; closed_dates: string[];
-  slot_minutes: number; capacity_per_slot: number; rating_avg: number | null; rating_count: number;
+  slot_minutes: number; capacity_per_slot: number;
 };
 
 export const serviceCard = (m: Merchant, s: Service): ServiceCard => ({
@@ -104,7 +105,6 @@ export const serviceCard = (m: Merchant, s: Service): ServiceCard => ({
   category: s.category, price_points: s.price_points, ref_price_fen: s.ref_price_fen, duration_min: s.duration_min, mode: s.mode,
   radius_m: s.radius_m, location: m.location, address: m.address, hours: s.hours, closed_dates: s.closed_dates,
   slot_minutes: s.slot_minutes, capacity_per_slot: s.capacity_per_slot,
-  rating_avg: m.rating_count ? Math.round((m.rating_sum / m.rating_count) * 10) / 10 : null, rating_count: m.rating_count,
 });
 
 export const isMatchable = (m: Merchant, s: Service): boolean => m.status === 'approved' && s.active && m.categories.includes(s.category);

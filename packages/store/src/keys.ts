@@ -99,6 +99,8 @@ export const keys = {
   merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'PROFILE' }),
   merchantPk: (merchantId: string) => `MERCHANT#${merchantId}`,
   service: (merchantId: string, serviceId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: `SERVICE#${serviceId}` }),
+  // a merchant's rating totals (ADD per rating), read by key for the search page: merchantRating
+  merchantRating: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'RATING' }),
   merchantStatusIndex: (status: string, at: string, merchantId: string) => ({ gsi1pk: `MERCHANTS_BY_STATUS#${status}`, gsi1sk: `${at}#${merchantId}` }),
   merchantStatusPk: (status: string) => `MERCHANTS_BY_STATUS#${status}`,
   category: (code: string) => ({ pk: 'CATEGORIES', sk: code }),

@@ -1,14 +1,14 @@
-// Merchants, their services, categories and the geo index of matchable services.
-// Index items carry the whole service card, so a search reads index items and nothing else.
+// Merchants, their services, categories, ratings and the geo index of matchable services.
+// Index items carry the whole service card, so a search reads index items and, for the page it
+// shows, the merchants' rating items by key (a rating is one item, never copied into cards).
 // A merchant change and its index changes go in one transaction when they fit in 100 items;
 // larger ones (home-visit services reach many cells) are written in an order that never shows a
 // suspended merchant: removals before the status change, additions after it.
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '@tmc/core/errors';
+import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
 import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
 import type { LatLng } from '@tmc/core/areas';
-import { slotKey, type SlotRef } from '@tmc/core/search';
+import { readPages, slotKey, type IndexBounds, type IndexRead, type MerchantRating, type SlotRef } from '@tmc/core/search';
 import { batchGet } from './batch-get';
 import { counterName } from './ledger';
 import { keys } from './keys';
@@ -16,7 +16,6 @@ import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, t
 import type { Db } from './table';
 
 export const SERVICES_PER_MERCHANT_MAX = 30;
-export const RATING_CARD_REFRESH = 10; // cards' rating count is refreshed at least every 10 ratings
 const BATCH_WRITE_MAX = 25;
 
 type Key = { pk: string; sk: string };
@@ -28,7 +27,10 @@ export const indexKeysOf = (c: ServiceCard): Key[] =>
     ? hvCellsFor(c.location, c.radius_m).map((cell) => keys.geoHomeVisit(c.category, cell, c.service_id))
     : stripsOf(c.location).map((s) => keys.geoStrip(c.category, s.level, s.strip, latKey(c.location.lat), c.service_id));
 
-const merchantItem = (m: Merchant) => ({ ...keys.merchant(m.merchant_id), ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id), type: 'merchant', ...m });
+// The profile item carries no rating: the rating item is the only copy, so a profile save (a Put
+// of the whole item) can never write back totals read before a concurrent rating.
+const merchantItem = ({ rating_sum: _s, rating_count: _c, ...m }: Merchant) => ({ ...keys.merchant(m.merchant_id), ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id), type: 'merchant', ...m });
+const ratingOfItem = (it: Record<string, unknown> | undefined): MerchantRating => ({ rating_sum: Number(it?.rating_sum ?? 0), rating_count: Number(it?.rating_count ?? 0) });
 const serviceItem = (s: Service) => ({ ...keys.service(s.merchant_id, s.service_id), type: 'service', ...s });
 
 export type MerchantStore = ReturnType<typeof createMerchantStore>;
@@ -37,10 +39,22 @@ export const createMerchantStore = (db: Db) => {
   const T = db.table;
 
   const getMerchant = async (merchant_id: string): Promise<Merchant | null> => {
-    const r = await db.doc.send(new GetCommand({ TableName: T, Key: keys.merchant(merchant_id), ConsistentRead: true }));
+    const [r, rating] = await Promise.all([
+      db.doc.send(new GetCommand({ TableName: T, Key: keys.merchant(merchant_id), ConsistentRead: true })),
+      db.doc.send(new GetCommand({ TableName: T, Key: keys.merchantRating(merchant_id), ConsistentRead: true })),
+    ]);
     if (!r.Item) return null;
     const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = r.Item;
-    return m as Merchant;
+    return { ...(m as Omit<Merchant, 'rating_sum' | 'rating_count'>), ...ratingOfItem(rating.Item) };
+  };
+
+  /** Rating totals of merchants by key (one BatchGet per 100); merchants never rated are absent. */
+  const ratingsOf = async (merchant_ids: readonly string[]): Promise<Map<string, MerchantRating>> => {
+    const ids = [...new Set(merchant_ids)]; // BatchGetItem refuses a request that names the same key twice
+    const items = await batchGet(db, ids.map((id) => keys.merchantRating(id)));
+    const out = new Map<string, MerchantRating>();
+    for (const it of items) out.set(String(it.merchant_id), ratingOfItem(it));
+    return out;
   };
 
   const services = async (merchant_id: string): Promise<Service[]> => {
@@ -112,31 +126,16 @@ export const createMerchantStore = (db: Db) => {
     getMerchant,
     services,
     save,
-    /** A new rating: sum and count move by one atomic ADD (no read, no lost update). The search
-     * cards carry the average rounded to 0.1; they are rewritten only when that shown average
-     * changes (or every RATING_CARD_REFRESH ratings, for the count), not on every rating: a
-     * home-visit merchant has well over 100 cards. */
+    ratingsOf,
+    /** A new rating: sum and count move by one atomic ADD on the merchant's rating item (no read,
+     * no lost update). It writes that one item whatever the merchant's services and travel radius:
+     * search reads the totals by key for the page it shows, so no card carries a copy. The order
+     * that is rated names an existing merchant (merchants are suspended, never deleted). */
     async addRating(merchant_id: string, stars: number) {
-      const r = await db.doc.send(new UpdateCommand({
-        TableName: T, Key: keys.merchant(merchant_id), UpdateExpression: 'ADD rating_sum :s, rating_count :one',
-        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':s': stars, ':one': 1 }, ReturnValues: 'UPDATED_NEW',
+      await db.doc.send(new UpdateCommand({
+        TableName: T, Key: keys.merchantRating(merchant_id), UpdateExpression: 'SET #t = :type, merchant_id = :m ADD rating_sum :s, rating_count :one',
+        ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':type': 'merchant_rating', ':m': merchant_id, ':s': stars, ':one': 1 },
       }));
-      const sum = Number(r.Attributes?.rating_sum ?? 0);
-      const count = Number(r.Attributes?.rating_count ?? 0);
-      const shown = (s: number, n: number) => (n ? Math.round((s / n) * 10) / 10 : null);
-      if (shown(sum, count) === shown(sum - stars, count - 1) && count % RATING_CARD_REFRESH !== 0) return;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const cur = await getMerchant(merchant_id);
-        if (!cur) return;
-        const list = await services(merchant_id);
-        try {
-          // prev without the new rating makes the diff rewrite exactly the cards whose numbers changed
-          await save({ ...cur, version: cur.version + 1 }, list, { ...cur, rating_sum: cur.rating_sum - stars, rating_count: cur.rating_count - 1 }, list);
-          return;
-        } catch (e) {
-          if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e; // another edit won: re-read and retry
-        }
-      }
     },
     async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
       const pk = keys.merchantStatusPk(status);
@@ -144,7 +143,9 @@ export const createMerchantStore = (db: Db) => {
         TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
         Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
       }));
-      return { items: (r.Items ?? []).map((it) => { const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = it; return m as Merchant; }), cursor: encodeCursor(r.LastEvaluatedKey) };
+      const profiles = (r.Items ?? []).map((it) => { const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = it; return m as Omit<Merchant, 'rating_sum' | 'rating_count'>; });
+      const ratings = await ratingsOf(profiles.map((m) => m.merchant_id));
+      return { items: profiles.map((m): Merchant => ({ ...m, ...ratingOfItem(ratings.get(m.merchant_id)) })), cursor: encodeCursor(r.LastEvaluatedKey) };
     },
     async categories(): Promise<Category[]> {
       const r = await db.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.categoriesPk() }, Limit: 100 }));
@@ -168,27 +169,67 @@ export const createMerchantStore = (db: Db) => {
       }
       return out;
     },
-    /** Search reads: one latitude-range Query per strip plus one home-visit cell Query. `reads` counts items read. */
-    async searchIndex(category: string, origin: LatLng, radius_m: number, perQueryLimit: number): Promise<{ cards: ServiceCard[]; queries: number; items_read: number }> {
+    /** Search reads: one latitude-range Query per strip plus one home-visit cell Query, each
+     * followed page by page (LastEvaluatedKey) within `bounds` (see `readPages`). `queries` counts
+     * Query requests, pages included; `items_read` the items they read. */
+    async searchIndex(category: string, origin: LatLng, radius_m: number, bounds: IndexBounds): Promise<IndexRead> {
       const plan = planCircle(origin, radius_m);
-      const results = await Promise.all([
-        ...plan.map((q) => db.doc.send(new QueryCommand({
-          TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: perQueryLimit,
-          ExpressionAttributeValues: { ':p': keys.geoStripPk(category, q.level, q.strip), ':lo': `${q.lat_lo}#`, ':hi': `${q.lat_hi}#\uffff` },
-        }))),
-        db.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :p', Limit: perQueryLimit, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } })),
-      ]);
+      const query = (q: number, limit: number, start: Record<string, unknown> | undefined) => {
+        const strip = plan[q];
+        return db.doc.send(new QueryCommand(strip
+          ? {
+            TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: limit, ExclusiveStartKey: start,
+            ExpressionAttributeValues: { ':p': keys.geoStripPk(category, strip.level, strip.strip), ':lo': `${strip.lat_lo}#`, ':hi': `${strip.lat_hi}#\uffff` },
+          }
+          : { TableName: T, KeyConditionExpression: 'pk = :p', Limit: limit, ExclusiveStartKey: start, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } }));
+      };
+      const r = await readPages<Record<string, unknown>, Record<string, unknown>>(plan.length + 1, bounds, async (q, limit, start) => {
+        const page = await query(q, limit, start);
+        return { items: page.Items ?? [], scanned: page.ScannedCount ?? page.Items?.length ?? 0, next: page.LastEvaluatedKey };
+      });
       const cards = new Map<string, ServiceCard>();
-      let items_read = 0;
-      for (const r of results) {
-        items_read += r.ScannedCount ?? r.Items?.length ?? 0;
-        for (const it of r.Items ?? []) {
-          const { pk: _p, sk: _s, type: _t, ...card } = it;
-          cards.set(String(it.service_id), card as ServiceCard);
-        }
+      for (const it of r.items) {
+        // cards written before ratings left them may still carry rating fields: search ignores them
+        const { pk: _p, sk: _s, type: _t, rating_avg: _ra, rating_count: _rc, ...card } = it;
+        cards.set(String(it.service_id), card as ServiceCard);
       }
-      return { cards: [...cards.values()], queries: results.length, items_read };
+      return { cards: [...cards.values()], queries: r.pages, items_read: r.items_read, truncated: r.truncated };
     },
   };
 };
 
+
+/**
+ * Offline migration (Scan is allowed there, never on a request path): moves rating totals that
+ * profile items carried before ratings got their own item into that item, once per merchant (the
+ * `legacy_copied` marker makes a second run a no-op), adding to ratings made since. Run it right
+ * after deploying: a profile saved before it no longer carries its old totals.
+ */
+export const migrateLegacyRatings = async (db: Db): Promise<{ merchants: number; copied: number }> => {
+  let start: Record<string, unknown> | undefined;
+  let merchants = 0;
+  let copied = 0;
+  do {
+    const r = await db.doc.send(new ScanCommand({
+      TableName: db.table, ExclusiveStartKey: start, FilterExpression: '#t = :m AND rating_count > :z',
+      ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':m': 'merchant', ':z': 0 },
+    }));
+    for (const it of r.Items ?? []) {
+      merchants++;
+      const merchant_id = String(it.merchant_id);
+      try {
+        await db.doc.send(new UpdateCommand({
+          TableName: db.table, Key: keys.merchantRating(merchant_id), ConditionExpression: 'attribute_not_exists(legacy_copied)',
+          UpdateExpression: 'SET #t = :type, merchant_id = :id, legacy_copied = :yes ADD rating_sum :s, rating_count :c',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':type': 'merchant_rating', ':id': merchant_id, ':yes': true, ':s': Number(it.rating_sum ?? 0), ':c': Number(it.rating_count ?? 0) },
+        }));
+        copied++;
+      } catch (e) {
+        if (!(e instanceof Error && e.name === 'ConditionalCheckFailedException')) throw e; // copied by an earlier run
+      }
+    }
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return { merchants, copied };
+};

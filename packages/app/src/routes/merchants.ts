@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/errors';
 import { LatLng } from '@tmc/core/areas';
 import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, ServiceInput } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchant-service';
-import { searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
+import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { defineRoute, queryInt } from '../route';
 import { assertAreaInScope, assertCanSeeElder } from '../scope';
@@ -110,12 +110,13 @@ export const merchantRoutes = () => [
   })),
   defineRoute({
     method: 'get', path: '/api/search', access: { roles: ['elder', 'family', 'admin', 'district', 'street'] }, tags: ['search'],
-    summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked',
+    summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked. truncated: true when the per-search read bound cut the answer (nearer services may be missing; total is then a lower bound)',
     query: z.object({
       category: CategoryCode, lat: z.optional(z.coerce.number().check(z.gte(-90), z.lte(90))), lng: z.optional(z.coerce.number().check(z.gte(-180), z.lte(180))),
       elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(queryInt(1, 60)),
       limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)), offset: z.optional(queryInt(0, 500)),
     }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
+    response: SearchAnswerOut,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
