@@ -8,7 +8,7 @@ const MON_9 = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in China
 const card = (service_id: string, merchant_id: string, name: string, price_points: number): ServiceCard => ({
   service_id, merchant_id, merchant_name: `店${merchant_id}`, merchant_phone: '13800000000', name, category: 'barber',
   price_points, ref_price_fen: 2000, duration_min: 30, mode: 'onsite', radius_m: null, location: { lat: 31.7, lng: 113.37 }, address: '',
-  hours: { mon: [['08:00', '12:00']] }, closed_dates: [], slot_minutes: 60, capacity_per_slot: 2, rating_avg: null, rating_count: 0,
+  hours: { mon: [['08:00', '12:00']] }, closed_dates: [], slot_minutes: 60, capacity_per_slot: 2,
 });
 const hit = (c: ServiceCard, walking_minutes: number): SearchHit => toHit(c, walking_minutes * 48, { walking_m_per_min: 48, detour_factor: 1 }, MON_9);
 
