@@ -86,7 +86,7 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
 
 const FamilyHome = (props: { view: View; phoneMasked: string; rows: Row[]; state: FormState; wechat: boolean; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="家属首页" titleEn="Family">
-    <p class="hello">{props.phoneMasked}，您好<span class="en" lang="en">Hello</span></p>
+    <p class="hello"><T zh={`${props.phoneMasked}，您好`} en={`Hello, ${props.phoneMasked}`} /></p>
     <Notice msg={props.done} />
     <section class="panel" aria-labelledby="mine-h">
       <h2 id="mine-h"><T zh="我绑定的老人" en="My elders" /></h2>
