@@ -142,13 +142,13 @@ const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: nu
         <dl class="kv">
           <dt><T zh="性别" en="Gender" /></dt><dd>{GENDER_ZH[e.gender]}</dd>
           <dt><T zh="年龄" en="Age" /></dt><dd>{props.age} 岁</dd>
-          <dt><T zh="身份证" en="ID" /></dt><dd class="num">{e.id_masked}</dd>
+          <dt><T zh="身份证" en="ID" /></dt><dd class="num wrap" id="id-masked">{e.id_masked}</dd>
           <dt><T zh="手机" en="Phone" /></dt><dd class="num">{e.phone_masked ?? '未登记'}</dd>
           <dt><T zh="社区" en="Community" /></dt><dd>{props.area}</dd>
           <dt><T zh="住址" en="Address" /></dt><dd>{e.address}</dd>
           <dt><T zh="护理等级" en="Care level" /></dt><dd>{CARE_LEVEL_ZH[e.care_level]}</dd>
           {cats && <><dt><T zh="类别" en="Category" /></dt><dd>{cats}</dd></>}
-          <dt><T zh="积分卡号" en="Card" /></dt><dd class="num">{e.card_number}</dd>
+          <dt><T zh="积分卡号" en="Card" /></dt><dd class="num wrap">{e.card_number}</dd>
         </dl>
       </section>
       <a class="btn btn-2" href="/family"><T zh="返回" en="Back" /></a>
