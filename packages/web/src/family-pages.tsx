@@ -130,6 +130,7 @@ const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: nu
     <H5Layout view={props.view} title="老人资料" titleEn="Profile">
       <p class="hello">{e.name}</p>
       <PointsPanel points={props.x.points} whose="theirs" />
+      <a class="btn" href={`${base}/topup`}><T zh="给老人充值" en="Top up their points" /></a>
       <CategoryButtons base={base} categories={props.x.categories} />
       <section class="panel" aria-labelledby="ord-h">
         <h2 id="ord-h"><T zh="最近的订单" en="Recent orders" /></h2>
