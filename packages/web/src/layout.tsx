@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Ctx } from '@tmc/app/context';
 import { assetUrl } from './static';
+import { portalOf } from './principal';
 
 export const SITE_NAME = '十分钟服务圈';
 export const SITE_NAME_EN = 'Ten-minute service circle';
@@ -45,8 +46,19 @@ export const T = (props: { zh: Child; en: string; block?: boolean }) =>
 /** The same choice for plain strings (titles, attributes). */
 export const pick = (lang: Lang, m: { zh: string; en: string }): string => (lang === 'en' ? m.en : m.zh);
 
+const BACK_MAX_CHARS = 300; // what the switches' forms accept
+
+/** Where the switches return to: the same page with its query (a booking screen needs its
+ * service), or, for a page rendered by a form post, which cannot be fetched again, the portal's home. */
+const backOf = (c: Ctx): string => {
+  if (c.req.method !== 'GET') return `/${portalOf(c.req.path) ?? ''}`;
+  const full = c.req.path + new URL(c.req.url).search;
+  return full.length <= BACK_MAX_CHARS ? full : c.req.path;
+};
+
+/** `path` is where the text-size and language switches send the visitor back to. */
 export type View = { big: boolean; path: string; lang: Lang };
-export const viewOf = (c: Ctx): View => ({ big: getCookie(c, TEXT_SIZE_COOKIE) === 'large', path: c.req.path, lang: langOf(c) });
+export const viewOf = (c: Ctx): View => ({ big: getCookie(c, TEXT_SIZE_COOKIE) === 'large', path: backOf(c), lang: langOf(c) });
 
 type LayoutProps = { view: View; title: string; titleEn: string; children?: Child; scripts?: string[] };
 

@@ -159,7 +159,7 @@ export const HitCard = (props: { hit: SearchHit; base: string }) => {
         ? <p><span class="tag"><T zh="近期已约满" en="Fully booked for now" /></span></p>
         : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTime(h.next_slot)}`} /></p>}
       <p>
-        <b class="price num">{h.price_points} 积分</b>{' · '}
+        <b class="price num"><T zh={`${h.price_points} 积分`} en={`${h.price_points} points`} /></b>{' · '}
         {h.rating_avg !== null ? <span class="num"><T zh={`评分 ${h.rating_avg.toFixed(1)}（${h.rating_count}人）`} en={`${h.rating_avg.toFixed(1)} stars`} /></span> : <T zh="暂无评分" en="No ratings yet" />}
       </p>
       <div class="row">

@@ -205,7 +205,7 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
         <h2 id="cf-h">{h.name}</h2>
         <dl class="kv">
           <dt><T zh="商户" en="Shop" /></dt><dd>{h.merchant_name}</dd>
-          <dt><T zh="积分" en="Points" /></dt><dd class="num"><b>{h.price_points} 积分</b></dd>
+          <dt><T zh="积分" en="Points" /></dt><dd class="num"><b><T zh={`${h.price_points} 积分`} en={`${h.price_points} points`} /></b></dd>
           {!props.c.hasHours && <><dt><T zh="时间" en="When" /></dt><dd id="when"><WhenText slot={null} /></dd></>}
           <dt><T zh="地点" en="Where" /></dt>
           <dd>{h.home_visit ? <T zh="上门服务（到您家）" en="Home visit" /> : <>{props.c.address}<br /><span class="num">步行约 {h.walking_minutes} 分钟 · {distanceZh(h.distance_m)}</span></>}</dd>
@@ -309,8 +309,8 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
           {known
             ? <><dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd><dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd></>
             : <><dt><T zh="商户" en="Shop" /></dt><dd id="merchant"><T zh="帮我找：还没有商户接单" en="Find one for me: no shop has accepted yet" /></dd></>}
-          <dt><T zh="积分" en="Points" /></dt><dd class="num">{o.price_points} 积分</dd>
-          {o.cancel_fee_points ? <><dt><T zh="取消费" en="Cancel fee" /></dt><dd class="num">{o.cancel_fee_points} 积分</dd></> : null}
+          <dt><T zh="积分" en="Points" /></dt><dd class="num"><T zh={`${o.price_points} 积分`} en={`${o.price_points} points`} /></dd>
+          {o.cancel_fee_points ? <><dt><T zh="取消费" en="Cancel fee" /></dt><dd class="num"><T zh={`${o.cancel_fee_points} 积分`} en={`${o.cancel_fee_points} points`} /></dd></> : null}
           <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={o.slot_start} /></dd>
           {o.home_visit && <><dt><T zh="方式" en="Where" /></dt><dd><T zh="上门" en="Home visit" /></dd></>}
         </dl>

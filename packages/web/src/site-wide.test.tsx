@@ -145,6 +145,20 @@ describe('language', () => {
     expect(textOf(await zh.text())).toContain('我是老人');
   });
 
+  it('the switch returns to the same page with its query, so a booking screen stays on its service', async () => {
+    const c = await signInPhone(site, 'elder', elderPhone);
+    const list = await c.get('/elder/services?category=barber');
+    const href = list.text.match(/href="(\/elder\/book\?[^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const page = await c.get(href);
+    const back = page.text.match(/action="\/prefs\/lang"[^>]*>(?:<input[^>]*>)*?<input type="hidden" name="back" value="([^"]*)"/)?.[1]?.replace(/&amp;/g, '&');
+    expect(back).toBe(href);
+    const r = await c.post('/prefs/lang', { lang: 'en', back: back ?? '' });
+    expect(r.location).toBe(href);
+    const en = await c.get(r.location ?? '');
+    expect(en.status).toBe(200);
+    expect(textOf(en.text)).toContain('Confirm booking');
+  });
+
   it('error pages follow the language too', async () => {
     const c = new Client(site.app);
     c.cookies.set('tmc_lang', 'en');
