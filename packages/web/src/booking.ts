@@ -79,6 +79,21 @@ export const chinaDateTime = (iso: string): string => {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ${d.toISOString().slice(11, 16)}`;
 };
 
+const WEEKDAY_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTH_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** "Mon 23 Nov" for a China calendar day, for English pages. */
+export const chinaDayLabelEn = (date: string): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  return `${WEEKDAY_EN[d.getUTCDay()] ?? ''} ${d.getUTCDate()} ${MONTH_EN[d.getUTCMonth()] ?? ''}`;
+};
+
+/** "Mon 23 Nov 10:00" in China time, for English pages. */
+export const chinaDateTimeEn = (iso: string): string => {
+  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  return `${chinaDayLabelEn(d.toISOString().slice(0, 10))} ${d.toISOString().slice(11, 16)}`;
+};
+
 /** The China calendar day ("2026-11-23") of an instant. */
 export const chinaDateOf = (iso: string): string => new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 

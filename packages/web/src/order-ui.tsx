@@ -7,7 +7,10 @@ import type { SearchHit } from '@tmc/core/search';
 import type { AppError } from '@tmc/core/errors';
 import { T } from './layout';
 import { msgOfError, type Msg } from './ui';
-import { chinaDateTime, chinaDay, distanceZh, type PointsSummary } from './booking';
+import { chinaDateTime, chinaDateTimeEn, chinaDay, distanceZh, type PointsSummary } from './booking';
+
+/** A moment in China time, in the page's language. */
+export const Stamp = (props: { iso: string }) => <T zh={chinaDateTime(props.iso)} en={chinaDateTimeEn(props.iso)} />;
 import { HOTLINE } from './contacts';
 
 /** The elder's and family's words for each state (short enough for one big line). */
@@ -157,7 +160,7 @@ export const HitCard = (props: { hit: SearchHit; base: string }) => {
       </p>
       {h.slots_full
         ? <p><span class="tag"><T zh="近期已约满" en="Fully booked for now" /></span></p>
-        : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTime(h.next_slot)}`} /></p>}
+        : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTimeEn(h.next_slot)}`} /></p>}
       <p>
         <b class="price num"><T zh={`${h.price_points} 积分`} en={`${h.price_points} points`} /></b>{' · '}
         {h.rating_avg !== null ? <span class="num"><T zh={`评分 ${h.rating_avg.toFixed(1)}（${h.rating_count}人）`} en={`${h.rating_avg.toFixed(1)} stars`} /></span> : <T zh="暂无评分" en="No ratings yet" />}
@@ -172,14 +175,14 @@ export const HitCard = (props: { hit: SearchHit; base: string }) => {
 
 /** When: the booked slot, or "as soon as possible" for an order without one. */
 export const WhenText = (props: { slot: string | null }) =>
-  props.slot ? <span class="num">{chinaDateTime(props.slot)}</span> : <T zh="尽快（商户接单后联系您）" en="As soon as possible" />;
+  props.slot ? <span class="num"><Stamp iso={props.slot} /></span> : <T zh="尽快（商户接单后联系您）" en="As soon as possible" />;
 
 /** An order in a list: one big link to its page. */
 export const OrderLink = (props: { o: Order; base: string }) => (
   <li>
     <a class="choice" href={`${props.base}/orders/${props.o.order_id}`}>
       {shopKnown(props.o) ? <>{props.o.service_name} · {props.o.merchant_name}</> : <T zh="帮我找" en="Find one for me" />}
-      <span class="en-b">{chinaDateTime(props.o.created_at)} · <T zh={ELDER_STATUS[props.o.status].zh} en={ELDER_STATUS[props.o.status].en} /></span>
+      <span class="en-b"><Stamp iso={props.o.created_at} /> · <T zh={ELDER_STATUS[props.o.status].zh} en={ELDER_STATUS[props.o.status].en} /></span>
     </a>
   </li>
 );

@@ -23,7 +23,7 @@ import { H5Layout, T, render, viewOf, type View } from './layout';
 import { asElder, asFamily } from './principal';
 import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from './ui';
 import { assetUrl } from './static';
-import { FormKey, chinaDateOf, chinaDayLabel, chinaTime, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from './booking';
+import { FormKey, chinaDateOf, chinaDayLabel, chinaDayLabelEn, chinaTime, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from './booking';
 import { ELDER_STATUS, HitCard, OrderLink, WhenText, bookingMsg, isOpen, shopKnown, spoken } from './order-ui';
 
 type Flavor = 'elder' | 'family';
@@ -179,13 +179,13 @@ const SlotPicker = (props: { c: Confirm; href: string }) => {
           <p class="label" id="day-h"><T zh="哪一天" en="Which day" /></p>
           <div class="days">
             {c.days.map((d) => (
-              <a href={`${props.href}&date=${d.date}`} aria-current={d.date === c.date ? 'date' : undefined}>{chinaDayLabel(d.date)}</a>
+              <a href={`${props.href}&date=${d.date}`} aria-current={d.date === c.date ? 'date' : undefined}><T zh={chinaDayLabel(d.date)} en={chinaDayLabelEn(d.date)} /></a>
             ))}
           </div>
         </nav>
       )}
       <fieldset>
-        <legend><T zh={`几点（${day ? chinaDayLabel(day.date) : ''}）`} en={`What time (${day?.date ?? ''})`} /></legend>
+        <legend><T zh={`几点（${day ? chinaDayLabel(day.date) : ''}）`} en={`What time (${day ? chinaDayLabelEn(day.date) : ''})`} /></legend>
         <div class="picks">
           {(day?.slots ?? []).map((s) => (
             <label class="pick"><input type="radio" name="slot_start" value={s} checked={s === c.slot} required /><span class="num">{chinaTime(s)}</span></label>

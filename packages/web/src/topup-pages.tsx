@@ -16,7 +16,8 @@ import type { Deps } from '@tmc/app/deps';
 import { H5Layout, T, render, viewOf, type View } from './layout';
 import { asFamily, type FamilyP } from './principal';
 import { ErrorBox, Notice, expected, msgOfError, type Msg } from './ui';
-import { FormKey, chinaDateTime, newFormKey } from './booking';
+import { FormKey, chinaDateTime, chinaDateTimeEn, newFormKey } from './booking';
+import { Stamp } from './order-ui';
 
 // The payment flow loads with the first top-up, as in the API: most page views never need it.
 const flow = () => import('@tmc/core/topup');
@@ -42,9 +43,10 @@ const refundMsg = (t: Topup): Msg | null => {
   const r = t.refund;
   if (!r) return null;
   const when = chinaDateTime(r.at);
+  const whenEn = chinaDateTimeEn(r.at);
   return r.confirmed_at
-    ? { zh: `已退款 ${yuanText(r.fen)}（${r.points} 积分），${when}`, en: `Refunded ${yuanText(r.fen)} (${r.points} points), ${when}` }
-    : { zh: `已退款 ${yuanText(r.fen)}（${r.points} 积分），${when}，银行处理中`, en: `Refund of ${yuanText(r.fen)} (${r.points} points) on its way, ${when}` };
+    ? { zh: `已退款 ${yuanText(r.fen)}（${r.points} 积分），${when}`, en: `Refunded ${yuanText(r.fen)} (${r.points} points), ${whenEn}` }
+    : { zh: `已退款 ${yuanText(r.fen)}（${r.points} 积分），${when}，银行处理中`, en: `Refund of ${yuanText(r.fen)} (${r.points} points) on its way, ${whenEn}` };
 };
 
 const TopupRow = (props: { t: Topup; mine: boolean }) => {
@@ -56,7 +58,7 @@ const TopupRow = (props: { t: Topup; mine: boolean }) => {
         <b class="num">{yuanText(t.amount_fen)}</b> · <span class="num"><T zh={`${t.amount_points} 积分`} en={`${t.amount_points} points`} /></span>{' '}
         <span class={t.status === 'paid' ? 'tag ok' : 'tag'}><T zh={STATUS[t.status].zh} en={STATUS[t.status].en} /></span>
       </p>
-      <p class="num">{chinaDateTime(t.created_at)}{!props.mine && <> · <T zh="其他家属充的" en="by another family member" /></>}</p>
+      <p class="num"><Stamp iso={t.created_at} />{!props.mine && <> · <T zh="其他家属充的" en="by another family member" /></>}</p>
       {refund && <p><T zh={refund.zh} en={refund.en} /></p>}
       {props.mine && <a class="btn btn-2" href={`/family/topups/${t.topup_id}`}><T zh="查看详情" en="Details" /></a>}
     </li>
@@ -120,8 +122,8 @@ const ResultPage = (props: { view: View; t: Topup; elderName: string; back: 'pai
           <dt><T zh="老人" en="For" /></dt><dd>{props.elderName}</dd>
           <dt><T zh="金额" en="Amount" /></dt><dd class="num">{yuanText(t.amount_fen)}</dd>
           <dt><T zh="积分" en="Points" /></dt><dd class="num">{t.amount_points}</dd>
-          <dt><T zh="时间" en="When" /></dt><dd class="num">{chinaDateTime(t.created_at)}</dd>
-          {t.paid_at && <><dt><T zh="到账" en="Credited" /></dt><dd class="num">{chinaDateTime(t.paid_at)}</dd></>}
+          <dt><T zh="时间" en="When" /></dt><dd class="num"><Stamp iso={t.created_at} /></dd>
+          {t.paid_at && <><dt><T zh="到账" en="Credited" /></dt><dd class="num"><Stamp iso={t.paid_at} /></dd></>}
         </dl>
         {refund && <p id="refund"><T zh={refund.zh} en={refund.en} /></p>}
       </section>
