@@ -187,6 +187,14 @@ describe('family sees a bound elder', () => {
     const m = await measureElderRules(fam);
     expect(m.smallText).toEqual([]);
     expect(m.smallTargets).toEqual([]);
+    // the top-up page: big amount buttons, the history, within the same rules
+    await Promise.all([fam.waitForURL(/\/topup$/), fam.click('a:has-text("给老人充值")')]);
+    expect(await fam.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await runAxe(fam)).toEqual([]);
+    const t = await measureElderRules(fam);
+    expect(t.smallText).toEqual([]);
+    expect(t.smallTargets).toEqual([]);
+    expect(await dialogsCalled(fam)).toEqual([]);
     await fam.close();
   });
 });
