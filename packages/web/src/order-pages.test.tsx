@@ -251,7 +251,9 @@ describe('booking', () => {
     if (!link) throw new Error('no barber');
     const svc = (await site.deps.merchants.services(link.merchant_id)).find((s) => s.service_id === link.service_id);
     const before = await confirmForm(elderC, link.href);
+    expect(offeredSlots(before.page.text).length).toBeGreaterThan(1);
     const target = offeredSlots(before.page.text)[1] ?? '';
+    expect(target).toMatch(/^2026-11-2\dT/);
     const booked: string[] = [];
     for (let i = 0; i < (svc?.capacity_per_slot ?? 1); i++) {
       const f = await confirmForm(elderC, link.href);
