@@ -165,6 +165,40 @@ describe('family', () => {
   });
 });
 
+describe('family sees a bound elder', () => {
+  it("the elder's profile fits a 360 px phone (the masked ID wraps) and keeps the rules", async () => {
+    const deps = local().deps;
+    const [id] = await deps.elders.findIdsByPhoneHash(deps.blindIndex('phone', elderPhone));
+    const elder = await deps.elders.get(id ?? '');
+    if (!elder) throw new Error('no demo elder');
+    const fam = await newPage(familyCtx);
+    await fam.goto(`${local().url}/family`);
+    await fam.fill('#f-card_number', elder.card_number);
+    await fam.selectOption('#f-relation', '女儿');
+    await Promise.all([fam.waitForURL(/\/family\?done=requested/), fam.click('button:has-text("申请绑定")')]);
+    const eld = await newPage(elderCtx);
+    await eld.goto(`${local().url}/elder`);
+    await Promise.all([eld.waitForURL(/\/elder\?done=confirmed/), eld.click('button:has-text("同意") >> nth=0')]);
+    await eld.close();
+    await fam.goto(`${local().url}/family/elders/${elder.elder_id}`);
+    expect(await fam.textContent('#id-masked')).toBe(elder.id_masked);
+    expect(await fam.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await runAxe(fam)).toEqual([]);
+    const m = await measureElderRules(fam);
+    expect(m.smallText).toEqual([]);
+    expect(m.smallTargets).toEqual([]);
+    // the top-up page: big amount buttons, the history, within the same rules
+    await Promise.all([fam.waitForURL(/\/topup$/), fam.click('a:has-text("给老人充值")')]);
+    expect(await fam.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await runAxe(fam)).toEqual([]);
+    const t = await measureElderRules(fam);
+    expect(t.smallText).toEqual([]);
+    expect(t.smallTargets).toEqual([]);
+    expect(await dialogsCalled(fam)).toEqual([]);
+    await fam.close();
+  });
+});
+
 describe('staff', () => {
   let staffCtx: BrowserContext;
   beforeAll(async () => {

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { compress } from 'hono/compress';
 import { AppError } from '@tmc/core/errors';
 import type { AppEnv } from './context';
 import type { Deps } from './deps';
@@ -12,6 +13,7 @@ import { errorBody, onError } from './http-error';
 import { mountRoutes, type RouteDef } from './route';
 import { readPrincipal } from './session';
 import { apiRoutes } from './routes/index';
+import { servedByApi } from './api-paths';
 
 export type AppOptions = {
   /** false for the pages function in AWS, which API Gateway sends everything but the API to. */
@@ -25,6 +27,11 @@ export const createApp = (deps: Deps, opts: AppOptions = {}) => {
   const routes: RouteDef[] = [];
   routes.push(...(opts.api === false ? [] : apiRoutes(deps, () => routes)), ...(opts.extraRoutes ?? []));
   const app = new Hono<AppEnv>();
+  // API Gateway's HTTP API does not compress, so the app does: gzip (or deflate) when the client
+  // asks by Accept-Encoding, for text bodies of 1 KB and more (hono's compress, CompressionStream,
+  // Node 20 and Lambda alike; the Lambda adapter sends the encoded body base64). Outermost, so
+  // error pages and JSON errors are compressed too.
+  app.use(compress());
   app.use(requestId({ headerName: 'x-request-id', limitLength: 64 }));
   app.use(async (c, next) => {
     c.set('deps', deps);
@@ -52,7 +59,11 @@ export const createApp = (deps: Deps, opts: AppOptions = {}) => {
     onMethodNotAllowed: (c, methods) => c.json(errorBody('METHOD_NOT_ALLOWED', c.get('requestId')), 405, { Allow: methods.join(', ') }),
   }));
   mountRoutes(app, routes);
-  app.notFound((c) => onError(new AppError('NOT_FOUND'), c));
+  app.notFound((c) => {
+    // An unknown URL outside the API is a page a person typed or followed: answer with a page.
+    if (!servedByApi(c.req.path)) c.set('isPage', true);
+    return onError(new AppError('NOT_FOUND'), c);
+  });
   app.onError(onError);
   return { app, routes };
 };

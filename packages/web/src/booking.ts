@@ -79,6 +79,33 @@ export const chinaDateTime = (iso: string): string => {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ${d.toISOString().slice(11, 16)}`;
 };
 
+const WEEKDAY_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTH_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** "Mon 23 Nov" for a China calendar day, for English pages. */
+export const chinaDayLabelEn = (date: string): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  return `${WEEKDAY_EN[d.getUTCDay()] ?? ''} ${d.getUTCDate()} ${MONTH_EN[d.getUTCMonth()] ?? ''}`;
+};
+
+/** "Mon 23 Nov 10:00" in China time, for English pages. */
+export const chinaDateTimeEn = (iso: string): string => {
+  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  return `${chinaDayLabelEn(d.toISOString().slice(0, 10))} ${d.toISOString().slice(11, 16)}`;
+};
+
+/** The China calendar day ("2026-11-23") of an instant. */
+export const chinaDateOf = (iso: string): string => new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+
+/** "10:00" in China time. */
+export const chinaTime = (iso: string): string => new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+
+/** "11月23日 周一" for a China calendar day: the weekday is how elders tell days apart. */
+export const chinaDayLabel = (date: string): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''}`;
+};
+
 /** "12月31日" for an expiry date (a China calendar date already). */
 export const chinaDay = (date: string): string => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 

@@ -56,7 +56,7 @@ const FamilyList = (props: { bindings: Binding[] }) =>
 
 const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; points: PointsSummary; categories: Category[]; wechat: boolean; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="我的首页" titleEn="My page" scripts={[assetUrl('readAloud')]}>
-    <p class="hello">{props.name}，您好<span class="en" lang="en">Hello</span></p>
+    <p class="hello"><T zh={`${props.name}，您好`} en={`Hello, ${props.name}`} /></p>
     <Notice msg={props.done} />
     <PointsPanel points={props.points} whose="mine" />
     <CategoryButtons base="/elder" categories={props.categories} />

@@ -32,8 +32,8 @@ export const renderErrorPage = (c: Context<AppEnv>, body: ErrorBody, status: num
             })}
           </ul>
         )}
-        <p class="muted">请求编号 <span lang="en">Request id</span>：<code>{body.error.request_id}</code></p>
-        <p class="muted"><T zh={`错误代码 ${code}`} en="Error code" /></p>
+        <p class="muted"><T zh="请求编号" en="Request id" />：<code>{body.error.request_id}</code></p>
+        <p class="muted"><T zh="错误代码" en="Error code" /> <code>{code}</code></p>
       </div>
       <a class="btn" href={home}><T zh="返回首页" en="Back to home" /></a>
     </>

@@ -87,7 +87,7 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
 
 const FamilyHome = (props: { view: View; phoneMasked: string; rows: Row[]; state: FormState; wechat: boolean; done?: Msg | undefined }) => (
   <H5Layout view={props.view} title="家属首页" titleEn="Family">
-    <p class="hello">{props.phoneMasked}，您好<span class="en" lang="en">Hello</span></p>
+    <p class="hello"><T zh={`${props.phoneMasked}，您好`} en={`Hello, ${props.phoneMasked}`} /></p>
     <Notice msg={props.done} />
     <section class="panel" aria-labelledby="mine-h">
       <h2 id="mine-h"><T zh="我绑定的老人" en="My elders" /></h2>
@@ -131,6 +131,7 @@ const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: nu
     <H5Layout view={props.view} title="老人资料" titleEn="Profile">
       <p class="hello">{e.name}</p>
       <PointsPanel points={props.x.points} whose="theirs" />
+      <a class="btn" href={`${base}/topup`}><T zh="给老人充值" en="Top up their points" /></a>
       <CategoryButtons base={base} categories={props.x.categories} />
       <section class="panel" aria-labelledby="ord-h">
         <h2 id="ord-h"><T zh="最近的订单" en="Recent orders" /></h2>
@@ -143,13 +144,13 @@ const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: nu
         <dl class="kv">
           <dt><T zh="性别" en="Gender" /></dt><dd>{GENDER_ZH[e.gender]}</dd>
           <dt><T zh="年龄" en="Age" /></dt><dd>{props.age} 岁</dd>
-          <dt><T zh="身份证" en="ID" /></dt><dd class="num">{e.id_masked}</dd>
+          <dt><T zh="身份证" en="ID" /></dt><dd class="num wrap" id="id-masked">{e.id_masked}</dd>
           <dt><T zh="手机" en="Phone" /></dt><dd class="num">{e.phone_masked ?? '未登记'}</dd>
           <dt><T zh="社区" en="Community" /></dt><dd>{props.area}</dd>
           <dt><T zh="住址" en="Address" /></dt><dd>{e.address}</dd>
           <dt><T zh="护理等级" en="Care level" /></dt><dd>{CARE_LEVEL_ZH[e.care_level]}</dd>
           {cats && <><dt><T zh="类别" en="Category" /></dt><dd>{cats}</dd></>}
-          <dt><T zh="积分卡号" en="Card" /></dt><dd class="num">{e.card_number}</dd>
+          <dt><T zh="积分卡号" en="Card" /></dt><dd class="num wrap">{e.card_number}</dd>
         </dl>
       </section>
       <a class="btn btn-2" href="/family"><T zh="返回" en="Back" /></a>

@@ -2,9 +2,10 @@
 import * as z from 'zod/mini';
 import { setCookie } from 'hono/cookie';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
-import { H5Layout, SITE_NAME, SITE_NAME_EN, T, TEXT_SIZE_COOKIE, TextSizeSwitch, render, viewOf } from './layout';
+import { H5Layout, LANG_COOKIE, SITE_NAME, SITE_NAME_EN, T, TEXT_SIZE_COOKIE, TextSizeSwitch, render, viewOf } from './layout';
 
 const TEXT_SIZE_TTL_S = 365 * 24 * 3600; // a preference, not a secret: keep it for a year
+const LANG_TTL_S = 365 * 24 * 3600; // the same for the language
 
 /** Only a path on this site, so the switch cannot bounce a visitor elsewhere. */
 const localPath = (s: string): string => (/^\/(?!\/)[A-Za-z0-9_\-./?=&%]*$/.test(s) && !s.includes('..') ? s : '/');
@@ -32,6 +33,16 @@ export const homePageRoutes = (): RouteDef[] => [
     bodyKind: 'form', body: z.object({ size: z.enum(['large', 'normal']), back: z._default(z.string().check(z.maxLength(300)), '/') }),
     handler(c, { body }) {
       setCookie(c, TEXT_SIZE_COOKIE, body.size, { path: '/', sameSite: 'Lax', httpOnly: true, secure: c.get('deps').stage === 'production', maxAge: body.size === 'large' ? TEXT_SIZE_TTL_S : 0 });
+      return c.redirect(localPath(body.back), 303);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/prefs/lang', access: { public: true }, tags: ['pages'], page: true,
+    summary: 'Language switch (Chinese or English): remember the choice in a cookie and go back to the page',
+    bodyKind: 'form', body: z.object({ lang: z.enum(['zh', 'en']), back: z._default(z.string().check(z.maxLength(300)), '/') }),
+    handler(c, { body }) {
+      // kept either way: a visitor who chose Chinese keeps it even if the browser asks for English
+      setCookie(c, LANG_COOKIE, body.lang, { path: '/', sameSite: 'Lax', httpOnly: true, secure: c.get('deps').stage === 'production', maxAge: LANG_TTL_S });
       return c.redirect(localPath(body.back), 303);
     },
   }),

@@ -15,7 +15,7 @@ import type { Order } from '@tmc/core/orders';
 import { runJob } from '@tmc/app/jobs';
 import { policyNow } from '@tmc/app/policy-now';
 import { DEMO_PIN } from '@tmc/local/seed';
-import { elderOrigin, findCandidates } from './booking';
+import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } from './booking';
 import { yuanToFen } from './merchant-pages';
 import { bookingMsg, completionMsg } from './order-ui';
 import { assetUrl } from './static';
@@ -33,6 +33,12 @@ const merchantClients = new Map<string, Client>();
 const unescape = (s: string) => s.replace(/&amp;/g, '&');
 const balance = async (elder_id = elder.elder_id) => (await site.deps.ledger.account(`wallet:${elder_id}`)).balance_points;
 const hidden = (html: string, name: string): string => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
+/** The time preselected on the confirm screen (a checked radio), or the hidden '' of a service without hours. */
+const chosenSlot = (html: string): string => html.match(/<input type="radio" name="slot_start" value="([^"]*)" checked=""/)?.[1] ?? hidden(html, 'slot_start');
+/** Every time offered on the confirm screen, in page order. */
+const offeredSlots = (html: string): string[] => [...html.matchAll(/<input type="radio" name="slot_start" value="([^"]*)"/g)].map((m) => m[1] ?? '');
+/** The part of a services page under one heading (id of its h2). */
+const section = (html: string, id: string): string => html.split(`aria-labelledby="${id}"`)[1]?.split('</section>')[0] ?? '';
 const orderIdOf = (location: string | null): string => location?.match(/\/orders\/(o_[A-Za-z0-9]+)/)?.[1] ?? '';
 const order = async (id: string): Promise<Order> => {
   const o = await site.deps.orders.get(id);
@@ -49,7 +55,7 @@ const confirmForm = async (c: Client, href: string) => {
   const page = await c.get(href);
   expect(page.status).toBe(200);
   const action = page.text.match(/<form method="post" action="([^"]*\/book)">/)?.[1] ?? '';
-  return { page, action, form: { merchant_id: hidden(page.text, 'merchant_id'), service_id: hidden(page.text, 'service_id'), slot_start: hidden(page.text, 'slot_start'), key: hidden(page.text, 'key') } };
+  return { page, action, form: { merchant_id: hidden(page.text, 'merchant_id'), service_id: hidden(page.text, 'service_id'), slot_start: chosenSlot(page.text), key: hidden(page.text, 'key') } };
 };
 
 const merchant = async (merchant_id: string): Promise<Client> => {
@@ -68,9 +74,9 @@ const bookBarber = async (c: Client = elderC, base = '/elder', pick = 0): Promis
   const { action, form } = await confirmForm(c, link.href);
   let r = await c.post(action, form);
   if (r.status === 409) {
-    // earlier tests filled this hour: the page offers "as soon as possible", as a person would take it
-    expect(textOf(r.text)).toContain('这个时段已约满');
-    r = await c.post(action, { ...form, slot_start: hidden(r.text, 'slot_start'), key: hidden(r.text, 'key') });
+    // earlier tests filled this hour: the page offers the next free time, as a person would take it
+    expect(textOf(r.text)).toContain('这个时段刚刚约满了');
+    r = await c.post(action, { ...form, slot_start: chosenSlot(r.text), key: hidden(r.text, 'key') });
   }
   expect(r.status).toBe(303);
   return order(orderIdOf(r.location));
@@ -120,7 +126,7 @@ describe('services in the circle', () => {
   it('lists barbers nearest first with walking minutes, distance, price, open badge, call and book', async () => {
     const r = await elderC.get('/elder/services?category=barber');
     expect(r.status).toBe(200);
-    const t = textOf(r.text);
+    const t = textOf(section(r.text, 'list-h'));
     const minutes = [...t.matchAll(/步行约 (\d+) 分钟/g)].map((m) => Number(m[1]));
     expect(minutes.length).toBeGreaterThan(1);
     expect(minutes).toEqual([...minutes].sort((a, b) => a - b));
@@ -129,16 +135,32 @@ describe('services in the circle', () => {
     expect(t).toMatch(/\d+ 积分/);
     expect(t).toContain('营业中');
     expect(r.text).toMatch(/href="tel:1700002\d{4}"/);
-    expect(bookLinks(r.text).length).toBe(minutes.length);
+    expect(bookLinks(section(r.text, 'list-h')).length).toBe(minutes.length);
     expect(r.text).toContain('action="/elder/find"');
   });
 
-  it('marks home visits', async () => {
+  it('lists home visits under their own heading with the travel radius, never as a walk', async () => {
     const policy = await policyNow(site.deps);
-    const hits = (await findCandidates(site.deps, policy, await elderOrigin(site.deps, elder), 'repair')).nearest;
-    const r = await elderC.get('/elder/services?category=repair');
-    if (hits.some((h) => h.home_visit)) expect(textOf(r.text)).toContain('上门');
-    else expect(textOf(r.text)).not.toContain('上门 Home visit');
+    let seen = 0;
+    for (const cat of await site.deps.merchants.categories()) {
+      const hits = (await servicesNear(site.deps, policy, await elderOrigin(site.deps, elder), cat.code)).items;
+      const visits = hits.filter((h) => h.home_visit);
+      const r = await elderC.get(`/elder/services?category=${cat.code}`);
+      const walk = section(r.text, 'list-h');
+      const home = section(r.text, 'visit-h');
+      for (const h of hits) {
+        expect(h.home_visit ? home : walk).toContain(`service_id=${h.service_id}"`);
+        expect(h.home_visit ? walk : home).not.toContain(`service_id=${h.service_id}"`);
+      }
+      expect(textOf(walk)).toContain(`（${hits.length - visits.length} 项）`);
+      if (visits.length === 0) { expect(home).toBe(''); continue; }
+      seen += visits.length;
+      const t = textOf(home);
+      expect(t).toContain(`上门服务（${visits.length} 项）`);
+      expect(t).not.toContain('步行');
+      for (const h of visits) expect(t).toContain(`上门范围 ${distanceZh(h.radius_m ?? 0)}`);
+    }
+    expect(seen).toBeGreaterThan(0); // the demo has home visits near this elder
   });
 
   it('an unknown category is a 400 page, not a crash', async () => {
@@ -158,7 +180,8 @@ describe('booking', () => {
     expect(t).toContain('确认预约');
     expect(t).toMatch(/\d+ 积分/);
     expect(form.key).toMatch(/^k_/);
-    expect(form.slot_start).toMatch(/^2026-11-23T0[2-9]:00:00.000Z$/); // the next slot today
+    expect(form.slot_start).toMatch(/^2026-11-23T0[2-9]:00:00.000Z$/); // the next slot today, preselected
+    expect(offeredSlots(page.text)[0]).toBe(form.slot_start);
     const before = await balance();
     const ordersBefore = (await site.deps.orders.ofElder(elder.elder_id, 50)).items.length;
 
@@ -199,6 +222,53 @@ describe('booking', () => {
     expect(textOf(after.text)).toContain('已取消，积分已退回');
   });
 
+  it('the elder picks a day and a time among free slots with big buttons, the next free one preselected', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const link = bookLinks(section(list.text, 'list-h'))[0];
+    if (!link) throw new Error('no barber');
+    const first = await confirmForm(elderC, link.href);
+    expect(first.page.text).not.toMatch(/type="(date|time|datetime-local)"/); // no date-picker widget
+    expect(first.page.text).not.toContain('<script'); // works without script
+    const days = [...first.page.text.matchAll(/<a href="([^"]*&amp;date=(\d{4}-\d{2}-\d{2}))"( aria-current="date")?>/g)];
+    expect(days.length).toBeGreaterThan(1);
+    expect(days[0]?.[3]).toBeTruthy(); // the day of the next free time is the one shown
+    expect(first.form.slot_start).toBe(offeredSlots(first.page.text)[0]);
+    const [, href = '', date = ''] = days[1] ?? [];
+    const second = await confirmForm(elderC, unescape(href));
+    const times = offeredSlots(second.page.text);
+    expect(times.length).toBeGreaterThan(1);
+    expect(times.every((s) => chinaDateOf(s) === date)).toBe(true);
+    expect(second.form.slot_start).toBe(times[0]);
+    const picked = times[times.length - 1] ?? '';
+    const r = await elderC.post(second.action, { ...second.form, slot_start: picked });
+    expect(r.status).toBe(303);
+    const o = await order(orderIdOf(r.location));
+    expect(o.slot_start).toBe(picked);
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+
+  it('a time that is full is not offered', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const link = bookLinks(section(list.text, 'list-h'))[0];
+    if (!link) throw new Error('no barber');
+    const svc = (await site.deps.merchants.services(link.merchant_id)).find((s) => s.service_id === link.service_id);
+    const before = await confirmForm(elderC, link.href);
+    expect(offeredSlots(before.page.text).length).toBeGreaterThan(1);
+    const target = offeredSlots(before.page.text)[1] ?? '';
+    expect(target).toMatch(/^2026-11-2\dT/);
+    const booked: string[] = [];
+    for (let i = 0; i < (svc?.capacity_per_slot ?? 1); i++) {
+      const f = await confirmForm(elderC, link.href);
+      const r = await elderC.post(f.action, { ...f.form, slot_start: target });
+      expect(r.status).toBe(303);
+      booked.push(orderIdOf(r.location));
+    }
+    const after = await confirmForm(elderC, link.href);
+    expect(offeredSlots(after.page.text)).not.toContain(target);
+    expect(offeredSlots(after.page.text)[0]).toBe(offeredSlots(before.page.text)[0]);
+    for (const id of booked) await elderC.post(`/elder/orders/${id}/cancel`);
+  });
+
   it('lists recent orders newest first, each a link to its page', async () => {
     const r = await elderC.get('/elder/orders');
     expect(r.status).toBe(200);
@@ -213,7 +283,7 @@ describe('booking', () => {
     expect((await other.get(`/elder/orders/${o?.order_id}`)).status).toBe(404);
   });
 
-  it('a full slot is shown inline, the form comes back with "as soon as possible" and a new key', async () => {
+  it('a full slot is shown inline, the form comes back with the next free time chosen and a new key', async () => {
     const list = await elderC.get('/elder/services?category=clinic');
     const link = bookLinks(list.text)[0];
     if (!link) throw new Error('no clinic');
@@ -234,12 +304,13 @@ describe('booking', () => {
     expect((after.form.slot_start ?? '') > (lastForm.slot_start ?? '')).toBe(true);
     expect(last?.status).toBe(409);
     const t = textOf(last?.text ?? '');
-    expect(t).toContain('这个时段已约满');
-    expect(t).toContain('尽快');
-    expect(hidden(last?.text ?? '', 'slot_start')).toBe('');
+    expect(t).toContain('这个时段刚刚约满了');
+    expect(offeredSlots(last?.text ?? '')).not.toContain(lastForm.slot_start); // the full time is no longer offered
+    expect(chosenSlot(last?.text ?? '')).toBe(after.form.slot_start);
     expect(hidden(last?.text ?? '', 'key')).not.toBe(lastForm.key);
-    const ok = await elderC.post('/elder/book', { ...lastForm, slot_start: '', key: hidden(last?.text ?? '', 'key') });
+    const ok = await elderC.post('/elder/book', { ...lastForm, slot_start: chosenSlot(last?.text ?? ''), key: hidden(last?.text ?? '', 'key') });
     expect(ok.status).toBe(303);
+    expect((await order(orderIdOf(ok.location))).slot_start).toBe(after.form.slot_start);
     for (const o of (await site.deps.orders.ofElder(elder.elder_id, 20)).items.filter((x) => x.status === 'requested')) {
       await elderC.post(`/elder/orders/${o.order_id}/cancel`);
     }
@@ -284,7 +355,7 @@ describe('booking', () => {
 
   it.each<[ErrorCode, RegExp]>([
     ['INSUFFICIENT_POINTS', /^积分不足：这项服务要 15 积分，现在有 3 积分。可以选便宜一些的服务，或请家属充值。$/],
-    ['SLOT_FULL', /^这个时段已约满。已改成“尽快”/],
+    ['SLOT_FULL', /^这个时段刚刚约满了。已为您选好下一个空闲时段/],
     ['SLOT_INVALID', /^这个时段已经过了/],
     ['CATEGORY_NOT_ALLOWED', /^补贴积分不能用于这类服务.*请家属充值/],
     ['CAP_EXCEEDED', /^超过单笔或本月的积分使用上限.*下个月再约/],
@@ -434,14 +505,22 @@ describe('帮我找', () => {
     expect(o.mode).toBe('find_for_me');
     expect(o.merchant_id).toBe(ranked[0]?.merchant_id);
     expect(o.offers.map((x) => x.merchant_id)).toEqual(ranked.map((h) => h.merchant_id));
-    const page = textOf((await elderC.get(r.location ?? '')).text);
+    const asking = await elderC.get(r.location ?? '');
+    const page = textOf(asking.text);
     expect(page).toContain('帮我找：正在问第 1 家');
+    // no shop is named (nor its phone) while it is only being asked: it may say no
+    for (const x of o.offers) expect(page).not.toContain(x.merchant_name);
+    expect(page).not.toContain(o.service_name);
+    expect(asking.text).not.toMatch(/href="tel:1700002\d{4}"/);
+    const row = (await elderC.get('/elder/orders')).text.split(`/elder/orders/${o.order_id}"`)[1]?.split('</a>')[0] ?? '';
+    expect(textOf(row)).toMatch(/^>帮我找 /); // the list names no shop either
+    expect(row).not.toContain(o.merchant_name);
     const m = await merchant(o.merchant_id);
     expect((await m.get('/merchant')).text).toContain(`id="o-${o.order_id}"`);
     expect((await m.post(`/merchant/orders/${o.order_id}/accept`)).status).toBe(303);
     const accepted = textOf((await elderC.get(r.location ?? '')).text);
     expect(accepted).toContain('商户已接单');
-    expect(accepted).toContain(`商户 Shop ${o.merchant_name}`); // which merchant took it
+    expect(accepted).toContain(`商户 ${o.merchant_name}`); // which merchant took it, now that it has
     await elderC.post(`/elder/orders/${o.order_id}/cancel`);
   });
 });

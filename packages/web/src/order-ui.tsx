@@ -7,7 +7,10 @@ import type { SearchHit } from '@tmc/core/search';
 import type { AppError } from '@tmc/core/errors';
 import { T } from './layout';
 import { msgOfError, type Msg } from './ui';
-import { chinaDateTime, chinaDay, distanceZh, type PointsSummary } from './booking';
+import { chinaDateTime, chinaDateTimeEn, chinaDay, distanceZh, type PointsSummary } from './booking';
+
+/** A moment in China time, in the page's language. */
+export const Stamp = (props: { iso: string }) => <T zh={chinaDateTime(props.iso)} en={chinaDateTimeEn(props.iso)} />;
 import { HOTLINE } from './contacts';
 
 /** The elder's and family's words for each state (short enough for one big line). */
@@ -42,6 +45,10 @@ export const MERCHANT_STATUS: Record<OrderState, Msg> = {
   dispute_dismissed: { zh: '投诉未成立', en: 'Complaint dismissed' },
 };
 
+/** 帮我找 names a shop only once one has accepted: until then the order's shop is merely the one
+ * being asked, and may change (or none may take it). A direct booking names its shop at once. */
+export const shopKnown = (o: Pick<Order, 'mode' | 'offers'>): boolean => o.mode === 'direct' || o.offers.some((x) => x.outcome === 'accepted');
+
 /** The code is shown (and can be used) only while the order is open. */
 export const isOpen = (o: Pick<Order, 'status'>): boolean => o.status === 'requested' || o.status === 'accepted';
 
@@ -57,7 +64,7 @@ export const bookingMsg = (e: AppError, price_points?: number, balance_points?: 
       };
     }
     case 'SLOT_FULL':
-      return { zh: '这个时段已约满。已改成“尽快”，再点一次“确认预约”，商户接单后联系您。', en: 'That time is full. Changed to "as soon as possible"; tap Confirm again.' };
+      return { zh: '这个时段刚刚约满了。已为您选好下一个空闲时段，请看一下时间，再点一次“确认预约”。', en: 'That time just filled up. The next free time is chosen; check it and tap Confirm again.' };
     case 'SLOT_INVALID':
       return { zh: '这个时段已经过了。已换成下一个时段，请再点一次“确认预约”。', en: 'That time has passed. The next one is shown; tap Confirm again.' };
     case 'CATEGORY_NOT_ALLOWED':
@@ -98,7 +105,7 @@ export const PointsPanel = (props: { points: PointsSummary; whose: 'mine' | 'the
   return (
     <section class="panel" aria-labelledby="pts-h">
       <h2 id="pts-h">{props.whose === 'mine' ? <T zh="我的积分" en="My points" /> : <T zh="老人的积分" en="Their points" />}</h2>
-      <p class="pts num" id="balance">{p.balance_points}<span class="unit">积分</span><span class="en" lang="en">points</span></p>
+      <p class="pts num" id="balance">{p.balance_points}<span class="unit"><T zh="积分" en="points" /></span></p>
       {p.soonest && (
         <p id="expiry"><T zh={`其中 ${p.soonest.points} 积分 ${chinaDay(p.soonest.expires_on)}到期，请在这之前用掉。`} en={`${p.soonest.points} expire on ${p.soonest.expires_on}.`} /></p>
       )}
@@ -118,31 +125,44 @@ export const CategoryButtons = (props: { base: string; categories: Category[] })
     <h2 id="cat-h"><T zh="找服务" en="Find a service" /></h2>
     <div class="cats">
       {props.categories.map((c) => (
-        <a class="btn" href={`${props.base}/services?category=${c.code}`}>{c.name_zh}<span class="en" lang="en">{c.name_en}</span></a>
+        <a class="btn" href={`${props.base}/services?category=${c.code}`}><T zh={c.name_zh} en={c.name_en} /></a>
       ))}
     </div>
     <a class="btn btn-2" href={`${props.base}/orders`}><T zh="我的订单" en="My orders" /></a>
   </section>
 );
 
-/** One service in the circle: what, who, how far, how much, open or resting; call or book. */
+/** "3 公里" / "800 米" for a travel radius, and the same in English. */
+const radiusText = (m: number): Msg => ({ zh: distanceZh(m), en: m < 1000 ? `${m} m` : `${(Math.round(m / 100) / 10).toFixed(1)} km` });
+
+/** One service in the circle: what, who, how far, how much, open or resting; call or book. A home
+ * visit says how far the shop travels and how far the elder lives from it, never a walk. */
 export const HitCard = (props: { hit: SearchHit; base: string }) => {
   const h = props.hit;
+  const far = radiusText(h.distance_m);
+  const reach = h.radius_m !== null ? radiusText(h.radius_m) : null;
   return (
     <li class="svc">
       <h3>{h.name}</h3>
       <p class="who">{h.merchant_name}</p>
       <p>
-        <span class="tag num"><T zh={`步行约 ${h.walking_minutes} 分钟`} en={`${h.walking_minutes} min`} /></span>{' '}
-        <span class="tag num">{distanceZh(h.distance_m)}</span>{' '}
-        {h.open_now ? <span class="tag ok"><T zh="营业中" en="Open" /></span> : <span class="tag"><T zh="休息" en="Closed" /></span>}{' '}
-        {h.home_visit && <span class="tag ok"><T zh="上门" en="Home visit" /></span>}
+        {h.home_visit
+          ? <>
+              <span class="tag ok"><T zh="上门" en="Home visit" /></span>{' '}
+              {reach && <span class="tag num"><T zh={`上门范围 ${reach.zh}`} en={`Travels up to ${reach.en}`} /></span>}{' '}
+              <span class="tag num"><T zh={`离您家 ${far.zh}`} en={`${far.en} from you`} /></span>
+            </>
+          : <>
+              <span class="tag num"><T zh={`步行约 ${h.walking_minutes} 分钟`} en={`${h.walking_minutes} min walk`} /></span>{' '}
+              <span class="tag num"><T zh={far.zh} en={far.en} /></span>
+            </>}{' '}
+        {h.open_now ? <span class="tag ok"><T zh="营业中" en="Open" /></span> : <span class="tag"><T zh="休息" en="Closed" /></span>}
       </p>
       {h.slots_full
         ? <p><span class="tag"><T zh="近期已约满" en="Fully booked for now" /></span></p>
-        : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTime(h.next_slot)}`} /></p>}
+        : h.next_slot && <p class="num"><T zh={`最近可约：${chinaDateTime(h.next_slot)}`} en={`Next free: ${chinaDateTimeEn(h.next_slot)}`} /></p>}
       <p>
-        <b class="price num">{h.price_points} 积分</b>{' · '}
+        <b class="price num"><T zh={`${h.price_points} 积分`} en={`${h.price_points} points`} /></b>{' · '}
         {h.rating_avg !== null ? <span class="num"><T zh={`评分 ${h.rating_avg.toFixed(1)}（${h.rating_count}人）`} en={`${h.rating_avg.toFixed(1)} stars`} /></span> : <T zh="暂无评分" en="No ratings yet" />}
       </p>
       <div class="row">
@@ -155,14 +175,14 @@ export const HitCard = (props: { hit: SearchHit; base: string }) => {
 
 /** When: the booked slot, or "as soon as possible" for an order without one. */
 export const WhenText = (props: { slot: string | null }) =>
-  props.slot ? <span class="num">{chinaDateTime(props.slot)}</span> : <T zh="尽快（商户接单后联系您）" en="As soon as possible" />;
+  props.slot ? <span class="num"><Stamp iso={props.slot} /></span> : <T zh="尽快（商户接单后联系您）" en="As soon as possible" />;
 
 /** An order in a list: one big link to its page. */
 export const OrderLink = (props: { o: Order; base: string }) => (
   <li>
     <a class="choice" href={`${props.base}/orders/${props.o.order_id}`}>
-      {props.o.service_name} · {props.o.merchant_name}
-      <span class="en-b">{chinaDateTime(props.o.created_at)} · {ELDER_STATUS[props.o.status].zh}</span>
+      {shopKnown(props.o) ? <>{props.o.service_name} · {props.o.merchant_name}</> : <T zh="帮我找" en="Find one for me" />}
+      <span class="en-b"><Stamp iso={props.o.created_at} /> · <T zh={ELDER_STATUS[props.o.status].zh} en={ELDER_STATUS[props.o.status].en} /></span>
     </a>
   </li>
 );

@@ -40,6 +40,9 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   [() => `/family/elders/${inStreet}`, { anon: 303, rest: 403 }], // nobody here is bound to this elder
   [() => `/family/elders/${inStreet}/services?category=barber`, { anon: 303, rest: 403 }],
   [() => `/family/elders/${inStreet}/orders`, { anon: 303, rest: 403 }],
+  [() => `/family/elders/${inStreet}/topup`, { anon: 303, rest: 403 }],
+  [`/family/topups/t_${'0'.repeat(32)}`, { family: 404, anon: 303, rest: 403 }], // Stripe's return URL: a page
+  ['/staff/merchants', { rest: 404 }], // no such page: a 404 page, never JSON
   ['/merchant', { merchant: 200, anon: 303, rest: 403 }],
   ['/merchant/services', { merchant: 200, anon: 303, rest: 403 }],
   ['/staff', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],

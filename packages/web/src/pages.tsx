@@ -8,6 +8,7 @@ import { homePageRoutes } from './home-pages';
 import { authPageRoutes } from './auth-pages';
 import { elderPageRoutes } from './elder-pages';
 import { familyPageRoutes } from './family-pages';
+import { topupPageRoutes } from './topup-pages';
 import { servicePageRoutes } from './service-pages';
 import { merchantPageRoutes } from './merchant-pages';
 import { staffPageRoutes } from './staff-pages';
@@ -25,6 +26,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...authPageRoutes(deps),
   ...elderPageRoutes(deps),
   ...familyPageRoutes(deps),
+  ...topupPageRoutes(deps),
   ...servicePageRoutes(deps),
   ...merchantPageRoutes(deps),
   ...staffPageRoutes(deps),

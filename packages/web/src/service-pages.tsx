@@ -5,10 +5,10 @@
 import * as z from 'zod/mini';
 import type { Child } from 'hono/jsx';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
-import { CategoryCode, serviceCard, type Category } from '@tmc/core/merchants';
+import { CategoryCode, serviceCard, slotStarts, type Category } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
 import { distanceM } from '@tmc/core/geo';
-import { toHit, withFreeSlots, type SearchHit } from '@tmc/core/search';
+import { slotKey, toHit, type SearchHit } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/order-service';
 import type { ElderRecord } from '@tmc/core/elders';
@@ -23,8 +23,8 @@ import { H5Layout, T, render, viewOf, type View } from './layout';
 import { asElder, asFamily } from './principal';
 import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from './ui';
 import { assetUrl } from './static';
-import { FormKey, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from './booking';
-import { ELDER_STATUS, HitCard, OrderLink, WhenText, bookingMsg, isOpen, spoken } from './order-ui';
+import { FormKey, chinaDateOf, chinaDayLabel, chinaDayLabelEn, chinaTime, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from './booking';
+import { ELDER_STATUS, HitCard, OrderLink, WhenText, bookingMsg, isOpen, shopKnown, spoken } from './order-ui';
 
 type Flavor = 'elder' | 'family';
 
@@ -75,7 +75,10 @@ const Back = (props: { href: string; label?: Msg }) => (
 
 type ListState = { findError?: Msg; findNotice?: Msg; minutes?: number };
 
-const ServicesPage = (props: { view: View; b: Booker; cat: Category; hits: SearchHit[]; total: number; minutes: number; formKey: string; state: ListState }) => (
+const ServicesPage = (props: { view: View; b: Booker; cat: Category; hits: SearchHit[]; total: number; minutes: number; formKey: string; state: ListState }) => {
+  const walks = props.hits.filter((h) => !h.home_visit);
+  const visits = props.hits.filter((h) => h.home_visit);
+  return (
   <H5Layout view={props.view} title={props.cat.name_zh} titleEn={props.cat.name_en}>
     <ForWhom b={props.b} />
     <section class="panel" aria-labelledby="find-h">
@@ -90,21 +93,31 @@ const ServicesPage = (props: { view: View; b: Booker; cat: Category; hits: Searc
       </form>
     </section>
     <section class="panel" aria-labelledby="list-h">
-      <h2 id="list-h"><T zh={`步行 ${props.minutes} 分钟内（${props.total} 项）`} en={`Within ${props.minutes} min walk`} /></h2>
-      {props.hits.length === 0 ? (
+      <h2 id="list-h"><T zh={`步行 ${props.minutes} 分钟内（${walks.length} 项）`} en={`Within ${props.minutes} min walk (${walks.length})`} /></h2>
+      {walks.length === 0 ? (
         <>
-          <p><T zh="附近暂时没有这类服务。" en="Nothing of this kind nearby yet." block /></p>
+          <p><T zh={visits.length ? '步行范围内暂时没有这类服务。' : '附近暂时没有这类服务。'} en={visits.length ? 'Nothing of this kind within walking distance yet.' : 'Nothing of this kind nearby yet.'} block /></p>
           {props.minutes < WIDER_MINUTES && (
             <a class="btn btn-2" href={`${props.b.base}/services?category=${props.cat.code}&minutes=${WIDER_MINUTES}`}><T zh={`看看 ${WIDER_MINUTES} 分钟内的`} en={`Look within ${WIDER_MINUTES} min`} /></a>
           )}
         </>
       ) : (
-        <ul class="list">{props.hits.map((h) => <HitCard hit={h} base={props.b.base} />)}</ul>
+        <ul class="list">{walks.map((h) => <HitCard hit={h} base={props.b.base} />)}</ul>
       )}
     </section>
+    {visits.length > 0 && (
+      // a shop that comes to the home is not a walk away: its own heading, with how far it travels
+      <section class="panel" aria-labelledby="visit-h">
+        <h2 id="visit-h"><T zh={`上门服务（${visits.length} 项）`} en={`Home visits (${visits.length})`} /></h2>
+        <p><T zh="商户到您家服务，您家在它的上门范围内。" en="The shop comes to your home; you live within the distance it travels." block /></p>
+        <ul class="list">{visits.map((h) => <HitCard hit={h} base={props.b.base} />)}</ul>
+      </section>
+    )}
+    {props.total > props.hits.length && <p><T zh={`只列出最近的 ${props.hits.length} 项。`} en={`Only the nearest ${props.hits.length} are listed.`} block /></p>}
     <Back href={props.b.base} label={{ zh: '返回首页', en: 'Home' }} />
   </H5Layout>
-);
+  );
+};
 
 const servicesPage = async (c: Ctx, deps: Deps, b: Booker, code: string, state: ListState, status = 200) => {
   const cat = await categoryOf(deps, code);
@@ -117,20 +130,70 @@ const servicesPage = async (c: Ctx, deps: Deps, b: Booker, code: string, state: 
 // ---------------------------------------------------------------------------------------------
 // The confirm screen
 
-type Confirm = { hit: SearchHit; address: string; slot: string | null };
+/** Free times of one China calendar day ("2026-11-23"), in order. */
+type DaySlots = { date: string; slots: string[] };
+/** `days` lists only days with a free time; `date` is the day shown, `slot` the time preselected
+ * (null: the service keeps no hours, so the shop calls to agree a time). */
+type Confirm = { hit: SearchHit; address: string; slot: string | null; days: DaySlots[]; date: string | null; hasHours: boolean };
 
-/** The service as the confirm screen shows it, measured from the elder's home right now. */
-const confirmOf = async (deps: Deps, b: Booker, merchant_id: string, service_id: string): Promise<Confirm> => {
+const SLOTS_CHECKED_MAX = 60; // about a week of a barber's hours, one BatchGet
+const DAYS_SHOWN_MAX = 7;
+
+/** The service as the confirm screen shows it, measured from the elder's home right now, with its
+ * free times by day. The elder picks a day (a link) and a time (a big radio button); without a
+ * pick the next free time is preselected, so one tap still books the soonest. */
+const confirmOf = async (deps: Deps, b: Booker, merchant_id: string, service_id: string, want: { date?: string | undefined; slot?: string | null | undefined } = {}): Promise<Confirm> => {
   const m = await deps.merchants.getMerchant(merchant_id);
   const s = m ? (await deps.merchants.services(merchant_id)).find((x) => x.service_id === service_id) : undefined;
   if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
   const policy = await policyNow(deps);
   const card = serviceCard(m, s);
   const now = deps.clock.now();
-  // the first slot with a free place, so confirming does not walk into SLOT_FULL
-  const [hit] = await withFreeSlots(deps.merchants, [toHit(card, distanceM(await elderOrigin(deps, b.elder), card.location), policy.circle, now)], now);
-  if (!hit) throw new Error('withFreeSlots lost the hit');
-  return { hit, address: m.address, slot: hit.next_slot };
+  const hit = toHit(card, distanceM(await elderOrigin(deps, b.elder), card.location), policy.circle, now);
+  const starts = slotStarts(card, now, SLOTS_CHECKED_MAX);
+  const taken = starts.length ? await deps.merchants.slotsTaken(starts.map((start) => ({ service_id, start }))) : new Map<string, number>();
+  const free = starts.filter((start) => (taken.get(slotKey({ service_id, start })) ?? 0) < card.capacity_per_slot);
+  const days: DaySlots[] = [];
+  for (const start of free) {
+    const date = chinaDateOf(start);
+    const last = days[days.length - 1];
+    if (last?.date === date) last.slots.push(start);
+    else if (days.length < DAYS_SHOWN_MAX) days.push({ date, slots: [start] });
+    else break;
+  }
+  const day = days.find((d) => d.date === want.date) ?? days.find((d) => want.slot && d.slots.includes(want.slot)) ?? days[0];
+  const slot = day ? (want.slot && day.slots.includes(want.slot) ? want.slot : day.slots[0] ?? null) : null;
+  // full: it has hours but no free time in the window; booking waits or goes elsewhere
+  return { hit: { ...hit, next_slot: free[0] ?? null, slots_full: starts.length > 0 && free.length === 0 }, address: m.address, slot, days, date: day?.date ?? null, hasHours: starts.length > 0 };
+};
+
+/** Day buttons (links: choosing a day is a new page, no script) and that day's free times (big
+ * radio buttons, one preselected). No date-picker widget: only times that can be booked. */
+const SlotPicker = (props: { c: Confirm; href: string }) => {
+  const { c } = props;
+  const day = c.days.find((d) => d.date === c.date);
+  return (
+    <>
+      {c.days.length > 1 && (
+        <nav aria-labelledby="day-h">
+          <p class="label" id="day-h"><T zh="哪一天" en="Which day" /></p>
+          <div class="days">
+            {c.days.map((d) => (
+              <a href={`${props.href}&date=${d.date}`} aria-current={d.date === c.date ? 'date' : undefined}><T zh={chinaDayLabel(d.date)} en={chinaDayLabelEn(d.date)} /></a>
+            ))}
+          </div>
+        </nav>
+      )}
+      <fieldset>
+        <legend><T zh={`几点（${day ? chinaDayLabel(day.date) : ''}）`} en={`What time (${day ? chinaDayLabelEn(day.date) : ''})`} /></legend>
+        <div class="picks">
+          {(day?.slots ?? []).map((s) => (
+            <label class="pick"><input type="radio" name="slot_start" value={s} checked={s === c.slot} required /><span class="num">{chinaTime(s)}</span></label>
+          ))}
+        </div>
+      </fieldset>
+    </>
+  );
 };
 
 const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string; error?: Msg | undefined }) => {
@@ -142,8 +205,8 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
         <h2 id="cf-h">{h.name}</h2>
         <dl class="kv">
           <dt><T zh="商户" en="Shop" /></dt><dd>{h.merchant_name}</dd>
-          <dt><T zh="积分" en="Points" /></dt><dd class="num"><b>{h.price_points} 积分</b></dd>
-          <dt><T zh="时间" en="When" /></dt><dd id="when"><WhenText slot={props.c.slot} /></dd>
+          <dt><T zh="积分" en="Points" /></dt><dd class="num"><b><T zh={`${h.price_points} 积分`} en={`${h.price_points} points`} /></b></dd>
+          {!props.c.hasHours && <><dt><T zh="时间" en="When" /></dt><dd id="when"><WhenText slot={null} /></dd></>}
           <dt><T zh="地点" en="Where" /></dt>
           <dd>{h.home_visit ? <T zh="上门服务（到您家）" en="Home visit" /> : <>{props.c.address}<br /><span class="num">步行约 {h.walking_minutes} 分钟 · {distanceZh(h.distance_m)}</span></>}</dd>
         </dl>
@@ -158,7 +221,9 @@ const ConfirmPage = (props: { view: View; b: Booker; c: Confirm; formKey: string
         <form method="post" action={`${props.b.base}/book`}>
           <input type="hidden" name="merchant_id" value={h.merchant_id} />
           <input type="hidden" name="service_id" value={h.service_id} />
-          <input type="hidden" name="slot_start" value={props.c.slot ?? ''} />
+          {props.c.hasHours
+            ? <SlotPicker c={props.c} href={`${props.b.base}/book?merchant_id=${h.merchant_id}&service_id=${h.service_id}`} />
+            : <input type="hidden" name="slot_start" value="" />}
           <input type="hidden" name="key" value={props.formKey} />
           <button type="submit" class="btn"><T zh="确认预约" en="Confirm" /></button>
         </form>
@@ -214,6 +279,7 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
   const { o, b } = props;
   const url = `${b.base}/orders/${o.order_id}`;
   const offer = o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
+  const known = shopKnown(o);
   return (
     <H5Layout view={props.view} title="我的订单" titleEn="My order" scripts={props.code ? [assetUrl('readAloud')] : undefined}>
       <ForWhom b={b} />
@@ -222,7 +288,8 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
       <section class="panel" aria-labelledby="st-h">
         <h2 id="st-h" class="status"><T zh={ELDER_STATUS[o.status].zh} en={ELDER_STATUS[o.status].en} block /></h2>
         {o.mode === 'find_for_me' && o.status === 'requested' && offer >= 0 && (
-          <p><T zh={`帮我找：正在问第 ${offer + 1} 家`} en={`Asking shop no. ${offer + 1}`} /></p>
+          // which shop is being asked stays unsaid: it may decline, and the elder would wait for the wrong one
+          <p><T zh={`帮我找：正在问第 ${offer + 1} 家，商户接单后告诉您是哪家`} en={`Asking shop no. ${offer + 1}; you will see which once one accepts`} /></p>
         )}
       </section>
       {props.code && (
@@ -239,17 +306,18 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
       <section class="panel" aria-labelledby="what-h">
         <h2 id="what-h"><T zh="订单内容" en="Details" /></h2>
         <dl class="kv">
-          <dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd>
-          <dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd>
-          <dt><T zh="积分" en="Points" /></dt><dd class="num">{o.price_points} 积分</dd>
-          {o.cancel_fee_points ? <><dt><T zh="取消费" en="Cancel fee" /></dt><dd class="num">{o.cancel_fee_points} 积分</dd></> : null}
+          {known
+            ? <><dt><T zh="商户" en="Shop" /></dt><dd id="merchant">{o.merchant_name}</dd><dt><T zh="服务" en="Service" /></dt><dd>{o.service_name}</dd></>
+            : <><dt><T zh="商户" en="Shop" /></dt><dd id="merchant"><T zh="帮我找：还没有商户接单" en="Find one for me: no shop has accepted yet" /></dd></>}
+          <dt><T zh="积分" en="Points" /></dt><dd class="num"><T zh={`${o.price_points} 积分`} en={`${o.price_points} points`} /></dd>
+          {o.cancel_fee_points ? <><dt><T zh="取消费" en="Cancel fee" /></dt><dd class="num"><T zh={`${o.cancel_fee_points} 积分`} en={`${o.cancel_fee_points} points`} /></dd></> : null}
           <dt><T zh="时间" en="When" /></dt><dd><WhenText slot={o.slot_start} /></dd>
           {o.home_visit && <><dt><T zh="方式" en="Where" /></dt><dd><T zh="上门" en="Home visit" /></dd></>}
         </dl>
       </section>
       {isOpen(o) && (
         <>
-          {props.merchantPhone && <a class="btn btn-2" href={`tel:${props.merchantPhone}`}><T zh="打电话给商户" en="Call the shop" /></a>}
+          {props.merchantPhone && known && <a class="btn btn-2" href={`tel:${props.merchantPhone}`}><T zh="打电话给商户" en="Call the shop" /></a>}
           <a class="btn btn-2" href={url}><T zh="刷新状态" en="Refresh" /></a>
         </>
       )}
@@ -372,10 +440,10 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/book`, access: { roles }, tags: ['pages'], page: true,
       summary: `Confirm screen: service, shop, points, time (${who})`,
-      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId }),
+      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId, date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
-        const conf = await confirmOf(deps, b, query.merchant_id, query.service_id);
+        const conf = await confirmOf(deps, b, query.merchant_id, query.service_id, { date: query.date });
         return render(c, <ConfirmPage view={viewOf(c)} b={b} c={conf} formKey={newFormKey()} />);
       },
     }),
@@ -401,13 +469,12 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
             </Plain>
           ), { status: r.error.status });
         }
-        // Shown again with a fresh key (the failed attempt wrote nothing) and, for a slot that
-        // is full or gone, a time that can still be booked.
-        const conf = await confirmOf(deps, b, body.merchant_id, body.service_id);
-        const next = r.error.code === 'SLOT_FULL' ? { ...conf, slot: null } : r.error.code === 'SLOT_INVALID' ? conf : { ...conf, slot };
+        // Shown again with a fresh key (the failed attempt wrote nothing): the time asked for
+        // stays chosen while it is free; a time that filled up or passed gives way to the next free one.
+        const next = await confirmOf(deps, b, body.merchant_id, body.service_id, { slot });
         // the ledger's error says what was short; the elder wants to know what they have
         const have = r.error.code === 'INSUFFICIENT_POINTS' ? (await pointsSummary(deps, b.elder.elder_id)).balance_points : undefined;
-        return render(c, <ConfirmPage view={viewOf(c)} b={b} c={next} formKey={newFormKey()} error={bookingMsg(r.error, conf.hit.price_points, have)} />, { status: r.error.status });
+        return render(c, <ConfirmPage view={viewOf(c)} b={b} c={next} formKey={newFormKey()} error={bookingMsg(r.error, next.hit.price_points, have)} />, { status: r.error.status });
       },
     }),
     defineRoute({

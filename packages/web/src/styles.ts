@@ -28,6 +28,9 @@ p{margin:.5rem 0}
 .err{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #8a1c1c;background:#fdecea;color:#8a1c1c;font-weight:600}
 .err .en{color:#8a1c1c}
 .err ul{margin:.3rem 0 0;padding-left:1.2rem;font-weight:400}
+.lang{margin-top:1.2rem}
+.h5 .lang .btn{width:auto;margin-left:auto;min-height:48px}
+.console .top .lang{margin:0}
 .skip{position:absolute;left:-999px}
 .skip:focus{left:8px;top:8px;background:#fff;padding:8px;z-index:9}
 /* elder and family pages */
@@ -68,9 +71,12 @@ input[aria-invalid=true],select[aria-invalid=true]{border-color:#8a1c1c}
 .choice .en{display:block;margin:0;font-size:.9rem}
 .links{display:flex;flex-wrap:wrap;gap:.5rem}
 .links a{display:inline-flex;align-items:center;min-height:48px;min-width:48px;padding:0 .4rem}
-dl.kv{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:.3rem .8rem}
+/* the value column may shrink below its longest word: a masked ID or card number breaks rather
+   than pushing a 360 px page sideways */
+dl.kv{margin:0;display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.3rem .8rem}
 dl.kv dt{font-weight:700}
-dl.kv dd{margin:0}
+dl.kv dd{margin:0;min-width:0;overflow-wrap:anywhere}
+.wrap{overflow-wrap:anywhere;word-break:break-all}
 /* points, categories, services and orders */
 .pts{font-size:2.2rem;font-weight:700;color:#0b5d1e;line-height:1.2;margin:.2rem 0}
 .pts .unit{font-size:1rem;margin-left:.3em;color:#111}
@@ -94,6 +100,10 @@ legend{font-weight:700;padding:0;margin-bottom:.3rem}
 .pick span{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-align:center}
 .pick input:checked+span{background:#0b5d1e;color:#fff}
 .pick input:focus-visible+span{outline:3px solid #0b3d91;outline-offset:2px}
+/* the booking screen's day and time buttons: days are links (a new page), times are radios */
+.days{display:grid;grid-template-columns:repeat(auto-fill,minmax(7rem,1fr));gap:.5rem;margin:.3rem 0 .6rem}
+.days a{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-decoration:none;text-align:center}
+.days a[aria-current=date]{background:#0b5d1e;color:#fff}
 details.alt{border-top:1px solid #d0d0d0;margin-top:.6rem}
 details.alt summary{min-height:2.8rem;padding:.6rem 0;color:#0b3d91;font-weight:700;cursor:pointer}
 details.alt summary .en{color:#0b3d91}

@@ -173,7 +173,9 @@ const devPayRoutes = (deps: Deps) => {
         if (!t) throw new AppError('TOPUP_NOT_FOUND');
         const results = await deliver(deps, g, t, params.action);
         const lines = results.map((r, i) => `<li>第 ${i + 1} 次通知：${esc(r.outcome)}${r.duplicate ? '（重复，已忽略）' : ''}</li>`).join('');
-        return c.html(page('模拟支付结果', `<h1>${DEV_ACTIONS[params.action]}</h1><ul>${lines}</ul><p><a href="/dev/pay/${esc(t.topup_id)}">返回</a></p>`));
+        // as the real provider does, send the payer back to the top-up's result page (Stripe's return URL)
+        const back = params.action === 'fail' ? 'cancelled=1' : 'paid=1';
+        return c.html(page('模拟支付结果', `<h1>${DEV_ACTIONS[params.action]}</h1><ul>${lines}</ul><p><a href="/family/topups/${esc(t.topup_id)}?${back}">返回充值结果 Back to the top-up</a></p><p><a href="/dev/pay/${esc(t.topup_id)}">返回 Back</a></p>`));
       },
     }),
   ];
