@@ -1,6 +1,7 @@
 // Wires the order use cases to this process's stores, notifier and scheduler.
 import { decryptPhone } from '@tmc/core/elder-service';
 import type { OrderDeps, SchedulerPort } from '@tmc/core/order-service';
+import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
 
 /** Local and test scheduler: a timer in this process, plus the job sweep as a safety net. */
@@ -28,6 +29,8 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
   // New orders are announced to the phone the shop signs in with (verified by a code, and the one
   // that can accept them; its WeChat link, if any, is on this number), not to the contact phone
   // typed on the application, which elders call and nobody has verified.
+  // one marker per (order, version, notice): a retried or raced change never texts twice
+  noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
   merchantPhone: async (merchant_id) => {
     const a = await deps.accounts.byId(merchant_id);
     if (a) return deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`);
