@@ -251,23 +251,25 @@ const attempt = () => {
 };
 type Attempt = ReturnType<typeof attempt>;
 
-/** Runs the ledger step of an order transition and decides whether *this* call won it. It lost
- * when the hold is already settled (HOLD_ALREADY_FINAL), the order moved (ORDER_STATE), or the
- * ledger answers `replayed` because another transition wrote the same deterministic entry first.
- * The order's `change.id` tells: ours only if the stored order carries an id this call planned
- * (that covers a transaction that landed although its answer was lost). Every loser gets
- * ORDER_STATE with the order's current state; the winner gets the order it wrote. */
-const settle = async (deps: OrderDeps, order_id: string, att: Attempt, step: () => Promise<EntryResult>): Promise<Order> => {
-  const decide = async (cause?: unknown): Promise<Order> => {
+/** Runs the ledger step of an order transition (planned from version `from`) and decides whether
+ * *this* call won it. The order's `change.id` tells: ours only if the stored order carries an id
+ * this call planned (that covers a transaction that landed although its answer was lost). A call
+ * that failed or was answered `replayed` (another transition wrote the same deterministic entry
+ * first) while the order moved on lost the race, whatever the ledger said about it (settled hold,
+ * already reversed, or a balance the winner already moved): every loser gets ORDER_STATE with the
+ * state the winner left. The winner gets the order it wrote. */
+const settle = async (deps: OrderDeps, order_id: string, from: number, att: Attempt, step: () => Promise<EntryResult>): Promise<Order> => {
+  const decide = async (cause?: AppError): Promise<Order> => {
     const now = await deps.orders.get(order_id);
     if (now && att.ours(now)) return now;
+    if (cause && now && now.version === from) throw cause; // the order did not move: the ledger's answer stands
     throw new AppError('ORDER_STATE', { cause, details: { status: now?.status ?? 'unknown' } });
   };
   let r: EntryResult;
   try {
     r = await step();
   } catch (e) {
-    if (e instanceof AppError && ['HOLD_ALREADY_FINAL', 'HOLD_NOT_FOUND', 'ALREADY_REVERSED', 'ORDER_STATE'].includes(e.code)) return decide(e);
+    if (e instanceof AppError) return decide(e);
     throw e;
   }
   if (r.replayed) return decide();
@@ -283,7 +285,7 @@ const slotGivenBack = (o: Order) =>
 const closeWithRelease = async (deps: OrderDeps, o: Order, event: 'reject' | 'expire' | 'exhaust' | 'cancel' | 'no_show' | 'lapse', why: 'cancelled' | 'rejected' | 'unanswered' | 'expired', actor: string, patch: Partial<Order> = {}): Promise<Order> => {
   const to = transitionOf(event).to; // who may fire it was checked by the caller's gate
   const att = attempt();
-  return settle(deps, o.order_id, att, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
+  return settle(deps, o.order_id, o.version, att, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
     const fresh = await load(deps, o.order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
@@ -440,7 +442,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
     // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
     // closed and the slot given back, all in one transaction.
     const att = attempt();
-    closed = await settle(deps, order_id, att, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+    closed = await settle(deps, order_id, o.version, att, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
       const fresh = await load(deps, order_id);
       if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
       const next = att.plan(changed(deps, fresh, 'cancel', actor_sub, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee }));
@@ -485,7 +487,7 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
     throw new AppError(tries >= CODE_TRIES_MAX ? 'CODE_LOCKED' : 'CODE_INVALID', { details: { tries_left: Math.max(0, CODE_TRIES_MAX - tries) } });
   }
   const att = attempt();
-  const done = await settle(deps, order_id, att, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
+  const done = await settle(deps, order_id, o.version, att, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     const next = att.plan(changed(deps, fresh, 'complete', `merchant:${merchant_id}`, { status: 'completed', completed_at: deps.clock.now().toISOString() }));
@@ -525,7 +527,7 @@ export const decideDispute = async (deps: OrderDeps, order_id: string, decision:
     decided = await putChange(deps, next, o.version, { audit: auditOf(next, staff, 'order.dispute_dismiss', { reason }) });
   } else {
     const att = attempt();
-    decided = await settle(deps, order_id, att, () => reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
+    decided = await settle(deps, order_id, o.version, att, () => reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
       const fresh = await load(deps, order_id);
       if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
       const next = att.plan(changed(deps, fresh, 'uphold', staff, { status: 'refunded', dispute }));
