@@ -85,12 +85,11 @@ export type Order = {
 export const blockedBy = (o: Order, event: OrderEvent, now: Date): 'OFFER_EXPIRED' | 'HOLD_EXPIRED' | 'DISPUTE_WINDOW_CLOSED' | 'NOT_DUE' | null => {
   const at = now.toISOString();
   const holdLive = !o.hold_expires_at || o.hold_expires_at > at;
+  // an open order whose hold ran out can only lapse: nothing else may act on dead points
+  if (!holdLive && event !== 'lapse' && (o.status === 'requested' || o.status === 'accepted')) return 'HOLD_EXPIRED';
   switch (event) {
     case 'accept':
-      if (!holdLive) return 'HOLD_EXPIRED';
       return o.offer_expires_at && o.offer_expires_at <= at ? 'OFFER_EXPIRED' : null;
-    case 'complete':
-      return holdLive ? null : 'HOLD_EXPIRED';
     case 'expire':
       return o.offer_expires_at && o.offer_expires_at > at ? 'NOT_DUE' : null;
     case 'lapse':
