@@ -49,9 +49,6 @@ export type OrderDeps = LedgerDeps & {
 
 const codeAad = (order_id: string) => `order:${order_id}:code`;
 
-/** Checks who may fire `event` and that the order is in a state the table allows (no time rules). */
-export const assertTransition = (o: Order, event: OrderEvent, actor: Actor) => transition(o, event, actor);
-
 const chinaTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' '); // MM-DD HH:mm
 
 type ElderSideKind = 'accepted' | 'completed' | 'cancelled' | 'expired' | 'unmatched' | 'rejected' | 'lapsed' | 'no_show' | 'dispute_opened' | 'dispute_decided';
