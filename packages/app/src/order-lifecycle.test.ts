@@ -92,6 +92,7 @@ describe('exactly one success per order change', () => {
     expect(statuses(rs).filter((s) => s === 409)).toHaveLength(29);
     await losersSay(rs, 'completed');
     onceEach(noticesOf(o.order_id, 'order_completed'), e.phone);
+    expect((await t.deps.audit.listBySubject(`order:${o.order_id}`, 50)).items.filter((a) => a.action === 'order.complete')).toHaveLength(1);
     expect(await receivable(h.merchant_id)).toBe(shopBefore + h.price_points);
     await verifyOk();
   });
@@ -249,6 +250,7 @@ describe('declared notices are sent', () => {
     const told = noticesOf(c.o.order_id, 'order_cancelled');
     onceEach(told, e.phone);
     expect(told.map((x) => x.to_phone)).toContain(merchantPhone.get(c.h.merchant_id));
+    expect((await t.deps.audit.listBySubject(`order:${c.o.order_id}`, 50)).items.filter((a) => a.action === 'order.cancel')).toHaveLength(1);
 
     const ns = await bookAccepted(tok, 'barber');
     const marks = await Promise.all(Array.from({ length: 10 }, () => post(`/api/orders/${ns.o.order_id}/no-show`, ns.m)));
@@ -257,6 +259,7 @@ describe('declared notices are sent', () => {
     const told2 = noticesOf(ns.o.order_id, 'order_no_show');
     onceEach(told2, e.phone);
     expect(told2.map((x) => x.to_phone)).toContain(merchantPhone.get(ns.h.merchant_id));
+    expect((await t.deps.audit.listBySubject(`order:${ns.o.order_id}`, 50)).items.filter((a) => a.action === 'order.no_show')).toHaveLength(1);
     await verifyOk();
   });
 });

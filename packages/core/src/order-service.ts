@@ -279,14 +279,14 @@ const slotGivenBack = (o: Order) =>
 
 /** Release points and close the order by `event` (its target state from the table), slot given
  * back, all in one ledger transaction. */
-const closeWithRelease = async (deps: OrderDeps, o: Order, event: 'reject' | 'expire' | 'exhaust' | 'cancel' | 'no_show' | 'lapse', why: 'cancelled' | 'rejected' | 'unanswered' | 'expired', actor: string, patch: Partial<Order> = {}): Promise<Order> => {
+const closeWithRelease = async (deps: OrderDeps, o: Order, event: 'reject' | 'expire' | 'exhaust' | 'cancel' | 'no_show' | 'lapse', why: 'cancelled' | 'rejected' | 'unanswered' | 'expired', actor: string, patch: Partial<Order> = {}, audit?: string): Promise<Order> => {
   const to = transitionOf(event).to; // who may fire it was checked by the caller's gate
   const att = attempt();
   return settle(deps, o.order_id, o.version, att, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
     const fresh = await load(deps, o.order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
-    return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh) };
+    return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh), ...(audit ? { audit: auditOf(next, actor, audit, { from: fresh.status }) } : {}) };
   }));
 };
 
@@ -434,7 +434,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
   await gate(deps, o, 'cancel', actor);
   const fee = cancelFee(policy, o, actor);
   let closed: Order;
-  if (fee === 0) closed = await closeWithRelease(deps, o, 'cancel', 'cancelled', actor_sub);
+  if (fee === 0) closed = await closeWithRelease(deps, o, 'cancel', 'cancelled', actor_sub, {}, 'order.cancel');
   else {
     // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
     // closed and the slot given back, all in one transaction.
@@ -443,7 +443,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
       const fresh = await load(deps, order_id);
       if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
       const next = att.plan(changed(deps, fresh, 'cancel', actor_sub, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee }));
-      return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh) };
+      return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh), audit: auditOf(next, actor_sub, 'order.cancel', { from: fresh.status, fee_points: fee }) };
     }));
   }
   await tell(deps, closed, 'cancelled');
@@ -455,7 +455,7 @@ export const noShow = async (deps: OrderDeps, order_id: string, merchant_id: str
   const o = await load(deps, order_id);
   if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
   await gate(deps, o, 'no_show', 'merchant');
-  const closed = await closeWithRelease(deps, o, 'no_show', 'cancelled', `merchant:${merchant_id}`);
+  const closed = await closeWithRelease(deps, o, 'no_show', 'cancelled', `merchant:${merchant_id}`, {}, 'order.no_show');
   await tell(deps, closed, 'no_show');
   await tellMerchant(deps, closed, 'no_show');
   return closed;
@@ -488,7 +488,8 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
     const fresh = await load(deps, order_id);
     if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
     const next = att.plan(changed(deps, fresh, 'complete', `merchant:${merchant_id}`, { status: 'completed', completed_at: deps.clock.now().toISOString() }));
-    return { order: { next, expect_version: fresh.version } };
+    // points reach the shop: audited with the capture itself, so there is one record per completion
+    return { order: { next, expect_version: fresh.version }, audit: auditOf(next, `merchant:${merchant_id}`, 'order.complete', { points: o.price_points, proof: 'code' in proof ? 'code' : 'card_pin' }) };
   }));
   await tell(deps, done, 'completed');
   return done;
