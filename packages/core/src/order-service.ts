@@ -353,6 +353,7 @@ const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expir
   const nextIdx = o.offers.findIndex((x, i) => i > cur && x.outcome === 'pending');
   const offers = o.offers.map((x, i) => (i === cur ? { ...x, outcome } : x));
   if (nextIdx < 0) {
+    transition(o, 'exhaust', 'system');
     const closed = await closeWithRelease(deps, o, 'exhaust', 'unanswered', 'system:find-for-me', { offers });
     await tell(deps, closed, 'unmatched');
     return closed;
