@@ -11,6 +11,7 @@ import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { slotStarts } from '@tmc/core/merchants';
 import { DEFAULT_POLICY } from '@tmc/core/policy';
 import type { Notice } from '@tmc/core/ports';
+import { runHoldExpiry } from '@tmc/core/expiry-jobs';
 import { runJob } from './jobs';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -238,9 +239,43 @@ describe('orders that cannot get stuck', () => {
   });
 });
 
+describe('orders left stuck by the old hold job', () => {
+  it('an accepted order whose hold the ledger job released (the old behaviour) is closed on the next touch: 409 expired, slot back, ledger verifies', async () => {
+    t.clock.set(monday(7));
+    const e = await elderOf(7);
+    const tok = await e.token();
+    const h = (await hits(tok, 'barber'))[0];
+    const s = h ? (await t.deps.merchants.services(h.merchant_id)).find((x) => x.service_id === h.service_id) : undefined;
+    const slot = s ? slotStarts(s, new Date(Date.parse(monday(7)) + 5 * 86_400_000), 1)[0] : undefined;
+    if (!h || !slot) throw new Error('no barber slot');
+    const before = await wallet(e.id);
+    const { o, m } = await bookAccepted(tok, 'barber', slot);
+    // what production holds today: an order without hold_expires_at whose hold (72 h from
+    // booking) the ledger-only job released, leaving the order accepted and the slot taken
+    const stored = await t.deps.orders.get(o.order_id);
+    if (!stored) throw new Error('no order');
+    const { hold_expires_at: _gone, ...legacy } = stored;
+    await t.deps.orders.put({ ...legacy, version: stored.version + 1 }, stored.version);
+    t.clock.set(new Date(Date.parse(stored.hold_expires_at ?? '') + 60_000).toISOString());
+    await runHoldExpiry(t.deps, t.clock.now());
+    expect((await t.deps.ledger.hold(o.order_id))?.status).toBe('expired');
+    expect((await t.deps.orders.get(o.order_id))?.status).toBe('accepted');
+    expect(await slotPlaces(o)).toBe(1);
+
+    const late = await post(`/api/orders/${o.order_id}/complete`, await shop(h.merchant_id), { code: o.code });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as Err).error.details?.status).toBe('expired');
+    expect((await t.deps.orders.get(o.order_id))?.change?.event).toBe('lapse');
+    expect(await slotPlaces(o)).toBe(0);
+    expect(await wallet(e.id)).toBe(before);
+    expect(m).toBeTruthy();
+    await verifyOk();
+  });
+});
+
 describe('declared notices are sent', () => {
   it('cancel and no-show reach the elder and the merchant, once', async () => {
-    t.clock.set(monday(6));
+    t.clock.set(monday(8));
     const e = await elderOf(6);
     const tok = await e.token();
     const c = await bookAccepted(tok, 'barber');
