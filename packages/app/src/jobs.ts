@@ -10,7 +10,7 @@ import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/china-time';
-import { expireOffer } from '@tmc/core/order-service';
+import { expireHold, expireOffer } from '@tmc/core/order-service';
 import { orderDeps } from './order-deps';
 
 export const JobSchema = z.discriminatedUnion('job', [
@@ -36,7 +36,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
     }
     case 'daily': {
       const lots = await runLotExpiry(deps, today);
-      const holds = await runHoldExpiry(deps, now);
+      const holds = await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id));
       const notices = await runExpiryNotices({
         ...deps,
         phoneOfElder: async (id) => {
@@ -48,7 +48,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
       return { job: job.job, ...lots, ...holds, ...notices };
     }
     case 'hold-expiry':
-      return { job: job.job, ...(await runHoldExpiry(deps, now)) };
+      return { job: job.job, ...(await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id))) };
     case 'offer-expiry':
       return { job: job.job, order_id: job.order_id, outcome: await expireOffer(orderDeps(deps), job.order_id, job.offer_index) };
   }

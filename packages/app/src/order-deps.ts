@@ -2,6 +2,7 @@
 import { decryptPhone } from '@tmc/core/elder-service';
 import type { OrderDeps } from '@tmc/core/order-service';
 import { createDisputeQueue } from '@tmc/store/disputes';
+import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
@@ -21,6 +22,8 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
   // New orders are announced to the phone the shop signs in with (verified by a code, and the one
   // that can accept them; its WeChat link, if any, is on this number), not to the contact phone
   // typed on the application, which elders call and nobody has verified.
+  // one marker per (order, version, notice): a retried or raced change never texts twice
+  noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
   merchantPhone: async (merchant_id) => {
     const a = await deps.accounts.byId(merchant_id);
     if (a) return deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`);

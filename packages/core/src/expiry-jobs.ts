@@ -6,8 +6,9 @@ import { AppError } from './errors';
 import type { Notifier } from './ports';
 
 // Look-back window. Besides a job that was down, it catches lots that a hold gave back after their
-// expiry day (a hold lives at most hold_ttl_hours <= 14 days by policy), so 15 days covers both.
-export const EXPIRY_CATCH_UP_DAYS = 15;
+// expiry day: a hold lives until its slot (at most 14 days ahead) plus the completion window
+// (hold_ttl_hours <= 14 days by policy), so 29 days covers both.
+export const EXPIRY_CATCH_UP_DAYS = 29;
 export const EXPIRY_NOTICE_DAYS = 30;
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -27,8 +28,23 @@ export const runLotExpiry = async (deps: LedgerDeps, today: string): Promise<{ w
   return { wallets: wallets.size, entries };
 };
 
-/** Releases open holds whose expiry time has passed (an order nobody completed). */
-export const runHoldExpiry = async (deps: LedgerDeps, now: Date): Promise<{ released: number }> => {
+/** Settles one hold whose time ran out; 'noop' when something else settled it first. */
+export type HoldExpirer = (hold_id: string) => Promise<'done' | 'noop'>;
+
+/** The ledger alone: a hold's points go back. Orders pass their own expirer (order-service
+ * `expireHold`), which also closes the order and gives its slot back in the same transaction. */
+const releaseExpired = (deps: LedgerDeps): HoldExpirer => async (hold_id) => {
+  try {
+    await release(deps, { hold_id, why: 'expired', actor: 'system:hold-expiry' });
+    return 'done';
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'HOLD_ALREADY_FINAL') return 'noop'; // captured or released meanwhile
+    throw e;
+  }
+};
+
+/** Settles open holds whose expiry time has passed (an order nobody completed). */
+export const runHoldExpiry = async (deps: LedgerDeps, now: Date, expire: HoldExpirer = releaseExpired(deps)): Promise<{ released: number }> => {
   const today = now.toISOString().slice(0, 10);
   let released = 0;
   for (let d = 0; d <= EXPIRY_CATCH_UP_DAYS; d++) {
@@ -36,12 +52,7 @@ export const runHoldExpiry = async (deps: LedgerDeps, now: Date): Promise<{ rele
     for (let s = 0; s < deps.ledger.expiryShards; s++) {
       for (const h of await deps.ledger.holdsExpiringOn(day, s)) {
         if (h.expires_at > now.toISOString()) continue;
-        try {
-          await release(deps, { hold_id: h.hold_id, why: 'expired', actor: 'system:hold-expiry' });
-          released++;
-        } catch (e) {
-          if (!(e instanceof AppError && e.code === 'HOLD_ALREADY_FINAL')) throw e; // captured or released meanwhile
-        }
+        if ((await expire(h.hold_id)) === 'done') released++;
       }
     }
   }

@@ -18,6 +18,11 @@ export const NOTICE_KINDS = {
   order_rejected: ['order_id', 'service_name'],
   order_expired: ['order_id', 'service_name'],
   order_unmatched: ['order_id', 'service_name'],
+  // orders (order-service.ts): to the elder, bound family and the merchant
+  order_lapsed: ['order_id', 'service_name'], // the hold ran out (slot + completion window) unfinished
+  order_no_show: ['order_id', 'service_name'],
+  dispute_opened: ['order_id', 'service_name'],
+  dispute_decided: ['order_id', 'service_name', 'decision', 'points'], // decision: 成立 / 不成立
   // points (expiry-jobs.ts): 30 days ahead
   points_expiring: ['points', 'day'],
   // family top-up paid (topup.ts): the elder, and the family member who paid

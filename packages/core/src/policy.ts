@@ -36,7 +36,16 @@ export const PolicyInput = z.object({
     walking_m_per_min: z.int().check(z.gte(20), z.lte(120)), // older people walk ~0.8 m/s (48 m/min)
     detour_factor: z.number().check(z.gte(1), z.lte(3)), // street network vs straight line
   }),
+  /** The completion window: an order's hold (its points and slot place) lives until the slot, or
+   * the booking when as soon as possible, plus this many hours; then the order lapses (final,
+   * points and slot given back). */
   hold_ttl_hours: z.int().check(z.gte(1), z.lte(24 * 14)),
+  /** How long a merchant has to answer an as-soon-as-possible order (and each 帮我找 offer).
+   * Versions stored before this field existed read as 3. */
+  offer_minutes: z._default(z.int().check(z.gte(1), z.lte(24 * 60)), 3),
+  /** For a booking ahead, the merchant may answer until this long before the slot (never less
+   * than offer_minutes from booking). Versions stored before this field existed read as 60. */
+  answer_before_slot_minutes: z._default(z.int().check(z.gte(0), z.lte(24 * 60)), 60),
   /** Kept by the merchant when an elder cancels after the merchant accepted (it may have turned
    * other customers away). 0 = cancelling is always free. Capped at the order's price. Versions
    * stored before this field existed read as 0. */
@@ -68,8 +77,22 @@ export const DEFAULT_POLICY: PolicyInput = {
   },
   circle: { minutes: 10, walking_m_per_min: 48, detour_factor: 1.3 },
   hold_ttl_hours: 72,
+  offer_minutes: 3,
+  answer_before_slot_minutes: 60,
   cancel_fee_after_accept_points: 0,
 };
+
+/** When the merchant's time to answer an order booked at `now` runs out. */
+export const answerDeadline = (p: Pick<PolicyInput, 'offer_minutes' | 'answer_before_slot_minutes'>, now: Date, slot_start: string | null): Date => {
+  const soon = now.getTime() + p.offer_minutes * 60_000;
+  if (slot_start === null) return new Date(soon);
+  // measured against the slot: a booking two weeks ahead need not be answered in three minutes
+  return new Date(Math.max(soon, Date.parse(slot_start) - p.answer_before_slot_minutes * 60_000));
+};
+
+/** When an order's hold runs out: its slot (or its booking) plus the completion window. */
+export const holdExpiry = (p: Pick<PolicyInput, 'hold_ttl_hours'>, now: Date, slot_start: string | null): Date =>
+  new Date(Math.max(now.getTime(), slot_start === null ? 0 : Date.parse(slot_start)) + p.hold_ttl_hours * 3600_000);
 
 /** The version in force on `day`: the newest version whose effective date has come. */
 export const policyOn = (versions: readonly Policy[], day: string): Policy | null =>

@@ -11,6 +11,7 @@ import { CommitRejected, type CommitPart, type CommitPlan, type CounterKey, type
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { keys } from './keys';
 import { orderItem } from './order-item';
+import { auditItem } from './audit';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
 import type { Db } from './table';
 
@@ -135,6 +136,10 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
         ...(o.expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': o.expect_version } }),
       },
     });
+  }
+  if (plan.audit) {
+    const a = plan.audit;
+    add('order', { Put: { TableName: T, Item: auditItem(a.event, a.at, a.id), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
   if (plan.reverses) {
     add('reversal', { Put: { TableName: T, Item: { ...keys.entryReversed(plan.reverses), type: 'reversal_marker', by_entry: e.entry_id }, ConditionExpression: 'attribute_not_exists(pk)' } });

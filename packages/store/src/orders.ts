@@ -3,9 +3,12 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/errors';
 import type { Order } from '@tmc/core/orders';
+import type { OrderPutExtras } from '@tmc/core/order-service';
 import { keys } from './keys';
 import { orderItem } from './order-item';
-import { clampLimit, decodeCursor, encodeCursor, isConditionFailed } from './tx';
+import { auditItem } from './audit';
+import { counterName } from './ledger';
+import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact, type TxItem } from './tx';
 import type { Db } from './table';
 
 const strip = (it: Record<string, unknown>): Order => {
@@ -20,8 +23,25 @@ export const createOrderStore = (db: Db) => ({
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.order(order_id), ConsistentRead: true }));
     return r.Item ? strip(r.Item) : null;
   },
-  /** Conditional on the version read: the loser of a race gets ORDER_STATE and re-reads. */
-  async put(next: Order, expect_version: number): Promise<void> {
+  /** Conditional on the version read: the loser of a race gets ORDER_STATE and re-reads. What
+   * must move with the change (its audit record, the slot's place) rides in the same transaction. */
+  async put(next: Order, expect_version: number, extras: OrderPutExtras = {}): Promise<void> {
+    if (extras.audit || extras.counters?.length) {
+      const items: TxItem[] = [{
+        Put: {
+          TableName: db.table, Item: orderItem(next),
+          ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': expect_version } }),
+        },
+      }];
+      if (extras.audit) items.push({ Put: { TableName: db.table, Item: auditItem(extras.audit.event, extras.audit.at, extras.audit.id), ConditionExpression: 'attribute_not_exists(pk)' } });
+      for (const c of extras.counters ?? []) {
+        items.push({ Update: { TableName: db.table, Key: keys.counter(counterName(c.key)), UpdateExpression: 'ADD amount :d', ExpressionAttributeValues: { ':d': c.delta } } });
+      }
+      // a failed condition anywhere means another change got there first
+      await transact(db, items, () => 'ORDER_STATE', 'ORDER_STATE');
+      return;
+    }
     try {
       await db.doc.send(new PutCommand({
         TableName: db.table, Item: orderItem(next),

@@ -6,7 +6,7 @@ import type { ErrorCode, FieldIssue } from '@tmc/core/errors';
 import { MerchantApplication, ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, saveService } from '@tmc/core/merchant-service';
 import { acceptOrder, completeOrder, noShow, rejectOrder, visitDetails, type Proof, type VisitDetails } from '@tmc/core/order-service';
-import type { Order } from '@tmc/core/orders';
+import { allowedEvents, type Order, type OrderEvent } from '@tmc/core/orders';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
 import { zodFields } from '@tmc/app/http-error';
 import { policyNow } from '@tmc/app/policy-now';
@@ -51,7 +51,7 @@ const STATUS_LINE: Record<Merchant['status'], Msg> = {
 
 type OrderError = { order_id: string; msg: Msg };
 
-const CompleteForms = (props: { o: Order; error?: Msg | undefined }) => {
+const CompleteForms = (props: { o: Order; noShow: boolean; error?: Msg | undefined }) => {
   const id = props.o.order_id;
   const action = `/merchant/orders/${id}/complete`;
   return (
@@ -71,13 +71,16 @@ const CompleteForms = (props: { o: Order; error?: Msg | undefined }) => {
           <button type="submit" class="btn"><T zh="用卡核销" en="Redeem with card" /></button>
         </form>
       </details>
-      <PostButton action={`/merchant/orders/${id}/no-show`} label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }} cls="btn-warn" />
+      {props.noShow && <PostButton action={`/merchant/orders/${id}/no-show`} label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }} cls="btn-warn" />}
     </>
   );
 };
 
-const MerchantOrder = (props: { o: Order; error?: Msg | undefined }) => {
+/** `can`: the state machine's allowed events for the merchant now (orders.ts allowedEvents). */
+const MerchantOrder = (props: { o: Order; can: readonly OrderEvent[]; error?: Msg | undefined }) => {
   const o = props.o;
+  const answer = props.can.includes('accept') || props.can.includes('reject');
+  const redeem = props.can.includes('complete');
   return (
     <li id={`o-${o.order_id}`}>
       <h3>{o.service_name} · <span class="num">{o.price_points} 积分</span></h3>
@@ -87,20 +90,21 @@ const MerchantOrder = (props: { o: Order; error?: Msg | undefined }) => {
       </p>
       <p><b><T zh="时间" en="When" /></b> <WhenText slot={o.slot_start} /></p>
       <p class="muted num">下单 {chinaDateTime(o.created_at)}</p>
-      {o.status === 'requested' && (
+      {answer && (
         <>
           <ErrorBox msg={props.error} />
           <div class="row">
-            <PostButton action={`/merchant/orders/${o.order_id}/accept`} label={{ zh: '接单', en: 'Accept' }} />
-            <PostButton action={`/merchant/orders/${o.order_id}/reject`} label={{ zh: '拒绝', en: 'Decline' }} cls="btn-warn" />
+            {props.can.includes('accept') && <PostButton action={`/merchant/orders/${o.order_id}/accept`} label={{ zh: '接单', en: 'Accept' }} />}
+            {props.can.includes('reject') && <PostButton action={`/merchant/orders/${o.order_id}/reject`} label={{ zh: '拒绝', en: 'Decline' }} cls="btn-warn" />}
           </div>
         </>
       )}
       {o.status === 'accepted' && o.home_visit && (
         <a class="btn btn-2" href={`/merchant/orders/${o.order_id}/visit`}><T zh="查看上门地址" en="Visit address" /></a>
       )}
-      {o.status === 'accepted' && <CompleteForms o={o} error={props.error} />}
-      {o.status !== 'requested' && o.status !== 'accepted' && <ErrorBox msg={props.error} />}
+      {redeem && <CompleteForms o={o} noShow={props.can.includes('no_show')} error={props.error} />}
+      {!redeem && props.can.includes('no_show') && <PostButton action={`/merchant/orders/${o.order_id}/no-show`} label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }} cls="btn-warn" />}
+      {!answer && !redeem && <ErrorBox msg={props.error} />}
       {o.rating && <p><T zh={`老人评价：${o.rating.stars} 星${o.rating.tags.length ? `（${o.rating.tags.join('、')}）` : ''}`} en={`${o.rating.stars} stars`} /></p>}
     </li>
   );
@@ -175,7 +179,7 @@ const applicationOf = (form: FormValues, categories: Category[]) => ({
 
 type HomeState = { done?: Msg | undefined; orderError?: OrderError; apply?: FormState };
 
-const MerchantHome = (props: { view: View; m: Merchant | null; orders: Order[]; services: number; categories: Category[]; communities: { code: string; label: string }[]; wechat: boolean; state: HomeState }) => {
+const MerchantHome = (props: { view: View; now: Date; m: Merchant | null; orders: Order[]; services: number; categories: Category[]; communities: { code: string; label: string }[]; wechat: boolean; state: HomeState }) => {
   const m = props.m;
   const canApply = !m || m.status === 'rejected';
   return (
@@ -196,7 +200,7 @@ const MerchantHome = (props: { view: View; m: Merchant | null; orders: Order[]; 
           <h2 id="orders-h"><T zh="订单" en="Orders" /></h2>
           {props.orders.length === 0
             ? <p><T zh="还没有订单。" en="No orders yet." /></p>
-            : <ul class="list">{props.orders.map((o) => <MerchantOrder o={o} error={props.state.orderError?.order_id === o.order_id ? props.state.orderError.msg : undefined} />)}</ul>}
+            : <ul class="list">{props.orders.map((o) => <MerchantOrder o={o} can={allowedEvents(o, 'merchant', props.now)} error={props.state.orderError?.order_id === o.order_id ? props.state.orderError.msg : undefined} />)}</ul>}
           <a class="btn btn-2" href="/merchant"><T zh="刷新订单" en="Refresh" /></a>
         </section>
       )}
@@ -217,7 +221,7 @@ const merchantHome = async (c: Ctx, deps: Deps, p: MerchantP, state: HomeState, 
   ]);
   // the community list is read only when the application form is on the page
   const communities = !m || m.status === 'rejected' ? communitiesOf(await loadAreaTree(deps, null)) : [];
-  return render(c, <MerchantHome view={viewOf(c)} m={m} orders={orders.items} services={services.filter((s) => s.active).length} categories={categories} communities={communities} wechat={deps.wechatOAuth !== null} state={state} />, { status });
+  return render(c, <MerchantHome view={viewOf(c)} now={deps.clock.now()} m={m} orders={orders.items} services={services.filter((s) => s.active).length} categories={categories} communities={communities} wechat={deps.wechatOAuth !== null} state={state} />, { status });
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ export const ELDER_STATUS: Record<OrderState, Msg> = {
   requested: { zh: '已预约，等商户接单', en: 'Booked; waiting for the shop' },
   accepted: { zh: '商户已接单', en: 'The shop accepted' },
   rejected: { zh: '商户无法接单，积分已退回', en: 'The shop declined; points returned' },
-  expired: { zh: '商户没有及时接单，积分已退回', en: 'No answer in time; points returned' },
+  // both ways an order runs out of time: no answer, or (the hold's lapse) not done by the end of its window
+  expired: { zh: '订单超时已关闭，积分已退回', en: 'Timed out; points returned' },
   unmatched: { zh: '附近暂时没有商户接单，积分已退回', en: 'No shop was free; points returned' },
   cancelled: { zh: '已取消，积分已退回', en: 'Cancelled; points returned' },
   completed: { zh: '已完成', en: 'Done' },
@@ -34,7 +35,7 @@ export const MERCHANT_STATUS: Record<OrderState, Msg> = {
   requested: { zh: '新订单，请接单', en: 'New: accept or decline' },
   accepted: { zh: '已接单，服务后核销', en: 'Accepted: redeem after service' },
   rejected: { zh: '已拒绝', en: 'Declined' },
-  expired: { zh: '超时未接', en: 'Not answered in time' },
+  expired: { zh: '超时已关闭', en: 'Timed out' },
   unmatched: { zh: '已转给其他商户', en: 'Passed on' },
   cancelled: { zh: '老人已取消', en: 'Cancelled by the elder' },
   completed: { zh: '已完成', en: 'Done' },

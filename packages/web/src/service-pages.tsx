@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import type { Child } from 'hono/jsx';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
 import { CategoryCode, serviceCard, slotStarts, type Category } from '@tmc/core/merchants';
-import { RATING_TAGS, type Order } from '@tmc/core/orders';
+import { RATING_TAGS, allowedEvents, type Order, type OrderEvent } from '@tmc/core/orders';
 import { distanceM } from '@tmc/core/geo';
 import { slotKey, toHit, type SearchHit } from '@tmc/core/search';
 import { getElderOrThrow } from '@tmc/core/elder-service';
@@ -275,7 +275,7 @@ const RateForm = (props: { action: string }) => (
   </section>
 );
 
-const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null; merchantPhone: string | null; cancelFee: number; state: OrderState }) => {
+const OrderPage = (props: { view: View; b: Booker; o: Order; can: readonly OrderEvent[]; code: string | null; merchantPhone: string | null; cancelFee: number; state: OrderState }) => {
   const { o, b } = props;
   const url = `${b.base}/orders/${o.order_id}`;
   const offer = o.offers.findIndex((x) => x.outcome === 'pending' && x.offered_at !== '');
@@ -321,13 +321,13 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
           <a class="btn btn-2" href={url}><T zh="刷新状态" en="Refresh" /></a>
         </>
       )}
-      {o.status === 'completed' && <RateForm action={`${url}/rate`} />}
+      {props.can.includes('rate') && <RateForm action={`${url}/rate`} />}
       {o.status === 'rated' && o.rating && <p class="panel"><T zh={`您的评价：${o.rating.stars} 星`} en={`You rated ${o.rating.stars} stars`} /></p>}
       <div class="row">
         <Back href={`${b.base}/orders`} label={{ zh: '全部订单', en: 'All orders' }} />
         <Back href={b.base} label={{ zh: '返回首页', en: 'Home' }} />
       </div>
-      {isOpen(o) && (
+      {props.can.includes('cancel') && (
         // kept apart from the everyday buttons, at the end, so a slip of the thumb does not cancel
         <section class="panel" aria-labelledby="cancel-h">
           <h2 id="cancel-h"><T zh="不需要了？" en="No longer needed?" /></h2>
@@ -338,7 +338,7 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; code: string | null
           <PostButton action={`${url}/cancel`} label={{ zh: '取消预约', en: 'Cancel booking' }} cls="btn-warn" />
         </section>
       )}
-      {(o.status === 'completed' || o.status === 'rated') && (
+      {props.can.includes('dispute') && (
         <section class="panel" aria-labelledby="cmp-h">
           <h2 id="cmp-h"><T zh="不满意？" en="Not happy?" /></h2>
           <a class="btn btn-warn" href={`${url}/dispute`}><T zh="投诉" en="Complain" /></a>
@@ -360,7 +360,9 @@ const orderPage = async (c: Ctx, deps: Deps, b: Booker, o: Order, state: OrderSt
   const code = isOpen(o) ? orderCode(deps, o) : null;
   // the policy is read only when a fee can apply (after acceptance), not on every order page
   const fee = o.status === 'accepted' ? cancelFee(await policyNow(deps), o, actorOf(b)) : 0;
-  return render(c, <OrderPage view={viewOf(c)} b={b} o={o} code={code} merchantPhone={m?.contact_phone ?? null} cancelFee={fee} state={state} />, { status });
+  // the buttons are the state machine's answer for this person now, not worked out here
+  const can = allowedEvents(o, actorOf(b), deps.clock.now());
+  return render(c, <OrderPage view={viewOf(c)} b={b} o={o} can={can} code={code} merchantPhone={m?.contact_phone ?? null} cancelFee={fee} state={state} />, { status });
 };
 
 const DisputePage = (props: { view: View; b: Booker; o: Order; error?: Msg | undefined; reason?: string }) => (

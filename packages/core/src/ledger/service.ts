@@ -23,12 +23,12 @@ export type EntryResult = { entry_id: string; replayed: boolean };
 
 /** Writes that must move together with the points (an order's state, a slot's count). Rebuilt on
  * every re-plan, from fresh reads, like the rest of the plan. */
-export type Attach = () => Promise<Pick<CommitPlan, 'order'> & { counters?: NonNullable<CommitPlan['counters']> }>;
+export type Attach = () => Promise<Pick<CommitPlan, 'order' | 'audit'> & { counters?: NonNullable<CommitPlan['counters']> }>;
 
 const withAttach = async (p: CommitPlan, attach?: Attach): Promise<CommitPlan> => {
   if (!attach) return p;
   const a = await attach();
-  return { ...p, ...(a.order ? { order: a.order } : {}), counters: [...(p.counters ?? []), ...(a.counters ?? [])] };
+  return { ...p, ...(a.order ? { order: a.order } : {}), ...(a.audit ? { audit: a.audit } : {}), counters: [...(p.counters ?? []), ...(a.counters ?? [])] };
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
