@@ -109,6 +109,33 @@ describe('balances, history, awards, reversal, freeze', () => {
     await verifyOk();
   });
 
+  it('30 parallel reversals with different keys: one 201, every other 409 ALREADY_REVERSED naming the winner; one audit record', async () => {
+    const id = await firstElderId();
+    const entry = `allowance:${id}:2026-11`;
+    const path = `/api/ledger/entries/${encodeURIComponent(entry)}/reverse`;
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => t.app.request(path, bearer(admin, json({ reason: '重复发放' }, idem(`par-rev-${i}`))))));
+    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; details?: { reversed_by?: string } } } })));
+    expect(bodies.filter((b) => b.status === 201)).toHaveLength(1);
+    const losers = bodies.filter((b) => b.status !== 201);
+    expect(losers.map((b) => `${b.status} ${b.body.error?.code}`)).toEqual(Array.from({ length: 29 }, () => '409 ALREADY_REVERSED'));
+    expect(losers.every((b) => b.body.error?.details?.reversed_by === `reversal:${entry}`)).toBe(true);
+    expect((await t.deps.audit.listBySubject(`entry:${entry}`, 100)).items.filter((a) => a.action === 'ledger.reverse')).toHaveLength(1);
+    expect((await t.deps.ledger.account(`wallet:${id}`)).balance_points).toBe(0);
+    await verifyOk();
+  });
+
+  it('30 parallel reversals with one key: all 201 with the same reversal, 29 of them marked as replays; one audit record', async () => {
+    const id = await firstElderId();
+    const entry = `allowance:${id}:2026-11`;
+    const path = `/api/ledger/entries/${encodeURIComponent(entry)}/reverse`;
+    const answers = await Promise.all(Array.from({ length: 30 }, () => t.app.request(path, bearer(admin, json({ reason: '重复发放' }, idem('same-rev-key'))))));
+    expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 201));
+    expect(answers.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
+    expect(new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { entry_id: string }).entry_id)))).toEqual(new Set([`reversal:${entry}`]));
+    expect((await t.deps.audit.listBySubject(`entry:${entry}`, 100)).items.filter((a) => a.action === 'ledger.reverse')).toHaveLength(1);
+    await verifyOk();
+  });
+
   it('a frozen wallet cannot spend; unfreezing lets it spend again', async () => {
     const id = await firstElderId();
     expect((await t.app.request(`/api/elders/${id}/wallet/freeze`, bearer(admin, json({ reason: '疑似冒用' })))).status).toBe(200);

@@ -1,10 +1,14 @@
 // Audit log (auditByDay, auditBySubject). Append-only: each record is a new item, never updated.
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { AuditLog, Clock } from '@tmc/core/ports';
+import type { AuditEvent, AuditLog, Clock } from '@tmc/core/ports';
 import { keys } from './keys';
 import { clampLimit, decodeCursor, encodeCursor } from './tx';
 import type { Db } from './table';
+
+/** The audit item, for writers that put it inside their own transaction (so the record exists
+ * exactly when the change it describes does). */
+export const auditItem = (e: AuditEvent, at: string, id: string) => ({ ...keys.audit(at.slice(0, 10), at, id), ...keys.auditSubjectIndex(e.subject, at, id), type: 'audit', at, ...e });
 
 export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
   async write(e) {
@@ -12,7 +16,7 @@ export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
     const id = randomBytes(6).toString('hex');
     await db.doc.send(new PutCommand({
       TableName: db.table,
-      Item: { ...keys.audit(at.slice(0, 10), at, id), ...keys.auditSubjectIndex(e.subject, at, id), type: 'audit', at, ...e },
+      Item: auditItem(e, at, id),
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
   },

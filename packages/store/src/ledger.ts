@@ -11,6 +11,7 @@ import { CommitRejected, type CommitPart, type CommitPlan, type CounterKey, type
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { keys } from './keys';
 import { orderItem } from './order-item';
+import { auditItem } from './audit';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
 import type { Db } from './table';
 
@@ -138,6 +139,10 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
   }
   if (plan.reverses) {
     add('reversal', { Put: { TableName: T, Item: { ...keys.entryReversed(plan.reverses), type: 'reversal_marker', by_entry: e.entry_id }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  }
+  if (plan.audit) {
+    // keyed by the entry (one entry, one record); its time is the entry's
+    add('entry', { Put: { TableName: T, Item: auditItem(plan.audit, e.created_at, `entry:${e.entry_id}`), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
   if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`entry ${e.entry_id} needs ${items.length} items`);
   return { items, parts };

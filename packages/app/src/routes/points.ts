@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/errors';
 import { ENTRY_KIND_ZH } from '@tmc/core/ledger/entry';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { walletAccount } from '@tmc/core/ledger/accounts';
-import { reverse, setWalletFrozen } from '@tmc/core/ledger/service';
+import { reversalEntryId, reverse, setWalletFrozen } from '@tmc/core/ledger/service';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { defineRoute, queryInt } from '../route';
 import { assertCanSeeElder } from '../scope';
@@ -83,8 +83,10 @@ export const pointsRoutes = () => [
     errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor: principal?.sub ?? 'unknown' }, idempotencyOf(c, { ...params, ...body }));
-      if (!r.replayed) await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: r.entry_id }, request_id: c.get('requestId') });
+      const actor = principal?.sub ?? 'unknown';
+      // The audit record rides in the reversal's transaction: one reversal, one record, however many race.
+      const audit = { actor, action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: reversalEntryId(params.entry_id) }, request_id: c.get('requestId') };
+      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor, audit }, idempotencyOf(c, { ...params, ...body }));
       markReplay(c, r.replayed);
       return c.json({ entry_id: r.entry_id, reverses: params.entry_id }, 201);
     },

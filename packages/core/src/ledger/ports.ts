@@ -4,6 +4,7 @@
 import type { JournalEntry } from './entry';
 import type { Lot } from './lots';
 import type { Order } from '../orders';
+import type { AuditEvent } from '../ports';
 
 export type AccountState = {
   account: string;
@@ -47,6 +48,8 @@ export type CommitPlan = {
   reverses?: string; // entry id: marker written with attribute_not_exists, so an entry is reversed once
   /** The order whose state moves with these points, written in the same transaction. */
   order?: { next: Order; expect_version: number }; // 0 = must not exist
+  /** The audit record of this change, written in the same transaction: it exists exactly when the entry does. */
+  audit?: AuditEvent;
 };
 
 /** Which part of a commit failed its condition; the domain decides what that means. */
