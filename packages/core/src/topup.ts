@@ -14,6 +14,7 @@ import type { PaymentEvent, PaymentMethod } from './payments-port';
 import type { Principal } from './auth';
 import type { ElderRecord } from './elders';
 import type { Policy } from './policy';
+import type { AuditEvent } from './ports';
 
 export * from './topup-model';
 import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './topup-model';
@@ -56,14 +57,14 @@ const assertMayPayFor = async (deps: TopupDeps, p: Principal, elder: ElderRecord
 };
 
 /** Re-reads and re-applies `f` until the versioned write lands; `f` returning null means nothing to do. */
-const updateTopup = async (deps: TopupDeps, topup_id: string, f: (t: Topup) => { next: Topup; day_delta_fen: number } | null): Promise<{ topup: Topup; changed: boolean }> => {
+const updateTopup = async (deps: TopupDeps, topup_id: string, f: (t: Topup) => { next: Topup; day_delta_fen: number; audit?: { event: AuditEvent; at: string } } | null): Promise<{ topup: Topup; changed: boolean }> => {
   for (let attempt = 0; ; attempt++) {
     const t = await deps.topups.get(topup_id);
     if (!t) throw new AppError('TOPUP_NOT_FOUND');
     const step = f(t);
     if (!step) return { topup: t, changed: false };
     const next = { ...step.next, version: t.version + 1 };
-    if (await deps.topups.transition(t, next, step.day_delta_fen)) return { topup: next, changed: true };
+    if (await deps.topups.transition(t, next, step.day_delta_fen, step.audit)) return { topup: next, changed: true };
     if (attempt >= TOPUP_UPDATE_RETRIES) throw new AppError('CONFLICT');
   }
 };
@@ -217,7 +218,11 @@ const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => 
 
 // ---- refund
 
-export type RefundArgs = { topup_id: string; reason: string; actor: string; idem: Idem };
+export type RefundArgs = { topup_id: string; reason: string; actor: string; idem: Idem; request_id?: string };
+
+/** 409 with where the top-up stands: another request refunded it (or is finishing it). */
+const nothingToRefund = (t: Topup, points: number) =>
+  new AppError('TOPUP_NOTHING_TO_REFUND', { details: { topup_id: t.topup_id, status: t.status, refunded_points: points, refund_recorded: t.refund !== null } });
 
 /**
  * Refunds what is left unspent of a paid top-up: the remaining points of its lot leave the wallet
@@ -225,6 +230,12 @@ export type RefundArgs = { topup_id: string; reason: string; actor: string; idem
  * points at the rate paid. Points spent or held for an open order at that moment stay spent. A
  * retry after a provider failure finishes the same refund; once done, the same key replays the
  * result and any other key answers TOPUP_NOTHING_TO_REFUND.
+ *
+ * One winner however many requests race: the refund entry is a conditional put (attribute_not_exists)
+ * written with the winner's idempotency record in one transaction, so a request with another key
+ * finds the entry is not its own and answers 409 with the current state; copies with the winner's
+ * key are replays. The audit record is written with the top-up's move to `refunded` (a versioned
+ * write, one winner), in its transaction.
  */
 export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<TopupResult> => {
   const prior = await deps.ledger.idempotency(a.idem.scope, a.idem.key);
@@ -233,7 +244,7 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
   if (!t) throw new AppError('TOPUP_NOT_FOUND');
   if (t.refund) {
     if (prior) return { topup: t, replayed: true };
-    throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: t.refund.points } });
+    throw nothingToRefund(t, t.refund.points);
   }
   if (t.status !== 'paid' || !t.payment_ref) throw new AppError('TOPUP_NOT_PAID', { details: { status: t.status } });
   const debit = await debitLot(deps, {
@@ -241,11 +252,20 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
     reason: `充值退款：${a.reason}`, actor: a.actor, ref: { topup_id: t.topup_id },
   }, a.idem);
   if (!debit) throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: 0 } });
+  if (debit.by_other) throw nothingToRefund((await deps.topups.get(t.topup_id)) ?? t, debit.amount_points);
   const fen = debit.amount_points * t.fen_per_point;
   const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref: t.payment_ref, amount_fen: fen, topup_id: t.topup_id });
   const at = deps.clock.now().toISOString();
+  const audit = {
+    at,
+    event: {
+      actor: a.actor, action: 'topup.refund', subject: `elder:${t.elder_id}`, ...(a.request_id ? { request_id: a.request_id } : {}),
+      detail: { topup_id: t.topup_id, points: debit.amount_points, fen, reason: a.reason },
+    },
+  };
   const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
     ? null
-    : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0 }));
-  return { topup: r.topup, replayed: false };
+    : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0, audit }));
+  // Only the copy that recorded the refund reports it as new; its twins (same key) are replays.
+  return { topup: r.topup, replayed: !r.changed };
 };
