@@ -44,6 +44,7 @@ const MAKE: Record<EntryKind, Setup> = {
   release: async (deps, e) => { await seed(deps, e); await holdOf(deps, e, `h_${e}`); await release(deps, { hold_id: `h_${e}`, why: 'cancelled', actor: 't' }); return `release:h_${e}`; },
   expiry: async (deps, e, advance) => { await credited('allowance')(deps, e); advance(40); await expireWallet(deps, e, '2027-01-01'); return `expiry:${e}:2027-01-01`; },
   refund: async (deps, e) => { await seed(deps, e); await debitLot(deps, { entry_id: `refund:${e}`, elder_id: e, lot_id: `top_up:${e}`, to: 'refunds', reason: 't', actor: 't' }); return `refund:${e}`; },
+  scheme_exit: async (deps, e) => { const lot = await credited('allowance')(deps, e); await debitLot(deps, { entry_id: `scheme_exit:${e}:${lot}`, kind: 'scheme_exit', elder_id: e, lot_id: lot, to: 'issuance', reason: 't', actor: 't' }); return `scheme_exit:${e}:${lot}`; },
   reversal: async (deps, e) => { const first = await credited('award')(deps, e); await reverse(deps, { entry_id: first, reason: 't', actor: 't' }); return `reversal:${first}`; },
 };
 

@@ -78,6 +78,8 @@ export const ERRORS = {
   WECHAT_UNAVAILABLE: { status: 502, zh: '微信服务暂时出错，请稍后再试', en: 'WeChat is not answering; try again later' },
   STORE_UNAVAILABLE: { status: 503, zh: '服务暂时不可用，请稍后再试', en: 'Service temporarily unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统出错了，请稍后再试并提供请求编号', en: 'Something went wrong; try again later and quote the request id' },
+  // ledger / elder leave (issue 8)
+  ELDER_HAS_OPEN_ORDERS: { status: 409, zh: '该老人还有进行中的订单或纠纷，请先处理完再办理退出', en: 'This elder has open orders or disputes; settle them before leaving the scheme' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,6 +1,6 @@
 // Journal entries: immutable, balanced, integer points. A correction is a new reversing entry.
 
-export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment'] as const;
+export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment', 'scheme_exit'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export type Posting = { account: string; amount_points: number }; // + credit to the account, - debit
@@ -56,6 +56,8 @@ export const REVERSIBILITY: Readonly<Record<EntryKind, { reversible: boolean; wh
   // restored lots keep their past expiry date: the points could not be spent and would never expire again
   expiry: { reversible: false, why: 'expired points cannot be revived; grant an adjustment instead' },
   reversal: { reversible: false, why: 'a reversal is final; correct it with an adjustment' },
+  // the elder has left: nobody may spend points put back into that wallet
+  scheme_exit: { reversible: false, why: 'the elder left the scheme; allowance and award points went back to the bureau' },
 };
 
 export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].reversible;
@@ -63,4 +65,5 @@ export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].re
 export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
   allowance: '每月补贴积分', top_up: '家属充值', award: '活动奖励', hold: '下单冻结', capture: '服务完成扣除',
   release: '订单取消退回', expiry: '积分过期', refund: '充值退款', reversal: '冲正', adjustment: '调整',
+  scheme_exit: '退出项目，补贴积分退回',
 };

@@ -3,6 +3,7 @@
 // balanced entry with a deterministic id, so a retry or a second refund never takes points twice,
 // and the wallet's versioned balance and the lot's expected remainder are conditions of the write.
 import { AppError } from '../errors';
+import type { AuditEvent } from '../ports';
 import { systemAccount, walletAccount, type SystemKind } from './accounts';
 import { assertBalanced, type JournalEntry } from './entry';
 import { CommitRejected, type CommitPlan } from './ports';
@@ -15,7 +16,9 @@ export type DebitLotArgs = {
   entry_id: string; // deterministic (e.g. `refund:${topup_id}`): the once-only guard
   elder_id: string;
   lot_id: string;
-  to: SystemKind; // 'refunds' for a top-up refund
+  to: SystemKind; // 'refunds' for a top-up refund; 'issuance' / 'awards' when a leaving elder's subsidy goes back
+  kind?: 'refund' | 'scheme_exit'; // default 'refund'
+  audit?: AuditEvent; // written in the entry's transaction
   reason: string;
   actor: string;
   ref?: Record<string, string>;
@@ -68,7 +71,7 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
     }
     const sink = systemAccount(a.to, a.entry_id);
     const entry: JournalEntry = {
-      entry_id: a.entry_id, kind: 'refund', reason: a.reason, actor: a.actor, created_at: deps.clock.now().toISOString(),
+      entry_id: a.entry_id, kind: a.kind ?? 'refund', reason: a.reason, actor: a.actor, created_at: deps.clock.now().toISOString(),
       postings: [{ account: wallet, amount_points: -n }, { account: sink, amount_points: n }],
       policy_version: null, ref: { elder_id: a.elder_id, lot_id: a.lot_id, ...(a.ref ?? {}) },
       lot_moves: [{ wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, delta_points: -n }],
@@ -83,6 +86,7 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
       ],
       lots: [{ op: 'take', wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, amount_points: n, expect_remaining: n }],
       ...(idem ? { idempotency: { ...idem, result: JSON.stringify({ entry_id: a.entry_id }), ttl_s: IDEMPOTENCY_TTL_S } } : {}),
+      ...(a.audit ? { audit: a.audit } : {}),
     };
     try {
       await deps.ledger.commit(plan);
