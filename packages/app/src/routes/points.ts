@@ -77,10 +77,10 @@ export const pointsRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
-    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
+    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Only allowances, awards, adjustments and captures are reversible (ENTRY_NOT_REVERSIBLE otherwise: refunds, top-ups and the order flow have their own paths). Parallel requests: one 201, others 409 ALREADY_REVERSED naming the reversal. Idempotency-Key required.',
     params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
-    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       const actor = principal?.sub ?? 'unknown';
