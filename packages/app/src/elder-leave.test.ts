@@ -103,6 +103,25 @@ describe('leaving the scheme', () => {
     expect((await verifyLedger(t.db)).problems).toEqual([]);
   }, 120_000);
 
+  it('a top-up paid after the elder left: nothing is credited, the money goes back to the payer, audited once', async () => {
+    const res = await t.app.request('/api/topups', bearer(family, json({ elder_id: elder.elder_id, amount_fen: 2_000 }, { 'idempotency-key': 'leave-late-pay-01' })));
+    const topup_id = ((await res.json()) as { topup_id: string }).topup_id;
+    expect((await leave()).status).toBe(200);
+    const deliver = async (event_id: string) => {
+      const s = g.signEvent({ event_id, type: 'payment.succeeded', topup_id, amount_fen: 2_000 }, t.clock.now());
+      return ((await (await t.app.request('/api/payments/webhook', { method: 'POST', headers: { 'content-type': 'application/json', 'x-fake-signature': s.header }, body: s.body })).json()) as { outcome: string }).outcome;
+    };
+    expect(await deliver('evt_late_pay_0001')).toBe('refunded_elder_left');
+    expect(await deliver('evt_late_pay_0002')).toBe('no_change'); // another event for the same payment
+    expect(await wallet()).toBe(0);
+    expect(await t.deps.ledger.entry(`topup:${topup_id}`)).toBeNull();
+    expect(g.calls.refunds).toEqual([expect.objectContaining({ topup_id, amount_fen: 2_000, idempotency_key: `refund_${topup_id}` })]);
+    expect(await t.deps.topups.get(topup_id)).toMatchObject({ status: 'refunded', refund: { points: 0, fen: 2_000 } });
+    const actions = (await t.deps.audit.listBySubject(`elder:${elder.elder_id}`, 100)).items.map((a) => a.action);
+    expect(actions.filter((a) => a === 'topup.refund')).toHaveLength(1);
+    expect((await verifyLedger(t.db)).problems).toEqual([]);
+  }, 120_000);
+
   it('20 parallel leave requests: one 200, the others 409; one refund (one provider key), one leave audit record', async () => {
     await topUp(3_000, 'leave-topup-0002');
     const answers = await Promise.all(Array.from({ length: 20 }, () => leave()));

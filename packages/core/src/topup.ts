@@ -138,7 +138,7 @@ const openCheckout = async (deps: TopupDeps, t: Topup): Promise<Topup> => {
 
 // ---- webhook
 
-export type WebhookOutcome = 'credited' | 'already_credited' | 'marked_failed' | 'refund_confirmed' | 'no_change' | 'unknown_topup' | 'amount_mismatch' | 'ignored';
+export type WebhookOutcome = 'credited' | 'already_credited' | 'marked_failed' | 'refund_confirmed' | 'no_change' | 'unknown_topup' | 'amount_mismatch' | 'ignored' | 'refunded_elder_left';
 export type WebhookResult = { event_id: string; type: PaymentEvent['type']; outcome: WebhookOutcome; duplicate: boolean; notice_error: string | null };
 
 /**
@@ -166,6 +166,10 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
   switch (ev.type) {
     case 'payment_succeeded': {
       if (ev.amount_fen !== t.amount_fen) return { outcome: 'amount_mismatch', notice_error: null };
+      // Paid after the elder left the scheme (a checkout opened before): no wallet to credit, so the
+      // money goes straight back to the payer, with the refund's one provider key and audit record.
+      const elder = await deps.elders.get(t.elder_id);
+      if (elder && elder.status !== 'active') return refundPaidAfterLeave(deps, t, ev, at);
       const c = await credit(deps, {
         entry_id: topupEntryId(t.topup_id), kind: 'top_up', elder_id: t.elder_id, amount_points: t.amount_points,
         from: 'topup_clearing', source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES,
@@ -195,6 +199,22 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
     default:
       return { outcome: 'ignored', notice_error: null };
   }
+};
+
+const refundPaidAfterLeave = async (deps: TopupDeps, t: Topup, ev: PaymentEvent, at: string): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
+  if (t.refund) return { outcome: 'no_change', notice_error: null };
+  const provider_ref = ev.provider_ref ?? t.checkout_ref ?? '';
+  const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref, amount_fen: t.amount_fen, topup_id: t.topup_id });
+  const reason = '老人已退出项目，款项原路退回';
+  const audit = { at, event: { actor: 'system:payments', action: 'topup.refund', subject: `elder:${t.elder_id}`, detail: { topup_id: t.topup_id, points: 0, fen: t.amount_fen, reason } } };
+  const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
+    ? null
+    : {
+      next: { ...cur, status: 'refunded', paid_at: cur.paid_at ?? at, payment_ref: cur.payment_ref ?? provider_ref, refund: { points: 0, fen: cur.amount_fen, refund_ref, reason, by: 'system:payments', at, confirmed_at: null } },
+      // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a late success does
+      day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0, audit,
+    }));
+  return { outcome: r.changed ? 'refunded_elder_left' : 'no_change', notice_error: null };
 };
 
 /** Notices are a courtesy after the money moved: a failed send is reported, never undoes the credit. */
