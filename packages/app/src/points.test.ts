@@ -5,7 +5,7 @@ import { bearer, json, makeTestApp, staffToken, phoneToken } from '../../../test
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { commitIssuance, previewIssuance } from '@tmc/core/issuance';
 import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
-import { hold } from '@tmc/core/ledger/service';
+import { capture, hold } from '@tmc/core/ledger/service';
 import { runJob } from './jobs';
 import { policyNow } from './policy-now';
 
@@ -133,6 +133,18 @@ describe('balances, history, awards, reversal, freeze', () => {
     expect(answers.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
     expect(new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { entry_id: string }).entry_id)))).toEqual(new Set([`reversal:${entry}`]));
     expect((await t.deps.audit.listBySubject(`entry:${entry}`, 100)).items.filter((a) => a.action === 'ledger.reverse')).toHaveLength(1);
+    await verifyOk();
+  });
+
+  it('a capture is not reversed through the ledger route (its order would stay behind): 422, nothing moves', async () => {
+    const id = await firstElderId();
+    await hold(t.deps, { hold_id: 'o_caprev0001', elder_id: id, amount_points: 5, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 't', reason: 't' });
+    await capture(t.deps, { hold_id: 'o_caprev0001', amount_points: 5, merchant_id: 'm_caprev', actor: 't', reason: 't', policy_version: null });
+    const res = await t.app.request(`/api/ledger/entries/${encodeURIComponent('capture:o_caprev0001')}/reverse`, bearer(admin, json({ reason: '误扣' }, idem('caprev1'))));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: { code: 'ENTRY_NOT_REVERSIBLE', details: { kind: 'capture' } } });
+    expect((await t.deps.ledger.account('merchant:m_caprev')).balance_points).toBe(5);
+    expect(await t.deps.ledger.isReversed('capture:o_caprev0001')).toBe(false);
     await verifyOk();
   });
 

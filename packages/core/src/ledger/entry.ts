@@ -62,6 +62,12 @@ export const REVERSIBILITY: Readonly<Record<EntryKind, { reversible: boolean; wh
 
 export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].reversible;
 
+/** Reversible kinds whose reversal belongs to a flow that moves more than points: staff reach it
+ * there, not through the ledger's reverse route (which would leave the order behind). */
+export const REVERSED_BY_FLOW: Partial<Record<EntryKind, string>> = {
+  capture: 'uphold the order\'s dispute (POST /api/orders/{order_id}/dispute/uphold): the order moves with the points',
+};
+
 export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
   allowance: '每月补贴积分', top_up: '家属充值', award: '活动奖励', hold: '下单冻结', capture: '服务完成扣除',
   release: '订单取消退回', expiry: '积分过期', refund: '充值退款', reversal: '冲正', adjustment: '调整',
