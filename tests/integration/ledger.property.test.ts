@@ -13,7 +13,7 @@ import { fakeClock } from '../support/app';
 
 type MLot = { id: string; remaining: number; original: number; subsidy: boolean; expires_on: string };
 type MHold = { id: string; w: number; amount: number; takes: { id: string; n: number }[]; status: 'open' | 'done'; capturedEntry?: string };
-type Model = { lots: MLot[][]; merchant: number; holds: MHold[]; credits: { entry: string; w: number; lot: string; amount: number; reversed: boolean }[] };
+type Model = { lots: MLot[][]; merchant: number; holds: MHold[]; credits: { entry: string; w: number; lot: string; amount: number; reversed: boolean; paid?: boolean }[] };
 
 const Op = fc.oneof(
   fc.record({ t: fc.constant('credit' as const), w: fc.nat(2), amount: fc.integer({ min: 1, max: 200 }), paid: fc.boolean(), days: fc.integer({ min: 1, max: 40 }), retry: fc.boolean() }),
@@ -57,7 +57,7 @@ const run = async (ops: OpT[]) => {
           expect(await codeOf(credit(deps, { ...args, amount_points: op.amount + 1 }, { ...idem, request_hash: 'other' }))).toBe('IDEMPOTENCY_KEY_REUSED');
         }
         m.lots[op.w]?.push({ id: args.entry_id, remaining: op.amount, original: op.amount, subsidy: !op.paid, expires_on });
-        m.credits.push({ entry: args.entry_id, w: op.w, lot: args.entry_id, amount: op.amount, reversed: false });
+        m.credits.push({ entry: args.entry_id, w: op.w, lot: args.entry_id, amount: op.amount, reversed: false, paid: op.paid });
         break;
       }
       case 'hold': {
@@ -102,6 +102,7 @@ const run = async (ops: OpT[]) => {
         const c = m.credits[op.c % Math.max(1, m.credits.length)];
         if (!c) break;
         const code = await codeOf(reverse(deps, { entry_id: c.entry, reason: 'test', actor: 'staff:test' }));
+        if (c.paid) { expect(code).toBe('ENTRY_NOT_REVERSIBLE'); break; } // paid points leave only by a top-up refund
         if (c.reversed) { expect(code).toBe('ALREADY_REVERSED'); break; }
         if (c.lot) {
           const l = (m.lots[c.w] ?? []).find((x) => x.id === c.lot);

@@ -245,6 +245,47 @@ describe('refunds', () => {
     expect(await wallet()).toBe(0);
   });
 
+  it('30 parallel refunds with different keys: one 200, every other 409 TOPUP_NOTHING_TO_REFUND; the provider called once; one audit record', async () => {
+    const id = await startTopup(5_000, 'int-refund-par1');
+    await deliver('payment.succeeded', id, 5_000);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => refund(id, `rf-par-key-${String(i).padStart(4, '0')}`)));
+    const out = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { refunded_points?: number; error?: { code: string } } })));
+    expect(out.filter((o) => o.status === 200).map((o) => o.body.refunded_points)).toEqual([50]);
+    expect(out.filter((o) => o.status !== 200).map((o) => `${o.status} ${o.body.error?.code}`)).toEqual(Array.from({ length: 29 }, () => '409 TOPUP_NOTHING_TO_REFUND'));
+    expect(g.calls.refunds).toHaveLength(1);
+    expect(await wallet()).toBe(0);
+    const audit = await t.deps.audit.listBySubject(`elder:${elder.elder_id}`, 100);
+    expect(audit.items.filter((a) => a.action === 'topup.refund')).toHaveLength(1);
+  });
+
+  it('30 parallel refunds with one key: all 200 with the one refund, all but one marked as replays; one audit record', async () => {
+    const id = await startTopup(5_000, 'int-refund-par2');
+    await deliver('payment.succeeded', id, 5_000);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => refund(id, 'rf-one-key-0001')));
+    expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 200));
+    expect(answers.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
+    const bodies = await Promise.all(answers.map(async (r) => (await r.json()) as { refunded_points: number }));
+    expect(new Set(bodies.map((b) => b.refunded_points))).toEqual(new Set([50]));
+    expect(new Set(g.calls.refunds.map((r) => r.idempotency_key))).toEqual(new Set([`refund_${id}`])); // any repeat is de-duplicated by the provider
+    expect(await wallet()).toBe(0);
+    const audit = await t.deps.audit.listBySubject(`elder:${elder.elder_id}`, 100);
+    expect(audit.items.filter((a) => a.action === 'topup.refund')).toHaveLength(1);
+  });
+
+  it('the refund entry cannot be reversed: 422 ENTRY_NOT_REVERSIBLE, the refunded points stay gone (so do the top-up\'s)', async () => {
+    const id = await startTopup(5_000, 'int-refund-rev1');
+    await deliver('payment.succeeded', id, 5_000);
+    expect((await refund(id, 'rf-rev-key-0001')).status).toBe(200);
+    expect(await wallet()).toBe(0);
+    const admin = await staffToken(t.app, 'admin');
+    for (const entry of [`refund:${id}`, `topup:${id}`]) {
+      const res = await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '误操作' }, { 'idempotency-key': `rev-${entry.slice(0, 6)}-0001` })));
+      expect(res.status).toBe(422);
+      expect(await errCode(res)).toBe('ENTRY_NOT_REVERSIBLE');
+    }
+    expect(await wallet()).toBe(0);
+  });
+
   it('refund needs a paid top-up, an Idempotency-Key, and an admin or finance officer', async () => {
     const id = await startTopup(1_000, 'int-refund-0005');
     expect(await errCode(await refund(id, 'rf-key-000007'))).toBe('TOPUP_NOT_PAID');

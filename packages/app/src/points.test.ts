@@ -5,7 +5,7 @@ import { bearer, json, makeTestApp, staffToken, phoneToken } from '../../../test
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { commitIssuance, previewIssuance } from '@tmc/core/issuance';
 import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
-import { hold } from '@tmc/core/ledger/service';
+import { capture, hold } from '@tmc/core/ledger/service';
 import { runJob } from './jobs';
 import { policyNow } from './policy-now';
 
@@ -106,6 +106,45 @@ describe('balances, history, awards, reversal, freeze', () => {
     const twice = await t.app.request(`/api/ledger/entries/${encodeURIComponent(entry)}/reverse`, bearer(admin, json({ reason: '重复发放' }, idem('rev2'))));
     expect(((await twice.json()) as { error: { code: string } }).error.code).toBe('ALREADY_REVERSED');
     expect(((await (await t.app.request(`/api/elders/${id}/points`, bearer(admin))).json()) as { balance_points: number }).balance_points).toBe(0);
+    await verifyOk();
+  });
+
+  it('30 parallel reversals with different keys: one 201, every other 409 ALREADY_REVERSED naming the winner; one audit record', async () => {
+    const id = await firstElderId();
+    const entry = `allowance:${id}:2026-11`;
+    const path = `/api/ledger/entries/${encodeURIComponent(entry)}/reverse`;
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => t.app.request(path, bearer(admin, json({ reason: '重复发放' }, idem(`par-rev-${i}`))))));
+    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; details?: { reversed_by?: string } } } })));
+    expect(bodies.filter((b) => b.status === 201)).toHaveLength(1);
+    const losers = bodies.filter((b) => b.status !== 201);
+    expect(losers.map((b) => `${b.status} ${b.body.error?.code}`)).toEqual(Array.from({ length: 29 }, () => '409 ALREADY_REVERSED'));
+    expect(losers.every((b) => b.body.error?.details?.reversed_by === `reversal:${entry}`)).toBe(true);
+    expect((await t.deps.audit.listBySubject(`entry:${entry}`, 100)).items.filter((a) => a.action === 'ledger.reverse')).toHaveLength(1);
+    expect((await t.deps.ledger.account(`wallet:${id}`)).balance_points).toBe(0);
+    await verifyOk();
+  });
+
+  it('30 parallel reversals with one key: all 201 with the same reversal, 29 of them marked as replays; one audit record', async () => {
+    const id = await firstElderId();
+    const entry = `allowance:${id}:2026-11`;
+    const path = `/api/ledger/entries/${encodeURIComponent(entry)}/reverse`;
+    const answers = await Promise.all(Array.from({ length: 30 }, () => t.app.request(path, bearer(admin, json({ reason: '重复发放' }, idem('same-rev-key'))))));
+    expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 201));
+    expect(answers.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
+    expect(new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { entry_id: string }).entry_id)))).toEqual(new Set([`reversal:${entry}`]));
+    expect((await t.deps.audit.listBySubject(`entry:${entry}`, 100)).items.filter((a) => a.action === 'ledger.reverse')).toHaveLength(1);
+    await verifyOk();
+  });
+
+  it('a capture is not reversed through the ledger route (its order would stay behind): 422, nothing moves', async () => {
+    const id = await firstElderId();
+    await hold(t.deps, { hold_id: 'o_caprev0001', elder_id: id, amount_points: 5, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 't', reason: 't' });
+    await capture(t.deps, { hold_id: 'o_caprev0001', amount_points: 5, merchant_id: 'm_caprev', actor: 't', reason: 't', policy_version: null });
+    const res = await t.app.request(`/api/ledger/entries/${encodeURIComponent('capture:o_caprev0001')}/reverse`, bearer(admin, json({ reason: '误扣' }, idem('caprev1'))));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: { code: 'ENTRY_NOT_REVERSIBLE', details: { kind: 'capture' } } });
+    expect((await t.deps.ledger.account('merchant:m_caprev')).balance_points).toBe(5);
+    expect(await t.deps.ledger.isReversed('capture:o_caprev0001')).toBe(false);
     await verifyOk();
   });
 

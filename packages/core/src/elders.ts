@@ -86,7 +86,7 @@ export type ElderRecord = {
   community_code: string;
   address: string;
   location: LatLng | null;
-  care_level: (typeof CARE_LEVELS)[number];
+  care_level: (typeof CARE_LEVELS)[number] | null; // null only once the elder has left (health data erased)
   special_categories: (typeof SPECIAL_CATEGORIES)[number][];
   emergency_contact_cipher: string | null;
   emergency_contact_name: string | null;
@@ -114,7 +114,7 @@ export const ElderView = z.object({
   community_code: z.string(),
   address: z.string(),
   location: z.nullable(LatLng),
-  care_level: z.enum(CARE_LEVELS),
+  care_level: z.nullable(z.enum(CARE_LEVELS)),
   special_categories: z.array(z.enum(SPECIAL_CATEGORIES)),
   emergency_contact_name: z.nullable(z.string()),
   card_number: z.string(),

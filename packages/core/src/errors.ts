@@ -80,6 +80,8 @@ export const ERRORS = {
   INTERNAL: { status: 500, zh: '系统出错了，请稍后再试并提供请求编号', en: 'Something went wrong; try again later and quote the request id' },
   // attempt limits (issue 8, section 1: core/attempts.ts)
   ADDRESS_RATE_LIMITED: { status: 429, zh: '来自您网络的请求过于频繁，请稍后再试', en: 'Too many attempts from your network; try again later' },
+  // ledger / elder leave (issue 8)
+  ELDER_HAS_OPEN_ORDERS: { status: 409, zh: '该老人还有进行中的订单或纠纷，请先处理完再办理退出', en: 'This elder has open orders or disputes; settle them before leaving the scheme' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -107,7 +107,7 @@ export const monthlyAllowance = (p: PolicyInput, e: Pick<ElderRecord, 'birth_dat
   const band = p.allowance.age_bands.find((b) => age >= b.min_age && (b.max_age === null || age <= b.max_age));
   if (!band) return { points: 0, lines: [] }; // under the scheme's age: no allowance
   const lines: AllowanceLine[] = [{ rule: `age:${band.min_age}-${band.max_age ?? '+'}`, points: band.points }];
-  const care = p.allowance.care_level[e.care_level] ?? 0;
+  const care = e.care_level === null ? 0 : (p.allowance.care_level[e.care_level] ?? 0);
   if (care > 0) lines.push({ rule: `care:${e.care_level}`, points: care });
   for (const c of e.special_categories) {
     const n = p.allowance.special_category[c] ?? 0;

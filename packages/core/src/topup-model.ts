@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { PAYMENT_METHODS, type PaymentEvent, type PaymentGateway, type PaymentMethod } from './payments-port';
 import type { LedgerDeps } from './ledger/service';
 import type { Binding } from './family';
-import type { ElderStore, Notifier, Page } from './ports';
+import type { AuditEvent, ElderStore, Notifier, Page } from './ports';
 import type { FieldCipher } from './secrets';
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
@@ -48,8 +48,9 @@ export type TopupStore = {
    * the total may not pass `daily_max_fen`. */
   create: (t: Topup, daily_max_fen: number) => Promise<'created' | 'exists' | 'over_limit'>;
   startedOn: (elder_id: string, day: string) => Promise<number>;
-  /** Replaces `prev` by `next` if nobody wrote it meanwhile (version), adjusting the day total. */
-  transition: (prev: Topup, next: Topup, day_delta_fen: number) => Promise<boolean>;
+  /** Replaces `prev` by `next` if nobody wrote it meanwhile (version), adjusting the day total;
+   * `audit`, when given, is written in the same transaction (it exists exactly when the change does). */
+  transition: (prev: Topup, next: Topup, day_delta_fen: number, audit?: { event: AuditEvent; at: string }) => Promise<boolean>;
   listByElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Topup>>;
   eventSeen: (provider: string, event_id: string) => Promise<boolean>;
   /** Once-only marker for a provider event; false when it was already there. */

@@ -14,6 +14,7 @@ import type { PaymentEvent, PaymentMethod } from './payments-port';
 import type { Principal } from './auth';
 import type { ElderRecord } from './elders';
 import type { Policy } from './policy';
+import type { AuditEvent } from './ports';
 
 export * from './topup-model';
 import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './topup-model';
@@ -56,14 +57,14 @@ const assertMayPayFor = async (deps: TopupDeps, p: Principal, elder: ElderRecord
 };
 
 /** Re-reads and re-applies `f` until the versioned write lands; `f` returning null means nothing to do. */
-const updateTopup = async (deps: TopupDeps, topup_id: string, f: (t: Topup) => { next: Topup; day_delta_fen: number } | null): Promise<{ topup: Topup; changed: boolean }> => {
+const updateTopup = async (deps: TopupDeps, topup_id: string, f: (t: Topup) => { next: Topup; day_delta_fen: number; audit?: { event: AuditEvent; at: string } } | null): Promise<{ topup: Topup; changed: boolean }> => {
   for (let attempt = 0; ; attempt++) {
     const t = await deps.topups.get(topup_id);
     if (!t) throw new AppError('TOPUP_NOT_FOUND');
     const step = f(t);
     if (!step) return { topup: t, changed: false };
     const next = { ...step.next, version: t.version + 1 };
-    if (await deps.topups.transition(t, next, step.day_delta_fen)) return { topup: next, changed: true };
+    if (await deps.topups.transition(t, next, step.day_delta_fen, step.audit)) return { topup: next, changed: true };
     if (attempt >= TOPUP_UPDATE_RETRIES) throw new AppError('CONFLICT');
   }
 };
@@ -137,7 +138,7 @@ const openCheckout = async (deps: TopupDeps, t: Topup): Promise<Topup> => {
 
 // ---- webhook
 
-export type WebhookOutcome = 'credited' | 'already_credited' | 'marked_failed' | 'refund_confirmed' | 'no_change' | 'unknown_topup' | 'amount_mismatch' | 'ignored';
+export type WebhookOutcome = 'credited' | 'already_credited' | 'marked_failed' | 'refund_confirmed' | 'no_change' | 'unknown_topup' | 'amount_mismatch' | 'ignored' | 'refunded_elder_left';
 export type WebhookResult = { event_id: string; type: PaymentEvent['type']; outcome: WebhookOutcome; duplicate: boolean; notice_error: string | null };
 
 /**
@@ -165,6 +166,10 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
   switch (ev.type) {
     case 'payment_succeeded': {
       if (ev.amount_fen !== t.amount_fen) return { outcome: 'amount_mismatch', notice_error: null };
+      // Paid after the elder left the scheme (a checkout opened before): no wallet to credit, so the
+      // money goes straight back to the payer, with the refund's one provider key and audit record.
+      const elder = await deps.elders.get(t.elder_id);
+      if (elder && elder.status !== 'active') return refundPaidAfterLeave(deps, t, ev, at);
       const c = await credit(deps, {
         entry_id: topupEntryId(t.topup_id), kind: 'top_up', elder_id: t.elder_id, amount_points: t.amount_points,
         from: 'topup_clearing', source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES,
@@ -196,6 +201,22 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
   }
 };
 
+const refundPaidAfterLeave = async (deps: TopupDeps, t: Topup, ev: PaymentEvent, at: string): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
+  if (t.refund) return { outcome: 'no_change', notice_error: null };
+  const provider_ref = ev.provider_ref ?? t.checkout_ref ?? '';
+  const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref, amount_fen: t.amount_fen, topup_id: t.topup_id });
+  const reason = '老人已退出项目，款项原路退回';
+  const audit = { at, event: { actor: 'system:payments', action: 'topup.refund', subject: `elder:${t.elder_id}`, detail: { topup_id: t.topup_id, points: 0, fen: t.amount_fen, reason } } };
+  const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
+    ? null
+    : {
+      next: { ...cur, status: 'refunded', paid_at: cur.paid_at ?? at, payment_ref: cur.payment_ref ?? provider_ref, refund: { points: 0, fen: cur.amount_fen, refund_ref, reason, by: 'system:payments', at, confirmed_at: null } },
+      // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a late success does
+      day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0, audit,
+    }));
+  return { outcome: r.changed ? 'refunded_elder_left' : 'no_change', notice_error: null };
+};
+
 /** Notices are a courtesy after the money moved: a failed send is reported, never undoes the credit. */
 const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => {
   try {
@@ -217,7 +238,11 @@ const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => 
 
 // ---- refund
 
-export type RefundArgs = { topup_id: string; reason: string; actor: string; idem: Idem };
+export type RefundArgs = { topup_id: string; reason: string; actor: string; idem: Idem; request_id?: string };
+
+/** 409 with where the top-up stands: another request refunded it (or is finishing it). */
+const nothingToRefund = (t: Topup, points: number) =>
+  new AppError('TOPUP_NOTHING_TO_REFUND', { details: { topup_id: t.topup_id, status: t.status, refunded_points: points, refund_recorded: t.refund !== null } });
 
 /**
  * Refunds what is left unspent of a paid top-up: the remaining points of its lot leave the wallet
@@ -225,6 +250,12 @@ export type RefundArgs = { topup_id: string; reason: string; actor: string; idem
  * points at the rate paid. Points spent or held for an open order at that moment stay spent. A
  * retry after a provider failure finishes the same refund; once done, the same key replays the
  * result and any other key answers TOPUP_NOTHING_TO_REFUND.
+ *
+ * One winner however many requests race: the refund entry is a conditional put (attribute_not_exists)
+ * written with the winner's idempotency record in one transaction, so a request with another key
+ * finds the entry is not its own and answers 409 with the current state; copies with the winner's
+ * key are replays. The audit record is written with the top-up's move to `refunded` (a versioned
+ * write, one winner), in its transaction.
  */
 export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<TopupResult> => {
   const prior = await deps.ledger.idempotency(a.idem.scope, a.idem.key);
@@ -233,7 +264,7 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
   if (!t) throw new AppError('TOPUP_NOT_FOUND');
   if (t.refund) {
     if (prior) return { topup: t, replayed: true };
-    throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: t.refund.points } });
+    throw nothingToRefund(t, t.refund.points);
   }
   if (t.status !== 'paid' || !t.payment_ref) throw new AppError('TOPUP_NOT_PAID', { details: { status: t.status } });
   const debit = await debitLot(deps, {
@@ -241,11 +272,20 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
     reason: `充值退款：${a.reason}`, actor: a.actor, ref: { topup_id: t.topup_id },
   }, a.idem);
   if (!debit) throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: 0 } });
+  if (debit.by_other) throw nothingToRefund((await deps.topups.get(t.topup_id)) ?? t, debit.amount_points);
   const fen = debit.amount_points * t.fen_per_point;
   const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref: t.payment_ref, amount_fen: fen, topup_id: t.topup_id });
   const at = deps.clock.now().toISOString();
+  const audit = {
+    at,
+    event: {
+      actor: a.actor, action: 'topup.refund', subject: `elder:${t.elder_id}`, ...(a.request_id ? { request_id: a.request_id } : {}),
+      detail: { topup_id: t.topup_id, points: debit.amount_points, fen, reason: a.reason },
+    },
+  };
   const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
     ? null
-    : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0 }));
-  return { topup: r.topup, replayed: false };
+    : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0, audit }));
+  // Only the copy that recorded the refund reports it as new; its twins (same key) are replays.
+  return { topup: r.topup, replayed: !r.changed };
 };

@@ -6,7 +6,7 @@ import { keys } from './keys';
 import { clampLimit, decodeCursor, encodeCursor } from './tx';
 import type { Db } from './table';
 
-/** One audit record as stored. A record written inside another change's transaction gets its
+/** One audit record as stored, for writers that put it inside their own transaction: it gets its
  * time and id from that change, so it exists exactly when (and as often as) the change does. */
 export const auditItem = (e: AuditEvent, at: string, id: string) => ({
   ...keys.audit(at.slice(0, 10), at, id), ...keys.auditSubjectIndex(e.subject, at, id), type: 'audit', at, ...e,

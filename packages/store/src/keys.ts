@@ -38,6 +38,9 @@ export const keys = {
 
   // sessions: sessionById (GetItem)
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
+  // sessionsOfSub (gsi1 Query): every session of one person, to end them all when an elder leaves
+  sessionSubIndex: (sub: string, sid: string) => ({ gsi1pk: `SESSIONS_OF#${sub}`, gsi1sk: sid }),
+  sessionsOfSubPk: (sub: string) => `SESSIONS_OF#${sub}`,
 
   // WeChat openid per phone, for template messages: wechatLinkByPhoneHash (GetItem)
   wechatLink: (phoneHash: string) => ({ pk: `WECHAT_LINK#${phoneHash}`, sk: 'LINK' }),

@@ -137,12 +137,13 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
       },
     });
   }
-  if (plan.audit) {
-    const a = plan.audit;
-    add('order', { Put: { TableName: T, Item: auditItem(a.event, a.at, a.id), ConditionExpression: 'attribute_not_exists(pk)' } });
-  }
   if (plan.reverses) {
     add('reversal', { Put: { TableName: T, Item: { ...keys.entryReversed(plan.reverses), type: 'reversal_marker', by_entry: e.entry_id }, ConditionExpression: 'attribute_not_exists(pk)' } });
+  }
+  if (plan.audit) {
+    // keyed by the order change when it names one, else by the entry (one entry, one record)
+    const a = plan.audit;
+    add(plan.order ? 'order' : 'entry', { Put: { TableName: T, Item: auditItem(a.event, a.at ?? e.created_at, a.id ?? `entry:${e.entry_id}`), ConditionExpression: 'attribute_not_exists(pk)' } });
   }
   if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`entry ${e.entry_id} needs ${items.length} items`);
   return { items, parts };

@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Transa
 import { AppError } from '@tmc/core/errors';
 import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topup-model';
 import { keys } from './keys';
+import { auditItem } from './audit';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from './tx';
 import type { Db } from './table';
 
@@ -70,9 +71,15 @@ export const createTopupStore = (db: Db): TopupStore => ({
     return Number(r.Item?.amount ?? 0);
   },
 
-  async transition(prev, next, day_delta_fen) {
+  async transition(prev, next, day_delta_fen, audit) {
     if (next.topup_id !== prev.topup_id || next.version !== prev.version + 1) throw new Error(`topup ${prev.topup_id}: bad transition`);
     const put = { TableName: db.table, Item: topupItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prev.version } };
+    // keyed by the top-up and the version it creates: the versioned put has one winner, so does its record
+    const auditPut = audit ? [{ Put: { TableName: db.table, Item: auditItem(audit.event, audit.at, `topup:${next.topup_id}:v${next.version}`), ConditionExpression: 'attribute_not_exists(pk)' } }] : [];
+    if (auditPut.length > 0) {
+      const dayItem = day_delta_fen === 0 ? [] : [dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))];
+      return (await runTx(db, [{ Put: put }, ...auditPut, ...dayItem])) === -1;
+    }
     if (day_delta_fen === 0) {
       try {
         await db.doc.send(new PutCommand(put));

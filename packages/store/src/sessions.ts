@@ -1,6 +1,6 @@
 // Sessions (sessionById): the server-side half of a signed token, so logout and refresh
 // rotation revoke at once. Expired sessions are removed by TTL.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 import { isConditionFailed } from './tx';
 import type { Db } from './table';
@@ -19,12 +19,17 @@ export type SessionStore = {
   /** Swaps the refresh token only if the presented one is current: a stolen, already-used refresh fails. */
   rotate: (sid: string, from_hash: string, to_hash: string, expires_at_ms: number) => Promise<boolean>;
   revoke: (sid: string) => Promise<void>;
+  /** Revokes every live session of `sub` (an elder leaving); answers how many it revoked. */
+  revokeAllOf: (sub: string) => Promise<number>;
 };
+
+const SESSIONS_PAGE = 100;
+const SESSIONS_PAGES_MAX = 10; // a person signs in from a few devices; sessions expire by TTL
 
 export const createSessionStore = (db: Db): SessionStore => ({
   async create(s) {
     await db.doc.send(new PutCommand({
-      TableName: db.table, Item: { ...keys.session(s.sid), ...s, ttl: Math.ceil(s.expires_at_ms / 1000) },
+      TableName: db.table, Item: { ...keys.session(s.sid), ...keys.sessionSubIndex(s.sub, s.sid), ...s, ttl: Math.ceil(s.expires_at_ms / 1000) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
   },
@@ -53,5 +58,26 @@ export const createSessionStore = (db: Db): SessionStore => ({
       TableName: db.table, Key: keys.session(sid), UpdateExpression: 'SET revoked = :t',
       ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true },
     })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+  },
+  async revokeAllOf(sub) {
+    let n = 0;
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < SESSIONS_PAGES_MAX; page++) {
+      const r = await db.doc.send(new QueryCommand({
+        TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.sessionsOfSubPk(sub) },
+        Limit: SESSIONS_PAGE, ExclusiveStartKey: start,
+      }));
+      for (const it of r.Items ?? []) {
+        if (it.revoked === true) continue;
+        await db.doc.send(new UpdateCommand({
+          TableName: db.table, Key: keys.session(String(it.sid)), UpdateExpression: 'SET revoked = :t',
+          ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true },
+        })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+        n++;
+      }
+      start = r.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return n;
   },
 });

@@ -118,7 +118,7 @@ export const toElderPatch = (f: ElderFormValues, e: ElderRecord): FormResult<Eld
 export const valuesOf = (e: ElderRecord): ElderFormValues => ({
   name: e.name, community_code: e.community_code, address: e.address,
   lng: e.location ? String(e.location.lng) : '', lat: e.location ? String(e.location.lat) : '',
-  care_level: e.care_level, version: String(e.version),
+  care_level: e.care_level ?? '', version: String(e.version),
   ...Object.fromEntries(e.special_categories.map((k) => [`cat_${k}`, '1'])),
 });
 

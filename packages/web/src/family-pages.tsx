@@ -148,7 +148,7 @@ const ElderProfile = (props: { view: View; e: ElderRecord; area: string; age: nu
           <dt><T zh="手机" en="Phone" /></dt><dd class="num">{e.phone_masked ?? '未登记'}</dd>
           <dt><T zh="社区" en="Community" /></dt><dd>{props.area}</dd>
           <dt><T zh="住址" en="Address" /></dt><dd>{e.address}</dd>
-          <dt><T zh="护理等级" en="Care level" /></dt><dd>{CARE_LEVEL_ZH[e.care_level]}</dd>
+          <dt><T zh="护理等级" en="Care level" /></dt><dd>{e.care_level ? CARE_LEVEL_ZH[e.care_level] : '—'}</dd>
           {cats && <><dt><T zh="类别" en="Category" /></dt><dd>{cats}</dd></>}
           <dt><T zh="积分卡号" en="Card" /></dt><dd class="num wrap">{e.card_number}</dd>
         </dl>

@@ -83,7 +83,7 @@ const Profile = (props: { e: ElderRecord; area: string; today: Date; bindings: B
           <dt>社区 Community</dt><dd>{props.area}</dd>
           <dt>住址 Address</dt><dd>{e.address || '—'}</dd>
           <dt>坐标 Location</dt><dd class="num">{e.location ? `${e.location.lng}, ${e.location.lat}` : '—'}</dd>
-          <dt>护理等级 Care</dt><dd>{CARE_LEVEL_ZH[e.care_level]}</dd>
+          <dt>护理等级 Care</dt><dd>{e.care_level ? CARE_LEVEL_ZH[e.care_level] : '—'}</dd>
           <dt>特殊类别 Category</dt><dd>{e.special_categories.map((k) => SPECIAL_CATEGORY_ZH[k]).join('、') || '—'}</dd>
           <dt>紧急联系人 Contact</dt><dd>{e.emergency_contact_name ?? '—'}</dd>
           <dt>积分卡号 Card</dt><dd><CardNumber value={e.card_number} cls="num" /></dd>

@@ -204,7 +204,7 @@ describe('one elder', () => {
   it('edit saves only what changed, by version; a stale form is refused (CONFLICT)', async () => {
     const e = await firstElderIn(XICHENG[1]?.code ?? '');
     const base = {
-      name: e.name, community_code: e.community_code, address: `${e.address}（新）`, care_level: e.care_level,
+      name: e.name, community_code: e.community_code, address: `${e.address}（新）`, care_level: e.care_level ?? '',
       lng: e.location ? String(e.location.lng) : '', lat: e.location ? String(e.location.lat) : '', version: String(e.version),
       ...Object.fromEntries(e.special_categories.map((k) => [`cat_${k}`, '1'])),
     };

@@ -58,7 +58,7 @@ export const ElderTable = (props: { elders: ElderRecord[]; areaNames?: Map<strin
           <td class="num">{e.id_masked}</td>
           <td class="num">{e.phone_masked ?? '—'}</td>
           {props.areaNames && <td>{props.areaNames.get(e.community_code) ?? e.community_code}</td>}
-          <td>{CARE_LEVEL_ZH[e.care_level]}</td>
+          <td>{e.care_level ? CARE_LEVEL_ZH[e.care_level] : '—'}</td>
           <td>{e.special_categories.map((x) => SPECIAL_CATEGORY_ZH[x]).join('、') || '—'}</td>
           <td class="num">{e.card_number}</td>
           <td>{e.status === 'active' ? '在册' : '已退出'}</td>

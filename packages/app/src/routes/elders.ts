@@ -119,12 +119,13 @@ export const elderRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/leave', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
-    summary: 'Leave the scheme at the elder\'s request: personal fields erased, history kept under the pseudonymous id',
-    params: ElderId, body: Reason, response: ElderView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
+    summary: 'Leave the scheme at the elder\'s request: paid points refunded to the payer, allowance and award points back to the bureau, family bindings and sessions ended, personal and health fields erased (all audited); history kept under the pseudonymous id. Refused while an order or dispute is open; a retry finishes a leave that failed half way.',
+    params: ElderId, body: Reason, response: ElderView,
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'ELDER_HAS_OPEN_ORDERS', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       const e = await loadInScope(c, p, params.elder_id);
-      return c.json(toElderView(await leaveScheme(c.get('deps'), e, p.sub, body.reason)));
+      return c.json(toElderView(await leaveScheme(c.get('deps'), e, p.sub, body.reason, c.get('requestId'))));
     },
   }),
   defineRoute({

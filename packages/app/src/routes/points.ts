@@ -2,10 +2,10 @@
 // staff in scope); point-in-time balances for statements; reversal and wallet freeze by staff.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
-import { ENTRY_KIND_ZH } from '@tmc/core/ledger/entry';
+import { ENTRY_KIND_ZH, REVERSED_BY_FLOW } from '@tmc/core/ledger/entry';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { walletAccount } from '@tmc/core/ledger/accounts';
-import { reverse, setWalletFrozen } from '@tmc/core/ledger/service';
+import { reversalEntryId, reverse, setWalletFrozen } from '@tmc/core/ledger/service';
 import { getElderOrThrow } from '@tmc/core/elder-service';
 import { defineRoute, queryInt } from '../route';
 import { assertCanSeeElder } from '../scope';
@@ -77,14 +77,20 @@ export const pointsRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
-    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
+    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Only allowances, awards and adjustments are reversible here (ENTRY_NOT_REVERSIBLE otherwise: refunds, top-ups and the order flow have their own paths; a capture goes back by upholding its dispute). Parallel requests: one 201, others 409 ALREADY_REVERSED naming the reversal. Idempotency-Key required.',
     params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
-    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor: principal?.sub ?? 'unknown' }, idempotencyOf(c, { ...params, ...body }));
-      if (!r.replayed) await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: r.entry_id }, request_id: c.get('requestId') });
+      const actor = principal?.sub ?? 'unknown';
+      // The kind of an entry never changes, so this read cannot race: a capture goes back only with its order.
+      const kind = (await deps.ledger.entry(params.entry_id))?.kind;
+      const flow = kind ? REVERSED_BY_FLOW[kind] : undefined;
+      if (kind && flow) throw new AppError('ENTRY_NOT_REVERSIBLE', { details: { kind, why: flow } });
+      // The audit record rides in the reversal's transaction: one reversal, one record, however many race.
+      const audit = { actor, action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: reversalEntryId(params.entry_id) }, request_id: c.get('requestId') };
+      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor, audit }, idempotencyOf(c, { ...params, ...body }));
       markReplay(c, r.replayed);
       return c.json({ entry_id: r.entry_id, reverses: params.entry_id }, 201);
     },

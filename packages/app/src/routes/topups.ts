@@ -112,14 +112,9 @@ export const topupRoutes = (deps: Deps) => [
       const p = need(principal);
       const idem = idempotencyOf(c, body);
       await loadVisible(c, p, params.topup_id);
-      const r = await (await flow()).refundTopup(deps, { topup_id: params.topup_id, reason: body.reason, actor: p.sub, idem });
+      // the audit record is written with the refund itself (refundTopup), once however many requests race
+      const r = await (await flow()).refundTopup(deps, { topup_id: params.topup_id, reason: body.reason, actor: p.sub, idem, request_id: c.get('requestId') });
       markReplay(c, r.replayed);
-      if (!r.replayed) {
-        await deps.audit.write({
-          actor: p.sub, action: 'topup.refund', subject: `elder:${r.topup.elder_id}`, request_id: c.get('requestId'),
-          detail: { topup_id: r.topup.topup_id, points: r.topup.refund?.points ?? 0, fen: r.topup.refund?.fen ?? 0, reason: body.reason },
-        });
-      }
       return c.json(toTopupView(r.topup, p.sub));
     },
   }),

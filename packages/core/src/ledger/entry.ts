@@ -1,6 +1,6 @@
 // Journal entries: immutable, balanced, integer points. A correction is a new reversing entry.
 
-export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment'] as const;
+export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment', 'scheme_exit'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export type Posting = { account: string; amount_points: number }; // + credit to the account, - debit
@@ -34,7 +34,42 @@ export const assertBalanced = (e: Pick<JournalEntry, 'entry_id' | 'postings'>): 
   if (new Set(e.postings.map((p) => p.account)).size !== e.postings.length) throw new Error(`entry ${e.entry_id}: an account appears twice`);
 };
 
+/**
+ * Which kinds staff may reverse, and why the others may not. A reversal inverts an entry's postings
+ * and lot moves, so it is only safe where that inversion means the same thing in the world: points
+ * we made up (allowance, award, adjustment) go back where they came from, and a capture goes back
+ * from the merchant to the elder (a dispute upheld). Everything else is settled by its own flow, or
+ * the inversion would create spendable points with nothing behind them.
+ */
+export const REVERSIBILITY: Readonly<Record<EntryKind, { reversible: boolean; why: string }>> = {
+  allowance: { reversible: true, why: 'unspent issued points go back to the issuance account' },
+  award: { reversible: true, why: 'unspent award points go back to the awards account' },
+  adjustment: { reversible: true, why: 'an adjustment is a staff correction and can itself be undone once' },
+  capture: { reversible: true, why: 'a dispute upheld: the merchant gives the captured points back to the elder' },
+  // paid points leave only through the top-up refund, which pays the money back; a reversal would
+  // keep the money and take the points, and leave the refund nothing to pay back
+  top_up: { reversible: false, why: 'paid points leave only through a top-up refund' },
+  // the money has left through the payment provider: reversing would give points with nothing paid
+  refund: { reversible: false, why: 'the money was paid back; its points cannot return' },
+  hold: { reversible: false, why: 'a hold is settled by capture or release (the order flow)' },
+  release: { reversible: false, why: 'the hold is closed; booking again is a new order' },
+  // restored lots keep their past expiry date: the points could not be spent and would never expire again
+  expiry: { reversible: false, why: 'expired points cannot be revived; grant an adjustment instead' },
+  reversal: { reversible: false, why: 'a reversal is final; correct it with an adjustment' },
+  // the elder has left: nobody may spend points put back into that wallet
+  scheme_exit: { reversible: false, why: 'the elder left the scheme; allowance and award points went back to the bureau' },
+};
+
+export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].reversible;
+
+/** Reversible kinds whose reversal belongs to a flow that moves more than points: staff reach it
+ * there, not through the ledger's reverse route (which would leave the order behind). */
+export const REVERSED_BY_FLOW: Partial<Record<EntryKind, string>> = {
+  capture: 'uphold the order\'s dispute (POST /api/orders/{order_id}/dispute/uphold): the order moves with the points',
+};
+
 export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
   allowance: '每月补贴积分', top_up: '家属充值', award: '活动奖励', hold: '下单冻结', capture: '服务完成扣除',
   release: '订单取消退回', expiry: '积分过期', refund: '充值退款', reversal: '冲正', adjustment: '调整',
+  scheme_exit: '退出项目，补贴积分退回',
 };

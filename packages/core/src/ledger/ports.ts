@@ -48,8 +48,9 @@ export type CommitPlan = {
   reverses?: string; // entry id: marker written with attribute_not_exists, so an entry is reversed once
   /** The order whose state moves with these points, written in the same transaction. */
   order?: { next: Order; expect_version: number }; // 0 = must not exist
-  /** The audit record of this change, in the same transaction: it exists once, exactly when the change does. */
-  audit?: { event: AuditEvent; at: string; id: string };
+  /** The audit record of this change, in the same transaction: it exists once, exactly when the
+   * change does. Keyed by `id` at `at` when given (an order change), else by the entry. */
+  audit?: { event: AuditEvent; at?: string; id?: string };
 };
 
 /** Which part of a commit failed its condition; the domain decides what that means. */

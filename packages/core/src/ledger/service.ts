@@ -4,10 +4,10 @@
 // the first result back; nothing is ever updated in place except balances, lots and holds under
 // conditions.
 import { AppError } from '../errors';
-import type { Clock } from '../ports';
+import type { AuditEvent, Clock } from '../ports';
 import { chinaDate } from '../china-time';
 import { holdAccount, isFloored, merchantAccount, walletAccount, systemAccount, type SystemKind } from './accounts';
-import { assertBalanced, type EntryKind, type JournalEntry, type LotMove, type Posting } from './entry';
+import { assertBalanced, isReversible, REVERSIBILITY, type EntryKind, type JournalEntry, type LotMove, type Posting } from './entry';
 import { NEVER_EXPIRES, pickLots, type Lot, type LotSource } from './lots';
 import { CommitRejected, type CommitPlan, type CounterKey, type Hold, type LedgerStore } from './ports';
 
@@ -40,17 +40,30 @@ class StaleRead extends Error {
   }
 }
 
+/** The first result of this idempotency key, if it already committed: a request that raced its own
+ * retry (the same key) gets that answer, whatever its own plan or commit ran into meanwhile. */
+const priorResult = async (deps: LedgerDeps, idem: Idem | undefined): Promise<EntryResult | null> => {
+  if (!idem) return null;
+  const prior = await deps.ledger.idempotency(idem.scope, idem.key);
+  return prior ? replay(prior, idem) : null;
+};
+
 /** Runs `plan` until it commits, re-planning on lost races; maps the rest to stable codes. */
 const commitWith = async (deps: LedgerDeps, idem: Idem | undefined, plan: () => Promise<CommitPlan>): Promise<EntryResult> => {
-  if (idem) {
-    const prior = await deps.ledger.idempotency(idem.scope, idem.key);
-    if (prior) return replay(prior, idem);
-  }
+  const first = await priorResult(deps, idem);
+  if (first) return first;
   for (let attempt = 0; ; attempt++) {
     let p: CommitPlan;
     try {
       p = await plan();
     } catch (e) {
+      // A twin with our key may have committed between our first look and this plan (which then
+      // sees its hold or its reversal and refuses): the twin's result is our answer.
+      if (e instanceof AppError) {
+        const twin = await priorResult(deps, idem);
+        if (twin) return twin;
+        throw e;
+      }
       // The plan read a mix of before and after a concurrent commit (separate GetItems are each
       // read-committed, not a snapshot): read again, and the fresh state gives the real answer.
       if (!(e instanceof StaleRead) || attempt >= LEDGER_RETRIES) throw e instanceof StaleRead ? new AppError('CONFLICT') : e;
@@ -64,13 +77,14 @@ const commitWith = async (deps: LedgerDeps, idem: Idem | undefined, plan: () => 
       return { entry_id: p.entry.entry_id, replayed: false };
     } catch (e) {
       if (!(e instanceof CommitRejected)) throw e;
-      if (e.part === 'idempotency' && idem) {
-        const prior = await deps.ledger.idempotency(idem.scope, idem.key);
-        if (prior) return replay(prior, idem);
-      }
+      // Whichever item the store names first (the entry, a balance, the marker), a twin with our
+      // key that committed is the one answer: its result, replayed.
+      const twin = await priorResult(deps, idem);
+      if (twin) return twin;
       if (e.part === 'counter') throw new AppError('CAP_EXCEEDED');
       if (e.part === 'slot') throw new AppError('SLOT_FULL');
-      if (e.part === 'reversal') throw new AppError('ALREADY_REVERSED');
+      // A reversal's entry id is deterministic too: its entry or its marker taken = reversed by another caller.
+      if (e.part === 'reversal' || (e.part === 'entry' && p.reverses)) throw alreadyReversed(p.reverses ?? '');
       if (e.part === 'entry') return { entry_id: p.entry.entry_id, replayed: true }; // deterministic id already written
       if (attempt >= LEDGER_RETRIES) throw new AppError('CONFLICT', { cause: e });
       await sleep(RETRY_BASE_MS * (1 + attempt) * (0.5 + Math.random()));
@@ -273,46 +287,64 @@ export const expireWallet = async (deps: LedgerDeps, elder_id: string, today: st
   });
 };
 
-const REVERSIBLE: ReadonlySet<EntryKind> = new Set(['allowance', 'award', 'top_up', 'adjustment', 'capture', 'expiry', 'refund']);
+export const reversalEntryId = (entry_id: string) => `reversal:${entry_id}`;
+
+/** 409 with the current state: which entry reversed it. */
+const alreadyReversed = (entry_id: string): AppError =>
+  new AppError('ALREADY_REVERSED', { details: { entry_id, reversed_by: reversalEntryId(entry_id) } });
+
+export type ReverseArgs = { entry_id: string; reason: string; actor: string; audit?: AuditEvent };
 
 /** A new entry with opposite postings and lot moves; an entry is reversed at most once, and a
- * reversal that would take a wallet below zero fails with INSUFFICIENT_POINTS for staff to decide. */
-export const reverse = (deps: LedgerDeps, a: { entry_id: string; reason: string; actor: string }, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
+ * reversal that would take a wallet below zero fails with INSUFFICIENT_POINTS for staff to decide.
+ * Only the kinds REVERSIBILITY allows; `audit`, when given, is written in the reversal's transaction. */
+export const reverse = (deps: LedgerDeps, a: ReverseArgs, idem?: Idem, attach?: Attach): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
-    const orig = await deps.ledger.entry(a.entry_id);
-    if (!orig) throw new AppError('ENTRY_NOT_FOUND');
-    if (!REVERSIBLE.has(orig.kind)) throw new AppError('ENTRY_NOT_REVERSIBLE', { details: { kind: orig.kind } });
-    if (await deps.ledger.isReversed(orig.entry_id)) throw new AppError('ALREADY_REVERSED'); // the marker's condition is the real guard
-    let moves: Move[] = orig.postings.map((p) => ({ account: p.account, delta: -p.amount_points }));
-    let lotMoves: LotMove[] = orig.lot_moves.map((m) => ({ ...m, delta_points: -m.delta_points }));
-    if (orig.kind === 'capture') {
-      // Upholding a dispute: the captured points go from the merchant back to the elder (not to
-      // the closed hold), into the very lots they came from.
-      const h = await deps.ledger.hold(orig.ref.hold_id ?? '');
-      const merchant = orig.postings.find((p) => p.account.startsWith('merchant:'));
-      if (!h || !merchant) throw new AppError('ENTRY_NOT_REVERSIBLE');
-      const back = new Map(giveBack(h.takes, h.amount_points - merchant.amount_points).map((b) => [b.lot_id, b.amount_points]));
-      moves = [{ account: merchant.account, delta: -merchant.amount_points }, { account: h.wallet, delta: merchant.amount_points }];
-      lotMoves = h.takes
-        .map((t) => ({ wallet: h.wallet, lot_id: t.lot_id, expires_on: t.expires_on, delta_points: t.amount_points - (back.get(t.lot_id) ?? 0) }))
-        .filter((m) => m.delta_points > 0);
+    try {
+      return await planReversal(deps, a, attach);
+    } catch (e) {
+      // A concurrent reversal that committed after our first look took the very points we meant to
+      // take back: that caller won, and the answer is that the entry is reversed, not a shortfall.
+      if (e instanceof AppError && e.code === 'INSUFFICIENT_POINTS' && (await deps.ledger.isReversed(a.entry_id))) throw alreadyReversed(a.entry_id);
+      throw e;
     }
-    const wallets = [...new Set(lotMoves.map((m) => m.wallet))];
-    const current = new Map<string, Lot>();
-    for (const w of wallets) for (const l of await deps.ledger.lots(w)) current.set(l.lot_id, l);
-    const lots: CommitPlan['lots'] = lotMoves.map((m) => {
-      const l = current.get(m.lot_id);
-      if (!l) throw new Error(`lot ${m.lot_id} missing`);
-      if (m.delta_points < 0 && l.remaining_points < -m.delta_points) throw new AppError('INSUFFICIENT_POINTS', { details: { reason: 'points of this credit were already spent', lot_remaining_points: l.remaining_points } });
-      return { op: m.delta_points < 0 ? 'take' as const : 'restore' as const, wallet: m.wallet, lot_id: m.lot_id, expires_on: m.expires_on, amount_points: Math.abs(m.delta_points), expect_remaining: l.remaining_points };
-    });
-    const entry = entryOf(deps, {
-      entry_id: `reversal:${orig.entry_id}`, kind: 'reversal', reason: `冲正：${a.reason}`, actor: a.actor, policy_version: orig.policy_version,
-      ref: { reverses: orig.entry_id, ...(orig.ref.elder_id ? { elder_id: orig.ref.elder_id } : {}) }, moves,
-      lot_moves: lotMoves.map(({ created: _c, ...m }) => m),
-    });
-    return withAttach({ entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id }, attach);
   });
+
+const planReversal = async (deps: LedgerDeps, a: ReverseArgs, attach?: Attach): Promise<CommitPlan> => {
+  const orig = await deps.ledger.entry(a.entry_id);
+  if (!orig) throw new AppError('ENTRY_NOT_FOUND');
+  if (!isReversible(orig.kind)) throw new AppError('ENTRY_NOT_REVERSIBLE', { details: { kind: orig.kind, why: REVERSIBILITY[orig.kind].why } });
+  if (await deps.ledger.isReversed(orig.entry_id)) throw alreadyReversed(orig.entry_id); // the marker's condition is the real guard
+  let moves: Move[] = orig.postings.map((p) => ({ account: p.account, delta: -p.amount_points }));
+  let lotMoves: LotMove[] = orig.lot_moves.map((m) => ({ ...m, delta_points: -m.delta_points }));
+  if (orig.kind === 'capture') {
+    // Upholding a dispute: the captured points go from the merchant back to the elder (not to
+    // the closed hold), into the very lots they came from.
+    const h = await deps.ledger.hold(orig.ref.hold_id ?? '');
+    const merchant = orig.postings.find((p) => p.account.startsWith('merchant:'));
+    if (!h || !merchant) throw new AppError('ENTRY_NOT_REVERSIBLE');
+    const back = new Map(giveBack(h.takes, h.amount_points - merchant.amount_points).map((b) => [b.lot_id, b.amount_points]));
+    moves = [{ account: merchant.account, delta: -merchant.amount_points }, { account: h.wallet, delta: merchant.amount_points }];
+    lotMoves = h.takes
+      .map((t) => ({ wallet: h.wallet, lot_id: t.lot_id, expires_on: t.expires_on, delta_points: t.amount_points - (back.get(t.lot_id) ?? 0) }))
+      .filter((m) => m.delta_points > 0);
+  }
+  const wallets = [...new Set(lotMoves.map((m) => m.wallet))];
+  const current = new Map<string, Lot>();
+  for (const w of wallets) for (const l of await deps.ledger.lots(w)) current.set(l.lot_id, l);
+  const lots: CommitPlan['lots'] = lotMoves.map((m) => {
+    const l = current.get(m.lot_id);
+    if (!l) throw new Error(`lot ${m.lot_id} missing`);
+    if (m.delta_points < 0 && l.remaining_points < -m.delta_points) throw new AppError('INSUFFICIENT_POINTS', { details: { reason: 'points of this credit were already spent', lot_remaining_points: l.remaining_points } });
+    return { op: m.delta_points < 0 ? 'take' as const : 'restore' as const, wallet: m.wallet, lot_id: m.lot_id, expires_on: m.expires_on, amount_points: Math.abs(m.delta_points), expect_remaining: l.remaining_points };
+  });
+  const entry = entryOf(deps, {
+    entry_id: reversalEntryId(orig.entry_id), kind: 'reversal', reason: `冲正：${a.reason}`, actor: a.actor, policy_version: orig.policy_version,
+    ref: { reverses: orig.entry_id, ...(orig.ref.elder_id ? { elder_id: orig.ref.elder_id } : {}) }, moves,
+    lot_moves: lotMoves.map(({ created: _c, ...m }) => m),
+  });
+  return withAttach({ entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id, ...(a.audit ? { audit: { event: a.audit } } : {}) }, attach);
+};
 
 export const setWalletFrozen = async (deps: LedgerDeps, elder_id: string, frozen: boolean): Promise<void> => {
   const s = await deps.ledger.account(walletAccount(elder_id));
