@@ -486,17 +486,30 @@ export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => 
 
 export type Proof = { code: string } | { card_number: string; pin: string };
 
+/** A refused proof on an order that another request has meanwhile completed (a double tap that
+ * arrived together) lost a race, not a guess: it answers ORDER_STATE with the state the winner left,
+ * as every loser of a change does. On an order still open the refusal stands: CODE_LOCKED. */
+const admitOrMoved = async (deps: OrderDeps, o: Order, rule: 'order_code' | 'card_pin', subject: string) => {
+  try {
+    return await admitOrThrow(deps.limiter, rule, subject, 'CODE_LOCKED');
+  } catch (e) {
+    const now = e instanceof AppError && e.code === 'CODE_LOCKED' ? await deps.orders.get(o.order_id) : null;
+    if (now && now.version !== o.version) throw new AppError('ORDER_STATE', { cause: e, details: { status: now.status } });
+    throw e;
+  }
+};
+
 /** Each proof is counted by the attempt limiter before it is compared, so parallel guesses get no
  * more than the limit: the 6-digit code per order, the PIN per elder (the PIN belongs to the card;
  * per order a shop could try 5 more on each order). A right PIN gives its try back, so shops that
  * use it every day do not lock it; a right code ends the order, so it needs none. */
 const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<void> => {
   if ('code' in proof) {
-    const a = await admitOrThrow(deps.limiter, 'order_code', o.order_id, 'CODE_LOCKED');
+    const a = await admitOrMoved(deps, o, 'order_code', o.order_id);
     if (proof.code !== orderCode(deps, o)) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
     return;
   }
-  const a = await admitOrThrow(deps.limiter, 'card_pin', o.elder_id, 'CODE_LOCKED');
+  const a = await admitOrMoved(deps, o, 'card_pin', o.elder_id);
   const elder = await deps.elders.get(o.elder_id);
   const ok = Boolean(elder && elder.card_number === proof.card_number && elder.pin_hash !== '' && elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin));
   if (!ok) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
@@ -546,7 +559,13 @@ export const disputeOrder = async (deps: OrderDeps, order_id: string, actor: Act
   const elder = await deps.elders.get(o.elder_id);
   if (!elder) throw new AppError('ELDER_NOT_FOUND');
   const next = changed(deps, o, 'dispute', by, { status: 'disputed', dispute: { reason, at: deps.clock.now().toISOString(), by, decided_by: null } });
-  await deps.disputes.open(next, o.version, elder.community_code); // the order and its place in the staff queue, one transaction
+  // the order and its place in the staff queue, one transaction; a loser answers with the winner's state
+  await deps.disputes.open(next, o.version, elder.community_code).catch(async (e: unknown) => {
+    if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e;
+    const now = await deps.orders.get(order_id);
+    if (now && now.version === o.version) throw new AppError('CONFLICT', { cause: e }); // nobody won: a retry may
+    throw new AppError('ORDER_STATE', { cause: e, details: { status: now?.status ?? 'unknown' } });
+  });
   await auditOnBehalf(deps, actor, by, 'order.dispute_on_behalf', o);
   await tell(deps, next, 'dispute_opened');
   await tellMerchant(deps, next, 'dispute_opened');
