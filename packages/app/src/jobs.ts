@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import { commitIssuance } from '@tmc/core/issuance';
 import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/expiry-jobs';
 import { decryptPhone } from '@tmc/core/elder-service';
+import { maskName } from '@tmc/core/idcard';
 import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
 import { markNoticeSent } from '@tmc/store/notices';
 import type { Deps } from './deps';
@@ -39,11 +40,18 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
       const holds = await runHoldExpiry(deps, now);
       const notices = await runExpiryNotices({
         ...deps,
-        phoneOfElder: async (id) => {
+        recipientsOf: async (id) => {
           const e = await deps.elders.get(id);
-          return e && e.status === 'active' ? decryptPhone(deps, e) : null;
+          if (!e || e.status !== 'active') return null;
+          const family: { family_id: string; phone: string }[] = [];
+          for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
+            const a = await deps.accounts.byId(b.family_id);
+            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`) });
+          }
+          return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
         },
-        markNotified: (wallet, day) => markNoticeSent(deps.db, 'expiry', wallet, day, now.getTime()),
+        // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told again
+        markNotified: (wallet, day, to) => markNoticeSent(deps.db, 'expiry', wallet, to === 'elder' ? day : `${day}#${to}`, now.getTime()),
       }, today);
       return { job: job.job, ...lots, ...holds, ...notices };
     }
