@@ -7,7 +7,7 @@ import { capture, hold, release, reverse, type EntryResult, type LedgerDeps, typ
 import { isSlotStart, type Merchant, type Service } from './merchants';
 import { pinHash, decryptPhone } from './elder-service';
 import { maskName } from './idcard';
-import { subsidyAllows, type Policy } from './policy';
+import { categoryMonthMax, subsidyAllows, type Policy } from './policy';
 import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
 import type { AuditLog, ElderStore, Notice, Notifier } from './ports';
 import type { BlindIndex, FieldCipher } from './secrets';
@@ -136,7 +136,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   };
   const r = await hold(deps, {
     hold_id: order_id, elder_id: a.elder_id, amount_points: order.held_points, category: s.category,
-    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points,
+    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points, per_category_month_max: categoryMonthMax(policy, s.category),
     expires_at: new Date(now.getTime() + policy.hold_ttl_hours * 3600_000).toISOString(), actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
   }, idem, async () => ({
     order: { next: order, expect_version: 0 },

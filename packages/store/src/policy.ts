@@ -8,7 +8,10 @@ import type { Db } from './table';
 
 export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
 
-const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points'> = { cancel_fee_after_accept_points: 0 };
+const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points' | 'newcomer_allowance' | 'category_month_max_points'> = {
+  cancel_fee_after_accept_points: 0,
+  newcomer_allowance: 'full', category_month_max_points: {}, // newcomers and per-category caps
+};
 
 export type PolicyStore = {
   versions: () => Promise<Policy[]>;
