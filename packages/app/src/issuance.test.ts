@@ -121,3 +121,34 @@ describe('per-category monthly caps', () => {
     expect(p.category_month_max_points).toEqual({});
   });
 });
+
+describe('stored issuance preview', () => {
+  it('GET reads the stored figures by key, never the elders; 20 simultaneous asks start one job; the job stores figures with their time', async () => {
+    let listed = 0;
+    const list = t.deps.elders.listByCommunity;
+    t.deps.elders.listByCommunity = (...a) => { listed++; return list(...a); };
+    const started: unknown[] = [];
+    t.deps.jobs = { start: async (j) => { started.push(j); } };
+    const get = async (token = admin) => (await (await t.app.request('/api/issuance/2026-11/preview', bearer(token))).json()) as { status: string; computed_at: string | null; preview: { elders: number; points: number } | null };
+    expect(await get()).toMatchObject({ status: 'not_computed', computed_at: null, preview: null });
+    const asks = await Promise.all(Array.from({ length: 20 }, () => t.app.request('/api/issuance/2026-11/preview', bearer(admin, { method: 'POST' }))));
+    expect(asks.map((r) => r.status)).toEqual(Array(20).fill(202));
+    expect(started).toEqual([{ job: 'issuance-preview', month: '2026-11', scope: null }]);
+    expect(listed).toBe(0); // neither the reads nor the asks read an elder
+    expect(await get()).toMatchObject({ status: 'computing', preview: null });
+    await runJob(t.deps, { job: 'issuance-preview', month: '2026-11', scope: null });
+    expect(listed).toBeGreaterThan(0);
+    const ready = await get();
+    expect(ready).toMatchObject({ status: 'ready', computed_at: t.clock.now().toISOString() });
+    const run = await runJob(t.deps, { job: 'issuance', month: '2026-11' });
+    expect(ready.preview).toMatchObject({ elders: run.issued, points: run.points });
+    // a street officer has the preview of their own area, computed on its own
+    const xicheng = await staffToken(t.app, 'xicheng');
+    expect(await get(xicheng)).toMatchObject({ status: 'not_computed' });
+    expect((await t.app.request('/api/issuance/2026-11/preview', bearer(xicheng, { method: 'POST' }))).status).toBe(202);
+    expect(started).toContainEqual({ job: 'issuance-preview', month: '2026-11', scope: 'zengdu.xicheng' });
+    await runJob(t.deps, { job: 'issuance-preview', month: '2026-11', scope: 'zengdu.xicheng' });
+    const mine = await get(xicheng);
+    expect(mine.preview?.elders).toBeLessThan(ready.preview?.elders ?? 0);
+  });
+});
