@@ -1,6 +1,6 @@
 // Staff issuance page: the month's stored preview for the officer's area (computed by a job,
 // never on this request: it reads every elder in the area) with when it was computed, a button
-// to compute it again, and the month's run. Two GetItems per view.
+// to compute it again, and the month's run. GetItems only.
 import * as z from 'zod/mini';
 import { chinaMonth } from '@tmc/core/china-time';
 import type { IssuanceRun, PreviewRecord } from '@tmc/core/issuance';
@@ -15,7 +15,7 @@ import { chinaTime, staffPage } from './staff-kit';
 const MonthQ = z.object({ month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/))) });
 const MonthBody = z.object({ month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)) });
 
-const PreviewPanel = (props: { month: string; rec: PreviewRecord | null; policyMissing: boolean }) => {
+const PreviewPanel = (props: { month: string; rec: PreviewRecord | null; policyMissing: boolean; names: Map<string, string> }) => {
   const p = props.rec?.preview ?? null;
   return (
     <div class="panel">
@@ -29,7 +29,7 @@ const PreviewPanel = (props: { month: string; rec: PreviewRecord | null; policyM
           <p><T zh="老人" en="Elders" /> <b>{p.elders}</b> · <T zh="积分" en="Points" /> <b>{p.points}</b></p>
           <table>
             <thead><tr><th><T zh="街道" en="Street" /></th><th><T zh="老人" en="Elders" /></th><th><T zh="积分" en="Points" /></th></tr></thead>
-            <tbody>{Object.entries(p.by_street).map(([street, f]) => <tr><td>{street}</td><td>{f.elders}</td><td>{f.points}</td></tr>)}</tbody>
+            <tbody>{Object.entries(p.by_street).map(([street, f]) => <tr><td>{props.names.get(street) ?? street}</td><td>{f.elders}</td><td>{f.points}</td></tr>)}</tbody>
           </table>
         </>
       )}
@@ -67,12 +67,14 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
         createIssuanceRunStore(deps.db).get(month),
         policyNow(deps, `${month}-01`).catch(() => null),
       ]);
+      // a city has a handful of streets: one GetItem each for their names
+      const names = new Map((await Promise.all(Object.keys(rec?.preview?.by_street ?? {}).map((code) => deps.areas.get(code)))).flatMap((a) => (a ? [[a.code, a.name] as const] : [])));
       return staffPage(c, deps, p, '积分发放', 'Issuance', (
         <>
           <form method="get" action="/staff/issuance" class="panel">
             <label><T zh="月份" en="Month" /> <input name="month" value={month} pattern="\d{4}-\d{2}" /></label> <button class="btn" type="submit"><T zh="查看" en="Show" /></button>
           </form>
-          <PreviewPanel month={month} rec={rec} policyMissing={policy === null} />
+          <PreviewPanel month={month} rec={rec} policyMissing={policy === null} names={names} />
           <RunPanel run={run} />
         </>
       ));
