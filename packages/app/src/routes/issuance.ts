@@ -75,7 +75,7 @@ export const issuanceRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/issuance/:month/commit', access: { roles: ['admin'] }, tags: ['issuance'],
-    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. Poll GET /api/issuance/{month}.',
+    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. `resume` on a completed month pays elders registered since (by the policy\'s newcomer_allowance). Poll GET /api/issuance/{month}.',
     params: Month, body: z.object({ resume: z._default(z.boolean(), false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
     errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
     async handler(c, { params, body, principal }) {
