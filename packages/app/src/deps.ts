@@ -17,6 +17,8 @@ import { createBindingStore, type BindingStore } from '@tmc/store/bindings';
 import { createImportStore, type ImportStore } from '@tmc/store/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import type { NotifierWiring } from '@tmc/notify/route';
+import type { NoticeMarks } from '@tmc/core/notices';
+import { createNoticeMarks } from '@tmc/store/notices';
 import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/wechat-links';
 import { createLedgerStore } from '@tmc/store/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/merchants';
@@ -43,6 +45,7 @@ export type Deps = {
   blindIndex: BlindIndex;
   sessionKey: Uint8Array;
   notifier: Notifier;
+  noticeMarks: NoticeMarks; // once-only claims: each change is told to each recipient once
   outbox: Outbox | null; // only outside production: the dev page reads it
   elders: ElderStore;
   areas: AreaStore;
@@ -105,6 +108,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     blindIndex,
     sessionKey: new Uint8Array(Buffer.from(env.SESSION_KEY, 'base64')),
     notifier,
+    noticeMarks: createNoticeMarks(db, clock),
     outbox,
     elders: createElderStore(db),
     areas: createAreaStore(db),

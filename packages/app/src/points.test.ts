@@ -24,10 +24,14 @@ const idem = (k: string) => ({ 'idempotency-key': `test-key-${k}` });
 const verifyOk = async () => expect((await verifyLedger(t.db)).problems).toEqual([]);
 
 describe('monthly issuance', () => {
-  it('preview writes nothing and matches what the commit issues', async () => {
+  it('the stored preview (computed by its job) writes no points and matches what the commit issues', async () => {
+    expect((await t.app.request('/api/issuance/2026-11/preview', bearer(admin, { method: 'POST' }))).status).toBe(202);
+    await runJob(t.deps, { job: 'issuance-preview', month: '2026-11', scope: null }); // what the started job does
     const res = await t.app.request('/api/issuance/2026-11/preview', bearer(admin));
     expect(res.status).toBe(200);
-    const preview = (await res.json()) as { elders: number; points: number; by_street: Record<string, { points: number }> };
+    const stored = (await res.json()) as { status: string; computed_at: string; preview: { elders: number; points: number; by_street: Record<string, { points: number }> } };
+    expect(stored).toMatchObject({ status: 'ready', computed_at: t.clock.now().toISOString() });
+    const preview = stored.preview;
     expect(preview.elders).toBeGreaterThan(10);
     expect(Object.values(preview.by_street).reduce((s, x) => s + x.points, 0)).toBe(preview.points);
     expect((await verifyLedger(t.db)).counts.entries).toBe(0);
@@ -47,7 +51,8 @@ describe('monthly issuance', () => {
     expect(done).toMatchObject({ status: 'completed', points: expected.points });
     expect(done.issued + done.already).toBe(expected.elders);
     const again = await commitIssuance(deps, policy, '2026-11', { resume: true });
-    expect(again.version).toBe(done.version); // completed: nothing more
+    expect(again).toMatchObject({ status: 'completed', pass: 2, issued: done.issued, already: done.already, points: done.points }); // a newcomer pass: nobody new, nothing more
+    expect(await commitIssuance(deps, policy, '2026-11')).toMatchObject({ version: again.version }); // completed, not resumed: nothing at all
     const report = await verifyLedger(t.db);
     expect(report.problems).toEqual([]);
     expect(report.counts.entries).toBe(expected.elders);

@@ -1,5 +1,5 @@
 // Daily jobs of the ledger: expire what is left in lots past their date, release holds whose
-// time ran out, and tell elders 30 days ahead how many points will expire. Each is idempotent:
+// time ran out, and tell elders and their family how many points expire within 30 days. Each is idempotent:
 // a second run the same day finds nothing left to do.
 import { expireWallet, release, type LedgerDeps } from './ledger/service';
 import { AppError } from './errors';
@@ -59,30 +59,56 @@ export const runHoldExpiry = async (deps: LedgerDeps, now: Date, expire: HoldExp
   return { released };
 };
 
+/** Who hears that an elder's points expire: the elder (no phone: null) and bound family members.
+ * null for an elder no longer in the scheme (nobody is told). */
+export type ExpiryRecipients = { elder_phone: string | null; elder_name_masked: string; family: { family_id: string; phone: string }[] };
+
 export type ExpiryNoticeDeps = LedgerDeps & {
   notifier: Notifier;
-  phoneOfElder: (elder_id: string) => Promise<string | null>;
-  /** Marks (wallet, day) as told; false when already told, so a rerun sends nothing twice. */
-  markNotified: (wallet: string, day: string) => Promise<boolean>;
+  recipientsOf: (elder_id: string) => Promise<ExpiryRecipients | null>;
+  /** Marks (wallet, day, recipient) as told; false when already told, so a rerun sends nothing twice.
+   * `to` is 'elder' or the family member's id. */
+  markNotified: (wallet: string, day: string, to: string) => Promise<boolean>;
 };
 
-/** Tells each elder whose points expire in 30 days how many, once. */
+/**
+ * Tells each elder, and their bound family, how many points expire on each day within the next
+ * EXPIRY_NOTICE_DAYS days, once per (wallet, day, person). The whole window is read on every run,
+ * not only the day 30 days ahead, so a day the job did not run (or a family member bound since,
+ * or lots credited inside the window) is caught up by the next run, and whoever is already told
+ * is skipped by their marker.
+ */
 export const runExpiryNotices = async (deps: ExpiryNoticeDeps, today: string): Promise<{ notified: number }> => {
-  const day = addDays(today, EXPIRY_NOTICE_DAYS);
-  const byWallet = new Map<string, number>();
-  for (let s = 0; s < deps.ledger.expiryShards; s++) {
-    for (const l of await deps.ledger.lotsExpiringOn(day, s)) byWallet.set(l.wallet, (byWallet.get(l.wallet) ?? 0) + l.remaining_points);
-  }
   let notified = 0;
-  for (const [wallet, points] of byWallet) {
-    const elder_id = wallet.slice('wallet:'.length);
-    const phone = await deps.phoneOfElder(elder_id);
-    if (!phone || !(await deps.markNotified(wallet, day))) continue;
-    await deps.notifier.send({
-      to_phone: phone, template: 'points_expiring', params: { points: String(points), day },
-      text_zh: `【十分钟服务圈】您有 ${points} 积分将于 ${day} 过期，请尽快使用。`,
-    });
-    notified++;
+  for (let d = 0; d <= EXPIRY_NOTICE_DAYS; d++) {
+    const day = addDays(today, d);
+    const byWallet = new Map<string, number>();
+    for (let s = 0; s < deps.ledger.expiryShards; s++) {
+      for (const l of await deps.ledger.lotsExpiringOn(day, s)) byWallet.set(l.wallet, (byWallet.get(l.wallet) ?? 0) + l.remaining_points);
+    }
+    for (const [wallet, points] of byWallet) {
+      if (points <= 0) continue;
+      const who = await deps.recipientsOf(wallet.slice('wallet:'.length));
+      if (!who) continue;
+      const p = String(points);
+      // A failed send is not retried (its marker is set): a warning is a courtesy, and a retry
+      // loop here could text the same person every day. The notifier logs the failure by kind.
+      if (who.elder_phone && (await deps.markNotified(wallet, day, 'elder'))) {
+        await deps.notifier.send({
+          to_phone: who.elder_phone, template: 'points_expiring', params: { points: p, day },
+          text_zh: `【十分钟服务圈】您有 ${points} 积分将于 ${day} 过期，请尽快使用。`,
+        }).catch(() => undefined);
+        notified++;
+      }
+      for (const f of who.family) {
+        if (!(await deps.markNotified(wallet, day, f.family_id))) continue;
+        await deps.notifier.send({
+          to_phone: f.phone, template: 'points_expiring_family', params: { elder_name_masked: who.elder_name_masked, points: p, day },
+          text_zh: `【十分钟服务圈】您的家人${who.elder_name_masked}有 ${points} 积分将于 ${day} 过期，可帮老人预约服务用掉。`,
+        }).catch(() => undefined);
+        notified++;
+      }
+    }
   }
   return { notified };
 };

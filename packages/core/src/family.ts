@@ -9,6 +9,8 @@ import type { AttemptLimiter } from './attempts';
 import type { AuditLog, Clock, ElderStore, Notifier } from './ports';
 import type { ElderRecord } from './elders';
 import type { BlindIndex, FieldCipher } from './secrets';
+import { maskName } from './idcard';
+import { sendOnce, type NoticeMarks } from './notices';
 
 export const BINDINGS_ACTIVE_MAX = 5; // family members bound to one elder at once
 
@@ -27,6 +29,7 @@ export type BindingPort = {
 export type FamilyDeps = {
   elders: ElderStore; bindings: BindingPort; otp: OtpStore; notifier: Notifier; limiter: AttemptLimiter;
   clock: Clock; audit: AuditLog; cipher: FieldCipher; blindIndex: BlindIndex;
+  noticeMarks: NoticeMarks; accounts: { byId: (account_id: string) => Promise<{ phone_cipher: string } | null> };
 };
 
 const purpose = (family_id: string) => `bind:${family_id}`;
@@ -66,7 +69,35 @@ const decide = async (deps: FamilyDeps, b: Binding, to: 'active' | 'removed', ac
   const next: Binding = { ...b, status: to, decided_at: deps.clock.now().toISOString(), decided_by: actor, version: b.version + 1 };
   await deps.bindings.put(next, b.version);
   await deps.audit.write({ actor, action, subject: `elder:${b.elder_id}`, detail: { family_id: b.family_id } });
+  await tellDecision(deps, next);
   return next;
+};
+
+/** Both sides hear of a confirmed or ended binding: the elder (who may not have acted: staff can
+ * confirm for them, the family member can unbind) and the family member. Only the writer of this
+ * version gets here (the put is conditional on the version), and the notice id names that version,
+ * so each change is told once to each of them. */
+const tellDecision = async (deps: FamilyDeps, b: Binding) => {
+  const elder = await deps.elders.get(b.elder_id);
+  if (!elder) return;
+  const subject = `binding:${b.family_id}:${b.elder_id}`;
+  const change = `v${b.version}`;
+  const confirmed = b.status === 'active';
+  const ePhone = elderPhone(deps, elder);
+  if (ePhone) {
+    await sendOnce(deps, { subject, change, to: 'elder' }, confirmed
+      ? { to_phone: ePhone, template: 'binding_confirmed', params: { family_phone_masked: b.family_phone_masked, relation: b.relation }, text_zh: `【十分钟服务圈】${b.family_phone_masked}（${b.relation}）已绑定为您的家属，可帮您预约服务、充值。` }
+      : { to_phone: ePhone, template: 'binding_removed', params: { family_phone_masked: b.family_phone_masked }, text_zh: `【十分钟服务圈】${b.family_phone_masked} 已不再是您绑定的家属。` });
+  }
+  const acct = await deps.accounts.byId(b.family_id);
+  // the AAD matches where the sign-in route sealed it (routes/auth.ts)
+  const fPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${b.family_id}:phone`) : null;
+  if (fPhone) {
+    const elder_name_masked = maskName(elder.name);
+    await sendOnce(deps, { subject, change, to: 'family' }, confirmed
+      ? { to_phone: fPhone, template: 'binding_confirmed_family', params: { elder_name_masked }, text_zh: `【十分钟服务圈】您已绑定为${elder_name_masked}的家属，可以帮老人预约服务、充值。` }
+      : { to_phone: fPhone, template: 'binding_removed_family', params: { elder_name_masked }, text_zh: `【十分钟服务圈】您与${elder_name_masked}的家属绑定已解除。` });
+  }
 };
 
 const pendingOrThrow = async (deps: FamilyDeps, family_id: string, elder_id: string): Promise<Binding> => {

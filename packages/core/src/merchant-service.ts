@@ -3,7 +3,9 @@
 // a move can never leave a stale match behind.
 import { AppError } from './errors';
 import { randomId } from './secrets';
-import type { AuditLog, AreaStore, Clock } from './ports';
+import type { AuditLog, AreaStore, Clock, Notice, Notifier } from './ports';
+import { sendOnce, type NoticeMarks } from './notices';
+import type { FieldCipher } from './secrets';
 import type { Category, Merchant, MerchantApplication, Service, ServiceInput } from './merchants';
 
 export type MerchantPort = {
@@ -13,7 +15,11 @@ export type MerchantPort = {
   categories: () => Promise<Category[]>;
 };
 
-export type MerchantDeps = { merchants: MerchantPort; areas: AreaStore; audit: AuditLog; clock: Clock };
+export type MerchantDeps = {
+  merchants: MerchantPort; areas: AreaStore; audit: AuditLog; clock: Clock;
+  notifier: Notifier; noticeMarks: NoticeMarks; cipher: FieldCipher;
+  accounts: { byId: (account_id: string) => Promise<{ phone_cipher: string } | null> };
+};
 
 const checkCategories = async (deps: MerchantDeps, codes: string[]) => {
   const known = new Set((await deps.merchants.categories()).map((c) => c.code));
@@ -50,7 +56,26 @@ export const decideMerchant = async (deps: MerchantDeps, merchant_id: string, de
   const list = await deps.merchants.services(merchant_id);
   await deps.merchants.save(next, list, prev, list);
   await deps.audit.write({ actor, action: `merchant.${decision}`, subject: `merchant:${merchant_id}`, detail: { reason } });
+  await tellDecision(deps, next, decision);
   return next;
+};
+
+/** The shop hears of a decision at the phone it signs in with (verified; where its WeChat link
+ * is), or the application's contact phone before it ever signed in. Only the writer of this
+ * version gets here (save is conditional), and the notice id names the version: told once. */
+const tellDecision = async (deps: MerchantDeps, m: Merchant, decision: keyof typeof TRANSITIONS) => {
+  if (decision === 'reinstate') return; // no notice declared: the shop sees it is back when it signs in
+  const acct = await deps.accounts.byId(m.merchant_id);
+  const to_phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${m.merchant_id}:phone`) : m.contact_phone;
+  if (!to_phone) return;
+  const merchant_name = m.business_name;
+  const reason = m.decision_reason ?? '';
+  const notice: Notice = decision === 'approve'
+    ? { to_phone, template: 'merchant_approved', params: { merchant_name }, text_zh: `【十分钟服务圈】${merchant_name}的加盟申请已通过，老人现在可以在附近找到您的服务。` }
+    : decision === 'reject'
+      ? { to_phone, template: 'merchant_rejected', params: { merchant_name, reason }, text_zh: `【十分钟服务圈】${merchant_name}的加盟申请未通过：${reason}。修改后可重新申请。` }
+      : { to_phone, template: 'merchant_suspended', params: { merchant_name, reason }, text_zh: `【十分钟服务圈】${merchant_name}已被暂停服务：${reason}。如有疑问请联系民政局。` };
+  await sendOnce(deps, { subject: `merchant:${m.merchant_id}`, change: `v${m.version}`, to: 'merchant' }, notice);
 };
 
 export const SERVICES_MAX = 30;

@@ -10,7 +10,7 @@ import { capture, hold, release, reverse, type EntryResult, type LedgerDeps, typ
 import { isSlotStart, NEXT_SLOT_DAYS, type Merchant, type Service } from './merchants';
 import { pinHash, decryptPhone } from './elder-service';
 import { maskName } from './idcard';
-import { answerDeadline, holdExpiry, subsidyAllows, type Policy } from './policy';
+import { answerDeadline, categoryMonthMax, holdExpiry, subsidyAllows, type Policy } from './policy';
 import { CODE_TRIES_MAX, FIND_OFFERS_MAX, transition, transitionOf, type Actor, type Order, type OrderEvent } from './orders';
 import type { CounterKey } from './ledger/ports';
 import type { AuditEvent, AuditLog, ElderStore, Notice, Notifier } from './ports';
@@ -208,7 +208,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   };
   const r = await hold(deps, {
     hold_id: order_id, elder_id: a.elder_id, amount_points: order.held_points, category: s.category,
-    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points,
+    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points, per_category_month_max: categoryMonthMax(policy, s.category),
     expires_at: hold_expires_at, actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
   }, idem, async () => ({
     order: { next: order, expect_version: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, PolicyInput, allowanceExpiresOn, monthlyAllowance, policyOn, type Policy } from './policy';
+import { DEFAULT_POLICY, PolicyInput, allowanceExpiresOn, categoryMonthMax, monthlyAllowance, newcomerPoints, policyOn, type Policy } from './policy';
 
 const elder = (birth_date: string, care_level: 'self_care' | 'semi_disabled' | 'disabled', special_categories: ('low_income' | 'living_alone')[] = []) =>
   ({ birth_date, care_level, special_categories, status: 'active' as const });
@@ -41,5 +41,28 @@ describe('expiry and versions', () => {
 
   it('the default policy validates', () => {
     expect(PolicyInput.safeParse(DEFAULT_POLICY).success).toBe(true);
+  });
+});
+
+describe('newcomers', () => {
+  const rule = (newcomer_allowance: 'none' | 'full' | 'by_remaining_days') => ({ ...DEFAULT_POLICY, newcomer_allowance });
+  it.each([
+    ['none', '2026-11-24', 0],
+    ['full', '2026-11-24', 140],
+    ['by_remaining_days', '2026-11-24', 32], // 7 of 30 days, rounded down
+    ['by_remaining_days', '2026-11-30', 4], // the last day counts
+    ['by_remaining_days', '2026-11-01', 140],
+    ['by_remaining_days', '2026-10-20', 140], // registered before the month: a whole month
+    ['full', '2026-12-02', 0], // registered after the month: not in the scheme that month
+  ] as const)('%s, registered %s', (r, day, points) => {
+    expect(newcomerPoints(rule(r), 140, day, '2026-11')).toBe(points);
+  });
+
+  it('a policy without the new fields reads with the defaults (full, no per-category caps)', () => {
+    const { newcomer_allowance: _n, category_month_max_points: _c, ...older } = DEFAULT_POLICY;
+    const p = PolicyInput.parse(older);
+    expect(p.newcomer_allowance).toBe('full');
+    expect(categoryMonthMax(p, 'barber')).toBeNull();
+    expect(categoryMonthMax({ ...p, category_month_max_points: { barber: 50 } }, 'barber')).toBe(50);
   });
 });

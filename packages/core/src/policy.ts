@@ -8,6 +8,9 @@ export const DEFAULT_CATEGORIES = ['barber', 'repair', 'domestic', 'clinic', 'ca
 export const AWARD_KINDS = ['health_checkup', 'community_event', 'volunteer_hour'] as const;
 export type AwardKind = (typeof AWARD_KINDS)[number];
 
+export const NEWCOMER_RULES = ['none', 'full', 'by_remaining_days'] as const;
+export type NewcomerRule = (typeof NEWCOMER_RULES)[number];
+
 const Points = z.int().check(z.gte(0), z.lte(100_000));
 
 export const PolicyInput = z.object({
@@ -50,6 +53,16 @@ export const PolicyInput = z.object({
    * other customers away). 0 = cancelling is always free. Capped at the order's price. Versions
    * stored before this field existed read as 0. */
   cancel_fee_after_accept_points: z._default(Points.check(z.lte(50)), 0),
+  // -- newcomers and per-category caps (monthly issuance). Versions stored before these fields
+  //    read as the defaults (store/policy.ts ADDED_LATER).
+  /** An elder registered after the month's issuance started (paid by a resume run): 'none' gets
+   * nothing that month, 'full' the whole allowance, 'by_remaining_days' the allowance times the
+   * days left from the registration day (China time, inclusive) over the month's days, rounded
+   * down. Default 'full': the allowance is the elder's by the rules, whenever they joined. */
+  newcomer_allowance: z._default(z.enum(NEWCOMER_RULES), 'full'),
+  /** Most points an elder may spend in a month in one category (category code -> points); a
+   * category not listed has no cap of its own (per_month_max_points still applies). */
+  category_month_max_points: z._default(z.record(z.string().check(z.regex(/^[a-z_]{2,30}$/)), Points), {}),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };
@@ -80,6 +93,8 @@ export const DEFAULT_POLICY: PolicyInput = {
   offer_minutes: 3,
   answer_before_slot_minutes: 60,
   cancel_fee_after_accept_points: 0,
+  newcomer_allowance: 'full',
+  category_month_max_points: {},
 };
 
 /** When the merchant's time to answer an order booked at `now` runs out. */
@@ -131,3 +146,17 @@ export const allowanceExpiresOn = (p: PolicyInput, month: string): string => {
 export const subsidyAllows = (p: PolicyInput, category: string): boolean => p.subsidy_categories.includes(category);
 
 export const pointsForFen = (p: PolicyInput, amount_fen: number): number => Math.floor(amount_fen / p.topup_fen_per_point);
+
+/** What a newcomer of `month` gets of a `full` allowance under the policy (see newcomer_allowance). */
+export const newcomerPoints = (p: PolicyInput, full: number, registered_on: string, month: string): number => {
+  if (p.newcomer_allowance === 'none') return 0;
+  if (registered_on.slice(0, 7) > month) return 0; // not yet in the scheme that month (a late resume run)
+  if (p.newcomer_allowance === 'full' || registered_on < `${month}-01`) return full;
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const left = days - Number(registered_on.slice(8, 10)) + 1;
+  return Math.floor((full * left) / days);
+};
+
+/** The per-category monthly cap for `category`, or null when it has none. */
+export const categoryMonthMax = (p: PolicyInput, category: string): number | null => p.category_month_max_points[category] ?? null;

@@ -6,6 +6,7 @@ import { PAYMENT_METHODS, type PaymentEvent, type PaymentGateway, type PaymentMe
 import type { LedgerDeps } from './ledger/service';
 import type { Binding } from './family';
 import type { AuditEvent, ElderStore, Notifier, Page } from './ports';
+import type { NoticeMarks } from './notices';
 import type { FieldCipher } from './secrets';
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
@@ -65,6 +66,7 @@ export type TopupDeps = LedgerDeps & {
   accounts: { byId: (account_id: string) => Promise<{ phone_cipher: string } | null> };
   cipher: FieldCipher;
   notifier: Notifier;
+  noticeMarks: NoticeMarks; // refund_paid is told once per refund
 };
 
 // ---- schemas (routes, OpenAPI and pages share them)

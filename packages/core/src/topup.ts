@@ -15,6 +15,7 @@ import type { Principal } from './auth';
 import type { ElderRecord } from './elders';
 import type { Policy } from './policy';
 import type { AuditEvent } from './ports';
+import { sendOnce } from './notices';
 
 export * from './topup-model';
 import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './topup-model';
@@ -194,7 +195,8 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
       const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund && !cur.refund.confirmed_at
         ? { next: { ...cur, refund: { ...cur.refund, confirmed_at: at } }, day_delta_fen: 0 }
         : null));
-      return { outcome: r.changed ? 'refund_confirmed' : 'no_change', notice_error: null };
+      // Told once: by the delivery that confirmed it (and the notice id names the refund).
+      return { outcome: r.changed ? 'refund_confirmed' : 'no_change', notice_error: r.changed ? await notifyRefundPaid(deps, r.topup) : null };
     }
     default:
       return { outcome: 'ignored', notice_error: null };
@@ -288,4 +290,23 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
     : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0, audit }));
   // Only the copy that recorded the refund reports it as new; its twins (same key) are replays.
   return { topup: r.topup, replayed: !r.changed };
+};
+
+/** The payer hears that the provider paid the refund back; staff-started top-ups have no payer phone. */
+const notifyRefundPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => {
+  try {
+    if (!t.family_id || !t.refund) return null;
+    const elder = await deps.elders.get(t.elder_id);
+    const acct = await deps.accounts.byId(t.family_id);
+    const phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${t.family_id}:phone`) : null;
+    if (!elder || !phone) return null;
+    const params = { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.refund.fen), points: String(t.refund.points) };
+    await sendOnce(deps, { subject: `topup:${t.topup_id}`, change: 'refund', to: 'payer' }, {
+      to_phone: phone, template: 'refund_paid', params,
+      text_zh: `【十分钟服务圈】您为${params.elder_name_masked}充值的退款 ¥${params.amount_yuan}（${params.points} 积分）已退回原支付账户。`,
+    });
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.name : 'notice failed';
+  }
 };

@@ -84,6 +84,8 @@ export const keys = {
   policyPk: () => 'POLICY',
   // issuance runs: issuanceRun (GetItem)
   issuanceRun: (month: string) => ({ pk: `ISSUANCE#${month}`, sk: 'RUN' }),
+  // stored issuance previews (computed by a job), one per month and staff scope ('*' = whole city)
+  issuancePreview: (month: string, scope: string | null) => ({ pk: `ISSUANCE#${month}`, sk: `PREVIEW#${scope ?? '*'}` }),
 
   // once-only notice markers: noticeSent (conditional Put)
   noticeSent: (kind: string, subject: string, day: string) => ({ pk: `NOTICE#${kind}#${subject}`, sk: day }),

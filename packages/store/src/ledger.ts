@@ -23,6 +23,7 @@ const BACKOFF_BASE_MS = 15;
 export const counterName = (k: CounterKey): string => {
   switch (k.kind) {
     case 'spent_month': return `spent#${k.elder_id}#${k.month}`;
+    case 'spent_month_category': return `spentcat#${k.elder_id}#${k.month}#${k.category}`;
     case 'award_month': return `award#${k.elder_id}#${k.month}#${k.award_kind}`;
     case 'topup_day': return `topup#${k.elder_id}#${k.day}`;
     case 'slot': return `slot#${k.service_id}#${k.start}`;
@@ -108,6 +109,8 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     });
   }
   for (const c of plan.counters ?? []) {
+    // One step over the ceiling on an empty counter would pass 'attribute_not_exists(amount)'.
+    if (c.max !== null && c.delta > c.max) throw new CommitRejected(c.key.kind === 'slot' ? 'slot' : 'counter', counterName(c.key));
     add(c.key.kind === 'slot' ? 'slot' : 'counter', {
       Update: {
         TableName: T, Key: keys.counter(counterName(c.key)),

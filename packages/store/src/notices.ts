@@ -1,5 +1,8 @@
-// Once-only markers for notices sent by jobs (noticeSent), so a rerun never texts an elder twice.
+// Once-only markers for notices (noticeSent): a job's rerun, a retried request or a re-delivered
+// webhook that reaches the same change again never texts anyone twice.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '@tmc/core/ports';
+import type { NoticeMarks } from '@tmc/core/notices';
 import { keys } from './keys';
 import { isConditionFailed } from './tx';
 import type { Db } from './table';
@@ -18,3 +21,8 @@ export const markNoticeSent = async (db: Db, kind: string, subject: string, day:
     throw e;
   }
 };
+
+/** One marker per (kind, subject, change, recipient): `NOTICE#{kind}#{subject}` / `{change}#{to}`. */
+export const createNoticeMarks = (db: Db, clock: Clock): NoticeMarks => ({
+  claim: ({ kind, subject, change, to }) => markNoticeSent(db, kind, subject, `${change}#${to}`, clock.now().getTime()),
+});

@@ -8,10 +8,11 @@ import type { Db } from './table';
 
 export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
 
-const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points' | 'offer_minutes' | 'answer_before_slot_minutes'> = {
+const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points' | 'offer_minutes' | 'answer_before_slot_minutes' | 'newcomer_allowance' | 'category_month_max_points'> = {
   cancel_fee_after_accept_points: 0,
   offer_minutes: 3, // what the code used before it was a policy value
   answer_before_slot_minutes: 60,
+  newcomer_allowance: 'full', category_month_max_points: {}, // newcomers and per-category caps
 };
 
 export type PolicyStore = {

@@ -14,6 +14,7 @@ import { merchantPageRoutes } from './merchant-pages';
 import { staffPageRoutes } from './staff-pages';
 import { staffElderPageRoutes } from './staff-elder-pages';
 import { staffImportPageRoutes } from './staff-import-pages';
+import { staffIssuancePageRoutes } from './staff-issuance-pages';
 import { cardSheetPageRoutes } from './card-sheet-pages';
 import { wechatPageRoutes } from '@tmc/app/routes/wechat';
 
@@ -33,5 +34,6 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),
   ...staffImportPageRoutes(deps),
+  ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),
 ];

@@ -110,6 +110,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
             <h2><T zh="管辖区域" en="My areas" /></h2>
             {tree.length === 0 ? <p>暂无区域 No areas yet.</p> : <div class="tree"><Tree nodes={tree} links={officer} /></div>}
           </div>
+          <div class="panel links"><a href="/staff/issuance"><T zh="积分发放" en="Issuance" /></a></div>
           {officer && (
             <div class="panel links">
               <a href="/staff/elders/new"><T zh="登记老人" en="Register an elder" /></a>

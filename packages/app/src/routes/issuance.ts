@@ -1,20 +1,32 @@
-// Points policy versions, monthly issuance (preview, start, progress) and activity awards.
+// Points policy versions, monthly issuance (stored preview computed by a job, start, progress) and activity awards.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy';
 import { getElderOrThrow } from '@tmc/core/elder-service';
-import { createIssuanceRunStore } from '@tmc/store/issuance-runs';
+import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/issuance-runs';
+import type { PreviewRecord } from '@tmc/core/issuance';
 import { defineRoute } from '../route';
 import { assertCanSeeElder } from '../scope';
 import { policyNow } from '../policy-now';
 import { idempotencyOf, markReplay } from '../idempotency';
 
 // Staff-only, a few times a month: loaded with the first such request, not at every cold start.
-const previewIssuance: typeof import('@tmc/core/issuance').previewIssuance = async (...a) => (await import('@tmc/core/issuance')).previewIssuance(...a);
+const requestPreview: typeof import('@tmc/core/issuance').requestPreview = async (...a) => (await import('@tmc/core/issuance')).requestPreview(...a);
 const awardPoints: typeof import('@tmc/core/awards').awardPoints = async (...a) => (await import('@tmc/core/awards')).awardPoints(...a);
 
 const Month = z.object({ month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)) });
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
+
+const Figures = z.object({ elders: z.number(), points: z.number() });
+const PreviewView = z.object({
+  month: z.string(), scope: z.nullable(z.string()), status: z.enum(['not_computed', 'computing', 'ready']),
+  requested_at: z.nullable(z.string()), computed_at: z.nullable(z.string()),
+  /** The last computed figures (kept while a newer one is computing); null before the first. */
+  preview: z.nullable(z.object({ month: z.string(), policy_version: z.number(), elders: z.number(), points: z.number(), by_street: z.record(z.string(), Figures), by_rule: z.record(z.string(), Figures) })),
+});
+const previewView = (month: string, scope: string | null, r: PreviewRecord | null): z.infer<typeof PreviewView> => ({
+  month, scope, status: r?.status ?? 'not_computed', requested_at: r?.requested_at ?? null, computed_at: r?.computed_at ?? null, preview: r?.preview ?? null,
+});
 
 export const issuanceRoutes = () => [
   defineRoute({
@@ -41,18 +53,29 @@ export const issuanceRoutes = () => [
   }),
   defineRoute({
     method: 'get', path: '/api/issuance/:month/preview', access: { roles: STAFF }, tags: ['issuance'],
-    summary: 'Dry run of a month\'s issuance in your area: elders, points, by street and by rule; writes nothing',
-    params: Month, response: z.object({ month: z.string(), policy_version: z.number(), elders: z.number(), points: z.number(), by_street: z.record(z.string(), z.object({ elders: z.number(), points: z.number() })), by_rule: z.record(z.string(), z.object({ elders: z.number(), points: z.number() })) }),
-    errors: ['POLICY_MISSING'],
+    summary: 'The stored dry run of a month\'s issuance in your area (elders, points, by street and by rule) and when it was computed; one read by key. POST to compute it again.',
+    params: Month, response: PreviewView,
+    async handler(c, { params, principal }) {
+      const scope = principal?.kind === 'staff' ? principal.scope : null;
+      return c.json(previewView(params.month, scope, await createIssuancePreviewStore(c.get('deps').db).get(params.month, scope)));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/issuance/:month/preview', access: { roles: STAFF }, tags: ['issuance'],
+    summary: 'Compute the month\'s preview for your area in the background (it reads every elder in the area); poll GET. Asking again while it is computing starts nothing.',
+    params: Month, response: PreviewView, successStatus: 202, errors: ['POLICY_MISSING'],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const policy = await policyNow(deps, `${params.month}-01`);
-      return c.json(await previewIssuance(deps, policy, params.month, principal?.kind === 'staff' ? principal.scope : null));
+      const scope = principal?.kind === 'staff' ? principal.scope : null;
+      await policyNow(deps, `${params.month}-01`); // fail now, not in the background
+      const r = await requestPreview({ ...deps, previews: createIssuancePreviewStore(deps.db) }, params.month, scope);
+      if (r.start) await deps.jobs.start({ job: 'issuance-preview', month: params.month, scope });
+      return c.json(previewView(params.month, scope, r.record), 202);
     },
   }),
   defineRoute({
     method: 'post', path: '/api/issuance/:month/commit', access: { roles: ['admin'] }, tags: ['issuance'],
-    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. Poll GET /api/issuance/{month}.',
+    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. `resume` on a completed month pays elders registered since (by the policy\'s newcomer_allowance). Poll GET /api/issuance/{month}.',
     params: Month, body: z.object({ resume: z._default(z.boolean(), false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
     errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
     async handler(c, { params, body, principal }) {

@@ -25,6 +25,9 @@ export type Hold = {
   status: HoldStatus;
   expires_at: string; // ISO time after which the expiry job releases it
   month: string; // YYYY-MM the spend counts against (per-month cap)
+  /** The spend also counts against (category, month): set on holds made since per-category caps
+   * exist, so giving back an older hold never lowers a count it never raised. */
+  category_counted?: boolean;
   created_at: string;
   version: number;
 };
@@ -32,6 +35,7 @@ export type Hold = {
 /** Logical counters with a ceiling (monthly spend, monthly awards per kind, daily top-ups). */
 export type CounterKey =
   | { kind: 'spent_month'; elder_id: string; month: string }
+  | { kind: 'spent_month_category'; elder_id: string; month: string; category: string }
   | { kind: 'award_month'; elder_id: string; month: string; award_kind: string }
   | { kind: 'topup_day'; elder_id: string; day: string }
   | { kind: 'slot'; service_id: string; start: string }; // places taken in one time slot

@@ -161,6 +161,8 @@ export type HoldArgs = {
   subsidy_allowed: boolean; // the policy lets subsidy points buy this category
   per_order_max: number | null;
   per_month_max: number | null;
+  /** The policy's cap for this category and month (category_month_max_points); absent or null: none. */
+  per_category_month_max?: number | null;
   expires_at: string;
   actor: string;
   reason: string;
@@ -188,17 +190,27 @@ export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem, attach?: Attach
     const byId = new Map(lots.map((l) => [l.lot_id, l]));
     const moves: Move[] = [{ account: wallet, delta: -a.amount_points }, { account: hacct, delta: a.amount_points }];
     const lot_moves: LotMove[] = picked.takes.map((t) => ({ wallet, lot_id: t.lot_id, expires_on: t.expires_on, delta_points: -t.amount_points }));
-    const h: Hold = { hold_id: a.hold_id, wallet, elder_id: a.elder_id, amount_points: a.amount_points, category: a.category, takes: picked.takes, status: 'open', expires_at: a.expires_at, month, created_at: now.toISOString(), version: 1 };
+    const h: Hold = { hold_id: a.hold_id, wallet, elder_id: a.elder_id, amount_points: a.amount_points, category: a.category, takes: picked.takes, status: 'open', expires_at: a.expires_at, month, category_counted: true, created_at: now.toISOString(), version: 1 };
     const entry = entryOf(deps, { entry_id: `hold:${a.hold_id}`, kind: 'hold', reason: a.reason, actor: a.actor, policy_version: null, ref: { hold_id: a.hold_id, elder_id: a.elder_id, category: a.category }, moves, lot_moves });
     return withAttach({
       entry,
       balances: await balancesFor(deps, moves, new Set([wallet])),
       lots: picked.takes.map((t) => ({ op: 'take' as const, wallet, lot_id: t.lot_id, expires_on: t.expires_on, amount_points: t.amount_points, expect_remaining: byId.get(t.lot_id)?.remaining_points ?? 0 })),
       hold: { next: h, expect_version: 0 },
-      counters: [{ key: { kind: 'spent_month', elder_id: a.elder_id, month }, delta: a.amount_points, max: a.per_month_max }],
+      // Both counted even without a cap, so a cap added mid-month starts from the true spend.
+      counters: [
+        { key: { kind: 'spent_month', elder_id: a.elder_id, month }, delta: a.amount_points, max: a.per_month_max },
+        { key: { kind: 'spent_month_category', elder_id: a.elder_id, month, category: a.category }, delta: a.amount_points, max: a.per_category_month_max ?? null },
+      ],
     }, attach);
   });
 };
+
+/** The monthly spend counters a hold raised, lowered by what it gives back. */
+const spentBack = (h: Hold, points: number): NonNullable<CommitPlan['counters']> => [
+  { key: { kind: 'spent_month', elder_id: h.elder_id, month: h.month }, delta: -points, max: null },
+  ...(h.category_counted ? [{ key: { kind: 'spent_month_category' as const, elder_id: h.elder_id, month: h.month, category: h.category }, delta: -points, max: null }] : []),
+];
 
 /** Gives lots back, latest-expiring first, for `amount` out of what a hold took. */
 const giveBack = (takes: Hold['takes'], amount: number) => {
@@ -246,7 +258,7 @@ export const capture = (deps: LedgerDeps, a: { hold_id: string; amount_points: n
       balances: await balancesFor(deps, moves, new Set()),
       lots: await restorePlan(deps, h.wallet, back),
       hold: { next: { ...h, status: 'captured', version: h.version + 1 }, expect_version: h.version },
-      ...(rest > 0 ? { counters: [{ key: { kind: 'spent_month' as const, elder_id: h.elder_id, month: h.month }, delta: -rest, max: null }] } : {}),
+      ...(rest > 0 ? { counters: spentBack(h, rest) } : {}),
     }, attach);
   });
 
@@ -265,7 +277,7 @@ export const release = (deps: LedgerDeps, a: { hold_id: string; why: 'cancelled'
       balances: await balancesFor(deps, moves, new Set()),
       lots: await restorePlan(deps, h.wallet, back),
       hold: { next: { ...h, status: a.why === 'expired' ? 'expired' : 'released', version: h.version + 1 }, expect_version: h.version },
-      counters: [{ key: { kind: 'spent_month', elder_id: h.elder_id, month: h.month }, delta: -h.amount_points, max: null }],
+      counters: spentBack(h, h.amount_points),
     }, attach);
   });
 
