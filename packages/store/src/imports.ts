@@ -19,6 +19,7 @@ export type ImportMeta = {
   by: string;
   started_at: string;
   finished_at: string | null;
+  scope?: string | null; // the importing officer's area; null = city-wide (core/elder-import.ts)
 };
 
 export type ImportError = { row: number; column: string; code: string; message: string; message_en: string };

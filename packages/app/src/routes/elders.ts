@@ -5,26 +5,20 @@ import { AppError } from '@tmc/core/errors';
 import { AreaCode } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
 import { ElderInput, ElderPatch, ElderView, Phone, toElderView, type ElderRecord } from '@tmc/core/elders';
-import { getElderOrThrow, leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elder-service';
-import { defineRoute, queryInt } from '../route';
-import { assertAreaInScope, assertCanSeeElder } from '../scope';
-import type { Ctx } from '../context';
+import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elder-service';
+import { defineRoute, pathElder, queryInt } from '../route';
+import { assertAreaInScope } from '../scope';
 import type { Principal } from '@tmc/core/auth';
 
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const;
-const ElderId = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+/** Every path elder id, one shape (randomId('e'): e_ + 16 base64url letters, x for - and _). */
+export const ElderIdParam = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+const ElderId = z.object({ elder_id: ElderIdParam });
 const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
 
 const need = (p: Principal | null): Principal => {
   if (!p) throw new AppError('UNAUTHENTICATED');
   return p;
-};
-
-const loadInScope = async (c: Ctx, p: Principal, elder_id: string): Promise<ElderRecord> => {
-  const deps = c.get('deps');
-  const e = await getElderOrThrow(deps, elder_id);
-  await assertCanSeeElder(deps, p, e);
-  return e;
 };
 
 export const elderRoutes = () => [
@@ -77,17 +71,17 @@ export const elderRoutes = () => [
     method: 'get', path: '/api/elders/:elder_id', access: { roles: [...ELDER_OFFICERS, 'elder', 'family'] }, tags: ['elders'],
     summary: 'One elder, masked (staff in scope, the elder, or bound family)', params: ElderId, response: ElderView,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, principal }) {
-      return c.json(toElderView(await loadInScope(c, need(principal), params.elder_id)));
+    async handler(c, { elder }) {
+      return c.json(toElderView(pathElder(elder)));
     },
   }),
   defineRoute({
     method: 'patch', path: '/api/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Edit an elder (optimistic: send the version you read); the ID number never changes',
     params: ElderId, body: ElderPatch, response: ElderView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const prev = await loadInScope(c, p, params.elder_id);
+      const prev = pathElder(elder);
       if (body.community_code) assertAreaInScope(p, body.community_code);
       return c.json(toElderView(await patchElder(c.get('deps'), prev, body, p.sub)));
     },
@@ -98,9 +92,9 @@ export const elderRoutes = () => [
     params: ElderId, body: Reason,
     response: z.object({ id_number: z.string(), phone: z.nullable(z.string()), emergency_contact_phone: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       c.header('cache-control', 'no-store');
       return c.json(await revealSensitive(c.get('deps'), e, p.sub, body.reason, c.get('requestId')));
     },
@@ -109,9 +103,9 @@ export const elderRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Issue a new card PIN (the old one stops working); answers the PIN once',
     params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
-    async handler(c, { params, principal }) {
+    async handler(c, { principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       const r = await resetPin(c.get('deps'), e, p.sub);
       c.header('cache-control', 'no-store');
       return c.json({ card_number: r.record.card_number, pin: r.pin });
@@ -121,9 +115,9 @@ export const elderRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/leave', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Leave the scheme at the elder\'s request: personal fields erased, history kept under the pseudonymous id',
     params: ElderId, body: Reason, response: ElderView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       return c.json(toElderView(await leaveScheme(c.get('deps'), e, p.sub, body.reason)));
     },
   }),
@@ -133,8 +127,7 @@ export const elderRoutes = () => [
     params: ElderId, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, query, principal }) {
-      await loadInScope(c, need(principal), params.elder_id);
+    async handler(c, { params, query }) {
       return c.json(await c.get('deps').audit.listBySubject(`elder:${params.elder_id}`, 50, query.cursor));
     },
   }),

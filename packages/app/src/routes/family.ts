@@ -3,15 +3,15 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/family';
-import { defineRoute } from '../route';
-import { assertCanSeeElder } from '../scope';
+import { defineRoute, pathElder } from '../route';
 import type { Principal } from '@tmc/core/auth';
+import { ElderIdParam } from './elders';
 
 const BindingView = z.object({
   family_id: z.string(), elder_id: z.string(), status: z.enum(['pending', 'active', 'removed']),
   family_phone_masked: z.string(), relation: z.string(), requested_at: z.string(), decided_at: z.nullable(z.string()),
 });
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderIdParam });
 const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
 const BothP = z.extend(ElderIdP, FamilyIdP.shape);
 
@@ -42,6 +42,7 @@ export const familyRoutes = () => [
     method: 'post', path: '/api/family/bindings/:elder_id/confirm', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Confirm a pending binding with the code the elder received',
     params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
+    elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED'],
     async handler(c, { params, body, principal }) {
       return c.json(view(await confirmBindingWithCode(c.get('deps'), familyOf(principal), params.elder_id, body.code)));
@@ -50,6 +51,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'delete', path: '/api/family/bindings/:elder_id', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Unbind from an elder (or withdraw a pending request)', params: ElderIdP, response: BindingView, errors: ['BINDING_NOT_FOUND'],
+    elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     async handler(c, { params, principal }) {
       const family_id = familyOf(principal);
       return c.json(view(await removeBinding(c.get('deps'), family_id, params.elder_id, `family:${family_id}`)));
@@ -67,12 +69,8 @@ export const familyRoutes = () => [
     method: 'get', path: '/api/elders/:elder_id/bindings', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'Family members bound to (or asking to bind to) an elder', params: ElderIdP, response: z.object({ items: z.array(BindingView) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      const items = await deps.bindings.ofElder(params.elder_id);
+    async handler(c, { elder }) {
+      const items = await c.get('deps').bindings.ofElder(pathElder(elder).elder_id);
       return c.json({ items: items.filter((b) => b.status !== 'removed').map(view) });
     },
   }),
@@ -80,24 +78,18 @@ export const familyRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/bindings/:family_id/confirm', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff for an elder without a phone, confirms a pending binding',
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'BINDING_NOT_PENDING'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      return c.json(view(await confirmBindingDirect(deps, params.family_id, params.elder_id, principal.sub)));
+    async handler(c, { params, principal, elder }) {
+      const e = pathElder(elder);
+      return c.json(view(await confirmBindingDirect(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
     },
   }),
   defineRoute({
     method: 'delete', path: '/api/elders/:elder_id/bindings/:family_id', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff on the elder\'s behalf, removes a family binding',
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      return c.json(view(await removeBinding(deps, params.family_id, params.elder_id, principal.sub)));
+    async handler(c, { params, principal, elder }) {
+      const e = pathElder(elder);
+      return c.json(view(await removeBinding(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
     },
   }),
 ];
