@@ -6,6 +6,7 @@ import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBin
 import { defineRoute, pathElder } from '../route';
 import type { Principal } from '@tmc/core/auth';
 import { ElderIdParam } from './elders';
+import { FreeText } from '@tmc/core/text';
 
 const BindingView = z.object({
   family_id: z.string(), elder_id: z.string(), status: z.enum(['pending', 'active', 'removed']),
@@ -26,7 +27,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Ask to bind to an elder by points-card number; a code goes to the elder\'s phone',
-    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: z.string().check(z.trim(), z.minLength(1), z.maxLength(10)) }),
+    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: FreeText(1, 10) }),
     response: z.object({ binding: BindingView, code_sent: z.boolean() }), successStatus: 201,
     errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED'],
     async handler(c, { body, principal }) {

@@ -7,6 +7,7 @@ import { defineRoute, pathElder } from '../route';
 import { ElderIdParam } from './elders';
 import { policyNow } from '../policy-now';
 import { idempotencyOf, markReplay } from '../idempotency';
+import { FreeText } from '@tmc/core/text';
 
 // Staff-only, a few times a month: loaded with the first such request, not at every cold start.
 const previewIssuance: typeof import('@tmc/core/issuance').previewIssuance = async (...a) => (await import('@tmc/core/issuance')).previewIssuance(...a);
@@ -77,7 +78,7 @@ export const issuanceRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/awards', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
     summary: 'Award activity points (health check-up, community event, volunteer hours) within the monthly cap. Idempotency-Key required.',
     params: z.object({ elder_id: ElderIdParam }),
-    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(100)) }),
+    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: FreeText(2, 100) }),
     response: z.object({ entry_id: z.string() }), successStatus: 201,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { params, body, principal, elder }) {

@@ -15,11 +15,12 @@ import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
 import { orderDeps } from '../order-deps';
 import type { Ctx } from '../context';
+import { FreeText } from '@tmc/core/text';
 
 const OrderIdP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
 const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 const OFFICERS = ['admin', 'district', 'street'] as const;
-const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(300)) });
+const Reason = z.object({ reason: FreeText(2, 300) });
 
 const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
 const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kind);
@@ -71,7 +72,7 @@ export const orderRoutes = () => [
     summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
     body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE'],
+    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'MERCHANT_NOT_FOUND', 'SERVICE_NOT_FOUND'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');
@@ -87,7 +88,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
     body: z.object({ elder_id: z.optional(ElderIdParam), category: CategoryCode }), successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'WALLET_FROZEN', 'ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'AREA_NOT_FOUND', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');
@@ -155,7 +156,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['orders'],
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
     params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING'],
     async handler(c, { params, body, principal }) {
       const merchant_id = await assertMerchantsOrder(c, need(principal));
       const deps = c.get('deps');
@@ -164,7 +165,7 @@ export const orderRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { params, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
@@ -174,7 +175,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/rate', access: { roles: ['elder', 'family'] }, tags: ['orders'],
     summary: 'Rate a completed order once: 1-5 stars, tags, comment', params: OrderIdP,
-    body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(z.string().check(z.trim(), z.maxLength(200), z.regex(/^[^<>]*$/)), '') }),
+    body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), '') }),
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);

@@ -8,6 +8,7 @@ import { describeEntry } from '@tmc/core/ledger/describe';
 import { defineRoute, queryInt } from '../route';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { ElderIdParam } from './elders';
+import { FreeText } from '@tmc/core/text';
 
 // The elder-access rule runs at mount for every route here with :elder_id (finance staff are
 // city-wide, so they read any balance for statements through the same rule).
@@ -65,7 +66,7 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
     summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
-    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }),
+    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: FreeText(2, 200) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
     errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
     async handler(c, { params, body, principal }) {
@@ -79,7 +80,7 @@ export const pointsRoutes = () => [
   ...(['freeze', 'unfreeze'] as const).map((what) => defineRoute({
     method: 'post', path: `/api/elders/:elder_id/wallet/${what}`, access: { roles: ['admin', 'district', 'street'] }, tags: ['points'],
     summary: what === 'freeze' ? 'Freeze an elder\'s wallet: no spending until unfrozen (credits still arrive); audited' : 'Unfreeze an elder\'s wallet; audited',
-    params: ElderIdP, body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
+    params: ElderIdP, body: z.object({ reason: FreeText(2, 200) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
