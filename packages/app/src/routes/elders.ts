@@ -103,7 +103,7 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Issue a new card PIN (the old one stops working); answers the PIN once',
-    params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
+    params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
     async handler(c, { principal, elder }) {
       const p = need(principal);
       const e = pathElder(elder);

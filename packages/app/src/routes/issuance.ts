@@ -80,7 +80,7 @@ export const issuanceRoutes = () => [
     params: z.object({ elder_id: ElderIdParam }),
     body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: FreeText(2, 100) }),
     response: z.object({ entry_id: z.string() }), successStatus: 201,
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal, elder }) {
       const deps = c.get('deps');
       if (!principal) throw new AppError('UNAUTHENTICATED');

@@ -72,7 +72,7 @@ export const merchantRoutes = () => [
     method: 'put', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Replace a service (send the version you read); orders already made keep their terms',
     params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }), response: z.looseObject({ service_id: z.string(), version: z.number() }),
-    errors: ['SERVICE_NOT_FOUND', 'CONFLICT'],
+    errors: ['SERVICE_NOT_FOUND', 'CONFLICT', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, body, principal }) {
       return c.json(await saveService(c.get('deps'), merchantOf(principal), body.service, params.service_id, body.version));
     },
@@ -80,7 +80,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'delete', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
-    errors: ['SERVICE_NOT_FOUND'],
+    errors: ['SERVICE_NOT_FOUND', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, principal }) {
       return c.json(await deactivateService(c.get('deps'), merchantOf(principal), params.service_id));
     },

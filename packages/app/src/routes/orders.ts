@@ -72,7 +72,7 @@ export const orderRoutes = () => [
     summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
     body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'MERCHANT_NOT_FOUND', 'SERVICE_NOT_FOUND'],
+    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'CONFLICT'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');
@@ -88,7 +88,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
     body: z.object({ elder_id: z.optional(ElderIdParam), category: CategoryCode }), successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'WALLET_FROZEN', 'ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'AREA_NOT_FOUND', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL'],
+    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'WALLET_FROZEN', 'ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'AREA_NOT_FOUND', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');

@@ -68,7 +68,7 @@ export const pointsRoutes = () => [
     summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Idempotency-Key required.',
     params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: FreeText(2, 200) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
-    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor: principal?.sub ?? 'unknown' }, idempotencyOf(c, { ...params, ...body }));
