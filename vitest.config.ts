@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Fails a file in which a route answered an error code its OpenAPI entry does not list.
+    setupFiles: ['tests/support/error-contract-setup.ts'],
   },
 });

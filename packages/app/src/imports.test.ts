@@ -38,7 +38,7 @@ describe('CSV import', () => {
     expect((await upload(admin, sample('elders-50.csv'))).status).toBe(200);
     const before = await tableSnapshot(t.deps);
     const again = (await (await upload(admin, sample('elders-50.csv'))).json()) as ImportOut;
-    expect(again.import.status).toBe('completed');
+    expect(again.import).toMatchObject({ status: 'completed', created: 0, unchanged: 50 }); // says what this upload did
     expect(await tableSnapshot(t.deps)).toEqual(before);
   });
 
@@ -100,6 +100,29 @@ describe('CSV import', () => {
     const xicheng = await staffToken(t.app, 'xicheng');
     const res = await upload(xicheng, sample('elders-50.csv'));
     expect(res.status).toBe(422); // rows outside 西城街道 do not resolve to a community in scope
+  });
+
+  it('a street officer cannot read another area\'s import or its error report, nor get it by uploading the same file', async () => {
+    const xicheng = await staffToken(t.app, 'xicheng');
+    const zengdu = await staffToken(t.app, 'zengdu');
+    const rejected = (await (await upload(admin, sample('elders-with-errors.csv'))).json()) as { error: { details: { import_id: string } } };
+    const done = (await (await upload(admin, sample('elders-50.csv'))).json()) as ImportOut;
+    for (const id of [rejected.error.details.import_id, done.import.import_id]) {
+      for (const path of [`/api/imports/${id}`, `/api/imports/${id}/errors.csv`]) {
+        const res = await t.app.request(path, bearer(xicheng));
+        expect(res.status, path).toBe(404);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('IMPORT_NOT_FOUND');
+        expect((await t.app.request(path, bearer(admin))).status, path).toBe(200);
+      }
+    }
+    // the same bytes from 西城街道 are checked against its own communities, not handed the city's import
+    const again = await upload(xicheng, sample('elders-50.csv'));
+    expect(again.status).toBe(422);
+    const mine = ((await again.json()) as { error: { details: { import_id: string } } }).error.details.import_id;
+    expect(mine).not.toBe(done.import.import_id);
+    expect((await t.app.request(`/api/imports/${mine}`, bearer(xicheng))).status).toBe(200);
+    expect((await t.app.request(`/api/imports/${mine}`, bearer(zengdu))).status).toBe(200); // the district holds the street
+    expect((await t.app.request(`/api/imports/${done.import.import_id}`, bearer(zengdu))).status).toBe(404); // a city-wide import
   });
 
   it('JSON is not a CSV upload', async () => {

@@ -4,9 +4,7 @@ import type * as z from 'zod/mini';
 // from core, not off the `z` namespace, so the converter stays in the lazily loaded docs chunk
 import { toJSONSchema } from 'zod/v4/core';
 import { ERRORS, type ErrorCode } from '@tmc/core/errors';
-import type { RouteDef } from './route';
-
-const COMMON_ERRORS: ErrorCode[] = ['VALIDATION_FAILED', 'INTERNAL'];
+import { declaredErrors, type RouteDef } from './route';
 
 const jsonSchema = (s: z.ZodMiniType, io: 'input' | 'output') => toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
@@ -41,7 +39,8 @@ export const buildOpenApi = (routes: readonly RouteDef[], serverUrl: string) => 
         ...(r.response ? { content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } } : {}),
       },
     };
-    const codes = [...new Set([...(r.errors ?? []), ...COMMON_ERRORS, ...(r.access.public ? [] : (['UNAUTHENTICATED', 'FORBIDDEN'] as ErrorCode[]))])];
+    // the same list the route mount holds answers to under tests (route.ts)
+    const codes = declaredErrors(r);
     const byStatus = new Map<number, ErrorCode[]>();
     for (const code of codes) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
     for (const [status, list] of byStatus) {

@@ -81,7 +81,7 @@ describe('order lifecycle', () => {
     if (!h || !other) throw new Error('need two barbers');
     const before = await balance();
     const o = (await (await book(h)).json()) as O;
-    expect((await post(`/api/orders/${o.order_id}/accept`, as(other.merchant_id))).status).toBe(403);
+    expect((await post(`/api/orders/${o.order_id}/accept`, as(other.merchant_id))).status).toBe(404); // not its order: not found, as for reads
     expect((await post(`/api/orders/${o.order_id}/cancel`, elder)).status).toBe(200);
     expect(await balance()).toBe(before);
     expect((await post(`/api/orders/${o.order_id}/accept`, as(h.merchant_id))).status).toBe(409);
@@ -266,7 +266,7 @@ describe('帮我找 (find one for me)', () => {
     expect(await runJob(t.deps, { job: 'offer-expiry', order_id: o.order_id, offer_index: 0 })).toMatchObject({ outcome: 'noop' });
     const moved = (await t.deps.orders.get(o.order_id));
     expect(moved?.merchant_id).not.toBe(first);
-    expect((await post(`/api/orders/${o.order_id}/accept`, as(first))).status).toBe(403);
+    expect((await post(`/api/orders/${o.order_id}/accept`, as(first))).status).toBe(404); // no longer its order
     for (let i = 1; i < o.offers.length; i++) {
       t.clock.advance(3 * 60_000 + 1);
       await runJob(t.deps, { job: 'offer-expiry', order_id: o.order_id, offer_index: i });

@@ -6,7 +6,10 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { AppError } from './errors';
 import { PHONE_RE, parseIdNumber } from './idcard';
-import { CARE_LEVELS, CARE_LEVEL_ZH, ElderInput, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH } from './elders';
+import { CARE_LEVELS, CARE_LEVEL_ZH, CHINA_BOUNDS, ELDER_MIN_AGE, ElderInput, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH, elderDateIssues } from './elders';
+import { UNSAFE_LINE_CHARS } from './text';
+
+export { CHINA_BOUNDS }; // the one rule lives with the schema (./elders); kept here for callers of the importer
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -44,9 +47,6 @@ const ECHO_MAX_CHARS = 20;
 const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
 const FORMULA_GUARDED = /^'+[=+\-@\t\r]/;
 
-/** Mainland China's extent, generous at the edges (Hainan's southern islands, Heilongjiang,
- * Xinjiang). A coordinate outside it is a typo or swapped columns, not an elder's home. */
-export const CHINA_BOUNDS = { lng_min: 73, lng_max: 136, lat_min: 3, lat_max: 54 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -141,6 +141,7 @@ export const ROW_ERROR_CODES = [
   'EMERGENCY_CONTACT_INCOMPLETE', 'DUPLICATE_IN_FILE', 'TOO_LONG', 'INVALID_CHARACTERS', 'VALUE_INVALID',
   'CSV_MALFORMED', 'TOO_MANY_ERRORS',
   'ALREADY_REGISTERED', // set by the importer: the ID number is in the database with different data
+  'TOO_YOUNG', // under ELDER_MIN_AGE on the day of import (elders.ts, shared with POST /api/elders)
 ] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
 
@@ -166,7 +167,6 @@ export type ElderCsvContext = {
 
 export type ElderCsvResult = { rows: ParsedRow[]; errors: RowError[] };
 
-const controlChars = /[\u0000-\u001f\u007f]/;
 
 /** Quote a user value inside a message: control characters blanked, length capped. */
 const echo = (s: string): string => {
@@ -194,6 +194,7 @@ const DEFAULT_MESSAGE: Record<RowErrorCode, (zh: string, en: string) => readonly
   VALUE_INVALID: (zh, en) => [`${zh}的值无效`, `${en} is invalid`],
   CSV_MALFORMED: () => ['CSV 格式错误，请用 Excel 重新另存为 CSV 后再导入', 'Malformed CSV; save it again as CSV from Excel and retry'],
   ALREADY_REGISTERED: () => ['该身份证号已登记且资料不同，请在系统中直接修改', 'ID number already registered with different data; edit the existing record instead'],
+  TOO_YOUNG: () => [`未满${ELDER_MIN_AGE}周岁，不属于服务对象，请核对出生日期`, `Under ${ELDER_MIN_AGE} years old, so not eligible; check the birth date`],
   TOO_MANY_ERRORS: () => [`错误超过 ${CSV_MAX_ERRORS} 条，已停止检查，请先修正以上错误`, `More than ${CSV_MAX_ERRORS} errors; checking stopped. Fix these first`],
 };
 
@@ -332,10 +333,10 @@ const validateRow = (
       fail(f, 'TOO_LONG', [`${COLUMN[f].zh}不能超过${NAME_MAX_CHARS}个字`, `${f} must be at most ${NAME_MAX_CHARS} characters`]);
       return null;
     }
-    const bad = [...new Set(v.match(/[<>"'`;\\\u0000-\u001f\u007f]/g) ?? [])];
+    const bad = [...new Set(v.match(new RegExp(`[<>"'\`;\\\\]|${UNSAFE_LINE_CHARS.source}`, 'g')) ?? [])];
     if (bad.length > 0) {
-      const shown = bad.map((ch) => (controlChars.test(ch) ? '换行/控制字符' : ch)).join(' ');
-      const shownEn = bad.map((ch) => (controlChars.test(ch) ? 'line break/control character' : ch)).join(' ');
+      const shown = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? '换行/控制字符' : ch)).join(' ');
+      const shownEn = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? 'line break/control character' : ch)).join(' ');
       fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}包含不允许的字符：${shown}`, `${f} contains characters that are not allowed: ${shownEn}`]);
       return null;
     }
@@ -351,7 +352,7 @@ const validateRow = (
   };
 
   const plainText = (f: 'street' | 'community' | 'address', v: string): string | null => {
-    if (controlChars.test(v)) {
+    if (UNSAFE_LINE_CHARS.test(v)) {
       fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}不能包含换行或控制字符`, `${f} must not contain line breaks or control characters`]);
       return null;
     }
@@ -408,6 +409,7 @@ const validateRow = (
     fail('birth_date', 'BIRTH_DATE_MISMATCH', [`出生日期与身份证号中的出生日期（${idFacts.birth_date}）不一致`, `Birth date does not match the one in the ID-card number (${idFacts.birth_date})`]);
   }
   if (idFacts && gender !== null && idFacts.gender !== gender) fail('gender', 'GENDER_MISMATCH');
+  if (birth_date !== null && !failed.has('birth_date')) for (const i of elderDateIssues({ birth_date }, ctx.today)) fail(i.path, i.code);
 
   // 联系电话 (optional)
   const phoneRaw = cell('phone');

@@ -17,7 +17,15 @@ export type ImportMeta = {
   status: 'rejected' | 'writing' | 'completed';
   total_rows: number; error_count: number; created: number; unchanged: number;
   by: string; started_at: string; finished_at: string | null;
+  /** The importing officer's area (null: city-wide). Only staff whose area holds it see the
+   * import; absent on imports made before it was kept, which count as city-wide. */
+  scope?: string | null;
 };
+
+/** The batch id: the file's hash within the importer's area. The same file from another street
+ * is another batch (checked against that street's communities), never a look at this one. */
+export const importIdOf = (bytes: Uint8Array, scope: string | null): string =>
+  `imp_${sha256(Buffer.concat([Buffer.from(`${scope ?? '*'}\n`), Buffer.from(bytes)])).slice(0, 24)}`;
 
 export type ImportDeps = {
   elders: ElderStore;
@@ -56,9 +64,11 @@ const pool = async <T>(items: readonly T[], width: number, fn: (t: T, i: number)
 export type ImportOutcome = { meta: ImportMeta; errors: RowError[] };
 
 export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Array; file_name: string; actor: string; scope: string | null }): Promise<ImportOutcome> => {
-  const import_id = `imp_${sha256(Buffer.from(args.bytes)).slice(0, 24)}`;
+  const import_id = importIdOf(args.bytes, args.scope);
   const previous = await deps.imports.get(import_id);
-  if (previous?.status === 'completed') return { meta: previous, errors: [] }; // same file again: nothing to do
+  // Same file again: nothing to do, and the answer says so (every row unchanged, none created);
+  // the stored batch keeps what its first run did.
+  if (previous?.status === 'completed') return { meta: { ...previous, created: 0, unchanged: previous.created + previous.unchanged }, errors: [] };
 
   const { text, encoding } = decodeCsv(args.bytes);
   const resolveCommunity = await loadCommunityResolver(deps.areas, args.scope);
@@ -83,7 +93,7 @@ export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Arra
   const meta: ImportMeta = {
     import_id, file_name: args.file_name.slice(0, 120), encoding, status: 'writing',
     total_rows: rows.length + new Set(errors.map((e) => e.row)).size, error_count: errors.length,
-    created: 0, unchanged, by: args.actor, started_at, finished_at: null,
+    created: 0, unchanged, by: args.actor, started_at, finished_at: null, scope: args.scope,
   };
   if (errors.length > 0) {
     const rejected = { ...meta, status: 'rejected' as const, finished_at: started_at };

@@ -3,7 +3,7 @@
 import { AppError } from './errors';
 import { makeCardNumber } from './card';
 import { maskIdNumber, maskPhone } from './idcard';
-import { type ElderInput, type ElderPatch, type ElderRecord } from './elders';
+import { ELDER_MIN_AGE, elderDateIssues, type ElderInput, type ElderPatch, type ElderRecord } from './elders';
 import { randomDigits, randomId, type BlindIndex, type FieldCipher } from './secrets';
 import type { AreaStore, AuditLog, Clock, ElderStore, Page } from './ports';
 import type { BindingPort } from './family';
@@ -77,6 +77,11 @@ const requireCommunity = async (deps: ElderDeps, code: string) => {
 };
 
 export const registerElder = async (deps: ElderDeps, input: ElderInput, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
+  // the importer's date rules, one function for both (elders.ts)
+  const dated = elderDateIssues(input, deps.clock.now());
+  if (dated.length > 0) {
+    throw new AppError('VALIDATION_FAILED', { fields: dated.map((i) => ({ path: `body.${i.path}`, code: i.code, message: `must be at least ${ELDER_MIN_AGE} years old` })) });
+  }
   await requireCommunity(deps, input.community_code);
   const id_hash = deps.blindIndex('id', input.id_number);
   if (await deps.elders.findIdByIdHash(id_hash)) throw new AppError('ELDER_EXISTS');

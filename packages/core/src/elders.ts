@@ -3,7 +3,8 @@
 // level) are sensitive personal information.
 import * as z from 'zod/mini';
 import { LatLng, AreaCode } from './areas';
-import { PHONE_RE, parseIdNumber } from './idcard';
+import { PHONE_RE, ageOn, parseIdNumber } from './idcard';
+import { safeLine } from './text';
 
 export const CARE_LEVELS = ['self_care', 'semi_disabled', 'disabled'] as const; // 自理 / 半失能 / 失能
 export const CARE_LEVEL_ZH: Record<(typeof CARE_LEVELS)[number], string> = { self_care: '自理', semi_disabled: '半失能', disabled: '失能' };
@@ -27,7 +28,24 @@ export const IdNumber = z.pipe(z.string().check(z.trim()), z.transform((s, ctx) 
   return facts.id_number;
 }));
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(30), z.regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters'));
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(30), z.regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters'), safeLine());
+
+/** Mainland China's extent, generous at the edges (Hainan's southern islands, Heilongjiang,
+ * Xinjiang). A coordinate outside it is a typo or swapped columns, not an elder's home; 0,0
+ * (a form's default) is far outside. The CSV importer and the API use this one rule. */
+export const CHINA_BOUNDS = { lng_min: 73, lng_max: 136, lat_min: 3, lat_max: 54 } as const;
+export const inChina = (p: { lat: number; lng: number }): boolean =>
+  p.lat >= CHINA_BOUNDS.lat_min && p.lat <= CHINA_BOUNDS.lat_max && p.lng >= CHINA_BOUNDS.lng_min && p.lng <= CHINA_BOUNDS.lng_max;
+const ElderLocation = LatLng.check(z.refine(inChina, 'COORDINATES_INVALID'));
+
+/** The scheme serves residents aged 60 and over (老年人权益保障法 art. 2: 六十周岁以上). A
+ * younger birth date is a wrong row or a wrong form; the importer and the API refuse it alike. */
+export const ELDER_MIN_AGE = 60;
+
+/** The rules that need today's date, so they cannot live in the schema: one function for the
+ * importer (each row) and registration (POST /api/elders). Answers field issues, [] when fine. */
+export const elderDateIssues = (input: { birth_date: string }, today: Date): { path: 'birth_date'; code: 'TOO_YOUNG' }[] =>
+  ageOn(input.birth_date, today) < ELDER_MIN_AGE ? [{ path: 'birth_date', code: 'TOO_YOUNG' }] : [];
 
 export const EmergencyContact = z.object({ name: Name, phone: Phone });
 
@@ -38,8 +56,8 @@ const ProfileFields = {
   id_number: IdNumber,
   phone: z._default(z.nullable(Phone), null),
   community_code: AreaCode.check(z.refine((c) => c.split('.').length === 3, 'must be a community code')),
-  address: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
-  location: z._default(z.nullable(LatLng), null),
+  address: z.string().check(z.trim(), z.minLength(1), z.maxLength(120), safeLine()),
+  location: z._default(z.nullable(ElderLocation), null),
   care_level: z.enum(CARE_LEVELS),
   special_categories: z._default(z.array(z.enum(SPECIAL_CATEGORIES)).check(z.maxLength(SPECIAL_CATEGORIES.length)), []),
   emergency_contact: z._default(z.nullable(EmergencyContact), null),
@@ -62,7 +80,7 @@ export const ElderPatch = z.object({
   phone: z.optional(z.nullable(Phone)),
   community_code: z.optional(ProfileFields.community_code),
   address: z.optional(ProfileFields.address),
-  location: z.optional(z.nullable(LatLng)),
+  location: z.optional(z.nullable(ElderLocation)),
   care_level: z.optional(ProfileFields.care_level),
   // no default here: leaving the field out of an edit must not clear the elder's categories
   special_categories: z.optional(z.array(z.enum(SPECIAL_CATEGORIES)).check(z.maxLength(SPECIAL_CATEGORIES.length))),

@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { AreaCode, LatLng } from './areas';
 import { Phone } from './elders';
+import { safeLine } from './text';
 
 // 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-letter alphabet (no I O Z S V), the
 // last a check character over the first 17 with these weights.
@@ -39,7 +40,7 @@ export const DEFAULT_CATEGORIES: Category[] = [
   { code: 'canteen', name_zh: '助餐', name_en: 'Community canteen', icon: '🍚' },
 ];
 
-const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters'));
+const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters'), safeLine());
 
 export const MerchantApplication = z.object({
   business_name: Text(60),

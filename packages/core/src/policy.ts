@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { CARE_LEVELS, SPECIAL_CATEGORIES, type ElderRecord } from './elders';
 import { ageOn } from './idcard';
+import { FreeText } from './text';
 
 export const DEFAULT_CATEGORIES = ['barber', 'repair', 'domestic', 'clinic', 'canteen'] as const;
 export const AWARD_KINDS = ['health_checkup', 'community_event', 'volunteer_hour'] as const;
@@ -15,7 +16,7 @@ const Points = z.int().check(z.gte(0), z.lte(100_000));
 
 export const PolicyInput = z.object({
   effective_from: z.string().check(z.regex(/^\d{4}-\d{2}-01$/, 'policies start on the first of a month')),
-  note: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
+  note: z._default(FreeText(0, 200), ''),
   allowance: z.object({
     age_bands: z.array(z.object({ min_age: z.int().check(z.gte(0), z.lte(130)), max_age: z.nullable(z.int().check(z.gte(0), z.lte(130))), points: Points })).check(z.minLength(1), z.maxLength(10)),
     care_level: z.record(z.enum(CARE_LEVELS), Points),

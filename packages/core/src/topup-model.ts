@@ -8,6 +8,7 @@ import type { Binding } from './family';
 import type { AuditEvent, ElderStore, Notifier, Page } from './ports';
 import type { NoticeMarks } from './notices';
 import type { FieldCipher } from './secrets';
+import { FreeText } from './text';
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
 export const TOPUP_PAGE_MAX = 50; // a list page of top-ups
@@ -78,7 +79,7 @@ export const TopupInput = z.object({
   method: z.optional(z.enum(PAYMENT_METHODS)),
 });
 export type TopupInput = z.infer<typeof TopupInput>;
-export const RefundInput = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
+export const RefundInput = z.object({ reason: FreeText(2, 200) });
 
 export const TopupView = z.object({
   topup_id: z.string(), elder_id: z.string(), amount_fen: z.int(), amount_points: z.int(),

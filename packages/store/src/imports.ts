@@ -1,5 +1,5 @@
-// CSV import batches (importById = sha256 of the file bytes, importErrors). The id is the file's
-// hash, so uploading the same file again finds the same batch.
+// CSV import batches (importById = sha256 of the importer's area and the file bytes, importErrors).
+// Uploading the same file again from the same area finds the same batch (core/elder-import.ts).
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 import { transact, TRANSACT_MAX_ITEMS, type TxItem } from './tx';
@@ -19,6 +19,7 @@ export type ImportMeta = {
   by: string;
   started_at: string;
   finished_at: string | null;
+  scope?: string | null; // the importing officer's area; null = city-wide (core/elder-import.ts)
 };
 
 export type ImportError = { row: number; column: string; code: string; message: string; message_en: string };

@@ -5,26 +5,21 @@ import { AppError } from '@tmc/core/errors';
 import { AreaCode } from '@tmc/core/areas';
 import { isValidCardNumber } from '@tmc/core/card';
 import { ElderInput, ElderPatch, ElderView, Phone, toElderView, type ElderRecord } from '@tmc/core/elders';
-import { getElderOrThrow, leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elder-service';
-import { defineRoute, queryInt } from '../route';
-import { assertAreaInScope, assertCanSeeElder } from '../scope';
-import type { Ctx } from '../context';
+import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elder-service';
+import { defineRoute, pathElder, queryInt } from '../route';
+import { assertAreaInScope } from '../scope';
 import type { Principal } from '@tmc/core/auth';
+import { FreeText } from '@tmc/core/text';
 
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const;
-const ElderId = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
-const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
+/** Every path elder id, one shape (randomId('e'): e_ + 16 base64url letters, x for - and _). */
+export const ElderIdParam = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+const ElderId = z.object({ elder_id: ElderIdParam });
+const Reason = z.object({ reason: FreeText(2, 200) });
 
 const need = (p: Principal | null): Principal => {
   if (!p) throw new AppError('UNAUTHENTICATED');
   return p;
-};
-
-const loadInScope = async (c: Ctx, p: Principal, elder_id: string): Promise<ElderRecord> => {
-  const deps = c.get('deps');
-  const e = await getElderOrThrow(deps, elder_id);
-  await assertCanSeeElder(deps, p, e);
-  return e;
 };
 
 export const elderRoutes = () => [
@@ -54,7 +49,7 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/search', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Find elders by exact name, phone or card number (each a key lookup), within your area',
-    query: z.object({ name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(30))), phone: z.optional(Phone), card: z.optional(z.string().check(z.regex(/^\d{12}$/))) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
+    query: z.object({ name: z.optional(FreeText(1, 30)), phone: z.optional(Phone), card: z.optional(z.string().check(z.regex(/^\d{12}$/))) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
     response: z.object({ items: z.array(ElderView) }),
     async handler(c, { query, principal }) {
       const p = need(principal);
@@ -77,17 +72,17 @@ export const elderRoutes = () => [
     method: 'get', path: '/api/elders/:elder_id', access: { roles: [...ELDER_OFFICERS, 'elder', 'family'] }, tags: ['elders'],
     summary: 'One elder, masked (staff in scope, the elder, or bound family)', params: ElderId, response: ElderView,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, principal }) {
-      return c.json(toElderView(await loadInScope(c, need(principal), params.elder_id)));
+    async handler(c, { elder }) {
+      return c.json(toElderView(pathElder(elder)));
     },
   }),
   defineRoute({
     method: 'patch', path: '/api/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Edit an elder (optimistic: send the version you read); the ID number never changes',
     params: ElderId, body: ElderPatch, response: ElderView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const prev = await loadInScope(c, p, params.elder_id);
+      const prev = pathElder(elder);
       if (body.community_code) assertAreaInScope(p, body.community_code);
       return c.json(toElderView(await patchElder(c.get('deps'), prev, body, p.sub)));
     },
@@ -98,9 +93,9 @@ export const elderRoutes = () => [
     params: ElderId, body: Reason,
     response: z.object({ id_number: z.string(), phone: z.nullable(z.string()), emergency_contact_phone: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       c.header('cache-control', 'no-store');
       return c.json(await revealSensitive(c.get('deps'), e, p.sub, body.reason, c.get('requestId')));
     },
@@ -108,10 +103,10 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Issue a new card PIN (the old one stops working); answers the PIN once',
-    params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
-    async handler(c, { params, principal }) {
+    params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
+    async handler(c, { principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       const r = await resetPin(c.get('deps'), e, p.sub);
       c.header('cache-control', 'no-store');
       return c.json({ card_number: r.record.card_number, pin: r.pin });
@@ -122,9 +117,9 @@ export const elderRoutes = () => [
     summary: 'Leave the scheme at the elder\'s request: paid points refunded to the payer, allowance and award points back to the bureau, family bindings and sessions ended, personal and health fields erased (all audited); history kept under the pseudonymous id. Refused while an order or dispute is open; a retry finishes a leave that failed half way.',
     params: ElderId, body: Reason, response: ElderView,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'ELDER_HAS_OPEN_ORDERS', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { body, principal, elder }) {
       const p = need(principal);
-      const e = await loadInScope(c, p, params.elder_id);
+      const e = pathElder(elder);
       return c.json(toElderView(await leaveScheme(c.get('deps'), e, p.sub, body.reason, c.get('requestId'))));
     },
   }),
@@ -134,8 +129,7 @@ export const elderRoutes = () => [
     params: ElderId, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, query, principal }) {
-      await loadInScope(c, need(principal), params.elder_id);
+    async handler(c, { params, query }) {
       return c.json(await c.get('deps').audit.listBySubject(`elder:${params.elder_id}`, 50, query.cursor));
     },
   }),

@@ -3,17 +3,18 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/family';
-import { defineRoute } from '../route';
+import { defineRoute, pathElder } from '../route';
 import { clientKey } from '../client-address';
 import { describeRule } from '@tmc/core/attempts';
-import { assertCanSeeElder } from '../scope';
 import type { Principal } from '@tmc/core/auth';
+import { ElderIdParam } from './elders';
+import { FreeText } from '@tmc/core/text';
 
 const BindingView = z.object({
   family_id: z.string(), elder_id: z.string(), status: z.enum(['pending', 'active', 'removed']),
   family_phone_masked: z.string(), relation: z.string(), requested_at: z.string(), decided_at: z.nullable(z.string()),
 });
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderIdParam });
 const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
 const BothP = z.extend(ElderIdP, FamilyIdP.shape);
 
@@ -28,7 +29,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Ask to bind to an elder by points-card number; a code goes to the elder\'s phone',
-    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: z.string().check(z.trim(), z.minLength(1), z.maxLength(10)) }),
+    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: FreeText(1, 10) }),
     response: z.object({ binding: BindingView, code_sent: z.boolean() }), successStatus: 201,
     description: describeRule('otp_send_per_address', 'ADDRESS_RATE_LIMITED'),
     errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'],
@@ -46,6 +47,7 @@ export const familyRoutes = () => [
     summary: 'Confirm a pending binding with the code the elder received',
     description: describeRule('binding_code', 'OTP_LOCKED'),
     params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
+    elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED'],
     async handler(c, { params, body, principal }) {
       return c.json(view(await confirmBindingWithCode(c.get('deps'), familyOf(principal), params.elder_id, body.code)));
@@ -54,6 +56,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'delete', path: '/api/family/bindings/:elder_id', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Unbind from an elder (or withdraw a pending request)', params: ElderIdP, response: BindingView, errors: ['BINDING_NOT_FOUND'],
+    elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     async handler(c, { params, principal }) {
       const family_id = familyOf(principal);
       return c.json(view(await removeBinding(c.get('deps'), family_id, params.elder_id, `family:${family_id}`)));
@@ -71,12 +74,8 @@ export const familyRoutes = () => [
     method: 'get', path: '/api/elders/:elder_id/bindings', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'Family members bound to (or asking to bind to) an elder', params: ElderIdP, response: z.object({ items: z.array(BindingView) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      const items = await deps.bindings.ofElder(params.elder_id);
+    async handler(c, { elder }) {
+      const items = await c.get('deps').bindings.ofElder(pathElder(elder).elder_id);
       return c.json({ items: items.filter((b) => b.status !== 'removed').map(view) });
     },
   }),
@@ -84,24 +83,18 @@ export const familyRoutes = () => [
     method: 'post', path: '/api/elders/:elder_id/bindings/:family_id/confirm', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff for an elder without a phone, confirms a pending binding',
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'BINDING_NOT_PENDING'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      return c.json(view(await confirmBindingDirect(deps, params.family_id, params.elder_id, principal.sub)));
+    async handler(c, { params, principal, elder }) {
+      const e = pathElder(elder);
+      return c.json(view(await confirmBindingDirect(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
     },
   }),
   defineRoute({
     method: 'delete', path: '/api/elders/:elder_id/bindings/:family_id', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff on the elder\'s behalf, removes a family binding',
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND'],
-    async handler(c, { params, principal }) {
-      const deps = c.get('deps');
-      const e = await deps.elders.get(params.elder_id);
-      if (!e || !principal) throw new AppError('ELDER_NOT_FOUND');
-      await assertCanSeeElder(deps, principal, e);
-      return c.json(view(await removeBinding(deps, params.family_id, params.elder_id, principal.sub)));
+    async handler(c, { params, principal, elder }) {
+      const e = pathElder(elder);
+      return c.json(view(await removeBinding(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
     },
   }),
 ];

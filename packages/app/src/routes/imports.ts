@@ -5,6 +5,9 @@ import { AppError } from '@tmc/core/errors';
 // bundle's weight and only staff uploads need it, so cold starts of every other request skip it.
 const csvModule = () => import('@tmc/core/elder-csv');
 const importModule = () => import('@tmc/core/elder-import');
+import type { ImportMeta } from '@tmc/core/elder-import';
+import type { Principal } from '@tmc/core/auth';
+import { isWithin } from '@tmc/core/areas';
 import { defineRoute } from '../route';
 import { ELDER_OFFICERS } from './elders';
 
@@ -17,6 +20,18 @@ const ImportMetaOut = z.object({
 });
 const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), message: z.string(), message_en: z.string() });
 const ImportId = z.object({ import_id: z.string().check(z.regex(/^imp_[A-Za-z0-9_-]{10,40}$/)) });
+
+/** Staff see imports made within their area (city-wide staff see all; an import kept before its
+ * scope was recorded counts as city-wide). Another street's import (its rows, its error report
+ * with birth dates) is not found. Here, not in elder-import.ts: that module loads the CSV code. */
+const importVisibleTo = (meta: Pick<ImportMeta, 'scope'>, viewer: string | null): boolean =>
+  viewer === null || (meta.scope != null && isWithin(meta.scope, viewer));
+
+const loadVisible = async (deps: { imports: { get: (id: string) => Promise<ImportMeta | null> } }, p: Principal | null, import_id: string): Promise<ImportMeta> => {
+  const meta = await deps.imports.get(import_id);
+  if (!meta || p?.kind !== 'staff' || !importVisibleTo(meta, p.scope)) throw new AppError('IMPORT_NOT_FOUND');
+  return meta;
+};
 
 export const importRoutes = () => [
   defineRoute({
@@ -40,20 +55,18 @@ export const importRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/imports/:import_id', access: { roles: ELDER_OFFICERS }, tags: ['import'],
     summary: 'Status and counts of an import', params: ImportId, response: z.object({ import: ImportMetaOut, errors: z.array(RowErrorOut) }), errors: ['IMPORT_NOT_FOUND'],
-    async handler(c, { params }) {
+    async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const meta = await deps.imports.get(params.import_id);
-      if (!meta) throw new AppError('IMPORT_NOT_FOUND');
+      const meta = await loadVisible(deps, principal, params.import_id);
       return c.json({ import: meta, errors: await deps.imports.errors(params.import_id, IMPORT_ERRORS_IN_RESPONSE) });
     },
   }),
   defineRoute({
     method: 'get', path: '/api/imports/:import_id/errors.csv', access: { roles: ELDER_OFFICERS }, tags: ['import'],
     summary: 'The per-row error report as CSV (opens in Excel: UTF-8 with BOM)', params: ImportId, errors: ['IMPORT_NOT_FOUND'],
-    async handler(c, { params }) {
+    async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const meta = await deps.imports.get(params.import_id);
-      if (!meta) throw new AppError('IMPORT_NOT_FOUND');
+      await loadVisible(deps, principal, params.import_id);
       const errors = await deps.imports.errors(params.import_id, 5_000);
       const { errorReportCsv } = await csvModule();
       return c.body(errorReportCsv(errors as Parameters<typeof errorReportCsv>[0]), 200, {

@@ -2,13 +2,13 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy';
-import { getElderOrThrow } from '@tmc/core/elder-service';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/issuance-runs';
 import type { PreviewRecord } from '@tmc/core/issuance';
-import { defineRoute } from '../route';
-import { assertCanSeeElder } from '../scope';
+import { defineRoute, pathElder } from '../route';
+import { ElderIdParam } from './elders';
 import { policyNow } from '../policy-now';
 import { idempotencyOf, markReplay } from '../idempotency';
+import { FreeText } from '@tmc/core/text';
 
 // Staff-only, a few times a month: loaded with the first such request, not at every cold start.
 const requestPreview: typeof import('@tmc/core/issuance').requestPreview = async (...a) => (await import('@tmc/core/issuance')).requestPreview(...a);
@@ -100,15 +100,14 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/awards', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
     summary: 'Award activity points (health check-up, community event, volunteer hours) within the monthly cap. Idempotency-Key required.',
-    params: z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) }),
-    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(100)) }),
+    params: z.object({ elder_id: ElderIdParam }),
+    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: FreeText(2, 100) }),
     response: z.object({ entry_id: z.string() }), successStatus: 201,
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
-    async handler(c, { params, body, principal }) {
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
+    async handler(c, { params, body, principal, elder }) {
       const deps = c.get('deps');
       if (!principal) throw new AppError('UNAUTHENTICATED');
-      const e = await getElderOrThrow(deps, params.elder_id);
-      await assertCanSeeElder(deps, principal, e);
+      const e = pathElder(elder);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const idem = idempotencyOf(c, { ...params, ...body });
       const r = await awardPoints(deps, await policyNow(deps), { award_id: `${principal.sub}:${idem.key}`, elder_id: e.elder_id, kind: body.kind, quantity: body.quantity, reason: body.reason, actor: principal.sub }, idem);

@@ -2,19 +2,20 @@
 // review, approve, reject, suspend and reinstate (audited); search in the ten-minute circle.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
-import { LatLng } from '@tmc/core/areas';
+import { LatLng, QueryCoordinate } from '@tmc/core/areas';
+import { ElderIdParam } from './elders';
 import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, ServiceInput } from '@tmc/core/merchants';
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchant-service';
 import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search';
-import { getElderOrThrow } from '@tmc/core/elder-service';
 import { defineRoute, queryInt } from '../route';
-import { assertAreaInScope, assertCanSeeElder } from '../scope';
+import { assertAreaInScope, loadElderFor } from '../scope';
 import { policyNow } from '../policy-now';
 import type { Principal } from '@tmc/core/auth';
+import { FreeText } from '@tmc/core/text';
 
 const MerchantIdP = z.object({ merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)) });
 const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
-const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) });
+const Reason = z.object({ reason: FreeText(2, 200) });
 const STAFF = ['admin', 'district', 'street'] as const;
 
 const merchantOf = (p: Principal | null): string => {
@@ -71,7 +72,7 @@ export const merchantRoutes = () => [
     method: 'put', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Replace a service (send the version you read); orders already made keep their terms',
     params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }), response: z.looseObject({ service_id: z.string(), version: z.number() }),
-    errors: ['SERVICE_NOT_FOUND', 'CONFLICT'],
+    errors: ['SERVICE_NOT_FOUND', 'CONFLICT', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, body, principal }) {
       return c.json(await saveService(c.get('deps'), merchantOf(principal), body.service, params.service_id, body.version));
     },
@@ -79,7 +80,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'delete', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
     summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
-    errors: ['SERVICE_NOT_FOUND'],
+    errors: ['SERVICE_NOT_FOUND', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, principal }) {
       return c.json(await deactivateService(c.get('deps'), merchantOf(principal), params.service_id));
     },
@@ -112,12 +113,12 @@ export const merchantRoutes = () => [
     method: 'get', path: '/api/search', access: { roles: ['elder', 'family', 'admin', 'district', 'street'] }, tags: ['search'],
     summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked. truncated: true when the per-search read bound cut the answer (nearer services may be missing; total is then a lower bound)',
     query: z.object({
-      category: CategoryCode, lat: z.optional(z.coerce.number().check(z.gte(-90), z.lte(90))), lng: z.optional(z.coerce.number().check(z.gte(-180), z.lte(180))),
-      elder_id: z.optional(z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/))), minutes: z.optional(queryInt(1, 60)),
+      category: CategoryCode, lat: z.optional(QueryCoordinate(-90, 90)), lng: z.optional(QueryCoordinate(-180, 180)),
+      elder_id: z.optional(ElderIdParam), minutes: z.optional(queryInt(1, 60)),
       limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)), offset: z.optional(queryInt(0, 500)),
     }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
     response: SearchAnswerOut,
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'AREA_NOT_FOUND'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
       if (!principal) throw new AppError('UNAUTHENTICATED');
@@ -125,8 +126,7 @@ export const merchantRoutes = () => [
       if (!origin) {
         const elder_id = principal.kind === 'elder' ? principal.elder_id : query.elder_id;
         if (!elder_id) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'query.elder_id', code: 'REQUIRED', message: 'give lat/lng or elder_id' }] });
-        const e = await getElderOrThrow(deps, elder_id);
-        await assertCanSeeElder(deps, principal, e);
+        const e = await loadElderFor(deps, principal, elder_id);
         origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid ?? null;
         if (!origin) throw new AppError('AREA_NOT_FOUND');
       }

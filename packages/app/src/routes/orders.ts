@@ -4,26 +4,27 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
 import { CategoryCode } from '@tmc/core/merchants';
 import { RATING_TAGS, type Order } from '@tmc/core/orders';
-import { getElderOrThrow } from '@tmc/core/elder-service';
 import { searchServices } from '@tmc/core/search';
 import { findOffers } from '@tmc/core/find-for-me';
 import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder, visitDetails } from '@tmc/core/order-service';
 import { FIND_OFFERS_MAX } from '@tmc/core/orders';
 import type { Principal } from '@tmc/core/auth';
-import { defineRoute, queryInt } from '../route';
+import { defineRoute, pathElder, queryInt } from '../route';
 import { describeRule } from '@tmc/core/attempts';
-import { assertCanSeeElder, staffScope } from '../scope';
+import { loadElderFor, staffScope } from '../scope';
 import { createDisputeQueue } from '@tmc/store/disputes';
+import { ElderIdParam } from './elders';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
 import { orderDeps } from '../order-deps';
 import type { Ctx } from '../context';
+import { FreeText } from '@tmc/core/text';
 
 const OrderIdP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
 const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 const OFFICERS = ['admin', 'district', 'street'] as const;
 const ELDER_SIDE = ['elder', 'family'] as const;
-const Reason = z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(300)) });
+const Reason = z.object({ reason: FreeText(2, 300) });
 
 const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
 const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kind);
@@ -32,10 +33,7 @@ const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kin
 const elderFor = async (c: Ctx, p: Principal, elder_id: string | undefined) => {
   const id = p.kind === 'elder' ? p.elder_id : elder_id;
   if (!id) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'body.elder_id', code: 'REQUIRED', message: 'elder_id is required' }] });
-  const deps = c.get('deps');
-  const e = await getElderOrThrow(deps, id);
-  await assertCanSeeElder(deps, p, e);
-  return e;
+  return loadElderFor(c.get('deps'), p, id);
 };
 
 /** Elder-side viewers see the completion code; merchants and staff never do. */
@@ -52,17 +50,33 @@ const loadVisible = async (c: Ctx, p: Principal, order_id: string) => {
     if (o.merchant_id !== p.merchant_id) throw new AppError('ORDER_NOT_FOUND');
     return { o, elderSide: false };
   }
-  await assertCanSeeElder(deps, p, await getElderOrThrow(deps, o.elder_id));
+  try {
+    await loadElderFor(deps, p, o.elder_id);
+  } catch (e) {
+    // an elder or family member is not told that someone else's order exists
+    if (e instanceof AppError && e.code === 'FORBIDDEN' && p.kind !== 'staff') throw new AppError('ORDER_NOT_FOUND');
+    throw e;
+  }
   return { o, elderSide: p.kind === 'elder' || p.kind === 'family' };
+};
+
+/** A merchant acting on an order: another merchant's order is not found, as it is for reads,
+ * so its state (409 ORDER_STATE) never tells a shop anything about a competitor's orders. */
+const assertMerchantsOrder = async (c: Ctx, p: Principal): Promise<string> => {
+  if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+  const order_id = c.req.param('order_id');
+  const o = order_id ? await c.get('deps').orders.get(order_id) : null;
+  if (!o || o.merchant_id !== p.merchant_id) throw new AppError('ORDER_NOT_FOUND');
+  return p.merchant_id;
 };
 
 export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders', access: { roles: BOOKERS }, tags: ['orders'],
     summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
-    body: z.object({ elder_id: z.optional(z.string()), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
+    body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE'],
+    errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'CONFLICT'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');
@@ -78,8 +92,8 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/find', access: { roles: BOOKERS }, tags: ['orders'],
     summary: '帮我找: offer the request to the best nearby merchant (open, walking time, rating); if it does not accept in time, the next, up to five. Idempotency-Key required.',
     // service_name: the service the elder asked for (e.g. 老人理发); without it, the kind of the best hit of the category
-    body: z.object({ elder_id: z.optional(z.string()), category: CategoryCode, service_name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))) }), successStatus: 201,
-    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    body: z.object({ elder_id: z.optional(ElderIdParam), category: CategoryCode, service_name: z.optional(FreeText(1, 40)) }), successStatus: 201,
+    errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'WALLET_FROZEN', 'ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'AREA_NOT_FOUND', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { body, principal }) {
       const p = need(principal);
       const deps = c.get('deps');
@@ -108,20 +122,18 @@ export const orderRoutes = () => [
     summary: 'Merchant of an accepted home-visit order: the address and the masked name (audited; gone once the order closes)',
     params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'NOT_HOME_VISIT', 'ORDER_STATE'],
     async handler(c, { params, principal }) {
-      const p = need(principal);
-      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
-      const v = await visitDetails(orderDeps(c.get('deps')), params.order_id, p.merchant_id);
+      const merchant_id = await assertMerchantsOrder(c, need(principal));
+      const v = await visitDetails(orderDeps(c.get('deps')), params.order_id, merchant_id);
       c.header('cache-control', 'no-store'); // a home address: never kept by a cache on the way
       return c.json(v);
     },
   }),
   defineRoute({
     method: 'get', path: '/api/elders/:elder_id/orders', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'An elder\'s orders, newest first', params: z.object({ elder_id: z.string() }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    async handler(c, { params, query, principal }) {
-      const p = need(principal);
-      await elderFor(c, p, params.elder_id);
-      const page = await c.get('deps').orders.ofElder(params.elder_id, 20, query.cursor);
+    summary: 'An elder\'s orders, newest first', params: z.object({ elder_id: ElderIdParam }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    async handler(c, { query, elder }) {
+      // the elder the access rule admitted, never the caller's own id in place of the path's
+      const page = await c.get('deps').orders.ofElder(pathElder(elder).elder_id, 20, query.cursor);
       return c.json({ items: page.items.map((o) => view(c, o, false)), cursor: page.cursor });
     },
   }),
@@ -139,10 +151,9 @@ export const orderRoutes = () => [
     method: 'post', path: `/api/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['orders'],
     summary: `Merchant: ${what} an order offered to it`, params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
     async handler(c, { params, principal }) {
-      const p = need(principal);
-      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      const merchant_id = await assertMerchantsOrder(c, need(principal));
       const d = orderDeps(c.get('deps'));
-      const o = what === 'accept' ? await acceptOrder(d, params.order_id, p.merchant_id) : what === 'reject' ? await rejectOrder(d, params.order_id, p.merchant_id) : await noShow(d, params.order_id, p.merchant_id);
+      const o = what === 'accept' ? await acceptOrder(d, params.order_id, merchant_id) : what === 'reject' ? await rejectOrder(d, params.order_id, merchant_id) : await noShow(d, params.order_id, merchant_id);
       return c.json(view(c, o, false));
     },
   })),
@@ -151,17 +162,16 @@ export const orderRoutes = () => [
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
     params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
     description: `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING'],
     async handler(c, { params, body, principal }) {
-      const p = need(principal);
-      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+      const merchant_id = await assertMerchantsOrder(c, need(principal));
       const deps = c.get('deps');
-      return c.json(view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, p.merchant_id, body), false));
+      return c.json(view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, merchant_id, body), false));
     },
   }),
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
     async handler(c, { params, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
@@ -171,7 +181,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/rate', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
     summary: 'Rate a completed order once: 1-5 stars, tags, comment (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP,
-    body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(z.string().check(z.trim(), z.maxLength(200), z.regex(/^[^<>]*$/)), '') }),
+    body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), '') }),
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);

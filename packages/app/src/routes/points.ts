@@ -2,28 +2,20 @@
 // staff in scope); point-in-time balances for statements; reversal and wallet freeze by staff.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/errors';
-import { ENTRY_KIND_ZH, REVERSED_BY_FLOW } from '@tmc/core/ledger/entry';
+import { REVERSED_BY_FLOW } from '@tmc/core/ledger/entry';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { walletAccount } from '@tmc/core/ledger/accounts';
 import { reversalEntryId, reverse, setWalletFrozen } from '@tmc/core/ledger/service';
-import { getElderOrThrow } from '@tmc/core/elder-service';
+import { describeEntry } from '@tmc/core/ledger/describe';
 import { defineRoute, queryInt } from '../route';
-import { assertCanSeeElder } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
-import type { Ctx } from '../context';
+import { ElderIdParam } from './elders';
+import { FreeText } from '@tmc/core/text';
 
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+// The elder-access rule runs at mount for every route here with :elder_id (finance staff are
+// city-wide, so they read any balance for statements through the same rule).
+const ElderIdP = z.object({ elder_id: ElderIdParam });
 const READERS = ['elder', 'family', 'admin', 'district', 'street', 'finance'] as const;
-
-const visibleElder = async (c: Ctx, elder_id: string) => {
-  const deps = c.get('deps');
-  const p = c.get('principal');
-  if (!p) throw new AppError('UNAUTHENTICATED');
-  const e = await getElderOrThrow(deps, elder_id);
-  if (p.kind === 'staff' && p.role === 'finance') return { e, p }; // finance reads balances city-wide for statements
-  await assertCanSeeElder(deps, p, e);
-  return { e, p };
-};
 
 const Points = z.object({
   elder_id: z.string(), balance_points: z.number(), frozen: z.boolean(),
@@ -37,7 +29,6 @@ export const pointsRoutes = () => [
     params: ElderIdP, response: Points, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params }) {
       const deps = c.get('deps');
-      await visibleElder(c, params.elder_id);
       const w = walletAccount(params.elder_id);
       const [acct, lots] = await Promise.all([deps.ledger.account(w), deps.ledger.lots(w)]);
       const groups = new Map<string, { expires_on: string | null; points: number; subsidy: boolean }>();
@@ -57,10 +48,9 @@ export const pointsRoutes = () => [
     response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.nullable(z.number()), created_at: z.string() })), cursor: z.nullable(z.string()) }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query }) {
-      await visibleElder(c, params.elder_id);
       const h = await c.get('deps').ledger.history(walletAccount(params.elder_id), query.limit ?? 20, query.cursor);
       return c.json({
-        items: h.items.map((l) => ({ entry_id: l.entry_id, kind: l.kind, description: `${ENTRY_KIND_ZH[l.kind]}${l.reason && l.reason !== ENTRY_KIND_ZH[l.kind] ? `：${l.reason}` : ''}`, amount_points: l.amount_points, balance_after: l.balance_after, created_at: l.created_at })),
+        items: h.items.map((l) => ({ entry_id: l.entry_id, kind: l.kind, description: describeEntry(l.kind, l.reason), amount_points: l.amount_points, balance_after: l.balance_after, created_at: l.created_at })),
         cursor: h.cursor,
       });
     },
@@ -78,7 +68,7 @@ export const pointsRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
     summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Only allowances, awards and adjustments are reversible here (ENTRY_NOT_REVERSIBLE otherwise: refunds, top-ups and the order flow have their own paths; a capture goes back by upholding its dispute). Parallel requests: one 201, others 409 ALREADY_REVERSED naming the reversal. Idempotency-Key required.',
-    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }),
+    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: FreeText(2, 200) }),
     response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
     errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
@@ -98,11 +88,10 @@ export const pointsRoutes = () => [
   ...(['freeze', 'unfreeze'] as const).map((what) => defineRoute({
     method: 'post', path: `/api/elders/:elder_id/wallet/${what}`, access: { roles: ['admin', 'district', 'street'] }, tags: ['points'],
     summary: what === 'freeze' ? 'Freeze an elder\'s wallet: no spending until unfrozen (credits still arrive); audited' : 'Unfreeze an elder\'s wallet; audited',
-    params: ElderIdP, body: z.object({ reason: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
+    params: ElderIdP, body: z.object({ reason: FreeText(2, 200) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      await visibleElder(c, params.elder_id);
       await setWalletFrozen(deps, params.elder_id, what === 'freeze');
       await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: `wallet.${what}`, subject: `elder:${params.elder_id}`, detail: { reason: body.reason }, request_id: c.get('requestId') });
       return c.json({ elder_id: params.elder_id, frozen: what === 'freeze' });

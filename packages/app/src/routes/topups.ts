@@ -8,8 +8,9 @@ import { RefundInput, toTopupView, TopupId, TopupInput, TopupView, TOPUP_PAGE_MA
 import type { WebhookResult } from '@tmc/core/topup';
 import type { Principal } from '@tmc/core/auth';
 import { isFakeGateway, type FakeEventType, type FakeGateway } from '@tmc/payments/fake';
-import { defineRoute, queryInt } from '../route';
-import { assertAreaInScope, assertCanSeeElder } from '../scope';
+import { defineRoute, pathElder, queryInt } from '../route';
+import { ElderIdParam } from './elders';
+import { assertAreaInScope } from '../scope';
 import { idempotencyOf, markReplay } from '../idempotency';
 import { policyNow } from '../policy-now';
 import type { Ctx } from '../context';
@@ -19,7 +20,7 @@ import type { Deps } from '../deps';
 const flow = () => import('@tmc/core/topup');
 
 const TopupIdP = z.object({ topup_id: TopupId });
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderIdParam });
 const PAYERS = ['family', 'admin', 'district', 'street'] as const; // staff may start one for an elder at the community office
 const STAFF_READERS = ['admin', 'district', 'street', 'finance'] as const;
 const REFUNDERS = ['admin', 'finance'] as const;
@@ -81,11 +82,10 @@ export const topupRoutes = (deps: Deps) => [
     summary: 'An elder\'s top-ups, newest first, paged (the elder, bound family, staff in scope)',
     params: ElderIdP, query: z.object({ limit: z.optional(queryInt(1, TOPUP_PAGE_MAX)), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(TopupView), cursor: z.nullable(z.string()) }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { params, query, principal }) {
+    async handler(c, { query, principal, elder }) {
       const deps = c.get('deps');
       const p = need(principal);
-      await assertCanSeeElder(deps, p, await getElderOrThrow(deps, params.elder_id));
-      const page = await deps.topups.listByElder(params.elder_id, query.limit ?? 20, query.cursor);
+      const page = await deps.topups.listByElder(pathElder(elder).elder_id, query.limit ?? 20, query.cursor);
       return c.json({ items: page.items.map((t) => toTopupView(t, p.sub)), cursor: page.cursor });
     },
   }),
