@@ -177,3 +177,41 @@ describe('帮我找 keeps to what the elder asked for', () => {
     await post(`/api/orders/${o.order_id}/cancel`, admin);
   });
 });
+
+describe('帮我找 skips a candidate that went away', () => {
+  it('a skipped shop (its service withdrawn since the search) does not stall the cascade: the next shop of the same kind is asked', async () => {
+    // Prepare: a 帮我找 request with at least three shops of one kind, then the second withdraws it
+    // candidates within an hour's walk (hitsFor), so three shops of one kind exist in the demo
+    const elder = inStreet[5] ?? inStreet[0] ?? '';
+    const all = (await hitsFor(elder, 'barber')).filter((h) => h.open_now && h.next_slot);
+    const cut = all.find((h) => h.name === '老人理发');
+    if (!cut) throw new Error('no haircut nearby');
+    const o = await requestOrder(orderDeps(t.deps), await policyNow(t.deps), {
+      elder_id: elder, booked_by: 'staff:admin', mode: 'find_for_me', merchant_id: cut.merchant_id, service_id: cut.service_id, slot_start: null,
+      candidates: [cut, ...all.filter((h) => h !== cut)],
+    }, { scope: 'staff:admin', key: 'find-skip-1', request_hash: 'x' });
+    const [first, second, third] = o.offers;
+    if (!first || !second || !third) throw new Error('three offers expected');
+    const m = await t.deps.merchants.getMerchant(second.merchant_id);
+    const list = await t.deps.merchants.services(second.merchant_id);
+    if (!m) throw new Error('merchant vanished');
+    const withdrawn = list.map((s) => (s.service_id === second.service_id ? { ...s, active: false, version: s.version + 1 } : s));
+    await t.deps.merchants.save({ ...m, version: m.version + 1 }, withdrawn, m, list);
+    try {
+      // Act: the first shop says no
+      const r = await post(`/api/orders/${o.order_id}/reject`, merchantTokens.get(first.merchant_id) ?? '');
+      // Assess: the reject is answered, the second is skipped, the third is asked, points still held once
+      expect(r.status, await r.clone().text()).toBe(200);
+      const now = await t.deps.orders.get(o.order_id);
+      expect(now?.status).toBe('requested');
+      expect(now?.merchant_id).toBe(third.merchant_id);
+      expect(now?.version).toBe(o.version + 1); // one write for the reject, the skip, and the new offer
+      expect((await t.deps.ledger.hold(o.order_id))?.amount_points).toBe(o.held_points);
+    } finally {
+      const m2 = await t.deps.merchants.getMerchant(second.merchant_id);
+      const list2 = await t.deps.merchants.services(second.merchant_id);
+      if (m2) await t.deps.merchants.save({ ...m2, version: m2.version + 1 }, list2.map((s) => (s.service_id === second.service_id ? { ...s, active: true, version: s.version + 1 } : s)), m2, list2);
+      await post(`/api/orders/${o.order_id}/cancel`, admin);
+    }
+  });
+});

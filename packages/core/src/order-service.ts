@@ -37,7 +37,8 @@ export type SchedulerPort = {
 /** Open disputes, queued for staff by the elder's community (the queue is read by key range). */
 export type DisputeQueuePort = {
   /** Writes the disputed order (conditional on `expect_version`) and its queue entry at once. */
-  open: (next: Order, expect_version: number, community_code: string) => Promise<void>;
+  /** With the audit record of the change in the same transaction, when there is one. */
+  open: (next: Order, expect_version: number, community_code: string, audit?: NonNullable<OrderPutExtras['audit']>) => Promise<void>;
   /** Takes a decided dispute off the queue. */
   close: (o: Order, community_code: string) => Promise<void>;
 };
@@ -231,7 +232,6 @@ const load = async (deps: OrderDeps, order_id: string) => {
 };
 
 /** A field change that is not a transition (wrong-code counter). */
-const bump = (deps: OrderDeps, o: Order, patch: Partial<Order>): Order => ({ ...o, ...patch, updated_at: deps.clock.now().toISOString(), version: o.version + 1 });
 
 /** A conditional put of a change: a rival that got there first makes this ORDER_STATE with the
  * state it left (a busy item, CONFLICT, is re-read the same way). */
@@ -357,7 +357,7 @@ const gate = async (deps: OrderDeps, o: Order, event: OrderEvent, actor: Actor):
 
 export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
   const o = await load(deps, order_id);
-  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN'); // only the merchant currently offered
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND'); // only the merchant currently offered; others are not told it exists
   await gate(deps, o, 'accept', 'merchant');
   const offers = o.offers.map((x, i) => (i === currentOffer(o) ? { ...x, outcome: 'accepted' as const } : x));
   const next = await putChange(deps, changed(deps, o, 'accept', `merchant:${merchant_id}`, { status: 'accepted', offers, offer_expires_at: null }), o.version);
@@ -382,7 +382,9 @@ const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expir
   if (!m || !s || s.price_points > o.held_points || serviceKind(s) !== serviceKind({ category: o.category, name: o.service_name })) {
     // The candidate went away, got dearer than what is held, or is no longer the kind of service
     // the elder asked for (renamed or moved since the search): skip it.
-    return offerNext(deps, bump(deps, o, { offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }), 'expired', actor);
+    // Not saved on its own: the next offer (or the close) writes it against the stored version, so
+    // the version must stay the stored one here.
+    return offerNext(deps, { ...o, offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }, 'expired', actor);
   }
   const now = deps.clock.now();
   const next = changed(deps, o, outcome === 'rejected' ? 'reject' : 'expire', actor, {
@@ -398,7 +400,7 @@ const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expir
 
 export const rejectOrder = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
   const o = await load(deps, order_id);
-  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'reject', 'merchant');
   if (o.mode === 'find_for_me') return offerNext(deps, o, 'rejected', `merchant:${merchant_id}`);
   const closed = await closeWithRelease(deps, o, 'reject', 'rejected', `merchant:${merchant_id}`);
@@ -473,7 +475,7 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
 
 export const noShow = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
   const o = await load(deps, order_id);
-  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'no_show', 'merchant');
   const closed = await closeWithRelease(deps, o, 'no_show', 'cancelled', `merchant:${merchant_id}`, {}, 'order.no_show');
   await tell(deps, closed, 'no_show');
@@ -507,6 +509,8 @@ const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<voi
   if ('code' in proof) {
     const a = await admitOrMoved(deps, o, 'order_code', o.order_id);
     if (proof.code !== orderCode(deps, o)) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
+    // a right code gives its try back: if the capture then fails, a retry is not locked out
+    await deps.limiter.refund('order_code', o.order_id, a);
     return;
   }
   const a = await admitOrMoved(deps, o, 'card_pin', o.elder_id);
@@ -519,7 +523,7 @@ const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<voi
 /** Completion: the merchant proves the elder was served; wrong proofs are limited (proveServed). */
 export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: string, merchant_id: string, proof: Proof): Promise<Order> => {
   const o = await load(deps, order_id);
-  if (o.merchant_id !== merchant_id) throw new AppError('FORBIDDEN');
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'complete', 'merchant');
   if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED'); // an order locked before the attempt limiter
   await proveServed(deps, o, proof);
@@ -537,19 +541,21 @@ export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: s
 
 export type RatingPort = { addRating: (merchant_id: string, stars: number) => Promise<void> };
 
-/** Staff act for an elder who cannot (no phone, no family): like booking on behalf, audited, and
- * only by the one request that won the transition. */
-const auditOnBehalf = async (deps: OrderDeps, actor: Actor, by: string, action: string, o: Order) => {
-  if (actor === 'staff') await deps.audit.write({ actor: by, action, subject: `elder:${o.elder_id}`, detail: { order_id: o.order_id } });
+/** Staff act for an elder who cannot (no phone, no family): like booking on behalf, audited in the
+ * change's own transaction (keyed by order + version), so the record exists exactly when it does. */
+const onBehalfAudit = (actor: Actor, by: string, action: string, next: Order): OrderPutExtras => {
+  if (actor !== 'staff') return {};
+  const a = auditOf(next, by, action);
+  return { audit: { ...a, event: { ...a.event, subject: `elder:${next.elder_id}` } } };
 };
 
 export const rateOrder = async (deps: OrderDeps & RatingPort, order_id: string, actor: Actor, r: { stars: number; tags: string[]; comment: string }, by: string = actor): Promise<Order> => {
   const o = await load(deps, order_id);
   await gate(deps, o, 'rate', actor);
   // once: a second rating finds status 'rated'; only the winner counts towards the shop's stars
-  const next = await putChange(deps, changed(deps, o, 'rate', actor, { status: 'rated', rating: { ...r, at: deps.clock.now().toISOString() } }), o.version);
+  const planned = changed(deps, o, 'rate', by, { status: 'rated', rating: { ...r, at: deps.clock.now().toISOString() } });
+  const next = await putChange(deps, planned, o.version, onBehalfAudit(actor, by, 'order.rate_on_behalf', planned));
   await deps.addRating(o.merchant_id, r.stars);
-  await auditOnBehalf(deps, actor, by, 'order.rate_on_behalf', o);
   return next;
 };
 
@@ -558,15 +564,16 @@ export const disputeOrder = async (deps: OrderDeps, order_id: string, actor: Act
   await gate(deps, o, 'dispute', actor); // within the dispute window, or DISPUTE_WINDOW_CLOSED
   const elder = await deps.elders.get(o.elder_id);
   if (!elder) throw new AppError('ELDER_NOT_FOUND');
+  // an elder who left has a settled, closed wallet: an upheld dispute would put points back into it
+  if (elder.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const next = changed(deps, o, 'dispute', by, { status: 'disputed', dispute: { reason, at: deps.clock.now().toISOString(), by, decided_by: null } });
   // the order and its place in the staff queue, one transaction; a loser answers with the winner's state
-  await deps.disputes.open(next, o.version, elder.community_code).catch(async (e: unknown) => {
+  await deps.disputes.open(next, o.version, elder.community_code, onBehalfAudit(actor, by, 'order.dispute_on_behalf', next).audit).catch(async (e: unknown) => {
     if (!(e instanceof AppError && e.code === 'ORDER_STATE')) throw e;
     const now = await deps.orders.get(order_id);
     if (now && now.version === o.version) throw new AppError('CONFLICT', { cause: e }); // nobody won: a retry may
     throw new AppError('ORDER_STATE', { cause: e, details: { status: now?.status ?? 'unknown' } });
   });
-  await auditOnBehalf(deps, actor, by, 'order.dispute_on_behalf', o);
   await tell(deps, next, 'dispute_opened');
   await tellMerchant(deps, next, 'dispute_opened');
   return next;

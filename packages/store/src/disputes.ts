@@ -7,6 +7,7 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/errors';
 import type { Order } from '@tmc/core/orders';
 import type { DisputeQueuePort } from '@tmc/core/order-service';
+import { auditItem } from './audit';
 import { batchGet } from './batch-get';
 import { keys } from './keys';
 import { orderItem } from './order-item';
@@ -28,12 +29,13 @@ const scopePrefix = (scope: string | null): string | null =>
 export const createDisputeQueue = (db: Db): DisputeQueuePort & {
   list: (scope: string | null, limit: number, cursor?: string) => Promise<{ items: OpenDispute[]; cursor: string | null }>;
 } => ({
-  async open(next, expect_version, community_code) {
+  async open(next, expect_version, community_code, audit) {
     const at = next.dispute?.at ?? next.updated_at;
     try {
       await transact(db, [
         { Put: { TableName: db.table, Item: orderItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expect_version } } },
         { Put: { TableName: db.table, Item: { ...keys.disputeOpen(community_code, at, next.order_id), type: 'dispute_open', order_id: next.order_id, community_code } } },
+        ...(audit ? [{ Put: { TableName: db.table, Item: auditItem(audit.event, audit.at, audit.id), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
       ], () => 'ORDER_STATE', 'ORDER_STATE');
     } catch (e) {
       // A transaction that lost to a parallel write of the same order lost the same race.

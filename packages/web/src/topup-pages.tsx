@@ -5,11 +5,10 @@
 // page: the result page reads the top-up and says what is known so far.
 import * as z from 'zod/mini';
 import { AppError, type ErrorCode } from '@tmc/core/errors';
-import { getElderOrThrow } from '@tmc/core/elder-service';
 import { TopupId, type Topup } from '@tmc/core/topup-model';
 import type { ElderRecord } from '@tmc/core/elders';
 import { defineRoute, type RouteDef } from '@tmc/app/route';
-import { assertCanSeeElder } from '@tmc/app/scope';
+import { loadElderFor } from '@tmc/app/scope';
 import { policyNow } from '@tmc/app/policy-now';
 import type { Ctx } from '@tmc/app/context';
 import type { Deps } from '@tmc/app/deps';
@@ -136,8 +135,7 @@ const ResultPage = (props: { view: View; t: Topup; elderName: string; back: 'pai
 
 /** The family member's bound parent, or FORBIDDEN: only the elder's consent lets family pay in. */
 const boundElder = async (deps: Deps, p: FamilyP, elder_id: string): Promise<ElderRecord> => {
-  const e = await getElderOrThrow(deps, elder_id);
-  await assertCanSeeElder(deps, p, e);
+  const e = await loadElderFor(deps, p, elder_id); // the binding before the elder: no probing for ids
   if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
   return e;
 };

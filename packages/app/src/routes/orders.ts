@@ -149,7 +149,7 @@ export const orderRoutes = () => [
   }),
   ...(['accept', 'reject', 'no-show'] as const).map((what) => defineRoute({
     method: 'post', path: `/api/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['orders'],
-    summary: `Merchant: ${what} an order offered to it`, params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE'],
+    summary: `Merchant: ${what} an order offered to it`, params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, principal }) {
       const merchant_id = await assertMerchantsOrder(c, need(principal));
       const d = orderDeps(c.get('deps'));
@@ -162,7 +162,7 @@ export const orderRoutes = () => [
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
     params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
     description: `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const merchant_id = await assertMerchantsOrder(c, need(principal));
       const deps = c.get('deps');
@@ -171,7 +171,7 @@ export const orderRoutes = () => [
   }),
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
-    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING'],
+    summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
@@ -182,7 +182,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/:order_id/rate', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
     summary: 'Rate a completed order once: 1-5 stars, tags, comment (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP,
     body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), '') }),
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
@@ -192,7 +192,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/dispute', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
     summary: 'Dispute a completed order within 7 days (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP, body: Reason,
-    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED', 'OUT_OF_SCOPE'],
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
@@ -213,7 +213,7 @@ export const orderRoutes = () => [
   ...(['uphold', 'dismiss'] as const).map((decision) => defineRoute({
     method: 'post', path: `/api/orders/:order_id/dispute/${decision}`, access: { roles: OFFICERS }, tags: ['orders'],
     summary: decision === 'uphold' ? 'Staff: uphold a dispute (points reversed to the elder; audited)' : 'Staff: dismiss a dispute (audited)',
-    params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE'],
+    params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const p = need(principal);
       await loadVisible(c, p, params.order_id);
