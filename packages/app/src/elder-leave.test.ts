@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isFakeGateway, type FakeGateway } from '@tmc/payments/fake';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../tests/support/app';
+import { orderCode } from '@tmc/core/order-service';
+import { orderDeps } from './order-deps';
 import { runJob } from './jobs';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -100,6 +102,35 @@ describe('leaving the scheme', () => {
     expect((await t.deps.ledger.account(`wallet:${elder.elder_id}`)).frozen).toBe(false);
     expect((await t.deps.elders.get(elder.elder_id))?.status).toBe('active');
     expect((await t.deps.bindings.ofElder(elder.elder_id)).map((b) => b.status)).toEqual(['active']);
+    expect((await verifyLedger(t.db)).problems).toEqual([]);
+  }, 120_000);
+
+  it('a completed order of an elder who left cannot be disputed (an upheld dispute would put points into the closed wallet)', async () => {
+    // Prepare: a completed order, then the elder leaves
+    const hits = ((await (await t.app.request('/api/search?category=barber&minutes=60', bearer(elderToken))).json()) as { items: { merchant_id: string; service_id: string; home_visit: boolean }[] }).items.filter((h) => !h.home_visit);
+    const h = hits[0];
+    if (!h) throw new Error('no barber near the demo elder');
+    const booked = await t.app.request('/api/orders', bearer(elderToken, json({ merchant_id: h.merchant_id, service_id: h.service_id, slot_start: null }, { 'idempotency-key': 'leave-order-0002' })));
+    expect(booked.status).toBe(201);
+    const { order_id } = (await booked.json()) as { order_id: string };
+    const o = await t.deps.orders.get(order_id);
+    if (!o) throw new Error('order vanished');
+    const code = orderCode(orderDeps(t.deps), o);
+    const acct = [...Array(36).keys()].map((i) => `1700002${String(i).padStart(4, '0')}`);
+    let shop = '';
+    for (const phone of acct) {
+      const a = await t.deps.accounts.get('merchant', t.deps.blindIndex('phone', phone));
+      if (a?.account_id === h.merchant_id) { shop = await phoneToken(t.app, t.deps, phone, 'merchant'); break; }
+    }
+    expect((await t.app.request(`/api/orders/${order_id}/accept`, bearer(shop, json({})))).status).toBe(200);
+    expect((await t.app.request(`/api/orders/${order_id}/complete`, bearer(shop, json({ code })))).status).toBe(200);
+    expect((await leave()).status).toBe(200);
+    // Act: staff try to dispute on the elder's behalf
+    const res = await t.app.request(`/api/orders/${order_id}/dispute`, bearer(admin, json({ reason: '没有理完就走了' })));
+    // Assess: refused, the order unchanged, the ledger whole
+    expect(res.status).toBe(409);
+    expect(await errCode(res)).toBe('ELDER_INACTIVE');
+    expect((await t.deps.orders.get(order_id))?.status).toBe('completed');
     expect((await verifyLedger(t.db)).problems).toEqual([]);
   }, 120_000);
 
