@@ -67,7 +67,13 @@ export const requestBinding = async (deps: FamilyDeps, args: { family_id: string
 
 const decide = async (deps: FamilyDeps, b: Binding, to: 'active' | 'removed', actor: string, action: string): Promise<Binding> => {
   const next: Binding = { ...b, status: to, decided_at: deps.clock.now().toISOString(), decided_by: actor, version: b.version + 1 };
-  await deps.bindings.put(next, b.version);
+  await deps.bindings.put(next, b.version).catch(async (e: unknown) => {
+    // A parallel request decided first: the loser answers with the state the winner left.
+    if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
+    const now = await deps.bindings.get(b.family_id, b.elder_id);
+    if (now && now.version !== b.version) throw new AppError(to === 'active' ? 'BINDING_NOT_PENDING' : 'BINDING_NOT_FOUND', { cause: e, details: { status: now.status } });
+    throw e;
+  });
   await deps.audit.write({ actor, action, subject: `elder:${b.elder_id}`, detail: { family_id: b.family_id } });
   await tellDecision(deps, next);
   return next;

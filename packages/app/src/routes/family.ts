@@ -48,14 +48,14 @@ export const familyRoutes = () => [
     description: describeRule('binding_code', 'OTP_LOCKED'),
     params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
     elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
-    errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED'],
+    errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       return c.json(view(await confirmBindingWithCode(c.get('deps'), familyOf(principal), params.elder_id, body.code)));
     },
   }),
   defineRoute({
     method: 'delete', path: '/api/family/bindings/:elder_id', access: { roles: ['family'] }, tags: ['family'],
-    summary: 'Unbind from an elder (or withdraw a pending request)', params: ElderIdP, response: BindingView, errors: ['BINDING_NOT_FOUND'],
+    summary: 'Unbind from an elder (or withdraw a pending request)', params: ElderIdP, response: BindingView, errors: ['BINDING_NOT_FOUND', 'CONFLICT'],
     elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     async handler(c, { params, principal }) {
       const family_id = familyOf(principal);
@@ -82,7 +82,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/elders/:elder_id/bindings/:family_id/confirm', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff for an elder without a phone, confirms a pending binding',
-    params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'BINDING_NOT_PENDING'],
+    params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'CONFLICT'],
     async handler(c, { params, principal, elder }) {
       const e = pathElder(elder);
       return c.json(view(await confirmBindingDirect(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
@@ -91,7 +91,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'delete', path: '/api/elders/:elder_id/bindings/:family_id', access: { roles: ['elder', 'admin', 'district', 'street'] }, tags: ['family'],
     summary: 'The elder, or staff on the elder\'s behalf, removes a family binding',
-    params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND'],
+    params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'CONFLICT'],
     async handler(c, { params, principal, elder }) {
       const e = pathElder(elder);
       return c.json(view(await removeBinding(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
