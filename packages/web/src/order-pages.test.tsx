@@ -481,11 +481,11 @@ describe('merchant', () => {
     expect(textOf((await elderC.get(`/elder/orders/${declined.order_id}`)).text)).toContain('商户无法接单，积分已退回');
   });
 
-  it('another merchant cannot act on the order', async () => {
+  it('another merchant cannot act on the order: not found, as for reads', async () => {
     const o = await bookBarber();
     const other = [...merchantPhone.keys()].find((id) => id !== o.merchant_id) ?? '';
     const r = await (await merchant(other)).post(`/merchant/orders/${o.order_id}/accept`);
-    expect(r.status).toBe(403);
+    expect(r.status).toBe(404);
     expect((await order(o.order_id)).status).toBe('requested');
     await elderC.post(`/elder/orders/${o.order_id}/cancel`);
   });
