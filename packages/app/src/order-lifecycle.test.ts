@@ -121,12 +121,16 @@ describe('exactly one success per order change', () => {
     onceEach(noticesOf(o.order_id, 'dispute_opened'), e.phone);
     onceEach(noticesOf(o.order_id, 'dispute_opened'), merchantPhone.get(h.merchant_id) ?? '');
 
+    const month = (await t.deps.ledger.hold(o.order_id))?.month ?? '';
+    const spent = () => t.deps.ledger.counter({ kind: 'spent_month', elder_id: e.id, month });
+    const spentBefore = await spent();
     const upholds = await Promise.all(Array.from({ length: 20 }, () => post(`/api/orders/${o.order_id}/dispute/uphold`, admin, { reason: '核实属实' })));
     expect(statuses(upholds).filter((s) => s === 200)).toHaveLength(1);
     await losersSay(upholds, 'refunded');
     const audit = (await t.deps.audit.listBySubject(`order:${o.order_id}`, 50)).items;
     expect(audit.filter((a) => a.action === 'order.dispute_uphold')).toHaveLength(1);
     expect(await wallet(e.id)).toBe(afterCapture + h.price_points); // reversed once
+    expect(await spent()).toBe(spentBefore - h.price_points); // the refunded order no longer counts against the month's cap, once
     const decided = noticesOf(o.order_id, 'dispute_decided');
     onceEach(decided.filter((x) => x.to_phone !== merchantPhone.get(h.merchant_id)), e.phone);
     expect(decided.filter((x) => x.to_phone === merchantPhone.get(h.merchant_id))).toHaveLength(1);

@@ -329,6 +329,7 @@ const planReversal = async (deps: LedgerDeps, a: ReverseArgs, attach?: Attach): 
   if (await deps.ledger.isReversed(orig.entry_id)) throw alreadyReversed(orig.entry_id); // the marker's condition is the real guard
   let moves: Move[] = orig.postings.map((p) => ({ account: p.account, delta: -p.amount_points }));
   let lotMoves: LotMove[] = orig.lot_moves.map((m) => ({ ...m, delta_points: -m.delta_points }));
+  let counters: NonNullable<CommitPlan['counters']> = [];
   if (orig.kind === 'capture') {
     // Upholding a dispute: the captured points go from the merchant back to the elder (not to
     // the closed hold), into the very lots they came from.
@@ -340,6 +341,8 @@ const planReversal = async (deps: LedgerDeps, a: ReverseArgs, attach?: Attach): 
     lotMoves = h.takes
       .map((t) => ({ wallet: h.wallet, lot_id: t.lot_id, expires_on: t.expires_on, delta_points: t.amount_points - (back.get(t.lot_id) ?? 0) }))
       .filter((m) => m.delta_points > 0);
+    // the points were not spent after all: the month's spend (and the category's) goes down with them
+    counters = spentBack(h, merchant.amount_points);
   }
   const wallets = [...new Set(lotMoves.map((m) => m.wallet))];
   const current = new Map<string, Lot>();
@@ -355,7 +358,7 @@ const planReversal = async (deps: LedgerDeps, a: ReverseArgs, attach?: Attach): 
     ref: { reverses: orig.entry_id, ...(orig.ref.elder_id ? { elder_id: orig.ref.elder_id } : {}) }, moves,
     lot_moves: lotMoves.map(({ created: _c, ...m }) => m),
   });
-  return withAttach({ entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id, ...(a.audit ? { audit: { event: a.audit } } : {}) }, attach);
+  return withAttach({ entry, balances: await balancesFor(deps, moves, new Set()), lots, reverses: orig.entry_id, ...(counters.length > 0 ? { counters } : {}), ...(a.audit ? { audit: { event: a.audit } } : {}) }, attach);
 };
 
 export const setWalletFrozen = async (deps: LedgerDeps, elder_id: string, frozen: boolean): Promise<void> => {
