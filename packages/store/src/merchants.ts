@@ -4,7 +4,7 @@
 // A merchant change and its index changes go in one transaction when they fit in 100 items;
 // larger ones (home-visit services reach many cells) are written in an order that never shows a
 // suspended merchant: removals before the status change, additions after it.
-import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/geo';
 import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
 import type { LatLng } from '@tmc/core/areas';
@@ -199,37 +199,3 @@ export const createMerchantStore = (db: Db) => {
 };
 
 
-/**
- * Offline migration (Scan is allowed there, never on a request path): moves rating totals that
- * profile items carried before ratings got their own item into that item, once per merchant (the
- * `legacy_copied` marker makes a second run a no-op), adding to ratings made since. Run it right
- * after deploying: a profile saved before it no longer carries its old totals.
- */
-export const migrateLegacyRatings = async (db: Db): Promise<{ merchants: number; copied: number }> => {
-  let start: Record<string, unknown> | undefined;
-  let merchants = 0;
-  let copied = 0;
-  do {
-    const r = await db.doc.send(new ScanCommand({
-      TableName: db.table, ExclusiveStartKey: start, FilterExpression: '#t = :m AND rating_count > :z',
-      ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':m': 'merchant', ':z': 0 },
-    }));
-    for (const it of r.Items ?? []) {
-      merchants++;
-      const merchant_id = String(it.merchant_id);
-      try {
-        await db.doc.send(new UpdateCommand({
-          TableName: db.table, Key: keys.merchantRating(merchant_id), ConditionExpression: 'attribute_not_exists(legacy_copied)',
-          UpdateExpression: 'SET #t = :type, merchant_id = :id, legacy_copied = :yes ADD rating_sum :s, rating_count :c',
-          ExpressionAttributeNames: { '#t': 'type' },
-          ExpressionAttributeValues: { ':type': 'merchant_rating', ':id': merchant_id, ':yes': true, ':s': Number(it.rating_sum ?? 0), ':c': Number(it.rating_count ?? 0) },
-        }));
-        copied++;
-      } catch (e) {
-        if (!(e instanceof Error && e.name === 'ConditionalCheckFailedException')) throw e; // copied by an earlier run
-      }
-    }
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return { merchants, copied };
-};
