@@ -6,11 +6,11 @@
 // the importer behaves (requests per row, idempotency), not what DynamoDB itself would sustain.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { buildDeps, type Deps } from '@tmc/app/deps';
-import { parseEnv } from '@tmc/app/env';
-import { DEMO_AREAS, demoAreaNames, demoElders } from '@tmc/core/demo-district';
-import { decodeCsv, elderRosterCsv, parseElderCsv } from '@tmc/core/elder-csv';
-import { importEldersCsv, IMPORT_WRITE_CONCURRENCY, loadCommunityResolver, type ImportOutcome } from '@tmc/core/elder-import';
+import { buildDeps, type Deps } from '@tmc/app/compose/deps';
+import { parseEnv } from '@tmc/app/compose/env';
+import { DEMO_AREAS, demoAreaNames, demoElders } from '@tmc/local/demo/district';
+import { decodeCsv, elderRosterCsv, parseElderCsv } from '@tmc/core/elders/roster/csv';
+import { importEldersCsv, IMPORT_WRITE_CONCURRENCY, loadCommunityResolver, type ImportOutcome } from '@tmc/core/elders/roster/import';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
 import { createDb, ensureTable } from '@tmc/store/table';
 import { provenance, writeSection } from './fixtures/report';

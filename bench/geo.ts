@@ -2,7 +2,7 @@
 // on-site barbers (+5% home visits), the same 200 origins in the dense centre and 200 at the sparse
 // edge, a 10-minute walk each. Queries, items read and returned, latency; the same searches through
 // `dynamodb-geo` (AWS Labs' geo library, JS port) on its own table; and what an 8-cell S2 covering
-// of the circle would read, which is what the index in packages/core/src/geo.ts was chosen against.
+// of the circle would read, which is what the index in packages/core/src/search/geo.ts was chosen against.
 // Results go to docs/BENCHMARKS.md (`bench:geo`).
 //
 // DynamoDB Local is one JVM on this machine, not the service: counts (Queries, items read) carry
@@ -15,13 +15,13 @@ import { BatchWriteItemCommand, type AttributeValue, type BatchWriteItemCommandO
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { s2 } from 's2js';
-import type { LatLng } from '@tmc/core/areas';
-import { circleRadiusM, distanceM, EARTH_RADIUS_M, hvCellOf, M_PER_DEG, planCircle, STRIP_LEVELS_M, toRad } from '@tmc/core/geo';
-import { serviceCard, type ServiceCard } from '@tmc/core/merchants';
-import { inCircle, searchServices, SEARCH_LIMIT_MAX, type SearchPort } from '@tmc/core/search';
+import type { LatLng } from '@tmc/core/areas/model';
+import { circleRadiusM, distanceM, EARTH_RADIUS_M, hvCellOf, M_PER_DEG, planCircle, STRIP_LEVELS_M, toRad } from '@tmc/core/search/geo';
+import { serviceCard, type ServiceCard } from '@tmc/core/merchants/model';
+import { inCircle, searchServices, SEARCH_LIMIT_MAX, type SearchPort } from '@tmc/core/search/search';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
 import { keys } from '@tmc/store/keys';
-import { createMerchantStore, indexKeysOf } from '@tmc/store/merchants';
+import { createMerchantStore, indexKeysOf } from '@tmc/store/entities/merchants';
 import { createDb, ensureTable, type Db } from '@tmc/store/table';
 import {
   baseCity, CATEGORY, CENTRE, CENTRE_BLOCK_M, cellsOf, CITY_RADIUS_M, DENSE_RADIUS_M, EDGE_OFFSET_M, growth, HOME_VISIT_SHARE,

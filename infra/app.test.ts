@@ -2,7 +2,7 @@
 // with inline code instead of the bundle so it needs no build, no AWS and no network.
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { API_GATEWAY_PATHS } from '@tmc/app/api-paths';
+import { API_GATEWAY_PATHS } from '@tmc/app/http/api-paths';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
@@ -74,7 +74,7 @@ describe('api', () => {
       Timeout: 10,
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
       TracingConfig: { Mode: 'Active' },
-      // The names packages/app/src/production.ts reads.
+      // The names packages/app/src/compose/production.ts reads.
       Environment: { Variables: Match.objectLike({ STAGE: 'production', TABLE_NAME: Match.anyValue(), APP_SECRET_ARN: Match.anyValue() }) },
     });
   });

@@ -3,9 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
-import { demoAreaNames, demoElders, demoResolveCommunity } from '../packages/core/src/demo-district';
-import { ELDER_CSV_COLUMNS, csvLine, elderCsvCells, elderCsvHeader, elderRosterCsv, errorReportCsv, parseElderCsv } from '../packages/core/src/elder-csv';
-import { idCheckChar } from '../packages/core/src/idcard';
+import { demoAreaNames, demoElders, demoResolveCommunity } from '../packages/local/src/demo/district';
+import { ELDER_CSV_COLUMNS, csvLine, elderCsvCells, elderCsvHeader, elderRosterCsv, errorReportCsv, parseElderCsv } from '../packages/core/src/elders/roster/csv';
+import { idCheckChar } from '../packages/core/src/elders/id-card';
 
 /** Not DEMO_SEED (42): the sample must be 50 people the demo district does not have yet
  * (elder-csv.test.ts checks that no ID number or phone is shared). */

@@ -1,3 +1,3 @@
-import { handler as run } from '@tmc/app/jobs-lambda';
+import { handler as run } from '@tmc/app/compose/jobs-lambda';
 
 export const handler = run;

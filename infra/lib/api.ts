@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { createAppFunction, LOG_RETENTION } from './app-function';
 import type { Secrets } from './secrets';
 import { OFFER_SCHEDULE_GROUP } from './jobs';
-import { API_GATEWAY_PATHS } from '@tmc/app/api-paths';
+import { API_GATEWAY_PATHS } from '@tmc/app/http/api-paths';
 
 // 1024 MB: Lambda CPU scales with memory, and both scrypt PIN checks (~16 MB, ~50 ms on a full
 // core) and cold-start parsing of a large bundle are CPU-bound.

@@ -56,7 +56,7 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
     loggingFormat: lambda.LoggingFormat.JSON,
     tracing: lambda.Tracing.ACTIVE,
     environment: {
-      // Read by packages/app/src/env.ts, production.ts and jobs-lambda.ts.
+      // Read by packages/app/src/compose/env.ts, production.ts and jobs-lambda.ts.
       STAGE: 'production',
       TABLE_NAME: props.table.tableName,
       APP_SECRET_ARN: props.secrets.appSecret.secretArn,

@@ -1,4 +1,4 @@
-// The jobs function (functions/jobs/run.ts → packages/app/src/jobs-lambda.ts) and the EventBridge
+// The jobs function (functions/jobs/run.ts → packages/app/src/compose/jobs-lambda.ts) and the EventBridge
 // Scheduler schedules that start it: the daily job (lot expiry, hold expiry, expiry notices) and
 // the monthly issuance. The API invokes it too, asynchronously, to start issuance by hand.
 // Every job is idempotent (ARCHITECTURE.md, "Async work"), so the retries below are safe.

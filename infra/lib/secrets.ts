@@ -1,12 +1,12 @@
 // Key material the API needs: a KMS key that wraps the field-encryption data key (envelope), and
-// one Secrets Manager secret in the shape packages/store/src/aws-secrets.ts reads. Nothing secret
+// one Secrets Manager secret in the shape packages/aws/src/secrets.ts reads. Nothing secret
 // is in code or in the template.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
-/** Must match the EncryptionContext the app decrypts with (packages/store/src/aws-secrets.ts). */
+/** Must match the EncryptionContext the app decrypts with (packages/aws/src/secrets.ts). */
 export const FIELD_KEY_ENCRYPTION_CONTEXT = { purpose: 'field-encryption' } as const;
 
 export class Secrets extends Construct {

@@ -3,11 +3,11 @@
 // a plain in-memory model; after every sequence `verifyLedger` must pass.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createLedgerStore } from '@tmc/store/ledger';
+import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { capture, credit, expireWallet, hold, release, reverse, type LedgerDeps } from '@tmc/core/ledger/service';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
-import { AppError } from '@tmc/core/errors';
+import { AppError } from '@tmc/core/kernel/errors';
 import { makeTestDb } from '../support/db';
 import { fakeClock } from '../support/app';
 

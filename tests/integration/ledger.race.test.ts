@@ -1,12 +1,12 @@
 // Concurrency on one wallet against DynamoDB Local: 50 simultaneous spends of 30 points on a
 // wallet of 100 -> exactly 3 succeed, 47 get INSUFFICIENT_POINTS, balance 10, verify green.
 import { describe, expect, it } from 'vitest';
-import { createLedgerStore } from '@tmc/store/ledger';
+import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { credit, hold, release, capture, type LedgerDeps } from '@tmc/core/ledger/service';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
-import { AppError } from '@tmc/core/errors';
-import { systemClock } from '@tmc/core/ports';
+import { AppError } from '@tmc/core/kernel/errors';
+import { systemClock } from '@tmc/core/kernel/ports';
 import { makeTestDb } from '../support/db';
 
 const outcome = async (p: Promise<unknown>) => {

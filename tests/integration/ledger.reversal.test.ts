@@ -2,13 +2,13 @@
 // against DynamoDB Local: the allowed ones give their points back once, the others are refused
 // with ENTRY_NOT_REVERSIBLE and change nothing. The ledger verifies after each.
 import { describe, expect, it } from 'vitest';
-import { createLedgerStore } from '@tmc/store/ledger';
+import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { capture, credit, expireWallet, hold, release, reverse, type LedgerDeps } from '@tmc/core/ledger/service';
 import { debitLot } from '@tmc/core/ledger/refund';
 import { ENTRY_KINDS, REVERSIBILITY, type EntryKind } from '@tmc/core/ledger/entry';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
-import { AppError } from '@tmc/core/errors';
+import { AppError } from '@tmc/core/kernel/errors';
 import { makeTestDb } from '../support/db';
 import { fakeClock } from '../support/app';
 

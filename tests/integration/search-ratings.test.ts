@@ -6,10 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@tmc/store/table';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '@tmc/store/keys';
-import { createMerchantStore, indexKeysOf } from '@tmc/store/merchants';
+import { createMerchantStore, indexKeysOf } from '@tmc/store/entities/merchants';
 import { migrateLegacyRatings } from '@tmc/local/migrate-legacy-ratings';
-import { searchServices } from '@tmc/core/search';
-import { serviceCard, type Merchant, type Service } from '@tmc/core/merchants';
+import { searchServices } from '@tmc/core/search/search';
+import { serviceCard, type Merchant, type Service } from '@tmc/core/merchants/model';
 import { makeTestDb } from '../support/db';
 
 const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in China

@@ -5,11 +5,11 @@
 // every page must be followed. A second city puts 600 home-visit services over one cell, more than
 // a default page, and a third check cuts a search at a small bound: the answer says so.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantStore } from '@tmc/store/merchants';
-import { searchServices, inCircle, toHit, hitOrder, SEARCH_LIMIT_MAX, INDEX_BOUNDS, INDEX_PAGE_ITEMS, type IndexBounds } from '@tmc/core/search';
-import { serviceCard, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants';
-import { circleRadiusM, hvCellOf, hvCellsFor, planCircle, STRIPS_MAX } from '@tmc/core/geo';
-import { seededRandom } from '@tmc/core/demo-district';
+import { createMerchantStore } from '@tmc/store/entities/merchants';
+import { searchServices, inCircle, toHit, hitOrder, SEARCH_LIMIT_MAX, INDEX_BOUNDS, INDEX_PAGE_ITEMS, type IndexBounds } from '@tmc/core/search/search';
+import { serviceCard, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants/model';
+import { circleRadiusM, hvCellOf, hvCellsFor, planCircle, STRIPS_MAX } from '@tmc/core/search/geo';
+import { seededRandom } from '@tmc/local/demo/district';
 import { makeTestDb } from '../support/db';
 
 const NOW = new Date('2026-11-23T02:00:00Z'); // 10:00 in Suizhou, a Monday

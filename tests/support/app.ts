@@ -1,10 +1,10 @@
 // Builds the real app against this test file's own DynamoDB Local table, with a clock the test
 // moves by hand and logs captured in memory.
 import { randomBytes } from 'node:crypto';
-import { buildDeps, type Deps } from '@tmc/app/deps';
-import { parseEnv } from '@tmc/app/env';
-import { createApp } from '@tmc/app/app';
-import { captureLogger } from '@tmc/app/logger';
+import { buildDeps, type Deps } from '@tmc/app/compose/deps';
+import { parseEnv } from '@tmc/app/compose/env';
+import { createApp } from '@tmc/app/compose/app';
+import { captureLogger } from '@tmc/app/http/logger';
 import { seedDemo } from '@tmc/local/seed';
 import { makeTestDb } from './db';
 

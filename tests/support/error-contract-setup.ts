@@ -2,7 +2,7 @@
 // answered an error code its route does not declare fails the file, naming route and code.
 // Declare the code on the route (`errors: [...]`), which also puts it in the OpenAPI document.
 import { afterAll } from 'vitest';
-import { takeUndeclaredErrors } from '@tmc/app/error-contract';
+import { takeUndeclaredErrors } from '@tmc/app/http/error-contract';
 
 afterAll(() => {
   const found = takeUndeclaredErrors();

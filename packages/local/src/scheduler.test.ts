@@ -3,11 +3,11 @@
 // once run it once; a poller that died after claiming only delays it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken } from '../../../tests/support/app';
-import { buildDeps } from '@tmc/app/deps';
-import { createApp } from '@tmc/app/app';
-import { captureLogger } from '@tmc/app/logger';
-import { runJob } from '@tmc/app/jobs';
-import { createTimerStore, TIMER_LEASE_MS, timerName } from '@tmc/store/timers';
+import { buildDeps } from '@tmc/app/compose/deps';
+import { createApp } from '@tmc/app/compose/app';
+import { captureLogger } from '@tmc/app/http/logger';
+import { runJob } from '@tmc/app/compose/jobs';
+import { createTimerStore, TIMER_LEASE_MS, timerName } from '@tmc/store/entities/timers';
 import { createTimerPoller } from './scheduler';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;

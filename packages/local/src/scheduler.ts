@@ -3,10 +3,10 @@
 // timers (帮我找 offers) that the Scheduler port keeps in the table, polled every few seconds. Jobs
 // are idempotent, so a restart that fires one again does no harm, and a timer kept in the table
 // survives the restart that an in-process setTimeout did not.
-import type { Deps } from '@tmc/app/deps';
-import { JobSchema, runJob } from '@tmc/app/jobs';
-import { chinaDate, chinaHour } from '@tmc/core/china-time';
-import { createTimerStore, TIMER_TRIES_MAX, type DueTimer } from '@tmc/store/timers';
+import type { Deps } from '@tmc/app/compose/deps';
+import { JobSchema, runJob } from '@tmc/app/compose/jobs';
+import { chinaDate, chinaHour } from '@tmc/core/kernel/time';
+import { createTimerStore, TIMER_TRIES_MAX, type DueTimer } from '@tmc/store/entities/timers';
 
 const TICK_MS = 60_000;
 export const TIMER_POLL_MS = 5_000; // an offer lasts minutes: a few seconds late is not noticed

@@ -1,17 +1,17 @@
 // Demo data for a fresh local store: the 曾都区 district, 200 elders, and one staff account per
 // role. Runs once: a marker item records that the seed happened, so restarts keep your edits.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DEMO_AREAS, demoElders } from '@tmc/core/demo-district';
-import { buildElderRecord, pinHash } from '@tmc/core/elder-service';
-import { hashSecret } from '@tmc/core/secrets';
-import type { StaffAccount } from '@tmc/core/auth';
-import type { Deps } from '@tmc/app/deps';
-import { DEFAULT_POLICY } from '@tmc/core/policy';
-import { runJob } from '@tmc/app/jobs';
-import { DEFAULT_CATEGORIES } from '@tmc/core/merchants';
-import { demoMerchants } from '@tmc/core/demo-merchants';
-import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchant-service';
-import { maskPhone } from '@tmc/core/idcard';
+import { DEMO_AREAS, demoElders } from '@tmc/local/demo/district';
+import { buildElderRecord, pinHash } from '@tmc/core/elders/service';
+import { hashSecret } from '@tmc/core/kernel/secrets';
+import type { StaffAccount } from '@tmc/core/auth/service';
+import type { Deps } from '@tmc/app/compose/deps';
+import { DEFAULT_POLICY } from '@tmc/core/policy/model';
+import { runJob } from '@tmc/app/compose/jobs';
+import { DEFAULT_CATEGORIES } from '@tmc/core/merchants/model';
+import { demoMerchants } from '@tmc/local/demo/merchants';
+import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
+import { maskPhone } from '@tmc/core/elders/id-card';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried

@@ -6,10 +6,10 @@
 //     = {"<kind>": {"template_id": "...", "fields": {"<wechat key>": "<param>"}, "url"?: "https://...{order_id}"}}
 // WeChat needs SMS beside it: codes always go by SMS, and SMS is the fallback.
 import * as z from 'zod/mini';
-import { NOTICE_KIND_NAMES, SMS_ONLY_KINDS, noticeParamNames, type NoticeKind } from '@tmc/core/notices';
-import type { Notifier, WechatOAuth } from '@tmc/core/ports';
+import { NOTICE_KIND_NAMES, SMS_ONLY_KINDS, noticeParamNames, type NoticeKind } from '@tmc/core/notices/model';
+import type { Notifier, WechatOAuth } from '@tmc/core/kernel/ports';
 import { createSmsNotifier } from './sms';
-import { createRoutedNotifier, type NotifierWiring } from './route';
+import { createRoutedNotifier, type NotifierWiring } from './channels';
 import { createWechatNotifier, createWechatOAuth, type WechatTemplate } from './wechat';
 
 const Kind = z.enum(NOTICE_KIND_NAMES);

@@ -3,8 +3,8 @@
 // Never wired in production (see app/deps.ts).
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { maskPhone } from '@tmc/core/idcard';
-import type { Clock, Notice, Notifier } from '@tmc/core/ports';
+import { maskPhone } from '@tmc/core/elders/id-card';
+import type { Clock, Notice, Notifier } from '@tmc/core/kernel/ports';
 import type { Db } from '@tmc/store/table';
 import { keys } from '@tmc/store/keys';
 

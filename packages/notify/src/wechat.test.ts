@@ -1,10 +1,10 @@
 // The WeChat adapters and the channel router without the network: a fake fetch answers WeChat's
 // endpoints from a script and records every call; SMS is a recording fake.
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@tmc/core/errors';
-import type { Notice, Notifier } from '@tmc/core/ports';
+import { AppError } from '@tmc/core/kernel/errors';
+import type { Notice, Notifier } from '@tmc/core/kernel/ports';
 import { createWechatNotifier, createWechatOAuth, TOKEN_EARLY_REFRESH_S, WechatSendError, type NotifyLog, type WechatTemplate } from './wechat';
-import { createRoutedNotifier } from './route';
+import { createRoutedNotifier } from './channels';
 import { APP_ID, APP_SECRET, fakeWechat } from './testing';
 
 const PHONE = '13912345678';

@@ -4,9 +4,9 @@
 // Never logged: the openid, the phone, the app secret, the access token (it rides in URLs, so
 // no URL is ever logged or put in an error either).
 import * as z from 'zod/mini';
-import { AppError } from '@tmc/core/errors';
-import type { NoticeKind } from '@tmc/core/notices';
-import type { Notice, WechatOAuth } from '@tmc/core/ports';
+import { AppError } from '@tmc/core/kernel/errors';
+import type { NoticeKind } from '@tmc/core/notices/model';
+import type { Notice, WechatOAuth } from '@tmc/core/kernel/ports';
 
 export const WECHAT_API = 'https://api.weixin.qq.com';
 export const WECHAT_OPEN = 'https://open.weixin.qq.com';

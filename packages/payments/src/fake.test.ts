@@ -2,7 +2,7 @@
 // 5-minute tolerance), replays by idempotency key, and can simulate a provider outage. The
 // configuration picks Stripe, the fake or "not configured" as documented.
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@tmc/core/errors';
+import { AppError } from '@tmc/core/kernel/errors';
 import { createFakeGateway, FAKE_SIGNATURE_HEADER } from './fake';
 import { gatewayFromConfig } from './from-config';
 

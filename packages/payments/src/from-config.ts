@@ -1,8 +1,8 @@
 // Picks the payment gateway from configuration. The Stripe SDK is loaded on first use (dynamic
 // import), so the API's cold start does not pay for megabytes it needs only on a top-up.
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@tmc/core/errors';
-import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod } from '@tmc/core/payments-port';
+import { AppError } from '@tmc/core/kernel/errors';
+import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod } from '@tmc/core/topups/payment-port';
 import { createFakeGateway } from './fake';
 import { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig } from './stripe-config';
 

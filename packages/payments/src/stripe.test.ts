@@ -2,7 +2,7 @@
 // API calls answered by a fake fetch that records what would have gone to Stripe.
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { AppError } from '@tmc/core/errors';
+import { AppError } from '@tmc/core/kernel/errors';
 import { createStripeGateway } from './stripe';
 import { lazyStripeGateway } from './from-config';
 

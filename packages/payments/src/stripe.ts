@@ -4,8 +4,8 @@
 // WeChat Pay does not serve mainland-China businesses, so a direct WeChat Pay adapter (same port)
 // is the next one for a bureau that collects in the mainland.
 import Stripe from 'stripe';
-import { AppError } from '@tmc/core/errors';
-import { WEBHOOK_TOLERANCE_S, type PaymentEvent, type PaymentGateway } from '@tmc/core/payments-port';
+import { AppError } from '@tmc/core/kernel/errors';
+import { WEBHOOK_TOLERANCE_S, type PaymentEvent, type PaymentGateway } from '@tmc/core/topups/payment-port';
 import { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig } from './stripe-config';
 
 export { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig };

@@ -2,7 +2,7 @@
 // cancellation reasons of a failed transaction so callers never see SDK exceptions.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { AppError, type ErrorCode } from '@tmc/core/errors';
+import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import type { Db } from './table';
 
 export const TRANSACT_MAX_ITEMS = 100; // DynamoDB's hard limit per TransactWriteItems

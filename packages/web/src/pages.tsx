@@ -1,24 +1,24 @@
 // Server-rendered pages: every page route of the site in one list (site.tsx mounts it after the
 // API routes) and the error page renderer. Elder pages follow 适老化 rules: large text, big
 // targets, high contrast, Chinese first, no pop-ups, little script.
-import type { RouteDef } from '@tmc/app/route';
-import type { Deps } from '@tmc/app/deps';
-import { staticRoutes } from './static';
-import { homePageRoutes } from './home-pages';
-import { authPageRoutes } from './auth-pages';
-import { elderPageRoutes } from './elder-pages';
-import { familyPageRoutes } from './family-pages';
-import { topupPageRoutes } from './topup-pages';
-import { servicePageRoutes } from './service-pages';
-import { merchantPageRoutes } from './merchant-pages';
-import { staffPageRoutes } from './staff-pages';
-import { staffElderPageRoutes } from './staff-elder-pages';
-import { staffImportPageRoutes } from './staff-import-pages';
-import { staffIssuancePageRoutes } from './staff-issuance-pages';
-import { cardSheetPageRoutes } from './card-sheet-pages';
-import { wechatPageRoutes } from '@tmc/app/routes/wechat';
+import type { RouteDef } from '@tmc/app/http/route';
+import type { Deps } from '@tmc/app/compose/deps';
+import { staticRoutes } from './kit/static';
+import { homePageRoutes } from './kit/home-pages';
+import { authPageRoutes } from './signin/pages';
+import { elderPageRoutes } from './elder/pages';
+import { familyPageRoutes } from './family/pages';
+import { topupPageRoutes } from './family/topup-pages';
+import { servicePageRoutes } from './elder/service-pages';
+import { merchantPageRoutes } from './merchant/pages';
+import { staffPageRoutes } from './staff/pages';
+import { staffElderPageRoutes } from './staff/elder-pages';
+import { staffImportPageRoutes } from './staff/import-pages';
+import { staffIssuancePageRoutes } from './staff/issuance-pages';
+import { cardSheetPageRoutes } from './staff/card-sheet-pages';
+import { wechatPageRoutes } from '@tmc/app/api/wechat';
 
-export { renderErrorPage } from './error-page';
+export { renderErrorPage } from './kit/error-page';
 
 export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staticRoutes(),

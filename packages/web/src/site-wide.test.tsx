@@ -4,8 +4,8 @@
 // remembered switch), and the family profile's values wrapping on a 360 px phone.
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_CSS } from './styles';
-import { assetUrl } from './static';
+import { APP_CSS } from './kit/styles';
+import { assetUrl } from './kit/static';
 import { Client, makeSite, signInPhone, textOf, type Site } from './testing';
 
 let site: Site;

@@ -3,8 +3,8 @@
 // touches; the domain decides everything else.
 import type { JournalEntry } from './entry';
 import type { Lot } from './lots';
-import type { Order } from '../orders';
-import type { AuditEvent } from '../ports';
+import type { Order } from '../orders/state';
+import type { AuditEvent } from '../kernel/ports';
 
 export type AccountState = {
   account: string;

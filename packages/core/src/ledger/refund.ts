@@ -2,8 +2,8 @@
 // remaining points leave the wallet (what was spent or is held for an order stays spent), in one
 // balanced entry with a deterministic id, so a retry or a second refund never takes points twice,
 // and the wallet's versioned balance and the lot's expected remainder are conditions of the write.
-import { AppError } from '../errors';
-import type { AuditEvent } from '../ports';
+import { AppError } from '../kernel/errors';
+import type { AuditEvent } from '../kernel/ports';
 import { systemAccount, walletAccount, type SystemKind } from './accounts';
 import { assertBalanced, type JournalEntry } from './entry';
 import { CommitRejected, type CommitPlan } from './ports';

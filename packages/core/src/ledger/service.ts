@@ -3,9 +3,9 @@
 // re-planned from fresh state (bounded); a retried request with the same idempotency key gets
 // the first result back; nothing is ever updated in place except balances, lots and holds under
 // conditions.
-import { AppError } from '../errors';
-import type { AuditEvent, Clock } from '../ports';
-import { chinaDate } from '../china-time';
+import { AppError } from '../kernel/errors';
+import type { AuditEvent, Clock } from '../kernel/ports';
+import { chinaDate } from '../kernel/time';
 import { holdAccount, isFloored, merchantAccount, walletAccount, systemAccount, type SystemKind } from './accounts';
 import { assertBalanced, isReversible, REVERSIBILITY, type EntryKind, type JournalEntry, type LotMove, type Posting } from './entry';
 import { NEVER_EXPIRES, pickLots, type Lot, type LotSource } from './lots';

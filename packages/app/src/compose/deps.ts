@@ -1,0 +1,143 @@
+// Everything a request handler may use, built once per process from configuration. Tests build
+// the same bag against their own DynamoDB Local table and a fake clock.
+import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/kernel/secrets';
+import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier, type WechatOAuth } from '@tmc/core/kernel/ports';
+import type { OtpStore, StaffStore } from '@tmc/core/auth/service';
+import { createDb, type Db } from '@tmc/store/table';
+import { createElderStore } from '@tmc/store/entities/elders';
+import { createAreaStore } from '@tmc/store/entities/areas';
+import { createAuditLog } from '@tmc/store/entities/audit';
+import { createOtpStore } from '@tmc/store/entities/otp';
+import { createStaffStore } from '@tmc/store/entities/staff';
+import { createAttemptLimiter } from '@tmc/store/entities/attempts';
+import type { AttemptLimiter } from '@tmc/core/auth/attempts';
+import { createSessionStore, type SessionStore } from '@tmc/store/entities/sessions';
+import { createAccountStore, type AccountStore } from '@tmc/store/entities/accounts';
+import { createBindingStore, type BindingStore } from '@tmc/store/entities/bindings';
+import { createImportStore, type ImportStore } from '@tmc/store/entities/imports';
+import { createOutbox, type Outbox } from '@tmc/notify/outbox';
+import type { NotifierWiring } from '@tmc/notify/channels';
+import type { NoticeMarks } from '@tmc/core/notices/model';
+import { createNoticeMarks } from '@tmc/store/entities/notices';
+import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/entities/wechat-links';
+import { createLedgerStore } from '@tmc/store/entities/ledger';
+import { createMerchantStore, type MerchantStore } from '@tmc/store/entities/merchants';
+import { createOrderStore, type OrderStore } from '@tmc/store/entities/orders';
+import type { SchedulerPort } from '@tmc/core/orders/service';
+import { createTimerStore } from '@tmc/store/entities/timers';
+import { createPolicyStore, type PolicyStore } from '@tmc/store/entities/policy';
+import type { LedgerStore } from '@tmc/core/ledger/ports';
+import type { PaymentGateway } from '@tmc/core/topups/payment-port';
+import type { TopupStore } from '@tmc/core/topups/service';
+import { createTopupStore } from '@tmc/store/entities/topups';
+import { gatewayFromConfig } from '@tmc/payments/from-config';
+import type { JobRunner } from './jobs';
+import { createLogger, type Logger } from '../http/logger';
+import type { Env } from './env';
+
+export type Deps = {
+  stage: Env['STAGE'];
+  publicUrl: string;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  sessionKey: Uint8Array;
+  notifier: Notifier;
+  noticeMarks: NoticeMarks; // once-only claims: each change is told to each recipient once
+  outbox: Outbox | null; // only outside production: the dev page reads it
+  elders: ElderStore;
+  areas: AreaStore;
+  audit: AuditLog;
+  otp: OtpStore;
+  staff: StaffStore;
+  limiter: AttemptLimiter; // every guessable secret and the per-address sign-in limits (core/attempts.ts)
+  sessions: SessionStore;
+  accounts: AccountStore;
+  bindings: BindingStore;
+  imports: ImportStore;
+  ledger: LedgerStore;
+  policies: PolicyStore;
+  jobs: JobRunner;
+  merchants: MerchantStore;
+  orders: OrderStore;
+  scheduler: SchedulerPort;
+  topups: TopupStore;
+  payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
+  wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
+  wechatOAuth: WechatOAuth | null; // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
+};
+
+/** Callers that must not fail on a notice (an order already committed) drop its error; this
+ * makes sure the failure is still seen: the kind and the reason, never the phone or the text. */
+const loggingFailures = (n: Notifier, logger: Logger): Notifier => ({
+  async send(notice) {
+    try {
+      await n.send(notice);
+    } catch (e) {
+      logger.log('warn', 'notice not sent', { template: notice.template, error: e instanceof Error ? e.message : 'error' });
+      throw e;
+    }
+  },
+});
+
+/** A notifier, or a factory for one that needs the table (WeChat finds openids through the links). */
+type NotifierOver = Notifier | ((wiring: NotifierWiring) => Notifier | undefined);
+
+export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: NotifierOver; jobs?: JobRunner; payments?: PaymentGateway; scheduler?: SchedulerPort; wechatOAuth?: WechatOAuth | null } = {}): Deps => {
+  const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
+  const clock = over.clock ?? systemClock;
+  const logger = over.logger ?? createLogger(env.LOG_LEVEL);
+  const cipher = createFieldCipher(Buffer.from(env.FIELD_KEY, 'base64').subarray(0, 32));
+  const blindIndex = createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64'));
+  const wechatLinks = createWechatLinkStore(db, cipher, clock);
+  const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
+  const given = typeof over.notifier === 'function'
+    ? over.notifier({ directory: wechatLinks, phoneHash: (phone) => blindIndex('phone', phone), log: (level, msg, fields) => logger.log(level, msg, fields) })
+    : over.notifier;
+  if (env.STAGE === 'production' && !given) throw new Error('production needs a real notifier adapter');
+  const notifier = loggingFailures(given ?? (outbox as Outbox), logger);
+  const deps: Deps = {
+    stage: env.STAGE,
+    publicUrl: new URL(env.PUBLIC_URL).origin,
+    db,
+    clock,
+    logger,
+    cipher,
+    blindIndex,
+    sessionKey: new Uint8Array(Buffer.from(env.SESSION_KEY, 'base64')),
+    notifier,
+    noticeMarks: createNoticeMarks(db, clock),
+    outbox,
+    elders: createElderStore(db),
+    areas: createAreaStore(db),
+    audit: createAuditLog(db, clock),
+    otp: createOtpStore(db),
+    staff: createStaffStore(db),
+    limiter: createAttemptLimiter(db, clock),
+    sessions: createSessionStore(db),
+    accounts: createAccountStore(db, clock),
+    bindings: createBindingStore(db),
+    imports: createImportStore(db),
+    ledger: createLedgerStore(db),
+    policies: createPolicyStore(db),
+    merchants: createMerchantStore(db),
+    orders: createOrderStore(db),
+    // Timers go to the table and a poller fires them (packages/local/src/scheduler.ts), so a
+    // restart loses none; in AWS production-deps passes EventBridge Scheduler instead.
+    scheduler: over.scheduler ?? createTimerStore(db).scheduler,
+    jobs: { start: async () => { throw new Error('job runner not wired'); } },
+    topups: createTopupStore(db),
+    payments: over.payments ?? gatewayFromConfig({
+      stage: env.STAGE, public_url: env.PUBLIC_URL, stripe_secret_key: env.STRIPE_SECRET_KEY, stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
+      fake_secret: env.FAKE_PAYMENT_SECRET, methods: env.PAYMENT_METHODS,
+    }),
+    wechatLinks,
+    wechatOAuth: over.wechatOAuth ?? null,
+  };
+  // In AWS the API hands jobs to the jobs Lambda; here they run in this process.
+  // (loaded when the first job starts: in AWS jobs go to their own function and this never runs)
+  deps.jobs = over.jobs ?? { start: async (job) => (await import('./jobs')).inProcessJobRunner(deps).start(job) };
+  return deps;
+};

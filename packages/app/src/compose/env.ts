@@ -1,0 +1,35 @@
+// Configuration of the API deployable, parsed once at start; a bad value stops the process
+// before it serves anything.
+import * as z from 'zod/mini';
+import { PAYMENT_METHODS } from '@tmc/core/topups/payment-port';
+
+const Base64Key = z.string().check(z.refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be base64 of at least 32 bytes'));
+
+export const EnvSchema = z.object({
+  STAGE: z._default(z.enum(['local', 'test', 'production']), 'local'),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  DYNAMO_ENDPOINT: z.optional(z.url()), // DynamoDB Local; unset in AWS
+  AWS_REGION: z._default(z.string(), 'cn-north-1'),
+  FIELD_KEY: Base64Key, // AES-256-GCM key for ID numbers and phones
+  INDEX_KEY: Base64Key, // HMAC key for blind indexes
+  SESSION_KEY: Base64Key, // HS256 key for session tokens
+  PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  // Payments. Secrets (never logged): from Secrets Manager in AWS (merged into env at start), env locally.
+  // With STRIPE_SECRET_KEY set, top-ups go through Stripe; without it local/test use the fake gateway.
+  STRIPE_SECRET_KEY: z.optional(z.string().check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key'))),
+  STRIPE_WEBHOOK_SECRET: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret'))),
+  FAKE_PAYMENT_SECRET: z.optional(z.string().check(z.minLength(16))), // local fake gateway's webhook key; random per process when unset
+  PAYMENT_METHODS: z.pipe(z.pipe(z._default(z.string(), 'card,alipay,wechat_pay'), z.transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))), z.array(z.enum(PAYMENT_METHODS)).check(z.minLength(1))),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export const parseEnv = (src: Record<string, string | undefined>): Env => {
+  const r = EnvSchema.safeParse(src);
+  if (!r.success) {
+    // Names only: values may be secrets.
+    const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${bad}`);
+  }
+  return r.data;
+};

@@ -1,0 +1,81 @@
+// Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
+// runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
+// delivery and a timer firing twice change nothing.
+import * as z from 'zod/mini';
+import { commitIssuance, computePreview } from '@tmc/core/policy/issuance';
+import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/policy/expiry';
+import { decryptPhone } from '@tmc/core/elders/service';
+import { maskName } from '@tmc/core/elders/id-card';
+import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
+import { markNoticeSent } from '@tmc/store/entities/notices';
+import type { Deps } from './deps';
+import { policyNow } from './policy-now';
+import { chinaDate } from '@tmc/core/kernel/time';
+import { expireHold, expireOffer } from '@tmc/core/orders/service';
+import { orderDeps } from './order-deps';
+
+export const JobSchema = z.discriminatedUnion('job', [
+  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
+  // the issuance preview for one staff scope (null = the whole city), stored for the page and API
+  z.object({ job: z.literal('issuance-preview'), month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)), scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
+  z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
+  z.object({ job: z.literal('hold-expiry') }),
+  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
+]);
+export type Job = z.infer<typeof JobSchema>;
+
+export type JobRunner = { start: (job: Job) => Promise<void> };
+
+export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
+  const now = deps.clock.now();
+  // Schedules fire at 02:00 / 03:00 in Suizhou, which is still the previous day in UTC.
+  const today = chinaDate(now);
+  switch (job.job) {
+    case 'issuance': {
+      const month = job.month ?? today.slice(0, 7);
+      const policy = await policyNow(deps, `${month}-01`);
+      const run = await commitIssuance({ ...deps, runs: createIssuanceRunStore(deps.db) }, policy, month, { ...(job.resume ? { resume: true } : {}) });
+      return { job: job.job, month, status: run.status, issued: run.issued, already: run.already, points: run.points };
+    }
+    case 'issuance-preview': {
+      const policy = await policyNow(deps, `${job.month}-01`);
+      const rec = await computePreview({ ...deps, previews: createIssuancePreviewStore(deps.db) }, policy, job.month, job.scope);
+      return { job: job.job, month: job.month, scope: job.scope, elders: rec.preview?.elders ?? 0, points: rec.preview?.points ?? 0 };
+    }
+    case 'daily': {
+      const lots = await runLotExpiry(deps, today);
+      const holds = await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id));
+      const notices = await runExpiryNotices({
+        ...deps,
+        recipientsOf: async (id) => {
+          const e = await deps.elders.get(id);
+          if (!e || e.status !== 'active') return null;
+          const family: { family_id: string; phone: string }[] = [];
+          for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
+            const a = await deps.accounts.byId(b.family_id);
+            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`) });
+          }
+          return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
+        },
+        // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told again
+        markNotified: (wallet, day, to) => markNoticeSent(deps.db, 'expiry', wallet, to === 'elder' ? day : `${day}#${to}`, now.getTime()),
+      }, today);
+      return { job: job.job, ...lots, ...holds, ...notices };
+    }
+    case 'hold-expiry':
+      return { job: job.job, ...(await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id))) };
+    case 'offer-expiry':
+      return { job: job.job, order_id: job.order_id, outcome: await expireOffer(orderDeps(deps), job.order_id, job.offer_index) };
+  }
+};
+
+/** Local and test runner: starts the job in this process and logs its outcome. */
+export const inProcessJobRunner = (deps: Deps): JobRunner => ({
+  async start(job) {
+    setImmediate(() => {
+      runJob(deps, job)
+        .then((r) => deps.logger.log('info', 'job done', r))
+        .catch((e: unknown) => deps.logger.log('error', 'job failed', { job: job.job, error: (e as Error).message }));
+    });
+  },
+});

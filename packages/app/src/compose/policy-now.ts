@@ -1,0 +1,11 @@
+// The policy in force now. Every point-moving use case reads it here, so a missing policy is
+// one clear error rather than a crash deep in the ledger.
+import { AppError } from '@tmc/core/kernel/errors';
+import { policyOn, type Policy } from '@tmc/core/policy/model';
+import type { Deps } from './deps';
+
+export const policyNow = async (deps: Pick<Deps, 'policies' | 'clock'>, day = deps.clock.now().toISOString().slice(0, 10)): Promise<Policy> => {
+  const p = policyOn(await deps.policies.versions(), day);
+  if (!p) throw new AppError('POLICY_MISSING');
+  return p;
+};

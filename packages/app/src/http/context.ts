@@ -1,0 +1,19 @@
+// The typed Hono context shared by every route file.
+import type { Context } from 'hono';
+import type { Principal } from '@tmc/core/auth/service';
+import type { AppError } from '@tmc/core/kernel/errors';
+import type { Deps } from '../compose/deps';
+import type { ErrorBody } from './http-error';
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    deps: Deps;
+    principal: Principal | null;
+    authError: AppError | null; // a bad token: fatal only on routes that need a principal
+    isPage: boolean;
+    renderErrorPage: ((c: Context<AppEnv>, body: ErrorBody, status: number) => Response | Promise<Response>) | undefined;
+  };
+};
+
+export type Ctx = Context<AppEnv>;

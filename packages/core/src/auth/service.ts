@@ -1,0 +1,125 @@
+// Sign-in rules: one-time codes by phone (elders, family, merchants) and passwords for staff.
+// A code lives 5 minutes, at most 5 sends per phone per hour (sliding window). Every guess (a code,
+// a password) is admitted by the one attempt limiter before it is compared (attempts.ts holds
+// the limits: 5 tries per code, 5 wrong passwords per account per 15 minutes, and per client
+// address: codes sent and failed staff sign-ins).
+import { AppError } from '../kernel/errors';
+import { admitOrThrow, ATTEMPT_RULES, wrongGuess, type AttemptLimiter, type AttemptRule } from './attempts';
+import { randomDigits, randomId, sha256, verifySecret } from '../kernel/secrets';
+import type { Clock, Notice, Notifier } from '../kernel/ports';
+
+export const OTP_TTL_MS = 5 * 60_000;
+export const OTP_SENDS_PER_HOUR = 5;
+export const OTP_MAX_TRIES = ATTEMPT_RULES.otp_code.max;
+export const OTP_DIGITS = 6;
+export const STAFF_MAX_FAILURES = ATTEMPT_RULES.staff_password.max;
+export const STAFF_LOCK_MS = ATTEMPT_RULES.staff_password.window_ms;
+
+export const PHONE_ROLES = ['elder', 'family', 'merchant'] as const;
+export type PhoneRole = (typeof PHONE_ROLES)[number];
+export const STAFF_ROLES = ['admin', 'district', 'street', 'finance'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type Role = PhoneRole | StaffRole;
+
+/** Who is calling. `scope` is the area code a district or street officer is limited to; null = city-wide. */
+export type Principal =
+  | { kind: 'elder'; role: 'elder'; sub: string; elder_id: string; sid: string }
+  | { kind: 'family'; role: 'family'; sub: string; family_id: string; sid: string }
+  | { kind: 'merchant'; role: 'merchant'; sub: string; merchant_id: string; sid: string }
+  | { kind: 'staff'; role: StaffRole; sub: string; username: string; scope: string | null; sid: string };
+
+/** A principal before its session exists (Omit distributed over the union). */
+export type PrincipalInit = Principal extends infer P ? (P extends Principal ? Omit<P, 'sid'> : never) : never;
+
+/** `id` names this issue of the code: its tries are counted under it, so a new code starts afresh. */
+export type OtpRecord = { id: string; code_hash: string; expires_at_ms: number };
+
+export type OtpStore = {
+  /** Appends a send to the phone's log unless `limit` sends already happened after `since_ms`. */
+  recordSend: (phone_hash: string, now_ms: number, since_ms: number, limit: number) => Promise<boolean>;
+  putCode: (purpose: string, phone_hash: string, rec: OtpRecord) => Promise<void>;
+  getCode: (purpose: string, phone_hash: string) => Promise<OtpRecord | null>;
+  /** Conditional delete of the exact record (same hash): a code is used once. */
+  consume: (purpose: string, phone_hash: string, code_hash: string) => Promise<boolean>;
+};
+
+const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
+
+/** Client address as a blind-index key (never the address itself), or null when the request
+ * did not come through a connection we can attribute (in-process tests); see app/client-address.ts. */
+export type ClientKey = string | null;
+
+export const sendOtp = async (
+  deps: { otp: OtpStore; notifier: Notifier; clock: Clock; limiter: AttemptLimiter },
+  args: {
+    purpose: string; phone: string; phone_hash: string; deliver: boolean;
+    /** The message carrying the code: a login code by default; a binding request names its own template. */
+    notice: (code: string) => Notice;
+    /** Counts this send against the client address (SMS costs money, whichever phones it goes to). */
+    client?: ClientKey;
+  },
+): Promise<void> => {
+  if (args.client) await admitOrThrow(deps.limiter, 'otp_send_per_address', args.client, 'ADDRESS_RATE_LIMITED');
+  const now = deps.clock.now().getTime();
+  const allowed = await deps.otp.recordSend(args.phone_hash, now, now - 3_600_000, OTP_SENDS_PER_HOUR);
+  if (!allowed) throw new AppError('OTP_RATE_LIMITED');
+  const code = randomDigits(OTP_DIGITS);
+  await deps.otp.putCode(args.purpose, args.phone_hash, { id: randomId('otp'), code_hash: codeHash(args.phone_hash, code), expires_at_ms: now + OTP_TTL_MS });
+  // `deliver` is false when the phone is unknown for this role: the caller still answers
+  // "sent" so the endpoint does not reveal who is registered, but no message goes out.
+  if (args.deliver) await deps.notifier.send(args.notice(code));
+};
+
+/** Checks a one-time code. The try is counted (under this issue of the code) before the code is
+ * compared, so parallel guesses cannot exceed the rule's limit; after it even the right code is
+ * refused with OTP_LOCKED. A right code is deleted on use (once, by a conditional delete). */
+export const verifyOtp = async (
+  deps: { otp: OtpStore; clock: Clock; limiter: AttemptLimiter },
+  args: { purpose: string; phone_hash: string; code: string; rule?: Extract<AttemptRule, 'otp_code' | 'binding_code'> },
+): Promise<void> => {
+  const rec = await deps.otp.getCode(args.purpose, args.phone_hash);
+  const now = deps.clock.now().getTime();
+  if (!rec || rec.expires_at_ms < now) throw new AppError('OTP_EXPIRED');
+  const a = await admitOrThrow(deps.limiter, args.rule ?? 'otp_code', `${args.purpose}:${args.phone_hash}:${rec.id}`, 'OTP_LOCKED');
+  if (rec.code_hash !== codeHash(args.phone_hash, args.code)) throw wrongGuess(a, 'OTP_INVALID', 'OTP_LOCKED');
+  if (!(await deps.otp.consume(args.purpose, args.phone_hash, rec.code_hash))) throw new AppError('OTP_EXPIRED');
+};
+
+export type StaffAccount = {
+  username: string;
+  display_name: string;
+  role: StaffRole;
+  scope: string | null;
+  password_hash: string;
+  /** No longer read or written by sign-in (the attempt limiter counts wrong passwords); kept so
+   * stored accounts keep their shape. */
+  failures: number;
+  locked_until_ms: number;
+  version: number;
+};
+
+export type StaffStore = {
+  get: (username: string) => Promise<StaffAccount | null>;
+  put: (a: StaffAccount, opts?: { expectVersion?: number }) => Promise<void>;
+};
+
+// A fixed dummy hash so an unknown username costs the same time as a wrong password.
+const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/** Staff sign-in. The try is counted against the client address and the username (known or not,
+ * so a lock does not reveal which usernames exist) before the password is compared; a right
+ * password gives both tries back, so only wrong ones add up to a lock. */
+export const staffLogin = async (
+  deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter },
+  username: string, password: string, client: ClientKey = null,
+): Promise<StaffAccount> => {
+  const byAddress = client ? await admitOrThrow(deps.limiter, 'staff_login_per_address', client, 'ADDRESS_RATE_LIMITED') : null;
+  const subject = sha256(`staff:${username}`);
+  const a = await admitOrThrow(deps.limiter, 'staff_password', subject, 'ACCOUNT_LOCKED');
+  const acct = await deps.staff.get(username);
+  const ok = acct ? await verifySecret(password, acct.password_hash) : await verifySecret(password, DUMMY_HASH).then(() => false);
+  if (!acct || !ok) throw wrongGuess(a, 'LOGIN_FAILED', 'ACCOUNT_LOCKED');
+  await deps.limiter.refund('staff_password', subject, a);
+  if (client && byAddress) await deps.limiter.refund('staff_login_per_address', client, byAddress);
+  return acct;
+};

@@ -1,0 +1,41 @@
+// Audit log (auditByDay, auditBySubject). Append-only: each record is a new item, never updated.
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { AuditEvent, AuditLog, Clock } from '@tmc/core/kernel/ports';
+import { keys } from '../keys';
+import { clampLimit, decodeCursor, encodeCursor } from '../tx';
+import type { Db } from '../table';
+
+/** One audit record as stored, for writers that put it inside their own transaction: it gets its
+ * time and id from that change, so it exists exactly when (and as often as) the change does. */
+export const auditItem = (e: AuditEvent, at: string, id: string) => ({
+  ...keys.audit(at.slice(0, 10), at, id), ...keys.auditSubjectIndex(e.subject, at, id), type: 'audit', at, ...e,
+});
+
+export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
+  async write(e) {
+    const at = clock.now().toISOString();
+    const id = randomBytes(6).toString('hex');
+    await db.doc.send(new PutCommand({
+      TableName: db.table,
+      Item: auditItem(e, at, id),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  },
+  async listBySubject(subject, limit, cursor) {
+    const pk = keys.auditSubjectPk(subject);
+    const r = await db.doc.send(new QueryCommand({
+      TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': pk }, ScanIndexForward: false, Limit: clampLimit(limit),
+      ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+    }));
+    return {
+      items: (r.Items ?? []).map((it) => ({
+        at: String(it.at), actor: String(it.actor), action: String(it.action), subject: String(it.subject),
+        ...(it.detail ? { detail: it.detail as Record<string, string> } : {}),
+        ...(it.request_id ? { request_id: String(it.request_id) } : {}),
+      })),
+      cursor: encodeCursor(r.LastEvaluatedKey),
+    };
+  },
+});

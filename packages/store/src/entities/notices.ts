@@ -1,0 +1,28 @@
+// Once-only markers for notices (noticeSent): a job's rerun, a retried request or a re-delivered
+// webhook that reaches the same change again never texts anyone twice.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '@tmc/core/kernel/ports';
+import type { NoticeMarks } from '@tmc/core/notices/model';
+import { keys } from '../keys';
+import { isConditionFailed } from '../tx';
+import type { Db } from '../table';
+
+const NOTICE_TTL_S = 90 * 24 * 3600;
+
+export const markNoticeSent = async (db: Db, kind: string, subject: string, day: string, now_ms: number): Promise<boolean> => {
+  try {
+    await db.doc.send(new PutCommand({
+      TableName: db.table, Item: { ...keys.noticeSent(kind, subject, day), ttl: Math.floor(now_ms / 1000) + NOTICE_TTL_S },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+    return true;
+  } catch (e) {
+    if (isConditionFailed(e)) return false;
+    throw e;
+  }
+};
+
+/** One marker per (kind, subject, change, recipient): `NOTICE#{kind}#{subject}` / `{change}#{to}`. */
+export const createNoticeMarks = (db: Db, clock: Clock): NoticeMarks => ({
+  claim: ({ kind, subject, change, to }) => markNoticeSent(db, kind, subject, `${change}#${to}`, clock.now().getTime()),
+});

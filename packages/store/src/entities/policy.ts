@@ -1,0 +1,50 @@
+// Points policy versions (policyVersions). Versions are append-only: a change is a new version.
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '@tmc/core/kernel/errors';
+import type { Policy, PolicyInput } from '@tmc/core/policy/model';
+import { keys } from '../keys';
+import { isConditionFailed } from '../tx';
+import type { Db } from '../table';
+
+export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
+
+const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points' | 'offer_minutes' | 'answer_before_slot_minutes' | 'newcomer_allowance' | 'category_month_max_points'> = {
+  cancel_fee_after_accept_points: 0,
+  offer_minutes: 3, // what the code used before it was a policy value
+  answer_before_slot_minutes: 60,
+  newcomer_allowance: 'full', category_month_max_points: {}, // newcomers and per-category caps
+};
+
+export type PolicyStore = {
+  versions: () => Promise<Policy[]>;
+  /** Appends version `latest + 1`; two staff saving at once: one gets CONFLICT and retries. */
+  append: (input: PolicyInput, by: string, at: string) => Promise<Policy>;
+};
+
+export const createPolicyStore = (db: Db): PolicyStore => {
+  const versions = async (): Promise<Policy[]> => {
+    const r = await db.doc.send(new QueryCommand({
+      TableName: db.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.policyPk() },
+      ScanIndexForward: false, Limit: POLICY_VERSIONS_READ_MAX, ConsistentRead: true,
+    }));
+    return (r.Items ?? []).map((it) => {
+      const { pk: _p, sk: _s, type: _t, ...p } = it;
+      // Fields added after a version was stored read as their documented default.
+      return { ...ADDED_LATER, ...p } as Policy;
+    });
+  };
+  return {
+    versions,
+    async append(input, by, at) {
+      const latest = (await versions())[0]?.version ?? 0;
+      const p: Policy = { ...input, version: latest + 1, created_by: by, created_at: at };
+      try {
+        await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...keys.policy(p.version), type: 'policy', ...p }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (e) {
+        if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
+        throw e;
+      }
+      return p;
+    },
+  };
+};

@@ -1,0 +1,125 @@
+// Family top-ups (topupById, topupsOfElder), the per-elder day total that enforces the daily
+// limit (topupStartedOnDay), and once-only markers for provider webhook events (paymentEvent).
+// A top-up item changes only by a versioned replace; the day total moves in the same transaction.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '@tmc/core/kernel/errors';
+import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topups/model';
+import { keys } from '../keys';
+import { auditItem } from './audit';
+import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
+import type { Db } from '../table';
+
+const DAY_TOTAL_TTL_S = 3 * 24 * 3600; // a day total matters on its day only; DynamoDB TTL clears it after
+const CONTENTION_RETRIES = 4; // TransactionConflict on the day total (two top-ups for one elder at once)
+const BACKOFF_BASE_MS = 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const topupItem = (t: Topup) => ({ ...keys.topup(t.topup_id), ...keys.topupElderIndex(t.elder_id, t.created_at, t.topup_id), type: 'topup', ...t });
+
+const fromItem = (it: Record<string, unknown>): Topup => {
+  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, type: _t, ...t } = it;
+  return t as Topup;
+};
+
+const dayTotal = (db: Db, t: Topup, delta_fen: number, max_fen: number | null, nowS: number): TxItem => ({
+  Update: {
+    TableName: db.table, Key: keys.topupDay(t.elder_id, t.day),
+    UpdateExpression: 'ADD amount :d SET #ttl = if_not_exists(#ttl, :ttl), elder_id = :e, #day = :day',
+    ExpressionAttributeNames: { '#ttl': 'ttl', '#day': 'day' },
+    ...(max_fen !== null
+      ? { ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room', ExpressionAttributeValues: { ':d': delta_fen, ':room': max_fen - delta_fen, ':ttl': nowS + DAY_TOTAL_TTL_S, ':e': t.elder_id, ':day': t.day } }
+      : { ExpressionAttributeValues: { ':d': delta_fen, ':ttl': nowS + DAY_TOTAL_TTL_S, ':e': t.elder_id, ':day': t.day } }),
+  },
+});
+
+/** Runs a transaction; answers the index of the first item whose condition failed, or -1. */
+const runTx = async (db: Db, items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<number> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return -1;
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const reasons = e.CancellationReasons ?? [];
+      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (failed >= 0) return failed;
+      // TransactionConflict: retrying the same conditional items is safe; they cannot apply twice.
+      if (attempt >= CONTENTION_RETRIES) throw new AppError('CONFLICT', { cause: e });
+      await sleep(BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+};
+
+export const createTopupStore = (db: Db): TopupStore => ({
+  async get(topup_id) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.topup(topup_id), ConsistentRead: true }));
+    return r.Item ? fromItem(r.Item) : null;
+  },
+
+  async create(t, daily_max_fen) {
+    const nowS = Math.floor(Date.parse(t.created_at) / 1000);
+    const failed = await runTx(db, [
+      { Put: { TableName: db.table, Item: topupItem(t), ConditionExpression: 'attribute_not_exists(pk)' } },
+      dayTotal(db, t, t.amount_fen, daily_max_fen, nowS),
+    ]);
+    return failed === -1 ? 'created' : failed === 0 ? 'exists' : 'over_limit';
+  },
+
+  async startedOn(elder_id, day) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.topupDay(elder_id, day), ConsistentRead: true }));
+    return Number(r.Item?.amount ?? 0);
+  },
+
+  async transition(prev, next, day_delta_fen, audit) {
+    if (next.topup_id !== prev.topup_id || next.version !== prev.version + 1) throw new Error(`topup ${prev.topup_id}: bad transition`);
+    const put = { TableName: db.table, Item: topupItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prev.version } };
+    // keyed by the top-up and the version it creates: the versioned put has one winner, so does its record
+    const auditPut = audit ? [{ Put: { TableName: db.table, Item: auditItem(audit.event, audit.at, `topup:${next.topup_id}:v${next.version}`), ConditionExpression: 'attribute_not_exists(pk)' } }] : [];
+    if (auditPut.length > 0) {
+      const dayItem = day_delta_fen === 0 ? [] : [dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))];
+      return (await runTx(db, [{ Put: put }, ...auditPut, ...dayItem])) === -1;
+    }
+    if (day_delta_fen === 0) {
+      try {
+        await db.doc.send(new PutCommand(put));
+        return true;
+      } catch (e) {
+        if (isConditionFailed(e)) return false;
+        throw e;
+      }
+    }
+    // Giving a failed payment's share back (or taking it again) is never capped: it follows money that moved.
+    return (await runTx(db, [{ Put: put }, dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))])) === -1;
+  },
+
+  async listByElder(elder_id, limit, cursor) {
+    const pk = keys.topupsOfElderPk(elder_id);
+    const r = await db.doc.send(new QueryCommand({
+      TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
+      ScanIndexForward: false, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+    }));
+    return { items: (r.Items ?? []).map(fromItem), cursor: encodeCursor(r.LastEvaluatedKey) };
+  },
+
+  async eventSeen(provider, event_id) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.paymentEvent(provider, event_id), ConsistentRead: true }));
+    return Boolean(r.Item);
+  },
+
+  async recordEvent(provider, e, outcome, at) {
+    try {
+      await db.doc.send(new PutCommand({
+        TableName: db.table, ConditionExpression: 'attribute_not_exists(pk)',
+        Item: {
+          ...keys.paymentEvent(provider, e.event_id), type: 'payment_event', provider, event_id: e.event_id, event_type: e.type,
+          topup_id: e.topup_id, amount_fen: e.amount_fen, outcome, at, ttl: Math.floor(Date.parse(at) / 1000) + PAYMENT_EVENT_TTL_S,
+        },
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  },
+});

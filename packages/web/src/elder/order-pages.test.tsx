@@ -1,0 +1,635 @@
+// Points, services and orders through the pages, on DynamoDB Local with the clock at Monday
+// 10:00 in Suizhou (shops open) and this month's allowance issued: the elder's home, the circle,
+// booking (a double-posted form is one order), the code, 帮我找, the merchant's accept and
+// redemption by code or card + PIN, rating and complaint, family booking, role checks, and each
+// booking error's wording.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '@tmc/store/keys';
+import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
+import { usccCheckChar } from '@tmc/core/merchants/model';
+import { orderCode } from '@tmc/core/orders/service';
+import { hold, release, setWalletFrozen } from '@tmc/core/ledger/service';
+import type { ElderRecord } from '@tmc/core/elders/model';
+import type { Order } from '@tmc/core/orders/state';
+import { runJob } from '@tmc/app/compose/jobs';
+import { policyNow } from '@tmc/app/compose/policy-now';
+import { DEMO_PIN } from '@tmc/local/seed';
+import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } from '../kit/booking';
+import { yuanToFen } from '../merchant/pages';
+import { bookingMsg, completionMsg } from '../kit/order-ui';
+import { assetUrl } from '../kit/static';
+import { Client, makeSite, signInPhone, textOf, type Res, type Site } from '../testing';
+
+const MONDAY_10_SUIZHOU = '2026-11-23T02:00:00Z';
+const DEMO_MERCHANTS = 36;
+
+let site: Site;
+let elder: ElderRecord;
+let elderC: Client;
+const merchantPhone = new Map<string, string>(); // merchant_id -> shop phone
+const merchantClients = new Map<string, Client>();
+
+const unescape = (s: string) => s.replace(/&amp;/g, '&');
+const balance = async (elder_id = elder.elder_id) => (await site.deps.ledger.account(`wallet:${elder_id}`)).balance_points;
+const hidden = (html: string, name: string): string => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
+/** The time preselected on the confirm screen (a checked radio), or the hidden '' of a service without hours. */
+const chosenSlot = (html: string): string => html.match(/<input type="radio" name="slot_start" value="([^"]*)" checked=""/)?.[1] ?? hidden(html, 'slot_start');
+/** Every time offered on the confirm screen, in page order. */
+const offeredSlots = (html: string): string[] => [...html.matchAll(/<input type="radio" name="slot_start" value="([^"]*)"/g)].map((m) => m[1] ?? '');
+/** The part of a services page under one heading (id of its h2). */
+const section = (html: string, id: string): string => html.split(`aria-labelledby="${id}"`)[1]?.split('</section>')[0] ?? '';
+const orderIdOf = (location: string | null): string => location?.match(/\/orders\/(o_[A-Za-z0-9]+)/)?.[1] ?? '';
+const order = async (id: string): Promise<Order> => {
+  const o = await site.deps.orders.get(id);
+  if (!o) throw new Error(`no order ${id}`);
+  return o;
+};
+
+/** Booking links on a services page, in page order. */
+const bookLinks = (html: string) =>
+  [...html.matchAll(/href="([^"]*\/book\?merchant_id=(m_[A-Za-z0-9]+)&amp;service_id=(s_[A-Za-z0-9_]+))"/g)].map((m) => ({ href: unescape(m[1] ?? ''), merchant_id: m[2] ?? '', service_id: m[3] ?? '' }));
+
+/** Opens the confirm screen for a link and returns its form fields, as a browser would post them. */
+const confirmForm = async (c: Client, href: string) => {
+  const page = await c.get(href);
+  expect(page.status).toBe(200);
+  const action = page.text.match(/<form method="post" action="([^"]*\/book)">/)?.[1] ?? '';
+  return { page, action, form: { merchant_id: hidden(page.text, 'merchant_id'), service_id: hidden(page.text, 'service_id'), slot_start: chosenSlot(page.text), key: hidden(page.text, 'key') } };
+};
+
+const merchant = async (merchant_id: string): Promise<Client> => {
+  const known = merchantClients.get(merchant_id);
+  if (known) return known;
+  const c = await signInPhone(site, 'merchant', merchantPhone.get(merchant_id) ?? '');
+  merchantClients.set(merchant_id, c);
+  return c;
+};
+
+/** Books the first barber on the list through the pages; returns the order. */
+const bookBarber = async (c: Client = elderC, base = '/elder', pick = 0): Promise<Order> => {
+  const list = await c.get(`${base}/services?category=barber`);
+  const link = bookLinks(list.text)[pick];
+  if (!link) throw new Error('no barber near the demo elder');
+  const { action, form } = await confirmForm(c, link.href);
+  let r = await c.post(action, form);
+  if (r.status === 409) {
+    // earlier tests filled this hour: the page offers the next free time, as a person would take it
+    expect(textOf(r.text)).toContain('这个时段刚刚约满了');
+    r = await c.post(action, { ...form, slot_start: chosenSlot(r.text), key: hidden(r.text, 'key') });
+  }
+  expect(r.status).toBe(303);
+  return order(orderIdOf(r.location));
+};
+
+beforeAll(async () => {
+  site = await makeSite({ elders: 20, at: MONDAY_10_SUIZHOU });
+  await runJob(site.deps, { job: 'issuance', month: '2026-11' });
+  const phone = site.seed.elderPhones[0] ?? '';
+  const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
+  const e = await site.deps.elders.get(id ?? '');
+  if (!e) throw new Error('no demo elder');
+  elder = e;
+  elderC = await signInPhone(site, 'elder', phone);
+  for (let i = 0; i < DEMO_MERCHANTS; i++) {
+    const p = `1700002${String(i).padStart(4, '0')}`;
+    const acct = await site.deps.accounts.get('merchant', site.deps.blindIndex('phone', p));
+    if (acct) merchantPhone.set(acct.account_id, p);
+  }
+}, 180_000);
+
+describe('elder home', () => {
+  it('shows the balance, what expires soonest, and one big button per category', async () => {
+    const r = await elderC.get('/elder');
+    expect(r.status).toBe(200);
+    const b = await balance();
+    expect(b).toBeGreaterThan(0);
+    expect(r.text).toMatch(new RegExp(`id="balance">${b}<`));
+    expect(textOf(r.text)).toMatch(/其中 \d+ 积分 12月31日到期/); // allowance points expire at the end of the year
+    for (const cat of await site.deps.merchants.categories()) {
+      expect(r.text).toContain(`href="/elder/services?category=${cat.code}"`);
+      expect(textOf(r.text)).toContain(cat.name_zh);
+    }
+    expect(r.text).toContain('href="/elder/orders"');
+    expect(r.text).toMatch(/data-speak="您有\d+积分/);
+  });
+
+  it('stays within the page-weight budget (HTML + CSS + JS under 40 KB)', async () => {
+    const html = (await elderC.get('/elder')).text;
+    const css = (await elderC.get(assetUrl('css'))).text;
+    const js = (await elderC.get(assetUrl('readAloud'))).text;
+    expect([html, css, js].reduce((n, s) => n + Buffer.byteLength(s), 0)).toBeLessThan(40 * 1024);
+  });
+});
+
+describe('services in the circle', () => {
+  it('lists barbers nearest first with walking minutes, distance, price, open badge, call and book', async () => {
+    const r = await elderC.get('/elder/services?category=barber');
+    expect(r.status).toBe(200);
+    const t = textOf(section(r.text, 'list-h'));
+    const minutes = [...t.matchAll(/步行约 (\d+) 分钟/g)].map((m) => Number(m[1]));
+    expect(minutes.length).toBeGreaterThan(1);
+    expect(minutes).toEqual([...minutes].sort((a, b) => a - b));
+    expect(Math.max(...minutes)).toBeLessThanOrEqual(10); // the policy's ten-minute circle
+    expect(t).toMatch(/\d+ 米/);
+    expect(t).toMatch(/\d+ 积分/);
+    expect(t).toContain('营业中');
+    expect(r.text).toMatch(/href="tel:1700002\d{4}"/);
+    expect(bookLinks(section(r.text, 'list-h')).length).toBe(minutes.length);
+    expect(r.text).toContain('action="/elder/find"');
+  });
+
+  it('lists home visits under their own heading with the travel radius, never as a walk', async () => {
+    const policy = await policyNow(site.deps);
+    let seen = 0;
+    for (const cat of await site.deps.merchants.categories()) {
+      const hits = (await servicesNear(site.deps, policy, await elderOrigin(site.deps, elder), cat.code)).items;
+      const visits = hits.filter((h) => h.home_visit);
+      const r = await elderC.get(`/elder/services?category=${cat.code}`);
+      const walk = section(r.text, 'list-h');
+      const home = section(r.text, 'visit-h');
+      for (const h of hits) {
+        expect(h.home_visit ? home : walk).toContain(`service_id=${h.service_id}"`);
+        expect(h.home_visit ? walk : home).not.toContain(`service_id=${h.service_id}"`);
+      }
+      expect(textOf(walk)).toContain(`（${hits.length - visits.length} 项）`);
+      if (visits.length === 0) { expect(home).toBe(''); continue; }
+      seen += visits.length;
+      const t = textOf(home);
+      expect(t).toContain(`上门服务（${visits.length} 项）`);
+      expect(t).not.toContain('步行');
+      for (const h of visits) expect(t).toContain(`上门范围 ${distanceZh(h.radius_m ?? 0)}`);
+    }
+    expect(seen).toBeGreaterThan(0); // the demo has home visits near this elder
+  });
+
+  it('an unknown category is a 400 page, not a crash', async () => {
+    const r = await elderC.get('/elder/services?category=nosuch');
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+});
+
+describe('booking', () => {
+  it('the same confirm form posted twice (a double tap) books one order and holds the points once', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const link = bookLinks(list.text)[0];
+    if (!link) throw new Error('no barber');
+    const { page, action, form } = await confirmForm(elderC, link.href);
+    const t = textOf(page.text);
+    expect(t).toContain('确认预约');
+    expect(t).toMatch(/\d+ 积分/);
+    expect(form.key).toMatch(/^k_/);
+    expect(form.slot_start).toMatch(/^2026-11-23T0[2-9]:00:00.000Z$/); // the next slot today, preselected
+    expect(offeredSlots(page.text)[0]).toBe(form.slot_start);
+    const before = await balance();
+    const ordersBefore = (await site.deps.orders.ofElder(elder.elder_id, 50)).items.length;
+
+    const [a, b] = await Promise.all([elderC.post(action, form), elderC.post(action, form)]);
+    const c = await elderC.post(action, form);
+    expect([a.status, b.status, c.status]).toEqual([303, 303, 303]);
+    expect(new Set([a.location, b.location, c.location]).size).toBe(1);
+    const o = await order(orderIdOf(a.location));
+    expect((await site.deps.orders.ofElder(elder.elder_id, 50)).items.length).toBe(ordersBefore + 1);
+    expect(await balance()).toBe(before - o.held_points);
+
+    // a second confirm screen is a second order
+    const again = await confirmForm(elderC, link.href);
+    expect(again.form.key).not.toBe(form.key);
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+
+  it('the order page shows the status, the shop, the code very large with read-aloud, call and cancel', async () => {
+    const o = await bookBarber();
+    const r = await elderC.get(`/elder/orders/${o.order_id}`);
+    expect(r.status).toBe(200);
+    const code = orderCode(site.deps, o);
+    expect(r.text).toContain(`<p class="ocode num" id="code">${code}</p>`);
+    expect(r.text).toContain(`data-speak="核销码是：${code.split('').join(' ')}`);
+    expect(r.text).toContain(`<script src="${assetUrl('readAloud')}" defer=""></script>`);
+    const t = textOf(r.text);
+    expect(t).toContain('已预约，等商户接单');
+    expect(t).toContain(o.merchant_name);
+    expect(r.text).toMatch(/href="tel:1700002\d{4}"/);
+    expect(r.text).toContain(`action="/elder/orders/${o.order_id}/cancel"`);
+    // cancelled: points back, no code any more; a second tap on cancel is not an error
+    const before = await balance();
+    expect((await elderC.post(`/elder/orders/${o.order_id}/cancel`)).status).toBe(303);
+    expect((await elderC.post(`/elder/orders/${o.order_id}/cancel`)).status).toBe(303);
+    expect(await balance()).toBe(before + o.held_points);
+    const after = await elderC.get(`/elder/orders/${o.order_id}?done=cancelled`);
+    expect(after.text).not.toContain('id="code"');
+    expect(textOf(after.text)).toContain('已取消，积分已退回');
+  });
+
+  it('the elder picks a day and a time among free slots with big buttons, the next free one preselected', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const link = bookLinks(section(list.text, 'list-h'))[0];
+    if (!link) throw new Error('no barber');
+    const first = await confirmForm(elderC, link.href);
+    expect(first.page.text).not.toMatch(/type="(date|time|datetime-local)"/); // no date-picker widget
+    expect(first.page.text).not.toContain('<script'); // works without script
+    const days = [...first.page.text.matchAll(/<a href="([^"]*&amp;date=(\d{4}-\d{2}-\d{2}))"( aria-current="date")?>/g)];
+    expect(days.length).toBeGreaterThan(1);
+    expect(days[0]?.[3]).toBeTruthy(); // the day of the next free time is the one shown
+    expect(first.form.slot_start).toBe(offeredSlots(first.page.text)[0]);
+    const [, href = '', date = ''] = days[1] ?? [];
+    const second = await confirmForm(elderC, unescape(href));
+    const times = offeredSlots(second.page.text);
+    expect(times.length).toBeGreaterThan(1);
+    expect(times.every((s) => chinaDateOf(s) === date)).toBe(true);
+    expect(second.form.slot_start).toBe(times[0]);
+    const picked = times[times.length - 1] ?? '';
+    const r = await elderC.post(second.action, { ...second.form, slot_start: picked });
+    expect(r.status).toBe(303);
+    const o = await order(orderIdOf(r.location));
+    expect(o.slot_start).toBe(picked);
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+
+  it('a time that is full is not offered', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const link = bookLinks(section(list.text, 'list-h'))[0];
+    if (!link) throw new Error('no barber');
+    const svc = (await site.deps.merchants.services(link.merchant_id)).find((s) => s.service_id === link.service_id);
+    const before = await confirmForm(elderC, link.href);
+    expect(offeredSlots(before.page.text).length).toBeGreaterThan(1);
+    const target = offeredSlots(before.page.text)[1] ?? '';
+    expect(target).toMatch(/^2026-11-2\dT/);
+    const booked: string[] = [];
+    for (let i = 0; i < (svc?.capacity_per_slot ?? 1); i++) {
+      const f = await confirmForm(elderC, link.href);
+      const r = await elderC.post(f.action, { ...f.form, slot_start: target });
+      expect(r.status).toBe(303);
+      booked.push(orderIdOf(r.location));
+    }
+    const after = await confirmForm(elderC, link.href);
+    expect(offeredSlots(after.page.text)).not.toContain(target);
+    expect(offeredSlots(after.page.text)[0]).toBe(offeredSlots(before.page.text)[0]);
+    for (const id of booked) await elderC.post(`/elder/orders/${id}/cancel`);
+  });
+
+  it('lists recent orders newest first, each a link to its page', async () => {
+    const r = await elderC.get('/elder/orders');
+    expect(r.status).toBe(200);
+    const ids = [...r.text.matchAll(/href="\/elder\/orders\/(o_[A-Za-z0-9]+)"/g)].map((m) => m[1]);
+    const stored = (await site.deps.orders.ofElder(elder.elder_id, 20)).items.map((o) => o.order_id);
+    expect(ids).toEqual(stored);
+  });
+
+  it("another elder's order is not found", async () => {
+    const other = await signInPhone(site, 'elder', site.seed.elderPhones[1] ?? '');
+    const o = (await site.deps.orders.ofElder(elder.elder_id, 1)).items[0];
+    expect((await other.get(`/elder/orders/${o?.order_id}`)).status).toBe(404);
+  });
+
+  it('a full slot is shown inline, the form comes back with the next free time chosen and a new key', async () => {
+    const list = await elderC.get('/elder/services?category=clinic');
+    const link = bookLinks(list.text)[0];
+    if (!link) throw new Error('no clinic');
+    const svc = (await site.deps.merchants.services(link.merchant_id)).find((s) => s.service_id === link.service_id);
+    const cap = svc?.capacity_per_slot ?? 1;
+    // Every form is rendered before any is sent, so all offer the same slot: the confirm screen
+    // offers the first slot with room, and the last one sent finds it taken meanwhile.
+    const forms: { action: string; form: Record<string, string> }[] = [];
+    for (let i = 0; i <= cap; i++) forms.push(await confirmForm(elderC, link.href));
+    expect(new Set(forms.map((f) => f.form.slot_start)).size).toBe(1);
+    let last: Res | null = null;
+    let lastForm: Record<string, string> = {};
+    for (const { action, form } of forms) {
+      lastForm = form;
+      last = await elderC.post(action, form);
+    }
+    const after = await confirmForm(elderC, link.href); // and the next visitor is offered a later slot
+    expect((after.form.slot_start ?? '') > (lastForm.slot_start ?? '')).toBe(true);
+    expect(last?.status).toBe(409);
+    const t = textOf(last?.text ?? '');
+    expect(t).toContain('这个时段刚刚约满了');
+    expect(offeredSlots(last?.text ?? '')).not.toContain(lastForm.slot_start); // the full time is no longer offered
+    expect(chosenSlot(last?.text ?? '')).toBe(after.form.slot_start);
+    expect(hidden(last?.text ?? '', 'key')).not.toBe(lastForm.key);
+    const ok = await elderC.post('/elder/book', { ...lastForm, slot_start: chosenSlot(last?.text ?? ''), key: hidden(last?.text ?? '', 'key') });
+    expect(ok.status).toBe(303);
+    expect((await order(orderIdOf(ok.location))).slot_start).toBe(after.form.slot_start);
+    for (const o of (await site.deps.orders.ofElder(elder.elder_id, 20)).items.filter((x) => x.status === 'requested')) {
+      await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+    }
+  });
+
+  it('a frozen wallet is refused inline with what to do, and nothing is booked', async () => {
+    await setWalletFrozen(site.deps, elder.elder_id, true);
+    try {
+      const list = await elderC.get('/elder/services?category=barber');
+      const { action, form } = await confirmForm(elderC, bookLinks(list.text)[0]?.href ?? '');
+      const before = (await site.deps.orders.ofElder(elder.elder_id, 50)).items.length;
+      const r = await elderC.post(action, form);
+      expect(r.status).toBe(423);
+      expect(textOf(r.text)).toContain('积分账户已冻结，暂时不能预约。请联系社区，或拨打 12349');
+      expect(r.text).toContain('role="alert"');
+      expect((await site.deps.orders.ofElder(elder.elder_id, 50)).items.length).toBe(before);
+    } finally {
+      await setWalletFrozen(site.deps, elder.elder_id, false);
+    }
+  });
+
+  it('too few points is refused inline with the price, the balance and what to do', async () => {
+    // a second elder whose points are all held by something else for the moment
+    const phone = site.seed.elderPhones[2] ?? '';
+    const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
+    const other = await signInPhone(site, 'elder', phone);
+    const all = await balance(id);
+    await hold(site.deps, { hold_id: 'web-test-drain', elder_id: id ?? '', amount_points: all, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 'test', reason: 'test' });
+    try {
+      const list = await other.get('/elder/services?category=canteen'); // a canteen is near this elder's home
+      const link = bookLinks(list.text)[0];
+      if (!link) throw new Error('no canteen near the third demo elder');
+      const { action, form } = await confirmForm(other, link.href);
+      const r = await other.post(action, form);
+      expect(r.status).toBe(422);
+      expect(textOf(r.text)).toMatch(/积分不足：这项服务要 \d+ 积分，现在有 0 积分。可以选便宜一些的服务，或请家属充值。/);
+      expect(hidden(r.text, 'key')).not.toBe(form.key); // a fresh screen, ready once points arrive
+    } finally {
+      await release(site.deps, { hold_id: 'web-test-drain', why: 'cancelled', actor: 'test' });
+    }
+  });
+
+  it.each<[ErrorCode, RegExp]>([
+    ['INSUFFICIENT_POINTS', /^积分不足：这项服务要 15 积分，现在有 3 积分。可以选便宜一些的服务，或请家属充值。$/],
+    ['SLOT_FULL', /^这个时段刚刚约满了。已为您选好下一个空闲时段/],
+    ['SLOT_INVALID', /^这个时段已经过了/],
+    ['CATEGORY_NOT_ALLOWED', /^补贴积分不能用于这类服务.*请家属充值/],
+    ['CAP_EXCEEDED', /^超过单笔或本月的积分使用上限.*下个月再约/],
+    ['WALLET_FROZEN', /^积分账户已冻结.*12349/],
+    ['SERVICE_UNAVAILABLE', /^这项服务暂时不能预约，请返回换一家/],
+  ])('%s reads in Chinese first with what to do, English after', (code, zh) => {
+    const m = bookingMsg(new AppError(code, { details: { balance_points: 3 } }), 15);
+    expect(m.zh).toMatch(zh);
+    expect(m.en).toMatch(/^[A-Z][ -~]+$/);
+  });
+});
+
+describe('merchant', () => {
+  it('a home visit: after accepting, the shop finds the address (masked name, no phone) on its own page; before, it does not', async () => {
+    const list = await elderC.get('/elder/services?category=domestic');
+    let link: ReturnType<typeof bookLinks>[number] | undefined;
+    for (const l of bookLinks(list.text)) {
+      const svc = (await site.deps.merchants.services(l.merchant_id)).find((x) => x.service_id === l.service_id);
+      if (svc?.mode === 'home_visit') { link = l; break; }
+    }
+    if (!link) throw new Error('no home-visit domestic service near the demo elder');
+    const { action, form } = await confirmForm(elderC, link.href);
+    const booked = await elderC.post(action, form);
+    expect(booked.status).toBe(303);
+    const o = await order(orderIdOf(booked.location));
+    const m = await merchant(o.merchant_id);
+    expect((await m.get(`/merchant/orders/${o.order_id}/visit`)).status).toBe(409); // not accepted yet
+    await m.post(`/merchant/orders/${o.order_id}/accept`);
+    expect((await m.get('/merchant')).text).toContain(`href="/merchant/orders/${o.order_id}/visit"`);
+    const page = await m.get(`/merchant/orders/${o.order_id}/visit`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.text);
+    expect(text).toContain(elder.address);
+    expect(text).toContain(`${elder.name.slice(0, 1)}*`);
+    expect(text).not.toContain(elder.name.length > 1 ? elder.name : '\u0000');
+    expect(page.text).not.toMatch(/1[3-9]\d{9}/); // no phone number
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+
+  it('signs in, accepts, a wrong code shows the tries left, completes with the code; the elder rates and may complain', async () => {
+    const o = await bookBarber();
+    const m = await merchant(o.merchant_id);
+    const home = await m.get('/merchant');
+    expect(home.status).toBe(200);
+    expect(textOf(home.text)).toContain('已入驻，可以接单');
+    expect(home.text).toContain(`id="o-${o.order_id}"`);
+    expect(home.text).toContain(`action="/merchant/orders/${o.order_id}/accept"`);
+    expect(home.text).toContain(`action="/merchant/orders/${o.order_id}/reject"`);
+    expect(home.text).not.toContain(orderCode(site.deps, o)); // the merchant never sees the code
+
+    const acc = await m.post(`/merchant/orders/${o.order_id}/accept`);
+    expect(acc.status).toBe(303);
+    expect(acc.location).toBe(`/merchant?done=accepted#o-${o.order_id}`);
+    const seen = textOf((await elderC.get(`/elder/orders/${o.order_id}`)).text);
+    expect(seen).toContain('商户已接单');
+    expect(seen).toContain(o.merchant_name);
+
+    const code = orderCode(site.deps, o);
+    const wrong = await m.post(`/merchant/orders/${o.order_id}/complete`, { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(422);
+    expect(textOf(wrong.text)).toContain('核销码或卡号密码不正确，还可以再试 4 次');
+    const typo = await m.post(`/merchant/orders/${o.order_id}/complete`, { code: '12' });
+    expect(typo.status).toBe(400); // a typo costs no try
+    const tries = await site.deps.db.doc.send(new GetCommand({ TableName: site.deps.db.table, Key: keys.attempts('order_code', o.order_id), ConsistentRead: true }));
+    expect(tries.Item?.tries).toBe(1); // counted by the attempt limiter
+
+    const before = (await site.deps.ledger.account(`merchant:${o.merchant_id}`)).balance_points;
+    const done = await m.post(`/merchant/orders/${o.order_id}/complete`, { code });
+    expect(done.status).toBe(303);
+    expect((await order(o.order_id)).status).toBe('completed');
+    expect((await site.deps.ledger.account(`merchant:${o.merchant_id}`)).balance_points).toBe(before + o.price_points);
+    const late = await m.post(`/merchant/orders/${o.order_id}/complete`, { code });
+    expect(late.status).toBe(409);
+    expect(textOf(late.text)).toContain('订单状态已经变了（现在：已完成）');
+
+    const page = await elderC.get(`/elder/orders/${o.order_id}`);
+    expect(page.text).not.toContain('id="code"');
+    expect(page.text).toContain(`action="/elder/orders/${o.order_id}/rate"`);
+    expect(page.text).toMatch(/<input type="radio" name="stars" value="5" required=""/);
+    const noStars = await elderC.post(`/elder/orders/${o.order_id}/rate`, {});
+    expect(noStars.status).toBe(400);
+    const ratingsBefore = (await site.deps.merchants.getMerchant(o.merchant_id))?.rating_count ?? 0;
+    const rated = await elderC.post(`/elder/orders/${o.order_id}/rate`, { stars: '5', tag_0: '1', tag_1: '1', comment: '师傅很耐心' });
+    expect(rated.status).toBe(303);
+    const after = await order(o.order_id);
+    expect(after.status).toBe('rated');
+    expect(after.rating).toMatchObject({ stars: 5, tags: ['准时', '态度好'], comment: '师傅很耐心' });
+    expect((await site.deps.merchants.getMerchant(o.merchant_id))?.rating_count).toBe(ratingsBefore + 1);
+    expect(textOf((await m.get('/merchant')).text)).toContain('老人评价：5 星（准时、态度好）');
+
+    const form = await elderC.get(`/elder/orders/${o.order_id}/dispute`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('<label for="f-reason">');
+    expect((await elderC.post(`/elder/orders/${o.order_id}/dispute`, { reason: '' })).status).toBe(400);
+    const disputed = await elderC.post(`/elder/orders/${o.order_id}/dispute`, { reason: '剪得太短了，和说好的不一样' });
+    expect(disputed.status).toBe(303);
+    expect((await order(o.order_id)).status).toBe('disputed');
+    expect(textOf((await elderC.get(disputed.location ?? '')).text)).toContain('投诉已提交');
+  });
+
+  it('completes with the card number and PIN; declines and no-shows release the points', async () => {
+    const o = await bookBarber(elderC, '/elder', 1);
+    const m = await merchant(o.merchant_id);
+    expect(DEMO_PIN).not.toBe('000000'); // so '000000' below is a wrong PIN
+    await m.post(`/merchant/orders/${o.order_id}/accept`);
+    const wrongPin = await m.post(`/merchant/orders/${o.order_id}/complete`, { card_number: elder.card_number, pin: '000000' });
+    expect(wrongPin.status).toBe(422);
+    expect(textOf(wrongPin.text)).toContain('还可以再试 4 次');
+    const ok = await m.post(`/merchant/orders/${o.order_id}/complete`, { card_number: elder.card_number.replace(/(\d{4})(?=\d)/g, '$1 '), pin: DEMO_PIN });
+    expect(ok.status).toBe(303);
+    expect((await order(o.order_id)).status).toBe('completed');
+
+    const before = await balance();
+    const declined = await bookBarber();
+    expect((await (await merchant(declined.merchant_id)).post(`/merchant/orders/${declined.order_id}/reject`)).status).toBe(303);
+    expect((await order(declined.order_id)).status).toBe('rejected');
+    const missed = await bookBarber();
+    const mm = await merchant(missed.merchant_id);
+    await mm.post(`/merchant/orders/${missed.order_id}/accept`);
+    expect((await mm.post(`/merchant/orders/${missed.order_id}/no-show`)).status).toBe(303);
+    expect((await order(missed.order_id)).status).toBe('no_show');
+    expect(await balance()).toBe(before);
+    expect(textOf((await elderC.get(`/elder/orders/${declined.order_id}`)).text)).toContain('商户无法接单，积分已退回');
+  });
+
+  it('another merchant cannot act on the order: not found, as for reads', async () => {
+    const o = await bookBarber();
+    const other = [...merchantPhone.keys()].find((id) => id !== o.merchant_id) ?? '';
+    const r = await (await merchant(other)).post(`/merchant/orders/${o.order_id}/accept`);
+    expect(r.status).toBe(404);
+    expect((await order(o.order_id)).status).toBe('requested');
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+});
+
+describe('帮我找', () => {
+  it('the form offers the order to the best-ranked open merchant, who sees it and can accept', async () => {
+    const list = await elderC.get('/elder/services?category=barber');
+    const key = hidden(list.text, 'key');
+    const policy = await policyNow(site.deps);
+    const { ranked } = await findCandidates(site.deps, policy, await elderOrigin(site.deps, elder), 'barber');
+    const r = await elderC.post('/elder/find', { category: 'barber', key });
+    expect(r.status).toBe(303);
+    const again = await elderC.post('/elder/find', { category: 'barber', key }); // a double tap
+    expect(again.location).toBe(r.location);
+    const o = await order(orderIdOf(r.location));
+    expect(o.mode).toBe('find_for_me');
+    expect(o.merchant_id).toBe(ranked[0]?.merchant_id);
+    expect(o.offers.map((x) => x.merchant_id)).toEqual(ranked.map((h) => h.merchant_id));
+    const asking = await elderC.get(r.location ?? '');
+    const page = textOf(asking.text);
+    expect(page).toContain('帮我找：正在问第 1 家');
+    // no shop is named (nor its phone) while it is only being asked: it may say no
+    for (const x of o.offers) expect(page).not.toContain(x.merchant_name);
+    expect(page).not.toContain(o.service_name);
+    expect(asking.text).not.toMatch(/href="tel:1700002\d{4}"/);
+    const row = (await elderC.get('/elder/orders')).text.split(`/elder/orders/${o.order_id}"`)[1]?.split('</a>')[0] ?? '';
+    expect(textOf(row)).toMatch(/^>帮我找 /); // the list names no shop either
+    expect(row).not.toContain(o.merchant_name);
+    const m = await merchant(o.merchant_id);
+    expect((await m.get('/merchant')).text).toContain(`id="o-${o.order_id}"`);
+    expect((await m.post(`/merchant/orders/${o.order_id}/accept`)).status).toBe(303);
+    const accepted = textOf((await elderC.get(r.location ?? '')).text);
+    expect(accepted).toContain('商户已接单');
+    expect(accepted).toContain(`商户 ${o.merchant_name}`); // which merchant took it, now that it has
+    await elderC.post(`/elder/orders/${o.order_id}/cancel`);
+  });
+});
+
+describe('family books for a bound elder', () => {
+  it('binds, sees points and orders, books through the same pages, sees the code', async () => {
+    const fam = await signInPhone(site, 'family', '17000018890');
+    const base = `/family/elders/${elder.elder_id}`;
+    expect((await fam.get(`${base}/services?category=barber`)).status).toBe(403); // not bound yet
+
+    await fam.post('/family/bindings', { card_number: elder.card_number, relation: '女儿' });
+    const fid = (await elderC.get('/elder')).text.match(/action="\/elder\/bindings\/(f_[A-Za-z0-9]+)\/confirm"/)?.[1];
+    expect((await elderC.post(`/elder/bindings/${fid}/confirm`)).status).toBe(303);
+
+    const prof = await fam.get(base);
+    expect(prof.status).toBe(200);
+    expect(prof.text).toMatch(new RegExp(`id="balance">${await balance()}<`));
+    expect(prof.text).toContain(`href="${base}/services?category=barber"`);
+    expect(prof.text).toMatch(new RegExp(`href="${base}/orders/o_`)); // recent orders
+
+    const o = await bookBarber(fam, base);
+    expect(o.elder_id).toBe(elder.elder_id);
+    expect(o.booked_by).toBe(`family:${fid}`);
+    const page = await fam.get(`${base}/orders/${o.order_id}`);
+    expect(page.text).toContain(`id="code">${orderCode(site.deps, o)}<`);
+    expect(textOf(page.text)).toContain(`为 ${elder.name} 预约`);
+    // the elder sees the same order on their own list
+    expect((await elderC.get('/elder/orders')).text).toContain(`/elder/orders/${o.order_id}`);
+    expect((await fam.post(`${base}/orders/${o.order_id}/cancel`)).status).toBe(303);
+    expect((await order(o.order_id)).status).toBe('cancelled');
+  });
+});
+
+describe('roles', () => {
+  it('an elder cannot open merchant pages; a merchant cannot open elder pages; strangers go to sign-in', async () => {
+    const m = await merchant([...merchantPhone.keys()][0] ?? '');
+    for (const path of ['/merchant', '/merchant/services']) expect((await elderC.get(path)).status).toBe(403);
+    for (const path of ['/elder', '/elder/services?category=barber', '/elder/orders']) expect((await m.get(path)).status).toBe(403);
+    expect((await m.post('/elder/find', { category: 'barber', key: 'k_abcdefghijklmnop' })).status).toBe(403);
+    const anon = await new Client(site.app).get('/merchant');
+    expect(anon.status).toBe(303);
+    expect(anon.location).toBe('/merchant/login');
+  });
+});
+
+describe('merchant application and services', () => {
+  const phone = '17000029901';
+  const body17 = '91421303MA9876543';
+  const uscc = body17 + (usccCheckChar(body17) ?? '0');
+  const application = {
+    business_name: '新开理发店', uscc, licence_number: 'JY12345678', licence_expires_on: '', contact_name: '李师傅', contact_phone: phone,
+    address: '西城街道胜利社区 临街8号', lat: '31.717', lng: '113.376', community_code: 'zengdu.xicheng.shengli', cat_barber: '1',
+  };
+
+  it('a new shop applies (errors inline), waits for review, adds a service with the price in yuan', async () => {
+    const m = await signInPhone(site, 'merchant', phone);
+    const home = await m.get('/merchant');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('action="/merchant/application"');
+    for (const f of ['business_name', 'uscc', 'contact_phone', 'lat', 'lng', 'community_code']) expect(home.text).toContain(`<label for="f-${f}">`);
+
+    const bad = await m.post('/merchant/application', { ...application, uscc: `${body17}0` === uscc ? `${body17}1` : `${body17}0`, lat: '', cat_barber: '' });
+    expect(bad.status).toBe(400);
+    const t = textOf(bad.text);
+    expect(t).toContain('统一社会信用代码不正确');
+    expect(t).toContain('必填');
+    expect(bad.text).toContain('value="新开理发店"'); // what was typed stays
+
+    const ok = await m.post('/merchant/application', application);
+    expect(ok.status).toBe(303);
+    const pending = textOf((await m.get(ok.location ?? '')).text);
+    expect(pending).toContain('入驻申请审核中');
+    expect(pending).toContain('申请已提交');
+
+    const form = await m.get('/merchant/services');
+    expect(form.status).toBe(200);
+    const badSvc = await m.post('/merchant/services', { name: '老人理发', category: 'barber', price_points: '12', ref_price_yuan: '12.345', duration_min: '30', mode: 'home_visit', radius_m: '', open: '08:00', close: '18:00', wopen: '09:00', wclose: '', capacity_per_slot: '2' });
+    expect(badSvc.status).toBe(400);
+    const bt = textOf(badSvc.text);
+    expect(bt).toContain('请填金额');
+    expect(bt).toContain('上门服务要填上门范围');
+    expect(bt).toContain('周末的开门和关门时间都要填');
+
+    const added = await m.post('/merchant/services', { name: '老人理发', category: 'barber', price_points: '12', ref_price_yuan: '12.5', duration_min: '30', mode: 'onsite', radius_m: '', open: '08:00', close: '18:00', wopen: '09:00', wclose: '12:00', capacity_per_slot: '2' });
+    expect(added.status).toBe(303);
+    const acct = await site.deps.accounts.get('merchant', site.deps.blindIndex('phone', phone));
+    const [svc] = await site.deps.merchants.services(acct?.account_id ?? '');
+    expect(svc).toMatchObject({ name: '老人理发', price_points: 12, ref_price_fen: 1250, mode: 'onsite', radius_m: null, capacity_per_slot: 2, slot_minutes: 60 });
+    expect(svc?.hours).toMatchObject({ mon: [['08:00', '18:00']], fri: [['08:00', '18:00']], sat: [['09:00', '12:00']], sun: [['09:00', '12:00']] });
+    expect(textOf((await m.get('/merchant/services')).text)).toContain('参考价 12.50 元');
+    expect(yuanToFen('20')).toBe(2000);
+    expect(yuanToFen('0.05')).toBe(5);
+    expect(yuanToFen('1.234')).toBeNull();
+
+    const removed = await m.post(`/merchant/services/${svc?.service_id}/remove`);
+    expect(removed.status).toBe(303);
+    expect(textOf((await m.get('/merchant/services')).text)).toContain('还没有服务');
+  });
+
+  it('the merchant sign-in page is the same phone + code form', async () => {
+    const r = await new Client(site.app).get('/merchant/login');
+    expect(r.status).toBe(200);
+    expect(textOf(r.text)).toContain('商户登录');
+    expect(r.text).toContain('action="/merchant/login"');
+  });
+
+  it('completion messages carry the tries left and the state', () => {
+    expect(completionMsg(new AppError('CODE_INVALID', { details: { tries_left: 2 } })).zh).toBe('核销码或卡号密码不正确，还可以再试 2 次');
+    expect(completionMsg(new AppError('CODE_LOCKED')).zh).toMatch(/^错误次数太多，这个订单已锁定/);
+    expect(completionMsg(new AppError('ORDER_STATE', { details: { status: 'cancelled' } })).zh).toContain('老人已取消');
+  });
+});
