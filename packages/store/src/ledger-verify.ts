@@ -3,6 +3,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isFloored } from '@tmc/core/ledger/accounts';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
+import { ledgerKeys } from './entities/ledger';
 import type { Db } from './table';
 
 export type VerifyReport = {
@@ -51,9 +52,9 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
           break;
         }
         case 'hold': holds.push(it); break;
-        case 'reversal_marker': reversalMarkers.push({ entry_id: String(it.pk).slice('ENTRY#'.length), by_entry: String(it.by_entry) }); break;
+        case 'reversal_marker': reversalMarkers.push({ entry_id: ledgerKeys.entryIdOf(String(it.pk)), by_entry: String(it.by_entry) }); break;
         default:
-          if (String(it.sk) === 'BAL' && String(it.pk).startsWith('ACCT#')) balances.set(String(it.account ?? String(it.pk).slice(5)), Number(it.balance));
+          if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) balances.set(String(it.account ?? ledgerKeys.accountOf(String(it.pk))), Number(it.balance));
       }
     }
     start = r.LastEvaluatedKey;

@@ -16,6 +16,7 @@ import { createAccountStore, type AccountStore } from '@tmc/store/entities/accou
 import { createBindingStore, type BindingStore } from '@tmc/store/entities/bindings';
 import { createImportStore, type ImportStore } from '@tmc/store/entities/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
+import { createOutboxStore } from '@tmc/store/entities/outbox';
 import type { NotifierWiring } from '@tmc/notify/channels';
 import type { NoticeMarks } from '@tmc/core/notices/model';
 import { createNoticeMarks } from '@tmc/store/entities/notices';
@@ -92,7 +93,7 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
   const cipher = createFieldCipher(Buffer.from(env.FIELD_KEY, 'base64').subarray(0, 32));
   const blindIndex = createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64'));
   const wechatLinks = createWechatLinkStore(db, cipher, clock);
-  const outbox = env.STAGE === 'production' ? null : createOutbox(db, clock);
+  const outbox = env.STAGE === 'production' ? null : createOutbox(createOutboxStore(db), clock);
   const given = typeof over.notifier === 'function'
     ? over.notifier({ directory: wechatLinks, phoneHash: (phone) => blindIndex('phone', phone), log: (level, msg, fields) => logger.log(level, msg, fields) })
     : over.notifier;

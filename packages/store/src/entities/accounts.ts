@@ -3,10 +3,24 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '@tmc/core/kernel/ports';
 import { randomId } from '@tmc/core/kernel/secrets';
-import { keys } from '../keys';
 import { transact } from '../tx';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const accountKeys = {
+  phoneAccount: (role: string, phoneHash: string) => ({ pk: `ACCOUNT#${role}#${phoneHash}`, sk: 'ACCOUNT' }),
+  accountById: (accountId: string) => ({ pk: `ACCOUNT_ID#${accountId}`, sk: 'ACCOUNT' }),
+} as const;
+
+export const accountPatterns: AccessPattern[] = [
+  {
+    name: 'accountByPhoneHash', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT#{role}#{hmac(phone)}', sk: 'ACCOUNT',
+    used_by: 'auth (family and merchant sign-in)', about: 'family, merchant; unique guard',
+  },
+  { name: 'accountById', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT_ID#{account_id}', sk: 'ACCOUNT', used_by: 'auth (session lookups)', about: '' },
+];
+const keys = accountKeys; // this entity's own keys, by their short names
 
 export type PhoneAccount = { account_id: string; role: 'family' | 'merchant'; phone_cipher: string; phone_masked: string; created_at: string };
 

@@ -2,12 +2,29 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import { levelOf, parentOf, type Area, type AreaInput } from '@tmc/core/areas/model';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { AreaStore } from '@tmc/core/kernel/ports';
+import type { AccessPattern } from '../access-pattern';
 import type { Db } from '../table';
 
 const AREA_CHILDREN_MAX = 200; // a street with more than 200 communities would be a data error
+
+export const ROOT_AREA = 'ROOT';
+
+export const areaKeys = {
+  area: (code: string) => ({ pk: `AREA#${code}`, sk: 'AREA' }),
+  areaChildrenIndex: (parent: string | null, code: string) => ({ gsi1pk: `AREA_CHILDREN#${parent ?? ROOT_AREA}`, gsi1sk: code }),
+  areaChildrenPk: (parent: string | null) => `AREA_CHILDREN#${parent ?? ROOT_AREA}`,
+} as const;
+
+export const areaPatterns: AccessPattern[] = [
+  { name: 'areaByCode', index: 'table', operation: ['GetItem'], pk: 'AREA#{code}', sk: 'AREA', used_by: 'areas (AreaStore.get)', about: '' },
+  {
+    name: 'areaChildren', index: 'gsi1', operation: ['Query'], pk: 'AREA_CHILDREN#{parent or ROOT}', sk: '{code}',
+    used_by: 'areas (AreaStore.children)', about: `at most ${AREA_CHILDREN_MAX} children read`,
+  },
+];
+const keys = areaKeys; // this entity's own keys, by their short names
 
 const toArea = (it: Record<string, unknown>): Area => ({
   code: String(it.code), name: String(it.name), level: it.level as Area['level'],

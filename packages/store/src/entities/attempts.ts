@@ -6,9 +6,23 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ATTEMPT_RULES, type AttemptLimiter, type Admission, type AttemptRule } from '@tmc/core/auth/attempts';
 import type { Clock } from '@tmc/core/kernel/ports';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const attemptKeys = {
+  attempts: (rule: string, subject: string) => ({ pk: `ATTEMPTS#${rule}#${subject}`, sk: 'ATTEMPTS' }),
+} as const;
+
+export const attemptPatterns: AccessPattern[] = [
+  {
+    name: 'attemptsBySubject', index: 'table', operation: ['UpdateItem', 'GetItem'], pk: 'ATTEMPTS#{rule}#{subject}', sk: 'ATTEMPTS',
+    used_by: 'auth (AttemptLimiter)',
+    about: 'one attempt limiter: `tries`, `window_ends_ms`; rules in `packages/core/src/auth/attempts.ts`. UpdateItem '
+      + '`ADD tries 1` if `tries < max` in the window; GetItem only to say how long a refusal lasts. TTL',
+  },
+];
+const keys = attemptKeys; // this entity's own keys, by their short names
 
 const ttlSeconds = (window_ends_ms: number) => Math.ceil(window_ends_ms / 1000) + 3600; // an hour past the window for support questions
 

@@ -2,9 +2,22 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent, AuditLog, Clock } from '@tmc/core/kernel/ports';
-import { keys } from '../keys';
 import { clampLimit, decodeCursor, encodeCursor } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const auditKeys = {
+  audit: (day: string, at: string, id: string) => ({ pk: `AUDIT#${day}`, sk: `${at}#${id}` }),
+  auditDayPk: (day: string) => `AUDIT#${day}`,
+  auditSubjectIndex: (subject: string, at: string, id: string) => ({ gsi1pk: `AUDIT_SUBJECT#${subject}`, gsi1sk: `${at}#${id}` }),
+  auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
+} as const;
+
+export const auditPatterns: AccessPattern[] = [
+  { name: 'auditByDay', index: 'table', operation: ['Query'], pk: 'AUDIT#{yyyy-mm-dd}', sk: '{at}#{id}', used_by: 'audit (operators)', about: '' },
+  { name: 'auditBySubject', index: 'gsi1', operation: ['Query'], pk: 'AUDIT_SUBJECT#{subject}', sk: '{at}#{id}', used_by: 'audit (AuditLog.listBySubject)', about: 'newest first' },
+];
+const keys = auditKeys; // this entity's own keys, by their short names
 
 /** One audit record as stored, for writers that put it inside their own transaction: it gets its
  * time and id from that change, so it exists exactly when (and as often as) the change does. */

@@ -3,9 +3,27 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Binding } from '@tmc/core/elders/family/bindings';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const bindingKeys = {
+  binding: (familyId: string, elderId: string) => ({ pk: `FAMILY#${familyId}`, sk: `BIND#${elderId}` }),
+  bindingsOfFamilyPk: (familyId: string) => `FAMILY#${familyId}`,
+  /** begins_with on the family's partition: its bindings, not other items kept there. */
+  bindingSkPrefix: () => 'BIND#',
+  bindingElderIndex: (elderId: string, familyId: string) => ({ gsi1pk: `ELDER_FAMILY#${elderId}`, gsi1sk: familyId }),
+  bindingsOfElderPk: (elderId: string) => `ELDER_FAMILY#${elderId}`,
+} as const;
+
+export const bindingPatterns: AccessPattern[] = [
+  {
+    name: 'bindingsOfFamily', index: 'table', operation: ['Query', 'GetItem'], pk: 'FAMILY#{family_id}', sk: 'BIND#{elder_id}',
+    used_by: 'elders/family (BindingStore.ofFamily, get)', about: 'begins_with `BIND#`; GetItem for one pair',
+  },
+  { name: 'bindingsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_FAMILY#{elder_id}', sk: '{family_id}', used_by: 'elders/family (BindingStore.ofElder)', about: '' },
+];
+const keys = bindingKeys; // this entity's own keys, by their short names
 
 export const BINDINGS_PER_ELDER_MAX = 10; // a family is rarely more than a handful of people
 
@@ -47,7 +65,7 @@ export const createBindingStore = (db: Db): BindingStore => ({
   async ofFamily(family_id) {
     const r = await db.doc.send(new QueryCommand({
       TableName: db.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :b)',
-      ExpressionAttributeValues: { ':p': keys.bindingsOfFamilyPk(family_id), ':b': 'BIND#' }, Limit: BINDINGS_PER_ELDER_MAX * 2,
+      ExpressionAttributeValues: { ':p': keys.bindingsOfFamilyPk(family_id), ':b': keys.bindingSkPrefix() }, Limit: BINDINGS_PER_ELDER_MAX * 2,
     }));
     return (r.Items ?? []).map(fromItem);
   },

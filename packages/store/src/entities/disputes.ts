@@ -9,22 +9,34 @@ import type { Order } from '@tmc/core/orders/state';
 import type { DisputeQueuePort } from '@tmc/core/orders/service';
 import { auditItem } from './audit';
 import { batchGet } from '../batch-get';
-import { keys } from '../keys';
-import { orderItem } from './order-item';
+import { orderItem, orderKeys } from './order-item';
 import { clampLimit, decodeCursor, encodeCursor, transact } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const disputeKeys = {
+  // the staff queue, one item per open dispute; sk = community#disputed_at#order, so a scope is one key range
+  disputeOpen: (community: string, at: string, orderId: string) => ({ pk: 'DISPUTES_OPEN', sk: `${community}#${at}#${orderId}` }),
+  disputesOpenPk: () => 'DISPUTES_OPEN',
+  /** The key range of an officer's area: a community is its own prefix, a street or district covers
+   * the communities below it (codes are dotted: district.street.community); null is the whole city. */
+  scopePrefix: (scope: string | null): string | null =>
+    scope === null ? null : scope.split('.').length >= 3 ? `${scope}#` : `${scope}.`,
+} as const;
+
+export const disputePatterns: AccessPattern[] = [
+  {
+    name: 'disputesOpen', index: 'table', operation: ['Query', 'TransactWriteItems', 'DeleteItem'],
+    pk: 'DISPUTES_OPEN', sk: '{community}#{disputed_at}#{order_id}', used_by: 'orders (staff dispute queue)',
+    about: 'staff queue; scoped by area prefix: Query begins_with `{area}.` (or `{community}#`); entries whose order moved on '
+      + 'are hidden and removed on read; Put with the order in one transaction at dispute, Delete at decision',
+  },
+];
+const keys = disputeKeys; // this entity's own keys, by their short names
 
 export type OpenDispute = { order: Order; community_code: string };
 
-const strip = (it: Record<string, unknown>): Order => {
-  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...o } = it;
-  return o as Order;
-};
-
-/** The key range of an officer's area: a community is its own prefix, a street or district covers
- * the communities below it (codes are dotted: district.street.community); null is the whole city. */
-const scopePrefix = (scope: string | null): string | null =>
-  scope === null ? null : scope.split('.').length >= 3 ? `${scope}#` : `${scope}.`;
 
 export const createDisputeQueue = (db: Db): DisputeQueuePort & {
   list: (scope: string | null, limit: number, cursor?: string) => Promise<{ items: OpenDispute[]; cursor: string | null }>;
@@ -49,7 +61,7 @@ export const createDisputeQueue = (db: Db): DisputeQueuePort & {
   },
   async list(scope, limit, cursor) {
     const pk = keys.disputesOpenPk();
-    const prefix = scopePrefix(scope);
+    const prefix = keys.scopePrefix(scope);
     const start = decodeCursor(cursor, { pk });
     // A cursor from another officer's page (or a forged one) must not move the read outside this area.
     if (start && prefix !== null && !String(start.sk ?? '').startsWith(prefix)) {
@@ -62,7 +74,7 @@ export const createDisputeQueue = (db: Db): DisputeQueuePort & {
       Limit: clampLimit(limit), ExclusiveStartKey: start,
     }));
     const inScope = (r.Items ?? []).map((it) => ({ pk: String(it.pk), sk: String(it.sk), order_id: String(it.order_id), community_code: String(it.community_code) }));
-    const orders = new Map((await batchGet(db, inScope.map((e) => keys.order(e.order_id)))).map(strip).map((o) => [o.order_id, o]));
+    const orders = new Map((await batchGet(db, inScope.map((e) => orderKeys.order(e.order_id)))).map((it) => fromItem<Order>(it)).map((o) => [o.order_id, o]));
     const items: OpenDispute[] = [];
     for (const e of inScope) {
       const o = orders.get(e.order_id);

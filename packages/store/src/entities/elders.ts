@@ -5,9 +5,48 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../batch-get';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { ElderStore, ElderWrite } from '@tmc/core/kernel/ports';
-import { keys } from '../keys';
 import { clampLimit, decodeCursor, encodeCursor, transact, type TxItem } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const elderKeys = {
+  elder: (elderId: string) => ({ pk: `ELDER#${elderId}`, sk: 'PROFILE' }),
+  elderCommunityIndex: (community: string, elderId: string) => ({ gsi1pk: `COMMUNITY_ELDERS#${community}`, gsi1sk: elderId }),
+  elderCommunityPk: (community: string) => `COMMUNITY_ELDERS#${community}`,
+  // sk = community#id so an officer's scope is a begins_with
+  elderNameIndex: (name: string, community: string, elderId: string) => ({ gsi2pk: `ELDER_NAME#${name}`, gsi2sk: `${community}#${elderId}` }),
+  elderNamePk: (name: string) => `ELDER_NAME#${name}`,
+  elderIdHash: (idHash: string) => ({ pk: `ELDER_IDHASH#${idHash}`, sk: 'ELDER' }),
+  /** The ID hash an elderByIdHash guard item is keyed by. */
+  idHashOfGuard: (pk: string) => pk.slice('ELDER_IDHASH#'.length),
+  elderCard: (card: string) => ({ pk: `CARD#${card}`, sk: 'ELDER' }),
+  // a couple may share one phone
+  elderPhone: (phoneHash: string, elderId: string) => ({ pk: `ELDER_PHONE#${phoneHash}`, sk: elderId }),
+  elderPhonePk: (phoneHash: string) => `ELDER_PHONE#${phoneHash}`,
+} as const;
+
+export const elderPatterns: AccessPattern[] = [
+  { name: 'elderById', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER#{elder_id}', sk: 'PROFILE', used_by: 'elders (ElderStore.get, getMany)', about: '' },
+  {
+    name: 'eldersInCommunity', index: 'gsi1', operation: ['Query'], pk: 'COMMUNITY_ELDERS#{community}', sk: '{elder_id}',
+    used_by: 'elders (ElderStore.listByCommunity)', about: 'paged',
+  },
+  {
+    name: 'eldersByName', index: 'gsi2', operation: ['Query'], pk: 'ELDER_NAME#{name}', sk: '{community}#{elder_id}',
+    used_by: 'elders (ElderStore.findByName)', about: 'scoped: begins_with `{area prefix}.` on the sk; active elders only',
+  },
+  {
+    name: 'elderByIdHash', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER_IDHASH#{hmac(id number)}', sk: 'ELDER',
+    used_by: 'elders (register, CSV import)', about: 'unique guard',
+  },
+  { name: 'elderByCard', index: 'table', operation: ['GetItem'], pk: 'CARD#{card number}', sk: 'ELDER', used_by: 'elders, auth (card sign-in)', about: 'unique guard' },
+  {
+    name: 'eldersByPhoneHash', index: 'table', operation: ['Query'], pk: 'ELDER_PHONE#{hmac(phone)}', sk: '{elder_id}',
+    used_by: 'auth (elder sign-in by phone)', about: 'a couple may share one phone; at most 10 read',
+  },
+];
+const keys = elderKeys; // this entity's own keys, by their short names
 
 
 const profileItem = (r: ElderRecord) => ({
@@ -18,10 +57,7 @@ const profileItem = (r: ElderRecord) => ({
   ...r,
 });
 
-const fromItem = (it: Record<string, unknown>): ElderRecord => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...rest } = it;
-  return rest as unknown as ElderRecord;
-};
+const toElder = (it: Record<string, unknown>): ElderRecord => fromItem<ElderRecord>(it);
 
 export const createElderStore = (db: Db): ElderStore => ({
   async create({ record, id_hash, phone_hash }: ElderWrite) {
@@ -37,12 +73,12 @@ export const createElderStore = (db: Db): ElderStore => ({
 
   async get(elder_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.elder(elder_id) }));
-    return r.Item ? fromItem(r.Item) : null;
+    return r.Item ? toElder(r.Item) : null;
   },
 
   async getMany(elder_ids) {
     const items = await batchGet(db, [...new Set(elder_ids)].map((id) => keys.elder(id)));
-    return items.map(fromItem);
+    return items.map(toElder);
   },
 
   async update(next, prev, phone_hash_prev, phone_hash_next) {
@@ -68,7 +104,7 @@ export const createElderStore = (db: Db): ElderStore => ({
 
   async findIdsByIdHashes(id_hashes) {
     const items = await batchGet(db, [...new Set(id_hashes)].map((h) => keys.elderIdHash(h)));
-    return new Map(items.map((it) => [String(it.pk).slice('ELDER_IDHASH#'.length), String(it.elder_id)]));
+    return new Map(items.map((it) => [keys.idHashOfGuard(String(it.pk)), String(it.elder_id)]));
   },
 
   async findIdByCard(card) {
@@ -91,7 +127,7 @@ export const createElderStore = (db: Db): ElderStore => ({
       ExpressionAttributeValues: { ':p': pk }, Limit: clampLimit(limit),
       ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
     }));
-    return { items: (r.Items ?? []).map(fromItem), cursor: encodeCursor(r.LastEvaluatedKey) };
+    return { items: (r.Items ?? []).map(toElder), cursor: encodeCursor(r.LastEvaluatedKey) };
   },
 
   async findByName(name, scope_prefix, limit) {
@@ -101,7 +137,7 @@ export const createElderStore = (db: Db): ElderStore => ({
       ExpressionAttributeValues: { ':p': keys.elderNamePk(name), ...(scope_prefix ? { ':s': scope_prefix } : {}) },
       Limit: clampLimit(limit),
     }));
-    return (r.Items ?? []).map(fromItem);
+    return (r.Items ?? []).map(toElder);
   },
 
   async erase(next, prev, id_hash, phone_hash) {

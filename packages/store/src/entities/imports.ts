@@ -1,9 +1,30 @@
 // CSV import batches (importById = sha256 of the importer's area and the file bytes, importErrors).
 // Uploading the same file again from the same area finds the same batch (core/elder-import.ts).
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../keys';
 import { transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const importKeys = {
+  importMeta: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'META' }),
+  // sk ordered by row
+  importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
+  importErrorSkPrefix: () => 'ERR#',
+  importPk: (importId: string) => `IMPORT#${importId}`,
+} as const;
+
+export const importPatterns: AccessPattern[] = [
+  {
+    name: 'importById', index: 'table', operation: ['GetItem'], pk: 'IMPORT#{import_id}', sk: 'META',
+    used_by: 'elders (CSV import)', about: '= hash of the importer\'s area and the file; meta keeps `scope`',
+  },
+  {
+    name: 'importErrors', index: 'table', operation: ['Query'], pk: 'IMPORT#{import_id}', sk: 'ERR#{row, 7 digits}#{n}',
+    used_by: 'elders (CSV import)', about: 'begins_with `ERR#` (row order)',
+  },
+];
+const keys = importKeys; // this entity's own keys, by their short names
 
 export const IMPORT_ERRORS_KEPT_MAX = 5_000; // enough to fix a file; beyond it the count still tells the size
 
@@ -34,9 +55,7 @@ export type ImportStore = {
 export const createImportStore = (db: Db): ImportStore => ({
   async get(import_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.importMeta(import_id), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { pk: _p, sk: _s, type: _t, ...m } = r.Item;
-    return m as ImportMeta;
+    return r.Item ? fromItem<ImportMeta>(r.Item) : null;
   },
   async put(m) {
     await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...keys.importMeta(m.import_id), type: 'import', ...m } }));
@@ -57,7 +76,7 @@ export const createImportStore = (db: Db): ImportStore => ({
     do {
       const r = await db.doc.send(new QueryCommand({
         TableName: db.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':p': keys.importPk(import_id), ':e': 'ERR#' }, ExclusiveStartKey: start,
+        ExpressionAttributeValues: { ':p': keys.importPk(import_id), ':e': keys.importErrorSkPrefix() }, ExclusiveStartKey: start,
         Limit: Math.min(1000, limit - out.length),
       }));
       for (const it of r.Items ?? []) out.push({ row: Number(it.row), column: String(it.column), code: String(it.code), message: String(it.message), message_en: String(it.message_en) });

@@ -3,16 +3,31 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { IssuanceRun, IssuanceRunStore, PreviewRecord, PreviewStore } from '@tmc/core/policy/issuance';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const issuanceKeys = {
+  issuanceRun: (month: string) => ({ pk: `ISSUANCE#${month}`, sk: 'RUN' }),
+  // stored issuance previews (computed by a job), one per month and staff scope ('*' = whole city)
+  issuancePreview: (month: string, scope: string | null) => ({ pk: `ISSUANCE#${month}`, sk: `PREVIEW#${scope ?? '*'}` }),
+} as const;
+
+export const issuancePatterns: AccessPattern[] = [
+  { name: 'issuanceRun', index: 'table', operation: ['GetItem'], pk: 'ISSUANCE#{month}', sk: 'RUN', used_by: 'policy (issuance job)', about: '' },
+  {
+    name: 'issuancePreview', index: 'table', operation: ['GetItem', 'PutItem'], pk: 'ISSUANCE#{month}', sk: 'PREVIEW#{scope or *}',
+    used_by: 'policy (preview job, issuance page)', about: 'stored by the preview job, per staff scope; GetItem / conditional Put',
+  },
+];
+const keys = issuanceKeys; // this entity's own keys, by their short names
 
 export const createIssuanceRunStore = (db: Db): IssuanceRunStore => ({
   async get(month) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.issuanceRun(month), ConsistentRead: true }));
     if (!r.Item) return null;
-    const { pk: _p, sk: _s, type: _t, ...stored } = r.Item;
-    const run = stored as Omit<IssuanceRun, 'pass' | 'newcomers' | 'pass_started_at'> & Partial<IssuanceRun>;
+    const run = fromItem<Omit<IssuanceRun, 'pass' | 'newcomers' | 'pass_started_at'> & Partial<IssuanceRun>>(r.Item);
     // Runs stored before newcomer passes existed read as their first pass.
     return { ...run, pass: run.pass ?? 1, newcomers: run.newcomers ?? 0, pass_started_at: run.pass_started_at ?? run.started_at };
   },
@@ -33,9 +48,7 @@ export const createIssuanceRunStore = (db: Db): IssuanceRunStore => ({
 export const createIssuancePreviewStore = (db: Db): PreviewStore => ({
   async get(month, scope) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.issuancePreview(month, scope), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { pk: _p, sk: _s, type: _t, ...rec } = r.Item;
-    return rec as PreviewRecord;
+    return r.Item ? fromItem<PreviewRecord>(r.Item) : null;
   },
   async put(rec, expect_version) {
     try {

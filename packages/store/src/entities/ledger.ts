@@ -9,10 +9,11 @@ import { shardOf } from '@tmc/core/ledger/accounts';
 import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
 import { CommitRejected, type CommitPart, type CommitPlan, type CounterKey, type Hold, type LedgerStore, type PostingLine } from '@tmc/core/ledger/ports';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
-import { keys } from '../keys';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
 import type { Db } from '../table';
 
 export const LOTS_READ_MAX = 200; // a wallet holds a lot per month plus top-ups: years of history
@@ -29,6 +30,79 @@ export const counterName = (k: CounterKey): string => {
     case 'slot': return `slot#${k.service_id}#${k.start}`;
   }
 };
+
+const BALANCE_SK = 'BAL';
+const REVERSED_SK = 'REVERSED';
+
+export const ledgerKeys = {
+  balance: (account: string) => ({ pk: `ACCT#${account}`, sk: BALANCE_SK }),
+  /** Whether a key is an account's balance item, and whose (for offline checks over a Scan). */
+  isBalance: (k: { pk: string; sk: string }) => k.sk === BALANCE_SK && k.pk.startsWith('ACCT#'),
+  accountOf: (pk: string) => pk.slice('ACCT#'.length),
+  posting: (account: string, at: string, entryId: string) => ({ pk: `ACCT#${account}`, sk: `P#${at}#${entryId}` }),
+  postingSkPrefix: () => 'P#',
+  /** The last posting sk at or before `at` (an upper bound for an as-of Query). */
+  postingSkUpTo: (at: string) => `P#${at}\uffff`,
+  accountPk: (account: string) => `ACCT#${account}`,
+  lot: (wallet: string, expiresOn: string, lotId: string) => ({ pk: `ACCT#${wallet}`, sk: `LOT#${expiresOn}#${lotId}` }),
+  lotSkPrefix: () => 'LOT#',
+  lotExpiryIndex: (expiresOn: string, shard: number, wallet: string, lotId: string) => ({ gsi1pk: `LOTS_EXPIRING#${expiresOn}#${shard}`, gsi1sk: `${wallet}#${lotId}` }),
+  lotExpiryPk: (expiresOn: string, shard: number) => `LOTS_EXPIRING#${expiresOn}#${shard}`,
+  entry: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' }),
+  entryReversed: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: REVERSED_SK }),
+  /** The entry an entry item or reversal marker belongs to. */
+  entryIdOf: (pk: string) => pk.slice('ENTRY#'.length),
+  hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  holdExpiryIndex: (day: string, shard: number, expiresAt: string, holdId: string) => ({ gsi1pk: `HOLDS_EXPIRING#${day}#${shard}`, gsi1sk: `${expiresAt}#${holdId}` }),
+  holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
+  counterOf: (k: CounterKey) => ({ pk: `COUNTER#${counterName(k)}`, sk: 'C' }),
+} as const;
+const keys = ledgerKeys; // this entity's own keys, by their short names
+
+export const ledgerPatterns: AccessPattern[] = [
+  {
+    name: 'accountBalance', index: 'table', operation: ['GetItem'], pk: 'ACCT#{account}', sk: 'BAL', used_by: 'ledger (LedgerStore.account, commit)',
+    about: 'versioned for wallets, holds, merchants; ADD for sharded system accounts',
+  },
+  {
+    name: 'accountPostings', index: 'table', operation: ['Query'], pk: 'ACCT#{account}', sk: 'P#{at}#{entry_id}',
+    used_by: 'ledger (history, balanceAsOf)', about: 'history newest first; as-of balance',
+  },
+  {
+    name: 'walletLots', index: 'table', operation: ['Query'], pk: 'ACCT#wallet:{elder}', sk: 'LOT#{expires_on}#{lot_id}',
+    used_by: 'ledger (spending plans)', about: `soonest expiry first; at most ${LOTS_READ_MAX} read`,
+  },
+  {
+    name: 'lotsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'LOTS_EXPIRING#{day}#{shard 0-15}', sk: '{wallet}#{lot_id}',
+    used_by: 'ledger (expiry job)', about: 'sparse; jobs',
+  },
+  { name: 'entryById', index: 'table', operation: ['GetItem'], pk: 'ENTRY#{entry_id}', sk: 'ENTRY', used_by: 'ledger (LedgerStore.entry)', about: '' },
+  {
+    name: 'reversalMarker', index: 'table', operation: ['GetItem', 'TransactWriteItems'], pk: 'ENTRY#{entry_id}', sk: 'REVERSED',
+    used_by: 'ledger (isReversed, reversal commit)', about: 'once-only: an entry is reversed at most once',
+  },
+  { name: 'holdById', index: 'table', operation: ['GetItem'], pk: 'HOLD#{hold_id}', sk: 'HOLD', used_by: 'ledger (LedgerStore.hold)', about: '' },
+  {
+    name: 'holdsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'HOLDS_EXPIRING#{day}#{shard}', sk: '{expires_at}#{hold_id}',
+    used_by: 'ledger (hold expiry job)', about: 'sparse; jobs',
+  },
+  {
+    name: 'idempotencyRecord', index: 'table', operation: ['GetItem'], pk: 'IDEM#{caller}#{key}', sk: 'IDEM',
+    used_by: 'ledger (every entry with an idempotency key)', about: 'TTL 7 days',
+  },
+  {
+    name: 'cappedCounters', index: 'table', operation: ['GetItem', 'UpdateItem'], pk: 'COUNTER#{name}', sk: 'C', used_by: 'ledger (caps), policy',
+    about: 'monthly spend, monthly spend per category `spentcat#{elder}#{month}#{category}`, monthly awards per kind; '
+      + 'GetItem / conditional ADD',
+  },
+  {
+    name: 'slotsTaken', index: 'table', operation: ['BatchGetItem', 'UpdateItem'], pk: 'COUNTER#slot#{service_id}#{start}', sk: 'C',
+    used_by: 'search (next free slot), orders (booking)',
+    about: 'places taken per service slot; search\'s next free slot, at most 8 rounds of one BatchGet per page; conditional ADD at booking',
+  },
+];
 
 const lotItem = (l: Lot) => ({
   ...keys.lot(l.wallet, l.expires_on, l.lot_id),
@@ -113,7 +187,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     if (c.max !== null && c.delta > c.max) throw new CommitRejected(c.key.kind === 'slot' ? 'slot' : 'counter', counterName(c.key));
     add(c.key.kind === 'slot' ? 'slot' : 'counter', {
       Update: {
-        TableName: T, Key: keys.counter(counterName(c.key)),
+        TableName: T, Key: keys.counterOf(c.key),
         UpdateExpression: 'ADD amount :d',
         ...(c.max !== null && c.delta > 0
           ? { ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room', ExpressionAttributeValues: { ':d': c.delta, ':room': c.max - c.delta } }
@@ -178,7 +252,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   async lots(wallet) {
     const r = await db.doc.send(new QueryCommand({
       TableName: db.table, ConsistentRead: true, Limit: LOTS_READ_MAX,
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)', ExpressionAttributeValues: { ':p': keys.accountPk(wallet), ':l': 'LOT#' },
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)', ExpressionAttributeValues: { ':p': keys.accountPk(wallet), ':l': keys.lotSkPrefix() },
     }));
     return (r.Items ?? []).map((it) => ({
       lot_id: String(it.lot_id), wallet: String(it.wallet), source: it.source as Lot['source'], subsidy: Boolean(it.subsidy),
@@ -188,16 +262,12 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
 
   async hold(hold_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.hold(hold_id), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...h } = r.Item;
-    return h as Hold;
+    return r.Item ? fromItem<Hold>(r.Item) : null;
   },
 
   async entry(entry_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.entry(entry_id), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { pk: _p, sk: _s, type: _t, ...e } = r.Item;
-    return e as JournalEntry;
+    return r.Item ? fromItem<JournalEntry>(r.Item) : null;
   },
 
   async isReversed(entry_id) {
@@ -259,7 +329,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
     const pk = keys.accountPk(account);
     const r = await db.doc.send(new QueryCommand({
       TableName: db.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :pp)', ScanIndexForward: false,
-      ExpressionAttributeValues: { ':p': pk, ':pp': 'P#' }, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { pk }),
+      ExpressionAttributeValues: { ':p': pk, ':pp': keys.postingSkPrefix() }, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { pk }),
     }));
     const items: PostingLine[] = (r.Items ?? []).map((it) => ({
       entry_id: String(it.entry_id), kind: it.kind as PostingLine['kind'], reason: String(it.reason), amount_points: Number(it.amount_points),
@@ -272,7 +342,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
     // The newest posting at or before `at` carries the balance after it (floored accounts only).
     const r = await db.doc.send(new QueryCommand({
       TableName: db.table, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', ScanIndexForward: false, Limit: 1,
-      ExpressionAttributeValues: { ':p': keys.accountPk(account), ':lo': 'P#', ':hi': `P#${at}\uffff` },
+      ExpressionAttributeValues: { ':p': keys.accountPk(account), ':lo': keys.postingSkPrefix(), ':hi': keys.postingSkUpTo(at) },
     }));
     const it = r.Items?.[0];
     if (!it) return 0;
@@ -290,7 +360,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   },
 
   async counter(key) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.counter(counterName(key)), ConsistentRead: true }));
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.counterOf(key), ConsistentRead: true }));
     return Number(r.Item?.amount ?? 0);
   },
 });

@@ -10,13 +10,57 @@ import { isMatchable, serviceCard, type Category, type Merchant, type Service, t
 import type { LatLng } from '@tmc/core/areas/model';
 import { readPages, slotKey, type IndexBounds, type IndexRead, type MerchantRating, type SlotRef } from '@tmc/core/search/search';
 import { batchGet } from '../batch-get';
-import { counterName } from './ledger';
-import { keys } from '../keys';
+import { ledgerKeys } from './ledger';
 import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
 import type { Db } from '../table';
 
 export const SERVICES_PER_MERCHANT_MAX = 30;
 const BATCH_WRITE_MAX = 25;
+
+export const merchantKeys = {
+  merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'PROFILE' }),
+  merchantPk: (merchantId: string) => `MERCHANT#${merchantId}`,
+  service: (merchantId: string, serviceId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: `SERVICE#${serviceId}` }),
+  serviceSkPrefix: () => 'SERVICE#',
+  // a merchant's rating totals (ADD per rating), read by key for the search page
+  merchantRating: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'RATING' }),
+  merchantStatusIndex: (status: string, at: string, merchantId: string) => ({ gsi1pk: `MERCHANTS_BY_STATUS#${status}`, gsi1sk: `${at}#${merchantId}` }),
+  merchantStatusPk: (status: string) => `MERCHANTS_BY_STATUS#${status}`,
+  category: (code: string) => ({ pk: 'CATEGORIES', sk: code }),
+  categoriesPk: () => 'CATEGORIES',
+  geoStrip: (category: string, level: number, strip: number, latKey: string, serviceId: string) => ({ pk: `GEO#${category}#L${level}#${strip}`, sk: `${latKey}#${serviceId}` }),
+  geoStripPk: (category: string, level: number, strip: number) => `GEO#${category}#L${level}#${strip}`,
+  /** The sk bounds of a latitude range within a strip: every service at `lo` up to every one at `hi`. */
+  geoStripFrom: (latLo: string) => `${latLo}#`,
+  geoStripTo: (latHi: string) => `${latHi}#\uffff`,
+  geoHomeVisit: (category: string, cell: string, serviceId: string) => ({ pk: `GEOHV#${category}#${cell}`, sk: serviceId }),
+  geoHomeVisitPk: (category: string, cell: string) => `GEOHV#${category}#${cell}`,
+} as const;
+const keys = merchantKeys; // this entity's own keys, by their short names
+
+export const merchantPatterns: AccessPattern[] = [
+  { name: 'merchantById', index: 'table', operation: ['GetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'PROFILE', used_by: 'merchants, orders, search', about: '' },
+  {
+    name: 'servicesOfMerchant', index: 'table', operation: ['Query'], pk: 'MERCHANT#{merchant_id}', sk: 'SERVICE#{service_id}',
+    used_by: 'merchants, orders', about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}`,
+  },
+  {
+    name: 'merchantRating', index: 'table', operation: ['UpdateItem', 'BatchGetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'RATING',
+    used_by: 'orders (rating), search', about: 'one ADD per rating; search BatchGets the page\'s',
+  },
+  {
+    name: 'merchantsByStatus', index: 'gsi1', operation: ['Query'], pk: 'MERCHANTS_BY_STATUS#{status}', sk: '{updated_at}#{merchant_id}',
+    used_by: 'merchants (staff review queue)', about: 'review queue',
+  },
+  { name: 'categories', index: 'table', operation: ['Query'], pk: 'CATEGORIES', sk: '{code}', used_by: 'merchants, search', about: '' },
+  {
+    name: 'servicesInStrip', index: 'table', operation: ['Query'], pk: 'GEO#{category}#L{level}#{strip}', sk: '{lat key}#{service_id}',
+    used_by: 'search', about: 'latitude range (sk BETWEEN)',
+  },
+  { name: 'homeVisitsInCell', index: 'table', operation: ['Query'], pk: 'GEOHV#{category}#{cell}', sk: '{service_id}', used_by: 'search', about: '' },
+];
 
 type Key = { pk: string; sk: string };
 const keyStr = (k: Key) => `${k.pk}\u0000${k.sk}`;
@@ -44,8 +88,7 @@ export const createMerchantStore = (db: Db) => {
       db.doc.send(new GetCommand({ TableName: T, Key: keys.merchantRating(merchant_id), ConsistentRead: true })),
     ]);
     if (!r.Item) return null;
-    const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = r.Item;
-    return { ...(m as Omit<Merchant, 'rating_sum' | 'rating_count'>), ...ratingOfItem(rating.Item) };
+    return { ...fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(r.Item), ...ratingOfItem(rating.Item) };
   };
 
   /** Rating totals of merchants by key (one BatchGet per 100); merchants never rated are absent. */
@@ -60,12 +103,9 @@ export const createMerchantStore = (db: Db) => {
   const services = async (merchant_id: string): Promise<Service[]> => {
     const r = await db.doc.send(new QueryCommand({
       TableName: T, ConsistentRead: true, Limit: SERVICES_PER_MERCHANT_MAX,
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': keys.merchantPk(merchant_id), ':s': 'SERVICE#' },
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': keys.merchantPk(merchant_id), ':s': keys.serviceSkPrefix() },
     }));
-    return (r.Items ?? []).map((it) => {
-      const { pk: _p, sk: _s, type: _t, ...s } = it;
-      return s as Service;
-    });
+    return (r.Items ?? []).map((it) => fromItem<Service>(it));
   };
 
   /** The index a merchant should have: cards of its matchable services. */
@@ -143,7 +183,7 @@ export const createMerchantStore = (db: Db) => {
         TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
         Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
       }));
-      const profiles = (r.Items ?? []).map((it) => { const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...m } = it; return m as Omit<Merchant, 'rating_sum' | 'rating_count'>; });
+      const profiles = (r.Items ?? []).map((it) => fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(it));
       const ratings = await ratingsOf(profiles.map((m) => m.merchant_id));
       return { items: profiles.map((m): Merchant => ({ ...m, ...ratingOfItem(ratings.get(m.merchant_id)) })), cursor: encodeCursor(r.LastEvaluatedKey) };
     },
@@ -158,7 +198,7 @@ export const createMerchantStore = (db: Db) => {
     async slotsTaken(slots: readonly SlotRef[]): Promise<Map<string, number>> {
       // keyed by pk: BatchGetItem refuses a request that names the same key twice
       const asked = new Map(slots.map((r) => {
-        const key = keys.counter(counterName({ kind: 'slot', service_id: r.service_id, start: r.start }));
+        const key = ledgerKeys.counterOf({ kind: 'slot', service_id: r.service_id, start: r.start });
         return [key.pk, { key, ref: slotKey(r) }] as const;
       }));
       const items = await batchGet(db, [...asked.values()].map((a) => a.key));
@@ -179,7 +219,9 @@ export const createMerchantStore = (db: Db) => {
         return db.doc.send(new QueryCommand(strip
           ? {
             TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: limit, ExclusiveStartKey: start,
-            ExpressionAttributeValues: { ':p': keys.geoStripPk(category, strip.level, strip.strip), ':lo': `${strip.lat_lo}#`, ':hi': `${strip.lat_hi}#\uffff` },
+            ExpressionAttributeValues: {
+              ':p': keys.geoStripPk(category, strip.level, strip.strip), ':lo': keys.geoStripFrom(strip.lat_lo), ':hi': keys.geoStripTo(strip.lat_hi),
+            },
           }
           : { TableName: T, KeyConditionExpression: 'pk = :p', Limit: limit, ExclusiveStartKey: start, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } }));
       };
@@ -190,8 +232,7 @@ export const createMerchantStore = (db: Db) => {
       const cards = new Map<string, ServiceCard>();
       for (const it of r.items) {
         // cards written before ratings left them may still carry rating fields: search ignores them
-        const { pk: _p, sk: _s, type: _t, rating_avg: _ra, rating_count: _rc, ...card } = it;
-        cards.set(String(it.service_id), card as ServiceCard);
+        cards.set(String(it.service_id), fromItem<ServiceCard>(it, ['rating_avg', 'rating_count']));
       }
       return { cards: [...cards.values()], queries: r.pages, items_read: r.items_read, truncated: r.truncated };
     },

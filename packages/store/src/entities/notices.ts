@@ -3,9 +3,23 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '@tmc/core/kernel/ports';
 import type { NoticeMarks } from '@tmc/core/notices/model';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const noticeKeys = {
+  noticeSent: (kind: string, subject: string, day: string) => ({ pk: `NOTICE#${kind}#${subject}`, sk: day }),
+} as const;
+
+export const noticePatterns: AccessPattern[] = [
+  {
+    name: 'noticeSent', index: 'table', operation: ['PutItem'], pk: 'NOTICE#{kind}#{subject}', sk: '{day}',
+    used_by: 'notices (NoticeMarks, expiry warnings job)',
+    about: 'once-only, conditional Put; sk `{day}` (expiry warnings; `{day}#{family_id}` for family) or '
+      + '`{change}#{recipient}` (state-change notices); TTL',
+  },
+];
+const keys = noticeKeys; // this entity's own keys, by their short names
 
 const NOTICE_TTL_S = 90 * 24 * 3600;
 

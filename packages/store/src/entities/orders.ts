@@ -4,17 +4,30 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Order } from '@tmc/core/orders/state';
 import type { OrderPutExtras } from '@tmc/core/orders/service';
-import { keys } from '../keys';
-import { orderItem } from './order-item';
+import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
-import { counterName } from './ledger';
+import { ledgerKeys } from './ledger';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact, type TxItem } from '../tx';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
 import type { Db } from '../table';
 
-const strip = (it: Record<string, unknown>): Order => {
-  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...o } = it;
-  return o as Order;
-};
+export const orderPatterns: AccessPattern[] = [
+  {
+    name: 'orderById', index: 'table', operation: ['GetItem', 'PutItem', 'TransactWriteItems'], pk: 'ORDER#{order_id}', sk: 'ORDER',
+    used_by: 'orders (OrderStore, ledger commit)', about: 'conditional on `version`; moves that move points ride in the ledger commit',
+  },
+  {
+    name: 'ordersOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_ORDERS#{elder_id}', sk: '{created_at}#{order_id}',
+    used_by: 'orders (elder and family pages)', about: 'newest first',
+  },
+  {
+    name: 'ordersOfMerchant', index: 'gsi2', operation: ['Query'], pk: 'MERCHANT_ORDERS#{merchant_id}', sk: '{created_at}#{order_id}',
+    used_by: 'orders (merchant pages)', about: 'newest first; the current merchant',
+  },
+];
+
+const strip = (it: Record<string, unknown>): Order => fromItem<Order>(it);
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
@@ -36,7 +49,7 @@ export const createOrderStore = (db: Db) => ({
       }];
       if (extras.audit) items.push({ Put: { TableName: db.table, Item: auditItem(extras.audit.event, extras.audit.at, extras.audit.id), ConditionExpression: 'attribute_not_exists(pk)' } });
       for (const c of extras.counters ?? []) {
-        items.push({ Update: { TableName: db.table, Key: keys.counter(counterName(c.key)), UpdateExpression: 'ADD amount :d', ExpressionAttributeValues: { ':d': c.delta } } });
+        items.push({ Update: { TableName: db.table, Key: ledgerKeys.counterOf(c.key), UpdateExpression: 'ADD amount :d', ExpressionAttributeValues: { ':d': c.delta } } });
       }
       // a failed condition anywhere means another change got there first
       await transact(db, items, () => 'ORDER_STATE', 'ORDER_STATE');

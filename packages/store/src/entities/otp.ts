@@ -2,9 +2,20 @@
 // DynamoDB removes them; conditions, not reads, decide races.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OtpRecord, OtpStore } from '@tmc/core/auth/service';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const otpKeys = {
+  otp: (purpose: string, phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: `CODE#${purpose}` }),
+  otpSends: (phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: 'SENDS' }),
+} as const;
+
+export const otpPatterns: AccessPattern[] = [
+  { name: 'otpByPhone', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'CODE#{purpose}', used_by: 'auth (OtpStore)', about: 'TTL' },
+  { name: 'otpSendLog', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'SENDS', used_by: 'auth (OtpStore.recordSend)', about: 'sliding hour; TTL' },
+];
+const keys = otpKeys; // this entity's own keys, by their short names
 
 const ttlSeconds = (ms: number) => Math.ceil(ms / 1000) + 3600; // keep an hour past expiry for support questions
 

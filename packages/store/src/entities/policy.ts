@@ -2,9 +2,20 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Policy, PolicyInput } from '@tmc/core/policy/model';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const policyKeys = {
+  policy: (version: number) => ({ pk: 'POLICY', sk: `V#${String(version).padStart(6, '0')}` }),
+  policyPk: () => 'POLICY',
+} as const;
+
+export const policyPatterns: AccessPattern[] = [
+  { name: 'policyVersions', index: 'table', operation: ['Query'], pk: 'POLICY', sk: 'V#{version, 6 digits}', used_by: 'policy (PolicyStore)', about: 'newest first' },
+];
+const keys = policyKeys; // this entity's own keys, by their short names
 
 export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
 
@@ -27,11 +38,8 @@ export const createPolicyStore = (db: Db): PolicyStore => {
       TableName: db.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.policyPk() },
       ScanIndexForward: false, Limit: POLICY_VERSIONS_READ_MAX, ConsistentRead: true,
     }));
-    return (r.Items ?? []).map((it) => {
-      const { pk: _p, sk: _s, type: _t, ...p } = it;
-      // Fields added after a version was stored read as their documented default.
-      return { ...ADDED_LATER, ...p } as Policy;
-    });
+    // Fields added after a version was stored read as their documented default.
+    return (r.Items ?? []).map((it) => ({ ...ADDED_LATER, ...fromItem<Partial<Policy>>(it) }) as Policy);
   };
   return {
     versions,

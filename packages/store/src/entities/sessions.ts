@@ -1,9 +1,25 @@
 // Sessions (sessionById): the server-side half of a signed token, so logout and refresh
 // rotation revoke at once. Expired sessions are removed by TTL.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const sessionKeys = {
+  session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
+  // every session of one person, to end them all when an elder leaves
+  sessionSubIndex: (sub: string, sid: string) => ({ gsi1pk: `SESSIONS_OF#${sub}`, gsi1sk: sid }),
+  sessionsOfSubPk: (sub: string) => `SESSIONS_OF#${sub}`,
+} as const;
+
+export const sessionPatterns: AccessPattern[] = [
+  { name: 'sessionById', index: 'table', operation: ['GetItem'], pk: 'SESSION#{sid}', sk: 'SESSION', used_by: 'http sessions (SessionStore)', about: 'TTL' },
+  {
+    name: 'sessionsOfSub', index: 'gsi1', operation: ['Query'], pk: 'SESSIONS_OF#{sub}', sk: '{sid}',
+    used_by: 'elders (leaving; SessionStore.revokeAllOf)', about: 'an elder leaving ends them all',
+  },
+];
+const keys = sessionKeys; // this entity's own keys, by their short names
 
 export type SessionRecord = {
   sid: string;

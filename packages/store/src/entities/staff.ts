@@ -2,16 +2,24 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { StaffAccount, StaffStore } from '@tmc/core/auth/service';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const staffKeys = {
+  staff: (username: string) => ({ pk: `STAFF#${username}`, sk: 'STAFF' }),
+} as const;
+
+export const staffPatterns: AccessPattern[] = [
+  { name: 'staffByUsername', index: 'table', operation: ['GetItem'], pk: 'STAFF#{username}', sk: 'STAFF', used_by: 'auth (StaffStore)', about: '' },
+];
+const keys = staffKeys; // this entity's own keys, by their short names
 
 export const createStaffStore = (db: Db): StaffStore => ({
   async get(username) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.staff(username), ConsistentRead: true }));
-    if (!r.Item) return null;
-    const { pk: _p, sk: _s, type: _t, ...a } = r.Item;
-    return a as StaffAccount;
+    return r.Item ? fromItem<StaffAccount>(r.Item) : null;
   },
   async put(a, opts = {}) {
     try {

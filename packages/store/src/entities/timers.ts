@@ -8,9 +8,26 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchedulerPort } from '@tmc/core/orders/service';
-import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const timerKeys = {
+  timer: (shard: number, at: string, name: string) => ({ pk: `TIMERS_DUE#${shard}`, sk: `${at}#${name}` }),
+  timersDuePk: (shard: number) => `TIMERS_DUE#${shard}`,
+  // '~' sorts after every name character, so a timer due exactly now is included.
+  dueUpTo: (now: string) => `${now}#~`,
+} as const;
+
+export const timerPatterns: AccessPattern[] = [
+  {
+    name: 'timersDue', index: 'table', operation: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'], pk: 'TIMERS_DUE#{shard 0-3}', sk: '{due at}#{timer name}',
+    used_by: 'orders (Scheduler port outside AWS: 帮我找 offer timers; local poller)',
+    about: 'Query `sk <= {now}#~` per shard; the local poller claims one with a conditional lease, '
+      + 'runs its job, deletes it; conditional Put / Update / Delete',
+  },
+];
+const keys = timerKeys; // this entity's own keys, by their short names
 
 export const TIMER_SHARDS = 4; // spreads a busy minute's timers; each poll reads every shard once
 export const TIMER_LEASE_MS = 60_000; // a job that has not finished by then is presumed dead and retried
@@ -49,8 +66,7 @@ export const createTimerStore = (db: Db) => ({
     for (let shard = 0; shard < TIMER_SHARDS; shard++) {
       const r = await db.doc.send(new QueryCommand({
         TableName: db.table, KeyConditionExpression: 'pk = :p AND sk <= :s',
-        // '~' sorts after every name character, so a timer due exactly now is included.
-        ExpressionAttributeValues: { ':p': keys.timersDuePk(shard), ':s': `${now.toISOString()}#~` }, Limit: limit, ConsistentRead: true,
+        ExpressionAttributeValues: { ':p': keys.timersDuePk(shard), ':s': keys.dueUpTo(now.toISOString()) }, Limit: limit, ConsistentRead: true,
       }));
       for (const it of r.Items ?? []) {
         out.push({ pk: String(it.pk), sk: String(it.sk), name: String(it.name), at: String(it.at), job: String(it.job), tries: Number(it.tries ?? 0) });

@@ -5,10 +5,38 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topups/model';
-import { keys } from '../keys';
 import { auditItem } from './audit';
 import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+import { fromItem } from '../item';
+
+export const topupKeys = {
+  topup: (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'TOPUP' }),
+  topupElderIndex: (elderId: string, createdAt: string, topupId: string) => ({ gsi1pk: `ELDER_TOPUPS#${elderId}`, gsi1sk: `${createdAt}#${topupId}` }),
+  topupsOfElderPk: (elderId: string) => `ELDER_TOPUPS#${elderId}`,
+  // counter item: fen started per elder and China day, for the daily limit
+  topupDay: (elderId: string, day: string) => ({ pk: `TOPUP_DAY#${elderId}#${day}`, sk: 'C' }),
+  // once-only marker per provider event id: webhook dedupe
+  paymentEvent: (provider: string, eventId: string) => ({ pk: `PAYEVENT#${provider}#${eventId}`, sk: 'EVENT' }),
+} as const;
+
+export const topupPatterns: AccessPattern[] = [
+  { name: 'topupById', index: 'table', operation: ['GetItem'], pk: 'TOPUP#{topup_id}', sk: 'TOPUP', used_by: 'topups (TopupStore.get)', about: '' },
+  {
+    name: 'topupsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_TOPUPS#{elder}', sk: '{created_at}#{topup_id}',
+    used_by: 'topups (TopupStore.listByElder)', about: 'newest first',
+  },
+  {
+    name: 'topupStartedOnDay', index: 'table', operation: ['UpdateItem'], pk: 'TOPUP_DAY#{elder}#{china day}', sk: 'C',
+    used_by: 'topups (daily limit)', about: 'conditional ADD',
+  },
+  {
+    name: 'paymentEvent', index: 'table', operation: ['PutItem'], pk: 'PAYEVENT#{provider}#{event_id}', sk: 'EVENT',
+    used_by: 'topups (payment webhook)', about: 'webhook dedupe; conditional Put',
+  },
+];
+const keys = topupKeys; // this entity's own keys, by their short names
 
 const DAY_TOTAL_TTL_S = 3 * 24 * 3600; // a day total matters on its day only; DynamoDB TTL clears it after
 const CONTENTION_RETRIES = 4; // TransactionConflict on the day total (two top-ups for one elder at once)
@@ -17,10 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const topupItem = (t: Topup) => ({ ...keys.topup(t.topup_id), ...keys.topupElderIndex(t.elder_id, t.created_at, t.topup_id), type: 'topup', ...t });
 
-const fromItem = (it: Record<string, unknown>): Topup => {
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, type: _t, ...t } = it;
-  return t as Topup;
-};
+const toTopup = (it: Record<string, unknown>): Topup => fromItem<Topup>(it);
 
 const dayTotal = (db: Db, t: Topup, delta_fen: number, max_fen: number | null, nowS: number): TxItem => ({
   Update: {
@@ -54,7 +79,7 @@ const runTx = async (db: Db, items: NonNullable<TransactWriteCommandInput['Trans
 export const createTopupStore = (db: Db): TopupStore => ({
   async get(topup_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.topup(topup_id), ConsistentRead: true }));
-    return r.Item ? fromItem(r.Item) : null;
+    return r.Item ? toTopup(r.Item) : null;
   },
 
   async create(t, daily_max_fen) {
@@ -99,7 +124,7 @@ export const createTopupStore = (db: Db): TopupStore => ({
       TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
       ScanIndexForward: false, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
     }));
-    return { items: (r.Items ?? []).map(fromItem), cursor: encodeCursor(r.LastEvaluatedKey) };
+    return { items: (r.Items ?? []).map(toTopup), cursor: encodeCursor(r.LastEvaluatedKey) };
   },
 
   async eventSeen(provider, event_id) {

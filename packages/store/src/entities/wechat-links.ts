@@ -4,8 +4,20 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, WechatDirectory } from '@tmc/core/kernel/ports';
 import type { FieldCipher } from '@tmc/core/kernel/secrets';
-import { keys } from '../keys';
 import type { Db } from '../table';
+import type { AccessPattern } from '../access-pattern';
+
+export const wechatLinkKeys = {
+  wechatLink: (phoneHash: string) => ({ pk: `WECHAT_LINK#${phoneHash}`, sk: 'LINK' }),
+} as const;
+
+export const wechatLinkPatterns: AccessPattern[] = [
+  {
+    name: 'wechatLinkByPhoneHash', index: 'table', operation: ['GetItem', 'PutItem', 'DeleteItem'], pk: 'WECHAT_LINK#{hmac(phone)}', sk: 'LINK',
+    used_by: 'notices (WechatDirectory), wechat linking', about: 'openid sealed, AAD `wechat_link:{hash}:openid`; Put / Delete to link, unlink',
+  },
+];
+const keys = wechatLinkKeys; // this entity's own keys, by their short names
 
 export type WechatLinkStore = WechatDirectory & {
   /** Links (or relinks: the last one wins) the phone to an openid. `by` is the principal's sub. */

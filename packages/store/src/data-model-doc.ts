@@ -1,0 +1,72 @@
+// Writes docs/DATA_MODEL.md from the access patterns the entities declare (data-model.ts), so the
+// doc and the entities cannot drift (data-model-doc.test.ts compares them). The prose around the
+// table is kept here: it says what the declarations cannot (transactions that must agree, ciphers).
+import type { AccessPattern } from './access-pattern';
+import { ENTITY_PATTERNS } from './data-model';
+
+const HEADER = `# Data model: one DynamoDB table
+
+Generic attributes: \`pk\`, \`sk\`, \`gsi1pk\`, \`gsi1sk\`, \`gsi2pk\`, \`gsi2sk\`, \`ttl\`. Every key string is
+built in the entity file that owns it (\`packages/store/src/entities/<entity>.ts\`, gathered in
+\`packages/store/src/keys.ts\`); nothing else writes one. Every request path is a \`GetItem\`,
+\`BatchGetItem\` or \`Query\` by key. \`Scan\` appears only in tests and offline tools.
+
+This file is generated from the access patterns each entity declares (\`npx tsx scripts/gen-docs.ts\`);
+a test fails when it drifts. Key templates: constant text as stored, \`{field}\` for a value.
+`;
+
+const FOOTER = `Search Queries are followed page by page (\`LastEvaluatedKey\`) up to \`INDEX_ITEMS_MAX\` items per
+search (\`packages/core/src/search/search.ts\`); an answer cut there says \`truncated: true\`. Index cards carry
+no rating: a rating is one item, read by key for the page shown.
+
+## Writes that must agree
+
+- Registering an elder is one \`TransactWriteItems\`: the ID-hash guard (\`attribute_not_exists\`), the
+  profile, the card guard, and the phone index item. A duplicate ID number fails the guard
+  (\`ELDER_EXISTS\`); a card-number collision fails the card guard and is retried with a new number.
+- Editing an elder is a conditional put on \`version\` plus, when the phone changes, the phone index
+  swap in the same transaction.
+- Leaving the scheme first settles the wallet (each paid lot refunded through its top-up, each
+  subsidy lot returned in a \`scheme_exit\` entry with its audit record in the entry's transaction),
+  ends bindings and sessions, then rewrites the profile with personal and health fields erased and
+  deletes the ID, card and phone guards in one transaction; the pseudonymous \`elder_id\` remains.
+- A family binding moves \`pending -> active -> removed\` by conditional puts on \`version\`.
+
+- A ledger entry is one transaction: the entry, one posting item per account, each balance item
+  (with \`version\` and \`balance >= need\` for accounts that may not go negative), the lots it creates
+  or consumes (\`remaining_points = expected\`), the hold, capped counters, the idempotency record
+  and, for a reversal, the once-only marker; an audit record, when the caller gives one, rides in
+  the same transaction (reversals, leave returns). See \`packages/store/src/entities/ledger.ts\`.
+- A top-up refund is one ledger entry \`refund:{topup_id}\` (conditional put: one per top-up, its
+  winner's idempotency record with it), then the provider refund, then the top-up's versioned move
+  to \`refunded\` with the \`topup.refund\` audit record in that transaction.
+- A merchant save re-derives its geo index from what is stored: one transaction when it fits in
+  100 items; otherwise removals first, then the merchant, then additions.
+- A rating is one \`ADD rating_sum, rating_count\` on the merchant's \`RATING\` item, whatever its
+  services and travel radius. The profile item carries no rating, so a profile save (a Put of the
+  whole item) cannot write back totals read before a concurrent rating. Data written before this
+  change kept the totals on the profile: \`migrateLegacyRatings\` (local/migrate-legacy-ratings.ts, offline,
+  once-only per merchant) moves them; run it right after deploying.
+
+## Sensitive fields
+
+\`id_cipher\`, \`phone_cipher\`, \`emergency_contact_cipher\`: AES-256-GCM, AAD \`elder:{id}:{field}\`.
+Blind indexes are HMAC-SHA256 with a separate key and a purpose prefix (\`id\`, \`phone\`, \`pin\`, \`row\`).
+The card PIN is stored as a keyed hash: a 6-digit PIN cannot resist offline guessing by cost alone,
+so the key protects it, and online tries are limited.
+`;
+
+const cell = (s: string) => s.replaceAll('|', '\\|');
+const code = (s: string) => `\`${s}\``;
+
+const row = (p: AccessPattern) =>
+  `| ${p.name} | ${p.operation.join(', ')} | ${p.index} | ${code(p.pk)} / ${code(p.sk)} | ${cell(p.used_by)} | ${cell(p.about)} |`;
+
+export const dataModelDoc = (): string => [
+  HEADER,
+  '| access pattern | operation | index | key (pk / sk) | used by | notes |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...ENTITY_PATTERNS.flatMap((e) => e.patterns.map(row)),
+  '',
+  FOOTER,
+].join('\n');

@@ -1,0 +1,48 @@
+// The access patterns of every entity, in the order docs/DATA_MODEL.md lists them. An entity that
+// adds a read or write declares it in its own file; it reaches the doc through this list.
+import type { AccessPattern } from './access-pattern';
+import { accountPatterns } from './entities/accounts';
+import { areaPatterns } from './entities/areas';
+import { attemptPatterns } from './entities/attempts';
+import { auditPatterns } from './entities/audit';
+import { bindingPatterns } from './entities/bindings';
+import { disputePatterns } from './entities/disputes';
+import { elderPatterns } from './entities/elders';
+import { importPatterns } from './entities/imports';
+import { issuancePatterns } from './entities/issuance-runs';
+import { ledgerPatterns } from './entities/ledger';
+import { merchantPatterns } from './entities/merchants';
+import { noticePatterns } from './entities/notices';
+import { orderPatterns } from './entities/orders';
+import { otpPatterns } from './entities/otp';
+import { outboxPatterns } from './entities/outbox';
+import { policyPatterns } from './entities/policy';
+import { sessionPatterns } from './entities/sessions';
+import { staffPatterns } from './entities/staff';
+import { timerPatterns } from './entities/timers';
+import { topupPatterns } from './entities/topups';
+import { wechatLinkPatterns } from './entities/wechat-links';
+
+export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = [
+  { entity: 'areas', patterns: areaPatterns },
+  { entity: 'elders', patterns: elderPatterns },
+  { entity: 'staff', patterns: staffPatterns },
+  { entity: 'accounts', patterns: accountPatterns },
+  { entity: 'otp', patterns: otpPatterns },
+  { entity: 'attempts', patterns: attemptPatterns },
+  { entity: 'sessions', patterns: sessionPatterns },
+  { entity: 'wechat-links', patterns: wechatLinkPatterns },
+  { entity: 'audit', patterns: auditPatterns },
+  { entity: 'bindings', patterns: bindingPatterns },
+  { entity: 'imports', patterns: importPatterns },
+  { entity: 'ledger', patterns: ledgerPatterns },
+  { entity: 'policy', patterns: policyPatterns },
+  { entity: 'issuance-runs', patterns: issuancePatterns },
+  { entity: 'notices', patterns: noticePatterns },
+  { entity: 'topups', patterns: topupPatterns },
+  { entity: 'merchants', patterns: merchantPatterns },
+  { entity: 'orders', patterns: orderPatterns },
+  { entity: 'disputes', patterns: disputePatterns },
+  { entity: 'timers', patterns: timerPatterns },
+  { entity: 'outbox', patterns: outboxPatterns },
+];
