@@ -13,6 +13,7 @@ import { decodeCsv, elderRosterCsv, parseElderCsv } from '@tmc/core/elders/roste
 import { importEldersCsv, IMPORT_WRITE_CONCURRENCY, loadCommunityResolver, type ImportOutcome } from '@tmc/core/elders/roster/import';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
 import { createDb, ensureTable } from '@tmc/store/table';
+import { keys } from '@tmc/store/keys';
 import { provenance, writeSection } from './fixtures/report';
 
 const SECTION = 'bench:csv-import';
@@ -33,12 +34,12 @@ const US_PER_MS = 1000;
 type ItemKind = 'elder' | 'import' | 'audit' | 'other';
 const ITEM_KINDS: readonly ItemKind[] = ['elder', 'import', 'audit', 'other'];
 
-/** Key prefixes of store/keys.ts: a profile and its guard items (ID hash, card, phone) are the
- * elder's; import meta and error items the batch's. */
+/** Item kinds by key, asked of the entities that own the keys: a profile and its guard items
+ * (ID hash, card, phone) are the elder's; import meta and error items the batch's. */
 const kindOfPk = (pk: string): ItemKind => {
-  if (/^(ELDER#|ELDER_IDHASH#|CARD#|ELDER_PHONE#)/.test(pk)) return 'elder';
-  if (pk.startsWith('IMPORT#')) return 'import';
-  if (pk.startsWith('AUDIT#')) return 'audit';
+  if (keys.isElderItem(pk)) return 'elder';
+  if (keys.isImport(pk)) return 'import';
+  if (keys.isAuditDay(pk)) return 'audit';
   return 'other';
 };
 

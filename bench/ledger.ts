@@ -192,18 +192,12 @@ const instrument = (db: Db): Meter => {
   };
 };
 
-/** Ledger item kinds by key shape (store/keys.ts), for "what the items are" columns. */
+/** Ledger item kinds by key shape (the ledger entity's itemKindOf), for "what the items are" columns. */
 const ITEM_KINDS = ['entry', 'balance', 'posting', 'lot', 'hold', 'counter', 'idempotency', 'reversal marker', 'issuance run', 'other'] as const;
 type ItemKind = (typeof ITEM_KINDS)[number];
 const kindOfKey = (k: string): ItemKind => {
-  const { pk, sk } = splitKey(k);
-  if (pk.startsWith('ENTRY#')) return sk === 'REVERSED' ? 'reversal marker' : 'entry';
-  if (pk.startsWith('ACCT#')) return sk === 'BAL' ? 'balance' : sk.startsWith('P#') ? 'posting' : sk.startsWith('LOT#') ? 'lot' : 'other';
-  if (pk.startsWith('HOLD#')) return 'hold';
-  if (pk.startsWith('COUNTER#')) return 'counter';
-  if (pk.startsWith('IDEM#')) return 'idempotency';
-  if (pk.startsWith('ISSUANCE#')) return 'issuance run';
-  return 'other';
+  const key = splitKey(k);
+  return keys.itemKindOf(key) ?? (keys.isIssuance(key.pk) ? 'issuance run' : 'other');
 };
 
 /** "entry, 2 balance, 2 posting, lot": successful writes by kind, in a fixed order. */

@@ -1,3 +1,5 @@
+// packages/aws, SchedulerPort adapter (EventBridge Scheduler). Imports only core and the AWS SDK.
+//
 // Offer timers in AWS: one EventBridge Scheduler one-time schedule per offer, which invokes the
 // jobs Lambda and deletes itself. The name is derived from the order and offer, so scheduling the
 // same timer twice is a no-op (ConflictException), and the job itself is idempotent anyway.

@@ -1,3 +1,6 @@
+// packages/aws, key loading (Secrets Manager + KMS) for production wiring. Imports only the AWS SDK
+// and zod (to check the secret's shape); no other workspace package.
+//
 // Production keys: one Secrets Manager secret holds the blind-index and session keys plus the
 // field-encryption data key wrapped by KMS (envelope encryption). Unwrapped once per cold start;
 // the clear key lives only in this process's memory.

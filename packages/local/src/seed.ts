@@ -12,6 +12,7 @@ import { DEFAULT_CATEGORIES } from '@tmc/core/merchants/model';
 import { demoMerchants } from '@tmc/local/demo/merchants';
 import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { maskPhone } from '@tmc/core/elders/id-card';
+import { seedKeys } from '@tmc/store/entities/seed-marker';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -23,7 +24,7 @@ export const DEMO_STAFF: readonly Omit<StaffAccount, 'password_hash' | 'failures
   { username: 'finance', display_name: '财务科', role: 'finance', scope: null },
 ];
 
-const MARKER = { pk: 'SEED#demo', sk: 'SEED' };
+const MARKER = seedKeys.seedMarker('demo');
 
 export const ELDER_PHONES_LISTED = 8; // tests sign in as a few distinct elders; the console prints three
 

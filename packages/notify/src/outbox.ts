@@ -9,14 +9,19 @@ export type { OutboxEntry } from '@tmc/core/notices/outbox-port';
 
 export const OUTBOX_SHOW_MAX = 50;
 
-export type Outbox = Notifier & { recent: (limit?: number) => Promise<OutboxEntry[]>; latestFor: (phone: string) => Promise<OutboxEntry | null> };
+export type Outbox = Notifier & {
+  recent: (limit?: number) => Promise<OutboxEntry[]>;
+  latestFor: (phone: string) => Promise<OutboxEntry | null>;
+};
 
 export const createOutbox = (store: OutboxStore, clock: Clock): Outbox => {
   const recent = (limit = OUTBOX_SHOW_MAX): Promise<OutboxEntry[]> => store.recent(Math.min(limit, OUTBOX_SHOW_MAX));
   return {
     async send(n: Notice) {
       const at = clock.now().toISOString();
-      await store.append({ at, to_phone: n.to_phone, to_masked: maskPhone(n.to_phone), template: n.template, text_zh: n.text_zh });
+      await store.append({
+        at, to_phone: n.to_phone, to_masked: maskPhone(n.to_phone), template: n.template, text_zh: n.text_zh,
+      });
     },
     recent,
     async latestFor(phone) {

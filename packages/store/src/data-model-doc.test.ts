@@ -10,7 +10,12 @@ const PARTITION_ATTR = { table: 'pk', gsi1: 'gsi1pk', gsi2: 'gsi2pk' } as const;
 
 /** Every partition key the builders write, with each argument a placeholder. */
 const builtPartitions = (attr: string): string[] => Object.values(keys).flatMap((build) => {
-  const out = (build as (...a: string[]) => unknown)(...Array.from({ length: build.length }, () => 'X'));
+  let out: unknown;
+  try {
+    out = (build as (...a: string[]) => unknown)(...Array.from({ length: build.length }, () => 'X'));
+  } catch {
+    return []; // a parser or predicate that wants a key, not a builder
+  }
   if (typeof out === 'string') return [out];
   const v = typeof out === 'object' && out !== null ? (out as Record<string, unknown>)[attr] : undefined;
   return typeof v === 'string' ? [v] : [];

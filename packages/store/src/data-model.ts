@@ -17,6 +17,7 @@ import { orderPatterns } from './entities/orders';
 import { otpPatterns } from './entities/otp';
 import { outboxPatterns } from './entities/outbox';
 import { policyPatterns } from './entities/policy';
+import { seedPatterns } from './entities/seed-marker';
 import { sessionPatterns } from './entities/sessions';
 import { staffPatterns } from './entities/staff';
 import { timerPatterns } from './entities/timers';
@@ -45,4 +46,5 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'disputes', patterns: disputePatterns },
   { entity: 'timers', patterns: timerPatterns },
   { entity: 'outbox', patterns: outboxPatterns },
+  { entity: 'seed-marker', patterns: seedPatterns },
 ];

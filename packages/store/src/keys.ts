@@ -17,6 +17,7 @@ import { orderKeys } from './entities/order-item';
 import { otpKeys } from './entities/otp';
 import { outboxKeys } from './entities/outbox';
 import { policyKeys } from './entities/policy';
+import { seedKeys } from './entities/seed-marker';
 import { sessionKeys } from './entities/sessions';
 import { staffKeys } from './entities/staff';
 import { timerKeys } from './entities/timers';
@@ -26,7 +27,7 @@ import { wechatLinkKeys } from './entities/wechat-links';
 export { ROOT_AREA } from './entities/areas';
 
 export const keys = {
-  ...areaKeys, ...elderKeys, ...staffKeys, ...accountKeys, ...otpKeys, ...attemptKeys, ...sessionKeys, ...wechatLinkKeys,
-  ...auditKeys, ...bindingKeys, ...importKeys, ...ledgerKeys, ...policyKeys, ...issuanceKeys, ...noticeKeys, ...topupKeys,
-  ...merchantKeys, ...orderKeys, ...disputeKeys, ...timerKeys, ...outboxKeys,
+  ...areaKeys, ...elderKeys, ...staffKeys, ...accountKeys, ...otpKeys, ...attemptKeys, ...sessionKeys,
+  ...wechatLinkKeys, ...auditKeys, ...bindingKeys, ...importKeys, ...ledgerKeys, ...policyKeys, ...issuanceKeys,
+  ...noticeKeys, ...topupKeys, ...merchantKeys, ...orderKeys, ...disputeKeys, ...timerKeys, ...outboxKeys, ...seedKeys,
 } as const;

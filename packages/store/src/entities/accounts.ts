@@ -15,10 +15,13 @@ export const accountKeys = {
 
 export const accountPatterns: AccessPattern[] = [
   {
-    name: 'accountByPhoneHash', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT#{role}#{hmac(phone)}', sk: 'ACCOUNT',
-    used_by: 'auth (family and merchant sign-in)', about: 'family, merchant; unique guard',
+    name: 'accountByPhoneHash', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT#{role}#{hmac(phone)}',
+    sk: 'ACCOUNT', used_by: 'auth (family and merchant sign-in)', about: 'family, merchant; unique guard',
   },
-  { name: 'accountById', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT_ID#{account_id}', sk: 'ACCOUNT', used_by: 'auth (session lookups)', about: '' },
+  {
+    name: 'accountById', index: 'table', operation: ['GetItem'], pk: 'ACCOUNT_ID#{account_id}', sk: 'ACCOUNT',
+    used_by: 'auth (session lookups)', about: '',
+  },
 ];
 const keys = accountKeys; // this entity's own keys, by their short names
 

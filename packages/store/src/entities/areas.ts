@@ -18,7 +18,10 @@ export const areaKeys = {
 } as const;
 
 export const areaPatterns: AccessPattern[] = [
-  { name: 'areaByCode', index: 'table', operation: ['GetItem'], pk: 'AREA#{code}', sk: 'AREA', used_by: 'areas (AreaStore.get)', about: '' },
+  {
+    name: 'areaByCode', index: 'table', operation: ['GetItem'], pk: 'AREA#{code}', sk: 'AREA',
+    used_by: 'areas (AreaStore.get)', about: '',
+  },
   {
     name: 'areaChildren', index: 'gsi1', operation: ['Query'], pk: 'AREA_CHILDREN#{parent or ROOT}', sk: '{code}',
     used_by: 'areas (AreaStore.children)', about: `at most ${AREA_CHILDREN_MAX} children read`,

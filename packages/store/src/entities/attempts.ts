@@ -16,8 +16,8 @@ export const attemptKeys = {
 
 export const attemptPatterns: AccessPattern[] = [
   {
-    name: 'attemptsBySubject', index: 'table', operation: ['UpdateItem', 'GetItem'], pk: 'ATTEMPTS#{rule}#{subject}', sk: 'ATTEMPTS',
-    used_by: 'auth (AttemptLimiter)',
+    name: 'attemptsBySubject', index: 'table', operation: ['UpdateItem', 'GetItem'], pk: 'ATTEMPTS#{rule}#{subject}',
+    sk: 'ATTEMPTS', used_by: 'auth (AttemptLimiter)',
     about: 'one attempt limiter: `tries`, `window_ends_ms`; rules in `packages/core/src/auth/attempts.ts`. UpdateItem '
       + '`ADD tries 1` if `tries < max` in the window; GetItem only to say how long a refusal lasts. TTL',
   },

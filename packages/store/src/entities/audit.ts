@@ -9,13 +9,21 @@ import type { AccessPattern } from '../access-pattern';
 export const auditKeys = {
   audit: (day: string, at: string, id: string) => ({ pk: `AUDIT#${day}`, sk: `${at}#${id}` }),
   auditDayPk: (day: string) => `AUDIT#${day}`,
+  /** Whether a pk is an audit day partition (every audit record has one). */
+  isAuditDay: (pk: string) => pk.startsWith('AUDIT#'),
   auditSubjectIndex: (subject: string, at: string, id: string) => ({ gsi1pk: `AUDIT_SUBJECT#${subject}`, gsi1sk: `${at}#${id}` }),
   auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
 } as const;
 
 export const auditPatterns: AccessPattern[] = [
-  { name: 'auditByDay', index: 'table', operation: ['Query'], pk: 'AUDIT#{yyyy-mm-dd}', sk: '{at}#{id}', used_by: 'audit (operators)', about: '' },
-  { name: 'auditBySubject', index: 'gsi1', operation: ['Query'], pk: 'AUDIT_SUBJECT#{subject}', sk: '{at}#{id}', used_by: 'audit (AuditLog.listBySubject)', about: 'newest first' },
+  {
+    name: 'auditByDay', index: 'table', operation: ['Query'], pk: 'AUDIT#{yyyy-mm-dd}', sk: '{at}#{id}',
+    used_by: 'audit (operators)', about: '',
+  },
+  {
+    name: 'auditBySubject', index: 'gsi1', operation: ['Query'], pk: 'AUDIT_SUBJECT#{subject}', sk: '{at}#{id}',
+    used_by: 'audit (AuditLog.listBySubject)', about: 'newest first',
+  },
 ];
 const keys = auditKeys; // this entity's own keys, by their short names
 

@@ -18,10 +18,14 @@ export const bindingKeys = {
 
 export const bindingPatterns: AccessPattern[] = [
   {
-    name: 'bindingsOfFamily', index: 'table', operation: ['Query', 'GetItem'], pk: 'FAMILY#{family_id}', sk: 'BIND#{elder_id}',
-    used_by: 'elders/family (BindingStore.ofFamily, get)', about: 'begins_with `BIND#`; GetItem for one pair',
+    name: 'bindingsOfFamily', index: 'table', operation: ['Query', 'GetItem'], pk: 'FAMILY#{family_id}',
+    sk: 'BIND#{elder_id}', used_by: 'elders/family (BindingStore.ofFamily, get)',
+    about: 'begins_with `BIND#`; GetItem for one pair',
   },
-  { name: 'bindingsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_FAMILY#{elder_id}', sk: '{family_id}', used_by: 'elders/family (BindingStore.ofElder)', about: '' },
+  {
+    name: 'bindingsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_FAMILY#{elder_id}', sk: '{family_id}',
+    used_by: 'elders/family (BindingStore.ofElder)', about: '',
+  },
 ];
 const keys = bindingKeys; // this entity's own keys, by their short names
 

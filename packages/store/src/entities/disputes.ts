@@ -27,15 +27,18 @@ export const disputeKeys = {
 
 export const disputePatterns: AccessPattern[] = [
   {
-    name: 'disputesOpen', index: 'table', operation: ['Query', 'TransactWriteItems', 'DeleteItem'],
-    pk: 'DISPUTES_OPEN', sk: '{community}#{disputed_at}#{order_id}', used_by: 'orders (staff dispute queue)',
-    about: 'staff queue; scoped by area prefix: Query begins_with `{area}.` (or `{community}#`); entries whose order moved on '
-      + 'are hidden and removed on read; Put with the order in one transaction at dispute, Delete at decision',
+    name: 'disputesOpen', index: 'table', operation: ['Query', 'TransactWriteItems', 'DeleteItem'], pk: 'DISPUTES_OPEN',
+    sk: '{community}#{disputed_at}#{order_id}', used_by: 'orders (staff dispute queue)',
+    about: 'staff queue; scoped by area prefix: Query begins_with `{area}.` (or `{community}#`); '
+      + 'entries whose order moved on are hidden and removed on read; '
+      + 'Put with the order in one transaction at dispute, Delete at decision',
   },
 ];
 const keys = disputeKeys; // this entity's own keys, by their short names
 
 export type OpenDispute = { order: Order; community_code: string };
+
+const toOrder = (it: Record<string, unknown>): Order => fromItem<Order>(it);
 
 
 export const createDisputeQueue = (db: Db): DisputeQueuePort & {
@@ -74,7 +77,7 @@ export const createDisputeQueue = (db: Db): DisputeQueuePort & {
       Limit: clampLimit(limit), ExclusiveStartKey: start,
     }));
     const inScope = (r.Items ?? []).map((it) => ({ pk: String(it.pk), sk: String(it.sk), order_id: String(it.order_id), community_code: String(it.community_code) }));
-    const orders = new Map((await batchGet(db, inScope.map((e) => orderKeys.order(e.order_id)))).map((it) => fromItem<Order>(it)).map((o) => [o.order_id, o]));
+    const orders = new Map((await batchGet(db, inScope.map((e) => orderKeys.order(e.order_id)))).map(toOrder).map((o) => [o.order_id, o]));
     const items: OpenDispute[] = [];
     for (const e of inScope) {
       const o = orders.get(e.order_id);

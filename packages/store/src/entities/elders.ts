@@ -24,23 +24,32 @@ export const elderKeys = {
   // a couple may share one phone
   elderPhone: (phoneHash: string, elderId: string) => ({ pk: `ELDER_PHONE#${phoneHash}`, sk: elderId }),
   elderPhonePk: (phoneHash: string) => `ELDER_PHONE#${phoneHash}`,
+  /** Whether a pk is an elder's: the profile or one of its guard items (ID hash, card, phone). */
+  isElderItem: (pk: string) => /^(ELDER#|ELDER_IDHASH#|CARD#|ELDER_PHONE#)/.test(pk),
 } as const;
 
 export const elderPatterns: AccessPattern[] = [
-  { name: 'elderById', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER#{elder_id}', sk: 'PROFILE', used_by: 'elders (ElderStore.get, getMany)', about: '' },
   {
-    name: 'eldersInCommunity', index: 'gsi1', operation: ['Query'], pk: 'COMMUNITY_ELDERS#{community}', sk: '{elder_id}',
-    used_by: 'elders (ElderStore.listByCommunity)', about: 'paged',
+    name: 'elderById', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER#{elder_id}', sk: 'PROFILE',
+    used_by: 'elders (ElderStore.get, getMany)', about: '',
+  },
+  {
+    name: 'eldersInCommunity', index: 'gsi1', operation: ['Query'], pk: 'COMMUNITY_ELDERS#{community}',
+    sk: '{elder_id}', used_by: 'elders (ElderStore.listByCommunity)', about: 'paged',
   },
   {
     name: 'eldersByName', index: 'gsi2', operation: ['Query'], pk: 'ELDER_NAME#{name}', sk: '{community}#{elder_id}',
-    used_by: 'elders (ElderStore.findByName)', about: 'scoped: begins_with `{area prefix}.` on the sk; active elders only',
+    used_by: 'elders (ElderStore.findByName)',
+    about: 'scoped: begins_with `{area prefix}.` on the sk; active elders only',
   },
   {
-    name: 'elderByIdHash', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER_IDHASH#{hmac(id number)}', sk: 'ELDER',
-    used_by: 'elders (register, CSV import)', about: 'unique guard',
+    name: 'elderByIdHash', index: 'table', operation: ['GetItem', 'BatchGetItem'], pk: 'ELDER_IDHASH#{hmac(id number)}',
+    sk: 'ELDER', used_by: 'elders (register, CSV import)', about: 'unique guard',
   },
-  { name: 'elderByCard', index: 'table', operation: ['GetItem'], pk: 'CARD#{card number}', sk: 'ELDER', used_by: 'elders, auth (card sign-in)', about: 'unique guard' },
+  {
+    name: 'elderByCard', index: 'table', operation: ['GetItem'], pk: 'CARD#{card number}', sk: 'ELDER',
+    used_by: 'elders, auth (card sign-in)', about: 'unique guard',
+  },
   {
     name: 'eldersByPhoneHash', index: 'table', operation: ['Query'], pk: 'ELDER_PHONE#{hmac(phone)}', sk: '{elder_id}',
     used_by: 'auth (elder sign-in by phone)', about: 'a couple may share one phone; at most 10 read',

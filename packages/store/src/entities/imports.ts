@@ -12,6 +12,8 @@ export const importKeys = {
   importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
   importErrorSkPrefix: () => 'ERR#',
   importPk: (importId: string) => `IMPORT#${importId}`,
+  /** Whether a pk is an import batch's (its meta and error items). */
+  isImport: (pk: string) => pk.startsWith('IMPORT#'),
 } as const;
 
 export const importPatterns: AccessPattern[] = [

@@ -12,13 +12,19 @@ export const issuanceKeys = {
   issuanceRun: (month: string) => ({ pk: `ISSUANCE#${month}`, sk: 'RUN' }),
   // stored issuance previews (computed by a job), one per month and staff scope ('*' = whole city)
   issuancePreview: (month: string, scope: string | null) => ({ pk: `ISSUANCE#${month}`, sk: `PREVIEW#${scope ?? '*'}` }),
+  /** Whether a pk is a month's issuance partition (its run and previews). */
+  isIssuance: (pk: string) => pk.startsWith('ISSUANCE#'),
 } as const;
 
 export const issuancePatterns: AccessPattern[] = [
-  { name: 'issuanceRun', index: 'table', operation: ['GetItem'], pk: 'ISSUANCE#{month}', sk: 'RUN', used_by: 'policy (issuance job)', about: '' },
   {
-    name: 'issuancePreview', index: 'table', operation: ['GetItem', 'PutItem'], pk: 'ISSUANCE#{month}', sk: 'PREVIEW#{scope or *}',
-    used_by: 'policy (preview job, issuance page)', about: 'stored by the preview job, per staff scope; GetItem / conditional Put',
+    name: 'issuanceRun', index: 'table', operation: ['GetItem'], pk: 'ISSUANCE#{month}', sk: 'RUN',
+    used_by: 'policy (issuance job)', about: '',
+  },
+  {
+    name: 'issuancePreview', index: 'table', operation: ['GetItem', 'PutItem'], pk: 'ISSUANCE#{month}',
+    sk: 'PREVIEW#{scope or *}', used_by: 'policy (preview job, issuance page)',
+    about: 'stored by the preview job, per staff scope; GetItem / conditional Put',
   },
 ];
 const keys = issuanceKeys; // this entity's own keys, by their short names

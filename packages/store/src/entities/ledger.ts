@@ -31,6 +31,9 @@ export const counterName = (k: CounterKey): string => {
   }
 };
 
+export type LedgerItemKind =
+  | 'entry' | 'reversal marker' | 'balance' | 'posting' | 'lot' | 'hold' | 'counter' | 'idempotency';
+
 const BALANCE_SK = 'BAL';
 const REVERSED_SK = 'REVERSED';
 
@@ -58,12 +61,25 @@ export const ledgerKeys = {
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
   counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
   counterOf: (k: CounterKey) => ({ pk: `COUNTER#${counterName(k)}`, sk: 'C' }),
+  /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */
+  itemKindOf: (k: { pk: string; sk: string }): LedgerItemKind | null => {
+    if (k.pk.startsWith('ENTRY#')) return k.sk === REVERSED_SK ? 'reversal marker' : 'entry';
+    if (k.pk.startsWith('ACCT#')) {
+      if (k.sk === BALANCE_SK) return 'balance';
+      return k.sk.startsWith('P#') ? 'posting' : k.sk.startsWith('LOT#') ? 'lot' : null;
+    }
+    if (k.pk.startsWith('HOLD#')) return 'hold';
+    if (k.pk.startsWith('COUNTER#')) return 'counter';
+    if (k.pk.startsWith('IDEM#')) return 'idempotency';
+    return null;
+  },
 } as const;
 const keys = ledgerKeys; // this entity's own keys, by their short names
 
 export const ledgerPatterns: AccessPattern[] = [
   {
-    name: 'accountBalance', index: 'table', operation: ['GetItem'], pk: 'ACCT#{account}', sk: 'BAL', used_by: 'ledger (LedgerStore.account, commit)',
+    name: 'accountBalance', index: 'table', operation: ['GetItem'], pk: 'ACCT#{account}', sk: 'BAL',
+    used_by: 'ledger (LedgerStore.account, commit)',
     about: 'versioned for wallets, holds, merchants; ADD for sharded system accounts',
   },
   {
@@ -71,36 +87,46 @@ export const ledgerPatterns: AccessPattern[] = [
     used_by: 'ledger (history, balanceAsOf)', about: 'history newest first; as-of balance',
   },
   {
-    name: 'walletLots', index: 'table', operation: ['Query'], pk: 'ACCT#wallet:{elder}', sk: 'LOT#{expires_on}#{lot_id}',
-    used_by: 'ledger (spending plans)', about: `soonest expiry first; at most ${LOTS_READ_MAX} read`,
+    name: 'walletLots', index: 'table', operation: ['Query'], pk: 'ACCT#wallet:{elder}',
+    sk: 'LOT#{expires_on}#{lot_id}', used_by: 'ledger (spending plans)',
+    about: `soonest expiry first; at most ${LOTS_READ_MAX} read`,
   },
   {
-    name: 'lotsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'LOTS_EXPIRING#{day}#{shard 0-15}', sk: '{wallet}#{lot_id}',
-    used_by: 'ledger (expiry job)', about: 'sparse; jobs',
+    name: 'lotsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'LOTS_EXPIRING#{day}#{shard 0-15}',
+    sk: '{wallet}#{lot_id}', used_by: 'ledger (expiry job)', about: 'sparse; jobs',
   },
-  { name: 'entryById', index: 'table', operation: ['GetItem'], pk: 'ENTRY#{entry_id}', sk: 'ENTRY', used_by: 'ledger (LedgerStore.entry)', about: '' },
   {
-    name: 'reversalMarker', index: 'table', operation: ['GetItem', 'TransactWriteItems'], pk: 'ENTRY#{entry_id}', sk: 'REVERSED',
-    used_by: 'ledger (isReversed, reversal commit)', about: 'once-only: an entry is reversed at most once',
+    name: 'entryById', index: 'table', operation: ['GetItem'], pk: 'ENTRY#{entry_id}', sk: 'ENTRY',
+    used_by: 'ledger (LedgerStore.entry)', about: '',
   },
-  { name: 'holdById', index: 'table', operation: ['GetItem'], pk: 'HOLD#{hold_id}', sk: 'HOLD', used_by: 'ledger (LedgerStore.hold)', about: '' },
   {
-    name: 'holdsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'HOLDS_EXPIRING#{day}#{shard}', sk: '{expires_at}#{hold_id}',
-    used_by: 'ledger (hold expiry job)', about: 'sparse; jobs',
+    name: 'reversalMarker', index: 'table', operation: ['GetItem', 'TransactWriteItems'], pk: 'ENTRY#{entry_id}',
+    sk: 'REVERSED', used_by: 'ledger (isReversed, reversal commit)',
+    about: 'once-only: an entry is reversed at most once',
+  },
+  {
+    name: 'holdById', index: 'table', operation: ['GetItem'], pk: 'HOLD#{hold_id}', sk: 'HOLD',
+    used_by: 'ledger (LedgerStore.hold)', about: '',
+  },
+  {
+    name: 'holdsExpiringOn', index: 'gsi1', operation: ['Query'], pk: 'HOLDS_EXPIRING#{day}#{shard}',
+    sk: '{expires_at}#{hold_id}', used_by: 'ledger (hold expiry job)', about: 'sparse; jobs',
   },
   {
     name: 'idempotencyRecord', index: 'table', operation: ['GetItem'], pk: 'IDEM#{caller}#{key}', sk: 'IDEM',
     used_by: 'ledger (every entry with an idempotency key)', about: 'TTL 7 days',
   },
   {
-    name: 'cappedCounters', index: 'table', operation: ['GetItem', 'UpdateItem'], pk: 'COUNTER#{name}', sk: 'C', used_by: 'ledger (caps), policy',
+    name: 'cappedCounters', index: 'table', operation: ['GetItem', 'UpdateItem'], pk: 'COUNTER#{name}', sk: 'C',
+    used_by: 'ledger (caps), policy',
     about: 'monthly spend, monthly spend per category `spentcat#{elder}#{month}#{category}`, monthly awards per kind; '
       + 'GetItem / conditional ADD',
   },
   {
-    name: 'slotsTaken', index: 'table', operation: ['BatchGetItem', 'UpdateItem'], pk: 'COUNTER#slot#{service_id}#{start}', sk: 'C',
-    used_by: 'search (next free slot), orders (booking)',
-    about: 'places taken per service slot; search\'s next free slot, at most 8 rounds of one BatchGet per page; conditional ADD at booking',
+    name: 'slotsTaken', index: 'table', operation: ['BatchGetItem', 'UpdateItem'],
+    pk: 'COUNTER#slot#{service_id}#{start}', sk: 'C', used_by: 'search (next free slot), orders (booking)',
+    about: 'places taken per service slot; search\'s next free slot, at most 8 rounds of one BatchGet per page; '
+      + 'conditional ADD at booking',
   },
 ];
 

@@ -41,25 +41,35 @@ export const merchantKeys = {
 const keys = merchantKeys; // this entity's own keys, by their short names
 
 export const merchantPatterns: AccessPattern[] = [
-  { name: 'merchantById', index: 'table', operation: ['GetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'PROFILE', used_by: 'merchants, orders, search', about: '' },
   {
-    name: 'servicesOfMerchant', index: 'table', operation: ['Query'], pk: 'MERCHANT#{merchant_id}', sk: 'SERVICE#{service_id}',
-    used_by: 'merchants, orders', about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}`,
+    name: 'merchantById', index: 'table', operation: ['GetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'PROFILE',
+    used_by: 'merchants, orders, search', about: '',
   },
   {
-    name: 'merchantRating', index: 'table', operation: ['UpdateItem', 'BatchGetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'RATING',
-    used_by: 'orders (rating), search', about: 'one ADD per rating; search BatchGets the page\'s',
+    name: 'servicesOfMerchant', index: 'table', operation: ['Query'], pk: 'MERCHANT#{merchant_id}',
+    sk: 'SERVICE#{service_id}', used_by: 'merchants, orders',
+    about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}`,
   },
   {
-    name: 'merchantsByStatus', index: 'gsi1', operation: ['Query'], pk: 'MERCHANTS_BY_STATUS#{status}', sk: '{updated_at}#{merchant_id}',
-    used_by: 'merchants (staff review queue)', about: 'review queue',
+    name: 'merchantRating', index: 'table', operation: ['UpdateItem', 'BatchGetItem'], pk: 'MERCHANT#{merchant_id}',
+    sk: 'RATING', used_by: 'orders (rating), search', about: 'one ADD per rating; search BatchGets the page\'s',
   },
-  { name: 'categories', index: 'table', operation: ['Query'], pk: 'CATEGORIES', sk: '{code}', used_by: 'merchants, search', about: '' },
   {
-    name: 'servicesInStrip', index: 'table', operation: ['Query'], pk: 'GEO#{category}#L{level}#{strip}', sk: '{lat key}#{service_id}',
-    used_by: 'search', about: 'latitude range (sk BETWEEN)',
+    name: 'merchantsByStatus', index: 'gsi1', operation: ['Query'], pk: 'MERCHANTS_BY_STATUS#{status}',
+    sk: '{updated_at}#{merchant_id}', used_by: 'merchants (staff review queue)', about: 'review queue',
   },
-  { name: 'homeVisitsInCell', index: 'table', operation: ['Query'], pk: 'GEOHV#{category}#{cell}', sk: '{service_id}', used_by: 'search', about: '' },
+  {
+    name: 'categories', index: 'table', operation: ['Query'], pk: 'CATEGORIES', sk: '{code}',
+    used_by: 'merchants, search', about: '',
+  },
+  {
+    name: 'servicesInStrip', index: 'table', operation: ['Query'], pk: 'GEO#{category}#L{level}#{strip}',
+    sk: '{lat key}#{service_id}', used_by: 'search', about: 'latitude range (sk BETWEEN)',
+  },
+  {
+    name: 'homeVisitsInCell', index: 'table', operation: ['Query'], pk: 'GEOHV#{category}#{cell}', sk: '{service_id}',
+    used_by: 'search', about: '',
+  },
 ];
 
 type Key = { pk: string; sk: string };
@@ -220,7 +230,8 @@ export const createMerchantStore = (db: Db) => {
           ? {
             TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: limit, ExclusiveStartKey: start,
             ExpressionAttributeValues: {
-              ':p': keys.geoStripPk(category, strip.level, strip.strip), ':lo': keys.geoStripFrom(strip.lat_lo), ':hi': keys.geoStripTo(strip.lat_hi),
+              ':p': keys.geoStripPk(category, strip.level, strip.strip),
+              ':lo': keys.geoStripFrom(strip.lat_lo), ':hi': keys.geoStripTo(strip.lat_hi),
             },
           }
           : { TableName: T, KeyConditionExpression: 'pk = :p', Limit: limit, ExclusiveStartKey: start, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } }));

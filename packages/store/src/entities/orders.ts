@@ -14,16 +14,17 @@ import type { Db } from '../table';
 
 export const orderPatterns: AccessPattern[] = [
   {
-    name: 'orderById', index: 'table', operation: ['GetItem', 'PutItem', 'TransactWriteItems'], pk: 'ORDER#{order_id}', sk: 'ORDER',
-    used_by: 'orders (OrderStore, ledger commit)', about: 'conditional on `version`; moves that move points ride in the ledger commit',
+    name: 'orderById', index: 'table', operation: ['GetItem', 'PutItem', 'TransactWriteItems'], pk: 'ORDER#{order_id}',
+    sk: 'ORDER', used_by: 'orders (OrderStore, ledger commit)',
+    about: 'conditional on `version`; moves that move points ride in the ledger commit',
   },
   {
-    name: 'ordersOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_ORDERS#{elder_id}', sk: '{created_at}#{order_id}',
-    used_by: 'orders (elder and family pages)', about: 'newest first',
+    name: 'ordersOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_ORDERS#{elder_id}',
+    sk: '{created_at}#{order_id}', used_by: 'orders (elder and family pages)', about: 'newest first',
   },
   {
-    name: 'ordersOfMerchant', index: 'gsi2', operation: ['Query'], pk: 'MERCHANT_ORDERS#{merchant_id}', sk: '{created_at}#{order_id}',
-    used_by: 'orders (merchant pages)', about: 'newest first; the current merchant',
+    name: 'ordersOfMerchant', index: 'gsi2', operation: ['Query'], pk: 'MERCHANT_ORDERS#{merchant_id}',
+    sk: '{created_at}#{order_id}', used_by: 'orders (merchant pages)', about: 'newest first; the current merchant',
   },
 ];
 

@@ -12,8 +12,14 @@ export const otpKeys = {
 } as const;
 
 export const otpPatterns: AccessPattern[] = [
-  { name: 'otpByPhone', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'CODE#{purpose}', used_by: 'auth (OtpStore)', about: 'TTL' },
-  { name: 'otpSendLog', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'SENDS', used_by: 'auth (OtpStore.recordSend)', about: 'sliding hour; TTL' },
+  {
+    name: 'otpByPhone', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'CODE#{purpose}',
+    used_by: 'auth (OtpStore)', about: 'TTL',
+  },
+  {
+    name: 'otpSendLog', index: 'table', operation: ['GetItem'], pk: 'OTP#{hmac(phone)}', sk: 'SENDS',
+    used_by: 'auth (OtpStore.recordSend)', about: 'sliding hour; TTL',
+  },
 ];
 const keys = otpKeys; // this entity's own keys, by their short names
 

@@ -35,11 +35,12 @@ export const createOutboxStore = (db: Db): OutboxStore => {
     },
     async recent(limit) {
       const r = await db.doc.send(new QueryCommand({
-        TableName: db.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': outboxKeys.outboxPk() },
-        ScanIndexForward: false, Limit: limit,
+        TableName: db.table, KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': outboxKeys.outboxPk() }, ScanIndexForward: false, Limit: limit,
       }));
       return (r.Items ?? []).map((it) => ({
-        at: String(it.at), to_phone: String(it.to_phone), to_masked: String(it.to_masked), template: String(it.template), text_zh: String(it.text_zh),
+        at: String(it.at), to_phone: String(it.to_phone), to_masked: String(it.to_masked),
+        template: String(it.template), text_zh: String(it.text_zh),
       }));
     },
   };

@@ -13,7 +13,10 @@ export const policyKeys = {
 } as const;
 
 export const policyPatterns: AccessPattern[] = [
-  { name: 'policyVersions', index: 'table', operation: ['Query'], pk: 'POLICY', sk: 'V#{version, 6 digits}', used_by: 'policy (PolicyStore)', about: 'newest first' },
+  {
+    name: 'policyVersions', index: 'table', operation: ['Query'], pk: 'POLICY', sk: 'V#{version, 6 digits}',
+    used_by: 'policy (PolicyStore)', about: 'newest first',
+  },
 ];
 const keys = policyKeys; // this entity's own keys, by their short names
 

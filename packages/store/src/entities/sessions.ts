@@ -13,7 +13,10 @@ export const sessionKeys = {
 } as const;
 
 export const sessionPatterns: AccessPattern[] = [
-  { name: 'sessionById', index: 'table', operation: ['GetItem'], pk: 'SESSION#{sid}', sk: 'SESSION', used_by: 'http sessions (SessionStore)', about: 'TTL' },
+  {
+    name: 'sessionById', index: 'table', operation: ['GetItem'], pk: 'SESSION#{sid}', sk: 'SESSION',
+    used_by: 'http sessions (SessionStore)', about: 'TTL',
+  },
   {
     name: 'sessionsOfSub', index: 'gsi1', operation: ['Query'], pk: 'SESSIONS_OF#{sub}', sk: '{sid}',
     used_by: 'elders (leaving; SessionStore.revokeAllOf)', about: 'an elder leaving ends them all',

@@ -12,7 +12,10 @@ export const staffKeys = {
 } as const;
 
 export const staffPatterns: AccessPattern[] = [
-  { name: 'staffByUsername', index: 'table', operation: ['GetItem'], pk: 'STAFF#{username}', sk: 'STAFF', used_by: 'auth (StaffStore)', about: '' },
+  {
+    name: 'staffByUsername', index: 'table', operation: ['GetItem'], pk: 'STAFF#{username}', sk: 'STAFF',
+    used_by: 'auth (StaffStore)', about: '',
+  },
 ];
 const keys = staffKeys; // this entity's own keys, by their short names
 

@@ -21,7 +21,8 @@ export const timerKeys = {
 
 export const timerPatterns: AccessPattern[] = [
   {
-    name: 'timersDue', index: 'table', operation: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'], pk: 'TIMERS_DUE#{shard 0-3}', sk: '{due at}#{timer name}',
+    name: 'timersDue', index: 'table', operation: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    pk: 'TIMERS_DUE#{shard 0-3}', sk: '{due at}#{timer name}',
     used_by: 'orders (Scheduler port outside AWS: 帮我找 offer timers; local poller)',
     about: 'Query `sk <= {now}#~` per shard; the local poller claims one with a conditional lease, '
       + 'runs its job, deletes it; conditional Put / Update / Delete',

@@ -22,10 +22,13 @@ export const topupKeys = {
 } as const;
 
 export const topupPatterns: AccessPattern[] = [
-  { name: 'topupById', index: 'table', operation: ['GetItem'], pk: 'TOPUP#{topup_id}', sk: 'TOPUP', used_by: 'topups (TopupStore.get)', about: '' },
   {
-    name: 'topupsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_TOPUPS#{elder}', sk: '{created_at}#{topup_id}',
-    used_by: 'topups (TopupStore.listByElder)', about: 'newest first',
+    name: 'topupById', index: 'table', operation: ['GetItem'], pk: 'TOPUP#{topup_id}', sk: 'TOPUP',
+    used_by: 'topups (TopupStore.get)', about: '',
+  },
+  {
+    name: 'topupsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_TOPUPS#{elder}',
+    sk: '{created_at}#{topup_id}', used_by: 'topups (TopupStore.listByElder)', about: 'newest first',
   },
   {
     name: 'topupStartedOnDay', index: 'table', operation: ['UpdateItem'], pk: 'TOPUP_DAY#{elder}#{china day}', sk: 'C',

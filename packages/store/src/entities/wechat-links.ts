@@ -13,8 +13,9 @@ export const wechatLinkKeys = {
 
 export const wechatLinkPatterns: AccessPattern[] = [
   {
-    name: 'wechatLinkByPhoneHash', index: 'table', operation: ['GetItem', 'PutItem', 'DeleteItem'], pk: 'WECHAT_LINK#{hmac(phone)}', sk: 'LINK',
-    used_by: 'notices (WechatDirectory), wechat linking', about: 'openid sealed, AAD `wechat_link:{hash}:openid`; Put / Delete to link, unlink',
+    name: 'wechatLinkByPhoneHash', index: 'table', operation: ['GetItem', 'PutItem', 'DeleteItem'],
+    pk: 'WECHAT_LINK#{hmac(phone)}', sk: 'LINK', used_by: 'notices (WechatDirectory), wechat linking',
+    about: 'openid sealed, AAD `wechat_link:{hash}:openid`; Put / Delete to link, unlink',
   },
 ];
 const keys = wechatLinkKeys; // this entity's own keys, by their short names
