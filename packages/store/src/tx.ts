@@ -30,6 +30,16 @@ export const transact = async (db: Db, items: TxItem[], codeForItem: (index: num
 
 export const isConditionFailed = (e: unknown): boolean => e instanceof ConditionalCheckFailedException;
 
+/** The condition of a versioned write: version 0 = the item must not exist yet; otherwise it must
+ * still be at the version read, so the loser of a race fails the condition instead of overwriting. */
+export const atVersion = (expect_version: number) => (expect_version === 0
+  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+  : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expect_version } });
+
+/** Waits before retry `attempt` (from 0): doubling from `base_ms`, with jitter so racers spread out. */
+export const backoff = (base_ms: number, attempt: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, base_ms * 2 ** attempt * (0.5 + Math.random())));
+
 /** Opaque page cursor: the LastEvaluatedKey, checked on the way back in so a forged cursor
  * cannot point a Query at another partition (DynamoDB would answer with a 500-shaped error). */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>

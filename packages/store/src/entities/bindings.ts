@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Binding } from '@tmc/core/elders/family/bindings';
-import { isConditionFailed } from '../tx';
+import { atVersion, isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 
@@ -58,8 +58,7 @@ export const createBindingStore = (db: Db): BindingStore => ({
       await db.doc.send(new PutCommand({
         TableName: db.table,
         Item: { ...keys.binding(next.family_id, next.elder_id), ...keys.bindingElderIndex(next.elder_id, next.family_id), type: 'binding', ...next },
-        ConditionExpression: expectVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(expectVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectVersion } }),
+        ...atVersion(expectVersion),
       }));
     } catch (e) {
       if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });

@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { IssuanceRun, IssuanceRunStore, PreviewRecord, PreviewStore } from '@tmc/core/policy/issuance';
-import { isConditionFailed } from '../tx';
+import { atVersion, isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -41,8 +41,7 @@ export const createIssuanceRunStore = (db: Db): IssuanceRunStore => ({
     try {
       await db.doc.send(new PutCommand({
         TableName: db.table, Item: { ...keys.issuanceRun(run.month), type: 'issuance_run', ...run },
-        ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': expect_version } }),
+        ...atVersion(expect_version),
       }));
     } catch (e) {
       if (isConditionFailed(e)) throw new AppError('ISSUANCE_RUNNING', { cause: e });
@@ -60,8 +59,7 @@ export const createIssuancePreviewStore = (db: Db): PreviewStore => ({
     try {
       await db.doc.send(new PutCommand({
         TableName: db.table, Item: { ...keys.issuancePreview(rec.month, rec.scope), type: 'issuance_preview', ...rec },
-        ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': expect_version } }),
+        ...atVersion(expect_version),
       }));
       return true;
     } catch (e) {

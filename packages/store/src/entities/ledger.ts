@@ -11,7 +11,7 @@ import { CommitRejected, type CommitPart, type CommitPlan, type CounterKey, type
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';
-import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import { atVersion, backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
 import type { Db } from '../table';
@@ -203,8 +203,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     add('hold', {
       Put: {
         TableName: T, Item: holdItem(plan.hold.next),
-        ConditionExpression: plan.hold.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(plan.hold.expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': plan.hold.expect_version } }),
+        ...atVersion(plan.hold.expect_version),
       },
     });
   }
@@ -235,8 +234,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     add('order', {
       Put: {
         TableName: T, Item: orderItem(o.next),
-        ConditionExpression: o.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(o.expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': o.expect_version } }),
+        ...atVersion(o.expect_version),
       },
     });
   }
@@ -266,8 +264,6 @@ const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unkn
   }
   return out;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const createLedgerStore = (db: Db): LedgerStore => ({
   async account(account) {
@@ -316,7 +312,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
         if (!(e instanceof TransactionCanceledException)) {
           const name = (e as Error).name;
           if ((name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') && attempt < CONTENTION_RETRIES) {
-            await sleep(BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
+            await backoff(BACKOFF_BASE_MS, attempt);
             continue;
           }
           throw e;
@@ -327,7 +323,7 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
         // TransactionConflict: another transaction held one of our items. Conditions make a retry
         // of the same plan safe: if state moved on, it fails a condition instead of double-applying.
         if (attempt < CONTENTION_RETRIES) {
-          await sleep(BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
+          await backoff(BACKOFF_BASE_MS, attempt);
           continue;
         }
         // Still contended: hand it back to the domain, which re-reads state and re-plans (its own

@@ -7,7 +7,7 @@ import type { OrderPutExtras } from '@tmc/core/orders/service';
 import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
 import { ledgerKeys } from './ledger';
-import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact, type TxItem } from '../tx';
+import { atVersion, clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact, type TxItem } from '../tx';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
 import type { Db } from '../table';
@@ -44,8 +44,7 @@ export const createOrderStore = (db: Db) => ({
       const items: TxItem[] = [{
         Put: {
           TableName: db.table, Item: orderItem(next),
-          ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-          ...(expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': expect_version } }),
+          ...atVersion(expect_version),
         },
       }];
       if (extras.audit) items.push({ Put: { TableName: db.table, Item: auditItem(extras.audit.event, extras.audit.at, extras.audit.id), ConditionExpression: 'attribute_not_exists(pk)' } });
@@ -59,8 +58,7 @@ export const createOrderStore = (db: Db) => ({
     try {
       await db.doc.send(new PutCommand({
         TableName: db.table, Item: orderItem(next),
-        ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(expect_version === 0 ? {} : { ExpressionAttributeValues: { ':v': expect_version } }),
+        ...atVersion(expect_version),
       }));
     } catch (e) {
       if (isConditionFailed(e)) throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });

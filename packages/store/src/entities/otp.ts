@@ -2,7 +2,7 @@
 // DynamoDB removes them; conditions, not reads, decide races.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OtpRecord, OtpStore } from '@tmc/core/auth/service';
-import { isConditionFailed } from '../tx';
+import { atVersion, isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 
@@ -36,8 +36,7 @@ export const createOtpStore = (db: Db): OtpStore => ({
         TableName: db.table,
         Item: { ...keys.otpSends(phone_hash), sends_ms: [...recent, now_ms], version: version + 1, ttl: ttlSeconds(now_ms) },
         // Optimistic lock: two simultaneous sends cannot both slip under the limit.
-        ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(version === 0 ? {} : { ExpressionAttributeValues: { ':v': version } }),
+        ...atVersion(version),
       }));
       return true;
     } catch (e) {

@@ -6,7 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Transa
 import { AppError } from '@tmc/core/kernel/errors';
 import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topups/model';
 import { auditItem } from './audit';
-import { clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
+import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -44,7 +44,6 @@ const keys = topupKeys; // this entity's own keys, by their short names
 const DAY_TOTAL_TTL_S = 3 * 24 * 3600; // a day total matters on its day only; DynamoDB TTL clears it after
 const CONTENTION_RETRIES = 4; // TransactionConflict on the day total (two top-ups for one elder at once)
 const BACKOFF_BASE_MS = 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const topupItem = (t: Topup) => ({ ...keys.topup(t.topup_id), ...keys.topupElderIndex(t.elder_id, t.created_at, t.topup_id), type: 'topup', ...t });
 
@@ -74,7 +73,7 @@ const runTx = async (db: Db, items: NonNullable<TransactWriteCommandInput['Trans
       if (failed >= 0) return failed;
       // TransactionConflict: retrying the same conditional items is safe; they cannot apply twice.
       if (attempt >= CONTENTION_RETRIES) throw new AppError('CONFLICT', { cause: e });
-      await sleep(BACKOFF_BASE_MS * 2 ** attempt * (0.5 + Math.random()));
+      await backoff(BACKOFF_BASE_MS, attempt);
     }
   }
 };
