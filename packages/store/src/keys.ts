@@ -26,6 +26,13 @@ import { wechatLinkKeys } from './entities/wechat-links';
 
 export { ROOT_AREA } from './entities/areas';
 
+/** Every entity's key table; a test checks that no two share a builder name (a spread would hide one). */
+export const KEY_TABLES = [
+  areaKeys, elderKeys, staffKeys, accountKeys, otpKeys, attemptKeys, sessionKeys, wechatLinkKeys, auditKeys,
+  bindingKeys, importKeys, ledgerKeys, policyKeys, issuanceKeys, noticeKeys, topupKeys, merchantKeys, orderKeys,
+  disputeKeys, timerKeys, outboxKeys, seedKeys,
+] as const;
+
 export const keys = {
   ...areaKeys, ...elderKeys, ...staffKeys, ...accountKeys, ...otpKeys, ...attemptKeys, ...sessionKeys,
   ...wechatLinkKeys, ...auditKeys, ...bindingKeys, ...importKeys, ...ledgerKeys, ...policyKeys, ...issuanceKeys,
