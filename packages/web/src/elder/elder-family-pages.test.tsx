@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { makeCardNumber } from '@tmc/core/elders/points-card';
 import { assetUrl } from '../kit/static';
-import { Client, codeFor, makeSite, signInPhone, signInStaff, textOf, type Site } from '../testing';
+import { Client, codeFor, makeSite, signInPhone, signInStaff, textOf, type Site } from '../../../../tests/support/site';
 
 let site: Site;
 let elder: ElderRecord;

@@ -19,7 +19,7 @@ import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } fr
 import { yuanToFen } from '../merchant/pages';
 import { bookingMsg, completionMsg } from '../kit/order-ui';
 import { assetUrl } from '../kit/static';
-import { Client, makeSite, signInPhone, textOf, type Res, type Site } from '../testing';
+import { Client, makeSite, signInPhone, textOf, type Res, type Site } from '../../../../tests/support/site';
 
 const MONDAY_10_SUIZHOU = '2026-11-23T02:00:00Z';
 const DEMO_MERCHANTS = 36;

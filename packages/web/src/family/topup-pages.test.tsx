@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { refundTopup } from '@tmc/core/topups/service';
 import { sha256 } from '@tmc/core/kernel/secrets';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { Client, makeSite, signInPhone, textOf, type Site } from '../testing';
+import { Client, makeSite, signInPhone, textOf, type Site } from '../../../../tests/support/site';
 
 const MONDAY_10_SUIZHOU = '2026-11-23T02:00:00Z';
 

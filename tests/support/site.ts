@@ -6,9 +6,9 @@ import { buildDeps, type Deps } from '@tmc/app/compose/deps';
 import { parseEnv } from '@tmc/app/compose/env';
 import { captureLogger } from '@tmc/app/http/logger';
 import { seedDemo } from '@tmc/local/seed';
-import { makeTestDb } from '../../../tests/support/db';
-import { fakeClock, type FakeClock } from '../../../tests/support/app';
-import { createSiteApp } from './site';
+import { makeTestDb } from './db';
+import { fakeClock, type FakeClock } from './app';
+import { createSiteApp } from '@tmc/web/site';
 
 export const ORIGIN = 'http://localhost'; // app.request() resolves paths against this
 
