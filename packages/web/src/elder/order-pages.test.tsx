@@ -16,7 +16,7 @@ import { runJob } from '@tmc/app/compose/jobs';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { DEMO_PIN } from '@tmc/local/seed';
 import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } from '../kit/booking';
-import { yuanToFen } from '../merchant/pages';
+import { yuanTextToFen } from '@tmc/core/kernel/money';
 import { bookingMsg, completionMsg } from '../kit/order-ui';
 import { assetUrl } from '../kit/static';
 import { Client, makeSite, signInPhone, textOf, type Res, type Site } from '../../../../tests/support/site';
@@ -611,9 +611,9 @@ describe('merchant application and services', () => {
     expect(svc).toMatchObject({ name: '老人理发', price_points: 12, ref_price_fen: 1250, mode: 'onsite', radius_m: null, capacity_per_slot: 2, slot_minutes: 60 });
     expect(svc?.hours).toMatchObject({ mon: [['08:00', '18:00']], fri: [['08:00', '18:00']], sat: [['09:00', '12:00']], sun: [['09:00', '12:00']] });
     expect(textOf((await m.get('/merchant/services')).text)).toContain('参考价 12.50 元');
-    expect(yuanToFen('20')).toBe(2000);
-    expect(yuanToFen('0.05')).toBe(5);
-    expect(yuanToFen('1.234')).toBeNull();
+    expect(yuanTextToFen('20')).toBe(2000);
+    expect(yuanTextToFen('0.05')).toBe(5);
+    expect(yuanTextToFen('1.234')).toBeNull();
 
     const removed = await m.post(`/merchant/services/${svc?.service_id}/remove`);
     expect(removed.status).toBe(303);
