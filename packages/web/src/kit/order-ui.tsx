@@ -85,10 +85,7 @@ export const bookingMsg = (e: AppError, price_points?: number, balance_points?: 
 
 /** Completion errors on the merchant's page, with the tries left. */
 export const completionMsg = (e: AppError): Msg => {
-  if (e.code === 'CODE_INVALID' && typeof e.details?.tries_left === 'number') {
-    const n = e.details.tries_left;
-    return { zh: `核销码或卡号密码不正确，还可以再试 ${n} 次`, en: `Wrong code or card PIN; ${n} ${n === 1 ? 'try' : 'tries'} left` };
-  }
+  // CODE_INVALID with the tries left: the message table words it (msgOf)
   if (e.code === 'CODE_LOCKED') return { zh: `错误次数太多，这个订单已锁定。请老人联系社区，或拨打 ${HOTLINE.number}。`, en: 'Too many wrong tries; the order is locked. The elder should contact the community.' };
   if (e.code === 'ORDER_STATE') {
     const s = e.details?.status;
