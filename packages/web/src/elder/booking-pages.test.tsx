@@ -10,7 +10,10 @@ import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } fr
 import { bookingMsg } from '../kit/order-ui';
 import { assetUrl } from '../kit/static';
 import { Client, hidden, signInPhone, textOf, type Res } from '../../../../tests/support/site';
-import { balance, bookBarber, bookLinks, chosenSlot, confirmForm, elder, elderC, merchant, merchantPhone, offeredSlots, order, orderIdOf, section, setUpBookingSite, site, unescape } from '../../../../tests/support/booking-site';
+import {
+  balance, bookBarber, bookLinks, chosenSlot, confirmForm, elder, elderC, merchant, merchantPhone,
+  offeredSlots, order, orderIdOf, section, setUpBookingSite, site, unescape,
+} from '../../../../tests/support/booking-site';
 
 beforeAll(setUpBookingSite, 180_000);
 

@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { makeCardNumber } from '@tmc/core/elders/points-card';
 import { assetUrl } from '../kit/static';
-import { Client, codeFor, elderByPhone, makeSite, signInPhone, signInStaff, textOf, type Site } from '../../../../tests/support/site';
+import {
+  Client, codeFor, elderByPhone, makeSite, signInPhone, signInStaff, textOf, type Site,
+} from '../../../../tests/support/site';
 
 let site: Site;
 let elder: ElderRecord;

@@ -69,7 +69,8 @@ type FormState = { error?: Msg; yuan?: string };
 
 const TopupPage = (props: { view: View; elder: ElderRecord; fenPerPoint: number; dailyMaxFen: number; history: Topup[]; payer: string; formKey: string; state: FormState }) => {
   const base = `/family/elders/${props.elder.elder_id}`;
-  const presets = PRESETS_YUAN.filter((y) => wholeYuanToFen(y) <= props.dailyMaxFen && wholeYuanToFen(y) % props.fenPerPoint === 0);
+  const presets = PRESETS_YUAN.filter((y) =>
+    wholeYuanToFen(y) <= props.dailyMaxFen && wholeYuanToFen(y) % props.fenPerPoint === 0);
   const chosen = props.state.yuan ?? String(presets[0] ?? '');
   const custom = props.state.yuan !== undefined && !presets.some((y) => String(y) === props.state.yuan);
   return (

@@ -9,9 +9,14 @@ import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import { asMerchant, type MerchantP } from '../kit/principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, WechatPanel, expected, msgOfError, type Msg } from '../kit/ui';
+import {
+  ErrorBox, Field, Notice, PostButton, SelectField, WechatPanel, expected, msgOfError, type Msg,
+} from '../kit/ui';
 import { communitiesOf, loadAreaTree } from '../kit/areas';
-import { DONE, DoneQ, FIX_FIELDS, FormBody, formValues, issuesToFields, numberOrUndefined, type FormState, type FormValues } from './forms';
+import {
+  DONE, DoneQ, FIX_FIELDS, FormBody, formValues, issuesToFields, numberOrUndefined, type FormState,
+  type FormValues,
+} from './forms';
 import { MerchantOrder, type OrderError } from './order-list';
 
 const ORDERS_SHOWN = 20; // newest first; a shop handles a few a day

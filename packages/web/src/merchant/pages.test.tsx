@@ -11,7 +11,10 @@ import { DEMO_PIN } from '@tmc/local/seed';
 import { yuanTextToFen } from '@tmc/core/kernel/money';
 import { completionMsg } from '../kit/order-ui';
 import { Client, signInPhone, textOf } from '../../../../tests/support/site';
-import { balance, bookBarber, bookLinks, confirmForm, elder, elderC, merchant, merchantPhone, order, orderIdOf, setUpBookingSite, site } from '../../../../tests/support/booking-site';
+import {
+  balance, bookBarber, bookLinks, confirmForm, elder, elderC, merchant, merchantPhone, order,
+  orderIdOf, setUpBookingSite, site,
+} from '../../../../tests/support/booking-site';
 
 beforeAll(setUpBookingSite, 180_000);
 

@@ -3,7 +3,9 @@
 // reference price typed in yuan.
 import * as z from 'zod/mini';
 import { yuanTextToFen, fenToYuanText } from '@tmc/core/kernel/money';
-import { ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours } from '@tmc/core/merchants/model';
+import {
+  ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours,
+} from '@tmc/core/merchants/model';
 import { deactivateService, saveService } from '@tmc/core/merchants/service';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import { zodFields } from '@tmc/app/http/http-error';
@@ -12,7 +14,9 @@ import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
 import { asMerchant, type MerchantP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, expected, msgOfError, type Msg } from '../kit/ui';
-import { DONE, DoneQ, FIX_FIELDS, FormBody, formValues, issuesToFields, numberOrUndefined, type FormState } from './forms';
+import {
+  DONE, DoneQ, FIX_FIELDS, FormBody, formValues, issuesToFields, numberOrUndefined, type FormState,
+} from './forms';
 
 const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
 
