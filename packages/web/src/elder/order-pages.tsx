@@ -11,7 +11,7 @@ import { orderDeps } from '@tmc/app/compose/order-deps';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
-import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from '../kit/ui';
+import { ErrorBox, Notice, PostButton, ReadAloud, expected, msgOfError, type Msg } from '../kit/ui';
 import { assetUrl } from '../kit/static';
 import { ELDER_STATUS, OrderLink, WhenText, isOpen, shopKnown, spoken } from '../kit/order-ui';
 import { Back, BaseP, ForWhom, OrderP, actorOf, flavorOf, type Booker, type Flavor } from './booker';
@@ -81,9 +81,7 @@ const OrderPage = (props: { view: View; b: Booker; o: Order; can: readonly Order
           <h2 id="code-h"><T zh="核销码" en="Code" /></h2>
           <p><T zh="服务做完后，把这6位数字给商户看。" en="When served, show these 6 digits to the shop." block /></p>
           <p class="ocode num" id="code">{props.code}</p>
-          <button type="button" class="btn btn-2" hidden data-speak={`核销码是：${spoken(props.code)}。再说一遍：${spoken(props.code)}`}>
-            <T zh="读给我听" en="Read aloud" />
-          </button>
+          <ReadAloud text={`核销码是：${spoken(props.code)}。再说一遍：${spoken(props.code)}`} />
         </section>
       )}
       <section class="panel" aria-labelledby="what-h">

@@ -6,7 +6,7 @@ import type { Order, OrderState } from '@tmc/core/orders/state';
 import type { SearchHit } from '@tmc/core/search/search';
 import type { AppError } from '@tmc/core/kernel/errors';
 import { T } from './layout';
-import { msgOfError, type Msg } from './ui';
+import { ReadAloud, msgOfError, type Msg } from './ui';
 import { chinaDateTime, chinaDateTimeEn, chinaDay, distanceZh, type PointsSummary } from './booking';
 
 /** A moment in China time, in the page's language. */
@@ -109,9 +109,7 @@ export const PointsPanel = (props: { points: PointsSummary; whose: 'mine' | 'the
       )}
       {p.frozen && <p class="err"><T zh="积分账户已冻结，暂时不能预约，请联系社区。" en="Frozen: no booking for now." /></p>}
       {props.whose === 'mine' && (
-        <button type="button" class="btn btn-2" hidden data-speak={`您有${p.balance_points}积分${p.soonest ? `，其中${p.soonest.points}积分${chinaDay(p.soonest.expires_on)}到期` : ''}`}>
-          <T zh="读给我听" en="Read aloud" />
-        </button>
+        <ReadAloud text={`您有${p.balance_points}积分${p.soonest ? `，其中${p.soonest.points}积分${chinaDay(p.soonest.expires_on)}到期` : ''}`} />
       )}
     </section>
   );

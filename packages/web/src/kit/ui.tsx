@@ -117,6 +117,12 @@ export const PostButton = (props: { action: string; label: Msg; cls?: string; fi
   </form>
 );
 
+/** Reads `text` out with speechSynthesis; hidden until the read-aloud island finds a voice (the
+ * page then loads assetUrl('readAloud')). */
+export const ReadAloud = (props: { text: string }) => (
+  <button type="button" class="btn btn-2" hidden data-speak={props.text}><T zh="读给我听" en="Read aloud" /></button>
+);
+
 /** 8123 4567 8901: a 12-digit card number in groups of four, easier to read out and copy. */
 export const CardNumber = (props: { value: string; cls?: string }) => (
   <div class={`cn ${props.cls ?? 'cardno'}`}>
