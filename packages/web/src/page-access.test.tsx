@@ -2,7 +2,7 @@
 // serves, sends the signed-out visitor to sign-in (303), and shows a 403 page to anyone else.
 // Every answer that is not a redirect is an HTML page, never JSON.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Client, makeSite, signInPhone, signInStaff, type Site } from './testing';
+import { Client, makeSite, signInPhone, signInStaff, type Site } from '../../../tests/support/site';
 
 type Who = 'anon' | 'elder' | 'family' | 'merchant' | 'admin' | 'street' | 'finance';
 const WHO: readonly Who[] = ['anon', 'elder', 'family', 'merchant', 'admin', 'street', 'finance'];

@@ -9,8 +9,11 @@ import { authPageRoutes } from './signin/pages';
 import { elderPageRoutes } from './elder/pages';
 import { familyPageRoutes } from './family/pages';
 import { topupPageRoutes } from './family/topup-pages';
-import { servicePageRoutes } from './elder/service-pages';
-import { merchantPageRoutes } from './merchant/pages';
+import { bookingPageRoutes } from './elder/booking-pages';
+import { orderPageRoutes } from './elder/order-pages';
+import { merchantHomeRoutes } from './merchant/home-pages';
+import { merchantOrderRoutes } from './merchant/order-pages';
+import { merchantServiceRoutes } from './merchant/service-pages';
 import { staffPageRoutes } from './staff/pages';
 import { staffElderPageRoutes } from './staff/elder-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
@@ -28,8 +31,14 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...elderPageRoutes(deps),
   ...familyPageRoutes(deps),
   ...topupPageRoutes(deps),
-  ...servicePageRoutes(deps),
-  ...merchantPageRoutes(deps),
+  // booking and orders, the elder's and then bound family's (the same handlers for both)
+  ...bookingPageRoutes(deps, 'elder'),
+  ...orderPageRoutes(deps, 'elder'),
+  ...bookingPageRoutes(deps, 'family'),
+  ...orderPageRoutes(deps, 'family'),
+  ...merchantHomeRoutes(deps),
+  ...merchantOrderRoutes(deps),
+  ...merchantServiceRoutes(deps),
   ...staffPageRoutes(deps),
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),

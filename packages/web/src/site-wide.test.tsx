@@ -6,7 +6,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_CSS } from './kit/styles';
 import { assetUrl } from './kit/static';
-import { Client, makeSite, signInPhone, textOf, type Site } from './testing';
+import { Client, makeSite, signInPhone, textOf, type Site } from '../../../tests/support/site';
 
 let site: Site;
 let elderPhone = '';

@@ -5,25 +5,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { makeCardNumber } from '@tmc/core/elders/points-card';
 import { assetUrl } from '../kit/static';
-import { Client, codeFor, makeSite, signInPhone, signInStaff, textOf, type Site } from '../testing';
+import {
+  Client, codeFor, elderByPhone, makeSite, signInPhone, signInStaff, textOf, type Site,
+} from '../../../../tests/support/site';
 
 let site: Site;
 let elder: ElderRecord;
 let elderClient: Client;
-
-const elderByPhone = async (phone: string): Promise<ElderRecord> => {
-  const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
-  const e = await site.deps.elders.get(id ?? '');
-  if (!e) throw new Error('no elder');
-  return e;
-};
 
 const bindingsOf = async (c: Client) => textOf((await c.get('/family')).text);
 
 beforeAll(async () => {
   site = await makeSite({ elders: 20 });
   const phone = site.seed.elderPhones[0] ?? '';
-  elder = await elderByPhone(phone);
+  elder = await elderByPhone(site, phone);
   elderClient = await signInPhone(site, 'elder', phone);
 });
 

@@ -9,7 +9,7 @@ import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import { asElder } from '../kit/principal';
-import { CardNumber, Notice, PostButton, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, type Msg } from '../kit/ui';
+import { CardNumber, Notice, PostButton, ReadAloud, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, type Msg } from '../kit/ui';
 import { assetUrl } from '../kit/static';
 import { HOTLINE } from '../kit/contacts';
 import { pointsSummary, type PointsSummary } from '../kit/booking';
@@ -63,9 +63,7 @@ const ElderHome = (props: { view: View; name: string; card: string; bindings: Bi
     <section class="panel" aria-labelledby="card-h">
       <h2 id="card-h"><T zh="我的积分卡号" en="My card" /></h2>
       <CardNumber value={props.card} />
-      <button type="button" class="btn btn-2" hidden data-speak={`${props.name}，您的积分卡号是：${spokenDigits(props.card)}`}>
-        <T zh="读给我听" en="Read aloud" />
-      </button>
+      <ReadAloud text={`${props.name}，您的积分卡号是：${spokenDigits(props.card)}`} />
     </section>
     <section class="panel" aria-labelledby="fam-h">
       <h2 id="fam-h"><T zh="我的家属" en="My family" /></h2>

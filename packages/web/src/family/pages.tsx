@@ -1,6 +1,6 @@
 // Family pages: ask to bind to a parent by card number, confirm with the code the parent reads
 // out, unbind, and see a bound parent's points, recent orders and masked profile, with the same
-// service buttons the parent has (booking on their behalf lives in service-pages). Same H5 look
+// service buttons the parent has (booking on their behalf: elder/booking-pages, elder/order-pages). Same H5 look
 // as the elder's page: many family members are not young either.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { refundTopup } from '@tmc/core/topups/service';
 import { sha256 } from '@tmc/core/kernel/secrets';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { Client, makeSite, signInPhone, textOf, type Site } from '../testing';
+import { Client, elderByPhone, hidden, makeSite, signInPhone, textOf, type Site } from '../../../../tests/support/site';
 
 const MONDAY_10_SUIZHOU = '2026-11-23T02:00:00Z';
 
@@ -16,7 +16,6 @@ let elderC: Client;
 let fam: Client;
 let base = '';
 
-const hidden = (html: string, name: string): string => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
 const balance = async () => (await site.deps.ledger.account(`wallet:${elder.elder_id}`)).balance_points;
 const topupIdOf = (location: string | null): string => location?.match(/(t_[0-9a-f]{32})/)?.[1] ?? '';
 
@@ -39,10 +38,7 @@ const startTopup = async (c: Client, fields: Record<string, string>) => {
 beforeAll(async () => {
   site = await makeSite({ elders: 20, at: MONDAY_10_SUIZHOU });
   const phone = site.seed.elderPhones[0] ?? '';
-  const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
-  const e = await site.deps.elders.get(id ?? '');
-  if (!e) throw new Error('no demo elder');
-  elder = e;
+  elder = await elderByPhone(site, phone);
   elderC = await signInPhone(site, 'elder', phone);
   fam = await bindFamily('17000018801');
   base = `/family/elders/${elder.elder_id}`;

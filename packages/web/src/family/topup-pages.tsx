@@ -5,6 +5,7 @@
 // page: the result page reads the top-up and says what is known so far.
 import * as z from 'zod/mini';
 import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
+import { fenToYuanText, wholeYuanToFen } from '@tmc/core/kernel/money';
 import { TopupId, type Topup } from '@tmc/core/topups/model';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
@@ -28,7 +29,7 @@ const HISTORY_SHOWN = 20;
 const TOPUP_ERRORS: readonly ErrorCode[] = ['TOPUP_AMOUNT_INVALID', 'TOPUP_DAILY_LIMIT', 'PAYMENT_METHOD_UNAVAILABLE', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED', 'ELDER_INACTIVE', 'CONFLICT'];
 
 /** "¥100.00" from fen. */
-export const yuanText = (fen: number): string => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+export const yuanText = (fen: number): string => `¥${fenToYuanText(fen)}`;
 
 const STATUS: Record<Topup['status'], Msg> = {
   pending: { zh: '等待付款确认', en: 'Waiting for the payment' },
@@ -68,7 +69,8 @@ type FormState = { error?: Msg; yuan?: string };
 
 const TopupPage = (props: { view: View; elder: ElderRecord; fenPerPoint: number; dailyMaxFen: number; history: Topup[]; payer: string; formKey: string; state: FormState }) => {
   const base = `/family/elders/${props.elder.elder_id}`;
-  const presets = PRESETS_YUAN.filter((y) => y * 100 <= props.dailyMaxFen && (y * 100) % props.fenPerPoint === 0);
+  const presets = PRESETS_YUAN.filter((y) =>
+    wholeYuanToFen(y) <= props.dailyMaxFen && wholeYuanToFen(y) % props.fenPerPoint === 0);
   const chosen = props.state.yuan ?? String(presets[0] ?? '');
   const custom = props.state.yuan !== undefined && !presets.some((y) => String(y) === props.state.yuan);
   return (
@@ -177,7 +179,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
         return topupPage(c, deps, p, e, { yuan: raw, error: { zh: '请选择金额，或填写整数元', en: 'Choose an amount or type whole yuan' } }, { status: 400 });
       }
       const policy = await policyNow(deps);
-      const r = await expected(TOPUP_ERRORS, async () => (await flow()).startTopup(deps, { principal: p, policy, input: { elder_id: e.elder_id, amount_fen: yuan * 100 }, idempotency_key: body.key }));
+      const r = await expected(TOPUP_ERRORS, async () => (await flow()).startTopup(deps, { principal: p, policy, input: { elder_id: e.elder_id, amount_fen: wholeYuanToFen(yuan) }, idempotency_key: body.key }));
       if (!r.ok) {
         // a provider outage keeps the same key, so trying again finishes the same top-up
         const key = r.error.code === 'PAYMENT_PROVIDER_FAILED' ? body.key : undefined;

@@ -6,7 +6,7 @@ import type { Order, OrderState } from '@tmc/core/orders/state';
 import type { SearchHit } from '@tmc/core/search/search';
 import type { AppError } from '@tmc/core/kernel/errors';
 import { T } from './layout';
-import { msgOfError, type Msg } from './ui';
+import { ReadAloud, msgOfError, type Msg } from './ui';
 import { chinaDateTime, chinaDateTimeEn, chinaDay, distanceZh, type PointsSummary } from './booking';
 
 /** A moment in China time, in the page's language. */
@@ -85,10 +85,7 @@ export const bookingMsg = (e: AppError, price_points?: number, balance_points?: 
 
 /** Completion errors on the merchant's page, with the tries left. */
 export const completionMsg = (e: AppError): Msg => {
-  if (e.code === 'CODE_INVALID' && typeof e.details?.tries_left === 'number') {
-    const n = e.details.tries_left;
-    return { zh: `核销码或卡号密码不正确，还可以再试 ${n} 次`, en: `Wrong code or card PIN; ${n} ${n === 1 ? 'try' : 'tries'} left` };
-  }
+  // CODE_INVALID with the tries left: the message table words it (msgOf)
   if (e.code === 'CODE_LOCKED') return { zh: `错误次数太多，这个订单已锁定。请老人联系社区，或拨打 ${HOTLINE.number}。`, en: 'Too many wrong tries; the order is locked. The elder should contact the community.' };
   if (e.code === 'ORDER_STATE') {
     const s = e.details?.status;
@@ -112,9 +109,7 @@ export const PointsPanel = (props: { points: PointsSummary; whose: 'mine' | 'the
       )}
       {p.frozen && <p class="err"><T zh="积分账户已冻结，暂时不能预约，请联系社区。" en="Frozen: no booking for now." /></p>}
       {props.whose === 'mine' && (
-        <button type="button" class="btn btn-2" hidden data-speak={`您有${p.balance_points}积分${p.soonest ? `，其中${p.soonest.points}积分${chinaDay(p.soonest.expires_on)}到期` : ''}`}>
-          <T zh="读给我听" en="Read aloud" />
-        </button>
+        <ReadAloud text={`您有${p.balance_points}积分${p.soonest ? `，其中${p.soonest.points}积分${chinaDay(p.soonest.expires_on)}到期` : ''}`} />
       )}
     </section>
   );

@@ -1,46 +1,16 @@
 // Small pieces every page form uses: a labelled field with its inline error, message boxes, and
-// the wording of errors shown inline (Chinese first, English second).
+// field errors keyed by form field (their wording is the message table's, messages.ts).
 import type { Child } from 'hono/jsx';
-import { AppError, ERRORS, type ErrorCode, type FieldIssue } from '@tmc/core/kernel/errors';
+import { AppError, type ErrorCode, type FieldIssue } from '@tmc/core/kernel/errors';
+import { fieldMsg, type Msg } from './messages';
 import { T } from './layout';
 
-export type Msg = { zh: string; en: string };
+// The wording lives in the one message table (messages.ts); re-exported here because every form
+// imports it together with the pieces below.
+export { fieldMsg, msgOf, msgOfError, type Msg } from './messages';
 
 /** What a form re-render shows: one message for the form, one per field. */
 export type FormErrors = { form?: Msg; fields?: Record<string, Msg> };
-
-export const msgOf = (code: ErrorCode, details?: Record<string, unknown>): Msg => {
-  if (code === 'OTP_INVALID' && typeof details?.tries_left === 'number') {
-    const n = details.tries_left;
-    return { zh: `验证码错误，还可以再试 ${n} 次`, en: `Wrong code; ${n} ${n === 1 ? 'try' : 'tries'} left` };
-  }
-  return { zh: ERRORS[code].zh, en: ERRORS[code].en };
-};
-
-export const msgOfError = (e: AppError): Msg => msgOf(e.code, e.details);
-
-/** Wording for field issue codes the schemas and services produce. */
-const FIELD_CODES: Record<string, Msg> = {
-  ID_NUMBER_INVALID: { zh: '身份证号码无效', en: 'Invalid ID number' },
-  BIRTH_DATE_MISMATCH: { zh: '出生日期与身份证号不一致', en: 'Birth date does not match the ID number' },
-  GENDER_MISMATCH: { zh: '性别与身份证号不一致', en: 'Gender does not match the ID number' },
-  COMMUNITY_UNKNOWN: { zh: '社区不存在', en: 'Unknown community' },
-  CARD_INVALID: { zh: '积分卡号无效，请核对12位卡号', en: 'Invalid card number; check the 12 digits' },
-  REQUIRED: { zh: '必填', en: 'Required' },
-  USCC_INVALID: { zh: '统一社会信用代码不正确，请核对营业执照上的18位代码', en: 'Check the 18-character credit code on the licence' },
-  CATEGORY_UNKNOWN: { zh: '没有这个服务类别', en: 'Unknown category' },
-  CATEGORY_NOT_DECLARED: { zh: '入驻申请里没有这个类别', en: 'Not a category you applied for' },
-  TOO_MANY: { zh: '服务太多了，请先下架不用的', en: 'Too many services; withdraw some first' },
-  BOTH_OR_NEITHER: { zh: '两项要么都填，要么都不填', en: 'Fill in both or neither' },
-  NOT_A_NUMBER: { zh: '请填数字', en: 'Enter a number' },
-  TOO_SMALL: { zh: '必填或太短', en: 'Required or too short' },
-  TOO_BIG: { zh: '太长或太大', en: 'Too long or too large' },
-  INVALID_FORMAT: { zh: '格式不正确', en: 'Wrong format' },
-  INVALID_VALUE: { zh: '请从列表中选择', en: 'Choose from the list' },
-  INVALID_TYPE: { zh: '必填', en: 'Required' },
-};
-
-export const fieldMsg = (i: FieldIssue): Msg => FIELD_CODES[i.code] ?? { zh: '格式不正确', en: i.message || 'Invalid value' };
 
 /** Field issues keyed by the form field name (the last path segment, or a mapping). */
 export const fieldErrors = (issues: readonly FieldIssue[], map: (path: string) => string = (p) => p.split('.').pop() ?? p): Record<string, Msg> => {
@@ -145,6 +115,12 @@ export const PostButton = (props: { action: string; label: Msg; cls?: string; fi
     {Object.entries(props.fields ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
     <button type="submit" class={`btn ${props.cls ?? ''}`.trim()}><T zh={props.label.zh} en={props.label.en} /></button>
   </form>
+);
+
+/** Reads `text` out with speechSynthesis; hidden until the read-aloud island finds a voice (the
+ * page then loads assetUrl('readAloud')). */
+export const ReadAloud = (props: { text: string }) => (
+  <button type="button" class="btn btn-2" hidden data-speak={props.text}><T zh="读给我听" en="Read aloud" /></button>
 );
 
 /** 8123 4567 8901: a 12-digit card number in groups of four, easier to read out and copy. */

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OTP_MAX_TRIES, OTP_SENDS_PER_HOUR } from '@tmc/core/auth/service';
 import { ASSETS, assetUrl } from '../kit/static';
-import { Client, codeFor, makeSite, signInPhone, signInStaff, textOf, type Site } from '../testing';
+import { Client, codeFor, makeSite, signInPhone, signInStaff, textOf, type Site } from '../../../../tests/support/site';
 
 let site: Site;
 let elderPhone: string;

@@ -1,7 +1,7 @@
 // The WeChat notice switch on the elder, family and merchant homes: offered only when WeChat is
 // configured, it starts the link round trip, and the home page welcomes the person back.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Client, makeSite, signInPhone, textOf, type Site } from '../testing';
+import { Client, makeSite, signInPhone, textOf, type Site } from '../../../../tests/support/site';
 
 let site: Site;
 const who: Record<'elder' | 'family' | 'merchant', Client> = {} as Record<'elder' | 'family' | 'merchant', Client>;

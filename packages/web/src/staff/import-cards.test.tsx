@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COMMUNITIES } from '@tmc/local/demo/district';
 import { IMPORT_ERRORS_SHOWN } from './import-pages';
-import { Client, makeSite, signInStaff, textOf, type Site } from '../testing';
+import { Client, makeSite, signInStaff, textOf, type Site } from '../../../../tests/support/site';
 
 const sample = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../docs/samples/${name}`, import.meta.url)));
 const upload = (name: string, bytes: Uint8Array = sample(name)) => {

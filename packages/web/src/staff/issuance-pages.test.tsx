@@ -2,7 +2,7 @@
 // new one starts the job (not a read of every elder on the request).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '@tmc/app/compose/jobs';
-import { Client, makeSite, signInStaff, type Site } from '../testing';
+import { Client, makeSite, signInStaff, type Site } from '../../../../tests/support/site';
 
 let site: Site;
 let admin: Client;

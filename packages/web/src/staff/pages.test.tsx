@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COMMUNITIES } from '@tmc/local/demo/district';
 import { demoElders } from '@tmc/local/demo/district';
 import { COMMUNITY_PAGE_SIZE } from './pages';
-import { Client, makeSite, signInPhone, signInStaff, textOf, type Site } from '../testing';
+import { Client, makeSite, signInPhone, signInStaff, textOf, type Site } from '../../../../tests/support/site';
 
 let site: Site;
 let admin: Client;

@@ -2,13 +2,14 @@
 // seeded with the demo district, and a tiny cookie-keeping client that posts forms the way a
 // browser does (same-origin Origin header, urlencoded or multipart bodies, no redirect following).
 import { randomBytes } from 'node:crypto';
+import type { ElderRecord } from '@tmc/core/elders/model';
 import { buildDeps, type Deps } from '@tmc/app/compose/deps';
 import { parseEnv } from '@tmc/app/compose/env';
 import { captureLogger } from '@tmc/app/http/logger';
 import { seedDemo } from '@tmc/local/seed';
-import { makeTestDb } from '../../../tests/support/db';
-import { fakeClock, type FakeClock } from '../../../tests/support/app';
-import { createSiteApp } from './site';
+import { makeTestDb } from './db';
+import { fakeClock, type FakeClock } from './app';
+import { createSiteApp } from '@tmc/web/site';
 
 export const ORIGIN = 'http://localhost'; // app.request() resolves paths against this
 
@@ -98,3 +99,14 @@ export const signInStaff = async (site: Site, username: string, password = 'demo
 /** Text content without tags, whitespace collapsed: for asserting what a person reads. */
 export const textOf = (html: string): string =>
   html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** The value of a hidden form field (a form key, an id), as the browser would post it back. */
+export const hidden = (html: string, name: string): string => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
+
+/** The elder registered with this phone number. */
+export const elderByPhone = async (site: Site, phone: string): Promise<ElderRecord> => {
+  const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
+  const e = await site.deps.elders.get(id ?? '');
+  if (!e) throw new Error(`no elder with phone ${phone}`);
+  return e;
+};
