@@ -18,7 +18,7 @@ import { SYSTEM_SHARDS } from '@tmc/core/ledger/accounts';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { capture, credit, hold, LEDGER_RETRIES, release, reverse, type CreditArgs, type HoldArgs, type LedgerDeps } from '@tmc/core/ledger/service';
 import { allowanceExpiresOn, DEFAULT_POLICY } from '@tmc/core/policy/model';
-import { systemClock } from '@tmc/core/kernel/ports';
+import { systemClock } from '@tmc/core/kernel/clock';
 import { createBlindIndex, createFieldCipher } from '@tmc/core/kernel/secrets';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
 import { createAreaStore } from '@tmc/store/entities/areas';

@@ -4,7 +4,8 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { maskPhone } from '@tmc/core/elders/id-card';
-import type { Clock, Notice, Notifier } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
+import type { Notice, Notifier } from '@tmc/core/notices/ports';
 import type { Db } from '@tmc/store/table';
 import { keys } from '@tmc/store/keys';
 

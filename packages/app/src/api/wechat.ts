@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { decryptPhone } from '@tmc/core/elders/service';
 import type { Principal } from '@tmc/core/auth/service';
-import type { WechatOAuth } from '@tmc/core/kernel/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
 import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps';
 

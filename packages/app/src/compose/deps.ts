@@ -1,8 +1,13 @@
 // Everything a request handler may use, built once per process from configuration. Tests build
 // the same bag against their own DynamoDB Local table and a fake clock.
 import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/kernel/secrets';
-import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier, type WechatOAuth } from '@tmc/core/kernel/ports';
-import type { OtpStore, StaffStore } from '@tmc/core/auth/service';
+import { systemClock, type Clock } from '@tmc/core/kernel/clock';
+import type { AreaStore } from '@tmc/core/areas/ports';
+import type { AuditLog } from '@tmc/core/kernel/audit';
+import type { ElderStore } from '@tmc/core/elders/ports';
+import type { Notifier } from '@tmc/core/notices/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
+import type { OtpStore, StaffStore } from '@tmc/core/auth/ports';
 import { createDb, type Db } from '@tmc/store/table';
 import { createElderStore } from '@tmc/store/entities/elders';
 import { createAreaStore } from '@tmc/store/entities/areas';

@@ -3,7 +3,10 @@
 // a move can never leave a stale match behind.
 import { AppError } from '../kernel/errors';
 import { randomId } from '../kernel/secrets';
-import type { AuditLog, AreaStore, Clock, Notice, Notifier } from '../kernel/ports';
+import type { AuditLog } from '../kernel/audit';
+import type { AreaStore } from '../areas/ports';
+import type { Clock } from '../kernel/clock';
+import type { Notice, Notifier } from '../notices/ports';
 import { sendOnce, type NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
 import type { Category, Merchant, MerchantApplication, Service, ServiceInput } from './model';

@@ -7,7 +7,9 @@ import { communitiesUnder } from '../areas/tree';
 import { allowanceExpiresOn, monthlyAllowance, newcomerPoints, type AllowanceLine, type Policy } from './model';
 import { chinaDate } from '../kernel/time';
 import { credit, type LedgerDeps } from '../ledger/service';
-import type { AreaStore, Clock, ElderStore } from '../kernel/ports';
+import type { AreaStore } from '../areas/ports';
+import type { Clock } from '../kernel/clock';
+import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page

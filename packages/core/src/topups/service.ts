@@ -14,7 +14,7 @@ import type { PaymentEvent, PaymentMethod } from './payment-port';
 import type { Principal } from '../auth/service';
 import type { ElderRecord } from '../elders/model';
 import type { Policy } from '../policy/model';
-import type { AuditEvent } from '../kernel/ports';
+import type { AuditEvent } from '../kernel/audit';
 import { sendOnce } from '../notices/model';
 
 export * from './model';

@@ -4,7 +4,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { levelOf, parentOf, type Area, type AreaInput } from '@tmc/core/areas/model';
 import { keys } from '../keys';
 import { isConditionFailed } from '../tx';
-import type { AreaStore } from '@tmc/core/kernel/ports';
+import type { AreaStore } from '@tmc/core/areas/ports';
 import type { Db } from '../table';
 
 const AREA_CHILDREN_MAX = 200; // a street with more than 200 communities would be a data error

@@ -2,7 +2,8 @@
 // Account openid of whoever linked WeChat while signed in with that phone. The openid is personal
 // data tied to a real person (PIPL), so it is sealed with the field cipher, bound to the item.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock, WechatDirectory } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
+import type { WechatDirectory } from '@tmc/core/notices/ports';
 import type { FieldCipher } from '@tmc/core/kernel/secrets';
 import { keys } from '../keys';
 import type { Db } from '../table';

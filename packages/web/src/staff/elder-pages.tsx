@@ -7,7 +7,8 @@ import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from 
 import { ageOn } from '@tmc/core/elders/id-card';
 import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive, type SensitiveView } from '@tmc/core/elders/service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
-import type { AuditEvent, Page } from '@tmc/core/kernel/ports';
+import type { AuditEvent } from '@tmc/core/kernel/audit';
+import type { Page } from '@tmc/core/kernel/page';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import { assertAreaInScope } from '@tmc/app/http/scope';
 import type { Ctx } from '@tmc/app/http/context';

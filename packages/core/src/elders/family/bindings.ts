@@ -4,9 +4,13 @@
 // can unbind. Every step is audited.
 import { AppError } from '../../kernel/errors';
 import { isValidCardNumber } from '../points-card';
-import { sendOtp, verifyOtp, type ClientKey, type OtpStore } from '../../auth/service';
+import { sendOtp, verifyOtp, type ClientKey } from '../../auth/service';
+import type { OtpStore } from '../../auth/ports';
 import type { AttemptLimiter } from '../../auth/attempts';
-import type { AuditLog, Clock, ElderStore, Notifier } from '../../kernel/ports';
+import type { AuditLog } from '../../kernel/audit';
+import type { Clock } from '../../kernel/clock';
+import type { ElderStore } from '../ports';
+import type { Notifier } from '../../notices/ports';
 import type { ElderRecord } from '../model';
 import type { BlindIndex, FieldCipher } from '../../kernel/secrets';
 import { maskName } from '../id-card';
