@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 // The CSV importer (csv-parse, iconv-lite's GBK tables) loads on first use: it is most of the
 // bundle's weight and only staff uploads need it, so cold starts of every other request skip it.
-const csvModule = () => import('@tmc/core/elders/roster/csv');
+const csvModule = () => import('@tmc/core/elders/roster/report');
 const importModule = () => import('@tmc/core/elders/roster/import');
 import type { ImportMeta } from '@tmc/core/elders/roster/import';
 import type { Principal } from '@tmc/core/auth/service';

@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../kernel/errors';
 import { chinaMonth } from '../kernel/time';
-import { decodeCsv } from '../elders/roster/csv';
+import { decodeCsv } from '../csv/decode';
 import { isValidCardNumber } from '../elders/points-card';
 import { isWithin } from '../areas/model';
 import { awardPoints } from './awards';

@@ -3,7 +3,9 @@
 // idempotently (the ID-number guard), so a crash half way followed by a re-run converges, and
 // the same file uploaded again changes nothing.
 import { AppError } from '../../kernel/errors';
-import { decodeCsv, parseElderCsv, type RowError } from './csv';
+import { decodeCsv } from '../../csv/decode';
+import { parseElderCsv } from './parse';
+import type { RowError } from './report';
 import { buildElderRecord, inputHash, CARD_ALLOCATION_TRIES } from '../service';
 import { sha256, type BlindIndex, type FieldCipher } from '../../kernel/secrets';
 import { areasUnder } from '../../areas/tree';
