@@ -28,7 +28,7 @@ import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/entities
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/entities/merchants';
 import { createOrderStore, type OrderStore } from '@tmc/store/entities/orders';
-import type { SchedulerPort } from '@tmc/core/orders/service';
+import type { SchedulerPort } from '@tmc/core/orders/ports';
 import { createTimerStore } from '@tmc/store/entities/timers';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/entities/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';

@@ -11,7 +11,7 @@ import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
-import { expireHold, expireOffer } from '@tmc/core/orders/service';
+import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
 
 export const JobSchema = z.discriminatedUnion('job', [

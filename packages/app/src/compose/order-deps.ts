@@ -1,6 +1,6 @@
 // Wires the order use cases to this process's stores, notifier and scheduler.
 import { decryptPhone } from '@tmc/core/elders/service';
-import type { OrderDeps } from '@tmc/core/orders/service';
+import type { OrderDeps } from '@tmc/core/orders/ports';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps';

@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Order } from '@tmc/core/orders/state';
-import type { OrderPutExtras } from '@tmc/core/orders/service';
+import type { OrderPutExtras } from '@tmc/core/orders/ports';
 import { keys } from '../keys';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';

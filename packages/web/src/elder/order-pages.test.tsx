@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '@tmc/store/keys';
 import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { usccCheckChar } from '@tmc/core/merchants/model';
-import { orderCode } from '@tmc/core/orders/service';
+import { orderCode } from '@tmc/core/orders/complete';
 import { hold, release, setWalletFrozen } from '@tmc/core/ledger/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { Order } from '@tmc/core/orders/state';

@@ -10,7 +10,10 @@ import { RATING_TAGS, allowedEvents, type Order, type OrderEvent } from '@tmc/co
 import { distanceM } from '@tmc/core/search/geo';
 import { slotKey, toHit, type SearchHit } from '@tmc/core/search/search';
 import { getElderOrThrow } from '@tmc/core/elders/service';
-import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrder } from '@tmc/core/orders/service';
+import { cancelFee, cancelOrder } from '@tmc/core/orders/cancel';
+import { disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
+import { orderCode } from '@tmc/core/orders/complete';
+import { requestOrder } from '@tmc/core/orders/book';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { Principal } from '@tmc/core/auth/service';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/http/route';
