@@ -13,11 +13,13 @@ import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
+import { aad } from '@tmc/core/kernel/aad';
+import { Month } from '@tmc/core/kernel/ids';
 
 export const JobSchema = z.discriminatedUnion('job', [
   z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
   // the issuance preview for one staff scope (null = the whole city), stored for the page and API
-  z.object({ job: z.literal('issuance-preview'), month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)), scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
+  z.object({ job: z.literal('issuance-preview'), month: Month, scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),
   z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
@@ -53,7 +55,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
           const family: { family_id: string; phone: string }[] = [];
           for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
             const a = await deps.accounts.byId(b.family_id);
-            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`) });
+            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id)) });
           }
           return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
         },

@@ -10,6 +10,7 @@ import type { Notice, Notifier } from '../notices/ports';
 import { sendOnce, type NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
 import type { Category, Merchant, MerchantApplication, Service, ServiceInput } from './model';
+import { aad } from '../kernel/aad';
 
 export type MerchantPort = {
   getMerchant: (id: string) => Promise<Merchant | null>;
@@ -69,7 +70,7 @@ export const decideMerchant = async (deps: MerchantDeps, merchant_id: string, de
 const tellDecision = async (deps: MerchantDeps, m: Merchant, decision: keyof typeof TRANSITIONS) => {
   if (decision === 'reinstate') return; // no notice declared: the shop sees it is back when it signs in
   const acct = await deps.accounts.byId(m.merchant_id);
-  const to_phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${m.merchant_id}:phone`) : m.contact_phone;
+  const to_phone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(m.merchant_id)) : m.contact_phone;
   if (!to_phone) return;
   const merchant_name = m.business_name;
   const reason = m.decision_reason ?? '';

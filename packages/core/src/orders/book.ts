@@ -7,10 +7,11 @@ import { isSlotStart, NEXT_SLOT_DAYS } from '../merchants/model';
 import { answerDeadline, categoryMonthMax, holdExpiry, subsidyAllows, type Policy } from '../policy/model';
 import { sameKindWithin } from '../search/find-for-me';
 import { FIND_OFFERS_MAX, type Order } from './state';
-import { changeId, codeAad, loadService } from './commit';
+import { changeId, loadService } from './commit';
 import { tellMerchant } from './tell';
 import type { SearchHit } from '../search/search';
 import type { OrderDeps } from './ports';
+import { aad } from '../kernel/aad';
 
 export type BookArgs = {
   order_id?: string;
@@ -57,7 +58,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
     held_points: s.price_points, // 帮我找 included: later offers cost no more (sameKindWithin)
     home_visit: s.mode === 'home_visit', slot_start: slot_start, status: 'requested', offers, offer_expires_at, offer_minutes: policy.offer_minutes, hold_expires_at,
-    code_cipher: deps.cipher.encrypt(randomDigits(6), codeAad(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
+    code_cipher: deps.cipher.encrypt(randomDigits(6), aad.orderCode(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
     created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
     change: { event: 'request', by: a.booked_by, at: now.toISOString(), id: changeId() },
   };

@@ -11,8 +11,6 @@ import { transitionOf, type Order, type OrderEvent } from './state';
 import type { AuditEvent } from '../kernel/audit';
 import type { OrderDeps, OrderPutExtras } from './ports';
 
-export const codeAad = (order_id: string) => `order:${order_id}:code`;
-
 export const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) => {
   const m = await deps.merchants.getMerchant(merchant_id);
   const s = m ? (await deps.merchants.services(merchant_id)).find((x) => x.service_id === service_id) : undefined;

@@ -6,13 +6,14 @@ import { pinHash } from '../elders/service';
 import { admitOrThrow, wrongGuess } from '../auth/attempts';
 import type { Policy } from '../policy/model';
 import { CODE_TRIES_MAX, type Order } from './state';
-import { attempt, auditOf, changed, codeAad, load, settle } from './commit';
+import { attempt, auditOf, changed, load, settle } from './commit';
 import { gate } from './expiry';
 import { tell } from './tell';
 import type { OrderDeps } from './ports';
+import { aad } from '../kernel/aad';
 
 /** The code the elder shows the merchant (only to the elder and bound family). */
-export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => deps.cipher.decrypt(o.code_cipher, codeAad(o.order_id));
+export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => deps.cipher.decrypt(o.code_cipher, aad.orderCode(o.order_id));
 
 export type Proof = { code: string } | { card_number: string; pin: string };
 

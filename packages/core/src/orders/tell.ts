@@ -1,11 +1,10 @@
 // The notices of an order change, to the elder (and bound family) and to the shop. Only the winner
 // of a change sends, each notice at most once per (order, version, kind).
 import { decryptPhone } from '../elders/service';
+import { chinaMonthDayTime } from '../kernel/time';
 import type { Notice } from '../notices/ports';
 import type { Order } from './state';
 import type { OrderDeps } from './ports';
-
-const chinaTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' '); // MM-DD HH:mm
 
 type ElderSideKind = 'accepted' | 'completed' | 'cancelled' | 'expired' | 'unmatched' | 'rejected' | 'lapsed' | 'no_show' | 'dispute_opened' | 'dispute_decided';
 
@@ -18,7 +17,7 @@ const sendOnce = async (deps: OrderDeps, o: Order, key: string, phones: string[]
 };
 
 export const tell = async (deps: OrderDeps, o: Order, what: ElderSideKind) => {
-  const time = o.slot_start ? chinaTime(o.slot_start) : null; // China time, MM-DD HH:mm
+  const time = o.slot_start ? chinaMonthDayTime(o.slot_start) : null; // China time, MM-DD HH:mm
   const service_name = o.service_name || o.category;
   const base = { order_id: o.order_id, service_name };
   const refunded = String(o.price_points);
@@ -59,15 +58,15 @@ export const tellMerchant = async (deps: OrderDeps, o: Order, what: 'new' | 'can
   if (!phone) return;
   const base = { order_id: o.order_id, service_name: o.service_name };
   const minutes = Math.max(1, Math.round((Date.parse(o.offer_expires_at ?? o.updated_at) - deps.clock.now().getTime()) / 60_000));
-  const by = o.offer_expires_at && minutes > 60 ? `${chinaTime(o.offer_expires_at)} 前` : `${minutes} 分钟内`;
+  const by = o.offer_expires_at && minutes > 60 ? `${chinaMonthDayTime(o.offer_expires_at)} 前` : `${minutes} 分钟内`;
   const n: Record<typeof what, (to_phone: string) => Notice> = {
     new: (to_phone) => ({
       to_phone, template: 'order_new', params: { ...base, points: String(o.price_points), offer_minutes: String(minutes) },
-      text_zh: `【十分钟服务圈】新订单：${o.service_name}，${o.price_points} 积分${o.slot_start ? `，时间 ${chinaTime(o.slot_start)}` : ''}，请在 ${by}接单。`,
+      text_zh: `【十分钟服务圈】新订单：${o.service_name}，${o.price_points} 积分${o.slot_start ? `，时间 ${chinaMonthDayTime(o.slot_start)}` : ''}，请在 ${by}接单。`,
     }),
     cancelled: (to_phone) => ({
       to_phone, template: 'order_cancelled', params: { ...base, fee_points: String(o.cancel_fee_points ?? 0) },
-      text_zh: `【十分钟服务圈】订单（${o.service_name}${o.slot_start ? `，${chinaTime(o.slot_start)}` : ''}）已被取消${o.cancel_fee_points ? `，取消费 ${o.cancel_fee_points} 积分已计入您的账户` : ''}。`,
+      text_zh: `【十分钟服务圈】订单（${o.service_name}${o.slot_start ? `，${chinaMonthDayTime(o.slot_start)}` : ''}）已被取消${o.cancel_fee_points ? `，取消费 ${o.cancel_fee_points} 积分已计入您的账户` : ''}。`,
     }),
     no_show: (to_phone) => ({ to_phone, template: 'order_no_show', params: base, text_zh: `【十分钟服务圈】订单（${o.service_name}）已记为未到店/未遇到老人，积分已退回老人。` }),
     dispute_opened: (to_phone) => ({ to_phone, template: 'dispute_opened', params: base, text_zh: `【十分钟服务圈】老人对订单（${o.service_name}）提出了投诉，工作人员会联系您核实。` }),

@@ -11,6 +11,7 @@ import type { AreaStore } from '../areas/ports';
 import type { Clock } from '../kernel/clock';
 import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
+import { MONTH_RE } from '../kernel/ids';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
@@ -55,7 +56,6 @@ export type Preview = {
   by_rule: Record<string, { elders: number; points: number }>;
 };
 
-const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const checkMonth = (month: string) => {
   if (!MONTH_RE.test(month)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'month', code: 'INVALID_FORMAT', message: 'YYYY-MM' }] });
 };

@@ -12,6 +12,7 @@ import type { Page } from '../kernel/page';
 import type { NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
 import { FreeText } from '../kernel/text';
+import { ElderId, TOPUP_ID_RE } from '../kernel/ids';
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
 export const TOPUP_PAGE_MAX = 50; // a list page of top-ups
@@ -75,9 +76,9 @@ export type TopupDeps = LedgerDeps & {
 
 // ---- schemas (routes, OpenAPI and pages share them)
 
-export const TopupId = z.string().check(z.regex(/^t_[0-9a-f]{32}$/));
+export const TopupId = z.string().check(z.regex(TOPUP_ID_RE));
 export const TopupInput = z.object({
-  elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)),
+  elder_id: ElderId,
   amount_fen: z.int().check(z.gte(1), z.lte(TOPUP_FEN_MAX)),
   method: z.optional(z.enum(PAYMENT_METHODS)),
 });

@@ -7,6 +7,7 @@ import type { WechatDirectory } from '@tmc/core/notices/ports';
 import type { FieldCipher } from '@tmc/core/kernel/secrets';
 import { keys } from '../keys';
 import type { Db } from '../table';
+import { aad } from '@tmc/core/kernel/aad';
 
 export type WechatLinkStore = WechatDirectory & {
   /** Links (or relinks: the last one wins) the phone to an openid. `by` is the principal's sub. */
@@ -15,17 +16,16 @@ export type WechatLinkStore = WechatDirectory & {
   unlink: (phone_hash: string) => Promise<boolean>;
 };
 
-const aad = (phone_hash: string) => `wechat_link:${phone_hash}:openid`;
 
 export const createWechatLinkStore = (db: Db, cipher: FieldCipher, clock: Clock): WechatLinkStore => ({
   async openidFor(phone_hash) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.wechatLink(phone_hash) }));
-    return r.Item ? cipher.decrypt(String(r.Item.openid_cipher), aad(phone_hash)) : null;
+    return r.Item ? cipher.decrypt(String(r.Item.openid_cipher), aad.wechatOpenid(phone_hash)) : null;
   },
   async link(phone_hash, openid, by) {
     await db.doc.send(new PutCommand({
       TableName: db.table,
-      Item: { ...keys.wechatLink(phone_hash), type: 'wechat_link', openid_cipher: cipher.encrypt(openid, aad(phone_hash)), linked_by: by, linked_at: clock.now().toISOString() },
+      Item: { ...keys.wechatLink(phone_hash), type: 'wechat_link', openid_cipher: cipher.encrypt(openid, aad.wechatOpenid(phone_hash)), linked_by: by, linked_at: clock.now().toISOString() },
     }));
   },
   async unlink(phone_hash) {

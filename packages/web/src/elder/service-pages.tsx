@@ -28,17 +28,18 @@ import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from '..
 import { assetUrl } from '../kit/static';
 import { FormKey, chinaDateOf, chinaDayLabel, chinaDayLabelEn, chinaTime, distanceZh, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary, servicesNear } from '../kit/booking';
 import { ELDER_STATUS, HitCard, OrderLink, WhenText, bookingMsg, isOpen, shopKnown, spoken } from '../kit/order-ui';
+import { MERCHANT_ID_RE, SERVICE_ID_RE, ElderId, OrderId, DATE_RE } from '@tmc/core/kernel/ids';
 
 type Flavor = 'elder' | 'family';
 
 /** Who is booking for whom, and where their pages live. */
 type Booker = { flavor: Flavor; base: string; elder: ElderRecord; p: Principal };
 
-const ElderIdRe = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+const ElderIdRe = ElderId;
 const BaseP = z.object({ elder_id: z.optional(ElderIdRe) });
-const OrderP = z.extend(BaseP, { order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
-const MerchantId = z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/));
-const ServiceId = z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/));
+const OrderP = z.extend(BaseP, { order_id: OrderId });
+const MerchantId = z.string().check(z.regex(MERCHANT_ID_RE));
+const ServiceId = z.string().check(z.regex(SERVICE_ID_RE));
 
 const BOOKING_ERRORS: readonly ErrorCode[] = ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REUSED'];
 const WIDER_MINUTES = 20; // when nothing is within ten minutes, one tap looks twice as far
@@ -445,7 +446,7 @@ const routesFor = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/book`, access: { roles }, tags: ['pages'], page: true,
       summary: `Confirm screen: service, shop, points, time (${who})`,
-      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId, date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))) }),
+      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId, date: z.optional(z.string().check(z.regex(DATE_RE))) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
         const conf = await confirmOf(deps, b, query.merchant_id, query.service_id, { date: query.date });

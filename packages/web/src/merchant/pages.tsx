@@ -22,9 +22,10 @@ import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT
 import { communitiesOf, loadAreaTree } from '../kit/areas';
 import { chinaDateTime } from '../kit/booking';
 import { MERCHANT_STATUS, WhenText, completionMsg } from '../kit/order-ui';
+import { OrderId, ServiceId } from '@tmc/core/kernel/ids';
 
-const OrderP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
-const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
+const OrderP = z.object({ order_id: OrderId });
+const ServiceIdP = z.object({ service_id: ServiceId });
 const ORDERS_SHOWN = 20; // newest first; a shop handles a few a day
 const ACTION_ERRORS: readonly ErrorCode[] = ['ORDER_STATE', 'ORDER_NOT_FOUND', 'FORBIDDEN', 'CODE_INVALID', 'CODE_LOCKED'];
 

@@ -2,7 +2,8 @@
 // and the row becomes an ElderInput only when it has none. One function per group of columns
 // (identity, contact, area and address, location, care, emergency contact), then the schema.
 import type { z } from 'zod/mini';
-import { PHONE_RE, parseIdNumber } from '../id-card';
+import { parseIdNumber } from '../id-card';
+import { PHONE_RE } from '../../kernel/ids';
 import { CHINA_BOUNDS, ElderInput, SPECIAL_CATEGORIES, elderDateIssues } from '../model';
 import { UNSAFE_LINE_CHARS } from '../../kernel/text';
 import { COLUMN, COLUMN_ORDER, ELDER_CSV_COLUMNS, type ElderCsvField } from './columns';
