@@ -28,7 +28,7 @@ import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/entities
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/entities/merchants';
 import { createOrderStore, type OrderStore } from '@tmc/store/entities/orders';
-import type { SchedulerPort } from '@tmc/core/orders/ports';
+import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import { createTimerStore } from '@tmc/store/entities/timers';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/entities/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
@@ -36,7 +36,7 @@ import type { PaymentGateway } from '@tmc/core/topups/payment-port';
 import type { TopupStore } from '@tmc/core/topups/service';
 import { createTopupStore } from '@tmc/store/entities/topups';
 import { gatewayFromConfig } from '@tmc/payments/from-config';
-import type { JobRunner } from './jobs';
+import type { JobRunner } from '@tmc/core/jobs/ports';
 import { createLogger, type Logger } from '../http/logger';
 import type { Env } from './env';
 

@@ -1,7 +1,6 @@
 // Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
 // runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
 // delivery and a timer firing twice change nothing.
-import * as z from 'zod/mini';
 import { commitIssuance, computePreview } from '@tmc/core/policy/issuance';
 import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/policy/expiry';
 import { decryptPhone } from '@tmc/core/elders/service';
@@ -14,19 +13,8 @@ import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
 import { aad } from '@tmc/core/kernel/aad';
-import { Month } from '@tmc/core/kernel/ids';
-
-export const JobSchema = z.discriminatedUnion('job', [
-  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
-  // the issuance preview for one staff scope (null = the whole city), stored for the page and API
-  z.object({ job: z.literal('issuance-preview'), month: Month, scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
-  z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
-  z.object({ job: z.literal('hold-expiry') }),
-  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
-]);
-export type Job = z.infer<typeof JobSchema>;
-
-export type JobRunner = { start: (job: Job) => Promise<void> };
+import type { Job } from '@tmc/core/jobs/model';
+import type { JobRunner } from '@tmc/core/jobs/ports';
 
 export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
   const now = deps.clock.now();

@@ -1,5 +1,5 @@
-// Ports of the order capability: the order store, the timer scheduler and the dispute queue
-// (packages/store and packages/aws implement them), and the dependency bag the use cases take.
+// Ports of the order capability: the order store and the dispute queue
+// (packages/store implements them), and the dependency bag the use cases take.
 import type { AuditEvent, AuditLog } from '../kernel/audit';
 import type { BlindIndex, FieldCipher } from '../kernel/secrets';
 import type { CounterKey } from '../ledger/ports';
@@ -9,6 +9,7 @@ import type { ElderStore } from '../elders/ports';
 import type { Merchant, Service } from '../merchants/model';
 import type { Notifier } from '../notices/ports';
 import type { Order } from './state';
+import type { SchedulerPort } from '../jobs/ports';
 
 /** What must be written together with an order change that moves no points. */
 export type OrderPutExtras = { audit?: { event: AuditEvent; at: string; id: string }; counters?: { key: CounterKey; delta: number }[] };
@@ -16,11 +17,6 @@ export type OrderPutExtras = { audit?: { event: AuditEvent; at: string; id: stri
 export type OrderPort = {
   get: (id: string) => Promise<Order | null>;
   put: (next: Order, expect_version: number, extras?: OrderPutExtras) => Promise<void>;
-};
-
-export type SchedulerPort = {
-  /** Fires `job` at `at` (at least once). The handler must be idempotent. */
-  at: (at: Date, job: { job: 'offer-expiry'; order_id: string; offer_index: number }) => Promise<void>;
 };
 
 /** Open disputes, queued for staff by the elder's community (the queue is read by key range). */
