@@ -9,15 +9,9 @@ import type { Clock } from '../kernel/clock';
 import type { Notice, Notifier } from '../notices/ports';
 import { sendOnce, type NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
-import type { Category, Merchant, MerchantApplication, Service, ServiceInput } from './model';
+import type { Merchant, MerchantApplication, Service, ServiceInput } from './model';
+import type { MerchantPort } from './ports';
 import { aad } from '../kernel/aad';
-
-export type MerchantPort = {
-  getMerchant: (id: string) => Promise<Merchant | null>;
-  services: (id: string) => Promise<Service[]>;
-  save: (next: Merchant, nextServices: Service[], prev: Merchant | null, prevServices: Service[]) => Promise<void>;
-  categories: () => Promise<Category[]>;
-};
 
 export type MerchantDeps = {
   merchants: MerchantPort; areas: AreaStore; audit: AuditLog; clock: Clock;

@@ -12,6 +12,7 @@ import type { Clock } from '../kernel/clock';
 import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
 import { MONTH_RE } from '../kernel/ids';
+import type { IssuanceRunStore, PreviewStore } from './ports';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
@@ -37,12 +38,6 @@ export type IssuanceRun = {
   started_at: string; // of pass 1: whoever registered after it is a newcomer
   updated_at: string;
   version: number;
-};
-
-export type IssuanceRunStore = {
-  get: (month: string) => Promise<IssuanceRun | null>;
-  /** Conditional on `expect_version` (0 = must not exist); CONFLICT when another runner moved it. */
-  put: (run: IssuanceRun, expect_version: number) => Promise<void>;
 };
 
 export type IssuanceDeps = LedgerDeps & { elders: ElderStore; areas: AreaStore; runs: IssuanceRunStore };
@@ -109,12 +104,6 @@ export type PreviewRecord = {
   computed_at: string | null; // of `preview`, which is kept while a newer one is computed
   preview: Preview | null;
   version: number;
-};
-
-export type PreviewStore = {
-  get: (month: string, scope: string | null) => Promise<PreviewRecord | null>;
-  /** Conditional on `expect_version` (0 = must not exist); false when another writer moved it. */
-  put: (rec: PreviewRecord, expect_version: number) => Promise<boolean>;
 };
 
 /** Asks for a fresh preview. `start` is true for exactly one of many simultaneous askers (the one

@@ -11,7 +11,7 @@ import { maskName } from '../elders/id-card';
 import { credit, type Idem } from '../ledger/service';
 import { debitLot } from '../ledger/refund';
 import { NEVER_EXPIRES } from '../ledger/lots';
-import type { PaymentEvent, PaymentMethod } from './payment-port';
+import type { PaymentEvent, PaymentMethod } from './ports';
 import type { Principal } from '../auth/service';
 import type { ElderRecord } from '../elders/model';
 import type { Policy } from '../policy/model';
