@@ -16,4 +16,5 @@ export const chinaMonth = (at: Date): string => chinaDate(at).slice(0, 7);
 export const chinaHour = (at: Date): number => chinaWallClock(at).getUTCHours();
 
 /** 'MM-DD HH:mm' in China time, as order notices show a slot or a deadline. */
-export const chinaMonthDayTime = (at: Date | string): string => chinaWallClock(at).toISOString().slice(5, 16).replace('T', ' ');
+export const chinaMonthDayTime = (at: Date | string): string =>
+  chinaWallClock(at).toISOString().slice(5, 16).replace('T', ' ');

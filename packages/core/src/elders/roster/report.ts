@@ -58,4 +58,5 @@ export const ERROR_REPORT_HEADER = ['行号', '列', '错误代码', '说明', '
 
 /** The downloadable per-row report; UTF-8 with BOM so Excel shows the Chinese correctly. */
 export const errorReportCsv = (errors: readonly RowError[]): string =>
-  csvFile([ERROR_REPORT_HEADER, ...errors.map((e) => [String(e.row), e.column, e.code, e.message, e.message_en])].map(csvLine));
+  csvFile([ERROR_REPORT_HEADER, ...errors.map((e) => [String(e.row), e.column, e.code, e.message, e.message_en])]
+    .map(csvLine));
