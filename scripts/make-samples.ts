@@ -2,9 +2,12 @@
 // have files to import. Run: npx tsx scripts/make-samples.ts (deterministic: same bytes each run).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import iconv from 'iconv-lite';
 import { demoAreaNames, demoElders, demoResolveCommunity } from '../packages/local/src/demo/district';
-import { ELDER_CSV_COLUMNS, csvLine, elderCsvCells, elderCsvHeader, elderRosterCsv, errorReportCsv, parseElderCsv } from '../packages/core/src/elders/roster/csv';
+import { elderCsvCells, elderCsvHeader, elderRosterCsv } from '../packages/local/src/demo/roster';
+import { ELDER_CSV_COLUMNS } from '../packages/core/src/elders/roster/columns';
+import { parseElderCsv } from '../packages/core/src/elders/roster/parse';
+import { errorReportCsv } from '../packages/core/src/elders/roster/report';
+import { csvGbk, csvLine } from '../packages/core/src/csv/write';
 import { idCheckChar } from '../packages/core/src/elders/id-card';
 
 /** Not DEMO_SEED (42): the sample must be 50 people the demo district does not have yet
@@ -24,7 +27,7 @@ const write = (name: string, data: string | Uint8Array) => {
 // 1. 50 clean elders, as Excel's "CSV UTF-8" saves them, and as GBK (Excel's plain "CSV" on Chinese Windows).
 const roster = elderRosterCsv(demoElders(50, SAMPLE_SEED), demoAreaNames);
 write('elders-50.csv', roster);
-write('elders-50-gbk.csv', iconv.encode(roster.replace(/^\uFEFF/, ''), 'gbk'));
+write('elders-50-gbk.csv', csvGbk(roster));
 
 // 2. Ten rows, seven deliberately broken, to show the per-row error report.
 const col = (zh: string): number => {

@@ -6,7 +6,7 @@ import { verifyLedger } from '@tmc/store/ledger-verify';
 import { credit, hold, release, capture, type LedgerDeps } from '@tmc/core/ledger/service';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { AppError } from '@tmc/core/kernel/errors';
-import { systemClock } from '@tmc/core/kernel/ports';
+import { systemClock } from '@tmc/core/kernel/clock';
 import { makeTestDb } from '../support/db';
 
 const outcome = async (p: Promise<unknown>) => {

@@ -6,7 +6,8 @@
 // and issuance outlasts its timeout. Retries and the dead-letter queue are the jobs function's
 // (infra/lib/jobs.ts), and jobs are idempotent, so a duplicate delivery does no harm.
 import type { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { Job, JobRunner } from '@tmc/app/compose/jobs';
+import type { Job } from '@tmc/core/jobs/model';
+import type { JobRunner } from '@tmc/core/jobs/ports';
 
 // What Lambda answers when it has accepted an 'Event' (asynchronous) invocation.
 const ACCEPTED = 202;

@@ -3,7 +3,7 @@
 // Offer timers in AWS: one EventBridge Scheduler one-time schedule per offer, which invokes the
 // jobs Lambda and deletes itself. The name is derived from the order and offer, so scheduling the
 // same timer twice is a no-op (ConflictException), and the job itself is idempotent anyway.
-import type { SchedulerPort } from '@tmc/core/orders/service';
+import type { SchedulerPort } from '@tmc/core/jobs/ports';
 
 export type AwsSchedulerConfig = { region: string; group: string; roleArn: string; targetArn: string };
 

@@ -4,7 +4,8 @@
 // are idempotent, so a restart that fires one again does no harm, and a timer kept in the table
 // survives the restart that an in-process setTimeout did not.
 import type { Deps } from '@tmc/app/compose/deps';
-import { JobSchema, runJob } from '@tmc/app/compose/jobs';
+import { JobSchema } from '@tmc/core/jobs/model';
+import { runJob } from '@tmc/app/compose/jobs';
 import { chinaDate, chinaHour } from '@tmc/core/kernel/time';
 import { createTimerStore, TIMER_TRIES_MAX, type DueTimer } from '@tmc/store/entities/timers';
 

@@ -13,6 +13,7 @@ import { demoMerchants } from '@tmc/local/demo/merchants';
 import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { maskPhone } from '@tmc/core/elders/id-card';
 import { seedKeys } from '@tmc/store/entities/seed-marker';
+import { aad } from '@tmc/core/kernel/aad';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -47,7 +48,7 @@ export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: bool
   if (opts.merchants !== false) {
     for (const dm of demoMerchants()) {
       const acct = await deps.accounts.getOrCreate('merchant', deps.blindIndex('phone', dm.phone), (account_id) => ({
-        account_id, role: 'merchant', phone_cipher: deps.cipher.encrypt(dm.phone, `account:${account_id}:phone`), phone_masked: maskPhone(dm.phone),
+        account_id, role: 'merchant', phone_cipher: deps.cipher.encrypt(dm.phone, aad.accountPhone(account_id)), phone_masked: maskPhone(dm.phone),
       }));
       if (await deps.merchants.getMerchant(acct.account_id)) continue;
       await applyAsMerchant(deps, acct.account_id, dm.application);

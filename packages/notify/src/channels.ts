@@ -3,7 +3,7 @@
 // says the person cannot receive from us. One-time codes always go by SMS: a sign-in code must
 // reach the phone that is signing in, not whoever linked WeChat to it.
 import { SMS_ONLY_KINDS } from '@tmc/core/notices/model';
-import type { Notifier, WechatDirectory } from '@tmc/core/kernel/ports';
+import type { Notifier, WechatDirectory } from '@tmc/core/notices/ports';
 import { WechatSendError, type NotifyLog, type WechatNotifier } from './wechat';
 
 /** What the notifier needs from the running app: where openids live and how phones are hashed. */

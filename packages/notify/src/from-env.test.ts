@@ -2,7 +2,7 @@
 // stops the process with a message that names the variable and the param (never a value), and
 // the configured adapters route as promised. No network: an injected fetch plays SMS and WeChat.
 import { describe, expect, it } from 'vitest';
-import type { Notice } from '@tmc/core/kernel/ports';
+import type { Notice } from '@tmc/core/notices/ports';
 import { createNotifierFromEnv, parseNotifyEnv, wechatOAuthFromEnv } from './from-env';
 import { APP_ID, APP_SECRET, fakeWechat } from './testing';
 

@@ -7,7 +7,8 @@
 // WeChat needs SMS beside it: codes always go by SMS, and SMS is the fallback.
 import * as z from 'zod/mini';
 import { NOTICE_KIND_NAMES, SMS_ONLY_KINDS, noticeParamNames, type NoticeKind } from '@tmc/core/notices/model';
-import type { Notifier, WechatOAuth } from '@tmc/core/kernel/ports';
+import type { Notifier } from '@tmc/core/notices/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
 import { createSmsNotifier } from './sms';
 import { createRoutedNotifier, type NotifierWiring } from './channels';
 import { createWechatNotifier, createWechatOAuth, type WechatTemplate } from './wechat';

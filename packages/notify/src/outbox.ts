@@ -2,7 +2,8 @@
 // the /dev/outbox page shows them (codes included), so sign-in works with no SMS gateway.
 // Never wired in production (see app/compose/deps.ts).
 import { maskPhone } from '@tmc/core/elders/id-card';
-import type { Clock, Notice, Notifier } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
+import type { Notice, Notifier } from '@tmc/core/notices/ports';
 import type { OutboxEntry, OutboxStore } from '@tmc/core/notices/outbox-port';
 
 export type { OutboxEntry } from '@tmc/core/notices/outbox-port';

@@ -1,6 +1,6 @@
 // SMS adapter: posts to an HTTP SMS gateway (the bureau's contracted provider) with a template
 // id and parameters. The phone number is never logged; failures surface to the caller.
-import type { Notice, Notifier } from '@tmc/core/kernel/ports';
+import type { Notice, Notifier } from '@tmc/core/notices/ports';
 
 export const SMS_TIMEOUT_MS = 5_000;
 

@@ -2,7 +2,7 @@
 // endpoints from a script and records every call; SMS is a recording fake.
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@tmc/core/kernel/errors';
-import type { Notice, Notifier } from '@tmc/core/kernel/ports';
+import type { Notice, Notifier } from '@tmc/core/notices/ports';
 import { createWechatNotifier, createWechatOAuth, TOKEN_EARLY_REFRESH_S, WechatSendError, type NotifyLog, type WechatTemplate } from './wechat';
 import { createRoutedNotifier } from './channels';
 import { APP_ID, APP_SECRET, fakeWechat } from './testing';

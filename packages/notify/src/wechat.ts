@@ -6,7 +6,8 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { NoticeKind } from '@tmc/core/notices/model';
-import type { Notice, WechatOAuth } from '@tmc/core/kernel/ports';
+import type { Notice } from '@tmc/core/notices/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
 
 export const WECHAT_API = 'https://api.weixin.qq.com';
 export const WECHAT_OPEN = 'https://open.weixin.qq.com';

@@ -5,7 +5,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PAYMENT_METHODS, WEBHOOK_TOLERANCE_S, type Checkout, type CheckoutRequest, type PaymentEvent, type PaymentGateway, type PaymentMethod, type RefundRequest } from '@tmc/core/topups/payment-port';
+import { PAYMENT_METHODS, WEBHOOK_TOLERANCE_S, type Checkout, type CheckoutRequest, type PaymentEvent, type PaymentGateway, type PaymentMethod, type RefundRequest } from '@tmc/core/topups/ports';
 
 export const FAKE_SIGNATURE_HEADER = 'x-fake-signature';
 const SIGNATURE_PARTS_MAX = 8; // a header with more parts than this is not ours; do not loop over it

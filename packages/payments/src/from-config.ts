@@ -2,7 +2,7 @@
 // import), so the API's cold start does not pay for megabytes it needs only on a top-up.
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod } from '@tmc/core/topups/payment-port';
+import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod } from '@tmc/core/topups/ports';
 import { createFakeGateway } from './fake';
 import { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig } from './stripe-config';
 

@@ -1,7 +1,7 @@
 // What the Stripe adapter needs from configuration, apart from the SDK itself, so the wiring can
 // name it without loading the SDK (it is imported only when a payment call happens).
 import type Stripe from 'stripe';
-import type { PaymentMethod } from '@tmc/core/topups/payment-port';
+import type { PaymentMethod } from '@tmc/core/topups/ports';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 

@@ -5,7 +5,7 @@
 // is the next one for a bureau that collects in the mainland.
 import Stripe from 'stripe';
 import { AppError } from '@tmc/core/kernel/errors';
-import { WEBHOOK_TOLERANCE_S, type PaymentEvent, type PaymentGateway } from '@tmc/core/topups/payment-port';
+import { WEBHOOK_TOLERANCE_S, type PaymentEvent, type PaymentGateway } from '@tmc/core/topups/ports';
 import { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig } from './stripe-config';
 
 export { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig };

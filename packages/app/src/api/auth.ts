@@ -11,9 +11,11 @@ import { defineRoute } from '../http/route';
 import { clientKey } from '../http/client-address';
 import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession } from '../http/session';
 import type { Deps } from '../compose/deps';
+import { aad } from '@tmc/core/kernel/aad';
+import { SIX_DIGITS_RE } from '@tmc/core/kernel/ids';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
-export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) });
+export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(SIX_DIGITS_RE, '6 digits')) });
 export const StaffLogin = z.object({ username: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: z.string().check(z.minLength(1), z.maxLength(200)) });
 const TokensOut = z.object({ access_token: z.string(), refresh_token: z.string(), expires_in: z.number(), role: z.string() });
 
@@ -27,7 +29,7 @@ export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLE
     return e ? { kind: 'elder', role: 'elder', sub: `elder:${e.elder_id}`, elder_id: e.elder_id } : null;
   }
   const acct = await deps.accounts.getOrCreate(role, phone_hash, (account_id) => ({
-    account_id, role, phone_cipher: deps.cipher.encrypt(phone, `account:${account_id}:phone`), phone_masked: maskPhone(phone),
+    account_id, role, phone_cipher: deps.cipher.encrypt(phone, aad.accountPhone(account_id)), phone_masked: maskPhone(phone),
   }));
   return role === 'family'
     ? { kind: 'family', role: 'family', sub: `family:${acct.account_id}`, family_id: acct.account_id }

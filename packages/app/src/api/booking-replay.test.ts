@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken } from '../../../../tests/support/app';
 import { verifyLedger } from '@tmc/store/ledger-verify';
-import type { Notice } from '@tmc/core/kernel/ports';
+import type { Notice } from '@tmc/core/notices/ports';
 import { runJob } from '../compose/jobs';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;

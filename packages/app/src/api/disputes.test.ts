@@ -3,7 +3,8 @@
 // the kind of service the elder asked for.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../../tests/support/app';
-import { orderCode, requestOrder } from '@tmc/core/orders/service';
+import { orderCode } from '@tmc/core/orders/complete';
+import { requestOrder } from '@tmc/core/orders/book';
 import { isWithin } from '@tmc/core/areas/model';
 import type { Order } from '@tmc/core/orders/state';
 import type { SearchHit } from '@tmc/core/search/search';

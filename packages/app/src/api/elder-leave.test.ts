@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isFakeGateway, type FakeGateway } from '@tmc/payments/fake';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../../tests/support/app';
-import { orderCode } from '@tmc/core/orders/service';
+import { orderCode } from '@tmc/core/orders/complete';
 import { orderDeps } from '../compose/order-deps';
 import { runJob } from '../compose/jobs';
 

@@ -10,10 +10,11 @@ import { defineRoute, pathElder, queryInt } from '../http/route';
 import { assertAreaInScope } from '../http/scope';
 import type { Principal } from '@tmc/core/auth/service';
 import { FreeText } from '@tmc/core/kernel/text';
+import { CardNumber, ELDER_ID_RE } from '@tmc/core/kernel/ids';
 
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const;
 /** Every path elder id, one shape (randomId('e'): e_ + 16 base64url letters, x for - and _). */
-export const ElderIdParam = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+export const ElderIdParam = z.string().check(z.regex(ELDER_ID_RE));
 const ElderId = z.object({ elder_id: ElderIdParam });
 const Reason = z.object({ reason: FreeText(2, 200) });
 
@@ -49,7 +50,7 @@ export const elderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/elders/search', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
     summary: 'Find elders by exact name, phone or card number (each a key lookup), within your area',
-    query: z.object({ name: z.optional(FreeText(1, 30)), phone: z.optional(Phone), card: z.optional(z.string().check(z.regex(/^\d{12}$/))) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
+    query: z.object({ name: z.optional(FreeText(1, 30)), phone: z.optional(Phone), card: z.optional(CardNumber) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
     response: z.object({ items: z.array(ElderView) }),
     async handler(c, { query, principal }) {
       const p = need(principal);

@@ -9,13 +9,14 @@ import { describeRule } from '@tmc/core/auth/attempts';
 import type { Principal } from '@tmc/core/auth/service';
 import { ElderIdParam } from './elders';
 import { FreeText } from '@tmc/core/kernel/text';
+import { FamilyId, CardNumber, SixDigits } from '@tmc/core/kernel/ids';
 
 const BindingView = z.object({
   family_id: z.string(), elder_id: z.string(), status: z.enum(['pending', 'active', 'removed']),
   family_phone_masked: z.string(), relation: z.string(), requested_at: z.string(), decided_at: z.nullable(z.string()),
 });
 const ElderIdP = z.object({ elder_id: ElderIdParam });
-const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
+const FamilyIdP = z.object({ family_id: FamilyId });
 const BothP = z.extend(ElderIdP, FamilyIdP.shape);
 
 const view = (b: z.infer<typeof BindingView>) => BindingView.parse(b);
@@ -29,7 +30,7 @@ export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Ask to bind to an elder by points-card number; a code goes to the elder\'s phone',
-    body: z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), relation: FreeText(1, 10) }),
+    body: z.object({ card_number: CardNumber, relation: FreeText(1, 10) }),
     response: z.object({ binding: BindingView, code_sent: z.boolean() }), successStatus: 201,
     description: describeRule('otp_send_per_address', 'ADDRESS_RATE_LIMITED'),
     errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'],
@@ -46,7 +47,7 @@ export const familyRoutes = () => [
     method: 'post', path: '/api/family/bindings/:elder_id/confirm', access: { roles: ['family'] }, tags: ['family'],
     summary: 'Confirm a pending binding with the code the elder received',
     description: describeRule('binding_code', 'OTP_LOCKED'),
-    params: ElderIdP, body: z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), response: BindingView,
+    params: ElderIdP, body: z.object({ code: SixDigits }), response: BindingView,
     elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {

@@ -3,7 +3,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { bearer, makeTestApp, staffToken, tableSnapshot } from '../../../../tests/support/app';
-import { decodeCsv, parseElderCsv } from '@tmc/core/elders/roster/csv';
+import { decodeCsv } from '@tmc/core/csv/decode';
+import { parseElderCsv } from '@tmc/core/elders/roster/parse';
 import { loadCommunityResolver } from '@tmc/core/elders/roster/import';
 import { buildElderRecord } from '@tmc/core/elders/service';
 

@@ -3,13 +3,14 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 // The CSV importer (csv-parse, iconv-lite's GBK tables) loads on first use: it is most of the
 // bundle's weight and only staff uploads need it, so cold starts of every other request skip it.
-const csvModule = () => import('@tmc/core/elders/roster/csv');
+const csvModule = () => import('@tmc/core/elders/roster/report');
 const importModule = () => import('@tmc/core/elders/roster/import');
 import type { ImportMeta } from '@tmc/core/elders/roster/import';
 import type { Principal } from '@tmc/core/auth/service';
 import { isWithin } from '@tmc/core/areas/model';
 import { defineRoute } from '../http/route';
 import { ELDER_OFFICERS } from './elders';
+import { IMPORT_ID_RE } from '@tmc/core/kernel/ids';
 
 export const IMPORT_ERRORS_IN_RESPONSE = 50; // the full list is in the downloadable report
 
@@ -19,7 +20,7 @@ const ImportMetaOut = z.object({
   by: z.string(), started_at: z.string(), finished_at: z.nullable(z.string()),
 });
 const RowErrorOut = z.object({ row: z.number(), column: z.string(), code: z.string(), message: z.string(), message_en: z.string() });
-const ImportId = z.object({ import_id: z.string().check(z.regex(/^imp_[A-Za-z0-9_-]{10,40}$/)) });
+const ImportId = z.object({ import_id: z.string().check(z.regex(IMPORT_ID_RE)) });
 
 /** Staff see imports made within their area (city-wide staff see all; an import kept before its
  * scope was recorded counts as city-wide). Another street's import (its rows, its error report

@@ -9,12 +9,13 @@ import { ElderIdParam } from './elders';
 import { policyNow } from '../compose/policy-now';
 import { idempotencyOf, markReplay } from '../http/idempotency';
 import { FreeText } from '@tmc/core/kernel/text';
+import { MONTH_RE } from '@tmc/core/kernel/ids';
 
 // Staff-only, a few times a month: loaded with the first such request, not at every cold start.
 const requestPreview: typeof import('@tmc/core/policy/issuance').requestPreview = async (...a) => (await import('@tmc/core/policy/issuance')).requestPreview(...a);
 const awardPoints: typeof import('@tmc/core/policy/awards').awardPoints = async (...a) => (await import('@tmc/core/policy/awards')).awardPoints(...a);
 
-const Month = z.object({ month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)) });
+const Month = z.object({ month: z.string().check(z.regex(MONTH_RE)) });
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 
 const Figures = z.object({ elders: z.number(), points: z.number() });

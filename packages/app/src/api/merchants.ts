@@ -12,9 +12,10 @@ import { assertAreaInScope, loadElderFor } from '../http/scope';
 import { policyNow } from '../compose/policy-now';
 import type { Principal } from '@tmc/core/auth/service';
 import { FreeText } from '@tmc/core/kernel/text';
+import { MerchantId, ServiceId } from '@tmc/core/kernel/ids';
 
-const MerchantIdP = z.object({ merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)) });
-const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
+const MerchantIdP = z.object({ merchant_id: MerchantId });
+const ServiceIdP = z.object({ service_id: ServiceId });
 const Reason = z.object({ reason: FreeText(2, 200) });
 const STAFF = ['admin', 'district', 'street'] as const;
 

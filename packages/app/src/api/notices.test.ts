@@ -2,7 +2,7 @@
 // binding confirmed/removed (to the elder and the family member), merchant approved, rejected and
 // suspended, refund paid; expiry warnings reach bound family and survive a missed day.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Notice } from '@tmc/core/kernel/ports';
+import type { Notice } from '@tmc/core/notices/ports';
 import { isFakeGateway } from '@tmc/payments/fake';
 import { usccCheckChar } from '@tmc/core/merchants/model';
 import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../../tests/support/app';

@@ -10,7 +10,7 @@ import { credit } from '@tmc/core/ledger/service';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { slotStarts } from '@tmc/core/merchants/model';
 import { DEFAULT_POLICY } from '@tmc/core/policy/model';
-import type { Notice } from '@tmc/core/kernel/ports';
+import type { Notice } from '@tmc/core/notices/ports';
 import { runHoldExpiry } from '@tmc/core/policy/expiry';
 import { runJob } from '../compose/jobs';
 

@@ -6,7 +6,12 @@ import { CategoryCode } from '@tmc/core/merchants/model';
 import { RATING_TAGS, type Order } from '@tmc/core/orders/state';
 import { searchServices } from '@tmc/core/search/search';
 import { findOffers } from '@tmc/core/search/find-for-me';
-import { acceptOrder, cancelOrder, completeOrder, decideDispute, disputeOrder, noShow, orderCode, rateOrder, rejectOrder, requestOrder, visitDetails } from '@tmc/core/orders/service';
+import { acceptOrder, rejectOrder } from '@tmc/core/orders/answer';
+import { cancelOrder, noShow } from '@tmc/core/orders/cancel';
+import { completeOrder, orderCode } from '@tmc/core/orders/complete';
+import { decideDispute, disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
+import { requestOrder } from '@tmc/core/orders/book';
+import { visitDetails } from '@tmc/core/orders/visit';
 import { FIND_OFFERS_MAX } from '@tmc/core/orders/state';
 import type { Principal } from '@tmc/core/auth/service';
 import { defineRoute, pathElder, queryInt } from '../http/route';
@@ -19,8 +24,9 @@ import { policyNow } from '../compose/policy-now';
 import { orderDeps } from '../compose/order-deps';
 import type { Ctx } from '../http/context';
 import { FreeText } from '@tmc/core/kernel/text';
+import { OrderId, MerchantId, ServiceId, CardNumber, SixDigits } from '@tmc/core/kernel/ids';
 
-const OrderIdP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
+const OrderIdP = z.object({ order_id: OrderId });
 const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 const OFFICERS = ['admin', 'district', 'street'] as const;
 const ELDER_SIDE = ['elder', 'family'] as const;
@@ -72,7 +78,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders', access: { roles: BOOKERS }, tags: ['orders'],
     summary: 'Book a service for an elder (by the elder, bound family, or staff on behalf, audited): points held, slot taken. Idempotency-Key required.',
-    body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/)), service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)), slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
+    body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: MerchantId, service_id: ServiceId, slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'CONFLICT'],
     async handler(c, { body, principal }) {
@@ -158,7 +164,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/complete', access: { roles: ['merchant'] }, tags: ['orders'],
     summary: 'Merchant: complete with the elder\'s 6-digit code or card number + PIN (5 wrong tries lock); points captured',
-    params: OrderIdP, body: z.union([z.object({ code: z.string().check(z.regex(/^\d{6}$/)) }), z.object({ card_number: z.string().check(z.regex(/^\d{12}$/)), pin: z.string().check(z.regex(/^\d{6}$/)) })]),
+    params: OrderIdP, body: z.union([z.object({ code: SixDigits }), z.object({ card_number: CardNumber, pin: SixDigits })]),
     description: `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, body, principal }) {

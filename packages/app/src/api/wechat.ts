@@ -7,9 +7,10 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { decryptPhone } from '@tmc/core/elders/service';
 import type { Principal } from '@tmc/core/auth/service';
-import type { WechatOAuth } from '@tmc/core/kernel/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
 import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps';
+import { aad } from '@tmc/core/kernel/aad';
 
 /** How long the round trip through WeChat may take: it is seconds in practice; a stale state is refused. */
 export const WECHAT_STATE_TTL_S = 10 * 60;
@@ -56,7 +57,7 @@ const phoneHashOf = async (deps: Deps, p: Principal): Promise<string> => {
     const id = p.kind === 'family' ? p.family_id : p.merchant_id;
     const acct = await deps.accounts.byId(id);
     // the AAD matches where the sign-in route sealed it (routes/auth.ts)
-    phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${id}:phone`) : null;
+    phone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(id)) : null;
   }
   if (!phone) throw new AppError('PHONE_NOT_REGISTERED');
   return deps.blindIndex('phone', phone);

@@ -1,8 +1,13 @@
 // Everything a request handler may use, built once per process from configuration. Tests build
 // the same bag against their own DynamoDB Local table and a fake clock.
 import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/kernel/secrets';
-import { systemClock, type AreaStore, type AuditLog, type Clock, type ElderStore, type Notifier, type WechatOAuth } from '@tmc/core/kernel/ports';
-import type { OtpStore, StaffStore } from '@tmc/core/auth/service';
+import { systemClock, type Clock } from '@tmc/core/kernel/clock';
+import type { AreaStore } from '@tmc/core/areas/ports';
+import type { AuditLog } from '@tmc/core/kernel/audit';
+import type { ElderStore } from '@tmc/core/elders/ports';
+import type { Notifier } from '@tmc/core/notices/ports';
+import type { WechatOAuth } from '@tmc/core/auth/ports';
+import type { OtpStore, StaffStore } from '@tmc/core/auth/ports';
 import { createDb, type Db } from '@tmc/store/table';
 import { createElderStore } from '@tmc/store/entities/elders';
 import { createAreaStore } from '@tmc/store/entities/areas';
@@ -24,15 +29,15 @@ import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/entities
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createMerchantStore, type MerchantStore } from '@tmc/store/entities/merchants';
 import { createOrderStore, type OrderStore } from '@tmc/store/entities/orders';
-import type { SchedulerPort } from '@tmc/core/orders/service';
+import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import { createTimerStore } from '@tmc/store/entities/timers';
 import { createPolicyStore, type PolicyStore } from '@tmc/store/entities/policy';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
-import type { PaymentGateway } from '@tmc/core/topups/payment-port';
-import type { TopupStore } from '@tmc/core/topups/service';
+import type { PaymentGateway } from '@tmc/core/topups/ports';
+import type { TopupStore } from '@tmc/core/topups/ports';
 import { createTopupStore } from '@tmc/store/entities/topups';
 import { gatewayFromConfig } from '@tmc/payments/from-config';
-import type { JobRunner } from './jobs';
+import type { JobRunner } from '@tmc/core/jobs/ports';
 import { createLogger, type Logger } from '../http/logger';
 import type { Env } from './env';
 

@@ -1,7 +1,7 @@
 // Configuration of the API deployable, parsed once at start; a bad value stops the process
 // before it serves anything.
 import * as z from 'zod/mini';
-import { PAYMENT_METHODS } from '@tmc/core/topups/payment-port';
+import { PAYMENT_METHODS } from '@tmc/core/topups/ports';
 
 const Base64Key = z.string().check(z.refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be base64 of at least 32 bytes'));
 

@@ -4,7 +4,8 @@ import { loadKeysFromAws } from '@tmc/aws/secrets';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
 import { buildDeps } from './deps';
 import { parseEnv } from './env';
-import { JobSchema, runJob } from './jobs';
+import { JobSchema } from '@tmc/core/jobs/model';
+import { runJob } from './jobs';
 
 const base = process.env;
 const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};

@@ -1,7 +1,6 @@
 // Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
 // runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
 // delivery and a timer firing twice change nothing.
-import * as z from 'zod/mini';
 import { commitIssuance, computePreview } from '@tmc/core/policy/issuance';
 import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/policy/expiry';
 import { decryptPhone } from '@tmc/core/elders/service';
@@ -11,20 +10,11 @@ import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
-import { expireHold, expireOffer } from '@tmc/core/orders/service';
+import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
-
-export const JobSchema = z.discriminatedUnion('job', [
-  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
-  // the issuance preview for one staff scope (null = the whole city), stored for the page and API
-  z.object({ job: z.literal('issuance-preview'), month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)), scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
-  z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
-  z.object({ job: z.literal('hold-expiry') }),
-  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
-]);
-export type Job = z.infer<typeof JobSchema>;
-
-export type JobRunner = { start: (job: Job) => Promise<void> };
+import { aad } from '@tmc/core/kernel/aad';
+import type { Job } from '@tmc/core/jobs/model';
+import type { JobRunner } from '@tmc/core/jobs/ports';
 
 export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
   const now = deps.clock.now();
@@ -53,7 +43,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
           const family: { family_id: string; phone: string }[] = [];
           for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
             const a = await deps.accounts.byId(b.family_id);
-            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`) });
+            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id)) });
           }
           return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
         },

@@ -1,9 +1,10 @@
 // Wires the order use cases to this process's stores, notifier and scheduler.
 import { decryptPhone } from '@tmc/core/elders/service';
-import type { OrderDeps } from '@tmc/core/orders/service';
+import type { OrderDeps } from '@tmc/core/orders/ports';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps';
+import { aad } from '@tmc/core/kernel/aad';
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
@@ -15,7 +16,7 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
     const out: string[] = [];
     for (const b of (await deps.bindings.ofElder(elder_id)).filter((x) => x.status === 'active')) {
       const a = await deps.accounts.byId(b.family_id);
-      if (a) out.push(deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`));
+      if (a) out.push(deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id)));
     }
     return out;
   },
@@ -26,7 +27,7 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
   noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
   merchantPhone: async (merchant_id) => {
     const a = await deps.accounts.byId(merchant_id);
-    if (a) return deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`);
+    if (a) return deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id));
     return (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null;
   },
 });

@@ -4,7 +4,7 @@
 // is a plain decimal; a reversal reads "冲正：<reason>" once in the history.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idCheckChar } from '@tmc/core/elders/id-card';
-import { elderRosterCsv } from '@tmc/core/elders/roster/csv';
+import { elderRosterCsv } from '@tmc/local/demo/roster';
 import type { ElderInput } from '@tmc/core/elders/model';
 import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../../tests/support/app';
 import { runJob } from '../compose/jobs';

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { AppError, ERRORS, type ErrorCode } from '@tmc/core/kernel/errors';
 import type { Principal, Role } from '@tmc/core/auth/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
+import { CSV_MAX_BYTES } from '@tmc/core/kernel/limits';
 import type { AppEnv, Ctx } from './context';
 import { toAppError, zodFields } from './http-error';
 import { loadElderFor } from './scope';
@@ -18,7 +19,7 @@ import { recordUndeclaredError } from './error-contract';
 export const queryInt = (min: number, max: number) => z.pipe(z.coerce.number().check(z.gte(min), z.lte(max)), z.int());
 
 export const BODY_MAX_BYTES = 1024 * 1024; // 1 MB for JSON and forms
-export const CSV_MAX_BYTES = 10 * 1024 * 1024; // 10 MB: ~60,000 roster rows from Excel
+export { CSV_MAX_BYTES }; // one limit with the CSV decoder (core kernel/limits.ts)
 
 export type Access = { public: true; roles?: undefined } | { public?: undefined; roles: readonly Role[] };
 

@@ -2,6 +2,7 @@
 // stands in for an elder's home when the elder has no coordinates of their own.
 import * as z from 'zod/mini';
 import { safeLine } from '../kernel/text';
+import { AREA_CODE_RE } from '../kernel/ids';
 
 export const AREA_LEVELS = ['district', 'street', 'community'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
@@ -10,7 +11,7 @@ export const PARENT_LEVEL: Record<AreaLevel, AreaLevel | null> = { district: nul
 
 /** Area codes are dotted paths (`zengdu.xihe.shengli`) so a code carries its ancestry and a
  * district or street officer's scope check is a prefix test, not a lookup. */
-export const AreaCode = z.string().check(z.regex(/^[a-z0-9-]{2,32}(\.[a-z0-9-]{2,32}){0,2}$/, 'area code: lower-case segments joined by dots'));
+export const AreaCode = z.string().check(z.regex(AREA_CODE_RE, 'area code: lower-case segments joined by dots'));
 
 /** 0,0 (in the Gulf of Guinea) is what an empty form or a failed geocoder gives, never a place
  * this service knows: refused wherever a point is accepted. */

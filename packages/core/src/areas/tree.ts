@@ -1,6 +1,6 @@
 // Walks the area tree by key (children per parent) to list the communities under a scope.
 import type { Area } from './model';
-import type { AreaStore } from '../kernel/ports';
+import type { AreaStore } from './ports';
 
 export const AREA_TREE_MAX = 2_000; // a city has a few hundred communities; a bigger tree is a data error
 

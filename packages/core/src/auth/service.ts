@@ -6,7 +6,9 @@
 import { AppError } from '../kernel/errors';
 import { admitOrThrow, ATTEMPT_RULES, wrongGuess, type AttemptLimiter, type AttemptRule } from './attempts';
 import { randomDigits, randomId, sha256, verifySecret } from '../kernel/secrets';
-import type { Clock, Notice, Notifier } from '../kernel/ports';
+import type { Clock } from '../kernel/clock';
+import type { Notice, Notifier } from '../notices/ports';
+import type { OtpStore, StaffStore } from './ports';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_SENDS_PER_HOUR = 5;
@@ -33,15 +35,6 @@ export type PrincipalInit = Principal extends infer P ? (P extends Principal ? O
 
 /** `id` names this issue of the code: its tries are counted under it, so a new code starts afresh. */
 export type OtpRecord = { id: string; code_hash: string; expires_at_ms: number };
-
-export type OtpStore = {
-  /** Appends a send to the phone's log unless `limit` sends already happened after `since_ms`. */
-  recordSend: (phone_hash: string, now_ms: number, since_ms: number, limit: number) => Promise<boolean>;
-  putCode: (purpose: string, phone_hash: string, rec: OtpRecord) => Promise<void>;
-  getCode: (purpose: string, phone_hash: string) => Promise<OtpRecord | null>;
-  /** Conditional delete of the exact record (same hash): a code is used once. */
-  consume: (purpose: string, phone_hash: string, code_hash: string) => Promise<boolean>;
-};
 
 const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
 
@@ -96,11 +89,6 @@ export type StaffAccount = {
   failures: number;
   locked_until_ms: number;
   version: number;
-};
-
-export type StaffStore = {
-  get: (username: string) => Promise<StaffAccount | null>;
-  put: (a: StaffAccount, opts?: { expectVersion?: number }) => Promise<void>;
 };
 
 // A fixed dummy hash so an unknown username costs the same time as a wrong password.

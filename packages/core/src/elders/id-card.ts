@@ -46,9 +46,6 @@ export const maskPhone = (phone: string): string =>
  * know whom to ask for but not who they are. */
 export const maskName = (name: string): string => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`);
 
-/** Mainland mobile numbers: 11 digits starting with 1[3-9]. */
-export const PHONE_RE = /^1[3-9]\d{9}$/;
-
 export const ageOn = (birth_date: string, on: Date): number => {
   const [y, m, d] = birth_date.split('-').map(Number) as [number, number, number];
   let age = on.getUTCFullYear() - y;

@@ -3,8 +3,9 @@
 // level) are sensitive personal information.
 import * as z from 'zod/mini';
 import { LatLng, AreaCode } from '../areas/model';
-import { PHONE_RE, ageOn, parseIdNumber } from './id-card';
+import { ageOn, parseIdNumber } from './id-card';
 import { safeLine } from '../kernel/text';
+import { DATE_RE, PHONE_RE } from '../kernel/ids';
 
 export const CARE_LEVELS = ['self_care', 'semi_disabled', 'disabled'] as const; // 自理 / 半失能 / 失能
 export const CARE_LEVEL_ZH: Record<(typeof CARE_LEVELS)[number], string> = { self_care: '自理', semi_disabled: '半失能', disabled: '失能' };
@@ -18,7 +19,7 @@ export const GENDERS = ['M', 'F'] as const;
 export const GENDER_ZH = { M: '男', F: '女' } as const;
 
 export const Phone = z.string().check(z.trim(), z.regex(PHONE_RE, '11-digit mainland mobile number'));
-export const IsoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD'));
+export const IsoDate = z.string().check(z.regex(DATE_RE, 'date as YYYY-MM-DD'));
 export const IdNumber = z.pipe(z.string().check(z.trim()), z.transform((s, ctx) => {
   const facts = parseIdNumber(s);
   if (!facts) {

@@ -1,5 +1,6 @@
 // Points cards (积分卡) for elders without a smartphone: a 12-digit number whose last digit is a
 // Luhn check digit, so a mistyped card on the merchant's page is caught before any lookup.
+import { CARD_NUMBER_RE } from '../kernel/ids';
 
 export const CARD_PREFIX = '8'; // keeps card numbers visually distinct from phone numbers
 
@@ -17,7 +18,7 @@ export const luhnDigit = (digits: string): string => {
 };
 
 export const isValidCardNumber = (card: string): boolean =>
-  /^\d{12}$/.test(card) && card.startsWith(CARD_PREFIX) && luhnDigit(card.slice(0, 11)) === card[11];
+  CARD_NUMBER_RE.test(card) && card.startsWith(CARD_PREFIX) && luhnDigit(card.slice(0, 11)) === card[11];
 
 /** `body10` are ten digits derived by the caller (random or from a counter). */
 export const makeCardNumber = (body10: string): string => {

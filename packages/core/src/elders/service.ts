@@ -5,13 +5,18 @@ import { makeCardNumber } from './points-card';
 import { maskIdNumber, maskPhone } from './id-card';
 import { ELDER_MIN_AGE, elderDateIssues, type ElderInput, type ElderPatch, type ElderRecord } from './model';
 import { randomDigits, randomId, type BlindIndex, type FieldCipher } from '../kernel/secrets';
-import type { AreaStore, AuditLog, Clock, ElderStore, Page } from '../kernel/ports';
+import type { AreaStore } from '../areas/ports';
+import type { AuditLog } from '../kernel/audit';
+import type { Clock } from '../kernel/clock';
+import type { ElderStore } from './ports';
+import type { Page } from '../kernel/page';
 import type { BindingPort } from './family/bindings';
 import type { Order } from '../orders/state';
 import type { TopupDeps } from '../topups/model';
 import { debitLot } from '../ledger/refund';
 import { setWalletFrozen } from '../ledger/service';
 import { walletAccount } from '../ledger/accounts';
+import { aad } from '../kernel/aad';
 
 export const CARD_ALLOCATION_TRIES = 5; // 10^10 card space: a collision twice in a row means a bug
 export const PIN_DIGITS = 6;
@@ -28,7 +33,6 @@ export type ElderDeps = {
 };
 
 /** AAD ties each cipher text to its elder and field. */
-const aad = (elder_id: string, field: 'id' | 'phone' | 'emergency') => `elder:${elder_id}:${field}`;
 
 export const pinHash = (bi: BlindIndex, elder_id: string, pin: string): string => bi('pin', `${elder_id}:${pin}`);
 
@@ -45,16 +49,16 @@ export const buildElderRecord = async (deps: Pick<ElderDeps, 'cipher' | 'clock' 
     name: input.name,
     gender: input.gender,
     birth_date: input.birth_date,
-    id_cipher: deps.cipher.encrypt(input.id_number, aad(elder_id, 'id')),
+    id_cipher: deps.cipher.encrypt(input.id_number, aad.elderField(elder_id, 'id')),
     id_masked: maskIdNumber(input.id_number),
-    phone_cipher: input.phone ? deps.cipher.encrypt(input.phone, aad(elder_id, 'phone')) : null,
+    phone_cipher: input.phone ? deps.cipher.encrypt(input.phone, aad.elderField(elder_id, 'phone')) : null,
     phone_masked: input.phone ? maskPhone(input.phone) : null,
     community_code: input.community_code,
     address: input.address,
     location: input.location,
     care_level: input.care_level,
     special_categories: input.special_categories,
-    emergency_contact_cipher: input.emergency_contact ? deps.cipher.encrypt(input.emergency_contact.phone, aad(elder_id, 'emergency')) : null,
+    emergency_contact_cipher: input.emergency_contact ? deps.cipher.encrypt(input.emergency_contact.phone, aad.elderField(elder_id, 'emergency')) : null,
     emergency_contact_name: input.emergency_contact?.name ?? null,
     card_number: opts.card_number ?? makeCardNumber(randomDigits(10)),
     pin_hash: pinHash(deps.blindIndex, elder_id, pin),
@@ -119,7 +123,7 @@ export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: Elde
   if (patch.special_categories !== undefined) next.special_categories = patch.special_categories;
   if (patch.emergency_contact !== undefined) {
     next.emergency_contact_name = patch.emergency_contact?.name ?? null;
-    next.emergency_contact_cipher = patch.emergency_contact ? deps.cipher.encrypt(patch.emergency_contact.phone, aad(prev.elder_id, 'emergency')) : null;
+    next.emergency_contact_cipher = patch.emergency_contact ? deps.cipher.encrypt(patch.emergency_contact.phone, aad.elderField(prev.elder_id, 'emergency')) : null;
   }
   // Both stay null when the phone is not touched: the store then leaves the phone index alone.
   let phone_prev: string | null = null;
@@ -128,7 +132,7 @@ export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: Elde
     const old = decryptPhone(deps, prev);
     phone_prev = old ? deps.blindIndex('phone', old) : null;
     phone_next = patch.phone ? deps.blindIndex('phone', patch.phone) : null;
-    next.phone_cipher = patch.phone ? deps.cipher.encrypt(patch.phone, aad(prev.elder_id, 'phone')) : null;
+    next.phone_cipher = patch.phone ? deps.cipher.encrypt(patch.phone, aad.elderField(prev.elder_id, 'phone')) : null;
     next.phone_masked = patch.phone ? maskPhone(patch.phone) : null;
   }
   await deps.elders.update(next, prev, phone_prev, phone_next);
@@ -143,14 +147,14 @@ export const revealSensitive = async (deps: ElderDeps, r: ElderRecord, actor: st
   if (r.status !== 'active') throw new AppError('ELDER_INACTIVE');
   await deps.audit.write({ actor, action: 'elder.read_sensitive', subject: `elder:${r.elder_id}`, detail: { reason }, ...(request_id ? { request_id } : {}) });
   return {
-    id_number: deps.cipher.decrypt(r.id_cipher, aad(r.elder_id, 'id')),
-    phone: r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad(r.elder_id, 'phone')) : null,
-    emergency_contact_phone: r.emergency_contact_cipher ? deps.cipher.decrypt(r.emergency_contact_cipher, aad(r.elder_id, 'emergency')) : null,
+    id_number: deps.cipher.decrypt(r.id_cipher, aad.elderField(r.elder_id, 'id')),
+    phone: r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad.elderField(r.elder_id, 'phone')) : null,
+    emergency_contact_phone: r.emergency_contact_cipher ? deps.cipher.decrypt(r.emergency_contact_cipher, aad.elderField(r.elder_id, 'emergency')) : null,
   };
 };
 
 export const decryptPhone = (deps: Pick<ElderDeps, 'cipher'>, r: ElderRecord): string | null =>
-  r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad(r.elder_id, 'phone')) : null;
+  r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad.elderField(r.elder_id, 'phone')) : null;
 
 export const resetPin = async (deps: ElderDeps, prev: ElderRecord, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
   if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
@@ -278,7 +282,7 @@ export const leaveScheme = async (deps: LeaveDeps, prev: ElderRecord, actor: str
   const bindings_ended = await endBindings(deps, id, actor);
   const sessions_ended = await deps.sessions.revokeAllOf(`elder:${id}`);
 
-  const id_number = deps.cipher.decrypt(prev.id_cipher, aad(id, 'id'));
+  const id_number = deps.cipher.decrypt(prev.id_cipher, aad.elderField(id, 'id'));
   const phone = decryptPhone(deps, prev);
   const now = deps.clock.now().toISOString();
   const next: ElderRecord = {

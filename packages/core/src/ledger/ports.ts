@@ -4,7 +4,7 @@
 import type { JournalEntry } from './entry';
 import type { Lot } from './lots';
 import type { Order } from '../orders/state';
-import type { AuditEvent } from '../kernel/ports';
+import type { AuditEvent } from '../kernel/audit';
 
 export type AccountState = {
   account: string;

@@ -3,7 +3,7 @@
 // balanced entry with a deterministic id, so a retry or a second refund never takes points twice,
 // and the wallet's versioned balance and the lot's expected remainder are conditions of the write.
 import { AppError } from '../kernel/errors';
-import type { AuditEvent } from '../kernel/ports';
+import type { AuditEvent } from '../kernel/audit';
 import { systemAccount, walletAccount, type SystemKind } from './accounts';
 import { assertBalanced, type JournalEntry } from './entry';
 import { CommitRejected, type CommitPlan } from './ports';

@@ -4,7 +4,8 @@
 // the first result back; nothing is ever updated in place except balances, lots and holds under
 // conditions.
 import { AppError } from '../kernel/errors';
-import type { AuditEvent, Clock } from '../kernel/ports';
+import type { AuditEvent } from '../kernel/audit';
+import type { Clock } from '../kernel/clock';
 import { chinaDate } from '../kernel/time';
 import { holdAccount, isFloored, merchantAccount, walletAccount, systemAccount, type SystemKind } from './accounts';
 import { assertBalanced, isReversible, REVERSIBILITY, type EntryKind, type JournalEntry, type LotMove, type Posting } from './entry';

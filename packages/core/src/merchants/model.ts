@@ -4,6 +4,8 @@ import * as z from 'zod/mini';
 import { AreaCode, LatLng } from '../areas/model';
 import { Phone } from '../elders/model';
 import { safeLine } from '../kernel/text';
+import { chinaMidnightMs, chinaWallClock } from '../kernel/time';
+import { CATEGORY_CODE_RE, DATE_RE } from '../kernel/ids';
 
 // 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-letter alphabet (no I O Z S V), the
 // last a check character over the first 17 with these weights.
@@ -28,7 +30,7 @@ export const isValidUscc = (raw: string): boolean => {
 
 export const Uscc = z.string().check(z.trim(), z.toUpperCase(), z.refine(isValidUscc, 'USCC_INVALID'));
 
-export const CategoryCode = z.string().check(z.regex(/^[a-z_]{2,30}$/));
+export const CategoryCode = z.string().check(z.regex(CATEGORY_CODE_RE));
 export const Category = z.object({ code: CategoryCode, name_zh: z.string().check(z.minLength(1), z.maxLength(20)), name_en: z.string().check(z.minLength(1), z.maxLength(40)), icon: z.string().check(z.maxLength(8)) });
 export type Category = z.infer<typeof Category>;
 
@@ -46,7 +48,7 @@ export const MerchantApplication = z.object({
   business_name: Text(60),
   uscc: Uscc,
   licence_number: Text(40),
-  licence_expires_on: z._default(z.nullable(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))), null),
+  licence_expires_on: z._default(z.nullable(z.string().check(z.regex(DATE_RE))), null),
   contact_name: Text(20),
   contact_phone: Phone,
   address: Text(120),
@@ -84,7 +86,7 @@ export const ServiceInput = z.object({
   mode: z.enum(['onsite', 'home_visit']),
   radius_m: z._default(z.nullable(z.int().check(z.gte(100), z.lte(10_000))), null), // home visits: how far the merchant travels
   hours: WeeklyHours,
-  closed_dates: z._default(z.array(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))).check(z.maxLength(60)), []),
+  closed_dates: z._default(z.array(z.string().check(z.regex(DATE_RE))).check(z.maxLength(60)), []),
   slot_minutes: z._default(z.int().check(z.gte(15), z.lte(240)), 60),
   capacity_per_slot: z.int().check(z.gte(1), z.lte(50)),
 }).check(z.refine((s) => (s.mode === 'home_visit') === (s.radius_m !== null), { message: 'home visits need radius_m; on-site services must not have one', path: ['radius_m'] }));
@@ -111,8 +113,7 @@ export const serviceCard = (m: Merchant, s: Service): ServiceCard => ({
 export const isMatchable = (m: Merchant, s: Service): boolean => m.status === 'approved' && s.active && m.categories.includes(s.category);
 
 // China has one time zone and no daylight saving: opening hours are read in UTC+8.
-const CHINA_OFFSET_MS = 8 * 3600_000;
-const local = (at: Date) => new Date(at.getTime() + CHINA_OFFSET_MS);
+const local = (at: Date) => chinaWallClock(at);
 const dayName = (d: Date) => WEEKDAYS[(d.getUTCDay() + 6) % 7] ?? 'mon';
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 
@@ -136,7 +137,7 @@ export const slotStarts = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slo
       const [ah, am] = a.split(':').map(Number) as [number, number];
       const [bh, bm] = b.split(':').map(Number) as [number, number];
       for (let m = ah * 60 + am; m + s.slot_minutes <= bh * 60 + bm && out.length < max; m += s.slot_minutes) {
-        const startUtc = Date.parse(`${date}T00:00:00Z`) + m * 60_000 - CHINA_OFFSET_MS;
+        const startUtc = chinaMidnightMs(date) + m * 60_000;
         if (startUtc >= from.getTime()) out.push(new Date(startUtc).toISOString());
       }
     }

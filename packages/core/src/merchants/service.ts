@@ -3,17 +3,15 @@
 // a move can never leave a stale match behind.
 import { AppError } from '../kernel/errors';
 import { randomId } from '../kernel/secrets';
-import type { AuditLog, AreaStore, Clock, Notice, Notifier } from '../kernel/ports';
+import type { AuditLog } from '../kernel/audit';
+import type { AreaStore } from '../areas/ports';
+import type { Clock } from '../kernel/clock';
+import type { Notice, Notifier } from '../notices/ports';
 import { sendOnce, type NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
-import type { Category, Merchant, MerchantApplication, Service, ServiceInput } from './model';
-
-export type MerchantPort = {
-  getMerchant: (id: string) => Promise<Merchant | null>;
-  services: (id: string) => Promise<Service[]>;
-  save: (next: Merchant, nextServices: Service[], prev: Merchant | null, prevServices: Service[]) => Promise<void>;
-  categories: () => Promise<Category[]>;
-};
+import type { Merchant, MerchantApplication, Service, ServiceInput } from './model';
+import type { MerchantPort } from './ports';
+import { aad } from '../kernel/aad';
 
 export type MerchantDeps = {
   merchants: MerchantPort; areas: AreaStore; audit: AuditLog; clock: Clock;
@@ -66,7 +64,7 @@ export const decideMerchant = async (deps: MerchantDeps, merchant_id: string, de
 const tellDecision = async (deps: MerchantDeps, m: Merchant, decision: keyof typeof TRANSITIONS) => {
   if (decision === 'reinstate') return; // no notice declared: the shop sees it is back when it signs in
   const acct = await deps.accounts.byId(m.merchant_id);
-  const to_phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${m.merchant_id}:phone`) : m.contact_phone;
+  const to_phone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(m.merchant_id)) : m.contact_phone;
   if (!to_phone) return;
   const merchant_name = m.business_name;
   const reason = m.decision_reason ?? '';

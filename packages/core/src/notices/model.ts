@@ -2,7 +2,7 @@
 // and WeChat templates are approved one per message kind with named slots, so adapters' template
 // configuration is checked against this table at start (notify/from-env.ts), and the Notice type
 // makes every send site pass exactly these params.
-import type { Notice, Notifier } from '../kernel/ports';
+import type { Notice, Notifier } from './ports';
 
 export const NOTICE_KINDS = {
   // one-time codes (sign-in, and the elder's consent code for a family binding): always by SMS

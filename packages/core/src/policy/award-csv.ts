@@ -4,14 +4,14 @@
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../kernel/errors';
 import { chinaMonth } from '../kernel/time';
-import { decodeCsv } from '../elders/roster/csv';
+import { decodeCsv } from '../csv/decode';
 import { isValidCardNumber } from '../elders/points-card';
 import { isWithin } from '../areas/model';
 import { awardPoints } from './awards';
 import { sha256 } from '../kernel/secrets';
 import { AWARD_KINDS, type AwardKind, type Policy } from './model';
 import type { LedgerDeps } from '../ledger/service';
-import type { ElderStore } from '../kernel/ports';
+import type { ElderStore } from '../elders/ports';
 
 export const AWARD_CSV_ROWS_MAX = 2_000; // a community's events for a month, with room
 

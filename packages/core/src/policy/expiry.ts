@@ -3,7 +3,7 @@
 // a second run the same day finds nothing left to do.
 import { expireWallet, release, type LedgerDeps } from '../ledger/service';
 import { AppError } from '../kernel/errors';
-import type { Notifier } from '../kernel/ports';
+import type { Notifier } from '../notices/ports';
 
 // Look-back window. Besides a job that was down, it catches lots that a hold gave back after their
 // expiry day: a hold lives until its slot (at most 14 days ahead) plus the completion window

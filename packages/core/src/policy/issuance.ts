@@ -7,8 +7,12 @@ import { communitiesUnder } from '../areas/tree';
 import { allowanceExpiresOn, monthlyAllowance, newcomerPoints, type AllowanceLine, type Policy } from './model';
 import { chinaDate } from '../kernel/time';
 import { credit, type LedgerDeps } from '../ledger/service';
-import type { AreaStore, Clock, ElderStore } from '../kernel/ports';
+import type { AreaStore } from '../areas/ports';
+import type { Clock } from '../kernel/clock';
+import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
+import { MONTH_RE } from '../kernel/ids';
+import type { IssuanceRunStore, PreviewStore } from './ports';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
@@ -36,12 +40,6 @@ export type IssuanceRun = {
   version: number;
 };
 
-export type IssuanceRunStore = {
-  get: (month: string) => Promise<IssuanceRun | null>;
-  /** Conditional on `expect_version` (0 = must not exist); CONFLICT when another runner moved it. */
-  put: (run: IssuanceRun, expect_version: number) => Promise<void>;
-};
-
 export type IssuanceDeps = LedgerDeps & { elders: ElderStore; areas: AreaStore; runs: IssuanceRunStore };
 
 export type Preview = {
@@ -53,7 +51,6 @@ export type Preview = {
   by_rule: Record<string, { elders: number; points: number }>;
 };
 
-const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const checkMonth = (month: string) => {
   if (!MONTH_RE.test(month)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'month', code: 'INVALID_FORMAT', message: 'YYYY-MM' }] });
 };
@@ -107,12 +104,6 @@ export type PreviewRecord = {
   computed_at: string | null; // of `preview`, which is kept while a newer one is computed
   preview: Preview | null;
   version: number;
-};
-
-export type PreviewStore = {
-  get: (month: string, scope: string | null) => Promise<PreviewRecord | null>;
-  /** Conditional on `expect_version` (0 = must not exist); false when another writer moved it. */
-  put: (rec: PreviewRecord, expect_version: number) => Promise<boolean>;
 };
 
 /** Asks for a fresh preview. `start` is true for exactly one of many simultaneous askers (the one

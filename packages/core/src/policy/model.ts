@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { CARE_LEVELS, SPECIAL_CATEGORIES, type ElderRecord } from '../elders/model';
 import { ageOn } from '../elders/id-card';
 import { FreeText } from '../kernel/text';
+import { CATEGORY_CODE_RE } from '../kernel/ids';
 
 export const DEFAULT_CATEGORIES = ['barber', 'repair', 'domestic', 'clinic', 'canteen'] as const;
 export const AWARD_KINDS = ['health_checkup', 'community_event', 'volunteer_hour'] as const;
@@ -31,7 +32,7 @@ export const PolicyInput = z.object({
   fen_per_point: z.int().check(z.gte(1), z.lte(10_000)), // settlement: what the bureau pays a merchant per point
   topup_fen_per_point: z.int().check(z.gte(1), z.lte(10_000)), // what a family pays per point
   topup_daily_max_fen: z.int().check(z.gte(0), z.lte(10_000_000)),
-  subsidy_categories: z.array(z.string().check(z.regex(/^[a-z_]{2,30}$/))).check(z.maxLength(50)),
+  subsidy_categories: z.array(z.string().check(z.regex(CATEGORY_CODE_RE))).check(z.maxLength(50)),
   per_order_max_points: z.nullable(Points),
   per_month_max_points: z.nullable(Points),
   awards: z.record(z.enum(AWARD_KINDS), z.object({ points: Points, monthly_cap_points: Points })),
@@ -63,7 +64,7 @@ export const PolicyInput = z.object({
   newcomer_allowance: z._default(z.enum(NEWCOMER_RULES), 'full'),
   /** Most points an elder may spend in a month in one category (category code -> points); a
    * category not listed has no cap of its own (per_month_max_points still applies). */
-  category_month_max_points: z._default(z.record(z.string().check(z.regex(/^[a-z_]{2,30}$/)), Points), {}),
+  category_month_max_points: z._default(z.record(z.string().check(z.regex(CATEGORY_CODE_RE)), Points), {}),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };

@@ -1,14 +1,16 @@
-// Top-up records, their store port and the schemas routes, OpenAPI and pages share: what a
+// Top-up records and the schemas routes, OpenAPI and pages share (the ports are in ports.ts): what a
 // request needs to be declared and validated, without the payment flow itself (topup.ts), which
 // the API loads only when a top-up request arrives.
 import * as z from 'zod/mini';
-import { PAYMENT_METHODS, type PaymentEvent, type PaymentGateway, type PaymentMethod } from './payment-port';
+import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod, type TopupStore } from './ports';
 import type { LedgerDeps } from '../ledger/service';
 import type { Binding } from '../elders/family/bindings';
-import type { AuditEvent, ElderStore, Notifier, Page } from '../kernel/ports';
+import type { ElderStore } from '../elders/ports';
+import type { Notifier } from '../notices/ports';
 import type { NoticeMarks } from '../notices/model';
 import type { FieldCipher } from '../kernel/secrets';
 import { FreeText } from '../kernel/text';
+import { ElderId, TOPUP_ID_RE } from '../kernel/ids';
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
 export const TOPUP_PAGE_MAX = 50; // a list page of top-ups
@@ -44,21 +46,6 @@ export type Topup = {
   version: number;
 };
 
-export type TopupStore = {
-  get: (topup_id: string) => Promise<Topup | null>;
-  /** Writes the new top-up and adds its amount to the elder's day total, in one transaction;
-   * the total may not pass `daily_max_fen`. */
-  create: (t: Topup, daily_max_fen: number) => Promise<'created' | 'exists' | 'over_limit'>;
-  startedOn: (elder_id: string, day: string) => Promise<number>;
-  /** Replaces `prev` by `next` if nobody wrote it meanwhile (version), adjusting the day total;
-   * `audit`, when given, is written in the same transaction (it exists exactly when the change does). */
-  transition: (prev: Topup, next: Topup, day_delta_fen: number, audit?: { event: AuditEvent; at: string }) => Promise<boolean>;
-  listByElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Topup>>;
-  eventSeen: (provider: string, event_id: string) => Promise<boolean>;
-  /** Once-only marker for a provider event; false when it was already there. */
-  recordEvent: (provider: string, e: PaymentEvent, outcome: string, at: string) => Promise<boolean>;
-};
-
 export type TopupDeps = LedgerDeps & {
   topups: TopupStore;
   payments: PaymentGateway;
@@ -72,9 +59,9 @@ export type TopupDeps = LedgerDeps & {
 
 // ---- schemas (routes, OpenAPI and pages share them)
 
-export const TopupId = z.string().check(z.regex(/^t_[0-9a-f]{32}$/));
+export const TopupId = z.string().check(z.regex(TOPUP_ID_RE));
 export const TopupInput = z.object({
-  elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)),
+  elder_id: ElderId,
   amount_fen: z.int().check(z.gte(1), z.lte(TOPUP_FEN_MAX)),
   method: z.optional(z.enum(PAYMENT_METHODS)),
 });

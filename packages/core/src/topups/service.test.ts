@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AppError } from '../kernel/errors';
-import { chinaDay, topupIdFor, topupPoints, toTopupView, TopupId, type Topup } from './service';
+import { topupIdFor, topupPoints, toTopupView, TopupId, type Topup } from './service';
+import { chinaDate as chinaDay } from '../kernel/time';
 
 const codeOf = (f: () => unknown): string => {
   try { f(); return 'ok'; } catch (e) { return e instanceof AppError ? e.code : `crash:${String(e)}`; }

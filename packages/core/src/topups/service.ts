@@ -5,22 +5,22 @@
 // notification.
 import { createHash } from 'node:crypto';
 import { AppError } from '../kernel/errors';
+import { chinaDate } from '../kernel/time';
 import { isWithin } from '../areas/model';
 import { maskName } from '../elders/id-card';
 import { credit, type Idem } from '../ledger/service';
 import { debitLot } from '../ledger/refund';
 import { NEVER_EXPIRES } from '../ledger/lots';
-import type { PaymentEvent, PaymentMethod } from './payment-port';
+import type { PaymentEvent, PaymentMethod } from './ports';
 import type { Principal } from '../auth/service';
 import type { ElderRecord } from '../elders/model';
 import type { Policy } from '../policy/model';
-import type { AuditEvent } from '../kernel/ports';
+import type { AuditEvent } from '../kernel/audit';
 import { sendOnce } from '../notices/model';
 
 export * from './model';
 import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './model';
-
-const CHINA_UTC_OFFSET_MS = 8 * 3600_000; // the daily limit follows the family's calendar day (Asia/Shanghai, no DST)
+import { aad } from '../kernel/aad';
 
 // ---- ids and small rules
 
@@ -29,7 +29,6 @@ export const topupIdFor = (payer: string, idempotency_key: string): string =>
   `t_${createHash('sha256').update(`${payer}\n${idempotency_key}`).digest('hex').slice(0, 32)}`;
 export const topupEntryId = (topup_id: string) => `topup:${topup_id}`; // also the id of the lot it creates
 export const refundEntryId = (topup_id: string) => `refund:${topup_id}`;
-export const chinaDay = (d: Date): string => new Date(d.getTime() + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10);
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const requestHash = (i: { elder_id: string; amount_fen: number; method: PaymentMethod | null }) =>
   createHash('sha256').update(JSON.stringify([i.elder_id, i.amount_fen, i.method])).digest('base64url');
@@ -97,7 +96,7 @@ export const startTopup = async (deps: TopupDeps, a: StartTopupArgs): Promise<To
   const amount_points = topupPoints(rate, a.input.amount_fen);
   if (method && !deps.payments.methods.includes(method)) throw new AppError('PAYMENT_METHOD_UNAVAILABLE', { details: { available: [...deps.payments.methods] } });
   const now = deps.clock.now();
-  const day = chinaDay(now);
+  const day = chinaDate(now); // the daily limit follows the family's calendar day
   const daily_max_fen = a.policy.topup_daily_max_fen;
   // checked here as well as in the counter's condition, which only sees the total before this one
   if (a.input.amount_fen > daily_max_fen) throw new AppError('TOPUP_DAILY_LIMIT', { details: { daily_max_fen, started_fen: await deps.topups.startedOn(elder.elder_id, day) } });
@@ -224,12 +223,12 @@ const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => 
   try {
     const elder = await deps.elders.get(t.elder_id);
     if (!elder) return null;
-    const elderPhone = elder.phone_cipher ? deps.cipher.decrypt(elder.phone_cipher, `elder:${elder.elder_id}:phone`) : null;
+    const elderPhone = elder.phone_cipher ? deps.cipher.decrypt(elder.phone_cipher, aad.elderField(elder.elder_id, 'phone')) : null;
     if (elderPhone) await deps.notifier.send({ to_phone: elderPhone, template: 'topup_paid_elder', params: { points: String(t.amount_points) }, text_zh: `【十分钟服务圈】家人为您充值的 ${t.amount_points} 积分已到账。` });
     if (t.family_id) {
       const acct = await deps.accounts.byId(t.family_id);
       // the AAD matches where the sign-in route sealed it (routes/auth.ts)
-      const familyPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${t.family_id}:phone`) : null;
+      const familyPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(t.family_id)) : null;
       if (familyPhone) await deps.notifier.send({ to_phone: familyPhone, template: 'topup_paid_family', params: { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.amount_fen), points: String(t.amount_points) }, text_zh: `【十分钟服务圈】您为${maskName(elder.name)}充值 ¥${yuan(t.amount_fen)} 已到账，共 ${t.amount_points} 积分。` });
     }
     return null;
@@ -298,7 +297,7 @@ const notifyRefundPaid = async (deps: TopupDeps, t: Topup): Promise<string | nul
     if (!t.family_id || !t.refund) return null;
     const elder = await deps.elders.get(t.elder_id);
     const acct = await deps.accounts.byId(t.family_id);
-    const phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${t.family_id}:phone`) : null;
+    const phone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(t.family_id)) : null;
     if (!elder || !phone) return null;
     const params = { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.refund.fen), points: String(t.refund.points) };
     await sendOnce(deps, { subject: `topup:${t.topup_id}`, change: 'refund', to: 'payer' }, {

@@ -1,7 +1,7 @@
 // Phone accounts of family members and merchants (accountByPhoneHash). Created on the first
 // verified sign-in; the phone itself is kept encrypted, the key is its blind index.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
 import { randomId } from '@tmc/core/kernel/secrets';
 import { transact } from '../tx';
 import { AppError } from '@tmc/core/kernel/errors';

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import { levelOf, parentOf, type Area, type AreaInput } from '@tmc/core/areas/model';
 import { isConditionFailed } from '../tx';
-import type { AreaStore } from '@tmc/core/kernel/ports';
+import type { AreaStore } from '@tmc/core/areas/ports';
 import type { AccessPattern } from '../access-pattern';
 import type { Db } from '../table';
 

@@ -5,7 +5,7 @@
 // end in the condition is what makes an old count stop counting (TTL deletes late).
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ATTEMPT_RULES, type AttemptLimiter, type Admission, type AttemptRule } from '@tmc/core/auth/attempts';
-import type { Clock } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

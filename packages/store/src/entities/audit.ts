@@ -1,7 +1,8 @@
 // Audit log (auditByDay, auditBySubject). Append-only: each record is a new item, never updated.
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, AuditLog, Clock } from '@tmc/core/kernel/ports';
+import type { AuditEvent, AuditLog } from '@tmc/core/kernel/audit';
+import type { Clock } from '@tmc/core/kernel/clock';
 import { clampLimit, decodeCursor, encodeCursor } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

@@ -6,7 +6,7 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Order } from '@tmc/core/orders/state';
-import type { DisputeQueuePort } from '@tmc/core/orders/service';
+import type { DisputeQueuePort } from '@tmc/core/orders/ports';
 import { auditItem } from './audit';
 import { batchGet } from '../batch-get';
 import { orderItem, orderKeys } from './order-item';

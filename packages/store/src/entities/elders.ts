@@ -4,7 +4,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../batch-get';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import type { ElderStore, ElderWrite } from '@tmc/core/kernel/ports';
+import type { ElderStore, ElderWrite } from '@tmc/core/elders/ports';
 import { clampLimit, decodeCursor, encodeCursor, transact, type TxItem } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

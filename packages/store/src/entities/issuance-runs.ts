@@ -2,7 +2,8 @@
 // and stored previews (issuancePreview), written by the preview job and read by key.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import type { IssuanceRun, IssuanceRunStore, PreviewRecord, PreviewStore } from '@tmc/core/policy/issuance';
+import type { IssuanceRun, PreviewRecord } from '@tmc/core/policy/issuance';
+import type { IssuanceRunStore, PreviewStore } from '@tmc/core/policy/ports';
 import { atVersion, isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

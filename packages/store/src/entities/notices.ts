@@ -1,7 +1,7 @@
 // Once-only markers for notices (noticeSent): a job's rerun, a retried request or a re-delivered
 // webhook that reaches the same change again never texts anyone twice.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
 import type { NoticeMarks } from '@tmc/core/notices/model';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';

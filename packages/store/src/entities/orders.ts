@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Order } from '@tmc/core/orders/state';
-import type { OrderPutExtras } from '@tmc/core/orders/service';
+import type { OrderPutExtras } from '@tmc/core/orders/ports';
 import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
 import { ledgerKeys } from './ledger';

@@ -1,7 +1,8 @@
 // One-time codes and the per-phone send log (otpByPhone, otpSendLog). Items carry a TTL so
 // DynamoDB removes them; conditions, not reads, decide races.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { OtpRecord, OtpStore } from '@tmc/core/auth/service';
+import type { OtpRecord } from '@tmc/core/auth/service';
+import type { OtpStore } from '@tmc/core/auth/ports';
 import { atVersion, isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

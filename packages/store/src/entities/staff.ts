@@ -1,7 +1,8 @@
 // Staff accounts (staffByUsername).
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import type { StaffAccount, StaffStore } from '@tmc/core/auth/service';
+import type { StaffAccount } from '@tmc/core/auth/service';
+import type { StaffStore } from '@tmc/core/auth/ports';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

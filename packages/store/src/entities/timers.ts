@@ -7,7 +7,7 @@
 // jobs are idempotent).
 import { createHash } from 'node:crypto';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SchedulerPort } from '@tmc/core/orders/service';
+import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

@@ -4,7 +4,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PAYMENT_EVENT_TTL_S, type Topup, type TopupStore } from '@tmc/core/topups/model';
+import { PAYMENT_EVENT_TTL_S, type Topup } from '@tmc/core/topups/model';
+import type { TopupStore } from '@tmc/core/topups/ports';
 import { auditItem } from './audit';
 import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
 import type { Db } from '../table';

@@ -2,9 +2,11 @@
 // Account openid of whoever linked WeChat while signed in with that phone. The openid is personal
 // data tied to a real person (PIPL), so it is sealed with the field cipher, bound to the item.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock, WechatDirectory } from '@tmc/core/kernel/ports';
+import type { Clock } from '@tmc/core/kernel/clock';
+import type { WechatDirectory } from '@tmc/core/notices/ports';
 import type { FieldCipher } from '@tmc/core/kernel/secrets';
 import type { Db } from '../table';
+import { aad } from '@tmc/core/kernel/aad';
 import type { AccessPattern } from '../access-pattern';
 
 export const wechatLinkKeys = {
@@ -27,17 +29,16 @@ export type WechatLinkStore = WechatDirectory & {
   unlink: (phone_hash: string) => Promise<boolean>;
 };
 
-const aad = (phone_hash: string) => `wechat_link:${phone_hash}:openid`;
 
 export const createWechatLinkStore = (db: Db, cipher: FieldCipher, clock: Clock): WechatLinkStore => ({
   async openidFor(phone_hash) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.wechatLink(phone_hash) }));
-    return r.Item ? cipher.decrypt(String(r.Item.openid_cipher), aad(phone_hash)) : null;
+    return r.Item ? cipher.decrypt(String(r.Item.openid_cipher), aad.wechatOpenid(phone_hash)) : null;
   },
   async link(phone_hash, openid, by) {
     await db.doc.send(new PutCommand({
       TableName: db.table,
-      Item: { ...keys.wechatLink(phone_hash), type: 'wechat_link', openid_cipher: cipher.encrypt(openid, aad(phone_hash)), linked_by: by, linked_at: clock.now().toISOString() },
+      Item: { ...keys.wechatLink(phone_hash), type: 'wechat_link', openid_cipher: cipher.encrypt(openid, aad.wechatOpenid(phone_hash)), linked_by: by, linked_at: clock.now().toISOString() },
     }));
   },
   async unlink(phone_hash) {

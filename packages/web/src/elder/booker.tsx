@@ -13,17 +13,18 @@ import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, type View } from '../kit/layout';
 import { asElder, asFamily } from '../kit/principal';
 import type { Msg } from '../kit/ui';
+import { MERCHANT_ID_RE, SERVICE_ID_RE, ElderId, OrderId } from '@tmc/core/kernel/ids';
 
 export type Flavor = 'elder' | 'family';
 
 /** Who is booking for whom, and where their pages live. */
 export type Booker = { flavor: Flavor; base: string; elder: ElderRecord; p: Principal };
 
-const ElderIdRe = z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/));
+const ElderIdRe = ElderId;
 export const BaseP = z.object({ elder_id: z.optional(ElderIdRe) });
-export const OrderP = z.extend(BaseP, { order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
-export const MerchantId = z.string().check(z.regex(/^m_[A-Za-z0-9]{4,40}$/));
-export const ServiceId = z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/));
+export const OrderP = z.extend(BaseP, { order_id: OrderId });
+export const MerchantId = z.string().check(z.regex(MERCHANT_ID_RE));
+export const ServiceId = z.string().check(z.regex(SERVICE_ID_RE));
 
 const bookerOf = async (deps: Deps, flavor: Flavor, principal: Principal | null, elder_id: string | undefined): Promise<Booker> => {
   if (flavor === 'elder') {

@@ -3,7 +3,7 @@
 // 帮我找, family booking, role checks, and each booking error's wording.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
-import { orderCode } from '@tmc/core/orders/service';
+import { orderCode } from '@tmc/core/orders/complete';
 import { hold, release, setWalletFrozen } from '@tmc/core/ledger/service';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } from '../kit/booking';

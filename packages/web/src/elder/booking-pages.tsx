@@ -6,7 +6,8 @@ import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { CategoryCode, serviceCard, slotStarts, type Category } from '@tmc/core/merchants/model';
 import { distanceM } from '@tmc/core/search/geo';
 import { slotKey, toHit, type SearchHit } from '@tmc/core/search/search';
-import { requestOrder } from '@tmc/core/orders/service';
+import { requestOrder } from '@tmc/core/orders/book';
+import { DATE_RE } from '@tmc/core/kernel/ids';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/http/route';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { orderDeps } from '@tmc/app/compose/order-deps';
@@ -230,7 +231,7 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
     defineRoute({
       method: 'get', path: `${prefix}/book`, access: { roles }, tags: ['pages'], page: true,
       summary: `Confirm screen: service, shop, points, time (${who})`,
-      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId, date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))) }),
+      params: BaseP, query: z.object({ merchant_id: MerchantId, service_id: ServiceId, date: z.optional(z.string().check(z.regex(DATE_RE))) }),
       async handler(c, { params, query, principal }) {
         const b = await booker(principal, params.elder_id);
         const conf = await confirmOf(deps, b, query.merchant_id, query.service_id, { date: query.date });

@@ -4,7 +4,9 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { RATING_TAGS, allowedEvents, type Order, type OrderEvent } from '@tmc/core/orders/state';
-import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder } from '@tmc/core/orders/service';
+import { cancelFee, cancelOrder } from '@tmc/core/orders/cancel';
+import { disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
+import { orderCode } from '@tmc/core/orders/complete';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { orderDeps } from '@tmc/app/compose/order-deps';

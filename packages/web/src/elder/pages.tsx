@@ -15,8 +15,9 @@ import { HOTLINE } from '../kit/contacts';
 import { pointsSummary, type PointsSummary } from '../kit/booking';
 import { CategoryButtons, PointsPanel } from '../kit/order-ui';
 import type { Category } from '@tmc/core/merchants/model';
+import { FamilyId } from '@tmc/core/kernel/ids';
 
-const FamilyIdP = z.object({ family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
+const FamilyIdP = z.object({ family_id: FamilyId });
 const DONE: Record<'confirmed' | 'removed' | 'wechat_linked' | 'wechat_unlinked', Msg> = {
   confirmed: { zh: '已同意，对方现在是您的家属', en: 'Done: they are now your family member' },
   removed: { zh: '已处理，对方不再是您的家属', en: 'Done: they are no longer linked to you' },

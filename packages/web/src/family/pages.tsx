@@ -22,12 +22,13 @@ import { CategoryButtons, OrderLink, PointsPanel } from '../kit/order-ui';
 import type { Category } from '@tmc/core/merchants/model';
 import type { Order } from '@tmc/core/orders/state';
 import { clientKey } from '@tmc/app/http/client-address';
+import { ElderId } from '@tmc/core/kernel/ids';
 
 const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderId });
 const DoneQ = z.object({ done: z.optional(z.enum(['requested', 'confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])), sent: z.optional(z.enum(['0', '1'])) });
 
 const doneMsg = (q: z.infer<typeof DoneQ>): Msg | undefined => {

@@ -18,11 +18,12 @@ import { asFamily, type FamilyP } from '../kit/principal';
 import { ErrorBox, Notice, expected, msgOfError, type Msg } from '../kit/ui';
 import { FormKey, chinaDateTime, chinaDateTimeEn, newFormKey } from '../kit/booking';
 import { Stamp } from '../kit/order-ui';
+import { ElderId } from '@tmc/core/kernel/ids';
 
 // The payment flow loads with the first top-up, as in the API: most page views never need it.
 const flow = () => import('@tmc/core/topups/service');
 
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderId });
 const PRESETS_YUAN = [50, 100, 200, 500] as const; // big buttons for the usual amounts
 const YUAN_MAX_DIGITS = 6;
 const HISTORY_SHOWN = 20;

@@ -4,6 +4,7 @@
 import { findOffers } from '@tmc/core/search/find-for-me';
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
+import { chinaWallClock } from '@tmc/core/kernel/time';
 import { randomId, sha256 } from '@tmc/core/kernel/secrets';
 import { walletAccount } from '@tmc/core/ledger/accounts';
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
@@ -68,14 +69,12 @@ export const formIdem = (scope: string, key: string, what: Record<string, string
   scope, key, request_hash: sha256(`page ${JSON.stringify(Object.entries(what).sort(([a], [b]) => a.localeCompare(b)))}`),
 });
 
-const CHINA_OFFSET_MS = 8 * 3600_000; // China has one time zone and no daylight saving
-
 const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 
 /** "11月23日 周一 10:00" in China time, for slots and order times: the weekday is how many
  * elders keep track of appointments. */
 export const chinaDateTime = (iso: string): string => {
-  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  const d = chinaWallClock(iso);
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ${d.toISOString().slice(11, 16)}`;
 };
 
@@ -90,15 +89,15 @@ export const chinaDayLabelEn = (date: string): string => {
 
 /** "Mon 23 Nov 10:00" in China time, for English pages. */
 export const chinaDateTimeEn = (iso: string): string => {
-  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  const d = chinaWallClock(iso);
   return `${chinaDayLabelEn(d.toISOString().slice(0, 10))} ${d.toISOString().slice(11, 16)}`;
 };
 
 /** The China calendar day ("2026-11-23") of an instant. */
-export const chinaDateOf = (iso: string): string => new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+export const chinaDateOf = (iso: string): string => chinaWallClock(iso).toISOString().slice(0, 10);
 
 /** "10:00" in China time. */
-export const chinaTime = (iso: string): string => new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+export const chinaTime = (iso: string): string => chinaWallClock(iso).toISOString().slice(11, 16);
 
 /** "11月23日 周一" for a China calendar day: the weekday is how elders tell days apart. */
 export const chinaDayLabel = (date: string): string => {

@@ -3,7 +3,10 @@
 // Errors come back inline on the merchant home, beside the order they concern.
 import * as z from 'zod/mini';
 import type { ErrorCode } from '@tmc/core/kernel/errors';
-import { acceptOrder, completeOrder, noShow, rejectOrder, visitDetails, type Proof, type VisitDetails } from '@tmc/core/orders/service';
+import { acceptOrder, rejectOrder } from '@tmc/core/orders/answer';
+import { completeOrder, type Proof } from '@tmc/core/orders/complete';
+import { noShow } from '@tmc/core/orders/cancel';
+import { visitDetails, type VisitDetails } from '@tmc/core/orders/visit';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { orderDeps } from '@tmc/app/compose/order-deps';
@@ -14,8 +17,9 @@ import { expected } from '../kit/ui';
 import { WhenText, completionMsg } from '../kit/order-ui';
 import type { Done } from './forms';
 import { merchantHome } from './home-pages';
+import { OrderId } from '@tmc/core/kernel/ids';
 
-const OrderP = z.object({ order_id: z.string().check(z.regex(/^o_[A-Za-z0-9]{8,40}$/)) });
+const OrderP = z.object({ order_id: OrderId });
 const ACTION_ERRORS: readonly ErrorCode[] = ['ORDER_STATE', 'ORDER_NOT_FOUND', 'FORBIDDEN', 'CODE_INVALID', 'CODE_LOCKED'];
 
 const VisitPage = (props: { view: View; v: VisitDetails }) => (

@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '@tmc/store/keys';
 import { AppError } from '@tmc/core/kernel/errors';
 import { usccCheckChar } from '@tmc/core/merchants/model';
-import { orderCode } from '@tmc/core/orders/service';
+import { orderCode } from '@tmc/core/orders/complete';
 import { DEMO_PIN } from '@tmc/local/seed';
 import { yuanTextToFen } from '@tmc/core/kernel/money';
 import { completionMsg } from '../kit/order-ui';

@@ -14,11 +14,12 @@ import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
 import { asMerchant, type MerchantP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, expected, msgOfError, type Msg } from '../kit/ui';
+import { ServiceId } from '@tmc/core/kernel/ids';
 import {
   DONE, DoneQ, FIX_FIELDS, FormBody, formValues, issuesToFields, numberOrUndefined, type FormState,
 } from './forms';
 
-const ServiceIdP = z.object({ service_id: z.string().check(z.regex(/^s_[A-Za-z0-9_]{4,40}$/)) });
+const ServiceIdP = z.object({ service_id: ServiceId });
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 

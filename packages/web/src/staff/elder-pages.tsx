@@ -7,7 +7,8 @@ import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from 
 import { ageOn } from '@tmc/core/elders/id-card';
 import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive, type SensitiveView } from '@tmc/core/elders/service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
-import type { AuditEvent, Page } from '@tmc/core/kernel/ports';
+import type { AuditEvent } from '@tmc/core/kernel/audit';
+import type { Page } from '@tmc/core/kernel/page';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
 import { assertAreaInScope } from '@tmc/app/http/scope';
 import type { Ctx } from '@tmc/app/http/context';
@@ -18,11 +19,12 @@ import { ErrorBox, Field, Notice, PostButton, CardNumber, expected, msgOfError, 
 import { communitiesOf, loadAreaTree } from '../kit/areas';
 import { ACTION_ZH, chinaTime, loadElderInScope, staffPage } from './kit';
 import { ElderFields, ElderFormBody, toElderInput, toElderPatch, valuesOf, type ElderFormValues } from './elder-form';
+import { ElderId, FamilyId } from '@tmc/core/kernel/ids';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const ElderIdP = z.object({ elder_id: z.string().check(z.regex(/^e_[A-Za-z0-9]{8,40}$/)) });
-const BothP = z.extend(ElderIdP, { family_id: z.string().check(z.regex(/^f_[A-Za-z0-9]{8,40}$/)) });
+const ElderIdP = z.object({ elder_id: ElderId });
+const BothP = z.extend(ElderIdP, { family_id: FamilyId });
 const ReasonBody = z.object({ reason: z.string().check(z.maxLength(400)), confirm: z.optional(z.string().check(z.maxLength(5))) });
 const DONE = {
   saved: { zh: '已保存', en: 'Saved' },

@@ -11,9 +11,10 @@ import { policyNow } from '@tmc/app/compose/policy-now';
 import { T } from '../kit/layout';
 import { ALL_STAFF, asStaff } from '../kit/principal';
 import { chinaTime, staffPage } from './kit';
+import { MONTH_RE } from '@tmc/core/kernel/ids';
 
-const MonthQ = z.object({ month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/))) });
-const MonthBody = z.object({ month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)) });
+const MonthQ = z.object({ month: z.optional(z.string().check(z.regex(MONTH_RE))) });
+const MonthBody = z.object({ month: z.string().check(z.regex(MONTH_RE)) });
 
 const PreviewPanel = (props: { month: string; rec: PreviewRecord | null; policyMissing: boolean; names: Map<string, string> }) => {
   const p = props.rec?.preview ?? null;

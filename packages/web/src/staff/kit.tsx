@@ -2,6 +2,7 @@
 // elder loader that enforces scope, and Chinese labels for audit actions.
 import type { Child } from 'hono/jsx';
 import { getElderOrThrow } from '@tmc/core/elders/service';
+import { chinaWallClock } from '@tmc/core/kernel/time';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { assertCanSeeElder } from '@tmc/app/http/scope';
 import type { Ctx } from '@tmc/app/http/context';
@@ -41,5 +42,5 @@ export const ACTION_ZH: Record<string, string> = {
 export const chinaTime = (iso: string): string => {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return chinaWallClock(d).toISOString().slice(0, 16).replace('T', ' ');
 };

@@ -4,13 +4,18 @@
 // can unbind. Every step is audited.
 import { AppError } from '../../kernel/errors';
 import { isValidCardNumber } from '../points-card';
-import { sendOtp, verifyOtp, type ClientKey, type OtpStore } from '../../auth/service';
+import { sendOtp, verifyOtp, type ClientKey } from '../../auth/service';
+import type { OtpStore } from '../../auth/ports';
 import type { AttemptLimiter } from '../../auth/attempts';
-import type { AuditLog, Clock, ElderStore, Notifier } from '../../kernel/ports';
+import type { AuditLog } from '../../kernel/audit';
+import type { Clock } from '../../kernel/clock';
+import type { ElderStore } from '../ports';
+import type { Notifier } from '../../notices/ports';
 import type { ElderRecord } from '../model';
 import type { BlindIndex, FieldCipher } from '../../kernel/secrets';
 import { maskName } from '../id-card';
 import { sendOnce, type NoticeMarks } from '../../notices/model';
+import { aad } from '../../kernel/aad';
 
 export const BINDINGS_ACTIVE_MAX = 5; // family members bound to one elder at once
 
@@ -34,7 +39,7 @@ export type FamilyDeps = {
 
 const purpose = (family_id: string) => `bind:${family_id}`;
 
-const elderPhone = (deps: FamilyDeps, e: ElderRecord) => (e.phone_cipher ? deps.cipher.decrypt(e.phone_cipher, `elder:${e.elder_id}:phone`) : null);
+const elderPhone = (deps: FamilyDeps, e: ElderRecord) => (e.phone_cipher ? deps.cipher.decrypt(e.phone_cipher, aad.elderField(e.elder_id, 'phone')) : null);
 
 export const requestBinding = async (deps: FamilyDeps, args: { family_id: string; family_phone_masked: string; card_number: string; relation: string; client?: ClientKey }): Promise<{ binding: Binding; code_sent: boolean }> => {
   if (!isValidCardNumber(args.card_number)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'card_number', code: 'CARD_INVALID', message: 'invalid card number' }] });
@@ -97,7 +102,7 @@ const tellDecision = async (deps: FamilyDeps, b: Binding) => {
   }
   const acct = await deps.accounts.byId(b.family_id);
   // the AAD matches where the sign-in route sealed it (routes/auth.ts)
-  const fPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${b.family_id}:phone`) : null;
+  const fPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(b.family_id)) : null;
   if (fPhone) {
     const elder_name_masked = maskName(elder.name);
     await sendOnce(deps, { subject, change, to: 'family' }, confirmed

@@ -3,11 +3,16 @@
 // idempotently (the ID-number guard), so a crash half way followed by a re-run converges, and
 // the same file uploaded again changes nothing.
 import { AppError } from '../../kernel/errors';
-import { decodeCsv, parseElderCsv, type RowError } from './csv';
+import { decodeCsv } from '../../csv/decode';
+import { parseElderCsv } from './parse';
+import type { RowError } from './report';
 import { buildElderRecord, inputHash, CARD_ALLOCATION_TRIES } from '../service';
 import { sha256, type BlindIndex, type FieldCipher } from '../../kernel/secrets';
 import { areasUnder } from '../../areas/tree';
-import type { AreaStore, AuditLog, Clock, ElderStore } from '../../kernel/ports';
+import type { AreaStore } from '../../areas/ports';
+import type { AuditLog } from '../../kernel/audit';
+import type { Clock } from '../../kernel/clock';
+import type { ElderStore } from '../ports';
 
 export const IMPORT_WRITE_CONCURRENCY = 16; // parallel row transactions: fast, yet far below table throttling
 export const IMPORT_PROGRESS_EVERY = 500; // rows between progress saves

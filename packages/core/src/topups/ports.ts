@@ -1,5 +1,9 @@
-// The payment port: what the top-up use cases need from a payment provider. Adapters live in
-// packages/payments (Stripe, and a local fake); the domain never sees an SDK type.
+// The ports of top-ups. The payment port: what the top-up use cases need from a payment provider.
+// Adapters live in packages/payments (Stripe, and a local fake); the domain never sees an SDK type.
+// The top-up store: packages/store implements it over DynamoDB.
+import type { AuditEvent } from '../kernel/audit';
+import type { Page } from '../kernel/page';
+import type { Topup } from './model';
 
 /** Methods a family may pay with. Which of them a provider really offers depends on its account. */
 export const PAYMENT_METHODS = ['card', 'alipay', 'wechat_pay'] as const;
@@ -45,4 +49,19 @@ export type PaymentGateway = {
   /** Verifies the signature over the raw body before anything reads it; throws AppError
    * WEBHOOK_SIGNATURE_INVALID or WEBHOOK_STALE (older than WEBHOOK_TOLERANCE_S at `now`). */
   verifyWebhook: (rawBody: string, signatureHeader: string | undefined, now: Date) => Promise<PaymentEvent>;
+};
+
+export type TopupStore = {
+  get: (topup_id: string) => Promise<Topup | null>;
+  /** Writes the new top-up and adds its amount to the elder's day total, in one transaction;
+   * the total may not pass `daily_max_fen`. */
+  create: (t: Topup, daily_max_fen: number) => Promise<'created' | 'exists' | 'over_limit'>;
+  startedOn: (elder_id: string, day: string) => Promise<number>;
+  /** Replaces `prev` by `next` if nobody wrote it meanwhile (version), adjusting the day total;
+   * `audit`, when given, is written in the same transaction (it exists exactly when the change does). */
+  transition: (prev: Topup, next: Topup, day_delta_fen: number, audit?: { event: AuditEvent; at: string }) => Promise<boolean>;
+  listByElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Topup>>;
+  eventSeen: (provider: string, event_id: string) => Promise<boolean>;
+  /** Once-only marker for a provider event; false when it was already there. */
+  recordEvent: (provider: string, e: PaymentEvent, outcome: string, at: string) => Promise<boolean>;
 };

@@ -2,16 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import {
-  CSV_MAX_BYTES, CSV_MAX_ERRORS, CSV_MAX_ROWS, ELDER_CSV_COLUMNS, decodeCsv, elderCsvHeader, elderCsvRow, elderRosterCsv,
-  errorReportCsv, guardCell, parseElderCsv, type ElderCsvContext, type RowError,
-} from './csv';
-import { ElderInput, SPECIAL_CATEGORIES } from '../model';
+import { parseElderCsv, type ElderCsvContext } from './parse';
+import { CSV_MAX_ERRORS, CSV_MAX_ROWS } from './limits';
+import { ELDER_CSV_COLUMNS } from './columns';
+import { errorReportCsv, type RowError } from './report';
+import { decodeCsv } from '../../csv/decode';
 import { idCheckChar } from '../id-card';
 import { AppError } from '../../kernel/errors';
-import { DEMO_COMMUNITIES, demoAreaNames, demoElders, demoResolveCommunity } from '@tmc/local/demo/district';
+import { demoElders, demoResolveCommunity } from '@tmc/local/demo/district';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 const CTX: ElderCsvContext = { resolveCommunity: demoResolveCommunity, today: TODAY };
@@ -49,43 +48,6 @@ const thrown = (f: () => unknown): AppError => {
   }
   throw new Error('expected an AppError');
 };
-
-describe('decodeCsv', () => {
-  const text = '姓名,性别\r\n张三,男\r\n';
-
-  it('reads UTF-8 without BOM', () => {
-    expect(decodeCsv(new TextEncoder().encode(text))).toEqual({ text, encoding: 'utf-8' });
-  });
-
-  it('reads UTF-8 with BOM and drops the BOM', () => {
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
-    expect(decodeCsv(bytes)).toEqual({ text, encoding: 'utf-8-bom' });
-  });
-
-  it('reads GBK as Excel on Chinese Windows saves it', () => {
-    const bytes = iconv.encode(text, 'gbk');
-    expect(decodeCsv(bytes)).toEqual({ text, encoding: 'gbk' });
-  });
-
-  it('treats plain ASCII as UTF-8', () => {
-    expect(decodeCsv(new TextEncoder().encode('name,gender\n')).encoding).toBe('utf-8');
-  });
-
-  it.each([
-    ['binary (PNG header)', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])],
-    ['UTF-16 LE with BOM', new Uint8Array([0xff, 0xfe, ...Buffer.from('name', 'utf16le')])],
-    ['UTF-16 BE with BOM', new Uint8Array([0xfe, 0xff, 0x00, 0x6e, 0x00, 0x61])],
-    ['UTF-16 LE without BOM', new Uint8Array(Buffer.from('姓名,性别', 'utf16le'))],
-    ['neither UTF-8 nor GBK', new Uint8Array([0x41, 0xff, 0xa1, 0x42])],
-    ['a BOM over invalid UTF-8', new Uint8Array([0xef, 0xbb, 0xbf, 0xc3, 0x28])],
-  ])('rejects %s', (_name, bytes) => {
-    expect(thrown(() => decodeCsv(bytes)).code).toBe('CSV_ENCODING_UNSUPPORTED');
-  });
-
-  it('refuses a file above the byte limit before decoding it', () => {
-    expect(thrown(() => decodeCsv(new Uint8Array(CSV_MAX_BYTES + 1))).code).toBe('PAYLOAD_TOO_LARGE');
-  });
-});
 
 describe('parseElderCsv: a clean row', () => {
   it('becomes an ElderInput with the community resolved and the line number', () => {
@@ -339,83 +301,6 @@ describe('injection', () => {
     }), { numRuns: 300 });
   });
 });
-
-describe('errorReportCsv', () => {
-  it('starts with a BOM and the bilingual header, quotes properly and guards formulas', () => {
-    const errors: RowError[] = [
-      { row: 2, column: '姓名', code: 'REQUIRED', message: '姓名不能为空', message_en: 'name is required' },
-      { row: 3, column: '住址', code: 'VALUE_INVALID', message: '=HYPERLINK("http://x","点我")', message_en: '+1, "two"\nthree' },
-      { row: 4, column: '-', code: 'VALUE_INVALID', message: '@SUM(A1)', message_en: '\tTAB' },
-    ];
-    const text = errorReportCsv(errors);
-    expect(text.startsWith('\uFEFF行号,列,错误代码,说明,Description\r\n')).toBe(true);
-    const cells = parse(text, { bom: true }) as string[][];
-    expect(cells).toEqual([
-      ['行号', '列', '错误代码', '说明', 'Description'],
-      ['2', '姓名', 'REQUIRED', '姓名不能为空', 'name is required'],
-      ['3', '住址', 'VALUE_INVALID', `'=HYPERLINK("http://x","点我")`, `'+1, "two"\nthree`],
-      ['4', "'-", 'VALUE_INVALID', "'@SUM(A1)", "'\tTAB"],
-    ]);
-  });
-
-  it('guardCell leaves ordinary text alone', () => {
-    expect(guardCell('王建国')).toBe('王建国');
-    expect(guardCell('3-2-401')).toBe('3-2-401');
-  });
-});
-
-describe('roster writer round trip', () => {
-  const chinese = [...'王李张刘陈杨黄赵吴周秀英建国兰芳伟军敏德明福生长胜利社区栋单元号楼路街巷'];
-  const textChars = fc.constantFrom(...chinese, ...'abcXYZ019 ,."\'=+-@;:()（）·#/、'.split(''));
-  // Control characters and a leading = + - @ are refused by design (see the error-code table).
-  const accepted = (s: string) => s.trim() !== '' && !/^[=+\-@]/.test(s.trim());
-  const text = (max: number) => fc.array(textChars, { minLength: 1, maxLength: max }).map((cs) => cs.join('')).filter(accepted);
-  const nameChars = fc.constantFrom(...chinese, ...'abcXYZ ·.-=+@'.split(''));
-  const personName = fc.array(nameChars, { minLength: 1, maxLength: 30 }).map((cs) => cs.join('')).filter(accepted);
-  const mobile = fc.tuple(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max: 999_999_999 })).map(([b, n]) => `1${String(b)}${String(n).padStart(9, '0')}`);
-  // aged 60 or more on TODAY: younger rows are refused (TOO_YOUNG)
-  const birth = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(1966, 10, 23) }).map((t) => new Date(t).toISOString().slice(0, 10));
-
-  const elder = fc.record({
-    name: personName,
-    birth_date: birth,
-    seq: fc.integer({ min: 0, max: 999 }),
-    area: fc.integer({ min: 110_000, max: 659_999 }),
-    phone: fc.option(mobile, { nil: null }),
-    community: fc.constantFrom(...DEMO_COMMUNITIES),
-    address: text(120),
-    location: fc.option(fc.record({ lat: fc.double({ min: 3, max: 54, noNaN: true }), lng: fc.double({ min: 73, max: 136, noNaN: true }) }), { nil: null }),
-    care_level: fc.constantFrom('self_care', 'semi_disabled', 'disabled'),
-    special_categories: fc.subarray([...SPECIAL_CATEGORIES]),
-    emergency_contact: fc.option(fc.record({ name: personName, phone: mobile }), { nil: null }),
-  }).map((g) => {
-    const first17 = `${String(g.area)}${g.birth_date.replaceAll('-', '')}${String(g.seq).padStart(3, '0')}`;
-    return ElderInput.parse({
-      name: g.name, gender: g.seq % 2 === 1 ? 'M' : 'F', birth_date: g.birth_date, id_number: first17 + idCheckChar(first17),
-      phone: g.phone, community_code: g.community.code, address: g.address, location: g.location, care_level: g.care_level,
-      special_categories: g.special_categories, emergency_contact: g.emergency_contact,
-    });
-  });
-
-  it('parseElderCsv(elderCsvRow(x)) is x (property)', () => {
-    fc.assert(fc.property(elder, (input) => {
-      const text = `${elderCsvHeader}\r\n${elderCsvRow(input, demoAreaNames(input.community_code))}\r\n`;
-      const { rows, errors } = parseElderCsv(text, CTX);
-      expect(errors).toEqual([]);
-      expect(rows).toEqual([{ row: 2, input }]);
-    }), { numRuns: 500 });
-  });
-
-  it('a whole demo roster round-trips through bytes, BOM included', () => {
-    const elders = demoElders(60, 7);
-    const { text, encoding } = decodeCsv(new TextEncoder().encode(elderRosterCsv(elders, demoAreaNames)));
-    expect(encoding).toBe('utf-8-bom');
-    const { rows, errors } = parseElderCsv(text, CTX);
-    expect(errors).toEqual([]);
-    expect(rows.map((r) => r.input)).toEqual(elders);
-  });
-});
-
 describe('sample files in docs/samples', () => {
   const sample = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../../docs/samples/${name}`, import.meta.url))));
 

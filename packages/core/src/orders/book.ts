@@ -1,0 +1,81 @@
+// Booking: points held, the slot taken and the order written in one ledger transaction, then the
+// shop is offered the order (帮我找: the first of the ranked candidates).
+import { AppError } from '../kernel/errors';
+import { randomDigits, sha256 } from '../kernel/secrets';
+import { hold, type Idem } from '../ledger/service';
+import { isSlotStart, NEXT_SLOT_DAYS } from '../merchants/model';
+import { answerDeadline, categoryMonthMax, holdExpiry, subsidyAllows, type Policy } from '../policy/model';
+import { sameKindWithin } from '../search/find-for-me';
+import { FIND_OFFERS_MAX, type Order } from './state';
+import { changeId, loadService } from './commit';
+import { tellMerchant } from './tell';
+import type { SearchHit } from '../search/search';
+import type { OrderDeps } from './ports';
+import { aad } from '../kernel/aad';
+
+export type BookArgs = {
+  order_id?: string;
+  elder_id: string;
+  booked_by: string;
+  mode: 'direct' | 'find_for_me';
+  merchant_id: string;
+  service_id: string;
+  slot_start: string | null;
+  candidates?: SearchHit[]; // 帮我找: the ranked list; the first is offered now
+};
+
+/** Request: points held, slot taken (if any), order written: one transaction. */
+export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Order> => {
+  const { m, s } = await loadService(deps, a.merchant_id, a.service_id);
+  const elder = await deps.elders.get(a.elder_id);
+  if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
+  // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
+  // must not count as two slots (that would let a slot be overbooked).
+  const slotAt = a.slot_start === null ? null : new Date(a.slot_start);
+  if (slotAt && Number.isNaN(slotAt.getTime())) throw new AppError('SLOT_INVALID');
+  const slot_start = slotAt ? slotAt.toISOString() : null;
+  if (slot_start !== null && !isSlotStart(s, slot_start)) throw new AppError('SLOT_INVALID');
+  const now = deps.clock.now();
+  if (slot_start !== null && Date.parse(slot_start) < now.getTime()) throw new AppError('SLOT_INVALID');
+  // Bookings reach two weeks ahead (what search offers); it also bounds how long a hold can live.
+  if (slot_start !== null && Date.parse(slot_start) > now.getTime() + NEXT_SLOT_DAYS * 86_400_000) throw new AppError('SLOT_INVALID');
+  // The order id is derived from the caller's idempotency key: a retried request is the same order.
+  const order_id = a.order_id ?? `o_${sha256(`${idem.scope}:${idem.key}`).replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
+  // 帮我找 asks later shops only for the same kind of service as the first, at no more points:
+  // whoever ranked the candidates, the elder's request is not turned into something else.
+  const later = a.mode === 'find_for_me'
+    ? (a.candidates ?? []).filter((c) => c.merchant_id !== m.merchant_id && sameKindWithin(s, c)).slice(0, FIND_OFFERS_MAX - 1)
+    : [];
+  const offers = [
+    { merchant_id: m.merchant_id, service_id: s.service_id, merchant_name: m.business_name, walking_minutes: (a.candidates ?? []).find((c) => c.service_id === s.service_id)?.walking_minutes ?? 0, offered_at: now.toISOString(), outcome: 'pending' as const },
+    ...later.map((c) => ({ merchant_id: c.merchant_id, service_id: c.service_id, merchant_name: c.merchant_name, walking_minutes: c.walking_minutes, offered_at: '', outcome: 'pending' as const })),
+  ];
+  const offer_expires_at = answerDeadline(policy, now, slot_start).toISOString();
+  // The hold lives as long as the order needs it: through the slot and the completion window.
+  const hold_expires_at = holdExpiry(policy, now, slot_start).toISOString();
+  const order: Order = {
+    order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
+    service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
+    held_points: s.price_points, // 帮我找 included: later offers cost no more (sameKindWithin)
+    home_visit: s.mode === 'home_visit', slot_start: slot_start, status: 'requested', offers, offer_expires_at, offer_minutes: policy.offer_minutes, hold_expires_at,
+    code_cipher: deps.cipher.encrypt(randomDigits(6), aad.orderCode(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
+    created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
+    change: { event: 'request', by: a.booked_by, at: now.toISOString(), id: changeId() },
+  };
+  const r = await hold(deps, {
+    hold_id: order_id, elder_id: a.elder_id, amount_points: order.held_points, category: s.category,
+    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points, per_category_month_max: categoryMonthMax(policy, s.category),
+    expires_at: hold_expires_at, actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
+  }, idem, async () => ({
+    order: { next: order, expect_version: 0 },
+    ...(slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: s.service_id, start: slot_start }, delta: 1, max: s.capacity_per_slot }] } : {}),
+    // 代下单 is audited with the booking itself: it exists exactly when the order does
+    ...(a.booked_by.startsWith('staff:') ? { audit: { event: { actor: a.booked_by, action: 'order.book_on_behalf', subject: `elder:${a.elder_id}`, detail: { order_id } }, at: order.created_at, id: `${order_id}.v1` } } : {}),
+  }));
+  const saved = (await deps.orders.get(order_id)) ?? order;
+  if (!r.replayed) {
+    await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
+    await tellMerchant(deps, saved);
+  }
+  return saved;
+};
