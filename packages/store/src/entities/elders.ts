@@ -10,7 +10,7 @@ import { clampLimit, decodeCursor, encodeCursor, transact, type TxItem } from '.
 import type { Db } from '../table';
 
 
-const profileItem = (r: ElderRecord) => ({
+export const profileItem = (r: ElderRecord) => ({
   ...keys.elder(r.elder_id),
   ...keys.elderCommunityIndex(r.community_code, r.elder_id),
   ...(r.status === 'active' ? keys.elderNameIndex(r.name, r.community_code, r.elder_id) : {}),
