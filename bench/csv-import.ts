@@ -6,7 +6,7 @@
 // the importer behaves (requests per row, idempotency), not what DynamoDB itself would sustain.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { buildDeps, type Deps } from '@tmc/app/compose/deps';
+import { buildDeps } from '@tmc/app/compose/deps';
 import { parseEnv } from '@tmc/app/compose/env';
 import { DEMO_AREAS, demoAreaNames, demoElders } from '@tmc/local/demo/district';
 import { decodeCsv, elderRosterCsv, parseElderCsv } from '@tmc/core/elders/roster/csv';
