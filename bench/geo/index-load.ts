@@ -5,7 +5,7 @@ import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { serviceCard, type ServiceCard } from '@tmc/core/merchants/model';
-import { indexKeysOf, type MerchantStore } from '@tmc/store/entities/merchants';
+import { indexItem, indexKeysOf, type MerchantStore } from '@tmc/store/entities/merchants';
 import type { Db } from '@tmc/store/table';
 import { BATCH_WRITE_MAX, retryUnprocessed } from '../fixtures/dynamo';
 import { int } from '../fixtures/format';
@@ -18,16 +18,17 @@ import { log, PROGRESS_EVERY, SAVE_CONCURRENCY, WRITE_CONCURRENCY } from './conf
 
 export const cardOf = (s: Site): ServiceCard => serviceCard(merchantOf(s), serviceOf(s));
 
-/** The index items `save` writes for a service, in the same shape (store/merchants.ts `puts`). */
+/** The index items `save` writes for a service, built by the store's own `indexItem`. */
 const indexItemsOf = (s: Site): Record<string, unknown>[] => {
   const card = cardOf(s);
-  return indexKeysOf(card).map((k) => ({ ...k, type: 'geo', ...card }));
+  return indexKeysOf(card).map((k) => indexItem(k, card));
 };
 
 const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false }; // the store's (table.ts)
 
 /** The same items marshalled for the raw client: the card is marshalled once per service rather
- * than once per item (a home-visit service has ~100 items), which loads 100k ~30% faster here. */
+ * than once per item (a home-visit service has ~100 items), which loads 100k ~30% faster here.
+ * The item shape is written out here for that; checkItemsMatchSave proves it is `indexItem`'s. */
 const rawIndexItemsOf = (s: Site): Record<string, AttributeValue>[] => {
   const card = cardOf(s);
   const marshalled = marshall(card, MARSHALL_OPTIONS);
