@@ -13,7 +13,9 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { heaviestInputs, LAMBDA_EXTERNALS, lambdaBuildOptions } from '../scripts/esbuild-options';
+import { runBench } from './fixtures/entry';
 import { provenance, writeSection } from './fixtures/report';
+import { median } from './fixtures/stats';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repo, so the external @aws-sdk/* resolves from its node_modules the way it resolves
@@ -71,15 +73,6 @@ const importMs = (file: string): number => {
   const ms = Number(r.stdout);
   if (!Number.isFinite(ms)) throw new Error(`unexpected timer output from ${file}: ${r.stdout}`);
   return ms;
-};
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const hi = s[mid];
-  const lo = s[s.length % 2 === 0 ? mid - 1 : mid];
-  if (hi === undefined || lo === undefined) throw new Error('median of no samples');
-  return (lo + hi) / 2;
 };
 
 /** Bytes of one build's JavaScript files, by when they load. Source maps never count. */
@@ -224,7 +217,4 @@ const main = async (): Promise<void> => {
   if (!sizeOk || !ratioOk) process.exitCode = 1;
 };
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runBench(main, { stack: false });

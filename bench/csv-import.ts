@@ -6,7 +6,7 @@
 // the importer behaves (requests per row, idempotency), not what DynamoDB itself would sustain.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { buildDeps, type Deps } from '@tmc/app/compose/deps';
+import { buildDeps } from '@tmc/app/compose/deps';
 import { parseEnv } from '@tmc/app/compose/env';
 import { DEMO_AREAS, demoAreaNames, demoElders } from '@tmc/local/demo/district';
 import { decodeCsv } from '@tmc/core/csv/decode';
@@ -14,9 +14,13 @@ import { parseElderCsv } from '@tmc/core/elders/roster/parse';
 import { elderRosterCsv } from '@tmc/local/demo/roster';
 import { importEldersCsv, IMPORT_WRITE_CONCURRENCY, loadCommunityResolver, type ImportOutcome } from '@tmc/core/elders/roster/import';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
-import { createDb, ensureTable } from '@tmc/store/table';
-import { keys } from '@tmc/store/keys';
+import { openTable } from './fixtures/dynamo';
+import { runBench } from './fixtures/entry';
+import { fmtMsWhole as fmtMs, perSec } from './fixtures/format';
+import { importKindOf, type ImportItemKind } from './fixtures/item-kinds';
+import { createMeter, type Tally } from './fixtures/metering';
 import { provenance, writeSection } from './fixtures/report';
+import { cpuMs, median, peakRssMb, timed } from './fixtures/stats';
 
 const SECTION = 'bench:csv-import';
 const ROWS = 20_000;
@@ -26,123 +30,14 @@ const NOOP_RUNS = 5; // the no-op re-import is one read: a single sample would m
 const ACTOR = 'staff:bench';
 const FILE_NAME = 'bench-roster.csv';
 const UTF8_BOM_BYTES = 3;
-const US_PER_MS = 1000;
 
-// ---------------------------------------------------------------------------------------------
-// Counting writes: a middleware on the document client's stack (shared with the raw client) sees
-// every request the stores send, with the input still unmarshalled. Items are counted only when
-// the request succeeds, since a cancelled transaction writes nothing.
-
-type ItemKind = 'elder' | 'import' | 'audit' | 'other';
-const ITEM_KINDS: readonly ItemKind[] = ['elder', 'import', 'audit', 'other'];
-
-/** Item kinds by key, asked of the entities that own the keys: a profile and its guard items
- * (ID hash, card, phone) are the elder's; import meta and error items the batch's. */
-const kindOfPk = (pk: string): ItemKind => {
-  if (keys.isElderItem(pk)) return 'elder';
-  if (keys.isImport(pk)) return 'import';
-  if (keys.isAuditDay(pk)) return 'audit';
-  return 'other';
-};
-
-type Tally = {
-  items: Record<ItemKind, number>;
-  transactions: number; // successful TransactWriteItems
-  writeRequests: number; // successful write requests of any kind
-  failedWrites: number; // e.g. a transaction cancelled by a card-number collision, then retried
-  firstTxStart: number | null; // performance.now() around the row transactions: the write phase
-  lastTxEnd: number | null;
-};
-
-const emptyTally = (): Tally => ({
-  items: { elder: 0, import: 0, audit: 0, other: 0 },
-  transactions: 0, writeRequests: 0, failedWrites: 0, firstTxStart: null, lastTxEnd: null,
-});
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-
-/** `pk` of an item or key, unmarshalled (document client) or marshalled (raw client). */
-const pkOf = (itemOrKey: unknown): string => {
-  const pk = isRecord(itemOrKey) ? itemOrKey.pk : undefined;
-  if (typeof pk === 'string') return pk;
-  return isRecord(pk) && typeof pk.S === 'string' ? pk.S : '';
-};
-
-const TX_WRITE_OPS = ['Put', 'Update', 'Delete'] as const; // ConditionCheck writes nothing
-
-/** Partition keys of the items a write request writes; null for requests that write nothing. */
-const writtenPks = (commandName: string, input: unknown): string[] | null => {
-  if (!isRecord(input)) return null;
-  switch (commandName) {
-    case 'TransactWriteItemsCommand':
-      return records(input.TransactItems).flatMap((op) =>
-        TX_WRITE_OPS.flatMap((kind) => {
-          const body = op[kind];
-          return isRecord(body) ? [pkOf(kind === 'Put' ? body.Item : body.Key)] : [];
-        }));
-    case 'BatchWriteItemCommand':
-      return Object.values(isRecord(input.RequestItems) ? input.RequestItems : {}).flatMap((reqs) =>
-        records(reqs).map((r) => pkOf(isRecord(r.PutRequest) ? r.PutRequest.Item : isRecord(r.DeleteRequest) ? r.DeleteRequest.Key : null)));
-    case 'PutItemCommand':
-      return [pkOf(input.Item)];
-    case 'UpdateItemCommand':
-    case 'DeleteItemCommand':
-      return [pkOf(input.Key)];
-    default:
-      return null;
-  }
-};
-
-const countWrites = (deps: Deps): { tally: () => Tally; reset: () => void } => {
-  let tally = emptyTally();
-  deps.db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? '';
-      const pks = writtenPks(name, args.input);
-      if (pks === null) return next(args);
-      const isTx = name === 'TransactWriteItemsCommand';
-      const started = performance.now();
-      if (isTx && tally.firstTxStart === null) tally.firstTxStart = started;
-      try {
-        const out = await next(args);
-        tally.writeRequests++;
-        if (isTx) tally.transactions++;
-        for (const pk of pks) tally.items[kindOfPk(pk)]++;
-        return out;
-      } catch (e) {
-        tally.failedWrites++;
-        throw e;
-      } finally {
-        if (isTx) tally.lastTxEnd = performance.now();
-      }
-    },
-    { step: 'initialize', name: 'benchWriteCounter' },
-  );
-  return { tally: () => tally, reset: () => { tally = emptyTally(); } };
-};
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const hi = s[mid];
-  const lo = s[s.length % 2 === 0 ? mid - 1 : mid];
-  if (hi === undefined || lo === undefined) throw new Error('median of no samples');
-  return (lo + hi) / 2;
-};
-
-const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - t0 };
-};
-
-const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
-const perSec = (rows: number, ms: number): string => `${Math.round((rows * 1000) / ms).toLocaleString('en-US')} rows/s`;
 const ratio = (n: number): string => (n / ROWS).toFixed(3);
+const rowsPerSec = (rows: number, ms: number): string => perSec(rows, ms, 'rows');
+
+/** Items of one kind the metered requests wrote. */
+const itemsOf = (t: Tally, kind: ImportItemKind): number => t.byKind.get(kind) ?? 0;
+/** Failed write requests of any kind, e.g. a transaction cancelled by a card-number collision, then retried. */
+const failedWrites = (t: Tally): number => t.failedWrites + t.txSent - t.transactions;
 
 const expectCompleted = (label: string, out: ImportOutcome, created: number, unchanged: number): void => {
   const { meta, errors } = out;
@@ -174,8 +69,7 @@ const main = async (): Promise<void> => {
   let dynamo: DynamoLocal | null = null;
   try {
     dynamo = await startDynamoLocal();
-    const db = createDb({ table: `bench-csv-${randomBytes(4).toString('hex')}`, endpoint: dynamo.endpoint, region: 'local' });
-    await ensureTable(db);
+    const db = await openTable(dynamo, 'csv');
     const key = (): string => randomBytes(32).toString('base64');
     const env = parseEnv({
       STAGE: 'test', TABLE_NAME: db.table, FIELD_KEY: key(), INDEX_KEY: key(), SESSION_KEY: key(),
@@ -183,7 +77,7 @@ const main = async (): Promise<void> => {
     });
     const deps = buildDeps(env, { db });
     for (const a of DEMO_AREAS) await deps.areas.put(a);
-    const writes = countWrites(deps);
+    const writes = createMeter(db, { kindOf: importKindOf });
 
     // Validation alone: what the import does before its first database lookup (decoding and
     // every row check), with the community names resolved from the same area tree.
@@ -202,10 +96,9 @@ const main = async (): Promise<void> => {
     const cpuBefore = process.cpuUsage();
     const first = await timed(() => importEldersCsv(deps, { bytes, file_name: FILE_NAME, actor: ACTOR, scope: null }));
     // CPU of this process only: the rest of the wall time is DynamoDB Local's JVM and the wait for it.
-    const cpu = process.cpuUsage(cpuBefore);
-    const importCpuMs = (cpu.user + cpu.system) / US_PER_MS;
+    const importCpuMs = cpuMs(cpuBefore);
     expectCompleted('first import', first.value, ROWS, 0);
-    const w1 = writes.tally();
+    const w1 = writes.take();
     const writePhaseMs = w1.firstTxStart !== null && w1.lastTxEnd !== null ? w1.lastTxEnd - w1.firstTxStart : 0;
 
     // 2. The same file again: recognised by its hash, nothing to do. The tally spans every run.
@@ -216,17 +109,18 @@ const main = async (): Promise<void> => {
       if (again.value.meta.import_id !== first.value.meta.import_id) throw new Error('re-import got another import id');
       noopMs.push(again.ms);
     }
-    const w2 = writes.tally();
+    const w2 = writes.take();
 
     // 3. The same rows in another file: validated again, every row found unchanged by its ID.
     writes.reset();
     const sameRows = await timed(() => importEldersCsv(deps, { bytes: bytesNoBom, file_name: FILE_NAME, actor: ACTOR, scope: null }));
     expectCompleted('same rows, other file', sameRows.value, 0, ROWS);
-    const w3 = writes.tally();
+    const w3 = writes.take();
 
-    const allWrites = (t: Tally): number => ITEM_KINDS.reduce((n, k) => n + t.items[k], 0);
-    if (w2.items.elder !== 0 || w3.items.elder !== 0) throw new Error(`re-import wrote elder items: ${w2.items.elder} / ${w3.items.elder}`);
-    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    if (itemsOf(w2, 'elder') !== 0 || itemsOf(w3, 'elder') !== 0) {
+      throw new Error(`re-import wrote elder items: ${itemsOf(w2, 'elder')} / ${itemsOf(w3, 'elder')}`);
+    }
+    const maxRssMb = peakRssMb();
     const vMedian = median(validationMs);
 
     const body = [
@@ -243,24 +137,24 @@ const main = async (): Promise<void> => {
       '',
       '| step | time | rate |',
       '| --- | ---: | ---: |',
-      `| decode + validate (\`decodeCsv\` + \`parseElderCsv\`), median of ${VALIDATION_RUNS} | ${fmtMs(vMedian)} | ${perSec(ROWS, vMedian)} |`,
-      `| import end to end (\`importEldersCsv\`, empty table) | ${fmtMs(first.ms)} | ${perSec(ROWS, first.ms)} |`,
-      `| … of which writing (first to last row transaction) | ${fmtMs(writePhaseMs)} | ${perSec(ROWS, writePhaseMs)} |`,
+      `| decode + validate (\`decodeCsv\` + \`parseElderCsv\`), median of ${VALIDATION_RUNS} | ${fmtMs(vMedian)} | ${rowsPerSec(ROWS, vMedian)} |`,
+      `| import end to end (\`importEldersCsv\`, empty table) | ${fmtMs(first.ms)} | ${rowsPerSec(ROWS, first.ms)} |`,
+      `| … of which writing (first to last row transaction) | ${fmtMs(writePhaseMs)} | ${rowsPerSec(ROWS, writePhaseMs)} |`,
       `| re-import of the same file (no-op), median of ${NOOP_RUNS} | ${fmtMs(median(noopMs))} | — |`,
-      `| same rows in another file (all unchanged) | ${fmtMs(sameRows.ms)} | ${perSec(ROWS, sameRows.ms)} |`,
+      `| same rows in another file (all unchanged) | ${fmtMs(sameRows.ms)} | ${rowsPerSec(ROWS, sameRows.ms)} |`,
       '',
       `- Writes of the import: ${w1.transactions.toLocaleString('en-US')} transactions (${ratio(w1.transactions)} per row), ` +
-        `${w1.items.elder.toLocaleString('en-US')} elder items (${ratio(w1.items.elder)} per row: profile, ID-number guard, ` +
-        `card guard, plus the phone index when there is a phone), ${w1.items.import} import-batch items (status and progress), ` +
-        `${w1.items.audit} audit item; ${allWrites(w1).toLocaleString('en-US')} items in ${w1.writeRequests.toLocaleString('en-US')} ` +
-        `write requests, ${w1.failedWrites} failed and retried.`,
+        `${itemsOf(w1, 'elder').toLocaleString('en-US')} elder items (${ratio(itemsOf(w1, 'elder'))} per row: profile, ID-number guard, ` +
+        `card guard, plus the phone index when there is a phone), ${itemsOf(w1, 'import')} import-batch items (status and progress), ` +
+        `${itemsOf(w1, 'audit')} audit item; ${w1.items.toLocaleString('en-US')} items in ${w1.writeRequests.toLocaleString('en-US')} ` +
+        `write requests, ${failedWrites(w1)} failed and retried.`,
       `- CPU of the Node process during the import: ${fmtMs(importCpuMs)} of ${fmtMs(first.ms)} wall ` +
         `(${((100 * importCpuMs) / first.ms).toFixed(0)}%); the rest is DynamoDB Local's JVM, on the same ` +
         `${os.cpus().length} cores, and waiting for it.`,
-      `- Re-import of the same file, ${NOOP_RUNS} times: ${w2.items.elder} elder items, ${allWrites(w2)} items in all, ` +
+      `- Re-import of the same file, ${NOOP_RUNS} times: ${itemsOf(w2, 'elder')} elder items, ${w2.items} items in all, ` +
         `${w2.writeRequests} write requests (the batch is found by the file's hash and the completed result returned; ` +
         `runs ${noopMs.map((ms) => fmtMs(ms)).join(', ')}).`,
-      `- Same rows in another file: ${w3.items.elder} elder items; ${allWrites(w3)} items in all (batch status and audit), ` +
+      `- Same rows in another file: ${itemsOf(w3, 'elder')} elder items; ${w3.items} items in all (batch status and audit), ` +
         `${sameRows.value.meta.unchanged.toLocaleString('en-US')} rows reported unchanged.`,
       `- Validation runs: ${validationMs.map((ms) => fmtMs(ms)).join(', ')}. Peak RSS of the bench process: ${maxRssMb.toFixed(0)} MB ` +
         `(the roster, its CSV and all ${ROWS.toLocaleString('en-US')} parsed rows in memory). Whole bench: ` +
@@ -274,7 +168,4 @@ const main = async (): Promise<void> => {
   }
 };
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
-  process.exit(1);
-});
+runBench(main);

@@ -58,7 +58,7 @@ export const elderPatterns: AccessPattern[] = [
 const keys = elderKeys; // this entity's own keys, by their short names
 
 
-const profileItem = (r: ElderRecord) => ({
+export const profileItem = (r: ElderRecord) => ({
   ...keys.elder(r.elder_id),
   ...keys.elderCommunityIndex(r.community_code, r.elder_id),
   ...(r.status === 'active' ? keys.elderNameIndex(r.name, r.community_code, r.elder_id) : {}),

@@ -86,6 +86,8 @@ export const indexKeysOf = (c: ServiceCard): Key[] =>
 const merchantItem = ({ rating_sum: _s, rating_count: _c, ...m }: Merchant) => ({ ...keys.merchant(m.merchant_id), ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id), type: 'merchant', ...m });
 const ratingOfItem = (it: Record<string, unknown> | undefined): MerchantRating => ({ rating_sum: Number(it?.rating_sum ?? 0), rating_count: Number(it?.rating_count ?? 0) });
 const serviceItem = (s: Service) => ({ ...keys.service(s.merchant_id, s.service_id), type: 'service', ...s });
+/** An index item: the whole card under one of its index keys (bench/geo.ts bulk-loads these too). */
+export const indexItem = (key: Key, card: ServiceCard) => ({ ...key, type: 'geo', ...card });
 
 export type MerchantStore = ReturnType<typeof createMerchantStore>;
 
@@ -149,7 +151,7 @@ export const createMerchantStore = (db: Db) => {
   const save = async (next: Merchant, nextServices: Service[], prev: Merchant | null, prevServices: Service[]) => {
     const before = wantedIndex(prev, prevServices);
     const after = wantedIndex(next, nextServices);
-    const puts = [...after.entries()].filter(([k, v]) => JSON.stringify(before.get(k)?.card) !== JSON.stringify(v.card)).map(([, v]) => ({ ...v.key, type: 'geo', ...v.card }));
+    const puts = [...after.entries()].filter(([k, v]) => JSON.stringify(before.get(k)?.card) !== JSON.stringify(v.card)).map(([, v]) => indexItem(v.key, v.card));
     const dels = [...before.entries()].filter(([k]) => !after.has(k)).map(([, v]) => v.key);
     const merchantPut: TxItem = {
       Put: {
