@@ -1,30 +1,20 @@
 // Background jobs: one dispatcher used by the jobs Lambda (EventBridge Scheduler), by the local
 // runner's in-process scheduler, and by tests. Every job is idempotent, so at-least-once
 // delivery and a timer firing twice change nothing.
-import * as z from 'zod/mini';
+import type { Job, JobRunner } from './job-spec';
 import { commitIssuance, computePreview } from '@tmc/core/policy/issuance';
 import { runExpiryNotices, runHoldExpiry, runLotExpiry } from '@tmc/core/policy/expiry';
 import { decryptPhone } from '@tmc/core/elders/service';
 import { maskName } from '@tmc/core/elders/id-card';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
 import { markNoticeSent } from '@tmc/store/entities/notices';
-import type { Deps } from './deps';
+import type { Deps } from './deps-type';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/service';
 import { orderDeps } from './order-deps';
 
-export const JobSchema = z.discriminatedUnion('job', [
-  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
-  // the issuance preview for one staff scope (null = the whole city), stored for the page and API
-  z.object({ job: z.literal('issuance-preview'), month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)), scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
-  z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
-  z.object({ job: z.literal('hold-expiry') }),
-  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
-]);
-export type Job = z.infer<typeof JobSchema>;
-
-export type JobRunner = { start: (job: Job) => Promise<void> };
+export { JobSchema, type Job, type JobRunner } from './job-spec';
 
 export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
   const now = deps.clock.now();

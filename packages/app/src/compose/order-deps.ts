@@ -3,7 +3,7 @@ import { decryptPhone } from '@tmc/core/elders/service';
 import type { OrderDeps } from '@tmc/core/orders/service';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { markNoticeSent } from '@tmc/store/entities/notices';
-import type { Deps } from './deps';
+import type { Deps } from './deps-type';
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,

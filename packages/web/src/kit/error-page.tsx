@@ -2,7 +2,7 @@
 // else gets a readable page (Chinese, then English, the request id to quote) and never a stack.
 import type { Context } from 'hono';
 import type { AppEnv } from '@tmc/app/http/context';
-import type { ErrorBody } from '@tmc/app/http/http-error';
+import type { ErrorBody } from '@tmc/app/http/error-body';
 import { ConsoleLayout, H5Layout, T, render, viewOf } from './layout';
 import { loginUrl, portalOf } from './principal';
 import { fieldMsg } from './ui';
