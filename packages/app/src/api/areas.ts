@@ -31,7 +31,6 @@ export const areaRoutes = () => [
     errors: ['AREA_EXISTS', 'AREA_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
-      if (!principal) throw new AppError('UNAUTHENTICATED');
       assertAreaInScope(principal, body.code);
       const a = await deps.areas.put(body);
       await deps.audit.write({ actor: principal.sub, action: 'area.create', subject: `area:${a.code}`, request_id: c.get('requestId') });

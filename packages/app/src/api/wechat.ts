@@ -22,11 +22,6 @@ const oauthOf = (deps: Deps): WechatOAuth => {
   return deps.wechatOAuth;
 };
 
-const need = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED');
-  return p;
-};
-
 // The state binds the round trip to this session (sid and sub) and an expiry, so a state from
 // another session, a forged one, or an old one cannot attach an openid to this phone.
 const stateMac = (deps: Deps, p: Principal, exp_s: number): string =>
@@ -79,7 +74,7 @@ export const wechatPageRoutes = () => [
     handler(c, { principal }) {
       const deps = c.get('deps');
       const oauth = oauthOf(deps);
-      return c.redirect(oauth.authorizeUrl(`${deps.publicUrl}/wechat/callback`, makeState(deps, need(principal))), 302);
+      return c.redirect(oauth.authorizeUrl(`${deps.publicUrl}/wechat/callback`, makeState(deps, principal)), 302);
     },
   }),
   defineRoute({
@@ -87,10 +82,9 @@ export const wechatPageRoutes = () => [
     summary: 'WeChat comes back here: checks the state, exchanges the code for the openid, links it to the signed-in phone, audits, and redirects home',
     query: z.object({ code: z.string().check(z.minLength(1), z.maxLength(512)), state: z.string().check(z.minLength(1), z.maxLength(128)) }),
     errors: ['WECHAT_NOT_CONFIGURED', 'WECHAT_STATE_INVALID', 'WECHAT_CODE_INVALID', 'WECHAT_UNAVAILABLE', 'PHONE_NOT_REGISTERED'],
-    async handler(c, { query, principal }) {
+    async handler(c, { query, principal: p }) {
       const deps = c.get('deps');
       const oauth = oauthOf(deps);
-      const p = need(principal);
       assertState(deps, p, query.state); // before the code is spent
       const openid = await oauth.openidForCode(query.code);
       await deps.wechatLinks.link(await phoneHashOf(deps, p), openid, p.sub);
@@ -103,8 +97,7 @@ export const wechatPageRoutes = () => [
     method: 'post', path: '/wechat/unlink', access: { roles: LINKERS }, tags: ['wechat'], page: true, bodyKind: 'form', body: z.object({}),
     summary: 'The switch-off button on the home pages: notices go by SMS again',
     errors: ['PHONE_NOT_REGISTERED'],
-    async handler(c, { principal }) {
-      const p = need(principal);
+    async handler(c, { principal: p }) {
       await unlink(c.get('deps'), p, c.get('requestId'));
       return c.redirect(`/${p.role}?done=wechat_unlinked`, 303);
     },
@@ -121,7 +114,7 @@ export const wechatRoutes = () => [
     async handler(c, { principal }) {
       const deps = c.get('deps');
       // Works even after WeChat is switched off: withdrawing consent must always be possible (PIPL art. 15).
-      return c.json({ unlinked: await unlink(deps, need(principal), c.get('requestId')) });
+      return c.json({ unlinked: await unlink(deps, principal, c.get('requestId')) });
     },
   }),
 ];
