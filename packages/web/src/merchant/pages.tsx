@@ -14,7 +14,7 @@ import { orderDeps } from '@tmc/app/compose/order-deps';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
-import { asMerchant, type MerchantP } from '../kit/principal';
+import type { MerchantP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, fieldErrors, msgOfError, type Msg } from '../kit/ui';
 import { communitiesOf, loadAreaTree } from '../kit/areas';
 import { chinaDateTime } from '../kit/booking';
@@ -349,14 +349,14 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant home: review status (or the application form) and orders, newest first', query: DoneQ,
     handler(c, { query, principal }) {
-      return merchantHome(c, deps, asMerchant(principal), { done: query.done ? DONE[query.done] : undefined });
+      return merchantHome(c, deps, principal, { done: query.done ? DONE[query.done] : undefined });
     },
   }),
   defineRoute({
     method: 'post', path: '/merchant/application', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Apply to join the alliance (or again after a rejection)', bodyKind: 'form', body: FormBody,
     async handler(c, { body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const values = formValues(body);
       const categories = await deps.merchants.categories();
       const parsed = MerchantApplication.safeParse(applicationOf(values, categories));
@@ -375,7 +375,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant/orders/:order_id/visit', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: where to go for an accepted home-visit order (audited; gone once the order closes)', params: OrderP,
     async handler(c, { params, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const v = await visitDetails(orderDeps(deps), params.order_id, p.merchant_id);
       return render(c, <VisitPage view={viewOf(c)} v={v} />);
     },
@@ -384,7 +384,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: `/merchant/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: `Merchant: ${what} an order offered to it`, params: OrderP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const d = orderDeps(deps);
       const r = await expected(ACTION_ERRORS, () =>
         what === 'accept' ? acceptOrder(d, params.order_id, p.merchant_id) : what === 'reject' ? rejectOrder(d, params.order_id, p.merchant_id) : noShow(d, params.order_id, p.merchant_id));
@@ -398,7 +398,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     summary: "Merchant: redeem with the elder's 6-digit code or card number + PIN (5 wrong tries lock the order)",
     params: OrderP, bodyKind: 'form', body: z.object({ code: z.optional(z.string().check(z.maxLength(20))), card_number: z.optional(z.string().check(z.maxLength(30))), pin: z.optional(z.string().check(z.maxLength(20))) }),
     async handler(c, { params, body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const code = (body.code ?? '').replace(/\s/g, '');
       const card = (body.card_number ?? '').replace(/[\s-]/g, '');
       const pin = (body.pin ?? '').trim();
@@ -418,7 +418,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant/services', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: my services and a form to add one', query: DoneQ,
     handler(c, { query, principal }) {
-      return servicesPage(c, deps, asMerchant(principal), {}, query.done ? { done: DONE[query.done] } : {});
+      return servicesPage(c, deps, principal, {}, query.done ? { done: DONE[query.done] } : {});
     },
   }),
   defineRoute({
@@ -426,7 +426,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Merchant: add a service (points price, cash price in yuan, duration, on-site or home visit, weekly hours, capacity)',
     bodyKind: 'form', body: FormBody,
     async handler(c, { body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const v = formValues(body);
       const fields: Record<string, Msg> = {};
       const fen = yuanToFen(v.ref_price_yuan ?? '');
@@ -457,7 +457,7 @@ export const merchantPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: '/merchant/services/:service_id/remove', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: withdraw a service (it stops being matched at once)', params: ServiceIdP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      await deactivateService(deps, asMerchant(principal).merchant_id, params.service_id);
+      await deactivateService(deps, principal.merchant_id, params.service_id);
       return c.redirect('/merchant/services?done=service_removed', 303);
     },
   }),
