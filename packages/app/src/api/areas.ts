@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { Area, AreaCode, AreaInput } from '@tmc/core/areas/model';
 import { defineRoute } from '../http/route';
-import { assertAreaInScope } from '../http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 

@@ -6,7 +6,7 @@ import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { ElderInput, ElderPatch, ElderView, Phone, toElderView, type ElderRecord } from '@tmc/core/elders/model';
 import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive } from '@tmc/core/elders/service';
 import { defineRoute, pathElder, queryInt } from '../http/route';
-import { assertAreaInScope } from '../http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import { FreeText } from '@tmc/core/kernel/text';
 
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const;

@@ -8,7 +8,7 @@ import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, Service
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search/search';
 import { defineRoute, queryInt } from '../http/route';
-import { assertAreaInScope, loadElderFor } from '../http/scope';
+import { assertAreaInScope, loadElderFor } from '@tmc/core/elders/access';
 import { policyNow } from '../compose/policy-now';
 import { FreeText } from '@tmc/core/kernel/text';
 

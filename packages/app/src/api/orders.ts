@@ -11,7 +11,7 @@ import { FIND_OFFERS_MAX } from '@tmc/core/orders/state';
 import type { Principal } from '@tmc/core/auth/service';
 import { defineRoute, pathElder, queryInt } from '../http/route';
 import { describeRule } from '@tmc/core/auth/attempts';
-import { loadElderFor, staffScope } from '../http/scope';
+import { loadElderFor, staffScope } from '@tmc/core/elders/access';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { ElderIdParam } from './elders';
 import { idempotencyOf, markReplay } from '../http/idempotency';

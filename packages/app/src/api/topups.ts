@@ -10,7 +10,7 @@ import type { Principal } from '@tmc/core/auth/service';
 import { isFakeGateway, type FakeEventType, type FakeGateway } from '@tmc/payments/fake';
 import { defineRoute, pathElder, queryInt } from '../http/route';
 import { ElderIdParam } from './elders';
-import { assertAreaInScope } from '../http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import { idempotencyOf, markReplay } from '../http/idempotency';
 import { policyNow } from '../compose/policy-now';
 import type { Ctx } from '../http/context';

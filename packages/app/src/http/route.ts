@@ -10,7 +10,7 @@ import type { Principal, Role } from '@tmc/core/auth/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { AppEnv, Ctx } from './context';
 import { toAppError, zodFields } from './http-error';
-import { loadElderFor } from './scope';
+import { loadElderFor } from '@tmc/core/elders/access';
 import { recordUndeclaredError } from './error-contract';
 
 /** A whole number from the query string, bounds checked before the integer check so the OpenAPI
@@ -52,7 +52,7 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
   /** HTML pages: rendered errors, redirects to sign-in, left out of the OpenAPI document. */
   page?: boolean;
   /**
-   * An API route with `:elder_id` in its path goes through the one elder-access rule (scope.ts) at
+   * An API route with `:elder_id` in its path goes through the one elder-access rule (core elders/access.ts) at
    * mount, before its handler, and the handler receives the elder. The only way out is to name
    * why here: a route whose path elder id is only a key into the caller's own records.
    */

@@ -14,7 +14,7 @@ import { cancelFee, cancelOrder, disputeOrder, orderCode, rateOrder, requestOrde
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { Principal } from '@tmc/core/auth/service';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/http/route';
-import { assertCanSeeElder } from '@tmc/app/http/scope';
+import { assertCanSeeElder } from '@tmc/core/elders/access';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import { orderDeps } from '@tmc/app/compose/order-deps';
 import type { Ctx } from '@tmc/app/http/context';

@@ -10,7 +10,7 @@ import { ageOn } from '@tmc/core/elders/id-card';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import { confirmBindingWithCode, removeBinding, requestBinding, type Binding } from '@tmc/core/elders/family/bindings';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertCanSeeElder } from '@tmc/app/http/scope';
+import { assertCanSeeElder } from '@tmc/core/elders/access';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';

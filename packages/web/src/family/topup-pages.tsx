@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { TopupId, type Topup } from '@tmc/core/topups/model';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { loadElderFor } from '@tmc/app/http/scope';
+import { loadElderFor } from '@tmc/core/elders/access';
 import { policyNow } from '@tmc/app/compose/policy-now';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';

@@ -7,7 +7,7 @@ import { AreaCode, type Area } from '@tmc/core/areas/model';
 import { resetPin } from '@tmc/core/elders/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import type { Deps } from '@tmc/app/compose/deps';
 import { T, SITE_NAME } from '../kit/layout';
 import { ELDER_OFFICERS, type StaffP } from '../kit/principal';

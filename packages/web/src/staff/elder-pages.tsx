@@ -9,7 +9,7 @@ import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive, type
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
 import type { AuditEvent, Page } from '@tmc/core/kernel/ports';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { T } from '../kit/layout';

@@ -3,7 +3,7 @@
 import type { Child } from 'hono/jsx';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { assertCanSeeElder } from '@tmc/app/http/scope';
+import { assertCanSeeElder } from '@tmc/core/elders/access';
 import type { Ctx } from '@tmc/app/http/context';
 import type { Deps } from '@tmc/app/compose/deps';
 import { ConsoleLayout, render, viewOf, type StaffHeader } from '../kit/layout';

@@ -7,7 +7,7 @@ import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { PHONE_RE, ageOn } from '@tmc/core/elders/id-card';
 import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import type { Deps } from '@tmc/app/compose/deps';
 import { T } from '../kit/layout';
 import { ALL_STAFF, ELDER_OFFICERS, isOfficer, type StaffP } from '../kit/principal';
