@@ -2,9 +2,10 @@
 // seeded with the demo district, and a tiny cookie-keeping client that posts forms the way a
 // browser does (same-origin Origin header, urlencoded or multipart bodies, no redirect following).
 import { randomBytes } from 'node:crypto';
-import { buildDeps, type Deps } from '@tmc/app/compose/deps';
-import { parseEnv } from '@tmc/app/compose/env';
-import { captureLogger } from '@tmc/app/http/logger';
+import type { Deps } from '@tmc/app/public';
+import { buildDeps } from '@tmc/app/harness';
+import { parseEnv } from '@tmc/app/harness';
+import { captureLogger } from '@tmc/app/harness';
 import { seedDemo } from '@tmc/local/seed';
 import { makeTestDb } from '../../../tests/support/db';
 import { fakeClock, type FakeClock } from '../../../tests/support/app';

@@ -3,52 +3,18 @@
 import * as z from 'zod/mini';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type ClientKey, type PrincipalInit } from '@tmc/core/auth/service';
+import { PHONE_ROLES, staffLogin } from '@tmc/core/auth/service';
 import { describeRule } from '@tmc/core/auth/attempts';
 import { Phone } from '@tmc/core/elders/model';
-import { maskPhone } from '@tmc/core/elders/id-card';
 import { defineRoute } from '../http/route';
 import { clientKey } from '../http/client-address';
 import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession } from '../http/session';
-import type { Deps } from '../compose/deps';
+import { requestLoginCode, verifyLoginCode } from '../compose/login-codes';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
 export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) });
 export const StaffLogin = z.object({ username: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: z.string().check(z.minLength(1), z.maxLength(200)) });
 const TokensOut = z.object({ access_token: z.string(), refresh_token: z.string(), expires_in: z.number(), role: z.string() });
-
-/** Finds or creates whoever owns this phone in this role; null for an elder phone nobody registered. */
-export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLES)[number], phone: string): Promise<PrincipalInit | null> => {
-  const phone_hash = deps.blindIndex('phone', phone);
-  if (role === 'elder') {
-    const ids = await deps.elders.findIdsByPhoneHash(phone_hash);
-    const elders = await deps.elders.getMany(ids);
-    const e = elders.find((x) => x.status === 'active');
-    return e ? { kind: 'elder', role: 'elder', sub: `elder:${e.elder_id}`, elder_id: e.elder_id } : null;
-  }
-  const acct = await deps.accounts.getOrCreate(role, phone_hash, (account_id) => ({
-    account_id, role, phone_cipher: deps.cipher.encrypt(phone, `account:${account_id}:phone`), phone_masked: maskPhone(phone),
-  }));
-  return role === 'family'
-    ? { kind: 'family', role: 'family', sub: `family:${acct.account_id}`, family_id: acct.account_id }
-    : { kind: 'merchant', role: 'merchant', sub: `merchant:${acct.account_id}`, merchant_id: acct.account_id };
-};
-
-export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], client: ClientKey = null) => {
-  const phone_hash = deps.blindIndex('phone', phone);
-  const deliver = role !== 'elder' || (await deps.elders.findIdsByPhoneHash(phone_hash)).length > 0;
-  await sendOtp(deps, {
-    purpose: `login:${role}`, phone, phone_hash, deliver, client,
-    notice: (code) => ({ to_phone: phone, template: 'otp', params: { code }, text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。` }),
-  });
-};
-
-export const verifyLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], code: string) => {
-  await verifyOtp(deps, { purpose: `login:${role}`, phone_hash: deps.blindIndex('phone', phone), code });
-  const p = await resolvePhonePrincipal(deps, role, phone);
-  if (!p) throw new AppError('PHONE_NOT_REGISTERED');
-  return startSession(deps, p);
-};
 
 export const authRoutes = () => [
   defineRoute({

@@ -9,10 +9,10 @@ import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from 
 import { ageOn } from '@tmc/core/elders/id-card';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import { confirmBindingWithCode, removeBinding, requestBinding, type Binding } from '@tmc/core/elders/family/bindings';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
 import { assertCanSeeElder } from '@tmc/core/elders/access';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import type { FamilyP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, msgOfError, type Msg } from '../kit/ui';
@@ -21,7 +21,7 @@ import { pointsSummary, type PointsSummary } from '../kit/booking';
 import { CategoryButtons, OrderLink, PointsPanel } from '../kit/order-ui';
 import type { Category } from '@tmc/core/merchants/model';
 import type { Order } from '@tmc/core/orders/state';
-import { clientKey } from '@tmc/app/http/client-address';
+import { clientKey } from '@tmc/app/public';
 
 const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
 

@@ -7,12 +7,12 @@ import { MerchantApplication, ServiceInput, WEEKDAYS, type Category, type Mercha
 import { applyAsMerchant, deactivateService, saveService } from '@tmc/core/merchants/service';
 import { acceptOrder, completeOrder, noShow, rejectOrder, visitDetails, type Proof, type VisitDetails } from '@tmc/core/orders/service';
 import { allowedEvents, type Order, type OrderEvent } from '@tmc/core/orders/state';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { zodFields } from '@tmc/app/http/http-error';
-import { policyNow } from '@tmc/app/compose/policy-now';
-import { orderDeps } from '@tmc/app/compose/order-deps';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { zodFields } from '@tmc/app/public';
+import { policyNow } from '@tmc/app/public';
+import { orderDeps } from '@tmc/app/public';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import type { MerchantP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, fieldErrors, msgOfError, type Msg } from '../kit/ui';

@@ -4,8 +4,8 @@
 import * as z from 'zod/mini';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ImportOutcome } from '@tmc/core/elders/roster/import';
-import { CSV_MAX_BYTES, defineRoute, type RouteDef } from '@tmc/app/http/route';
-import type { Deps } from '@tmc/app/compose/deps';
+import { CSV_MAX_BYTES, defineRoute, type RouteDef } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { T } from '../kit/layout';
 import { ELDER_OFFICERS } from '../kit/principal';
 import { ErrorBox, expected, msgOfError, type Msg } from '../kit/ui';
