@@ -3,18 +3,25 @@
 import * as z from 'zod/mini';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PHONE_ROLES, staffLogin } from '@tmc/core/auth/service';
+import { PHONE_ROLES, staffLogin, type Role } from '@tmc/core/auth/service';
 import { describeRule } from '@tmc/core/auth/attempts';
 import { Phone } from '@tmc/core/elders/model';
 import { defineRoute } from '../http/route';
 import { clientKey } from '../http/client-address';
-import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession } from '../http/session';
+import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession, type Tokens } from '../http/session';
+import type { Ctx } from '../http/context';
 import { requestLoginCode, verifyLoginCode } from '../compose/login-codes';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
 export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(/^\d{6}$/, '6 digits')) });
 export const StaffLogin = z.object({ username: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: z.string().check(z.minLength(1), z.maxLength(200)) });
 const TokensOut = z.object({ access_token: z.string(), refresh_token: z.string(), expires_in: z.number(), role: z.string() });
+
+/** A new session: cookies for the pages, the same tokens in the body for API clients. */
+const signedIn = (c: Ctx, s: Tokens & { refresh_ttl_s: number }, role: Role) => {
+  setSessionCookies(c, s, s.refresh_ttl_s);
+  return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role });
+};
 
 export const authRoutes = () => [
   defineRoute({
@@ -37,8 +44,7 @@ export const authRoutes = () => [
     errors: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'PHONE_NOT_REGISTERED'],
     async handler(c, { body }) {
       const s = await verifyLoginCode(c.get('deps'), body.phone, body.role, body.code);
-      setSessionCookies(c, s, s.refresh_ttl_s);
-      return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role: body.role });
+      return signedIn(c, s, body.role);
     },
   }),
   defineRoute({
@@ -51,8 +57,7 @@ export const authRoutes = () => [
       const a = await staffLogin(deps, body.username, body.password, clientKey(c, deps.blindIndex));
       const s = await startSession(deps, { kind: 'staff', role: a.role, sub: `staff:${a.username}`, username: a.username, scope: a.scope });
       await deps.audit.write({ actor: `staff:${a.username}`, action: 'staff.login', subject: `staff:${a.username}`, request_id: c.get('requestId') });
-      setSessionCookies(c, s, s.refresh_ttl_s);
-      return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role: a.role });
+      return signedIn(c, s, a.role);
     },
   }),
   defineRoute({

@@ -13,6 +13,7 @@ import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/service';
 import { orderDeps } from './order-deps';
+import { boundFamilyPhones } from './account-phone';
 
 export { JobSchema, type Job, type JobRunner } from './job-spec';
 
@@ -40,11 +41,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
         recipientsOf: async (id) => {
           const e = await deps.elders.get(id);
           if (!e || e.status !== 'active') return null;
-          const family: { family_id: string; phone: string }[] = [];
-          for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
-            const a = await deps.accounts.byId(b.family_id);
-            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, `account:${a.account_id}:phone`) });
-          }
+          const family = await boundFamilyPhones(deps, id);
           return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
         },
         // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told again

@@ -5,6 +5,7 @@ import { PHONE_ROLES, sendOtp, verifyOtp, type ClientKey, type PrincipalInit } f
 import { maskPhone } from '@tmc/core/elders/id-card';
 import { startSession } from '../http/session';
 import type { Deps } from './deps-type';
+import { sealAccountPhone } from './account-phone';
 
 /** Finds or creates whoever owns this phone in this role; null for an elder phone nobody registered. */
 export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLES)[number], phone: string): Promise<PrincipalInit | null> => {
@@ -16,7 +17,7 @@ export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLE
     return e ? { kind: 'elder', role: 'elder', sub: `elder:${e.elder_id}`, elder_id: e.elder_id } : null;
   }
   const acct = await deps.accounts.getOrCreate(role, phone_hash, (account_id) => ({
-    account_id, role, phone_cipher: deps.cipher.encrypt(phone, `account:${account_id}:phone`), phone_masked: maskPhone(phone),
+    account_id, role, phone_cipher: sealAccountPhone(deps.cipher, account_id, phone), phone_masked: maskPhone(phone),
   }));
   return role === 'family'
     ? { kind: 'family', role: 'family', sub: `family:${acct.account_id}`, family_id: acct.account_id }

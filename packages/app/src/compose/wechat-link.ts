@@ -12,6 +12,7 @@ import type { Principal } from '@tmc/core/auth/service';
 import type { WechatOAuth } from '@tmc/core/kernel/ports';
 import { defineRoute } from '../http/route';
 import type { Deps } from './deps-type';
+import { accountPhone } from './account-phone';
 
 /** How long the round trip through WeChat may take: it is seconds in practice; a stale state is refused. */
 export const WECHAT_STATE_TTL_S = 10 * 60;
@@ -51,9 +52,7 @@ const phoneHashOf = async (deps: Deps, p: Principal): Promise<string> => {
     phone = e ? decryptPhone(deps, e) : null;
   } else if (p.kind === 'family' || p.kind === 'merchant') {
     const id = p.kind === 'family' ? p.family_id : p.merchant_id;
-    const acct = await deps.accounts.byId(id);
-    // the AAD matches where the sign-in route sealed it (routes/auth.ts)
-    phone = acct ? deps.cipher.decrypt(acct.phone_cipher, `account:${id}:phone`) : null;
+    phone = await accountPhone(deps, id);
   }
   if (!phone) throw new AppError('PHONE_NOT_REGISTERED');
   return deps.blindIndex('phone', phone);

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/service';
 import type { ElderRecord } from './model';
 import type { Binding } from './family/bindings';
-import { assertAreaInScope, assertCanSeeElder, loadElderFor, staffScope, type BindingReader, type ElderReader } from './access';
+import { assertAreaInScope, assertCanSeeElder, loadElderFor, staffScope } from './access';
+import type { BindingReader, ElderReader } from './access';
 
 const STREET = '421302.001';
 const elderIn = (elder_id: string, community_code: string): ElderRecord => ({
   elder_id, name: '张三', gender: 'M', birth_date: '1945-03-12', id_cipher: 'c', id_masked: '4213**********0011',
-  phone_cipher: null, phone_masked: null, community_code, address: '街道1号', location: null, care_level: 'self_care',
+  phone_cipher: null, phone_masked: null, community_code, address: '街道1号', location: null,
+  care_level: 'self_care',
   special_categories: [], emergency_contact_cipher: null, emergency_contact_name: null, card_number: '000000000000',
   pin_hash: 'h', pin_printed_at: null, input_hash: 'i', status: 'active', version: 1,
   created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
@@ -26,11 +28,15 @@ const portsWith = (bindings: Record<string, Binding['status']>) => {
 };
 
 const elder = (elder_id: string): Principal => ({ kind: 'elder', role: 'elder', sub: elder_id, elder_id, sid: 's' });
-const family = (family_id: string): Principal => ({ kind: 'family', role: 'family', sub: family_id, family_id, sid: 's' });
-const staff = (scope: string | null): Principal => ({ kind: 'staff', role: 'street', sub: 'u1', username: 'u1', scope, sid: 's' });
+const family = (family_id: string): Principal =>
+  ({ kind: 'family', role: 'family', sub: family_id, family_id, sid: 's' });
+const staff = (scope: string | null): Principal =>
+  ({ kind: 'staff', role: 'street', sub: 'u1', username: 'u1', scope, sid: 's' });
 const MERCHANT: Principal = { kind: 'merchant', role: 'merchant', sub: 'm_1', merchant_id: 'm_1', sid: 's' };
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => p.then(() => 'OK', (e: { code?: string }) => e.code ?? 'THROWN');
+/** 'OK', or the code the rule refused with. */
+const codeOf = async (p: Promise<unknown>): Promise<string> =>
+  p.then(() => 'OK', (e: { code?: string }) => e.code ?? 'THROWN');
 
 describe('loadElderFor', () => {
   it.each([
@@ -94,7 +100,8 @@ describe('assertAreaInScope and staffScope', () => {
   it('holds staff to their area and refuses everyone else', () => {
     expect(() => assertAreaInScope(staff(STREET), `${STREET}.007`)).not.toThrow();
     expect(() => assertAreaInScope(staff(null), '421303')).not.toThrow();
-    expect(() => assertAreaInScope(staff(STREET), '421302.0011')).toThrow(expect.objectContaining({ code: 'OUT_OF_SCOPE' }));
+    const outOfScope = expect.objectContaining({ code: 'OUT_OF_SCOPE' });
+    expect(() => assertAreaInScope(staff(STREET), '421302.0011')).toThrow(outOfScope);
     expect(() => assertAreaInScope(MERCHANT, STREET)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(staffScope(staff(STREET))).toBe(STREET);
     expect(staffScope(family('f_1'))).toBeNull();

@@ -9,6 +9,7 @@ import type { Binding } from './family/bindings';
 
 export type ElderReader = { get: (elder_id: string) => Promise<ElderRecord | null> };
 export type BindingReader = { get: (family_id: string, elder_id: string) => Promise<Pick<Binding, 'status'> | null> };
+export type ElderAccessDeps = { elders: ElderReader; bindings: BindingReader };
 
 /** The staff member's area (null = city-wide), or null for anyone who is not staff. */
 export const staffScope = (p: Principal): string | null => (p.kind === 'staff' ? p.scope : null);
@@ -25,7 +26,7 @@ const readElder = async (deps: { elders: ElderReader }, elder_id: string): Promi
   return e;
 };
 
-const assertActiveBinding = async (deps: { bindings: BindingReader }, family_id: string, elder_id: string): Promise<void> => {
+const assertActiveBinding = async (deps: { bindings: BindingReader }, family_id: string, elder_id: string) => {
   const b = await deps.bindings.get(family_id, elder_id);
   if (!b || b.status !== 'active') throw new AppError('FORBIDDEN');
 };
@@ -39,7 +40,7 @@ const assertActiveBinding = async (deps: { bindings: BindingReader }, family_id:
  * or not the id exists, so probing ids tells them nothing. Staff learn existence (404) first:
  * they work with the whole roster of their area and need to tell a typo from a neighbour's elder.
  */
-export const loadElderFor = async (deps: { elders: ElderReader; bindings: BindingReader }, p: Principal, elder_id: string): Promise<ElderRecord> => {
+export const loadElderFor = async (deps: ElderAccessDeps, p: Principal, elder_id: string): Promise<ElderRecord> => {
   switch (p.kind) {
     case 'staff': {
       const e = await readElder(deps, elder_id);
@@ -58,7 +59,7 @@ export const loadElderFor = async (deps: { elders: ElderReader; bindings: Bindin
 };
 
 /** The same rule for an elder record already in hand (an order's elder, a search origin). */
-export const assertCanSeeElder = async (deps: { bindings: BindingReader }, p: Principal, elder: ElderRecord): Promise<void> => {
+export const assertCanSeeElder = async (deps: Pick<ElderAccessDeps, 'bindings'>, p: Principal, elder: ElderRecord) => {
   switch (p.kind) {
     case 'staff':
       return assertAreaInScope(p, elder.community_code);
