@@ -29,7 +29,8 @@ export type PrincipalOf<R extends Role> = Principal extends infer P
 
 /** What the handler of a route with access `A` receives: checkAccess has already refused anyone
  * else, so a route for `['merchant']` gets a merchant principal, a public route `Principal | null`. */
-export type PrincipalFor<A extends Access> = A extends { roles: readonly (infer R extends Role)[] } ? PrincipalOf<R> : Principal | null;
+export type PrincipalFor<A extends Access> =
+  A extends { roles: readonly (infer R extends Role)[] } ? PrincipalOf<R> : Principal | null;
 
 export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = Access> = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -57,7 +58,7 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
    * why here: a route whose path elder id is only a key into the caller's own records.
    */
   elderAccessExempt?: string;
-  // method syntax on purpose: lets a RouteDef<B, Q, P> sit in a plain RouteDef[] list
+  // method syntax on purpose: lets a RouteDef<B, Q, P, A> sit in a plain RouteDef[] list
   handler(c: Ctx, input: { body: B; query: Q; params: P; raw: Uint8Array | null; principal: PrincipalFor<A>; elder: ElderRecord | null }): Response | Promise<Response>;
 };
 
@@ -84,7 +85,9 @@ export const declaredErrors = (r: RouteDef): ErrorCode[] => [...new Set<ErrorCod
 
 /** Infers the schemas' types and the access rule (`const`: the roles stay a tuple of literals), so
  * the handler's principal is typed by the same declaration that mount checks. */
-export const defineRoute = <B = undefined, Q = undefined, P = undefined, const A extends Access = Access>(r: RouteDef<B, Q, P, A>): RouteDef<B, Q, P, A> => r;
+export const defineRoute = <B = undefined, Q = undefined, P = undefined, const A extends Access = Access>(
+  r: RouteDef<B, Q, P, A>,
+): RouteDef<B, Q, P, A> => r;
 
 /** A field issue that carries a code the route documents (ID_NUMBER_INVALID on POST /api/elders)
  * answers with that code, fields still listed; any other invalid input is VALIDATION_FAILED. */
