@@ -3,9 +3,8 @@
 // browser does (same-origin Origin header, urlencoded or multipart bodies, no redirect following).
 import { randomBytes } from 'node:crypto';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { buildDeps, type Deps } from '@tmc/app/compose/deps';
-import { parseEnv } from '@tmc/app/compose/env';
-import { captureLogger } from '@tmc/app/http/logger';
+import type { Deps } from '@tmc/app/public';
+import { buildDeps, parseEnv, captureLogger } from '@tmc/app/harness';
 import { seedDemo } from '@tmc/local/seed';
 import { makeTestDb } from './db';
 import { fakeClock, type FakeClock } from './app';

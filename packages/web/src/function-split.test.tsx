@@ -2,9 +2,9 @@
 // paths go to one, the default route to the other. A route on the wrong side would be a 404 in
 // production only, so check both lists against the path patterns API Gateway is given.
 import { describe, expect, it } from 'vitest';
-import { buildDeps } from '@tmc/app/compose/deps';
-import { createApp } from '@tmc/app/compose/app';
-import { servedByApi } from '@tmc/app/http/api-paths';
+import { buildDeps } from '@tmc/app/harness';
+import { createApp } from '@tmc/app/public';
+import { servedByApi } from '@tmc/app/harness';
 import { testEnv } from '../../../tests/support/app';
 import { pageRoutes, renderErrorPage } from './pages';
 

@@ -1,8 +1,8 @@
 // Server-rendered pages: every page route of the site in one list (site.tsx mounts it after the
 // API routes) and the error page renderer. Elder pages follow 适老化 rules: large text, big
 // targets, high contrast, Chinese first, no pop-ups, little script.
-import type { RouteDef } from '@tmc/app/http/route';
-import type { Deps } from '@tmc/app/compose/deps';
+import type { RouteDef } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { staticRoutes } from './kit/static';
 import { homePageRoutes } from './kit/home-pages';
 import { authPageRoutes } from './signin/pages';
@@ -19,7 +19,7 @@ import { staffElderPageRoutes } from './staff/elder-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
-import { wechatPageRoutes } from '@tmc/app/api/wechat';
+import { wechatPageRoutes } from '@tmc/app/public';
 
 export { renderErrorPage } from './kit/error-page';
 

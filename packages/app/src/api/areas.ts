@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { Area, AreaCode, AreaInput } from '@tmc/core/areas/model';
 import { defineRoute } from '../http/route';
-import { assertAreaInScope } from '../http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 
@@ -31,7 +31,6 @@ export const areaRoutes = () => [
     errors: ['AREA_EXISTS', 'AREA_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
-      if (!principal) throw new AppError('UNAUTHENTICATED');
       assertAreaInScope(principal, body.code);
       const a = await deps.areas.put(body);
       await deps.audit.write({ actor: principal.sub, action: 'area.create', subject: `area:${a.code}`, request_id: c.get('requestId') });

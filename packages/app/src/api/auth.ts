@@ -3,53 +3,25 @@
 import * as z from 'zod/mini';
 import { getCookie } from 'hono/cookie';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PHONE_ROLES, sendOtp, staffLogin, verifyOtp, type ClientKey, type PrincipalInit } from '@tmc/core/auth/service';
+import { PHONE_ROLES, staffLogin, type Role } from '@tmc/core/auth/service';
 import { describeRule } from '@tmc/core/auth/attempts';
 import { Phone } from '@tmc/core/elders/model';
-import { maskPhone } from '@tmc/core/elders/id-card';
+import { SIX_DIGITS_RE } from '@tmc/core/kernel/ids';
 import { defineRoute } from '../http/route';
 import { clientKey } from '../http/client-address';
-import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession } from '../http/session';
-import type { Deps } from '../compose/deps';
-import { aad } from '@tmc/core/kernel/aad';
-import { SIX_DIGITS_RE } from '@tmc/core/kernel/ids';
+import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, startSession, type Tokens } from '../http/session';
+import type { Ctx } from '../http/context';
+import { requestLoginCode, verifyLoginCode } from '../compose/login-codes';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
 export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(SIX_DIGITS_RE, '6 digits')) });
 export const StaffLogin = z.object({ username: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: z.string().check(z.minLength(1), z.maxLength(200)) });
 const TokensOut = z.object({ access_token: z.string(), refresh_token: z.string(), expires_in: z.number(), role: z.string() });
 
-/** Finds or creates whoever owns this phone in this role; null for an elder phone nobody registered. */
-export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLES)[number], phone: string): Promise<PrincipalInit | null> => {
-  const phone_hash = deps.blindIndex('phone', phone);
-  if (role === 'elder') {
-    const ids = await deps.elders.findIdsByPhoneHash(phone_hash);
-    const elders = await deps.elders.getMany(ids);
-    const e = elders.find((x) => x.status === 'active');
-    return e ? { kind: 'elder', role: 'elder', sub: `elder:${e.elder_id}`, elder_id: e.elder_id } : null;
-  }
-  const acct = await deps.accounts.getOrCreate(role, phone_hash, (account_id) => ({
-    account_id, role, phone_cipher: deps.cipher.encrypt(phone, aad.accountPhone(account_id)), phone_masked: maskPhone(phone),
-  }));
-  return role === 'family'
-    ? { kind: 'family', role: 'family', sub: `family:${acct.account_id}`, family_id: acct.account_id }
-    : { kind: 'merchant', role: 'merchant', sub: `merchant:${acct.account_id}`, merchant_id: acct.account_id };
-};
-
-export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], client: ClientKey = null) => {
-  const phone_hash = deps.blindIndex('phone', phone);
-  const deliver = role !== 'elder' || (await deps.elders.findIdsByPhoneHash(phone_hash)).length > 0;
-  await sendOtp(deps, {
-    purpose: `login:${role}`, phone, phone_hash, deliver, client,
-    notice: (code) => ({ to_phone: phone, template: 'otp', params: { code }, text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。` }),
-  });
-};
-
-export const verifyLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], code: string) => {
-  await verifyOtp(deps, { purpose: `login:${role}`, phone_hash: deps.blindIndex('phone', phone), code });
-  const p = await resolvePhonePrincipal(deps, role, phone);
-  if (!p) throw new AppError('PHONE_NOT_REGISTERED');
-  return startSession(deps, p);
+/** A new session: cookies for the pages, the same tokens in the body for API clients. */
+const signedIn = (c: Ctx, s: Tokens & { refresh_ttl_s: number }, role: Role) => {
+  setSessionCookies(c, s, s.refresh_ttl_s);
+  return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role });
 };
 
 export const authRoutes = () => [
@@ -73,8 +45,7 @@ export const authRoutes = () => [
     errors: ['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'PHONE_NOT_REGISTERED'],
     async handler(c, { body }) {
       const s = await verifyLoginCode(c.get('deps'), body.phone, body.role, body.code);
-      setSessionCookies(c, s, s.refresh_ttl_s);
-      return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role: body.role });
+      return signedIn(c, s, body.role);
     },
   }),
   defineRoute({
@@ -87,8 +58,7 @@ export const authRoutes = () => [
       const a = await staffLogin(deps, body.username, body.password, clientKey(c, deps.blindIndex));
       const s = await startSession(deps, { kind: 'staff', role: a.role, sub: `staff:${a.username}`, username: a.username, scope: a.scope });
       await deps.audit.write({ actor: `staff:${a.username}`, action: 'staff.login', subject: `staff:${a.username}`, request_id: c.get('requestId') });
-      setSessionCookies(c, s, s.refresh_ttl_s);
-      return c.json({ access_token: s.access_token, refresh_token: s.refresh_token, expires_in: s.expires_in, role: a.role });
+      return signedIn(c, s, a.role);
     },
   }),
   defineRoute({
@@ -118,7 +88,6 @@ export const authRoutes = () => [
     summary: 'Who am I: role and identifiers of the current session',
     response: z.object({ role: z.string(), sub: z.string(), scope: z.nullable(z.string()) }),
     handler(c, { principal }) {
-      if (!principal) throw new AppError('UNAUTHENTICATED');
       return c.json({ role: principal.role, sub: principal.sub, scope: principal.kind === 'staff' ? principal.scope : null });
     },
   }),

@@ -1,12 +1,10 @@
 // Family binding over HTTP: family asks and confirms with the elder's code; the elder or staff
 // confirm directly; either side unbinds.
 import * as z from 'zod/mini';
-import { AppError } from '@tmc/core/kernel/errors';
 import { confirmBindingDirect, confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/elders/family/bindings';
 import { defineRoute, pathElder } from '../http/route';
 import { clientKey } from '../http/client-address';
 import { describeRule } from '@tmc/core/auth/attempts';
-import type { Principal } from '@tmc/core/auth/service';
 import { ElderIdParam } from './elders';
 import { FreeText } from '@tmc/core/kernel/text';
 import { FamilyId, CardNumber, SixDigits } from '@tmc/core/kernel/ids';
@@ -21,11 +19,6 @@ const BothP = z.extend(ElderIdP, FamilyIdP.shape);
 
 const view = (b: z.infer<typeof BindingView>) => BindingView.parse(b);
 
-const familyOf = (p: Principal | null) => {
-  if (p?.kind !== 'family') throw new AppError('FORBIDDEN');
-  return p.family_id;
-};
-
 export const familyRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
@@ -36,7 +29,7 @@ export const familyRoutes = () => [
     errors: ['ELDER_NOT_FOUND', 'BINDING_EXISTS', 'OTP_RATE_LIMITED', 'ADDRESS_RATE_LIMITED'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
-      const family_id = familyOf(principal);
+      const family_id = principal.family_id;
       // The elder is shown the asker's masked phone, so they know who is asking.
       const acct = await deps.accounts.byId(family_id);
       const r = await requestBinding(deps, { family_id, family_phone_masked: acct?.phone_masked ?? '家属', card_number: body.card_number, relation: body.relation, client: clientKey(c, deps.blindIndex) });
@@ -51,7 +44,7 @@ export const familyRoutes = () => [
     elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     errors: ['BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
-      return c.json(view(await confirmBindingWithCode(c.get('deps'), familyOf(principal), params.elder_id, body.code)));
+      return c.json(view(await confirmBindingWithCode(c.get('deps'), principal.family_id, params.elder_id, body.code)));
     },
   }),
   defineRoute({
@@ -59,7 +52,7 @@ export const familyRoutes = () => [
     summary: 'Unbind from an elder (or withdraw a pending request)', params: ElderIdP, response: BindingView, errors: ['BINDING_NOT_FOUND', 'CONFLICT'],
     elderAccessExempt: 'the family member\'s own binding, keyed by (family_id, elder_id): any other elder is BINDING_NOT_FOUND',
     async handler(c, { params, principal }) {
-      const family_id = familyOf(principal);
+      const family_id = principal.family_id;
       return c.json(view(await removeBinding(c.get('deps'), family_id, params.elder_id, `family:${family_id}`)));
     },
   }),
@@ -67,7 +60,7 @@ export const familyRoutes = () => [
     method: 'get', path: '/api/family/bindings', access: { roles: ['family'] }, tags: ['family'],
     summary: 'My bindings (pending and active)', response: z.object({ items: z.array(BindingView) }),
     async handler(c, { principal }) {
-      const items = await c.get('deps').bindings.ofFamily(familyOf(principal));
+      const items = await c.get('deps').bindings.ofFamily(principal.family_id);
       return c.json({ items: items.filter((b) => b.status !== 'removed').map(view) });
     },
   }),
@@ -86,7 +79,7 @@ export const familyRoutes = () => [
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'BINDING_NOT_PENDING', 'CONFLICT'],
     async handler(c, { params, principal, elder }) {
       const e = pathElder(elder);
-      return c.json(view(await confirmBindingDirect(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
+      return c.json(view(await confirmBindingDirect(c.get('deps'), params.family_id, e.elder_id, principal.sub)));
     },
   }),
   defineRoute({
@@ -95,7 +88,7 @@ export const familyRoutes = () => [
     params: BothP, response: BindingView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'BINDING_NOT_FOUND', 'CONFLICT'],
     async handler(c, { params, principal, elder }) {
       const e = pathElder(elder);
-      return c.json(view(await removeBinding(c.get('deps'), params.family_id, e.elder_id, principal?.sub ?? 'unknown')));
+      return c.json(view(await removeBinding(c.get('deps'), params.family_id, e.elder_id, principal.sub)));
     },
   }),
 ];

@@ -8,9 +8,8 @@ import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, Service
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search/search';
 import { defineRoute, queryInt } from '../http/route';
-import { assertAreaInScope, loadElderFor } from '../http/scope';
+import { assertAreaInScope, loadElderFor } from '@tmc/core/elders/access';
 import { policyNow } from '../compose/policy-now';
-import type { Principal } from '@tmc/core/auth/service';
 import { FreeText } from '@tmc/core/kernel/text';
 import { MerchantId, ServiceId } from '@tmc/core/kernel/ids';
 
@@ -18,11 +17,6 @@ const MerchantIdP = z.object({ merchant_id: MerchantId });
 const ServiceIdP = z.object({ service_id: ServiceId });
 const Reason = z.object({ reason: FreeText(2, 200) });
 const STAFF = ['admin', 'district', 'street'] as const;
-
-const merchantOf = (p: Principal | null): string => {
-  if (p?.kind !== 'merchant') throw new AppError('FORBIDDEN');
-  return p.merchant_id;
-};
 
 export const merchantRoutes = () => [
   defineRoute({
@@ -36,7 +30,7 @@ export const merchantRoutes = () => [
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       await deps.merchants.putCategory(body);
-      await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: 'category.put', subject: `category:${body.code}`, request_id: c.get('requestId') });
+      await deps.audit.write({ actor: principal.sub, action: 'category.put', subject: `category:${body.code}`, request_id: c.get('requestId') });
       return c.json(body, 201);
     },
   }),
@@ -46,7 +40,7 @@ export const merchantRoutes = () => [
     body: MerchantApplication, response: z.object({ merchant_id: z.string(), status: z.string() }), successStatus: 201,
     errors: ['MERCHANT_EXISTS'],
     async handler(c, { body, principal }) {
-      const m = await applyAsMerchant(c.get('deps'), merchantOf(principal), body);
+      const m = await applyAsMerchant(c.get('deps'), principal.merchant_id, body);
       return c.json({ merchant_id: m.merchant_id, status: m.status }, 201);
     },
   }),
@@ -55,7 +49,7 @@ export const merchantRoutes = () => [
     summary: 'My merchant profile, status and services', errors: ['MERCHANT_NOT_FOUND'],
     async handler(c, { principal }) {
       const deps = c.get('deps');
-      const id = merchantOf(principal);
+      const id = principal.merchant_id;
       const m = await deps.merchants.getMerchant(id);
       if (!m) throw new AppError('MERCHANT_NOT_FOUND');
       return c.json({ merchant: m, services: await deps.merchants.services(id) });
@@ -66,7 +60,7 @@ export const merchantRoutes = () => [
     summary: 'Add a service (points price, reference cash price, duration, on-site or home visit, hours, capacity)',
     body: ServiceInput, response: z.looseObject({ service_id: z.string(), version: z.number() }), successStatus: 201, errors: ['MERCHANT_NOT_FOUND'],
     async handler(c, { body, principal }) {
-      return c.json(await saveService(c.get('deps'), merchantOf(principal), body, null, null), 201);
+      return c.json(await saveService(c.get('deps'), principal.merchant_id, body, null, null), 201);
     },
   }),
   defineRoute({
@@ -75,7 +69,7 @@ export const merchantRoutes = () => [
     params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }), response: z.looseObject({ service_id: z.string(), version: z.number() }),
     errors: ['SERVICE_NOT_FOUND', 'CONFLICT', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, body, principal }) {
-      return c.json(await saveService(c.get('deps'), merchantOf(principal), body.service, params.service_id, body.version));
+      return c.json(await saveService(c.get('deps'), principal.merchant_id, body.service, params.service_id, body.version));
     },
   }),
   defineRoute({
@@ -83,7 +77,7 @@ export const merchantRoutes = () => [
     summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
     errors: ['SERVICE_NOT_FOUND', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, principal }) {
-      return c.json(await deactivateService(c.get('deps'), merchantOf(principal), params.service_id));
+      return c.json(await deactivateService(c.get('deps'), principal.merchant_id, params.service_id));
     },
   }),
   defineRoute({
@@ -92,7 +86,7 @@ export const merchantRoutes = () => [
     query: z.object({ status: z.enum(MERCHANT_STATUSES), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { query, principal }) {
       const page = await c.get('deps').merchants.byStatus(query.status, 50, query.cursor);
-      const scope = principal?.kind === 'staff' ? principal.scope : null;
+      const scope = principal.scope;
       return c.json({ items: page.items.filter((m) => !scope || m.community_code.startsWith(`${scope}.`) || m.community_code === scope), cursor: page.cursor });
     },
   }),
@@ -102,7 +96,6 @@ export const merchantRoutes = () => [
     params: MerchantIdP, body: Reason, response: z.object({ merchant_id: z.string(), status: z.string() }), errors: ['MERCHANT_NOT_FOUND', 'MERCHANT_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      if (!principal) throw new AppError('UNAUTHENTICATED');
       const m = await deps.merchants.getMerchant(params.merchant_id);
       if (!m) throw new AppError('MERCHANT_NOT_FOUND');
       assertAreaInScope(principal, m.community_code);
@@ -122,7 +115,6 @@ export const merchantRoutes = () => [
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'AREA_NOT_FOUND'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
-      if (!principal) throw new AppError('UNAUTHENTICATED');
       let origin: LatLng | null = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null;
       if (!origin) {
         const elder_id = principal.kind === 'elder' ? principal.elder_id : query.elder_id;

@@ -16,7 +16,7 @@ import { FIND_OFFERS_MAX } from '@tmc/core/orders/state';
 import type { Principal } from '@tmc/core/auth/service';
 import { defineRoute, pathElder, queryInt } from '../http/route';
 import { describeRule } from '@tmc/core/auth/attempts';
-import { loadElderFor, staffScope } from '../http/scope';
+import { loadElderFor, staffScope } from '@tmc/core/elders/access';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { ElderIdParam } from './elders';
 import { idempotencyOf, markReplay } from '../http/idempotency';
@@ -32,7 +32,6 @@ const OFFICERS = ['admin', 'district', 'street'] as const;
 const ELDER_SIDE = ['elder', 'family'] as const;
 const Reason = z.object({ reason: FreeText(2, 300) });
 
-const need = (p: Principal | null): Principal => { if (!p) throw new AppError('UNAUTHENTICATED'); return p; };
 const actorOf = (p: Principal) => (p.kind === 'staff' ? 'staff' as const : p.kind);
 
 /** The elder an order is for: an elder books for themself; family and staff name a visible elder. */
@@ -66,14 +65,6 @@ const loadVisible = async (c: Ctx, p: Principal, order_id: string) => {
   return { o, elderSide: p.kind === 'elder' || p.kind === 'family' };
 };
 
-/** The shop acting. Another shop's order is not found, as for reads, so its state (409
- * ORDER_STATE) never tells a shop about a competitor's orders: the order service answers
- * ORDER_NOT_FOUND for it before any state check, with the one read it makes anyway. */
-const merchantOf = (p: Principal): string => {
-  if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
-  return p.merchant_id;
-};
-
 export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders', access: { roles: BOOKERS }, tags: ['orders'],
@@ -81,8 +72,7 @@ export const orderRoutes = () => [
     body: z.object({ elder_id: z.optional(ElderIdParam), merchant_id: MerchantId, service_id: ServiceId, slot_start: z._default(z.nullable(z.iso.datetime()), null) }),
     successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'SLOT_FULL', 'SLOT_INVALID', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'WALLET_FROZEN', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND', 'HOLD_ALREADY_FINAL', 'POLICY_MISSING', 'CONFLICT'],
-    async handler(c, { body, principal }) {
-      const p = need(principal);
+    async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
       const e = await elderFor(c, p, body.elder_id);
       const idem = idempotencyOf(c, body);
@@ -98,8 +88,7 @@ export const orderRoutes = () => [
     // service_name: the service the elder asked for (e.g. 老人理发); without it, the kind of the best hit of the category
     body: z.object({ elder_id: z.optional(ElderIdParam), category: CategoryCode, service_name: z.optional(FreeText(1, 40)) }), successStatus: 201,
     errors: ['SERVICE_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'CATEGORY_NOT_ALLOWED', 'CAP_EXCEEDED', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'WALLET_FROZEN', 'ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'AREA_NOT_FOUND', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
-    async handler(c, { body, principal }) {
-      const p = need(principal);
+    async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
       const e = await elderFor(c, p, body.elder_id);
       const policy = await policyNow(deps);
@@ -117,7 +106,7 @@ export const orderRoutes = () => [
     method: 'get', path: '/api/orders/:order_id', access: { roles: [...BOOKERS, 'merchant'] }, tags: ['orders'],
     summary: 'One order (the elder and bound family also see the completion code while it is open)', params: OrderIdP, errors: ['ORDER_NOT_FOUND'],
     async handler(c, { params, principal }) {
-      const { o, elderSide } = await loadVisible(c, need(principal), params.order_id);
+      const { o, elderSide } = await loadVisible(c, principal, params.order_id);
       return c.json(view(c, o, elderSide));
     },
   }),
@@ -126,7 +115,7 @@ export const orderRoutes = () => [
     summary: 'Merchant of an accepted home-visit order: the address and the masked name (audited; gone once the order closes)',
     params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'NOT_HOME_VISIT', 'ORDER_STATE'],
     async handler(c, { params, principal }) {
-      const merchant_id = merchantOf(need(principal));
+      const merchant_id = principal.merchant_id;
       const v = await visitDetails(orderDeps(c.get('deps')), params.order_id, merchant_id);
       c.header('cache-control', 'no-store'); // a home address: never kept by a cache on the way
       return c.json(v);
@@ -144,9 +133,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'get', path: '/api/merchant/orders', access: { roles: ['merchant'] }, tags: ['orders'],
     summary: 'My orders, newest first', query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    async handler(c, { query, principal }) {
-      const p = need(principal);
-      if (p.kind !== 'merchant') throw new AppError('FORBIDDEN');
+    async handler(c, { query, principal: p }) {
       const page = await c.get('deps').orders.ofMerchant(p.merchant_id, 20, query.cursor);
       return c.json({ items: page.items.map((o) => view(c, o, false)), cursor: page.cursor });
     },
@@ -155,7 +142,9 @@ export const orderRoutes = () => [
     method: 'post', path: `/api/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['orders'],
     summary: `Merchant: ${what} an order offered to it`, params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, principal }) {
-      const merchant_id = merchantOf(need(principal));
+      // Another shop's order is not found, as for reads, so its state (409 ORDER_STATE) never tells a shop
+      // about a competitor's orders: the order service answers ORDER_NOT_FOUND for it before any state check.
+      const merchant_id = principal.merchant_id;
       const d = orderDeps(c.get('deps'));
       const o = what === 'accept' ? await acceptOrder(d, params.order_id, merchant_id) : what === 'reject' ? await rejectOrder(d, params.order_id, merchant_id) : await noShow(d, params.order_id, merchant_id);
       return c.json(view(c, o, false));
@@ -168,7 +157,7 @@ export const orderRoutes = () => [
     description: `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'CODE_INVALID', 'CODE_LOCKED', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
-      const merchant_id = merchantOf(need(principal));
+      const merchant_id = principal.merchant_id;
       const deps = c.get('deps');
       return c.json(view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, merchant_id, body), false));
     },
@@ -176,8 +165,7 @@ export const orderRoutes = () => [
   defineRoute({
     method: 'post', path: '/api/orders/:order_id/cancel', access: { roles: BOOKERS }, tags: ['orders'],
     summary: 'Cancel before completion: free before acceptance; after it the policy\'s cancel fee (default 0) goes to the merchant and the rest is released', params: OrderIdP, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
-    async handler(c, { params, principal }) {
-      const p = need(principal);
+    async handler(c, { params, principal: p }) {
       await loadVisible(c, p, params.order_id);
       return c.json(view(c, await cancelOrder(orderDeps(c.get('deps')), await policyNow(c.get('deps')), params.order_id, actorOf(p), p.sub), false));
     },
@@ -187,8 +175,7 @@ export const orderRoutes = () => [
     summary: 'Rate a completed order once: 1-5 stars, tags, comment (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP,
     body: z.object({ stars: z.int().check(z.gte(1), z.lte(5)), tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []), comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), '') }),
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
-      const p = need(principal);
+    async handler(c, { params, body, principal: p }) {
       await loadVisible(c, p, params.order_id);
       return c.json(view(c, await rateOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), body, p.sub), false));
     },
@@ -197,8 +184,7 @@ export const orderRoutes = () => [
     method: 'post', path: '/api/orders/:order_id/dispute', access: { roles: [...ELDER_SIDE, ...OFFICERS] }, tags: ['orders'],
     summary: 'Dispute a completed order within 7 days (the elder, bound family, or staff on behalf of an elder in scope, audited)', params: OrderIdP, body: Reason,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
-      const p = need(principal);
+    async handler(c, { params, body, principal: p }) {
       await loadVisible(c, p, params.order_id);
       return c.json(view(c, await disputeOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub, body.reason), false));
     },
@@ -207,9 +193,7 @@ export const orderRoutes = () => [
     method: 'get', path: '/api/disputes', access: { roles: OFFICERS }, tags: ['orders'],
     summary: 'Staff: open disputes of elders in my area, by community then oldest first (paged)',
     query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
-    async handler(c, { query, principal }) {
-      const p = need(principal);
-      if (p.kind !== 'staff') throw new AppError('FORBIDDEN');
+    async handler(c, { query, principal: p }) {
       const page = await createDisputeQueue(c.get('deps').db).list(staffScope(p), query.limit ?? 20, query.cursor);
       return c.json({ items: page.items.map((d) => ({ ...view(c, d.order, false), community_code: d.community_code })), cursor: page.cursor });
     },
@@ -218,8 +202,7 @@ export const orderRoutes = () => [
     method: 'post', path: `/api/orders/:order_id/dispute/${decision}`, access: { roles: OFFICERS }, tags: ['orders'],
     summary: decision === 'uphold' ? 'Staff: uphold a dispute (points reversed to the elder; audited)' : 'Staff: dismiss a dispute (audited)',
     params: OrderIdP, body: Reason, errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
-      const p = need(principal);
+    async handler(c, { params, body, principal: p }) {
       await loadVisible(c, p, params.order_id);
       return c.json(view(c, await decideDispute(orderDeps(c.get('deps')), params.order_id, decision, p.sub, body.reason), false));
     },

@@ -73,7 +73,7 @@ export const pointsRoutes = () => [
     errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      const actor = principal?.sub ?? 'unknown';
+      const actor = principal.sub;
       // The kind of an entry never changes, so this read cannot race: a capture goes back only with its order.
       const kind = (await deps.ledger.entry(params.entry_id))?.kind;
       const flow = kind ? REVERSED_BY_FLOW[kind] : undefined;
@@ -93,7 +93,7 @@ export const pointsRoutes = () => [
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       await setWalletFrozen(deps, params.elder_id, what === 'freeze');
-      await deps.audit.write({ actor: principal?.sub ?? 'unknown', action: `wallet.${what}`, subject: `elder:${params.elder_id}`, detail: { reason: body.reason }, request_id: c.get('requestId') });
+      await deps.audit.write({ actor: principal.sub, action: `wallet.${what}`, subject: `elder:${params.elder_id}`, detail: { reason: body.reason }, request_id: c.get('requestId') });
       return c.json({ elder_id: params.elder_id, frozen: what === 'freeze' });
     },
   })),

@@ -10,7 +10,7 @@ import type { Principal } from '@tmc/core/auth/service';
 import { isFakeGateway, type FakeEventType, type FakeGateway } from '@tmc/payments/fake';
 import { defineRoute, pathElder, queryInt } from '../http/route';
 import { ElderIdParam } from './elders';
-import { assertAreaInScope } from '../http/scope';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import { idempotencyOf, markReplay } from '../http/idempotency';
 import { policyNow } from '../compose/policy-now';
 import type { Ctx } from '../http/context';
@@ -27,11 +27,6 @@ const REFUNDERS = ['admin', 'finance'] as const;
 
 const Started = z.object({ topup_id: z.string(), redirect_url: z.nullable(z.string()), status: TopupView.shape.status, amount_fen: z.int(), amount_points: z.int() });
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() });
-
-const need = (p: Principal | null): Principal => {
-  if (!p) throw new AppError('UNAUTHENTICATED');
-  return p;
-};
 
 /** The payer sees their own top-up; staff see those of elders in their area. Others learn nothing. */
 const loadVisible = async (c: Ctx, p: Principal, topup_id: string): Promise<Topup> => {
@@ -58,9 +53,8 @@ export const topupRoutes = (deps: Deps) => [
     summary: 'Start a top-up for an elder (bound family, or staff in scope); answers where to pay. Idempotency-Key required: a retry returns the same checkout.',
     body: TopupInput, response: Started, successStatus: 201,
     errors: ['IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'ELDER_NOT_FOUND', 'ELDER_INACTIVE', 'OUT_OF_SCOPE', 'TOPUP_AMOUNT_INVALID', 'TOPUP_DAILY_LIMIT', 'PAYMENT_METHOD_UNAVAILABLE', 'POLICY_MISSING', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'CONFLICT'],
-    async handler(c, { body, principal }) {
+    async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
-      const p = need(principal);
       const idem = idempotencyOf(c, body);
       const r = await (await flow()).startTopup(deps, { principal: p, policy: await policyNow(deps), input: body, idempotency_key: idem.key });
       markReplay(c, r.replayed);
@@ -72,8 +66,7 @@ export const topupRoutes = (deps: Deps) => [
     method: 'get', path: '/api/topups/:topup_id', access: { roles: ['family', ...STAFF_READERS] }, tags: ['topups'],
     summary: 'One top-up: the family member who made it, or staff in scope',
     params: TopupIdP, response: TopupView, errors: ['TOPUP_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_NOT_FOUND'],
-    async handler(c, { params, principal }) {
-      const p = need(principal);
+    async handler(c, { params, principal: p }) {
       return c.json(toTopupView(await loadVisible(c, p, params.topup_id), p.sub));
     },
   }),
@@ -82,9 +75,8 @@ export const topupRoutes = (deps: Deps) => [
     summary: 'An elder\'s top-ups, newest first, paged (the elder, bound family, staff in scope)',
     params: ElderIdP, query: z.object({ limit: z.optional(queryInt(1, TOPUP_PAGE_MAX)), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     response: z.object({ items: z.array(TopupView), cursor: z.nullable(z.string()) }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
-    async handler(c, { query, principal, elder }) {
+    async handler(c, { query, principal: p, elder }) {
       const deps = c.get('deps');
-      const p = need(principal);
       const page = await deps.topups.listByElder(pathElder(elder).elder_id, query.limit ?? 20, query.cursor);
       return c.json({ items: page.items.map((t) => toTopupView(t, p.sub)), cursor: page.cursor });
     },
@@ -107,9 +99,8 @@ export const topupRoutes = (deps: Deps) => [
     summary: 'Refund the unspent points of a paid top-up to the payer (spent points stay spent; never twice). Idempotency-Key required.',
     params: TopupIdP, body: RefundInput, response: TopupView,
     errors: ['IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'TOPUP_NOT_FOUND', 'TOPUP_NOT_PAID', 'TOPUP_NOTHING_TO_REFUND', 'OUT_OF_SCOPE', 'INSUFFICIENT_POINTS', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
+    async handler(c, { params, body, principal: p }) {
       const deps = c.get('deps');
-      const p = need(principal);
       const idem = idempotencyOf(c, body);
       await loadVisible(c, p, params.topup_id);
       // the audit record is written with the refund itself (refundTopup), once however many requests race

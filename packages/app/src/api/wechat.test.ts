@@ -9,7 +9,7 @@ import { createWechatOAuth } from '@tmc/notify/wechat';
 import { createNotifierFromEnv } from '@tmc/notify/from-env';
 import { APP_ID, APP_SECRET, fakeWechat } from '@tmc/notify/testing';
 import { bearer, json, makeTestApp, phoneToken, staffToken, tableSnapshot } from '../../../../tests/support/app';
-import { WECHAT_STATE_TTL_S, wechatPageRoutes } from './wechat';
+import { WECHAT_STATE_TTL_S, wechatPageRoutes } from '../compose/wechat-link';
 import { createApp } from '../compose/app';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;

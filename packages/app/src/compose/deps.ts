@@ -1,13 +1,9 @@
 // Everything a request handler may use, built once per process from configuration. Tests build
 // the same bag against their own DynamoDB Local table and a fake clock.
-import { createBlindIndex, createFieldCipher, type BlindIndex, type FieldCipher } from '@tmc/core/kernel/secrets';
+import { createBlindIndex, createFieldCipher } from '@tmc/core/kernel/secrets';
 import { systemClock, type Clock } from '@tmc/core/kernel/clock';
-import type { AreaStore } from '@tmc/core/areas/ports';
-import type { AuditLog } from '@tmc/core/kernel/audit';
-import type { ElderStore } from '@tmc/core/elders/ports';
 import type { Notifier } from '@tmc/core/notices/ports';
 import type { WechatOAuth } from '@tmc/core/auth/ports';
-import type { OtpStore, StaffStore } from '@tmc/core/auth/ports';
 import { createDb, type Db } from '@tmc/store/table';
 import { createElderStore } from '@tmc/store/entities/elders';
 import { createAreaStore } from '@tmc/store/entities/areas';
@@ -15,65 +11,30 @@ import { createAuditLog } from '@tmc/store/entities/audit';
 import { createOtpStore } from '@tmc/store/entities/otp';
 import { createStaffStore } from '@tmc/store/entities/staff';
 import { createAttemptLimiter } from '@tmc/store/entities/attempts';
-import type { AttemptLimiter } from '@tmc/core/auth/attempts';
-import { createSessionStore, type SessionStore } from '@tmc/store/entities/sessions';
-import { createAccountStore, type AccountStore } from '@tmc/store/entities/accounts';
-import { createBindingStore, type BindingStore } from '@tmc/store/entities/bindings';
-import { createImportStore, type ImportStore } from '@tmc/store/entities/imports';
+import { createSessionStore } from '@tmc/store/entities/sessions';
+import { createAccountStore } from '@tmc/store/entities/accounts';
+import { createBindingStore } from '@tmc/store/entities/bindings';
+import { createImportStore } from '@tmc/store/entities/imports';
 import { createOutbox, type Outbox } from '@tmc/notify/outbox';
 import { createOutboxStore } from '@tmc/store/entities/outbox';
 import type { NotifierWiring } from '@tmc/notify/channels';
-import type { NoticeMarks } from '@tmc/core/notices/model';
 import { createNoticeMarks } from '@tmc/store/entities/notices';
-import { createWechatLinkStore, type WechatLinkStore } from '@tmc/store/entities/wechat-links';
+import { createWechatLinkStore } from '@tmc/store/entities/wechat-links';
 import { createLedgerStore } from '@tmc/store/entities/ledger';
-import { createMerchantStore, type MerchantStore } from '@tmc/store/entities/merchants';
-import { createOrderStore, type OrderStore } from '@tmc/store/entities/orders';
+import { createMerchantStore } from '@tmc/store/entities/merchants';
+import { createOrderStore } from '@tmc/store/entities/orders';
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import { createTimerStore } from '@tmc/store/entities/timers';
-import { createPolicyStore, type PolicyStore } from '@tmc/store/entities/policy';
-import type { LedgerStore } from '@tmc/core/ledger/ports';
+import { createPolicyStore } from '@tmc/store/entities/policy';
 import type { PaymentGateway } from '@tmc/core/topups/ports';
-import type { TopupStore } from '@tmc/core/topups/ports';
 import { createTopupStore } from '@tmc/store/entities/topups';
 import { gatewayFromConfig } from '@tmc/payments/from-config';
 import type { JobRunner } from '@tmc/core/jobs/ports';
+import type { Deps } from './deps-type';
 import { createLogger, type Logger } from '../http/logger';
 import type { Env } from './env';
 
-export type Deps = {
-  stage: Env['STAGE'];
-  publicUrl: string;
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  cipher: FieldCipher;
-  blindIndex: BlindIndex;
-  sessionKey: Uint8Array;
-  notifier: Notifier;
-  noticeMarks: NoticeMarks; // once-only claims: each change is told to each recipient once
-  outbox: Outbox | null; // only outside production: the dev page reads it
-  elders: ElderStore;
-  areas: AreaStore;
-  audit: AuditLog;
-  otp: OtpStore;
-  staff: StaffStore;
-  limiter: AttemptLimiter; // every guessable secret and the per-address sign-in limits (core/attempts.ts)
-  sessions: SessionStore;
-  accounts: AccountStore;
-  bindings: BindingStore;
-  imports: ImportStore;
-  ledger: LedgerStore;
-  policies: PolicyStore;
-  jobs: JobRunner;
-  merchants: MerchantStore;
-  orders: OrderStore;
-  scheduler: SchedulerPort;
-  topups: TopupStore;
-  payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
-  wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
-  wechatOAuth: WechatOAuth | null; // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
-};
+export type { Deps } from './deps-type';
 
 /** Callers that must not fail on a notice (an order already committed) drop its error; this
  * makes sure the failure is still seen: the kind and the reason, never the phone or the text. */

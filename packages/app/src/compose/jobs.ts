@@ -7,14 +7,17 @@ import { decryptPhone } from '@tmc/core/elders/service';
 import { maskName } from '@tmc/core/elders/id-card';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
 import { markNoticeSent } from '@tmc/store/entities/notices';
-import type { Deps } from './deps';
+import type { Deps } from './deps-type';
 import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
-import { aad } from '@tmc/core/kernel/aad';
 import type { Job } from '@tmc/core/jobs/model';
 import type { JobRunner } from '@tmc/core/jobs/ports';
+import { boundFamilyPhones } from './account-phone';
+
+export { JobSchema, type Job } from '@tmc/core/jobs/model';
+export type { JobRunner } from '@tmc/core/jobs/ports';
 
 export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unknown>> => {
   const now = deps.clock.now();
@@ -40,11 +43,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
         recipientsOf: async (id) => {
           const e = await deps.elders.get(id);
           if (!e || e.status !== 'active') return null;
-          const family: { family_id: string; phone: string }[] = [];
-          for (const b of (await deps.bindings.ofElder(id)).filter((x) => x.status === 'active')) {
-            const a = await deps.accounts.byId(b.family_id);
-            if (a) family.push({ family_id: b.family_id, phone: deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id)) });
-          }
+          const family = await boundFamilyPhones(deps, id);
           return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
         },
         // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told again

@@ -3,8 +3,8 @@ import { decryptPhone } from '@tmc/core/elders/service';
 import type { OrderDeps } from '@tmc/core/orders/ports';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { markNoticeSent } from '@tmc/store/entities/notices';
-import type { Deps } from './deps';
-import { aad } from '@tmc/core/kernel/aad';
+import type { Deps } from './deps-type';
+import { accountPhone, boundFamilyPhones } from './account-phone';
 
 export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
@@ -12,24 +12,14 @@ export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: st
   scheduler: deps.scheduler,
   disputes: createDisputeQueue(deps.db),
   addRating: (m, s) => deps.merchants.addRating(m, s),
-  familyPhones: async (elder_id) => {
-    const out: string[] = [];
-    for (const b of (await deps.bindings.ofElder(elder_id)).filter((x) => x.status === 'active')) {
-      const a = await deps.accounts.byId(b.family_id);
-      if (a) out.push(deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id)));
-    }
-    return out;
-  },
+  familyPhones: async (elder_id) => (await boundFamilyPhones(deps, elder_id)).map((f) => f.phone),
   // New orders are announced to the phone the shop signs in with (verified by a code, and the one
   // that can accept them; its WeChat link, if any, is on this number), not to the contact phone
   // typed on the application, which elders call and nobody has verified.
   // one marker per (order, version, notice): a retried or raced change never texts twice
   noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
-  merchantPhone: async (merchant_id) => {
-    const a = await deps.accounts.byId(merchant_id);
-    if (a) return deps.cipher.decrypt(a.phone_cipher, aad.accountPhone(a.account_id));
-    return (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null;
-  },
+  merchantPhone: async (merchant_id) =>
+    (await accountPhone(deps, merchant_id)) ?? (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null,
 });
 
 export { decryptPhone };

@@ -2,8 +2,8 @@
 import type { Context } from 'hono';
 import type { Principal } from '@tmc/core/auth/service';
 import type { AppError } from '@tmc/core/kernel/errors';
-import type { Deps } from '../compose/deps';
-import type { ErrorBody } from './http-error';
+import type { Deps } from '../compose/deps-type';
+import type { ErrorBody } from './error-body';
 
 export type AppEnv = {
   Variables: {

@@ -5,12 +5,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 // the class itself, not `$ZodError`: reading `core` off the namespace keeps every locale in the bundle
 import { $ZodError } from 'zod/v4/core';
-import { AppError, ERRORS, type ErrorCode, type FieldIssue } from '@tmc/core/kernel/errors';
+import { AppError, type FieldIssue } from '@tmc/core/kernel/errors';
 import type { AppEnv } from './context';
-
-export type ErrorBody = {
-  error: { code: ErrorCode; message: string; message_en: string; request_id: string; fields?: FieldIssue[]; details?: Record<string, unknown> };
-};
+import { errorBody, type ErrorBody } from './error-body';
 
 export const zodFields = (e: $ZodError, prefix = ''): FieldIssue[] =>
   e.issues.slice(0, 50).map((i) => ({
@@ -19,14 +16,6 @@ export const zodFields = (e: $ZodError, prefix = ''): FieldIssue[] =>
     code: i.code === 'custom' && /^[A-Z_]+$/.test(i.message) ? i.message : i.code.toUpperCase(),
     message: i.message,
   }));
-
-export const errorBody = (code: ErrorCode, request_id: string, extra: { fields?: FieldIssue[]; details?: Record<string, unknown> } = {}): ErrorBody => ({
-  error: {
-    code, message: ERRORS[code].zh, message_en: ERRORS[code].en, request_id,
-    ...(extra.fields ? { fields: extra.fields } : {}),
-    ...(extra.details ? { details: extra.details } : {}),
-  },
-});
 
 export const toAppError = (err: unknown): AppError | null => {
   if (err instanceof AppError) return err;

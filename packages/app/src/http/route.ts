@@ -11,7 +11,7 @@ import type { ElderRecord } from '@tmc/core/elders/model';
 import { CSV_MAX_BYTES } from '@tmc/core/kernel/limits';
 import type { AppEnv, Ctx } from './context';
 import { toAppError, zodFields } from './http-error';
-import { loadElderFor } from './scope';
+import { loadElderFor } from '@tmc/core/elders/access';
 import { recordUndeclaredError } from './error-contract';
 
 /** A whole number from the query string, bounds checked before the integer check so the OpenAPI
@@ -23,10 +23,20 @@ export { CSV_MAX_BYTES }; // one limit with the CSV decoder (core kernel/limits.
 
 export type Access = { public: true; roles?: undefined } | { public?: undefined; roles: readonly Role[] };
 
-export type RouteDef<B = unknown, Q = unknown, P = unknown> = {
+/** The principals whose role is one of `R` (a staff role keeps the whole staff shape). */
+export type PrincipalOf<R extends Role> = Principal extends infer P
+  ? P extends { role: infer PR } ? ([Extract<PR, R>] extends [never] ? never : P) : never
+  : never;
+
+/** What the handler of a route with access `A` receives: checkAccess has already refused anyone
+ * else, so a route for `['merchant']` gets a merchant principal, a public route `Principal | null`. */
+export type PrincipalFor<A extends Access> =
+  A extends { roles: readonly (infer R extends Role)[] } ? PrincipalOf<R> : Principal | null;
+
+export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = Access> = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  access: Access;
+  access: A;
   summary: string;
   /** Longer OpenAPI text, e.g. the attempt limits a route enforces (core/attempts.ts describeRule). */
   description?: string;
@@ -44,13 +54,13 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown> = {
   /** HTML pages: rendered errors, redirects to sign-in, left out of the OpenAPI document. */
   page?: boolean;
   /**
-   * An API route with `:elder_id` in its path goes through the one elder-access rule (scope.ts) at
+   * An API route with `:elder_id` in its path goes through the one elder-access rule (core elders/access.ts) at
    * mount, before its handler, and the handler receives the elder. The only way out is to name
    * why here: a route whose path elder id is only a key into the caller's own records.
    */
   elderAccessExempt?: string;
-  // method syntax on purpose: lets a RouteDef<B, Q, P> sit in a plain RouteDef[] list
-  handler(c: Ctx, input: { body: B; query: Q; params: P; raw: Uint8Array | null; principal: Principal | null; elder: ElderRecord | null }): Response | Promise<Response>;
+  // method syntax on purpose: lets a RouteDef<B, Q, P, A> sit in a plain RouteDef[] list
+  handler(c: Ctx, input: { body: B; query: Q; params: P; raw: Uint8Array | null; principal: PrincipalFor<A>; elder: ElderRecord | null }): Response | Promise<Response>;
 };
 
 /** Codes any route may answer without declaring them: malformed requests, sign-in and access,
@@ -74,7 +84,11 @@ export const declaredErrors = (r: RouteDef): ErrorCode[] => [...new Set<ErrorCod
   ...(hasElderPath(r) ? ELDER_ACCESS_ERRORS : []),
 ])];
 
-export const defineRoute = <B = undefined, Q = undefined, P = undefined>(r: RouteDef<B, Q, P>): RouteDef<B, Q, P> => r;
+/** Infers the schemas' types and the access rule (`const`: the roles stay a tuple of literals), so
+ * the handler's principal is typed by the same declaration that mount checks. */
+export const defineRoute = <B = undefined, Q = undefined, P = undefined, const A extends Access = Access>(
+  r: RouteDef<B, Q, P, A>,
+): RouteDef<B, Q, P, A> => r;
 
 /** A field issue that carries a code the route documents (ID_NUMBER_INVALID on POST /api/elders)
  * answers with that code, fields still listed; any other invalid input is VALIDATION_FAILED. */

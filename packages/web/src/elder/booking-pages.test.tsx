@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { orderCode } from '@tmc/core/orders/complete';
 import { hold, release, setWalletFrozen } from '@tmc/core/ledger/service';
-import { policyNow } from '@tmc/app/compose/policy-now';
+import { policyNow } from '@tmc/app/public';
 import { chinaDateOf, distanceZh, elderOrigin, findCandidates, servicesNear } from '../kit/booking';
 import { bookingMsg } from '../kit/order-ui';
 import { assetUrl } from '../kit/static';

@@ -7,11 +7,11 @@ import { RATING_TAGS, allowedEvents, type Order, type OrderEvent } from '@tmc/co
 import { cancelFee, cancelOrder } from '@tmc/core/orders/cancel';
 import { disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
 import { orderCode } from '@tmc/core/orders/complete';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { policyNow } from '@tmc/app/compose/policy-now';
-import { orderDeps } from '@tmc/app/compose/order-deps';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { policyNow } from '@tmc/app/public';
+import { orderDeps } from '@tmc/app/public';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
 import { ErrorBox, Notice, PostButton, ReadAloud, expected, msgOfError, type Msg } from '../kit/ui';
 import { assetUrl } from '../kit/static';

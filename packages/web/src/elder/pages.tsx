@@ -5,10 +5,9 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
-import { asElder } from '../kit/principal';
 import { CardNumber, Notice, PostButton, ReadAloud, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, type Msg } from '../kit/ui';
 import { assetUrl } from '../kit/static';
 import { HOTLINE } from '../kit/contacts';
@@ -86,7 +85,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
     query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])) }),
     async handler(c, { query, principal }) {
-      const p = asElder(principal);
+      const p = principal;
       const e = await getElderOrThrow(deps, p.elder_id);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const bindings = (await deps.bindings.ofElder(e.elder_id)).filter((b) => b.status !== 'removed');
@@ -99,7 +98,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: '/elder/bindings/:family_id/confirm', access: { roles: ['elder'] }, tags: ['pages'], page: true,
     summary: 'The elder agrees to a family binding request', params: FamilyIdP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asElder(principal);
+      const p = principal;
       await confirmBindingDirect(deps, params.family_id, p.elder_id, p.sub);
       return c.redirect('/elder?done=confirmed', 303);
     },
@@ -108,7 +107,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: '/elder/bindings/:family_id/remove', access: { roles: ['elder'] }, tags: ['pages'], page: true,
     summary: 'The elder declines a request or unlinks a family member', params: FamilyIdP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asElder(principal);
+      const p = principal;
       await removeBinding(deps, params.family_id, p.elder_id, p.sub);
       return c.redirect('/elder?done=removed', 303);
     },

@@ -9,19 +9,19 @@ import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from 
 import { ageOn } from '@tmc/core/elders/id-card';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import { confirmBindingWithCode, removeBinding, requestBinding, type Binding } from '@tmc/core/elders/family/bindings';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertCanSeeElder } from '@tmc/app/http/scope';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { assertCanSeeElder } from '@tmc/core/elders/access';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
-import { asFamily, type FamilyP } from '../kit/principal';
+import type { FamilyP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, expected, msgOfError, type Msg } from '../kit/ui';
 import { areaLabel } from '../kit/areas';
 import { pointsSummary, type PointsSummary } from '../kit/booking';
 import { CategoryButtons, OrderLink, PointsPanel } from '../kit/order-ui';
 import type { Category } from '@tmc/core/merchants/model';
 import type { Order } from '@tmc/core/orders/state';
-import { clientKey } from '@tmc/app/http/client-address';
+import { clientKey } from '@tmc/app/public';
 import { ElderId } from '@tmc/core/kernel/ids';
 
 const RECENT_ORDERS_SHOWN = 5; // the rest are one tap away on the orders page
@@ -165,7 +165,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Family home: my bindings, link an elder by card number', query: DoneQ,
     handler(c, { query, principal }) {
       const done = doneMsg(query);
-      return familyHome(c, deps, asFamily(principal), {}, done ? { done } : {});
+      return familyHome(c, deps, principal, {}, done ? { done } : {});
     },
   }),
   defineRoute({
@@ -173,7 +173,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Ask to bind to an elder by card number', bodyKind: 'form',
     body: z.object({ card_number: z.string().check(z.maxLength(30)), relation: z.string().check(z.maxLength(10)) }),
     async handler(c, { body, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       const card = body.card_number.replace(/[\s-]/g, '');
       const state: FormState = { card: body.card_number, relation: body.relation };
       if (!(RELATIONS as readonly string[]).includes(body.relation)) {
@@ -197,7 +197,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Confirm a pending binding with the code the elder read out', params: ElderIdP, bodyKind: 'form',
     body: z.object({ code: z.string().check(z.maxLength(20)) }),
     async handler(c, { params, body, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       const code = body.code.replace(/\s/g, '');
       if (!/^\d{6}$/.test(code)) return familyHome(c, deps, p, { code: { elder_id: params.elder_id, error: { zh: '请输入6位数字验证码', en: 'Enter the 6-digit code' } } }, { status: 400 });
       const r = await expected(['OTP_INVALID', 'OTP_EXPIRED', 'OTP_LOCKED', 'BINDING_NOT_PENDING', 'BINDING_NOT_FOUND'], () => confirmBindingWithCode(deps, p.family_id, params.elder_id, code));
@@ -209,7 +209,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: '/family/bindings/:elder_id/remove', access: { roles: ['family'] }, tags: ['pages'], page: true,
     summary: 'Unbind from an elder or withdraw a pending request', params: ElderIdP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       await removeBinding(deps, p.family_id, params.elder_id, `family:${p.family_id}`);
       return c.redirect('/family?done=removed', 303);
     },
@@ -218,7 +218,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/family/elders/:elder_id', access: { roles: ['family'] }, tags: ['pages'], page: true,
     summary: "A bound elder's points, recent orders, service buttons and masked profile", params: ElderIdP,
     async handler(c, { params, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       const e = await getElderOrThrow(deps, params.elder_id);
       await assertCanSeeElder(deps, p, e);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');

@@ -8,13 +8,13 @@ import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { fenToYuanText, wholeYuanToFen } from '@tmc/core/kernel/money';
 import { TopupId, type Topup } from '@tmc/core/topups/model';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { loadElderFor } from '@tmc/app/http/scope';
-import { policyNow } from '@tmc/app/compose/policy-now';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { loadElderFor } from '@tmc/core/elders/access';
+import { policyNow } from '@tmc/app/public';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
-import { asFamily, type FamilyP } from '../kit/principal';
+import type { FamilyP } from '../kit/principal';
 import { ErrorBox, Notice, expected, msgOfError, type Msg } from '../kit/ui';
 import { FormKey, chinaDateTime, chinaDateTimeEn, newFormKey } from '../kit/booking';
 import { Stamp } from '../kit/order-ui';
@@ -162,7 +162,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/family/elders/:elder_id/topup', access: { roles: ['family'] }, tags: ['pages'], page: true,
     summary: "Top up a bound parent's points: choose an amount; the parent's top-up history with refunds", params: ElderIdP,
     async handler(c, { params, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       return topupPage(c, deps, p, await boundElder(deps, p, params.elder_id), {});
     },
   }),
@@ -171,7 +171,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Start a top-up and go to the payment page; the form key makes a double tap the same top-up', params: ElderIdP, bodyKind: 'form',
     body: z.object({ key: FormKey, yuan: z.optional(z.string().check(z.maxLength(12))), other: z.optional(z.string().check(z.maxLength(20))) }),
     async handler(c, { params, body, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       const e = await boundElder(deps, p, params.elder_id);
       const typed = (body.other ?? '').trim();
       const raw = typed !== '' ? typed : (body.yuan ?? '');
@@ -201,7 +201,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
     summary: "A top-up's result (the payment provider's return URL): waiting, credited, failed or refunded",
     params: z.object({ topup_id: TopupId }), query: z.object({ paid: z.optional(z.literal('1')), cancelled: z.optional(z.literal('1')) }),
     async handler(c, { params, query, principal }) {
-      const p = asFamily(principal);
+      const p = principal;
       const t = await deps.topups.get(params.topup_id);
       // someone else's top-up answers exactly like a missing one
       if (!t || t.payer !== p.sub) throw new AppError('TOPUP_NOT_FOUND');

@@ -2,7 +2,7 @@
 // communities), and "西城街道 胜利社区" labels for a community code.
 import type { Area } from '@tmc/core/areas/model';
 import { parentOf } from '@tmc/core/areas/model';
-import type { Deps } from '@tmc/app/compose/deps';
+import type { Deps } from '@tmc/app/public';
 
 /** A city has a few hundred communities; more than this under one scope is a data error, and
  * the page stops reading rather than loop on a request path. */

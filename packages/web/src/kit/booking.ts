@@ -14,7 +14,7 @@ import type { Idem } from '@tmc/core/ledger/service';
 import type { LatLng } from '@tmc/core/areas/model';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { Policy } from '@tmc/core/policy/model';
-import type { Deps } from '@tmc/app/compose/deps';
+import type { Deps } from '@tmc/app/public';
 
 /** The circle starts at home, or at the community's centre for an elder without coordinates. */
 export const elderOrigin = async (deps: Pick<Deps, 'areas'>, e: ElderRecord): Promise<LatLng> => {

@@ -1,8 +1,8 @@
 // Errors on pages: a visitor who is not signed in is sent to the matching sign-in page; anyone
 // else gets a readable page (Chinese, then English, the request id to quote) and never a stack.
 import type { Context } from 'hono';
-import type { AppEnv } from '@tmc/app/http/context';
-import type { ErrorBody } from '@tmc/app/http/http-error';
+import type { AppEnv } from '@tmc/app/public';
+import type { ErrorBody } from '@tmc/app/public';
 import { ConsoleLayout, H5Layout, T, render, viewOf } from './layout';
 import { loginUrl, portalOf } from './principal';
 import { fieldMsg } from './ui';

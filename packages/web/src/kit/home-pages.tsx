@@ -1,7 +1,7 @@
 // The front door (pick who you are) and the large-text switch every H5 page carries.
 import * as z from 'zod/mini';
 import { setCookie } from 'hono/cookie';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
 import { H5Layout, LANG_COOKIE, SITE_NAME, SITE_NAME_EN, T, TEXT_SIZE_COOKIE, TextSizeSwitch, render, viewOf } from './layout';
 
 const TEXT_SIZE_TTL_S = 365 * 24 * 3600; // a preference, not a secret: keep it for a year

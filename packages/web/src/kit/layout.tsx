@@ -4,7 +4,7 @@ import { createContext, useContext, type Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Ctx } from '@tmc/app/http/context';
+import type { Ctx } from '@tmc/app/public';
 import { assetUrl } from './static';
 import { portalOf } from './principal';
 

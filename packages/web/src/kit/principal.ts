@@ -1,6 +1,6 @@
-// Who is looking at a page, narrowed to the kind the page serves, and where to send them after
-// sign-in. Route access rules already refuse the wrong role; these narrow the type and guard
-// against a rule that was written too wide.
+// Who is looking at a page, and where to send them after sign-in. A page's declared roles type
+// its handler's principal (app http/route.ts); asElder/asFamily narrow by hand only where one
+// function serves both flavors (elder/service-pages.tsx).
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Principal, StaffRole } from '@tmc/core/auth/service';
 
@@ -23,18 +23,6 @@ export const asElder = (p: Principal | null): ElderP => {
 export const asFamily = (p: Principal | null): FamilyP => {
   const q = need(p);
   if (q.kind !== 'family') throw new AppError('FORBIDDEN');
-  return q;
-};
-
-export const asMerchant = (p: Principal | null): MerchantP => {
-  const q = need(p);
-  if (q.kind !== 'merchant') throw new AppError('FORBIDDEN');
-  return q;
-};
-
-export const asStaff = (p: Principal | null): StaffP => {
-  const q = need(p);
-  if (q.kind !== 'staff') throw new AppError('FORBIDDEN');
   return q;
 };
 

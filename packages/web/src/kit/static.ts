@@ -3,7 +3,7 @@
 // cached for a year, anything else only briefly, so a deploy is seen at once.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
 import { APP_CSS } from './styles';
 import { READ_ALOUD_JS } from './islands';
 

@@ -3,12 +3,12 @@
 import { MerchantApplication, type Category, type Merchant, type Service } from '@tmc/core/merchants/model';
 import { applyAsMerchant } from '@tmc/core/merchants/service';
 import { allowedEvents, type Order } from '@tmc/core/orders/state';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { zodFields } from '@tmc/app/http/http-error';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { zodFields } from '@tmc/app/public';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
-import { asMerchant, type MerchantP } from '../kit/principal';
+import type { MerchantP } from '../kit/principal';
 import {
   ErrorBox, Field, Notice, PostButton, SelectField, WechatPanel, expected, msgOfError, type Msg,
 } from '../kit/ui';
@@ -142,14 +142,14 @@ export const merchantHomeRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant home: review status (or the application form) and orders, newest first', query: DoneQ,
     handler(c, { query, principal }) {
-      return merchantHome(c, deps, asMerchant(principal), { done: query.done ? DONE[query.done] : undefined });
+      return merchantHome(c, deps, principal, { done: query.done ? DONE[query.done] : undefined });
     },
   }),
   defineRoute({
     method: 'post', path: '/merchant/application', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Apply to join the alliance (or again after a rejection)', bodyKind: 'form', body: FormBody,
     async handler(c, { body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const values = formValues(body);
       const categories = await deps.merchants.categories();
       const parsed = MerchantApplication.safeParse(applicationOf(values, categories));

@@ -7,12 +7,11 @@ import { acceptOrder, rejectOrder } from '@tmc/core/orders/answer';
 import { completeOrder, type Proof } from '@tmc/core/orders/complete';
 import { noShow } from '@tmc/core/orders/cancel';
 import { visitDetails, type VisitDetails } from '@tmc/core/orders/visit';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { policyNow } from '@tmc/app/compose/policy-now';
-import { orderDeps } from '@tmc/app/compose/order-deps';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { policyNow } from '@tmc/app/public';
+import { orderDeps } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
-import { asMerchant } from '../kit/principal';
 import { expected } from '../kit/ui';
 import { WhenText, completionMsg } from '../kit/order-ui';
 import type { Done } from './forms';
@@ -42,7 +41,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant/orders/:order_id/visit', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: where to go for an accepted home-visit order (audited; gone once the order closes)', params: OrderP,
     async handler(c, { params, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const v = await visitDetails(orderDeps(deps), params.order_id, p.merchant_id);
       return render(c, <VisitPage view={viewOf(c)} v={v} />);
     },
@@ -51,7 +50,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: `/merchant/orders/:order_id/${what}`, access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: `Merchant: ${what} an order offered to it`, params: OrderP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const d = orderDeps(deps);
       const r = await expected(ACTION_ERRORS, () =>
         what === 'accept' ? acceptOrder(d, params.order_id, p.merchant_id) : what === 'reject' ? rejectOrder(d, params.order_id, p.merchant_id) : noShow(d, params.order_id, p.merchant_id));
@@ -65,7 +64,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
     summary: "Merchant: redeem with the elder's 6-digit code or card number + PIN (5 wrong tries lock the order)",
     params: OrderP, bodyKind: 'form', body: z.object({ code: z.optional(z.string().check(z.maxLength(20))), card_number: z.optional(z.string().check(z.maxLength(30))), pin: z.optional(z.string().check(z.maxLength(20))) }),
     async handler(c, { params, body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const code = (body.code ?? '').replace(/\s/g, '');
       const card = (body.card_number ?? '').replace(/[\s-]/g, '');
       const pin = (body.pin ?? '').trim();

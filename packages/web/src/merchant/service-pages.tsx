@@ -7,12 +7,12 @@ import {
   ServiceInput, WEEKDAYS, type Category, type Merchant, type Service, type WeeklyHours,
 } from '@tmc/core/merchants/model';
 import { deactivateService, saveService } from '@tmc/core/merchants/service';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { zodFields } from '@tmc/app/http/http-error';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { zodFields } from '@tmc/app/public';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
-import { asMerchant, type MerchantP } from '../kit/principal';
+import type { MerchantP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, SelectField, expected, msgOfError, type Msg } from '../kit/ui';
 import { ServiceId } from '@tmc/core/kernel/ids';
 import {
@@ -109,7 +109,7 @@ export const merchantServiceRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/merchant/services', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: my services and a form to add one', query: DoneQ,
     handler(c, { query, principal }) {
-      return servicesPage(c, deps, asMerchant(principal), {}, query.done ? { done: DONE[query.done] } : {});
+      return servicesPage(c, deps, principal, {}, query.done ? { done: DONE[query.done] } : {});
     },
   }),
   defineRoute({
@@ -117,7 +117,7 @@ export const merchantServiceRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Merchant: add a service (points price, cash price in yuan, duration, on-site or home visit, weekly hours, capacity)',
     bodyKind: 'form', body: FormBody,
     async handler(c, { body, principal }) {
-      const p = asMerchant(principal);
+      const p = principal;
       const v = formValues(body);
       const fields: Record<string, Msg> = {};
       const fen = yuanTextToFen(v.ref_price_yuan ?? '');
@@ -148,7 +148,7 @@ export const merchantServiceRoutes = (deps: Deps): RouteDef[] => [
     method: 'post', path: '/merchant/services/:service_id/remove', access: { roles: ['merchant'] }, tags: ['pages'], page: true,
     summary: 'Merchant: withdraw a service (it stops being matched at once)', params: ServiceIdP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      await deactivateService(deps, asMerchant(principal).merchant_id, params.service_id);
+      await deactivateService(deps, principal.merchant_id, params.service_id);
       return c.redirect('/merchant/services?done=service_removed', 303);
     },
   }),

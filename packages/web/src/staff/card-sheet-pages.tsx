@@ -6,11 +6,11 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { AreaCode, type Area } from '@tmc/core/areas/model';
 import { resetPin } from '@tmc/core/elders/service';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { assertAreaInScope } from '@tmc/core/elders/access';
+import type { Deps } from '@tmc/app/public';
 import { T, SITE_NAME } from '../kit/layout';
-import { ELDER_OFFICERS, asStaff, type StaffP } from '../kit/principal';
+import { ELDER_OFFICERS, type StaffP } from '../kit/principal';
 import { CardNumber, PostButton } from '../kit/ui';
 import { staffPage } from './kit';
 import { HOTLINE } from '../kit/contacts';
@@ -69,7 +69,7 @@ export const cardSheetPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Printable points-card sheet of a community',
     params: CodeP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const area = await loadCommunity(deps, p, params.code);
       const page = await deps.elders.listByCommunity(params.code, SHEET_PAGE, query.cursor);
       const active = page.items.filter((e) => e.status === 'active');
@@ -92,7 +92,7 @@ export const cardSheetPageRoutes = (deps: Deps): RouteDef[] => [
     summary: `Issue PINs to up to ${PIN_BATCH_MAX} elders whose PIN was never printed and show their cards once`,
     params: CodeP, bodyKind: 'form', body: z.object({}),
     async handler(c, { params, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const area = await loadCommunity(deps, p, params.code);
       const { elders, more } = await unprinted(deps, params.code);
       const issued: { e: ElderRecord; pin: string }[] = [];

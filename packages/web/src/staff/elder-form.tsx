@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { CARE_LEVELS, CARE_LEVEL_ZH, ElderInput, ElderPatch, GENDER_ZH, SPECIAL_CATEGORIES, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { parseIdNumber } from '@tmc/core/elders/id-card';
 import type { FieldIssue } from '@tmc/core/kernel/errors';
-import { zodFields } from '@tmc/app/http/http-error';
+import { zodFields } from '@tmc/app/public';
 import { T } from '../kit/layout';
 import { ErrorBox, Field, SelectField, fieldErrors, type Msg } from '../kit/ui';
 

@@ -9,12 +9,10 @@ import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive, type
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
 import type { AuditEvent } from '@tmc/core/kernel/audit';
 import type { Page } from '@tmc/core/kernel/page';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef, type Ctx, type Deps } from '@tmc/app/public';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import { T } from '../kit/layout';
-import { ELDER_OFFICERS, asStaff, type StaffP } from '../kit/principal';
+import { ELDER_OFFICERS, type StaffP } from '../kit/principal';
 import { ErrorBox, Field, Notice, PostButton, CardNumber, expected, msgOfError, type Msg } from '../kit/ui';
 import { communitiesOf, loadAreaTree } from '../kit/areas';
 import { ACTION_ZH, chinaTime, loadElderInScope, staffPage } from './kit';
@@ -219,7 +217,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'get', path: '/staff/elders/new', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: 'Form to register an elder', query: z.object({ community: z.optional(z.string().check(z.maxLength(120))) }),
       async handler(c, { query, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         return staffPage(c, deps, p, '登记老人', 'Register an elder', <NewElder values={{ community_code: query.community }} errors={{}} communities={await scopedCommunities(p)} />);
       },
     }),
@@ -227,7 +225,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'post', path: '/staff/elders/new', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: 'Register an elder; shows the card number and the one-time PIN', bodyKind: 'form', body: ElderFormBody,
       async handler(c, { body, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const communities = await scopedCommunities(p);
         const again = (errors: Record<string, Msg>, error?: Msg, status = 400) =>
           staffPage(c, deps, p, '登记老人', 'Register an elder', <NewElder values={body} errors={errors} error={error} communities={communities} />, { status });
@@ -244,7 +242,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       summary: 'Masked profile, edit form, reveal, PIN, leave, bindings and audit trail of one elder',
       params: ElderIdP, query: z.object({ done: z.optional(z.string().check(z.maxLength(30))), audit: z.optional(z.string().check(z.maxLength(500))) }),
       async handler(c, { params, query, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const done = query.done && query.done in DONE ? DONE[query.done as Done] : undefined;
         return profilePage(c, deps, p, e, done ? { done } : {}, query.audit ? { auditCursor: query.audit } : {});
@@ -255,7 +253,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       summary: 'Save edits to an elder (optimistic: the form carries the version it was read at)',
       params: ElderIdP, bodyKind: 'form', body: ElderFormBody,
       async handler(c, { params, body, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const patch = toElderPatch(body, e);
         if (!patch.ok) return profilePage(c, deps, p, e, { edit: { values: body, errors: patch.errors, error: { zh: '请修改标出的项目', en: 'Fix the marked fields' } } }, { status: 400 });
@@ -275,7 +273,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       summary: 'Reveal the full ID number and phones with a reason (audited); shown on this response only',
       params: ElderIdP, bodyKind: 'form', body: ReasonBody,
       async handler(c, { params, body, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const reason = reasonOf(body.reason);
         if (!reason) return profilePage(c, deps, p, e, { revealError: REASON_MSG }, { status: 400 });
@@ -287,7 +285,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'post', path: '/staff/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: 'Issue a new card PIN; shown on this response only', params: ElderIdP, bodyKind: 'form', body: z.object({}),
       async handler(c, { params, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const r = await resetPin(deps, e, p.sub);
         return profilePage(c, deps, p, r.record, { pin: r.pin });
@@ -297,7 +295,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'post', path: '/staff/elders/:elder_id/leave', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: "Leave the scheme at the elder's request (personal fields erased)", params: ElderIdP, bodyKind: 'form', body: ReasonBody,
       async handler(c, { params, body, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const reason = reasonOf(body.reason);
         if (!reason || !body.confirm) {
@@ -311,7 +309,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'post', path: '/staff/elders/:elder_id/bindings/:family_id/confirm', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: 'Staff confirm a family binding for an elder without a phone', params: BothP, bodyKind: 'form', body: z.object({}),
       async handler(c, { params, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
         await confirmBindingDirect(deps, params.family_id, e.elder_id, p.sub);
@@ -322,7 +320,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       method: 'post', path: '/staff/elders/:elder_id/bindings/:family_id/remove', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
       summary: "Staff remove a family binding on the elder's behalf", params: BothP, bodyKind: 'form', body: z.object({}),
       async handler(c, { params, principal }) {
-        const p = asStaff(principal);
+        const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         await removeBinding(deps, params.family_id, e.elder_id, p.sub);
         return c.redirect(`/staff/elders/${e.elder_id}?done=binding_removed`, 303);

@@ -4,10 +4,10 @@
 import * as z from 'zod/mini';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ImportOutcome } from '@tmc/core/elders/roster/import';
-import { CSV_MAX_BYTES, defineRoute, type RouteDef } from '@tmc/app/http/route';
-import type { Deps } from '@tmc/app/compose/deps';
+import { CSV_MAX_BYTES, defineRoute, type RouteDef } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { T } from '../kit/layout';
-import { ELDER_OFFICERS, asStaff } from '../kit/principal';
+import { ELDER_OFFICERS } from '../kit/principal';
 import { ErrorBox, expected, msgOfError, type Msg } from '../kit/ui';
 import { chinaTime, staffPage } from './kit';
 
@@ -80,7 +80,7 @@ export const staffImportPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/staff/import', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
     summary: 'Upload form for the elder roster (CSV)',
     async handler(c, { principal }) {
-      return staffPage(c, deps, asStaff(principal), '导入老人名单', 'Import the roster', <UploadForm />);
+      return staffPage(c, deps, principal, '导入老人名单', 'Import the roster', <UploadForm />);
     },
   }),
   defineRoute({
@@ -88,7 +88,7 @@ export const staffImportPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Import the uploaded roster within my area; shows counts or the first row errors',
     bodyKind: 'form', maxBytes: CSV_MAX_BYTES, body: z.object({ file: z.optional(z.union([z.instanceof(File), z.string()])) }),
     async handler(c, { body, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const page = (content: JSX.Element, status = 200) => staffPage(c, deps, p, '导入老人名单', 'Import the roster', content, { status });
       const file = body.file;
       if (!(file instanceof File) || file.size === 0) {

@@ -1,7 +1,7 @@
 // The staff issuance page shows the stored preview with when it was computed, and asking for a
 // new one starts the job (not a read of every elder on the request).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runJob } from '@tmc/app/compose/jobs';
+import { runJob } from '@tmc/app/harness';
 import { Client, makeSite, signInStaff, type Site } from '../../../../tests/support/site';
 
 let site: Site;

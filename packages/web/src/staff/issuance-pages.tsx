@@ -5,11 +5,11 @@ import * as z from 'zod/mini';
 import { chinaMonth } from '@tmc/core/kernel/time';
 import type { IssuanceRun, PreviewRecord } from '@tmc/core/policy/issuance';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import type { Deps } from '@tmc/app/compose/deps';
-import { policyNow } from '@tmc/app/compose/policy-now';
+import { defineRoute, type RouteDef } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
+import { policyNow } from '@tmc/app/public';
 import { T } from '../kit/layout';
-import { ALL_STAFF, asStaff } from '../kit/principal';
+import { ALL_STAFF } from '../kit/principal';
 import { chinaTime, staffPage } from './kit';
 import { MONTH_RE } from '@tmc/core/kernel/ids';
 
@@ -61,7 +61,7 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'The month\'s stored issuance preview for my area, when it was computed, and the run',
     query: MonthQ,
     async handler(c, { query, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const month = query.month ?? chinaMonth(deps.clock.now());
       const [rec, run, policy] = await Promise.all([
         createIssuancePreviewStore(deps.db).get(month, p.scope),
@@ -86,7 +86,7 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Compute the month\'s preview for my area in the background, then back to the page',
     bodyKind: 'form', body: MonthBody,
     async handler(c, { body, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       await policyNow(deps, `${body.month}-01`);
       const { requestPreview } = await import('@tmc/core/policy/issuance'); // a few times a month: not in every cold start
       const r = await requestPreview({ ...deps, previews: createIssuancePreviewStore(deps.db) }, body.month, p.scope);

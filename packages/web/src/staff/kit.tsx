@@ -4,9 +4,9 @@ import type { Child } from 'hono/jsx';
 import { getElderOrThrow } from '@tmc/core/elders/service';
 import { chinaWallClock } from '@tmc/core/kernel/time';
 import type { ElderRecord } from '@tmc/core/elders/model';
-import { assertCanSeeElder } from '@tmc/app/http/scope';
-import type { Ctx } from '@tmc/app/http/context';
-import type { Deps } from '@tmc/app/compose/deps';
+import { assertCanSeeElder } from '@tmc/core/elders/access';
+import type { Ctx } from '@tmc/app/public';
+import type { Deps } from '@tmc/app/public';
 import { ConsoleLayout, render, viewOf, type StaffHeader } from '../kit/layout';
 import { ROLE_ZH, isOfficer, type StaffP } from '../kit/principal';
 

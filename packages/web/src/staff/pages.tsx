@@ -7,11 +7,10 @@ import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { ageOn } from '@tmc/core/elders/id-card';
 import { PHONE_RE } from '@tmc/core/kernel/ids';
-import { defineRoute, type RouteDef } from '@tmc/app/http/route';
-import { assertAreaInScope } from '@tmc/app/http/scope';
-import type { Deps } from '@tmc/app/compose/deps';
+import { defineRoute, type RouteDef, type Deps } from '@tmc/app/public';
+import { assertAreaInScope } from '@tmc/core/elders/access';
 import { T } from '../kit/layout';
-import { ALL_STAFF, ELDER_OFFICERS, asStaff, isOfficer, type StaffP } from '../kit/principal';
+import { ALL_STAFF, ELDER_OFFICERS, isOfficer, type StaffP } from '../kit/principal';
 import { communitiesOf, loadAreaTree, type AreaNode } from '../kit/areas';
 import { staffPage } from './kit';
 
@@ -101,7 +100,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     method: 'get', path: '/staff', access: { roles: ALL_STAFF }, tags: ['pages'], page: true,
     summary: 'Staff console: the areas under my scope',
     async handler(c, { principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const tree = await loadAreaTree(deps, p.scope);
       const officer = isOfficer(p);
       return staffPage(c, deps, p, '工作台', 'Console', (
@@ -127,7 +126,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Find elders by exact name, phone or card number within my area',
     query: z.object({ q: z.optional(z.string().check(z.maxLength(60))) }),
     async handler(c, { query, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       const raw = query.q ?? '';
       const q = raw.trim() ? classifyQuery(raw) : null;
       const results = q ? await searchElders(deps, p, q) : [];
@@ -148,7 +147,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Elders of one community, a page at a time',
     params: z.object({ code: AreaCode }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
-      const p = asStaff(principal);
+      const p = principal;
       assertAreaInScope(p, params.code);
       const area = await deps.areas.get(params.code);
       if (!area || area.level !== 'community') throw new AppError('AREA_NOT_FOUND');

@@ -1,0 +1,9 @@
+// Building and driving the app outside its Lambda functions, for tests of pages and the local
+// runner: a dependency bag from an env, a logger that keeps its lines, jobs run to the end, and
+// which paths API Gateway sends to the API function. Never imported by page code (it loads the
+// job code, which the deployed functions load only when a job starts).
+export { buildDeps } from './compose/deps';
+export { parseEnv } from './compose/env';
+export { captureLogger } from './http/logger';
+export { runJob } from './compose/jobs';
+export { servedByApi } from './http/api-paths';

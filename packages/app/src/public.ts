@@ -1,0 +1,21 @@
+// What the pages (packages/web) may use of the app: the one surface they share with it, so the app's
+// files can move without touching a page. Pages declare routes the same way the API does (defineRoute:
+// access, typed principal, validation), run in the same Hono app (createApp, AppEnv, Ctx, Deps) and
+// answer errors in the same shape (ErrorBody, zodFields, setRetryAfter); sign-in pages start sessions
+// as the sign-in API does; booking pages read the policy and the order wiring the API uses.
+// Not here, on purpose: compose/production-deps (reads the environment and Secrets Manager at import:
+// only the pages function's entry takes it) and the job runner (loaded only when a job starts); tests
+// and the local runner build and drive the app through harness.ts. The elder-access rule is core's
+// (@tmc/core/elders/access), imported from there.
+export type { Deps } from './compose/deps-type';
+export type { AppEnv, Ctx } from './http/context';
+export type { ErrorBody } from './http/error-body';
+export { CSV_MAX_BYTES, defineRoute, queryInt, type RouteDef } from './http/route';
+export { setRetryAfter, zodFields } from './http/http-error';
+export { clientKey } from './http/client-address';
+export { clearSessionCookies, setSessionCookies, startSession } from './http/session';
+export { requestLoginCode, verifyLoginCode } from './compose/login-codes';
+export { wechatPageRoutes } from './compose/wechat-link';
+export { policyNow } from './compose/policy-now';
+export { orderDeps } from './compose/order-deps';
+export { createApp } from './compose/app';
