@@ -9,7 +9,7 @@ import type { ElderStore } from '@tmc/core/elders/ports';
 import type { Notifier } from '@tmc/core/notices/ports';
 import type { OtpStore, StaffStore, WechatOAuth } from '@tmc/core/auth/ports';
 import type { AttemptLimiter } from '@tmc/core/auth/attempts';
-import type { NoticeMarks } from '@tmc/core/notices/model';
+import type { NoticeMarks } from '@tmc/core/notices/ports';
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
 import type { PaymentGateway, TopupStore } from '@tmc/core/topups/ports';

@@ -1,6 +1,6 @@
 // Ports of sign-in: the stores for one-time codes and staff accounts (packages/store) and WeChat
 // web sign-in (packages/notify).
-import type { OtpRecord, StaffAccount } from './service';
+import type { OtpRecord, StaffAccount } from './model';
 
 /** WeChat web sign-in (snsapi_base) used only to learn a signed-in person's openid. */
 export type WechatOAuth = {

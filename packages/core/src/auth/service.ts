@@ -9,6 +9,10 @@ import { randomDigits, randomId, sha256, verifySecret } from '../kernel/secrets'
 import type { Clock } from '../kernel/clock';
 import type { Notice, Notifier } from '../notices/ports';
 import type { OtpStore, StaffStore } from './ports';
+import { PHONE_ROLES, STAFF_ROLES, type StaffAccount } from './model';
+
+export { PHONE_ROLES, STAFF_ROLES };
+export type { OtpRecord, PhoneRole, Principal, PrincipalInit, Role, StaffAccount, StaffRole } from './model';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_SENDS_PER_HOUR = 5;
@@ -17,24 +21,6 @@ export const OTP_DIGITS = 6;
 export const STAFF_MAX_FAILURES = ATTEMPT_RULES.staff_password.max;
 export const STAFF_LOCK_MS = ATTEMPT_RULES.staff_password.window_ms;
 
-export const PHONE_ROLES = ['elder', 'family', 'merchant'] as const;
-export type PhoneRole = (typeof PHONE_ROLES)[number];
-export const STAFF_ROLES = ['admin', 'district', 'street', 'finance'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-export type Role = PhoneRole | StaffRole;
-
-/** Who is calling. `scope` is the area code a district or street officer is limited to; null = city-wide. */
-export type Principal =
-  | { kind: 'elder'; role: 'elder'; sub: string; elder_id: string; sid: string }
-  | { kind: 'family'; role: 'family'; sub: string; family_id: string; sid: string }
-  | { kind: 'merchant'; role: 'merchant'; sub: string; merchant_id: string; sid: string }
-  | { kind: 'staff'; role: StaffRole; sub: string; username: string; scope: string | null; sid: string };
-
-/** A principal before its session exists (Omit distributed over the union). */
-export type PrincipalInit = Principal extends infer P ? (P extends Principal ? Omit<P, 'sid'> : never) : never;
-
-/** `id` names this issue of the code: its tries are counted under it, so a new code starts afresh. */
-export type OtpRecord = { id: string; code_hash: string; expires_at_ms: number };
 
 const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
 
@@ -78,18 +64,6 @@ export const verifyOtp = async (
   if (!(await deps.otp.consume(args.purpose, args.phone_hash, rec.code_hash))) throw new AppError('OTP_EXPIRED');
 };
 
-export type StaffAccount = {
-  username: string;
-  display_name: string;
-  role: StaffRole;
-  scope: string | null;
-  password_hash: string;
-  /** No longer read or written by sign-in (the attempt limiter counts wrong passwords); kept so
-   * stored accounts keep their shape. */
-  failures: number;
-  locked_until_ms: number;
-  version: number;
-};
 
 // A fixed dummy hash so an unknown username costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

@@ -12,7 +12,7 @@ import type { ElderStore } from './ports';
 import type { Page } from '../kernel/page';
 import type { BindingPort } from './family/bindings';
 import type { Order } from '../orders/state';
-import type { TopupDeps } from '../topups/model';
+import type { TopupDeps } from '../topups/ports';
 import { debitLot } from '../ledger/refund';
 import { setWalletFrozen } from '../ledger/service';
 import { walletAccount } from '../ledger/accounts';

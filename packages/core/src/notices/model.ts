@@ -2,7 +2,6 @@
 // and WeChat templates are approved one per message kind with named slots, so adapters' template
 // configuration is checked against this table at start (notify/from-env.ts), and the Notice type
 // makes every send site pass exactly these params.
-import type { Notice, Notifier } from './ports';
 
 export const NOTICE_KINDS = {
   // one-time codes (sign-in, and the elder's consent code for a family binding): always by SMS
@@ -55,18 +54,3 @@ export const noticeParamNames = (kind: NoticeKind): readonly string[] => NOTICE_
 
 /** Kinds that carry a code the person signing in must read on that phone: never another channel. */
 export const SMS_ONLY_KINDS: readonly NoticeKind[] = ['otp', 'binding_request'];
-
-/**
- * Once-only claims for notices: `notice_id` names the change (kind, subject and the version or
- * day that made it) and the recipient, so a retried request, a re-delivered webhook or a rerun
- * job that reaches the same change again sends nothing more. The first claimer sends.
- */
-export type NoticeMarks = { claim: (notice_id: { kind: NoticeKind; subject: string; change: string; to: string }) => Promise<boolean> };
-
-/** Sends `n` unless its change was already told to this recipient. A failed send is dropped
- * here (the change it reports is already committed; the notifier logs the failure by kind). */
-export const sendOnce = async (deps: { notifier: Notifier; noticeMarks: NoticeMarks }, id: { subject: string; change: string; to: string }, n: Notice): Promise<boolean> => {
-  if (!(await deps.noticeMarks.claim({ kind: n.template, ...id }))) return false;
-  await deps.notifier.send(n).catch(() => undefined);
-  return true;
-};

@@ -18,3 +18,10 @@ export type Notifier = { send: (n: Notice) => Promise<void> };
 
 /** WeChat openids linked to phones (by blind index), for WeChat template messages. */
 export type WechatDirectory = { openidFor: (phone_hash: string) => Promise<string | null> };
+
+/**
+ * Once-only claims for notices: `notice_id` names the change (kind, subject and the version or
+ * day that made it) and the recipient, so a retried request, a re-delivered webhook or a rerun
+ * job that reaches the same change again sends nothing more. The first claimer sends.
+ */
+export type NoticeMarks = { claim: (notice_id: { kind: NoticeKind; subject: string; change: string; to: string }) => Promise<boolean> };

@@ -13,6 +13,9 @@ import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
 import { MONTH_RE } from '../kernel/ids';
 import type { IssuanceRunStore, PreviewStore } from './ports';
+import type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
+
+export type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
@@ -22,34 +25,9 @@ export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this
 // which finds their elders already credited.
 export const PROGRESS_EVERY_PAGES = 4;
 
-export type IssuanceRun = {
-  month: string;
-  status: 'running' | 'completed';
-  policy_version: number;
-  community_index: number;
-  cursor: string | null;
-  issued: number; // elders credited by this run
-  already: number; // elders found credited (a re-run after a crash)
-  skipped: number; // zero allowance (under age, left the scheme)
-  points: number;
-  newcomers: number; // of `issued`, elders registered after the run started (newcomer rule applied)
-  pass: number; // 1 = the month's issuance; 2, 3, ... = newcomer passes (a resume of a completed month)
-  pass_started_at: string;
-  started_at: string; // of pass 1: whoever registered after it is a newcomer
-  updated_at: string;
-  version: number;
-};
 
 export type IssuanceDeps = LedgerDeps & { elders: ElderStore; areas: AreaStore; runs: IssuanceRunStore };
 
-export type Preview = {
-  month: string;
-  policy_version: number;
-  elders: number;
-  points: number;
-  by_street: Record<string, { elders: number; points: number }>;
-  by_rule: Record<string, { elders: number; points: number }>;
-};
 
 const checkMonth = (month: string) => {
   if (!MONTH_RE.test(month)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'month', code: 'INVALID_FORMAT', message: 'YYYY-MM' }] });
@@ -96,15 +74,6 @@ export const previewIssuance = async (deps: Pick<IssuanceDeps, 'elders' | 'areas
 
 export const PREVIEW_STALE_MS = 15 * 60_000; // a 'computing' preview not finished by then was lost: ask again
 
-export type PreviewRecord = {
-  month: string;
-  scope: string | null; // the staff scope it covers (null = the whole city)
-  status: 'computing' | 'ready';
-  requested_at: string;
-  computed_at: string | null; // of `preview`, which is kept while a newer one is computed
-  preview: Preview | null;
-  version: number;
-};
 
 /** Asks for a fresh preview. `start` is true for exactly one of many simultaneous askers (the one
  * whose conditional write marked it computing); while one is computing, asking starts nothing. */

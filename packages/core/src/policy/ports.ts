@@ -1,6 +1,6 @@
 // The stores of monthly issuance: the run record (progress, resumable) and the stored previews.
 // packages/store implements them over DynamoDB.
-import type { IssuanceRun, PreviewRecord } from './issuance';
+import type { IssuanceRun, PreviewRecord } from './issuance-records';
 
 export type IssuanceRunStore = {
   get: (month: string) => Promise<IssuanceRun | null>;

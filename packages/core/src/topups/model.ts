@@ -2,15 +2,12 @@
 // request needs to be declared and validated, without the payment flow itself (topup.ts), which
 // the API loads only when a top-up request arrives.
 import * as z from 'zod/mini';
-import { PAYMENT_METHODS, type PaymentGateway, type PaymentMethod, type TopupStore } from './ports';
-import type { LedgerDeps } from '../ledger/service';
-import type { Binding } from '../elders/family/bindings';
-import type { ElderStore } from '../elders/ports';
-import type { Notifier } from '../notices/ports';
-import type { NoticeMarks } from '../notices/model';
-import type { FieldCipher } from '../kernel/secrets';
 import { FreeText } from '../kernel/text';
 import { ElderId, TOPUP_ID_RE } from '../kernel/ids';
+
+/** Methods a family may pay with. Which of them a provider really offers depends on its account. */
+export const PAYMENT_METHODS = ['card', 'alipay', 'wechat_pay'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
 export const TOPUP_PAGE_MAX = 50; // a list page of top-ups
@@ -46,16 +43,6 @@ export type Topup = {
   version: number;
 };
 
-export type TopupDeps = LedgerDeps & {
-  topups: TopupStore;
-  payments: PaymentGateway;
-  elders: Pick<ElderStore, 'get'>;
-  bindings: { get: (family_id: string, elder_id: string) => Promise<Binding | null> };
-  accounts: { byId: (account_id: string) => Promise<{ phone_cipher: string } | null> };
-  cipher: FieldCipher;
-  notifier: Notifier;
-  noticeMarks: NoticeMarks; // refund_paid is told once per refund
-};
 
 // ---- schemas (routes, OpenAPI and pages share them)
 

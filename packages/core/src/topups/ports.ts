@@ -3,11 +3,16 @@
 // The top-up store: packages/store implements it over DynamoDB.
 import type { AuditEvent } from '../kernel/audit';
 import type { Page } from '../kernel/page';
-import type { Topup } from './model';
+import { PAYMENT_METHODS, type PaymentMethod, type Topup } from './model';
+import type { LedgerDeps } from '../ledger/service';
+import type { Binding } from '../elders/family/bindings';
+import type { ElderStore } from '../elders/ports';
+import type { Notifier } from '../notices/ports';
+import type { NoticeMarks } from '../notices/ports';
+import type { FieldCipher } from '../kernel/secrets';
 
-/** Methods a family may pay with. Which of them a provider really offers depends on its account. */
-export const PAYMENT_METHODS = ['card', 'alipay', 'wechat_pay'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export { PAYMENT_METHODS, type PaymentMethod };
+
 
 /** Providers sign a webhook with a timestamp; older than this it is refused as a replay (Stripe's default too). */
 export const WEBHOOK_TOLERANCE_S = 5 * 60;
@@ -64,4 +69,16 @@ export type TopupStore = {
   eventSeen: (provider: string, event_id: string) => Promise<boolean>;
   /** Once-only marker for a provider event; false when it was already there. */
   recordEvent: (provider: string, e: PaymentEvent, outcome: string, at: string) => Promise<boolean>;
+};
+
+/** What the top-up use cases (service.ts) are given: the ledger, the two ports above and the few readers they need. */
+export type TopupDeps = LedgerDeps & {
+  topups: TopupStore;
+  payments: PaymentGateway;
+  elders: Pick<ElderStore, 'get'>;
+  bindings: { get: (family_id: string, elder_id: string) => Promise<Binding | null> };
+  accounts: { byId: (account_id: string) => Promise<{ phone_cipher: string } | null> };
+  cipher: FieldCipher;
+  notifier: Notifier;
+  noticeMarks: NoticeMarks; // refund_paid is told once per refund
 };

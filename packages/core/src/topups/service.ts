@@ -16,10 +16,11 @@ import type { Principal } from '../auth/service';
 import type { ElderRecord } from '../elders/model';
 import type { Policy } from '../policy/model';
 import type { AuditEvent } from '../kernel/audit';
-import { sendOnce } from '../notices/model';
+import { sendOnce } from '../notices/send-once';
 
 export * from './model';
-import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupDeps, type TopupInput } from './model';
+import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupInput } from './model';
+import type { TopupDeps } from './ports';
 import { aad } from '../kernel/aad';
 
 // ---- ids and small rules

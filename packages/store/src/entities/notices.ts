@@ -2,7 +2,7 @@
 // webhook that reaches the same change again never texts anyone twice.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '@tmc/core/kernel/clock';
-import type { NoticeMarks } from '@tmc/core/notices/model';
+import type { NoticeMarks } from '@tmc/core/notices/ports';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';

@@ -14,7 +14,8 @@ import type { Notifier } from '../../notices/ports';
 import type { ElderRecord } from '../model';
 import type { BlindIndex, FieldCipher } from '../../kernel/secrets';
 import { maskName } from '../id-card';
-import { sendOnce, type NoticeMarks } from '../../notices/model';
+import { sendOnce } from '../../notices/send-once';
+import type { NoticeMarks } from '../../notices/ports';
 import { aad } from '../../kernel/aad';
 
 export const BINDINGS_ACTIVE_MAX = 5; // family members bound to one elder at once
