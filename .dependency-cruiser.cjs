@@ -54,6 +54,13 @@ module.exports = {
       to: { path: pkg('web') },
     },
     {
+      name: 'pages-use-only-the-public-app',
+      severity: 'error',
+      comment: 'Pages call the same services under the same declared access as the API, through app/public.ts, not its internals.',
+      from: { path: pkg('web'), pathNot: TEST },
+      to: { path: pkg('app'), pathNot: ['^packages/app/src/public\\.ts$', '^packages/app/src/compose/production-deps\\.ts$'] },
+    },
+    {
       name: 'nothing-in-packages-imports-local',
       severity: 'error',
       comment: 'local is the laptop runner and demo data: no Lambda may ship it.',
