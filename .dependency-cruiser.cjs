@@ -30,7 +30,10 @@ module.exports = {
       severity: 'error',
       comment: 'What core may load from npm is short and stated: schemas, CSV parsing and GBK decoding.',
       from: { path: pkg('core'), pathNot: TEST },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(zod|csv-parse|iconv-lite)/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '^node_modules/(zod|csv-parse|iconv-lite)/',
+      },
     },
     {
       name: 'adapters-import-only-core',
@@ -56,9 +59,13 @@ module.exports = {
     {
       name: 'pages-use-only-the-public-app',
       severity: 'error',
-      comment: 'Pages call the same services under the same declared access as the API, through app/public.ts, not its internals.',
+      comment:
+        'Pages call the same services under the same declared access as the API, through app/public.ts, not its internals.',
       from: { path: pkg('web'), pathNot: TEST },
-      to: { path: pkg('app'), pathNot: ['^packages/app/src/public\\.ts$', '^packages/app/src/compose/production-deps\\.ts$'] },
+      to: {
+        path: pkg('app'),
+        pathNot: ['^packages/app/src/public\\.ts$', '^packages/app/src/compose/production-deps\\.ts$'],
+      },
     },
     {
       name: 'nothing-in-packages-imports-local',

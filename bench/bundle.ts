@@ -17,6 +17,10 @@ import { runBench } from './fixtures/entry';
 import { provenance, writeSection } from './fixtures/report';
 import { median } from './fixtures/stats';
 
+/** ` (+ N unreachable, size)` when some chunk is imported by no file; empty otherwise. */
+const unreachableNote = (split: { unreachableChunks: number; unreachableBytes: number }): string =>
+  split.unreachableChunks > 0 ? ` (+ ${split.unreachableChunks} unreachable, ${kb(split.unreachableBytes)})` : '';
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repo, so the external @aws-sdk/* resolves from its node_modules the way it resolves
 // from the runtime's node_modules in Lambda.
@@ -115,7 +119,8 @@ const splitOutputs = (meta: Metafile, outfile: string): Split => {
   const all = reachable(meta, entry, new Set([STATIC_EDGE, DYNAMIC_EDGE]));
   const lazy = [...all].filter((p) => !cold.has(p));
   const unreachable = Object.keys(meta.outputs).filter((p) => !p.endsWith('.map') && !all.has(p));
-  const bytesOf = (paths: Iterable<string>): number => [...paths].reduce((n, p) => n + (meta.outputs[p]?.bytes ?? 0), 0);
+  const bytesOf = (paths: Iterable<string>): number =>
+    [...paths].reduce((n, p) => n + (meta.outputs[p]?.bytes ?? 0), 0);
   // esbuild puts each module in exactly one chunk, so the cold set's inputs merge without overlap.
   const inputs: Metafile['outputs'][string]['inputs'] = {};
   for (const p of cold) Object.assign(inputs, meta.outputs[p]?.inputs);
@@ -156,7 +161,9 @@ const main = async (): Promise<void> => {
     if (!r) throw new Error(`no result for ${name}`);
     return r;
   };
-  const [api, apiSdkBundled, hello, helloDynamo] = ['api', 'api-sdk-bundled', 'hello', 'hello+dynamodb'].map(byName) as [Result, Result, Result, Result];
+  const [api, apiSdkBundled, hello, helloDynamo] = ['api', 'api-sdk-bundled', 'hello', 'hello+dynamodb'].map(
+    byName,
+  ) as [Result, Result, Result, Result];
   const apiMs = median(api.samplesMs);
   const ratio = apiMs / median(hello.samplesMs);
   // Not a goal: how much of the API's import is its own code rather than the SDK every table
@@ -180,9 +187,11 @@ const main = async (): Promise<void> => {
     '',
     '- **cold start**: `index.mjs` plus every chunk it reaches through static `import` statements, followed ' +
       'transitively in the esbuild metafile: what a cold start loads. The 300 KB budget applies to this column.',
-    "- **lazy**: chunks reachable only through a dynamic `import()` (in `api`: the CSV importer with csv-parse and " +
-      "iconv-lite's GBK tables, the OpenAPI generator, the payment flow with Stripe, issuance and awards, the in-process job " +
-      "runner; in `api-sdk-bundled`, also the SDK's credential providers), loaded by the first request that needs them.",
+    '- **lazy**: chunks reachable only through a dynamic `import()` (in `api`: the CSV importer with csv-parse and ' +
+      ("iconv-lite's GBK tables, the OpenAPI generator, the payment flow with " +
+        'Stripe, issuance and awards, the in-process job ') +
+      ("runner; in `api-sdk-bundled`, also the SDK's credential providers), " +
+        'loaded by the first request that needs them.'),
     '- **total**: every `.mjs` file of the function: cold start + lazy (+ any chunk no file imports, listed ' +
       'as "unreachable" in the files column).',
     `- **import**: \`await import()\` of \`index.mjs\` in a fresh \`node\` process, which loads the cold-start ` +
@@ -194,14 +203,16 @@ const main = async (): Promise<void> => {
       ({ name, split, samplesMs }) =>
         `| ${name} | ${kb(split.coldBytes)} | ${kb(split.lazyBytes)} | ${kb(totalBytes(split))} | ` +
         `1 + ${split.coldChunks} + ${split.lazyChunks}` +
-        `${split.unreachableChunks > 0 ? ` (+ ${split.unreachableChunks} unreachable, ${kb(split.unreachableBytes)})` : ''} | ` +
+        unreachableNote(split) +
+        ` | ` +
         `${median(samplesMs).toFixed(1)} ms | ` +
         `${Math.min(...samplesMs).toFixed(1)}–${Math.max(...samplesMs).toFixed(1)} ms |`,
     ),
     '',
     `- API cold-start bytes ${kb(api.split.coldBytes)}, goal <= ${BUDGET_KB} KB: ${verdict(sizeOk)}. ` +
       `Largest inputs of the cold start: ${api.largest}.`,
-    `- Loaded lazily, by the first request that needs each part (CSV import, docs, a top-up, issuance): ${kb(api.split.lazyBytes)}; ` +
+    `- Loaded lazily, by the first request that needs each part (CSV import, docs, a top-up, ` +
+      `issuance): ${kb(api.split.lazyBytes)}; ` +
       `the function's total is ${kb(totalBytes(api.split))}.`,
     `- Import-time ratio api/hello ${ratio.toFixed(2)}, goal <= ${RATIO_BUDGET}: ${verdict(ratioOk)}`,
     `- For reference, api/hello+dynamodb ${ratioOverSdk.toFixed(2)}: the API's import over the floor of any handler ` +

@@ -12,7 +12,12 @@ import { DEMO_AREAS, demoAreaNames, demoElders } from '@tmc/local/demo/district'
 import { decodeCsv } from '@tmc/core/csv/decode';
 import { parseElderCsv } from '@tmc/core/elders/roster/parse';
 import { elderRosterCsv } from '@tmc/local/demo/roster';
-import { importEldersCsv, IMPORT_WRITE_CONCURRENCY, loadCommunityResolver, type ImportOutcome } from '@tmc/core/elders/roster/import';
+import {
+  importEldersCsv,
+  IMPORT_WRITE_CONCURRENCY,
+  loadCommunityResolver,
+  type ImportOutcome,
+} from '@tmc/core/elders/roster/import';
 import { startDynamoLocal, type DynamoLocal } from '@tmc/local/dynamo-local';
 import { openTable } from './fixtures/dynamo';
 import { runBench } from './fixtures/entry';
@@ -42,9 +47,14 @@ const failedWrites = (t: Tally): number => t.failedWrites + t.txSent - t.transac
 const expectCompleted = (label: string, out: ImportOutcome, created: number, unchanged: number): void => {
   const { meta, errors } = out;
   if (meta.status !== 'completed' || meta.created !== created || meta.unchanged !== unchanged) {
-    const sample = errors.slice(0, 3).map((e) => `line ${e.row} ${e.column} ${e.code}`).join('; ');
-    throw new Error(`${label}: expected completed with ${created} created / ${unchanged} unchanged, got ` +
-      `${meta.status} ${meta.created}/${meta.unchanged}, ${errors.length} errors${sample ? ` (${sample})` : ''}`);
+    const sample = errors
+      .slice(0, 3)
+      .map((e) => `line ${e.row} ${e.column} ${e.code}`)
+      .join('; ');
+    throw new Error(
+      `${label}: expected completed with ${created} created / ${unchanged} unchanged, got ` +
+        `${meta.status} ${meta.created}/${meta.unchanged}, ${errors.length} errors${sample ? ` (${sample})` : ''}`,
+    );
   }
 };
 
@@ -72,8 +82,13 @@ const main = async (): Promise<void> => {
     const db = await openTable(dynamo, 'csv');
     const key = (): string => randomBytes(32).toString('base64');
     const env = parseEnv({
-      STAGE: 'test', TABLE_NAME: db.table, FIELD_KEY: key(), INDEX_KEY: key(), SESSION_KEY: key(),
-      PUBLIC_URL: 'http://localhost', LOG_LEVEL: 'warn',
+      STAGE: 'test',
+      TABLE_NAME: db.table,
+      FIELD_KEY: key(),
+      INDEX_KEY: key(),
+      SESSION_KEY: key(),
+      PUBLIC_URL: 'http://localhost',
+      LOG_LEVEL: 'warn',
     });
     const deps = buildDeps(env, { db });
     for (const a of DEMO_AREAS) await deps.areas.put(a);
@@ -88,7 +103,8 @@ const main = async (): Promise<void> => {
       const { text } = decodeCsv(bytes);
       const { rows, errors } = parseElderCsv(text, { resolveCommunity, today: deps.clock.now() });
       validationMs.push(performance.now() - t0);
-      if (rows.length !== ROWS || errors.length > 0) throw new Error(`roster did not validate: ${rows.length} rows, ${errors.length} errors`);
+      if (rows.length !== ROWS || errors.length > 0)
+        throw new Error(`roster did not validate: ${rows.length} rows, ${errors.length} errors`);
     }
 
     // 1. The import proper, into an empty table.
@@ -105,7 +121,9 @@ const main = async (): Promise<void> => {
     writes.reset();
     const noopMs: number[] = [];
     for (let i = 0; i < NOOP_RUNS; i++) {
-      const again = await timed(() => importEldersCsv(deps, { bytes, file_name: FILE_NAME, actor: ACTOR, scope: null }));
+      const again = await timed(() =>
+        importEldersCsv(deps, { bytes, file_name: FILE_NAME, actor: ACTOR, scope: null }),
+      );
       if (again.value.meta.import_id !== first.value.meta.import_id) throw new Error('re-import got another import id');
       noopMs.push(again.ms);
     }
@@ -113,7 +131,9 @@ const main = async (): Promise<void> => {
 
     // 3. The same rows in another file: validated again, every row found unchanged by its ID.
     writes.reset();
-    const sameRows = await timed(() => importEldersCsv(deps, { bytes: bytesNoBom, file_name: FILE_NAME, actor: ACTOR, scope: null }));
+    const sameRows = await timed(() =>
+      importEldersCsv(deps, { bytes: bytesNoBom, file_name: FILE_NAME, actor: ACTOR, scope: null }),
+    );
     expectCompleted('same rows, other file', sameRows.value, 0, ROWS);
     const w3 = writes.take();
 
@@ -128,35 +148,49 @@ const main = async (): Promise<void> => {
       '',
       provenance('npm run bench', 'npx tsx bench/csv-import.ts'),
       '',
-      `${ROWS.toLocaleString('en-US')} valid rows (\`demoElders(${ROWS}, ${SEED})\` written by \`elderRosterCsv\`: UTF-8 with BOM, ` +
-        `${(bytes.length / 1024 / 1024).toFixed(1)} MiB, ${withPhone.toLocaleString('en-US')} rows with a phone), imported with ` +
-        `\`importEldersCsv\` into an empty table on DynamoDB Local (in memory, same machine; ${IMPORT_WRITE_CONCURRENCY} row ` +
-        'transactions in flight). DynamoDB Local is one local JVM, not the service: read the write rate as the importer\'s ' +
+      `${ROWS.toLocaleString('en-US')} valid rows (\`demoElders(${ROWS}, ${SEED}` +
+        `)\` written by \`elderRosterCsv\`: UTF-8 with BOM, ` +
+        (`${(bytes.length / 1024 / 1024).toFixed(1)} MiB, ${withPhone.toLocaleString('en-US')}` +
+          ` rows with a phone), imported with `) +
+        (`\`importEldersCsv\` into an empty table on DynamoDB Local (in memory, same machine; ` +
+          `${IMPORT_WRITE_CONCURRENCY} row `) +
+        ('transactions in flight). DynamoDB Local is one local JVM, not the ' +
+          "service: read the write rate as the importer's ") +
         'behaviour here, not as what DynamoDB sustains. Items and transactions are counted by a middleware on the ' +
         'document client, successful requests only.',
       '',
       '| step | time | rate |',
       '| --- | ---: | ---: |',
-      `| decode + validate (\`decodeCsv\` + \`parseElderCsv\`), median of ${VALIDATION_RUNS} | ${fmtMs(vMedian)} | ${rowsPerSec(ROWS, vMedian)} |`,
+      `| decode + validate (\`decodeCsv\` + \`parseElderCsv\`), median of ${VALIDATION_RUNS} | ` +
+        `${fmtMs(vMedian)} | ${rowsPerSec(ROWS, vMedian)} |`,
       `| import end to end (\`importEldersCsv\`, empty table) | ${fmtMs(first.ms)} | ${rowsPerSec(ROWS, first.ms)} |`,
-      `| … of which writing (first to last row transaction) | ${fmtMs(writePhaseMs)} | ${rowsPerSec(ROWS, writePhaseMs)} |`,
+      `| … of which writing (first to last row transaction) | ${fmtMs(writePhaseMs)} | ` +
+        `${rowsPerSec(ROWS, writePhaseMs)} |`,
       `| re-import of the same file (no-op), median of ${NOOP_RUNS} | ${fmtMs(median(noopMs))} | — |`,
       `| same rows in another file (all unchanged) | ${fmtMs(sameRows.ms)} | ${rowsPerSec(ROWS, sameRows.ms)} |`,
       '',
-      `- Writes of the import: ${w1.transactions.toLocaleString('en-US')} transactions (${ratio(w1.transactions)} per row), ` +
-        `${itemsOf(w1, 'elder').toLocaleString('en-US')} elder items (${ratio(itemsOf(w1, 'elder'))} per row: profile, ID-number guard, ` +
-        `card guard, plus the phone index when there is a phone), ${itemsOf(w1, 'import')} import-batch items (status and progress), ` +
-        `${itemsOf(w1, 'audit')} audit item; ${w1.items.toLocaleString('en-US')} items in ${w1.writeRequests.toLocaleString('en-US')} ` +
+      `- Writes of the import: ${w1.transactions.toLocaleString('en-US')} transactions (` +
+        `${ratio(w1.transactions)} per row), ` +
+        (`${itemsOf(w1, 'elder').toLocaleString('en-US')} elder items (` +
+          `${ratio(itemsOf(w1, 'elder'))} per row: profile, ID-number guard, `) +
+        (`card guard, plus the phone index when there is a phone), ${itemsOf(w1, 'import')}` +
+          ` import-batch items (status and progress), `) +
+        (`${itemsOf(w1, 'audit')} audit item; ${w1.items.toLocaleString('en-US')} items in ` +
+          `${w1.writeRequests.toLocaleString('en-US')} `) +
         `write requests, ${failedWrites(w1)} failed and retried.`,
       `- CPU of the Node process during the import: ${fmtMs(importCpuMs)} of ${fmtMs(first.ms)} wall ` +
         `(${((100 * importCpuMs) / first.ms).toFixed(0)}%); the rest is DynamoDB Local's JVM, on the same ` +
         `${os.cpus().length} cores, and waiting for it.`,
-      `- Re-import of the same file, ${NOOP_RUNS} times: ${itemsOf(w2, 'elder')} elder items, ${w2.items} items in all, ` +
-        `${w2.writeRequests} write requests (the batch is found by the file's hash and the completed result returned; ` +
+      `- Re-import of the same file, ${NOOP_RUNS} times: ${itemsOf(w2, 'elder')} elder items, ` +
+        `${w2.items} items in all, ` +
+        (`${w2.writeRequests}` +
+          ` write requests (the batch is found by the file's hash and the completed result returned; `) +
         `runs ${noopMs.map((ms) => fmtMs(ms)).join(', ')}).`,
-      `- Same rows in another file: ${itemsOf(w3, 'elder')} elder items; ${w3.items} items in all (batch status and audit), ` +
+      `- Same rows in another file: ${itemsOf(w3, 'elder')} elder items; ${w3.items}` +
+        ` items in all (batch status and audit), ` +
         `${sameRows.value.meta.unchanged.toLocaleString('en-US')} rows reported unchanged.`,
-      `- Validation runs: ${validationMs.map((ms) => fmtMs(ms)).join(', ')}. Peak RSS of the bench process: ${maxRssMb.toFixed(0)} MB ` +
+      `- Validation runs: ${validationMs.map((ms) => fmtMs(ms)).join(', ')}` +
+        `. Peak RSS of the bench process: ${maxRssMb.toFixed(0)} MB ` +
         `(the roster, its CSV and all ${ROWS.toLocaleString('en-US')} parsed rows in memory). Whole bench: ` +
         `${fmtMs(performance.now() - benchStart)} including DynamoDB Local start-up.`,
     ].join('\n');

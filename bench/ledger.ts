@@ -15,7 +15,13 @@ import { createMeter } from './fixtures/metering';
 import { writeSection } from './fixtures/report';
 import { load1 } from './fixtures/stats';
 import {
-  BENCH_BUDGET_MS, ELDERS_GOAL, ELDERS_STEP, estimate, issuance, PILOT_ELDERS, REPORT_MARGIN_MS,
+  BENCH_BUDGET_MS,
+  ELDERS_GOAL,
+  ELDERS_STEP,
+  estimate,
+  issuance,
+  PILOT_ELDERS,
+  REPORT_MARGIN_MS,
 } from './ledger/issuance';
 import { measureOps } from './ledger/ops';
 import { forcedReport, report } from './ledger/report';
@@ -52,7 +58,10 @@ const main = async (): Promise<void> => {
   const { spread200, onlyOne } = await withDynamo(async (dynamo) => {
     const db = await openTable(dynamo, 'ledger-spend');
     const meter = createMeter(db);
-    return { spread200: await spend(db, meter, 'many', (i) => `e_many${i}`), onlyOne: await spend(db, meter, 'one', () => 'e_one') };
+    return {
+      spread200: await spend(db, meter, 'many', (i) => `e_many${i}`),
+      onlyOne: await spend(db, meter, 'one', () => 'e_one'),
+    };
   });
 
   // 2. The pilot decides how many elders fit the time budget.
@@ -63,10 +72,23 @@ const main = async (): Promise<void> => {
   let n = ELDERS_GOAL;
   while (n > PILOT_ELDERS && estimate(pilot, n).totalMs > leftMs) n -= ELDERS_STEP;
   n = Math.max(PILOT_ELDERS, n);
-  console.log(`ledger bench: pilot ${fmtMs(pilot.issueMs)} issuance; ${int(ELDERS_GOAL)} estimated at ${fmtMs(goal.totalMs)} all in, ${fmtMs(leftMs)} left: running ${int(n)}`);
+  console.log(
+    `ledger bench: pilot ${fmtMs(pilot.issueMs)} issuance; ${int(ELDERS_GOAL)} estimated at ` +
+      `${fmtMs(goal.totalMs)} all in, ${fmtMs(leftMs)} left: running ${int(n)}`,
+  );
   const full = await withDynamo((dynamo) => issuance(dynamo, n, 'issue'));
 
-  const body = report({ ops, spread200, onlyOne, pilot, full, goal, leftMs, benchMs: performance.now() - benchStart, loadAtStart });
+  const body = report({
+    ops,
+    spread200,
+    onlyOne,
+    pilot,
+    full,
+    goal,
+    leftMs,
+    benchMs: performance.now() - benchStart,
+    loadAtStart,
+  });
   await writeSection(SECTION, body);
   console.log(body);
 };

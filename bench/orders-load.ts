@@ -66,8 +66,19 @@ const main = async (): Promise<void> => {
     rounds.push(await runRound(client, elders, merchants, CONCURRENCY, `bench-load-${CONCURRENCY}-${Date.now()}`));
     const first = rounds[0];
     if (first && first.noAnswer > 0) {
-      log(`${first.noAnswer} requests got no answer at ${CONCURRENCY} in flight: running again with ${FALLBACK_CONCURRENCY}`);
-      rounds.push(await runRound(client, elders, merchants, FALLBACK_CONCURRENCY, `bench-load-${FALLBACK_CONCURRENCY}-${Date.now()}`));
+      log(
+        `${first.noAnswer} requests got no answer at ${CONCURRENCY} in flight: running again with ` +
+          `${FALLBACK_CONCURRENCY}`,
+      );
+      rounds.push(
+        await runRound(
+          client,
+          elders,
+          merchants,
+          FALLBACK_CONCURRENCY,
+          `bench-load-${FALLBACK_CONCURRENCY}-${Date.now()}`,
+        ),
+      );
     }
     const flowsCpuMs = cpuMs(cpuBefore);
     const flowsWallMs = rounds.reduce((s, r) => s + r.wallMs, 0);
@@ -82,13 +93,29 @@ const main = async (): Promise<void> => {
     stop = null;
 
     const body = reportOf({
-      rounds, elders: elders.length, merchants, merchantPhones, indexCards, points, verify: report, verifyMs, startMs, signInMs,
-      signInLatencies, flowsCpuMs, flowsWallMs, loadAtStart, benchStart,
+      rounds,
+      elders: elders.length,
+      merchants,
+      merchantPhones,
+      indexCards,
+      points,
+      verify: report,
+      verifyMs,
+      startMs,
+      signInMs,
+      signInLatencies,
+      flowsCpuMs,
+      flowsWallMs,
+      loadAtStart,
+      benchStart,
     });
     await writeSection(SECTION, body);
     console.log(body);
   } finally {
-    if (stop) await stop().catch((e: unknown) => { log(`stopping the server failed: ${e instanceof Error ? e.message : String(e)}`); });
+    if (stop)
+      await stop().catch((e: unknown) => {
+        log(`stopping the server failed: ${e instanceof Error ? e.message : String(e)}`);
+      });
     await rm(dataDir, { recursive: true, force: true });
   }
 };

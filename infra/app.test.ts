@@ -53,7 +53,11 @@ describe('table', () => {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTableKey'), 'Arn'] } },
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTableKey'), 'Arn'] },
+      },
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
@@ -75,25 +79,38 @@ describe('api', () => {
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
       TracingConfig: { Mode: 'Active' },
       // The names packages/app/src/compose/production.ts reads.
-      Environment: { Variables: Match.objectLike({ STAGE: 'production', TABLE_NAME: Match.anyValue(), APP_SECRET_ARN: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          STAGE: 'production',
+          TABLE_NAME: Match.anyValue(),
+          APP_SECRET_ARN: Match.anyValue(),
+        }),
+      },
     });
   });
 
-  it('has an HTTP API: the API paths go to the API function, the default route to the pages function, throttled and access-logged', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
-    for (const path of API_GATEWAY_PATHS) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `ANY ${path}` });
-    // two integrations, one per function, each a Lambda proxy
-    const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((r) => JSON.stringify((r as { Properties: { IntegrationUri: unknown } }).Properties.IntegrationUri));
-    expect(new Set(targets).size).toBe(2);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
-    });
-  });
+  it(
+    'has an HTTP API: the API paths go to the API function, the default ' +
+      'route to the pages function, throttled and access-logged',
+    () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+      for (const path of API_GATEWAY_PATHS)
+        template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `ANY ${path}` });
+      // two integrations, one per function, each a Lambda proxy
+      const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((r) =>
+        JSON.stringify((r as { Properties: { IntegrationUri: unknown } }).Properties.IntegrationUri),
+      );
+      expect(new Set(targets).size).toBe(2);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY' });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      });
+    },
+  );
 
   it('grants no DynamoDB wildcard action and no DynamoDB action on Resource *', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
@@ -146,8 +163,13 @@ describe('jobs', () => {
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
       Environment: {
         Variables: Match.objectLike({
-          STAGE: 'production', TABLE_NAME: Match.anyValue(), APP_SECRET_ARN: Match.anyValue(),
-          SMS_ENDPOINT: Match.anyValue(), SMS_TEMPLATES: Match.anyValue(), WECHAT_APP_ID: '', WECHAT_TEMPLATES: '',
+          STAGE: 'production',
+          TABLE_NAME: Match.anyValue(),
+          APP_SECRET_ARN: Match.anyValue(),
+          SMS_ENDPOINT: Match.anyValue(),
+          SMS_TEMPLATES: Match.anyValue(),
+          WECHAT_APP_ID: '',
+          WECHAT_TEMPLATES: '',
         }),
       },
     });
@@ -156,14 +178,23 @@ describe('jobs', () => {
   it('sends failed async invocations to an encrypted, TLS-only DLQ after bounded retries', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+    });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: fn }, MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue(),
+      FunctionName: { Ref: fn },
+      MaximumRetryAttempts: Match.anyValue(),
+      MaximumEventAgeInSeconds: Match.anyValue(),
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: dlq }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -171,7 +202,10 @@ describe('jobs', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
-    for (const [expression, job] of [['cron(0 2 * * ? *)', 'daily'], ['cron(0 3 1 * ? *)', 'issuance']] as const) {
+    for (const [expression, job] of [
+      ['cron(0 2 * * ? *)', 'daily'],
+      ['cron(0 3 1 * ? *)', 'issuance'],
+    ] as const) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
         ScheduleExpressionTimezone: 'Asia/Shanghai',
@@ -194,14 +228,18 @@ describe('jobs', () => {
     type FunctionResource = { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
     for (const appFn of appFns) {
       // the function's own role, found through the function so no other role's grants can pass for it
-      const roleId = (template.toJSON().Resources as Record<string, FunctionResource>)[appFn]?.Properties.Role['Fn::GetAtt'][0];
+      const roleId = (template.toJSON().Resources as Record<string, FunctionResource>)[appFn]?.Properties.Role[
+        'Fn::GetAtt'
+      ][0];
       expect(roleId).toMatch(/^Api(Pages)?FunctionRole/);
       const statements = Object.values(template.findResources('AWS::IAM::Policy'))
         .map((p) => (p as PolicyResource).Properties)
         .filter((p) => p.Roles.some((r) => r.Ref === roleId))
         .flatMap((p) => p.PolicyDocument.Statement);
       const lambdaStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
-      expect(lambdaStatements).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fn, 'Arn'] } }]);
+      expect(lambdaStatements).toEqual([
+        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fn, 'Arn'] } },
+      ]);
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 10,
@@ -211,13 +249,25 @@ describe('jobs', () => {
 });
 
 describe('alarms', () => {
-  it('alarm on both app functions\' errors and throttles, API 5xx, job errors and dead-lettered jobs to the SNS topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
-      (a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties,
-    );
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5xx', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Errors', 'Throttles', 'Throttles']);
-    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
-  });
+  it(
+    "alarm on both app functions' errors and throttles, API 5xx, job errors " +
+      'and dead-lettered jobs to the SNS topic',
+    () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+        (a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties,
+      );
+      expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+        '5xx',
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
+        'Errors',
+        'Errors',
+        'Throttles',
+        'Throttles',
+      ]);
+      for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+    },
+  );
 
   it('alarm as soon as one message is in the jobs DLQ, and on any jobs function error', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -238,7 +288,9 @@ describe('cdk-nag', () => {
   // cdk-nag v3 reports through CDK policy validation, not Annotations, so an Annotations.findError
   // check would pass vacuously; the validation report is where findings land.
   it('leaves no unacknowledged AwsSolutions finding', () => {
-    const findings = report.pluginReports.flatMap((r) => r.violations).filter((v) => v.ruleName.startsWith('AwsSolutions-'));
+    const findings = report.pluginReports
+      .flatMap((r) => r.violations)
+      .filter((v) => v.ruleName.startsWith('AwsSolutions-'));
     expect(findings).toEqual([]);
   });
 

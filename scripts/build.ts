@@ -32,7 +32,9 @@ const main = async (): Promise<void> => {
   // Start clean: a function deleted from functions/ must not linger as a deployable asset.
   await rm(OUT_DIR, { recursive: true, force: true });
   const outfile = (e: Entry): string => join(OUT_DIR, e.name, 'index.mjs');
-  const results = await Promise.all(entries.map((e) => build({ ...lambdaBuildOptions(e.entry, outfile(e)), metafile: true })));
+  const results = await Promise.all(
+    entries.map((e) => build({ ...lambdaBuildOptions(e.entry, outfile(e)), metafile: true })),
+  );
   for (const [i, e] of entries.entries()) {
     const out = outfile(e);
     const size = (await stat(out)).size;

@@ -19,7 +19,8 @@ export const LAMBDA_EXTERNALS: readonly string[] = ['@aws-sdk/*'];
 // throws "Dynamic require of X is not supported" unless a real `require` is in scope. The import
 // is aliased so it cannot collide with a `createRequire` import hoisted from bundled code.
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __tmcCreateRequire } from 'node:module'; const require = __tmcCreateRequire(import.meta.url);";
+  "import { createRequire as __tmcCreateRequire } from 'node:module'; " +
+  'const require = __tmcCreateRequire(import.meta.url);';
 
 /** `outfile` names the entry chunk (…/index.mjs). Code splitting is on: modules behind a dynamic
  * `import()` (the CSV importer with its GBK tables) become chunks beside it, loaded only by the

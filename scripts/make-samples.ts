@@ -43,7 +43,8 @@ const edit = (row: number, changes: Record<string, string>): string[] => {
 };
 const idOf = (row: number): string => base[row]?.[col('身份证号')] ?? '';
 const wrongCheck = (id: string): string => `${id.slice(0, 17)}${idCheckChar(id.slice(0, 17)) === '0' ? '1' : '0'}`;
-const dayAfter = (iso: string): string => new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const dayAfter = (iso: string): string =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const birthOf = (row: number): string => base[row]?.[col('出生日期')] ?? '';
 const flipGender = (row: number): string => (base[row]?.[col('性别')] === '男' ? '女' : '男');
 const [y, m, d] = birthOf(9).split('-').map(Number);

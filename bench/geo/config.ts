@@ -29,7 +29,8 @@ export const SETS: readonly SetName[] = ['centre', 'edge'];
 // first size; after that only the tuned one, since the default would repeat the same Queries on
 // the same items (checked per origin in the plan below and in the 1k searches) at ~0.2 s of CPU each.
 export const PEER_LENGTHS = [PEER_DEFAULT_HASH_KEY_LENGTH, PEER_TUNED_HASH_KEY_LENGTH];
-export const peerSizes = (hkl: number): readonly number[] => (hkl === PEER_TUNED_HASH_KEY_LENGTH ? CITY_SIZES : CITY_SIZES.slice(0, 1));
+export const peerSizes = (hkl: number): readonly number[] =>
+  hkl === PEER_TUNED_HASH_KEY_LENGTH ? CITY_SIZES : CITY_SIZES.slice(0, 1);
 export const peerName = (hkl: number): string =>
   `dynamodb-geo, hashKeyLength ${hkl}${hkl === PEER_DEFAULT_HASH_KEY_LENGTH ? ' (default)' : ' (tuned)'}`;
 

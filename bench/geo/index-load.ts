@@ -52,26 +52,39 @@ const batchWriteIndex = async (db: Db, sites: readonly Site[]): Promise<number> 
     return batch;
   };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, async () => {
-    for (let batch = takeBatch(); batch.length > 0; batch = takeBatch()) {
-      const requests: WriteRequest[] = batch.map((Item) => ({ PutRequest: { Item } }));
-      await retryUnprocessed(requests, async (pending) => {
-        const out = await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [db.table]: pending } }));
-        return out.UnprocessedItems?.[db.table];
-      });
-      written += batch.length;
-      if (cursor / sites.length >= nextReport) {
-        log(`  ${Math.round(100 * nextReport)}% of services, ${int(written)} items, ${int((written * 1000) / (performance.now() - t0))} items/s`);
-        nextReport += PROGRESS_EVERY;
+  await Promise.all(
+    Array.from({ length: WRITE_CONCURRENCY }, async () => {
+      for (let batch = takeBatch(); batch.length > 0; batch = takeBatch()) {
+        const requests: WriteRequest[] = batch.map((Item) => ({ PutRequest: { Item } }));
+        await retryUnprocessed(requests, async (pending) => {
+          const out = await db.raw.send(new BatchWriteItemCommand({ RequestItems: { [db.table]: pending } }));
+          return out.UnprocessedItems?.[db.table];
+        });
+        written += batch.length;
+        if (cursor / sites.length >= nextReport) {
+          log(
+            `  ${Math.round(100 * nextReport)}% of services, ${int(written)} items, ` +
+              `${int((written * 1000) / (performance.now() - t0))} items/s`,
+          );
+          nextReport += PROGRESS_EVERY;
+        }
       }
-    }
-  }));
+    }),
+  );
   return written;
 };
 
 /** JSON with keys sorted at every depth: equal strings mean equal items, whatever the key order. */
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
-  (isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    isRecord(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 
 /**
  * The bench writes most of the city without `save`, so it checks here that its items are the
@@ -98,15 +111,29 @@ export const checkItemsMatchSave = async (db: Db, sites: readonly Site[]): Promi
 };
 
 export type CityStep = { size: number; added: Site[]; via: 'save' | 'batch' };
-export type Load = { size: number; services: number; homeVisits: number; via: string; items: number; ms: number; peerMs: number[] };
+export type Load = {
+  size: number;
+  services: number;
+  homeVisits: number;
+  via: string;
+  items: number;
+  ms: number;
+  peerMs: number[];
+};
 
 /** Adds a step's services to our index, checks the items of the base city against `save`'s
  * (`checked`: how many, null for growth), then to the peers measured at this size. */
 export const loadStep = async (
-  db: Db, store: MerchantStore, step: CityStep, stepPeers: readonly Peer[],
+  db: Db,
+  store: MerchantStore,
+  step: CityStep,
+  stepPeers: readonly Peer[],
 ): Promise<{ load: Load; checked: number | null }> => {
   const homeVisits = step.added.filter((s) => s.radius_m !== null).length;
-  log(`city of ${int(step.size)}: adding ${int(step.added.length - homeVisits)} on-site + ${int(homeVisits)} home-visit services (${step.via})`);
+  log(
+    `city of ${int(step.size)}: adding ${int(step.added.length - homeVisits)} on-site + ` +
+      `${int(homeVisits)} home-visit services (${step.via})`,
+  );
   // Ours. The base city goes through the store's save (merchant, service and index items in one
   // transaction, or batches for the larger home-visit ones); growth writes index items only.
   const ours = await timed(async () => {
@@ -126,6 +153,14 @@ export const loadStep = async (
     log(`  ${peer.table}: ${int(points.length)} points`);
     peerMs.push((await timed(() => peer.load(points, WRITE_CONCURRENCY))).ms);
   }
-  const load = { size: step.size, services: step.added.length - homeVisits, homeVisits, via: step.via, items: ours.value, ms: ours.ms, peerMs };
+  const load = {
+    size: step.size,
+    services: step.added.length - homeVisits,
+    homeVisits,
+    via: step.via,
+    items: ours.value,
+    ms: ours.ms,
+    peerMs,
+  };
   return { load, checked };
 };

@@ -5,11 +5,22 @@ import { distanceM, M_PER_DEG, planCircle, STRIP_LEVELS_M } from '@tmc/core/sear
 import { CENTRE, CENTRE_BLOCK_M, ORIGINS_PER_SET } from '../fixtures/geo-city';
 import { peerPlan, type PeerPlan } from '../fixtures/geo-peer';
 import { mean, timed } from '../fixtures/stats';
-import { GOAL_QUERIES_MAX, log, PEER_DEFAULT_HASH_KEY_LENGTH, PEER_HASH_KEY_LENGTHS_TRIED, PEER_TUNED_HASH_KEY_LENGTH } from './config';
+import {
+  GOAL_QUERIES_MAX,
+  log,
+  PEER_DEFAULT_HASH_KEY_LENGTH,
+  PEER_HASH_KEY_LENGTHS_TRIED,
+  PEER_TUNED_HASH_KEY_LENGTH,
+} from './config';
 
 /** Farthest point from `c` that any search from `origins` reads: our strip rectangles' corners and
  * the peer's covering cells' vertices. Must stay inside the centre block, or growth would leak in. */
-const readReach = (c: LatLng, origins: readonly LatLng[], plans: readonly PeerPlan[], radius_m: number): { ours: number; peer: number } => {
+const readReach = (
+  c: LatLng,
+  origins: readonly LatLng[],
+  plans: readonly PeerPlan[],
+  radius_m: number,
+): { ours: number; peer: number } => {
   let ours = 0;
   let peer = 0;
   for (const o of origins) {
@@ -17,7 +28,8 @@ const readReach = (c: LatLng, origins: readonly LatLng[], plans: readonly PeerPl
       const w = (STRIP_LEVELS_M[q.level] ?? 0) / M_PER_DEG;
       const left = q.strip * w - 180;
       for (const lng of [left, left + w]) {
-        for (const lat of [Number(q.lat_lo) / 1e6 - 90, Number(q.lat_hi) / 1e6 - 90]) ours = Math.max(ours, distanceM(c, { lat, lng }));
+        for (const lat of [Number(q.lat_lo) / 1e6 - 90, Number(q.lat_hi) / 1e6 - 90])
+          ours = Math.max(ours, distanceM(c, { lat, lng }));
       }
     }
   }
@@ -34,7 +46,11 @@ export const planSearches = async (centreOrigins: readonly LatLng[], radius: num
 
   // The centre block must contain everything a centre search reads, for the "same neighbourhood" claim.
   const reach = readReach(CENTRE, centreOrigins, plans, radius);
-  if (Math.max(reach.ours, reach.peer) >= CENTRE_BLOCK_M) throw new Error(`centre searches read up to ${Math.round(Math.max(reach.ours, reach.peer))} m from the centre, beyond the ${CENTRE_BLOCK_M} m block`);
+  if (Math.max(reach.ours, reach.peer) >= CENTRE_BLOCK_M)
+    throw new Error(
+      `centre searches read up to ${Math.round(Math.max(reach.ours, reach.peer))}` +
+        ` m from the centre, beyond the ${CENTRE_BLOCK_M} m block`,
+    );
 
   // Queries per search at each hashKeyLength (see PEER_LENGTHS), from the plan.
   const hklQueries = PEER_HASH_KEY_LENGTHS_TRIED.map((hkl) => {
@@ -42,6 +58,8 @@ export const planSearches = async (centreOrigins: readonly LatLng[], radius: num
     return { hkl, mean: mean(qs), max: Math.max(...qs) };
   });
   const tunedFromPlan = Math.max(...hklQueries.filter((h) => h.max <= GOAL_QUERIES_MAX).map((h) => h.hkl));
-  const sameQueriesAsDefault = plans.every((p) => p.queriesAt(PEER_DEFAULT_HASH_KEY_LENGTH) === p.queriesAt(PEER_TUNED_HASH_KEY_LENGTH));
+  const sameQueriesAsDefault = plans.every(
+    (p) => p.queriesAt(PEER_DEFAULT_HASH_KEY_LENGTH) === p.queriesAt(PEER_TUNED_HASH_KEY_LENGTH),
+  );
   return { planned, reach, hklQueries, tunedFromPlan, sameQueriesAsDefault };
 };

@@ -23,16 +23,21 @@ export const s2Covering = (c: LatLng, radius_m: number): { cells: bigint[]; area
 /** Area our Queries span (strip width x latitude range, per strip) over the circle's area. */
 export const planAreaRatio = (c: LatLng, radius_m: number): number => {
   const mPerDegLng = M_PER_DEG * Math.cos(toRad(c.lat));
-  const area = sum(planCircle(c, radius_m).map((q) => {
-    const widthM = ((STRIP_LEVELS_M[q.level] ?? 0) / M_PER_DEG) * mPerDegLng;
-    return widthM * ((Number(q.lat_hi) - Number(q.lat_lo)) / 1e6) * M_PER_DEG;
-  }));
+  const area = sum(
+    planCircle(c, radius_m).map((q) => {
+      const widthM = ((STRIP_LEVELS_M[q.level] ?? 0) / M_PER_DEG) * mPerDegLng;
+      return widthM * ((Number(q.lat_hi) - Number(q.lat_lo)) / 1e6) * M_PER_DEG;
+    }),
+  );
   return area / (Math.PI * radius_m * radius_m);
 };
 
 /** Leaf cell ids of on-site services, sorted: how many fall in an S2 cell is two binary searches. */
 export const sortedLeaves = (sites: readonly Site[]): bigint[] =>
-  sites.filter((s) => s.radius_m === null).map((s) => s2.cellid.fromLatLng(s2.LatLng.fromDegrees(s.lat, s.lng))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  sites
+    .filter((s) => s.radius_m === null)
+    .map((s) => s2.cellid.fromLatLng(s2.LatLng.fromDegrees(s.lat, s.lng)))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 const lowerBound = (xs: readonly bigint[], v: bigint): number => {
   let lo = 0;

@@ -4,7 +4,15 @@ import { mean, quantile, sum } from '../fixtures/stats';
 import type { SetName } from './config';
 
 /** One search by one index. `onsite_*` leave home visits out: the peer has no notion of them. */
-export type Sample = { queries: number; read: number; returned: number; onsite_read: number; onsite_returned: number; ms: number; onsite_ids: string[] };
+export type Sample = {
+  queries: number;
+  read: number;
+  returned: number;
+  onsite_read: number;
+  onsite_returned: number;
+  ms: number;
+  onsite_ids: string[];
+};
 
 export type Row = { size: number; set: SetName; index: string; samples: Sample[] };
 
@@ -19,7 +27,13 @@ export const summary = (samples: readonly Sample[]) => {
     readPerReturned: returned > 0 ? read / returned : Number.POSITIVE_INFINITY,
     onsiteRead: sum(samples.map((s) => s.onsite_read)),
     onsiteReturned: sum(samples.map((s) => s.onsite_returned)),
-    p50: quantile(samples.map((s) => s.ms), 0.5),
-    p95: quantile(samples.map((s) => s.ms), 0.95),
+    p50: quantile(
+      samples.map((s) => s.ms),
+      0.5,
+    ),
+    p95: quantile(
+      samples.map((s) => s.ms),
+      0.95,
+    ),
   };
 };

@@ -15,7 +15,10 @@ import { fmtSize, log, NOW, peerName, SETS, WALK, WARMUP_SEARCHES, type SetName 
 import { summary, type Row, type Sample } from './samples';
 import { countIn, s2Covering, sortedLeaves } from './s2-reference';
 
-export type Searchers = { ours: (origin: LatLng) => Promise<Sample>; peer: (peer: Peer, origin: LatLng) => Promise<Sample> };
+export type Searchers = {
+  ours: (origin: LatLng) => Promise<Sample>;
+  peer: (peer: Peer, origin: LatLng) => Promise<Sample>;
+};
 
 /** Searches of a `radius` circle through our index (its Queries counted by `meter`) and a peer's. */
 export const createSearchers = (store: MerchantStore, meter: Meter, radius: number): Searchers => {
@@ -35,20 +38,43 @@ export const createSearchers = (store: MerchantStore, meter: Meter, radius: numb
   const searchOurs = async (origin: LatLng): Promise<Sample> => {
     meter.reset({ trackQueries: true });
     const t0 = performance.now();
-    const r = await searchServices(port, { category: CATEGORY, origin, walking: WALK, now: NOW, limit: SEARCH_LIMIT_MAX, offset: 0 });
+    const r = await searchServices(port, {
+      category: CATEGORY,
+      origin,
+      walking: WALK,
+      now: NOW,
+      limit: SEARCH_LIMIT_MAX,
+      offset: 0,
+    });
     const ms = performance.now() - t0;
     const seen = meter.take().queryReads ?? [];
-    if (sum(seen.map((q) => q.scanned)) !== r.items_read) throw new Error('query counter disagrees with searchIndex items_read');
+    if (sum(seen.map((q) => q.scanned)) !== r.items_read)
+      throw new Error('query counter disagrees with searchIndex items_read');
     const hvPk = keys.geoHomeVisitPk(CATEGORY, hvCellOf(origin));
-    const onsiteIds = lastCards.filter((c) => c.mode === 'onsite' && inCircle(c, origin, radius).ok).map((c) => c.service_id);
+    const onsiteIds = lastCards
+      .filter((c) => c.mode === 'onsite' && inCircle(c, origin, radius).ok)
+      .map((c) => c.service_id);
     return {
-      queries: r.queries, read: r.items_read, returned: r.total, ms, onsite_ids: onsiteIds, onsite_returned: onsiteIds.length,
+      queries: r.queries,
+      read: r.items_read,
+      returned: r.total,
+      ms,
+      onsite_ids: onsiteIds,
+      onsite_returned: onsiteIds.length,
       onsite_read: sum(seen.filter((q) => q.pk !== hvPk).map((q) => q.scanned)),
     };
   };
   const searchPeer = async (peer: Peer, origin: LatLng): Promise<Sample> => {
     const r = await peer.search(origin, radius);
-    return { queries: r.queries, read: r.items_read, returned: r.ids.length, ms: r.ms, onsite_ids: r.ids, onsite_read: r.items_read, onsite_returned: r.ids.length };
+    return {
+      queries: r.queries,
+      read: r.items_read,
+      returned: r.ids.length,
+      ms: r.ms,
+      onsite_ids: r.ids,
+      onsite_read: r.items_read,
+      onsite_returned: r.ids.length,
+    };
   };
 
   return { ours: searchOurs, peer: searchPeer };
@@ -64,8 +90,13 @@ export type SearchResults = {
 
 /** The searches of one city size (`city`: every service so far), added to `out`. */
 export const measureSize = async (
-  search: Searchers, size: number, stepPeers: readonly Peer[], origins: Record<SetName, LatLng[]>, radius: number,
-  city: { sites: readonly Site[]; byId: ReadonlyMap<string, Site> }, out: SearchResults,
+  search: Searchers,
+  size: number,
+  stepPeers: readonly Peer[],
+  origins: Record<SetName, LatLng[]>,
+  radius: number,
+  city: { sites: readonly Site[]; byId: ReadonlyMap<string, Site> },
+  out: SearchResults,
 ): Promise<void> => {
   const { rows, s2Rows, mismatches, edgeGaps } = out;
   const byId = city.byId;
@@ -117,7 +148,16 @@ export const measureSize = async (
     }
     // The S2 reference: on-site items an 8-cell covering of each circle would read at this size.
     const s2Read = sum(os_.map((o) => sum(s2Covering(o, radius).cells.map((c) => countIn(leaves, c)))));
-    s2Rows.push({ size, set, s2Read, oursOnsiteRead: sum(oursSamples.map((s) => s.onsite_read)), onsiteReturned: sum(oursSamples.map((s) => s.onsite_returned)) });
-    log(`  ${set}: ${runners.map((r) => `${r.index} ${summary(bySystem.get(r.index) ?? []).read.toFixed(1)} read/search`).join('; ')}`);
+    s2Rows.push({
+      size,
+      set,
+      s2Read,
+      oursOnsiteRead: sum(oursSamples.map((s) => s.onsite_read)),
+      onsiteReturned: sum(oursSamples.map((s) => s.onsite_returned)),
+    });
+    log(
+      `  ${set}: ` +
+        runners.map((r) => `${r.index} ${summary(bySystem.get(r.index) ?? []).read.toFixed(1)} read/search`).join('; '),
+    );
   }
 };

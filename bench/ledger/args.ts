@@ -19,19 +19,40 @@ export const allowanceEntryId = (elder_id: string) => `allowance:${elder_id}:${m
 
 /** An allowance like the monthly issuance's, into `elder_id`'s wallet. */
 export const allowance = (elder_id: string, amount_points: number): CreditArgs => ({
-  entry_id: allowanceEntryId(elder_id), kind: 'allowance', elder_id, amount_points, from: 'issuance', source: 'allowance',
-  subsidy: true, expires_on: allowanceExpiry, reason: `${month} 月补贴积分`, actor: BENCH_ACTOR, policy_version: null,
+  entry_id: allowanceEntryId(elder_id),
+  kind: 'allowance',
+  elder_id,
+  amount_points,
+  from: 'issuance',
+  source: 'allowance',
+  subsidy: true,
+  expires_on: allowanceExpiry,
+  reason: `${month} 月补贴积分`,
+  actor: BENCH_ACTOR,
+  policy_version: null,
 });
 
 export const holdArgs = (hold_id: string, elder_id: string, amount_points: number): HoldArgs => ({
-  hold_id, elder_id, amount_points, category: CATEGORY, subsidy_allowed: true,
-  per_order_max: DEFAULT_POLICY.per_order_max_points, per_month_max: DEFAULT_POLICY.per_month_max_points,
-  expires_at: new Date(clock.now().getTime() + DEFAULT_POLICY.hold_ttl_hours * MS_PER_HOUR).toISOString(), actor: BENCH_ACTOR,
+  hold_id,
+  elder_id,
+  amount_points,
+  category: CATEGORY,
+  subsidy_allowed: true,
+  per_order_max: DEFAULT_POLICY.per_order_max_points,
+  per_month_max: DEFAULT_POLICY.per_month_max_points,
+  expires_at: new Date(clock.now().getTime() + DEFAULT_POLICY.hold_ttl_hours * MS_PER_HOUR).toISOString(),
+  actor: BENCH_ACTOR,
   reason: 'bench order',
 });
 
-export const captureArgs = (hold_id: string, amount_points: number) =>
-  ({ hold_id, amount_points, merchant_id: MERCHANT, actor: BENCH_ACTOR, reason: 'bench order', policy_version: null });
+export const captureArgs = (hold_id: string, amount_points: number) => ({
+  hold_id,
+  amount_points,
+  merchant_id: MERCHANT,
+  actor: BENCH_ACTOR,
+  reason: 'bench order',
+  policy_version: null,
+});
 
 export const verifyLine = (v: VerifyReport): string =>
   `${v.ok ? 'ok' : `**NOT ok** (${v.problems.length} problems, first: ${v.problems.slice(0, 3).join('; ')})`}`;

@@ -35,7 +35,8 @@ export const ESTIMATE_SAFETY = 1.2; // the 2 cores are shared with whatever else
 const WARM_SHARE = 0.5; // the pilot's issuance rate over its second half: a fresh JVM starts slow
 export const ELDERS_STEP = 1_000; // if the goal does not fit, N is rounded down to a multiple of this
 const PROGRESS_TENTHS = 10; // progress lines on the console
-export const PROGRESS_SHARE = 0.1; // issuance rate over the first and the last 10% of elders: does it slow as the table grows?
+// issuance rate over the first and the last 10% of elders: does it slow as the table grows?
+export const PROGRESS_SHARE = 0.1;
 export const HOT_ITEM_SHARE = 0.01; // goal: no item written more than 1% as many times as there are elders
 export const TOP_ITEMS = 3;
 
@@ -72,7 +73,10 @@ const progressOf = (runs: IssuanceRunStore, total: number) => {
       marks.push({ at: performance.now(), done });
       // A line per tenth of the elders, so a long run shows it is moving (and how fast).
       if (Math.floor((done * PROGRESS_TENTHS) / total) > Math.floor((prev * PROGRESS_TENTHS) / total)) {
-        console.log(`ledger bench: issuance ${int(done)} of ${int(total)} elders, ${perSec(done, performance.now() - started, 'elders')}`);
+        console.log(
+          `ledger bench: issuance ${int(done)} of ${int(total)} elders, ` +
+            `${perSec(done, performance.now() - started, 'elders')}`,
+        );
       }
     },
   };
@@ -83,14 +87,21 @@ const progressOf = (runs: IssuanceRunStore, total: number) => {
     const a = marks.find((m) => m.done >= total * share);
     const b = [...marks].reverse().find((m) => m.done <= total * (1 - share));
     if (!first || !last || !a || !b || a.at === first.at || last.at === b.at) return { early: 0, late: 0 };
-    return { early: ((a.done - first.done) * 1000) / (a.at - first.at), late: ((last.done - b.done) * 1000) / (last.at - b.at) };
+    return {
+      early: ((a.done - first.done) * 1000) / (a.at - first.at),
+      late: ((last.done - b.done) * 1000) / (last.at - b.at),
+    };
   };
   return { store, rates };
 };
 
 /** Without the full Scan (it grows with the square of the table on DynamoDB Local): the issuance
  * account's shards must sum to minus the points issued, and no shard may be positive. Read by key. */
-const quickCheck = async (ledger: LedgerDeps['ledger'], issued_points: number, elders: number): Promise<VerifyReport> => {
+const quickCheck = async (
+  ledger: LedgerDeps['ledger'],
+  issued_points: number,
+  elders: number,
+): Promise<VerifyReport> => {
   let sum = 0;
   const problems: string[] = [];
   for (let i = 0; i < SYSTEM_SHARDS; i++) {
@@ -99,17 +110,30 @@ const quickCheck = async (ledger: LedgerDeps['ledger'], issued_points: number, e
     sum += b;
   }
   if (sum !== -issued_points) problems.push(`issuance shards sum to ${sum}, expected ${-issued_points}`);
-  return { ok: problems.length === 0, problems, counts: { entries: elders, postings: 0, accounts: SYSTEM_SHARDS, lots: 0, holds: 0, reversals: 0 } };
+  return {
+    ok: problems.length === 0,
+    problems,
+    counts: { entries: elders, postings: 0, accounts: SYSTEM_SHARDS, lots: 0, holds: 0, reversals: 0 },
+  };
 };
 
 /** Profiles written straight into the table (registration would take 100,000 transactions and
  * the guard items, none of which issuance reads), then one month's issuance, then a verify. */
-export const issuance = async (dynamo: DynamoLocal, elders: number, label: string, opts: { verify: boolean } = { verify: true }): Promise<IssuanceResult> => {
+export const issuance = async (
+  dynamo: DynamoLocal,
+  elders: number,
+  label: string,
+  opts: { verify: boolean } = { verify: true },
+): Promise<IssuanceResult> => {
   const db = await openTable(dynamo, `ledger-${label}`);
   const meter = createMeter(db);
   const progress = progressOf(createIssuanceRunStore(db), elders);
   const deps: IssuanceDeps = {
-    ledger: createLedgerStore(db), clock, elders: createElderStore(db), areas: createAreaStore(db), runs: progress.store,
+    ledger: createLedgerStore(db),
+    clock,
+    elders: createElderStore(db),
+    areas: createAreaStore(db),
+    runs: progress.store,
   };
   const t0 = performance.now();
   for (const a of DEMO_AREAS) await deps.areas.put(a);
@@ -141,8 +165,19 @@ export const issuance = async (dynamo: DynamoLocal, elders: number, label: strin
     .slice(0, TOP_ITEMS)
     .map(([key, writes]) => ({ key, writes }));
   return {
-    elders, setupMs, issueMs, issueCpuMs, verifyMs, verifyCpuMs, run, tally, verify, top, ...progress.rates(PROGRESS_SHARE),
-    warm: progress.rates(WARM_SHARE).late, load,
+    elders,
+    setupMs,
+    issueMs,
+    issueCpuMs,
+    verifyMs,
+    verifyCpuMs,
+    run,
+    tally,
+    verify,
+    top,
+    ...progress.rates(PROGRESS_SHARE),
+    warm: progress.rates(WARM_SHARE).late,
+    load,
   };
 };
 

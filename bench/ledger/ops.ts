@@ -32,7 +32,9 @@ export const OPS = [
 export type OpName = (typeof OPS)[number][0];
 export type OpSample = { tally: Tally; ms: number };
 
-export const measureOps = async (dynamo: DynamoLocal): Promise<{ samples: Map<OpName, OpSample[]>; verify: VerifyReport }> => {
+export const measureOps = async (
+  dynamo: DynamoLocal,
+): Promise<{ samples: Map<OpName, OpSample[]>; verify: VerifyReport }> => {
   const db = await openTable(dynamo, 'ledger-ops');
   const meter = createMeter(db);
   const deps: LedgerDeps = { ledger: createLedgerStore(db), clock };
@@ -62,15 +64,30 @@ export const measureOps = async (dynamo: DynamoLocal): Promise<{ samples: Map<Op
     await measure('release', () => release(deps, { hold_id: h('c'), why: 'cancelled', actor: BENCH_ACTOR }));
     for (let k = 0; k < SMALL_LOTS; k++) {
       await credit(deps, {
-        entry_id: `award:${w3}:${k}`, kind: 'award', elder_id: w3, amount_points: SMALL_LOT_POINTS, from: 'awards', source: 'award',
-        subsidy: true, expires_on: allowanceExpiry, reason: 'bench award', actor: BENCH_ACTOR, policy_version: null,
+        entry_id: `award:${w3}:${k}`,
+        kind: 'award',
+        elder_id: w3,
+        amount_points: SMALL_LOT_POINTS,
+        from: 'awards',
+        source: 'award',
+        subsidy: true,
+        expires_on: allowanceExpiry,
+        reason: 'bench award',
+        actor: BENCH_ACTOR,
+        policy_version: null,
       });
     }
     await measure('hold3', () => hold(deps, holdArgs(h('d'), w3, THREE_LOT_HOLD_POINTS)));
     await credit(deps, allowance(wr, ALLOWANCE_POINTS));
-    await measure('reverseAllowance', () => reverse(deps, { entry_id: allowanceEntryId(wr), reason: 'bench', actor: BENCH_ACTOR }));
-    await measure('reverseCapture', () => reverse(deps, { entry_id: `capture:${h('a')}`, reason: 'bench', actor: BENCH_ACTOR }));
-    await measure('holdIdem', () => hold(deps, holdArgs(h('e'), w, HOLD_POINTS), { scope: 'bench', key: h('e'), request_hash: 'bench' }));
+    await measure('reverseAllowance', () =>
+      reverse(deps, { entry_id: allowanceEntryId(wr), reason: 'bench', actor: BENCH_ACTOR }),
+    );
+    await measure('reverseCapture', () =>
+      reverse(deps, { entry_id: `capture:${h('a')}`, reason: 'bench', actor: BENCH_ACTOR }),
+    );
+    await measure('holdIdem', () =>
+      hold(deps, holdArgs(h('e'), w, HOLD_POINTS), { scope: 'bench', key: h('e'), request_hash: 'bench' }),
+    );
   }
   return { samples, verify: await verifyLedger(db) };
 };
@@ -81,4 +98,3 @@ export const spread = (xs: readonly number[]): string => {
   const hi = Math.max(...xs);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 };
-

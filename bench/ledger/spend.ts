@@ -15,15 +15,29 @@ export const SPEND_CONCURRENCY = 32;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-export type SpendResult = { wallets: number; ms: number; outcomes: Map<string, number>; latencies: number[]; tally: Tally; verify: VerifyReport };
+export type SpendResult = {
+  wallets: number;
+  ms: number;
+  outcomes: Map<string, number>;
+  latencies: number[];
+  tally: Tally;
+  verify: VerifyReport;
+};
 
 /** SPEND_HOLDS holds of HOLD_POINTS, SPEND_CONCURRENCY in flight, on the wallets `elderOf` names. */
-export const spend = async (db: Db, meter: Meter, label: string, elderOf: (i: number) => string): Promise<SpendResult> => {
+export const spend = async (
+  db: Db,
+  meter: Meter,
+  label: string,
+  elderOf: (i: number) => string,
+): Promise<SpendResult> => {
   const deps: LedgerDeps = { ledger: createLedgerStore(db), clock };
   const elders = [...new Set(range(SPEND_HOLDS).map(elderOf))];
   // Each wallet gets one allowance lot big enough for all its holds, so no hold fails for points.
   const perWallet = (SPEND_HOLDS / elders.length) * HOLD_POINTS;
-  await inFlight(elders, SPEND_CONCURRENCY, async (e) => { await credit(deps, allowance(e, perWallet)); });
+  await inFlight(elders, SPEND_CONCURRENCY, async (e) => {
+    await credit(deps, allowance(e, perWallet));
+  });
 
   meter.reset();
   const outcomes = new Map<string, number>();

@@ -18,7 +18,12 @@ export const FIRST_BODIES = 5; // unexpected answers quoted in the report: enoug
 
 /** Refusals that are the system working as designed: out of points, slot taken, over a cap, or an
  * order that moved on meanwhile (e.g. its 3-minute offer expired before the merchant's accept). */
-export const EXPECTED_CODES: ReadonlySet<string> = new Set(['INSUFFICIENT_POINTS', 'SLOT_FULL', 'CAP_EXCEEDED', 'ORDER_STATE']);
+export const EXPECTED_CODES: ReadonlySet<string> = new Set([
+  'INSUFFICIENT_POINTS',
+  'SLOT_FULL',
+  'CAP_EXCEEDED',
+  'ORDER_STATE',
+]);
 
 export const STEPS = ['search', 'book', 'accept', 'complete', 'rate'] as const;
 export type Step = (typeof STEPS)[number];
@@ -46,10 +51,21 @@ const runFlow = async (client: Client, merchants: ReadonlyMap<string, string>, f
     if (r.status === status) return null;
     const code = errorCode(r.body);
     if (code !== null && EXPECTED_CODES.has(code)) return { kind: 'expected', step, code, merchant_id };
-    return { kind: 'unexpected', step, detail: `${r.status} ${r.text.slice(0, BODY_SNIPPET_CHARS)}`, noAnswer: false, merchant_id };
+    return {
+      kind: 'unexpected',
+      step,
+      detail: `${r.status} ${r.text.slice(0, BODY_SNIPPET_CHARS)}`,
+      noAnswer: false,
+      merchant_id,
+    };
   };
   try {
-    const found = await client.send(ENDPOINT.search, 'GET', `/api/search?category=${f.category}&minutes=${SEARCH_MINUTES}`, { token: f.elder.token });
+    const found = await client.send(
+      ENDPOINT.search,
+      'GET',
+      `/api/search?category=${f.category}&minutes=${SEARCH_MINUTES}`,
+      { token: f.elder.token },
+    );
     const searchFailed = check(found, 200);
     if (searchFailed) return searchFailed;
     const items = isRecord(found.body) && Array.isArray(found.body.items) ? found.body.items : [];
@@ -58,32 +74,67 @@ const runFlow = async (client: Client, merchants: ReadonlyMap<string, string>, f
     const service_id = str(hit, 'service_id');
     if (!merchant_id || !service_id) return { kind: 'no_hit', category: f.category };
     const merchantToken = merchants.get(merchant_id);
-    if (!merchantToken) return { kind: 'unexpected', step, detail: `hit of a merchant not signed in: ${merchant_id}`, noAnswer: false, merchant_id };
+    if (!merchantToken)
+      return {
+        kind: 'unexpected',
+        step,
+        detail: `hit of a merchant not signed in: ${merchant_id}`,
+        noAnswer: false,
+        merchant_id,
+      };
 
     step = 'book';
     // A walk-in booking (no slot): the ten-minute circle's "now" case, which the slot counter does not cap.
     const booked = await client.send(ENDPOINT.book, 'POST', '/api/orders', {
-      token: f.elder.token, headers: { 'idempotency-key': `${f.keyPrefix}-${f.n}` }, body: { merchant_id, service_id, slot_start: null },
+      token: f.elder.token,
+      headers: { 'idempotency-key': `${f.keyPrefix}-${f.n}` },
+      body: { merchant_id, service_id, slot_start: null },
     });
     const bookFailed = check(booked, 201);
     if (bookFailed) return bookFailed;
     const order_id = str(booked.body, 'order_id');
     const code = str(booked.body, 'code');
-    if (!order_id || !code) return { kind: 'unexpected', step, detail: `201 without order_id or code: ${booked.text.slice(0, BODY_SNIPPET_CHARS)}`, noAnswer: false, merchant_id };
+    if (!order_id || !code)
+      return {
+        kind: 'unexpected',
+        step,
+        detail: `201 without order_id or code: ${booked.text.slice(0, BODY_SNIPPET_CHARS)}`,
+        noAnswer: false,
+        merchant_id,
+      };
 
     step = 'accept';
-    const accepted = check(await client.send(ENDPOINT.accept, 'POST', `/api/orders/${order_id}/accept`, { token: merchantToken, body: {} }), 200);
+    const accepted = check(
+      await client.send(ENDPOINT.accept, 'POST', `/api/orders/${order_id}/accept`, { token: merchantToken, body: {} }),
+      200,
+    );
     if (accepted) return accepted;
     step = 'complete';
-    const completed = check(await client.send(ENDPOINT.complete, 'POST', `/api/orders/${order_id}/complete`, { token: merchantToken, body: { code } }), 200);
+    const completed = check(
+      await client.send(ENDPOINT.complete, 'POST', `/api/orders/${order_id}/complete`, {
+        token: merchantToken,
+        body: { code },
+      }),
+      200,
+    );
     if (completed) return completed;
     step = 'rate';
     const r0 = performance.now();
-    const rated = check(await client.send(ENDPOINT.rate, 'POST', `/api/orders/${order_id}/rate`, { token: f.elder.token, body: RATING }), 200);
+    const rated = check(
+      await client.send(ENDPOINT.rate, 'POST', `/api/orders/${order_id}/rate`, { token: f.elder.token, body: RATING }),
+      200,
+    );
     return rated ?? { kind: 'completed', merchant_id, rateMs: performance.now() - r0 };
   } catch (e) {
-    if (e instanceof NoAnswer) return { kind: 'unexpected', step, detail: `no answer: ${e.message}`, noAnswer: true, merchant_id };
-    return { kind: 'unexpected', step, detail: `bench error: ${e instanceof Error ? e.message : String(e)}`, noAnswer: false, merchant_id };
+    if (e instanceof NoAnswer)
+      return { kind: 'unexpected', step, detail: `no answer: ${e.message}`, noAnswer: true, merchant_id };
+    return {
+      kind: 'unexpected',
+      step,
+      detail: `bench error: ${e instanceof Error ? e.message : String(e)}`,
+      noAnswer: false,
+      merchant_id,
+    };
   }
 };
 
@@ -110,7 +161,13 @@ export type Round = {
   load1After: number;
 };
 
-export const runRound = async (client: Client, elders: readonly Elder[], merchants: ReadonlyMap<string, string>, concurrency: number, keyPrefix: string): Promise<Round> => {
+export const runRound = async (
+  client: Client,
+  elders: readonly Elder[],
+  merchants: ReadonlyMap<string, string>,
+  concurrency: number,
+  keyPrefix: string,
+): Promise<Round> => {
   // Elder k's j-th flow asks for category (k + j) mod 5: every elder tries every category once,
   // and at any moment all five categories are being booked.
   const specs: FlowSpec[] = Array.from({ length: FLOWS }, (_, n) => {
@@ -127,23 +184,36 @@ export const runRound = async (client: Client, elders: readonly Elder[], merchan
   const outcomes = await inFlight(specs, concurrency, (f) => runFlow(client, merchants, f));
   const wallMs = performance.now() - t0;
   const r: Round = {
-    concurrency, wallMs, completed: 0, noHit: new Map(), expected: new Map(), unexpected: new Map(), noAnswer: 0, firstBodies: [], perMerchant: new Map(), rateMs: new Map(),
-    latencies: new Map(client.latencies), requests: [...client.latencies.values()].reduce((s, xs) => s + xs.length, 0), load1Before, load1After: load1(),
+    concurrency,
+    wallMs,
+    completed: 0,
+    noHit: new Map(),
+    expected: new Map(),
+    unexpected: new Map(),
+    noAnswer: 0,
+    firstBodies: [],
+    perMerchant: new Map(),
+    rateMs: new Map(),
+    latencies: new Map(client.latencies),
+    requests: [...client.latencies.values()].reduce((s, xs) => s + xs.length, 0),
+    load1Before,
+    load1After: load1(),
   };
   for (const o of outcomes) {
     if (o.kind !== 'no_hit' && o.merchant_id !== null) bump(r.perMerchant, o.merchant_id);
     if (o.kind === 'completed') {
       r.completed++;
       r.rateMs.set(o.merchant_id, [...(r.rateMs.get(o.merchant_id) ?? []), o.rateMs]);
-    }
-    else if (o.kind === 'no_hit') bump(r.noHit, o.category);
+    } else if (o.kind === 'no_hit') bump(r.noHit, o.category);
     else if (o.kind === 'expected') bump(r.expected, `${o.code} at ${o.step}`);
     else {
-      bump(r.unexpected, `${o.noAnswer ? 'no answer' : o.detail.split(' ')[0] ?? '?'}${errorCodeOfDetail(o.detail)} at ${o.step}`);
+      bump(
+        r.unexpected,
+        `${o.noAnswer ? 'no answer' : (o.detail.split(' ')[0] ?? '?')}${errorCodeOfDetail(o.detail)} at ${o.step}`,
+      );
       if (o.noAnswer) r.noAnswer++;
       if (r.firstBodies.length < FIRST_BODIES) r.firstBodies.push(`${o.step}: ${o.detail}`);
     }
   }
   return r;
 };
-

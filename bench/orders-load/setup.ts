@@ -15,7 +15,9 @@ type Outbox = { latestFor: (phone: string) => Promise<{ text_zh: string } | null
 
 /** ELDERS demo elders with a phone and every demo merchant, signed in one at a time (see signIn). */
 export const signInAll = async (client: Client, outbox: Outbox) => {
-  const phones = demoElders().flatMap((e) => (e.phone === null ? [] : [e.phone])).slice(0, ELDERS); // the seed's roster, same default seed
+  const phones = demoElders()
+    .flatMap((e) => (e.phone === null ? [] : [e.phone]))
+    .slice(0, ELDERS); // the seed's roster, same default seed
   if (phones.length < ELDERS) throw new Error(`only ${phones.length} demo elders have a phone`);
   const elders: Elder[] = [];
   for (const phone of phones) {
@@ -38,7 +40,9 @@ export const indexCardsOf = async (deps: Deps, merchantIds: Iterable<string>): P
   for (const id of merchantIds) {
     const m = await deps.merchants.getMerchant(id);
     if (!m) throw new Error(`signed-in merchant ${id} has no profile`);
-    const cards = (await deps.merchants.services(id)).filter((sv) => isMatchable(m, sv)).reduce((n, sv) => n + indexKeysOf(serviceCard(m, sv)).length, 0);
+    const cards = (await deps.merchants.services(id))
+      .filter((sv) => isMatchable(m, sv))
+      .reduce((n, sv) => n + indexKeysOf(serviceCard(m, sv)).length, 0);
     indexCards.set(id, cards);
   }
   return indexCards;
@@ -51,8 +55,12 @@ export const indexCardsOf = async (deps: Deps, merchantIds: Iterable<string>): P
  * nothing about the load. Allowance lots expire first, so holds take them first.
  */
 export const topUpAll = async (deps: Deps, elders: readonly Elder[]) => {
-  const allowance = await Promise.all(elders.map(async (e) => (await deps.ledger.account(walletAccount(e.elder_id))).balance_points));
-  const dearest = Math.max(...demoMerchants().flatMap((m) => m.services.filter((s) => s.mode === 'onsite').map((s) => s.price_points)));
+  const allowance = await Promise.all(
+    elders.map(async (e) => (await deps.ledger.account(walletAccount(e.elder_id))).balance_points),
+  );
+  const dearest = Math.max(
+    ...demoMerchants().flatMap((m) => m.services.filter((s) => s.mode === 'onsite').map((s) => s.price_points)),
+  );
   const maxRounds = 2; // 200 in flight, then perhaps 50
   const topUpPoints = Math.ceil(FLOWS / ELDERS) * maxRounds * dearest;
   for (const e of elders) {

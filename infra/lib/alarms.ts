@@ -24,7 +24,13 @@ const API_5XX_PER_PERIOD = 5;
 const JOBS_ERRORS_PER_PERIOD = 1;
 const JOBS_DLQ_MESSAGES = 1;
 
-export type AlarmsProps = { fn: lambda.IFunction; pagesFn: lambda.IFunction; httpApi: apigwv2.IHttpApi; jobsFn: lambda.IFunction; jobsDlq: sqs.IQueue };
+export type AlarmsProps = {
+  fn: lambda.IFunction;
+  pagesFn: lambda.IFunction;
+  httpApi: apigwv2.IHttpApi;
+  jobsFn: lambda.IFunction;
+  jobsDlq: sqs.IQueue;
+};
 
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
@@ -51,21 +57,49 @@ export class Alarms extends Construct {
         alarmDescription: description,
       }).addAlarmAction(new actions.SnsAction(this.topic));
     };
-    alarm('FunctionErrors', props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), FUNCTION_ERRORS_PER_PERIOD,
-      'API function crashed or timed out');
-    alarm('FunctionThrottles', props.fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), FUNCTION_THROTTLES_PER_PERIOD,
-      'API function invocations were throttled');
-    alarm('PagesErrors', props.pagesFn.metricErrors({ period: PERIOD, statistic: 'Sum' }), FUNCTION_ERRORS_PER_PERIOD,
-      'Pages function crashed or timed out');
-    alarm('PagesThrottles', props.pagesFn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), FUNCTION_THROTTLES_PER_PERIOD,
-      'Pages function invocations were throttled');
-    alarm('Api5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), API_5XX_PER_PERIOD,
-      'HTTP API returned 5xx responses');
-    alarm('JobsErrors', props.jobsFn.metricErrors({ period: PERIOD, statistic: 'Sum' }), JOBS_ERRORS_PER_PERIOD,
-      'Jobs function failed an attempt (daily job or issuance); Lambda retries, the DLQ alarm says if it gave up');
+    alarm(
+      'FunctionErrors',
+      props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      FUNCTION_ERRORS_PER_PERIOD,
+      'API function crashed or timed out',
+    );
+    alarm(
+      'FunctionThrottles',
+      props.fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      FUNCTION_THROTTLES_PER_PERIOD,
+      'API function invocations were throttled',
+    );
+    alarm(
+      'PagesErrors',
+      props.pagesFn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      FUNCTION_ERRORS_PER_PERIOD,
+      'Pages function crashed or timed out',
+    );
+    alarm(
+      'PagesThrottles',
+      props.pagesFn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      FUNCTION_THROTTLES_PER_PERIOD,
+      'Pages function invocations were throttled',
+    );
+    alarm(
+      'Api5xx',
+      props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+      API_5XX_PER_PERIOD,
+      'HTTP API returned 5xx responses',
+    );
+    alarm(
+      'JobsErrors',
+      props.jobsFn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      JOBS_ERRORS_PER_PERIOD,
+      'Jobs function failed an attempt (daily job or issuance); Lambda retries, the DLQ alarm says if it gave up',
+    );
     // Maximum, not Average: one message is enough. It stays in ALARM until the queue is drained, so
     // drain it once the failed job has been handled, or the next failure will not notify.
-    alarm('JobsDeadLetters', props.jobsDlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-      JOBS_DLQ_MESSAGES, 'A background job failed every attempt and is in the jobs DLQ; resume or rerun it, then drain the queue');
+    alarm(
+      'JobsDeadLetters',
+      props.jobsDlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      JOBS_DLQ_MESSAGES,
+      'A background job failed every attempt and is in the jobs DLQ; resume or rerun it, then drain the queue',
+    );
   }
 }

@@ -60,7 +60,8 @@ export class Api extends Construct {
       createDefaultStage: false,
     });
     const api = new HttpLambdaIntegration('App', this.fn);
-    for (const path of API_GATEWAY_PATHS) this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: api });
+    for (const path of API_GATEWAY_PATHS)
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: api });
     new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -93,7 +94,8 @@ export class Api extends Construct {
       id: 'AwsSolutions-APIG4',
       reason:
         'One proxy route serves public pages, OTP login and role-gated APIs; authentication and RBAC are the Hono ' +
-        'middleware in packages/app, per route. An API Gateway authorizer could cover only some routes and would duplicate it.',
+        ('middleware in packages/app, per route. An API Gateway authorizer could ' +
+          'cover only some routes and would duplicate it.'),
     });
   }
 
@@ -111,20 +113,37 @@ export class Api extends Construct {
     fn.addEnvironment('JOBS_FUNCTION_NAME', props.jobsFn.functionName);
     // Not jobsFn.grantInvoke: that also allows `<arn>:*` (every version and alias). The API
     // invokes the unqualified function, so its ARN alone is the whole grant.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }),
+    );
     // Offer timers: the API creates one-time schedules in its own group only, and may hand the
     // schedules exactly the scheduler role (PassRole), nothing else.
     fn.addEnvironment('OFFER_SCHEDULE_GROUP', props.offerGroup.scheduleGroupName);
     fn.addEnvironment('OFFER_SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
     fn.addEnvironment('JOBS_FUNCTION_ARN', props.jobsFn.functionArn);
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['scheduler:CreateSchedule'],
-      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${props.offerGroup.scheduleGroupName}/*` })],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${props.offerGroup.scheduleGroupName}/*`,
+          }),
+        ],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }),
+    );
     Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${OFFER_SCHEDULE_GROUP}/*]`,
-      reason: 'The API creates one-time offer timers with names it derives per order; the wildcard is limited to the offer-timers schedule group, which holds nothing else.',
+      id:
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/` +
+        `${OFFER_SCHEDULE_GROUP}/*]`,
+      reason:
+        'The API creates one-time offer timers with names it derives per order; ' +
+        'the wildcard is limited to the offer-timers schedule group, which ' +
+        'holds nothing else.',
     });
     return fn;
   }

@@ -28,7 +28,10 @@ export type AppFunctionProps = {
   memorySize: number;
   timeout: Duration;
   /** Settings only one of the functions has (reserved concurrency, async invocation). */
-  extra?: Pick<lambda.FunctionProps, 'reservedConcurrentExecutions' | 'deadLetterQueue' | 'maxEventAge' | 'retryAttempts' | 'description'>;
+  extra?: Pick<
+    lambda.FunctionProps,
+    'reservedConcurrentExecutions' | 'deadLetterQueue' | 'maxEventAge' | 'retryAttempts' | 'description'
+  >;
 };
 
 /**
@@ -66,7 +69,9 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
       // WeChat template messages (optional): the Official Account's AppID and template ids; the
       // AppSecret is `wechat_app_secret` in the app secret. Empty = WeChat off, SMS only.
       WECHAT_APP_ID: scope.node.tryGetContext('wechatAppId') ?? '',
-      WECHAT_TEMPLATES: scope.node.tryGetContext('wechatTemplates') ? JSON.stringify(scope.node.tryGetContext('wechatTemplates')) : '',
+      WECHAT_TEMPLATES: scope.node.tryGetContext('wechatTemplates')
+        ? JSON.stringify(scope.node.tryGetContext('wechatTemplates'))
+        : '',
       PUBLIC_URL: scope.node.tryGetContext('publicUrl') ?? 'https://example.invalid',
       // Readable stack traces from the source map beside the bundle. Parsing the map costs cold
       // start (a few tens of ms on the dev box for the current 2.8 MB map); drop this if that matters more.

@@ -88,7 +88,10 @@ export class Jobs extends Construct {
       }),
     }));
     // One-time schedules for order offer timers (帮我找), created by the API; they delete themselves.
-    this.offerGroup = new scheduler.ScheduleGroup(this, 'OfferTimers', { scheduleGroupName: OFFER_SCHEDULE_GROUP, removalPolicy: RemovalPolicy.DESTROY });
+    this.offerGroup = new scheduler.ScheduleGroup(this, 'OfferTimers', {
+      scheduleGroupName: OFFER_SCHEDULE_GROUP,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.fn.grantInvoke(schedulerRole);
     const target = (input: { job: 'daily' | 'issuance' }): targets.LambdaInvoke =>
       new targets.LambdaInvoke(this.fn, {
@@ -107,14 +110,19 @@ export class Jobs extends Construct {
     });
     new scheduler.Schedule(this, 'MonthlyIssuance', {
       description: "Monthly issuance of every active elder's allowance",
-      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '3', day: '1', timeZone: TimeZone.ASIA_SHANGHAI }),
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: '0',
+        hour: '3',
+        day: '1',
+        timeZone: TimeZone.ASIA_SHANGHAI,
+      }),
       target: target({ job: 'issuance' }),
     });
 
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.fn)}.Arn>:*]`,
       reason:
-        'LambdaInvoke grants invoke through Function.grantInvoke, which adds the function\'s versions and aliases ' +
+        "LambdaInvoke grants invoke through Function.grantInvoke, which adds the function's versions and aliases " +
         '(`<arn>:*`); the wildcard stays within this one function, which the schedules may invoke anyway.',
     });
   }

@@ -30,8 +30,13 @@ export class Secrets extends Construct {
     // after the first deploy (GenerateDataKey on FieldKey, then PutSecretValue with the three
     // fields). Until then the placeholder fails the app's schema check at cold start, loudly.
     this.appSecret = new secretsmanager.Secret(this, 'AppKeys', {
-      description: 'TenMinuteCircle API keys: {field_key_wrapped, index_key, session_key}; provisioned after first deploy',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'unprovisioned', excludePunctuation: true },
+      description:
+        'TenMinuteCircle API keys: {field_key_wrapped, index_key, session_key}; provisioned after first deploy',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'unprovisioned',
+        excludePunctuation: true,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -39,7 +44,8 @@ export class Secrets extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'No scheduled rotation: every blind index is an HMAC under index_key (rotating it is a re-index migration), ' +
-        'every encrypted field sits under field_key_wrapped (a re-encryption), and session_key needs a two-key overlap ' +
+        ('every encrypted field sits under field_key_wrapped (a re-encryption), ' +
+          'and session_key needs a two-key overlap ') +
         'the session verifier does not have yet. Each is a planned operation, not a rotation Lambda.',
     });
   }

@@ -18,7 +18,8 @@ export const STACK_NAME = 'TenMinuteCircle';
  */
 export const cdkJsonContext = (): Record<string, unknown> => {
   const parsed: unknown = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || !('context' in parsed)) throw new Error('cdk.json has no "context"');
+  if (typeof parsed !== 'object' || parsed === null || !('context' in parsed))
+    throw new Error('cdk.json has no "context"');
   const { context } = parsed;
   if (typeof context !== 'object' || context === null) throw new Error('cdk.json "context" is not an object');
   return { ...context };
@@ -31,7 +32,9 @@ export const cdkJsonContext = (): Record<string, unknown> => {
  * Shared by bin/app.ts and the test so both check the same way.
  */
 export const addNagChecks = (app: App): void => {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+  );
 };
 
 export type TenMinuteCircleStackProps = StackProps & {
@@ -55,9 +58,21 @@ export class TenMinuteCircleStack extends Stack {
     this.data = new Data(this, 'Data');
     this.secrets = new Secrets(this, 'Secrets');
     this.jobs = new Jobs(this, 'Jobs', { code: props.jobsCode, table: this.data.table, secrets: this.secrets });
-    this.api = new Api(this, 'Api', { code: props.apiCode, pagesCode: props.pagesCode, table: this.data.table, secrets: this.secrets, jobsFn: this.jobs.fn, schedulerRole: this.jobs.schedulerRole, offerGroup: this.jobs.offerGroup });
+    this.api = new Api(this, 'Api', {
+      code: props.apiCode,
+      pagesCode: props.pagesCode,
+      table: this.data.table,
+      secrets: this.secrets,
+      jobsFn: this.jobs.fn,
+      schedulerRole: this.jobs.schedulerRole,
+      offerGroup: this.jobs.offerGroup,
+    });
     this.alarms = new Alarms(this, 'Alarms', {
-      fn: this.api.fn, pagesFn: this.api.pagesFn, httpApi: this.api.httpApi, jobsFn: this.jobs.fn, jobsDlq: this.jobs.dlq,
+      fn: this.api.fn,
+      pagesFn: this.api.pagesFn,
+      httpApi: this.api.httpApi,
+      jobsFn: this.jobs.fn,
+      jobsDlq: this.jobs.dlq,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

@@ -15,16 +15,24 @@ const TEST_FILE = /\.test\.tsx?$/;
 
 let result: ICruiseResult;
 beforeAll(async () => {
-  const { output } = await cruise(ROOTS, { validate: true, ruleSet: config, ...config.options }, undefined, { tsConfig: require('../../tsconfig.json') });
+  const { output } = await cruise(ROOTS, { validate: true, ruleSet: config, ...config.options }, undefined, {
+    tsConfig: require('../../tsconfig.json'),
+  });
   result = output as ICruiseResult;
 });
 
 type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-const manifest = (path: string): Manifest => JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as Manifest;
+const manifest = (path: string): Manifest =>
+  JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as Manifest;
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`; relative paths and node builtins -> null. */
 const packageName = (specifier: string): string | null => {
-  if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] ?? '')) return null;
+  if (
+    specifier.startsWith('.') ||
+    specifier.startsWith('node:') ||
+    builtinModules.includes(specifier.split('/')[0] ?? '')
+  )
+    return null;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? null);
 };
@@ -32,7 +40,10 @@ const packageName = (specifier: string): string | null => {
 describe('package arrows', () => {
   it('no import breaks a rule of .dependency-cruiser.cjs', () => {
     expect(result.summary.totalCruised).toBeGreaterThan(200); // the tree was read, not skipped
-    const broken = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}${v.cycle ? ` (cycle ${v.cycle.map((c) => c.name).join(' -> ')})` : ''}`);
+    const broken = result.summary.violations.map(
+      (v) =>
+        `${v.rule.name}: ${v.from} -> ${v.to}${v.cycle ? ` (cycle ${v.cycle.map((c) => c.name).join(' -> ')})` : ''}`,
+    );
     expect(broken).toEqual([]);
   });
 
@@ -44,10 +55,13 @@ describe('package arrows', () => {
       if (!own) continue;
       const pkg = manifest(`packages/${own}/package.json`);
       const allowed = new Set([`@tmc/${own}`, ...Object.keys(pkg.dependencies ?? {})]);
-      if (TEST_FILE.test(m.source)) for (const k of [...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(root.devDependencies ?? {})]) allowed.add(k);
+      if (TEST_FILE.test(m.source))
+        for (const k of [...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(root.devDependencies ?? {})])
+          allowed.add(k);
       for (const d of m.dependencies) {
         const name = packageName(d.module);
-        if (name && !allowed.has(name)) undeclared.push(`${m.source} imports ${name}, not in packages/${own}/package.json`);
+        if (name && !allowed.has(name))
+          undeclared.push(`${m.source} imports ${name}, not in packages/${own}/package.json`);
       }
     }
     expect([...new Set(undeclared)]).toEqual([]);

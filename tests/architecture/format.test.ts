@@ -26,7 +26,8 @@ const sources = (): string[] => {
     }
   };
   for (const d of DIRS) walk(join(ROOT, d));
-  for (const name of readdirSync(ROOT)) if (SOURCE.test(name) || name === '.dependency-cruiser.cjs') out.push(join(ROOT, name));
+  for (const name of readdirSync(ROOT))
+    if (SOURCE.test(name) || name === '.dependency-cruiser.cjs') out.push(join(ROOT, name));
   return out;
 };
 
@@ -37,7 +38,8 @@ describe('formatting', () => {
     const unformatted: string[] = [];
     for (const file of files) {
       const options = await prettier.resolveConfig(file);
-      if (!(await prettier.check(readFileSync(file, 'utf8'), { ...options, filepath: file }))) unformatted.push(relative(ROOT, file));
+      if (!(await prettier.check(readFileSync(file, 'utf8'), { ...options, filepath: file })))
+        unformatted.push(relative(ROOT, file));
     }
     expect(files.length).toBeGreaterThan(100);
     expect(unformatted, 'run `npm run format`').toEqual([]);
@@ -46,10 +48,12 @@ describe('formatting', () => {
   it(`no line is longer than ${MAX_LINE_CHARS} characters`, () => {
     const long: string[] = [];
     for (const file of files) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        const chars = [...line].length; // characters, not UTF-16 units: 中文 counts one each
-        if (chars > MAX_LINE_CHARS) long.push(`${relative(ROOT, file)}:${i + 1} (${chars})`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const chars = [...line].length; // characters, not UTF-16 units: 中文 counts one each
+          if (chars > MAX_LINE_CHARS) long.push(`${relative(ROOT, file)}:${i + 1} (${chars})`);
+        });
     }
     expect(long).toEqual([]);
   });

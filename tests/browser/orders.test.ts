@@ -6,7 +6,18 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { MOBILE, dialogsCalled, launch, measureElderRules, runAxe, signInByPhone, startServer, stopServer, stubDialogs, type Local } from './support';
+import {
+  MOBILE,
+  dialogsCalled,
+  launch,
+  measureElderRules,
+  runAxe,
+  signInByPhone,
+  startServer,
+  stopServer,
+  stubDialogs,
+  type Local,
+} from './support';
 
 const RESULTS = new URL('../../test-results/', import.meta.url);
 const SCREENSHOT = fileURLToPath(new URL('elder-order.png', RESULTS));
@@ -30,8 +41,13 @@ const newPage = async (ctx: BrowserContext): Promise<Page> => {
   p.on('pageerror', (e) => pageErrors.push(String(e)));
   // A wrong code is answered 422 with the page re-rendered inline (a 4xx is the contract for a
   // refused request); Chromium logs that document status as a console error, which is expected.
-  p.on('console', (m) => { if (m.type() === 'error' && !/status of 422 /.test(m.text())) pageErrors.push(m.text()); });
-  p.on('dialog', (d) => { pageErrors.push(`dialog: ${d.type()}`); void d.dismiss(); });
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 422 /.test(m.text())) pageErrors.push(m.text());
+  });
+  p.on('dialog', (d) => {
+    pageErrors.push(`dialog: ${d.type()}`);
+    void d.dismiss();
+  });
   return p;
 };
 
@@ -108,7 +124,11 @@ describe('the shop redeems it', () => {
     let phone = '';
     for (let i = 0; i < DEMO_MERCHANTS && !phone; i++) {
       const p = `1700002${String(i).padStart(4, '0')}`;
-      if ((await local().deps.accounts.get('merchant', local().deps.blindIndex('phone', p)))?.account_id === o?.merchant_id) phone = p;
+      if (
+        (await local().deps.accounts.get('merchant', local().deps.blindIndex('phone', p)))?.account_id ===
+        o?.merchant_id
+      )
+        phone = p;
     }
     expect(phone).not.toBe('');
 
@@ -151,7 +171,7 @@ describe('the shop redeems it', () => {
 });
 
 describe('shop pages', () => {
-  it('the services list with its add form, and a new shop\'s application form, keep the rules', async () => {
+  it("the services list with its add form, and a new shop's application form, keep the rules", async () => {
     const shop = await newPage(shopCtx);
     await shop.goto(`${local().url}/merchant/services`);
     expect(await shop.textContent('main')).toContain('添加服务');

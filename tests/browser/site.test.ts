@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '@tmc/local/seed';
 import {
-  DESKTOP, MOBILE, dialogsCalled, launch, measureElderRules, runAxe, signInByPhone, startServer, stopServer, stubDialogs, type Local,
+  DESKTOP,
+  MOBILE,
+  dialogsCalled,
+  launch,
+  measureElderRules,
+  runAxe,
+  signInByPhone,
+  startServer,
+  stopServer,
+  stubDialogs,
+  type Local,
 } from './support';
 
 const PAGE_WEIGHT_BUDGET_BYTES = 40 * 1024; // elder home: HTML + CSS + JS, uncompressed
@@ -29,8 +39,13 @@ const local = (): Local => {
 const newPage = async (ctx: BrowserContext): Promise<Page> => {
   const p = await ctx.newPage();
   p.on('pageerror', (e) => pageErrors.push(String(e)));
-  p.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  p.on('dialog', (d) => { pageErrors.push(`dialog: ${d.type()}`); void d.dismiss(); });
+  p.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  p.on('dialog', (d) => {
+    pageErrors.push(`dialog: ${d.type()}`);
+    void d.dismiss();
+  });
   return p;
 };
 
@@ -90,9 +105,13 @@ describe('elder', () => {
     await home.close();
   });
 
-  it('with WeChat configured, the home\'s notice switches keep the rules', async () => {
+  it("with WeChat configured, the home's notice switches keep the rules", async () => {
     const deps = local().deps;
-    deps.wechatOAuth = { authorizeUrl: (r, st) => `https://open.weixin.qq.com/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(r)}&state=${st}`, openidForCode: async () => 'oBrowser' };
+    deps.wechatOAuth = {
+      authorizeUrl: (r, st) =>
+        `https://open.weixin.qq.com/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(r)}&state=${st}`,
+      openidForCode: async () => 'oBrowser',
+    };
     try {
       const home = await newPage(elderCtx);
       await home.goto(`${local().url}/elder`);
@@ -138,7 +157,10 @@ describe('elder', () => {
     const got = await Promise.all(sizes);
     expect(got.map((g) => g.type).sort()).toEqual(['document', 'script', 'stylesheet']);
     const total = got.reduce((n, g) => n + g.bytes, 0);
-    console.log(`elder home page weight: ${got.map((g) => `${g.type} ${g.bytes} B`).join(', ')}; total ${total} B (budget ${PAGE_WEIGHT_BUDGET_BYTES} B)`);
+    console.log(
+      `elder home page weight: ${got.map((g) => `${g.type} ${g.bytes} B`).join(', ')}; total ` +
+        `${total} B (budget ${PAGE_WEIGHT_BUDGET_BYTES} B)`,
+    );
     expect(total).toBeLessThan(PAGE_WEIGHT_BUDGET_BYTES);
     await ctx.close();
   });

@@ -8,8 +8,23 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startLocal } from '@tmc/local/start';
 import { freePort } from '@tmc/local/dynamo-local';
 
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-export const MOBILE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const MOBILE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+} as const;
 export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 
 export type Local = Awaited<ReturnType<typeof startLocal>> & { dataDir: string };
@@ -39,29 +54,53 @@ export const stubDialogs = async (ctx: BrowserContext) => {
   await ctx.addInitScript(() => {
     const w = window as unknown as { __dialogs: string[] };
     w.__dialogs = [];
-    window.alert = () => { w.__dialogs.push('alert'); };
-    window.confirm = () => { w.__dialogs.push('confirm'); return false; };
-    window.prompt = () => { w.__dialogs.push('prompt'); return null; };
+    window.alert = () => {
+      w.__dialogs.push('alert');
+    };
+    window.confirm = () => {
+      w.__dialogs.push('confirm');
+      return false;
+    };
+    window.prompt = () => {
+      w.__dialogs.push('prompt');
+      return null;
+    };
   });
 };
 
-export const dialogsCalled = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __dialogs?: string[] }).__dialogs ?? []);
+export const dialogsCalled = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __dialogs?: string[] }).__dialogs ?? []);
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] };
+export type AxeViolation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+};
 
 /** axe-core with WCAG 2.x A/AA/AAA and best practices, including 'color-contrast-enhanced' (7:1).
  * Injected through evaluate, which the page's CSP (script-src 'self') does not apply to. */
 export const runAxe = async (page: Page): Promise<AxeViolation[]> => {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
       rules: { 'color-contrast-enhanced': { enabled: true } },
     });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
 };
 
@@ -76,14 +115,18 @@ export const measureElderRules = (page: Page): Promise<Measure> =>
       const st = getComputedStyle(el);
       return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
     };
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 20)}"`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}` +
+      `${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "` +
+      `${(el.textContent ?? '').trim().slice(0, 20)}"`;
     const smallTargets: string[] = [];
     for (const el of document.querySelectorAll('a, button, input, select, textarea')) {
       if (el instanceof HTMLInputElement && el.type === 'hidden') continue;
       if (!visible(el)) continue;
       const r = el.getBoundingClientRect();
       const wide = el.tagName === 'A' || el.tagName === 'BUTTON';
-      if (r.height < 48 || (wide && r.width < 48)) smallTargets.push(`${name(el)} ${Math.round(r.width)}x${Math.round(r.height)}`);
+      if (r.height < 48 || (wide && r.width < 48))
+        smallTargets.push(`${name(el)} ${Math.round(r.width)}x${Math.round(r.height)}`);
     }
     const smallText: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -107,7 +150,10 @@ export const codeFrom = async (s: Local, phone: string): Promise<string> => {
 export const signInByPhone = async (s: Local, page: Page, portal: 'elder' | 'family' | 'merchant', phone: string) => {
   await page.goto(`${s.url}/${portal}/login`);
   await page.fill('#f-phone', phone);
-  await Promise.all([page.waitForURL(`${s.url}/${portal}/login/code`), page.click('button[type=submit]:has-text("获取验证码")')]);
+  await Promise.all([
+    page.waitForURL(`${s.url}/${portal}/login/code`),
+    page.click('button[type=submit]:has-text("获取验证码")'),
+  ]);
   await page.fill('#f-code', await codeFrom(s, phone));
   await Promise.all([page.waitForURL(`${s.url}/${portal}`), page.click('button[type=submit]:has-text("登录")')]);
 };

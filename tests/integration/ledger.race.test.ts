@@ -10,18 +10,53 @@ import { systemClock } from '@tmc/core/kernel/clock';
 import { makeTestDb } from '../support/db';
 
 const outcome = async (p: Promise<unknown>) => {
-  try { await p; return 'ok'; } catch (e) { return e instanceof AppError ? e.code : `crash:${String(e)}`; }
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return e instanceof AppError ? e.code : `crash:${String(e)}`;
+  }
 };
 
 describe('ledger under concurrency', () => {
   it('50 concurrent spends of 30 on 100 points: exactly 3 succeed', async () => {
     const db = await makeTestDb('race');
     const deps: LedgerDeps = { ledger: createLedgerStore(db), clock: systemClock };
-    await credit(deps, { entry_id: 'seed', kind: 'top_up', elder_id: 'e_race', amount_points: 100, from: 'topup_clearing', source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES, reason: 't', actor: 't', policy_version: null });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => outcome(hold(deps, {
-      hold_id: `race${i}`, elder_id: 'e_race', amount_points: 30, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null,
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(), actor: 't', reason: 't',
-    }, { scope: 'race', key: `k${i}`, request_hash: 'h' }))));
+    await credit(deps, {
+      entry_id: 'seed',
+      kind: 'top_up',
+      elder_id: 'e_race',
+      amount_points: 100,
+      from: 'topup_clearing',
+      source: 'top_up',
+      subsidy: false,
+      expires_on: NEVER_EXPIRES,
+      reason: 't',
+      actor: 't',
+      policy_version: null,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        outcome(
+          hold(
+            deps,
+            {
+              hold_id: `race${i}`,
+              elder_id: 'e_race',
+              amount_points: 30,
+              category: 'barber',
+              subsidy_allowed: true,
+              per_order_max: null,
+              per_month_max: null,
+              expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+              actor: 't',
+              reason: 't',
+            },
+            { scope: 'race', key: `k${i}`, request_hash: 'h' },
+          ),
+        ),
+      ),
+    );
     const tally = results.reduce<Record<string, number>>((t, r) => ({ ...t, [r]: (t[r] ?? 0) + 1 }), {});
     expect(tally).toEqual({ ok: 3, INSUFFICIENT_POINTS: 47 });
     expect((await deps.ledger.account('wallet:e_race')).balance_points).toBe(10);
@@ -31,11 +66,43 @@ describe('ledger under concurrency', () => {
   it('capture racing release on one hold: exactly one wins, the other is HOLD_ALREADY_FINAL', async () => {
     const db = await makeTestDb('race2');
     const deps: LedgerDeps = { ledger: createLedgerStore(db), clock: systemClock };
-    await credit(deps, { entry_id: 'seed', kind: 'top_up', elder_id: 'e_r2', amount_points: 100, from: 'topup_clearing', source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES, reason: 't', actor: 't', policy_version: null });
+    await credit(deps, {
+      entry_id: 'seed',
+      kind: 'top_up',
+      elder_id: 'e_r2',
+      amount_points: 100,
+      from: 'topup_clearing',
+      source: 'top_up',
+      subsidy: false,
+      expires_on: NEVER_EXPIRES,
+      reason: 't',
+      actor: 't',
+      policy_version: null,
+    });
     for (let i = 0; i < 10; i++) {
-      await hold(deps, { hold_id: `h${i}`, elder_id: 'e_r2', amount_points: 10, category: 'x', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: new Date(Date.now() + 3_600_000).toISOString(), actor: 't', reason: 't' });
+      await hold(deps, {
+        hold_id: `h${i}`,
+        elder_id: 'e_r2',
+        amount_points: 10,
+        category: 'x',
+        subsidy_allowed: true,
+        per_order_max: null,
+        per_month_max: null,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        actor: 't',
+        reason: 't',
+      });
       const [a, b] = await Promise.all([
-        outcome(capture(deps, { hold_id: `h${i}`, amount_points: 10, merchant_id: 'm', actor: 't', reason: 't', policy_version: null })),
+        outcome(
+          capture(deps, {
+            hold_id: `h${i}`,
+            amount_points: 10,
+            merchant_id: 'm',
+            actor: 't',
+            reason: 't',
+            policy_version: null,
+          }),
+        ),
         outcome(release(deps, { hold_id: `h${i}`, why: 'cancelled', actor: 't' })),
       ]);
       expect([a, b].sort()).toEqual(['HOLD_ALREADY_FINAL', 'ok']);

@@ -12,14 +12,27 @@ export type FakeClock = { now: () => Date; set: (iso: string) => void; advance: 
 
 export const fakeClock = (iso = '2026-11-23T08:00:00Z'): FakeClock => {
   let t = new Date(iso).getTime();
-  return { now: () => new Date(t), set: (s) => { t = new Date(s).getTime(); }, advance: (ms) => { t += ms; } };
+  return {
+    now: () => new Date(t),
+    set: (s) => {
+      t = new Date(s).getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 };
 
-export const testEnv = () => parseEnv({
-  STAGE: 'test', TABLE_NAME: 'unused', FIELD_KEY: randomBytes(32).toString('base64'),
-  INDEX_KEY: randomBytes(32).toString('base64'), SESSION_KEY: randomBytes(32).toString('base64'),
-  PUBLIC_URL: 'http://localhost', LOG_LEVEL: 'debug',
-});
+export const testEnv = () =>
+  parseEnv({
+    STAGE: 'test',
+    TABLE_NAME: 'unused',
+    FIELD_KEY: randomBytes(32).toString('base64'),
+    INDEX_KEY: randomBytes(32).toString('base64'),
+    SESSION_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_URL: 'http://localhost',
+    LOG_LEVEL: 'debug',
+  });
 
 export const makeTestApp = async (opts: { seedElders?: number; merchants?: boolean } = {}) => {
   const db = await makeTestDb('app');
@@ -27,7 +40,10 @@ export const makeTestApp = async (opts: { seedElders?: number; merchants?: boole
   const logger = captureLogger();
   const env = testEnv();
   const deps: Deps = buildDeps(env, { db, clock, logger });
-  const seed = opts.seedElders === 0 ? null : await seedDemo(deps, { elders: opts.seedElders ?? 30, merchants: opts.merchants ?? false });
+  const seed =
+    opts.seedElders === 0
+      ? null
+      : await seedDemo(deps, { elders: opts.seedElders ?? 30, merchants: opts.merchants ?? false });
   const { app, routes } = createApp(deps);
   return { app, routes, deps, clock, logger, db, seed, env }; // env: the same keys for a second instance (a restart)
 };
@@ -35,7 +51,9 @@ export const makeTestApp = async (opts: { seedElders?: number; merchants?: boole
 type App = Awaited<ReturnType<typeof makeTestApp>>['app'];
 
 export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
-  method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
 });
 
 export const staffToken = async (app: App, username: string, password = 'demo-2026'): Promise<string> => {
@@ -44,7 +62,12 @@ export const staffToken = async (app: App, username: string, password = 'demo-20
   return ((await res.json()) as { access_token: string }).access_token;
 };
 
-export const phoneToken = async (app: App, deps: Deps, phone: string, role: 'elder' | 'family' | 'merchant'): Promise<string> => {
+export const phoneToken = async (
+  app: App,
+  deps: Deps,
+  phone: string,
+  role: 'elder' | 'family' | 'merchant',
+): Promise<string> => {
   const sent = await app.request('/api/auth/otp', json({ phone, role }));
   if (sent.status !== 202) throw new Error(`otp send: ${sent.status} ${await sent.text()}`);
   const msg = await deps.outbox?.latestFor(phone);
@@ -56,13 +79,19 @@ export const phoneToken = async (app: App, deps: Deps, phone: string, role: 'eld
 };
 
 export const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
-  ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
+  ...init,
+  headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
 });
 
 const stable = (v: unknown): string =>
   v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`
-    : Array.isArray(v) ? `[${v.map(stable).join(',')}]` : JSON.stringify(v);
+    ? `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+        .join(',')}}`
+    : Array.isArray(v)
+      ? `[${v.map(stable).join(',')}]`
+      : JSON.stringify(v);
 
 /** Every item in the table: tests may Scan (requests never do) to prove "nothing changed". */
 export const tableSnapshot = async (deps: Deps): Promise<string[]> => {

@@ -18,13 +18,17 @@ export const merchantPhone = new Map<string, string>(); // merchant_id -> shop p
 export const merchantClients = new Map<string, Client>();
 
 export const unescape = (s: string) => s.replace(/&amp;/g, '&');
-export const balance = async (elder_id = elder.elder_id) => (await site.deps.ledger.account(`wallet:${elder_id}`)).balance_points;
+export const balance = async (elder_id = elder.elder_id) =>
+  (await site.deps.ledger.account(`wallet:${elder_id}`)).balance_points;
 /** The time preselected on the confirm screen (a checked radio), or the hidden '' of a service without hours. */
-export const chosenSlot = (html: string): string => html.match(/<input type="radio" name="slot_start" value="([^"]*)" checked=""/)?.[1] ?? hidden(html, 'slot_start');
+export const chosenSlot = (html: string): string =>
+  html.match(/<input type="radio" name="slot_start" value="([^"]*)" checked=""/)?.[1] ?? hidden(html, 'slot_start');
 /** Every time offered on the confirm screen, in page order. */
-export const offeredSlots = (html: string): string[] => [...html.matchAll(/<input type="radio" name="slot_start" value="([^"]*)"/g)].map((m) => m[1] ?? '');
+export const offeredSlots = (html: string): string[] =>
+  [...html.matchAll(/<input type="radio" name="slot_start" value="([^"]*)"/g)].map((m) => m[1] ?? '');
 /** The part of a services page under one heading (id of its h2). */
-export const section = (html: string, id: string): string => html.split(`aria-labelledby="${id}"`)[1]?.split('</section>')[0] ?? '';
+export const section = (html: string, id: string): string =>
+  html.split(`aria-labelledby="${id}"`)[1]?.split('</section>')[0] ?? '';
 export const orderIdOf = (location: string | null): string => location?.match(/\/orders\/(o_[A-Za-z0-9]+)/)?.[1] ?? '';
 export const order = async (id: string): Promise<Order> => {
   const o = await site.deps.orders.get(id);
@@ -34,14 +38,25 @@ export const order = async (id: string): Promise<Order> => {
 
 /** Booking links on a services page, in page order. */
 export const bookLinks = (html: string) =>
-  [...html.matchAll(/href="([^"]*\/book\?merchant_id=(m_[A-Za-z0-9]+)&amp;service_id=(s_[A-Za-z0-9_]+))"/g)].map((m) => ({ href: unescape(m[1] ?? ''), merchant_id: m[2] ?? '', service_id: m[3] ?? '' }));
+  [...html.matchAll(/href="([^"]*\/book\?merchant_id=(m_[A-Za-z0-9]+)&amp;service_id=(s_[A-Za-z0-9_]+))"/g)].map(
+    (m) => ({ href: unescape(m[1] ?? ''), merchant_id: m[2] ?? '', service_id: m[3] ?? '' }),
+  );
 
 /** Opens the confirm screen for a link and returns its form fields, as a browser would post them. */
 export const confirmForm = async (c: Client, href: string) => {
   const page = await c.get(href);
   expect(page.status).toBe(200);
   const action = page.text.match(/<form method="post" action="([^"]*\/book)">/)?.[1] ?? '';
-  return { page, action, form: { merchant_id: hidden(page.text, 'merchant_id'), service_id: hidden(page.text, 'service_id'), slot_start: chosenSlot(page.text), key: hidden(page.text, 'key') } };
+  return {
+    page,
+    action,
+    form: {
+      merchant_id: hidden(page.text, 'merchant_id'),
+      service_id: hidden(page.text, 'service_id'),
+      slot_start: chosenSlot(page.text),
+      key: hidden(page.text, 'key'),
+    },
+  };
 };
 
 export const merchant = async (merchant_id: string): Promise<Client> => {

@@ -18,10 +18,18 @@ export const makeSite = async (opts: { elders?: number; at?: string } = {}) => {
   const db = await makeTestDb('web');
   const clock: FakeClock | undefined = opts.at ? fakeClock(opts.at) : undefined;
   const env = parseEnv({
-    STAGE: 'test', TABLE_NAME: db.table, FIELD_KEY: randomBytes(32).toString('base64'),
-    INDEX_KEY: randomBytes(32).toString('base64'), SESSION_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: ORIGIN,
+    STAGE: 'test',
+    TABLE_NAME: db.table,
+    FIELD_KEY: randomBytes(32).toString('base64'),
+    INDEX_KEY: randomBytes(32).toString('base64'),
+    SESSION_KEY: randomBytes(32).toString('base64'),
+    PUBLIC_URL: ORIGIN,
   });
-  const deps = buildDeps(env, { db, logger: captureLogger(), ...(clock ? { clock, scheduler: { at: async () => undefined } } : {}) });
+  const deps = buildDeps(env, {
+    db,
+    logger: captureLogger(),
+    ...(clock ? { clock, scheduler: { at: async () => undefined } } : {}),
+  });
   const seed = await seedDemo(deps, { elders: opts.elders ?? 20 });
   const { app } = createSiteApp(deps);
   return { app, deps, seed, clock };
@@ -65,8 +73,11 @@ export class Client {
   /** A form post as a browser sends it: urlencoded (or multipart for FormData) with Origin. */
   async post(path: string, form: Record<string, string> | FormData = {}): Promise<Res> {
     const body = form instanceof FormData ? form : new URLSearchParams(form).toString();
-    const type: Record<string, string> = form instanceof FormData ? {} : { 'content-type': 'application/x-www-form-urlencoded' };
-    return this.done(await this.app.request(path, { method: 'POST', body, headers: this.headers({ origin: ORIGIN, ...type }) }));
+    const type: Record<string, string> =
+      form instanceof FormData ? {} : { 'content-type': 'application/x-www-form-urlencoded' };
+    return this.done(
+      await this.app.request(path, { method: 'POST', body, headers: this.headers({ origin: ORIGIN, ...type }) }),
+    );
   }
 }
 
@@ -79,7 +90,11 @@ export const codeFor = async (deps: Deps, phone: string): Promise<string> => {
 };
 
 /** Signs a client in through the pages, as a person would. */
-export const signInPhone = async (site: Site, portal: 'elder' | 'family' | 'merchant', phone: string): Promise<Client> => {
+export const signInPhone = async (
+  site: Site,
+  portal: 'elder' | 'family' | 'merchant',
+  phone: string,
+): Promise<Client> => {
   const c = new Client(site.app);
   const sent = await c.post(`/${portal}/login`, { phone });
   if (sent.status !== 303) throw new Error(`send code: ${sent.status} ${sent.text.slice(0, 300)}`);
@@ -97,10 +112,16 @@ export const signInStaff = async (site: Site, username: string, password = 'demo
 
 /** Text content without tags, whitespace collapsed: for asserting what a person reads. */
 export const textOf = (html: string): string =>
-  html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The value of a hidden form field (a form key, an id), as the browser would post it back. */
-export const hidden = (html: string, name: string): string => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
+export const hidden = (html: string, name: string): string =>
+  html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`))?.[1] ?? '';
 
 /** The elder registered with this phone number. */
 export const elderByPhone = async (site: Site, phone: string): Promise<ElderRecord> => {

@@ -32,10 +32,15 @@ export const createLambdaJobRunner = (functionName: string, opts: LambdaJobRunne
     async start(job: Job) {
       const { client, InvokeCommand } = await load();
       const res = await client.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(job)) }),
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(job)),
+        }),
       );
       // Any other status means the job was not queued; the caller (an admin request) must see that.
-      if (res.StatusCode !== ACCEPTED) throw new Error(`jobs function did not accept ${job.job}: status ${res.StatusCode ?? 'none'}`);
+      if (res.StatusCode !== ACCEPTED)
+        throw new Error(`jobs function did not accept ${job.job}: status ${res.StatusCode ?? 'none'}`);
     },
   };
 };

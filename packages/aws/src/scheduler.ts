@@ -9,25 +9,37 @@ export type AwsSchedulerConfig = { region: string; group: string; roleArn: strin
 
 export const createAwsScheduler = (cfg: AwsSchedulerConfig): SchedulerPort => {
   // Loaded on first use: most requests never set a timer, and the client is not small.
-  let client: Promise<{ send: (c: unknown) => Promise<unknown>; Create: new (i: Record<string, unknown>) => unknown }> | null = null;
-  const get = () => (client ??= import('@aws-sdk/client-scheduler').then((m) => ({
-    send: (c: unknown) => new m.SchedulerClient({ region: cfg.region }).send(c as InstanceType<typeof m.CreateScheduleCommand>),
-    Create: m.CreateScheduleCommand as unknown as new (i: Record<string, unknown>) => unknown,
-  })));
+  let client: Promise<{
+    send: (c: unknown) => Promise<unknown>;
+    Create: new (i: Record<string, unknown>) => unknown;
+  }> | null = null;
+  const get = () =>
+    (client ??= import('@aws-sdk/client-scheduler').then((m) => ({
+      send: (c: unknown) =>
+        new m.SchedulerClient({ region: cfg.region }).send(c as InstanceType<typeof m.CreateScheduleCommand>),
+      Create: m.CreateScheduleCommand as unknown as new (i: Record<string, unknown>) => unknown,
+    })));
   return {
     async at(at, job) {
       const c = await get();
       const name = `offer-${job.order_id}-${job.offer_index}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
       try {
-        await c.send(new c.Create({
-          Name: name,
-          GroupName: cfg.group,
-          ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: { Arn: cfg.targetArn, RoleArn: cfg.roleArn, Input: JSON.stringify(job), RetryPolicy: { MaximumRetryAttempts: 3 } },
-        }));
+        await c.send(
+          new c.Create({
+            Name: name,
+            GroupName: cfg.group,
+            ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+            ScheduleExpressionTimezone: 'UTC',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            ActionAfterCompletion: 'DELETE',
+            Target: {
+              Arn: cfg.targetArn,
+              RoleArn: cfg.roleArn,
+              Input: JSON.stringify(job),
+              RetryPolicy: { MaximumRetryAttempts: 3 },
+            },
+          }),
+        );
       } catch (e) {
         if ((e as Error).name !== 'ConflictException') throw e;
       }

@@ -29,7 +29,8 @@ const isReady = async (endpoint: string): Promise<boolean> => {
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': 'DynamoDB_20120810.ListTables',
-        authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
       },
       body: '{}',
     });
@@ -44,10 +45,17 @@ export const startDynamoLocal = async (opts: { port?: number; dbPath?: string } 
   const child: ChildProcess = spawn({ port, path: opts.dbPath ?? null, sharedDb: true, stdio: 'pipe' });
   let exited = false;
   let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
   child.stdout?.resume();
-  child.on('exit', () => { exited = true; });
-  child.on('error', (e) => { exited = true; stderr += String(e); });
+  child.on('exit', () => {
+    exited = true;
+  });
+  child.on('error', (e) => {
+    exited = true;
+    stderr += String(e);
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await isReady(endpoint))) {
@@ -61,8 +69,13 @@ export const startDynamoLocal = async (opts: { port?: number; dbPath?: string } 
   const stop = async (): Promise<void> => {
     if (exited) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { child.kill('SIGKILL'); }, 5_000);
-      child.once('exit', () => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+      }, 5_000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
       child.kill('SIGTERM');
     });
   };

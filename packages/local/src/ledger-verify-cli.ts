@@ -23,16 +23,24 @@ const main = async (): Promise<number> => {
     const db = createDb({ table: process.env.TABLE_NAME ?? 'ten-minute-circle', endpoint, region: 'local' });
     const r = await verifyLedger(db);
     const c = r.counts;
-    process.stdout.write(`entries ${c.entries}, postings ${c.postings}, accounts ${c.accounts}, lots ${c.lots}, holds ${c.holds}, reversals ${c.reversals}\n`);
+    process.stdout.write(
+      `entries ${c.entries}, postings ${c.postings}, accounts ${c.accounts}, lots ${c.lots}` +
+        `, holds ${c.holds}, reversals ${c.reversals}\n`,
+    );
     for (const p of r.problems) process.stdout.write(`PROBLEM ${p}\n`);
-    process.stdout.write(r.ok ? 'ledger verified: every invariant holds\n' : `ledger NOT verified: ${r.problems.length} problem(s)\n`);
+    process.stdout.write(
+      r.ok ? 'ledger verified: every invariant holds\n' : `ledger NOT verified: ${r.problems.length} problem(s)\n`,
+    );
     return r.ok ? 0 : 1;
   } finally {
     await local?.stop();
   }
 };
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  process.stderr.write(`ledger:verify failed: ${(e as Error).message}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`ledger:verify failed: ${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);

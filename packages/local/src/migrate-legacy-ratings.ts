@@ -16,20 +16,36 @@ export const migrateLegacyRatings = async (db: Db): Promise<{ merchants: number;
   let merchants = 0;
   let copied = 0;
   do {
-    const r = await db.doc.send(new ScanCommand({
-      TableName: db.table, ExclusiveStartKey: start, FilterExpression: '#t = :m AND rating_count > :z',
-      ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':m': 'merchant', ':z': 0 },
-    }));
+    const r = await db.doc.send(
+      new ScanCommand({
+        TableName: db.table,
+        ExclusiveStartKey: start,
+        FilterExpression: '#t = :m AND rating_count > :z',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':m': 'merchant', ':z': 0 },
+      }),
+    );
     for (const it of r.Items ?? []) {
       merchants++;
       const merchant_id = String(it.merchant_id);
       try {
-        await db.doc.send(new UpdateCommand({
-          TableName: db.table, Key: keys.merchantRating(merchant_id), ConditionExpression: 'attribute_not_exists(legacy_copied)',
-          UpdateExpression: 'SET #t = :type, merchant_id = :id, legacy_copied = :yes ADD rating_sum :s, rating_count :c',
-          ExpressionAttributeNames: { '#t': 'type' },
-          ExpressionAttributeValues: { ':type': 'merchant_rating', ':id': merchant_id, ':yes': true, ':s': Number(it.rating_sum ?? 0), ':c': Number(it.rating_count ?? 0) },
-        }));
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.merchantRating(merchant_id),
+            ConditionExpression: 'attribute_not_exists(legacy_copied)',
+            UpdateExpression:
+              'SET #t = :type, merchant_id = :id, legacy_copied = :yes ADD rating_sum :s, rating_count :c',
+            ExpressionAttributeNames: { '#t': 'type' },
+            ExpressionAttributeValues: {
+              ':type': 'merchant_rating',
+              ':id': merchant_id,
+              ':yes': true,
+              ':s': Number(it.rating_sum ?? 0),
+              ':c': Number(it.rating_count ?? 0),
+            },
+          }),
+        );
         copied++;
       } catch (e) {
         if (!(e instanceof Error && e.name === 'ConditionalCheckFailedException')) throw e; // copied by an earlier run

@@ -28,9 +28,16 @@ const restart = () => {
 let keyN = 0;
 const offerTimer = (order_id: string, offer_index: number) => timerName({ job: 'offer-expiry', order_id, offer_index });
 const find = async () => {
-  const res = await t.app.request('/api/orders/find', bearer(elder, json({ category: 'barber' }, { 'idempotency-key': `timer-test-${keyN++}` })));
+  const res = await t.app.request(
+    '/api/orders/find',
+    bearer(elder, json({ category: 'barber' }, { 'idempotency-key': `timer-test-${keyN++}` })),
+  );
   expect(res.status).toBe(201);
-  return (await res.json()) as { order_id: string; merchant_id: string; offers: { merchant_id: string; offered_at: string; outcome: string }[] };
+  return (await res.json()) as {
+    order_id: string;
+    merchant_id: string;
+    offers: { merchant_id: string; offered_at: string; outcome: string }[];
+  };
 };
 
 describe('offer timers kept in the table', () => {
@@ -77,24 +84,27 @@ describe('offer timers kept in the table', () => {
     await t.app.request(`/api/orders/${o.order_id}/cancel`, bearer(elder, { method: 'POST' }));
   });
 
-  it('scheduling the same timer twice keeps one; a poller that died after its claim only delays the timer', async () => {
-    const store = createTimerStore(t.db);
-    const o = await find();
-    const job = { job: 'offer-expiry' as const, order_id: o.order_id, offer_index: 0 };
-    const at = new Date(t.clock.now().getTime() + 3 * 60_000);
-    await Promise.all(Array.from({ length: 20 }, () => store.scheduler.at(at, job)));
-    t.clock.advance(3 * 60_000 + 1);
-    const due = (await store.due(t.clock.now())).filter((x) => x.name === timerName(job));
-    expect(due).toHaveLength(1);
-    const dead = due[0];
-    if (!dead) throw new Error('timer missing');
-    expect(await store.claim(dead, t.clock.now())).not.toBeNull(); // claimed, then the process died
-    const { poller } = restart();
-    expect((await poller.pollOnce()).fired).not.toContain(timerName(job)); // the lease still holds
-    expect((await t.deps.orders.get(o.order_id))?.offers[0]?.outcome).toBe('pending');
-    t.clock.advance(TIMER_LEASE_MS + 1);
-    expect((await poller.pollOnce()).fired).toContain(timerName(job));
-    expect((await t.deps.orders.get(o.order_id))?.offers[0]?.outcome).toBe('expired');
-    await t.app.request(`/api/orders/${o.order_id}/cancel`, bearer(elder, { method: 'POST' }));
-  });
+  it(
+    'scheduling the same timer twice keeps one; a poller that died after ' + 'its claim only delays the timer',
+    async () => {
+      const store = createTimerStore(t.db);
+      const o = await find();
+      const job = { job: 'offer-expiry' as const, order_id: o.order_id, offer_index: 0 };
+      const at = new Date(t.clock.now().getTime() + 3 * 60_000);
+      await Promise.all(Array.from({ length: 20 }, () => store.scheduler.at(at, job)));
+      t.clock.advance(3 * 60_000 + 1);
+      const due = (await store.due(t.clock.now())).filter((x) => x.name === timerName(job));
+      expect(due).toHaveLength(1);
+      const dead = due[0];
+      if (!dead) throw new Error('timer missing');
+      expect(await store.claim(dead, t.clock.now())).not.toBeNull(); // claimed, then the process died
+      const { poller } = restart();
+      expect((await poller.pollOnce()).fired).not.toContain(timerName(job)); // the lease still holds
+      expect((await t.deps.orders.get(o.order_id))?.offers[0]?.outcome).toBe('pending');
+      t.clock.advance(TIMER_LEASE_MS + 1);
+      expect((await poller.pollOnce()).fired).toContain(timerName(job));
+      expect((await t.deps.orders.get(o.order_id))?.offers[0]?.outcome).toBe('expired');
+      await t.app.request(`/api/orders/${o.order_id}/cancel`, bearer(elder, { method: 'POST' }));
+    },
+  );
 });

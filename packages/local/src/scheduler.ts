@@ -23,7 +23,11 @@ export const createTimerPoller = (deps: Deps): TimerPoller => {
     const lease = await store.claim(t, now);
     if (!lease) return 'skipped'; // another poller has it
     let raw: unknown = null;
-    try { raw = JSON.parse(t.job); } catch { raw = null; }
+    try {
+      raw = JSON.parse(t.job);
+    } catch {
+      raw = null;
+    }
     const job = JobSchema.safeParse(raw);
     if (!job.success) {
       deps.logger.log('error', 'timer dropped: not a job', { timer: t.name });
@@ -37,7 +41,11 @@ export const createTimerPoller = (deps: Deps): TimerPoller => {
       return 'ran';
     } catch (e) {
       const last = lease.tries >= TIMER_TRIES_MAX;
-      deps.logger.log('error', last ? 'timer dropped after retries' : 'timer failed, will retry', { timer: t.name, tries: lease.tries, error: e instanceof Error ? e.message : 'error' });
+      deps.logger.log('error', last ? 'timer dropped after retries' : 'timer failed, will retry', {
+        timer: t.name,
+        tries: lease.tries,
+        error: e instanceof Error ? e.message : 'error',
+      });
       if (last) await store.done(t, lease.lease_until);
       return 'failed';
     }
@@ -81,9 +89,14 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
   const poll = () => {
     if (polling) return;
     polling = true;
-    poller.pollOnce()
-      .catch((e: unknown) => deps.logger.log('error', 'timer poll failed', { error: e instanceof Error ? e.message : 'error' }))
-      .finally(() => { polling = false; });
+    poller
+      .pollOnce()
+      .catch((e: unknown) =>
+        deps.logger.log('error', 'timer poll failed', { error: e instanceof Error ? e.message : 'error' }),
+      )
+      .finally(() => {
+        polling = false;
+      });
   };
   poll(); // timers that fell due while the server was down fire at once
   const timers = setInterval(poll, opts.pollMs ?? TIMER_POLL_MS);

@@ -29,36 +29,59 @@ const MARKER = seedKeys.seedMarker('demo');
 
 export const ELDER_PHONES_LISTED = 8; // tests sign in as a few distinct elders; the console prints three
 
-export const seedDemo = async (deps: Deps, opts: { elders?: number; issue?: boolean; merchants?: boolean } = {}): Promise<{ seeded: boolean; elderPhones: string[] }> => {
+export const seedDemo = async (
+  deps: Deps,
+  opts: { elders?: number; issue?: boolean; merchants?: boolean } = {},
+): Promise<{ seeded: boolean; elderPhones: string[] }> => {
   const done = await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: MARKER }));
   const inputs = demoElders(opts.elders ?? 200);
-  const elderPhones = inputs.map((e) => e.phone).filter((p): p is string => Boolean(p)).slice(0, ELDER_PHONES_LISTED);
+  const elderPhones = inputs
+    .map((e) => e.phone)
+    .filter((p): p is string => Boolean(p))
+    .slice(0, ELDER_PHONES_LISTED);
   if (done.Item) return { seeded: false, elderPhones };
   for (const a of DEMO_AREAS) await deps.areas.put(a, { allowExisting: true });
   const password_hash = await hashSecret(DEMO_PASSWORD);
-  if ((await deps.policies.versions()).length === 0) await deps.policies.append(DEFAULT_POLICY, 'system:seed', deps.clock.now().toISOString());
-  for (const s of DEMO_STAFF) await deps.staff.put({ ...s, password_hash, failures: 0, locked_until_ms: 0, version: 1 });
+  if ((await deps.policies.versions()).length === 0)
+    await deps.policies.append(DEFAULT_POLICY, 'system:seed', deps.clock.now().toISOString());
+  for (const s of DEMO_STAFF)
+    await deps.staff.put({ ...s, password_hash, failures: 0, locked_until_ms: 0, version: 1 });
   for (const input of inputs) {
     const id_hash = deps.blindIndex('id', input.id_number);
     if (await deps.elders.findIdByIdHash(id_hash)) continue;
     const { record } = await buildElderRecord(deps, input, { pin: DEMO_PIN });
-    await deps.elders.create({ record: { ...record, pin_hash: pinHash(deps.blindIndex, record.elder_id, DEMO_PIN) }, id_hash, phone_hash: input.phone ? deps.blindIndex('phone', input.phone) : null });
+    await deps.elders.create({
+      record: { ...record, pin_hash: pinHash(deps.blindIndex, record.elder_id, DEMO_PIN) },
+      id_hash,
+      phone_hash: input.phone ? deps.blindIndex('phone', input.phone) : null,
+    });
   }
   for (const c of DEFAULT_CATEGORIES) await deps.merchants.putCategory(c);
   if (opts.merchants !== false) {
     for (const dm of demoMerchants()) {
       const acct = await deps.accounts.getOrCreate('merchant', deps.blindIndex('phone', dm.phone), (account_id) => ({
-        account_id, role: 'merchant', phone_cipher: deps.cipher.encrypt(dm.phone, aad.accountPhone(account_id)), phone_masked: maskPhone(dm.phone),
+        account_id,
+        role: 'merchant',
+        phone_cipher: deps.cipher.encrypt(dm.phone, aad.accountPhone(account_id)),
+        phone_masked: maskPhone(dm.phone),
       }));
       if (await deps.merchants.getMerchant(acct.account_id)) continue;
       await applyAsMerchant(deps, acct.account_id, dm.application);
       // demo shops were not applied for by anyone: nobody to tell of the approval
-      await decideMerchant({ ...deps, notifier: { send: async () => undefined } }, acct.account_id, 'approve', '演示数据', 'system:seed');
+      await decideMerchant(
+        { ...deps, notifier: { send: async () => undefined } },
+        acct.account_id,
+        'approve',
+        '演示数据',
+        'system:seed',
+      );
       for (const s of dm.services) await saveService(deps, acct.account_id, s, null, null);
     }
   }
   // This month's allowance, so the demo wallets have points (the same idempotent job staff run).
   if (opts.issue) await runJob(deps, { job: 'issuance', month: deps.clock.now().toISOString().slice(0, 7) });
-  await deps.db.doc.send(new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }));
+  await deps.db.doc.send(
+    new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }),
+  );
   return { seeded: true, elderPhones };
 };

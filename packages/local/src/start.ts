@@ -18,8 +18,13 @@ export const startLocal = async (opts: { port: number; dataDir: string; quiet?: 
   const ddb = await startDynamoLocal({ dbPath: join(dataDir, 'dynamodb') });
   try {
     const env = parseEnv({
-      ...loadOrCreateLocalKeys(dataDir), STAGE: 'local', TABLE_NAME: 'ten-minute-circle', DYNAMO_ENDPOINT: ddb.endpoint,
-      AWS_REGION: 'local', PUBLIC_URL: `http://localhost:${opts.port}`, LOG_LEVEL: process.env.LOG_LEVEL ?? (opts.quiet ? 'warn' : 'info'),
+      ...loadOrCreateLocalKeys(dataDir),
+      STAGE: 'local',
+      TABLE_NAME: 'ten-minute-circle',
+      DYNAMO_ENDPOINT: ddb.endpoint,
+      AWS_REGION: 'local',
+      PUBLIC_URL: `http://localhost:${opts.port}`,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? (opts.quiet ? 'warn' : 'info'),
     });
     const deps = buildDeps(env);
     await ensureTable(deps.db);
@@ -57,7 +62,9 @@ const main = async () => {
     `  Staff logins (password "${DEMO_PASSWORD}"): ${DEMO_STAFF.map((x) => `${x.username} (${x.role})`).join(', ')}`,
     `  Demo elder phones: ${s.seed.elderPhones.slice(0, 3).join(', ')}   card PIN for every demo elder: ${DEMO_PIN}`,
     '  Demo merchant phone: 17000020000 (and 17000020001-35); family: any phone, e.g. 17000009000',
-    `  Data: ${resolve(dataDir)} ${s.seed.seeded ? '(demo district seeded now)' : '(existing data kept)'} — npm run reset wipes it`,
+    `  Data: ${resolve(dataDir)} ` +
+      `${s.seed.seeded ? '(demo district seeded now)' : '(existing data kept)'}` +
+      ` — npm run reset wipes it`,
     '  Ctrl-C stops the server and DynamoDB Local.',
     '',
   ];

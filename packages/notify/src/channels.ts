@@ -14,7 +14,11 @@ export type NotifierWiring = {
   log?: NotifyLog;
 };
 
-export const createRoutedNotifier = (cfg: { sms: Notifier; wechat: WechatNotifier; wiring: NotifierWiring }): Notifier => {
+export const createRoutedNotifier = (cfg: {
+  sms: Notifier;
+  wechat: WechatNotifier;
+  wiring: NotifierWiring;
+}): Notifier => {
   const log: NotifyLog = cfg.wiring.log ?? (() => undefined);
   const openidOf = async (phone: string, kind: string): Promise<string | null> => {
     try {
@@ -27,7 +31,8 @@ export const createRoutedNotifier = (cfg: { sms: Notifier; wechat: WechatNotifie
   };
   return {
     async send(n) {
-      if (SMS_ONLY_KINDS.includes(n.template) || n.channel_hint === 'sms' || !cfg.wechat.handles(n.template)) return cfg.sms.send(n);
+      if (SMS_ONLY_KINDS.includes(n.template) || n.channel_hint === 'sms' || !cfg.wechat.handles(n.template))
+        return cfg.sms.send(n);
       const openid = await openidOf(n.to_phone, n.template);
       if (!openid) return cfg.sms.send(n);
       try {

@@ -21,7 +21,11 @@ export const createOutbox = (store: OutboxStore, clock: Clock): Outbox => {
     async send(n: Notice) {
       const at = clock.now().toISOString();
       await store.append({
-        at, to_phone: n.to_phone, to_masked: maskPhone(n.to_phone), template: n.template, text_zh: n.text_zh,
+        at,
+        to_phone: n.to_phone,
+        to_masked: maskPhone(n.to_phone),
+        template: n.template,
+        text_zh: n.text_zh,
       });
     },
     recent,

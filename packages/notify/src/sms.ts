@@ -4,7 +4,12 @@ import type { Notice, Notifier } from '@tmc/core/notices/ports';
 
 export const SMS_TIMEOUT_MS = 5_000;
 
-export const createSmsNotifier = (cfg: { endpoint: string; apiKey: string; templates: Partial<Record<Notice['template'], string>>; fetch?: typeof fetch }): Notifier => ({
+export const createSmsNotifier = (cfg: {
+  endpoint: string;
+  apiKey: string;
+  templates: Partial<Record<Notice['template'], string>>;
+  fetch?: typeof fetch;
+}): Notifier => ({
   async send(n) {
     const template_id = cfg.templates[n.template];
     if (!template_id) throw new Error(`no SMS template configured for ${n.template}`);

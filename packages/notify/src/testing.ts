@@ -17,11 +17,18 @@ export const fakeWechat = () => {
     tokenErrcode: 0,
     oauth: { openid: 'oOPENID_from_code' } as Record<string, unknown>,
   };
-  const reply = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const reply = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   const fetchFn: typeof fetch = async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : null;
-    calls.push({ path: url.pathname, query: url.searchParams, method: init?.method ?? 'GET', body, hadSignal: init?.signal instanceof AbortSignal });
+    calls.push({
+      path: url.pathname,
+      query: url.searchParams,
+      method: init?.method ?? 'GET',
+      body,
+      hadSignal: init?.signal instanceof AbortSignal,
+    });
     if (url.hostname !== 'api.weixin.qq.com') throw new TypeError('fetch failed');
     if (url.pathname === '/cgi-bin/token') {
       if (script.tokenErrcode) return reply({ errcode: script.tokenErrcode, errmsg: 'invalid appsecret' });

@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Notice, Notifier } from '@tmc/core/notices/ports';
-import { createWechatNotifier, createWechatOAuth, TOKEN_EARLY_REFRESH_S, WechatSendError, type NotifyLog, type WechatTemplate } from './wechat';
+import {
+  createWechatNotifier,
+  createWechatOAuth,
+  TOKEN_EARLY_REFRESH_S,
+  WechatSendError,
+  type NotifyLog,
+  type WechatTemplate,
+} from './wechat';
 import { createRoutedNotifier } from './channels';
 import { APP_ID, APP_SECRET, fakeWechat } from './testing';
 
@@ -11,22 +18,44 @@ const PHONE = '13912345678';
 const OPENID = 'oXyZ_linked_openid_123';
 
 const TEMPLATES: Partial<Record<Notice['template'], WechatTemplate>> = {
-  order_accepted: { template_id: 'TPL_ACCEPTED', fields: { thing1: 'service_name', thing2: 'merchant_name', time3: 'time' }, url: 'https://tmc.example.cn/elder/orders/{order_id}' },
+  order_accepted: {
+    template_id: 'TPL_ACCEPTED',
+    fields: { thing1: 'service_name', thing2: 'merchant_name', time3: 'time' },
+    url: 'https://tmc.example.cn/elder/orders/{order_id}',
+  },
   order_completed: { template_id: 'TPL_DONE', fields: { thing1: 'service_name', number2: 'points' } },
 };
 
 const accepted = (to_phone = PHONE): Notice => ({
-  to_phone, template: 'order_accepted',
+  to_phone,
+  template: 'order_accepted',
   params: { order_id: 'o_1', service_name: '理发', merchant_name: '张师傅理发店', time: '11-23 16:00' },
   text_zh: '【十分钟服务圈】张师傅理发店已接单：理发，时间 11-23 16:00。',
 });
-const otp = (to_phone = PHONE): Notice => ({ to_phone, template: 'otp', params: { code: '123456' }, text_zh: '【十分钟服务圈】您的登录验证码是 123456' });
+const otp = (to_phone = PHONE): Notice => ({
+  to_phone,
+  template: 'otp',
+  params: { code: '123456' },
+  text_zh: '【十分钟服务圈】您的登录验证码是 123456',
+});
 
 const setup = (start_ms = Date.parse('2026-11-23T08:00:00Z')) => {
   const wx = fakeWechat();
   let now = start_ms;
-  const notifier = createWechatNotifier({ appId: APP_ID, appSecret: APP_SECRET, templates: TEMPLATES, fetch: wx.fetch, now: () => now });
-  return { wx, notifier, advance_s: (s: number) => { now += s * 1000; } };
+  const notifier = createWechatNotifier({
+    appId: APP_ID,
+    appSecret: APP_SECRET,
+    templates: TEMPLATES,
+    fetch: wx.fetch,
+    now: () => now,
+  });
+  return {
+    wx,
+    notifier,
+    advance_s: (s: number) => {
+      now += s * 1000;
+    },
+  };
 };
 
 const failure = async (p: Promise<unknown>): Promise<unknown> => {
@@ -50,7 +79,9 @@ describe('WeChat template messages', () => {
     expect(send?.method).toBe('POST');
     expect(send?.query.get('access_token')).toBe('TOKEN_1');
     expect(send?.body).toEqual({
-      touser: OPENID, template_id: 'TPL_ACCEPTED', url: 'https://tmc.example.cn/elder/orders/o_1',
+      touser: OPENID,
+      template_id: 'TPL_ACCEPTED',
+      url: 'https://tmc.example.cn/elder/orders/o_1',
       data: { thing1: { value: '理发' }, thing2: { value: '张师傅理发店' }, time3: { value: '11-23 16:00' } },
     });
     expect(wx.calls.every((c) => c.hadSignal)).toBe(true);
@@ -76,16 +107,19 @@ describe('WeChat template messages', () => {
     expect(wx.sends()).toHaveLength(5);
   });
 
-  it.each([40001, 42001])('on %i (token rejected) drops the cache, fetches a new token and retries once', async (code) => {
-    const { wx, notifier } = setup();
-    wx.script.sendErrcodes.push(code);
-    await notifier.sendTo(OPENID, accepted());
-    expect(wx.tokenCalls()).toBe(2);
-    expect(wx.sends().map((s) => s.query.get('access_token'))).toEqual(['TOKEN_1', 'TOKEN_2']);
-    // the new token is the cached one now
-    await notifier.sendTo(OPENID, accepted());
-    expect(wx.tokenCalls()).toBe(2);
-  });
+  it.each([40001, 42001])(
+    'on %i (token rejected) drops the cache, fetches a new token and retries once',
+    async (code) => {
+      const { wx, notifier } = setup();
+      wx.script.sendErrcodes.push(code);
+      await notifier.sendTo(OPENID, accepted());
+      expect(wx.tokenCalls()).toBe(2);
+      expect(wx.sends().map((s) => s.query.get('access_token'))).toEqual(['TOKEN_1', 'TOKEN_2']);
+      // the new token is the cached one now
+      await notifier.sendTo(OPENID, accepted());
+      expect(wx.tokenCalls()).toBe(2);
+    },
+  );
 
   it('retries a rejected token only once, then fails', async () => {
     const { wx, notifier } = setup();
@@ -131,7 +165,14 @@ describe('WeChat template messages', () => {
     const { notifier } = setup();
     expect(notifier.handles('order_accepted')).toBe(true);
     expect(notifier.handles('order_rejected')).toBe(false);
-    await expect(notifier.sendTo(OPENID, { to_phone: PHONE, template: 'order_rejected', params: { order_id: 'o', service_name: 's' }, text_zh: 'x' })).rejects.toThrow(/no WeChat template/);
+    await expect(
+      notifier.sendTo(OPENID, {
+        to_phone: PHONE,
+        template: 'order_rejected',
+        params: { order_id: 'o', service_name: 's' },
+        text_zh: 'x',
+      }),
+    ).rejects.toThrow(/no WeChat template/);
   });
 });
 
@@ -140,11 +181,18 @@ describe('channel router: WeChat first, SMS for codes and as fallback', () => {
     const { wx, notifier: wechat } = setup();
     const sms: Notice[] = [];
     const logs: string[] = [];
-    const smsNotifier: Notifier = { send: async (n) => { sms.push(n); } };
-    const log: NotifyLog = (level, msg, fields) => { logs.push(JSON.stringify({ level, msg, ...fields })); };
+    const smsNotifier: Notifier = {
+      send: async (n) => {
+        sms.push(n);
+      },
+    };
+    const log: NotifyLog = (level, msg, fields) => {
+      logs.push(JSON.stringify({ level, msg, ...fields }));
+    };
     const lookups: string[] = [];
     const notifier = createRoutedNotifier({
-      sms: smsNotifier, wechat,
+      sms: smsNotifier,
+      wechat,
       wiring: {
         phoneHash: (phone) => `hash(${phone.slice(-4)})`,
         directory: {
@@ -203,7 +251,12 @@ describe('channel router: WeChat first, SMS for codes and as fallback', () => {
   it('never sends a code by WeChat, even to a linked phone', async () => {
     const r = route(LINKED);
     await r.notifier.send(otp());
-    await r.notifier.send({ to_phone: PHONE, template: 'binding_request', params: { code: '654321', family_phone_masked: '170****9100', relation: '儿子' }, text_zh: 'x' });
+    await r.notifier.send({
+      to_phone: PHONE,
+      template: 'binding_request',
+      params: { code: '654321', family_phone_masked: '170****9100', relation: '儿子' },
+      text_zh: 'x',
+    });
     expect(r.sms.map((n) => n.template)).toEqual(['otp', 'binding_request']);
     expect(r.lookups).toEqual([]);
     expect(r.wx.calls).toEqual([]);
@@ -211,7 +264,12 @@ describe('channel router: WeChat first, SMS for codes and as fallback', () => {
 
   it('sends kinds without a WeChat template, and SMS-hinted notices, by SMS', async () => {
     const r = route(LINKED);
-    await r.notifier.send({ to_phone: PHONE, template: 'order_rejected', params: { order_id: 'o_1', service_name: '理发' }, text_zh: 'x' });
+    await r.notifier.send({
+      to_phone: PHONE,
+      template: 'order_rejected',
+      params: { order_id: 'o_1', service_name: '理发' },
+      text_zh: 'x',
+    });
     await r.notifier.send({ ...accepted(), channel_hint: 'sms' });
     expect(r.sms).toHaveLength(2);
     expect(r.wx.calls).toEqual([]);
@@ -244,14 +302,25 @@ describe('WeChat web sign-in (snsapi_base)', () => {
   it('builds the authorize URL WeChat expects', () => {
     const url = new URL(oauth().oauth.authorizeUrl('https://tmc.example.cn/wechat/callback', '1790000000x00ff'));
     expect(url.origin + url.pathname).toBe('https://open.weixin.qq.com/connect/oauth2/authorize');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ appid: APP_ID, redirect_uri: 'https://tmc.example.cn/wechat/callback', response_type: 'code', scope: 'snsapi_base', state: '1790000000x00ff' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      appid: APP_ID,
+      redirect_uri: 'https://tmc.example.cn/wechat/callback',
+      response_type: 'code',
+      scope: 'snsapi_base',
+      state: '1790000000x00ff',
+    });
     expect(url.hash).toBe('#wechat_redirect');
   });
 
   it('exchanges a code for the openid', async () => {
     const { wx, oauth: o } = oauth();
     expect(await o.openidForCode('CODE_1')).toBe('oOPENID_from_code');
-    expect(Object.fromEntries(wx.calls[0]?.query ?? [])).toEqual({ appid: APP_ID, secret: APP_SECRET, code: 'CODE_1', grant_type: 'authorization_code' });
+    expect(Object.fromEntries(wx.calls[0]?.query ?? [])).toEqual({
+      appid: APP_ID,
+      secret: APP_SECRET,
+      code: 'CODE_1',
+      grant_type: 'authorization_code',
+    });
     expect(wx.calls[0]?.hadSignal).toBe(true);
   });
 
@@ -267,7 +336,13 @@ describe('WeChat web sign-in (snsapi_base)', () => {
   });
 
   it('a network failure is WECHAT_UNAVAILABLE and its message carries no secret', async () => {
-    const o = createWechatOAuth({ appId: APP_ID, appSecret: APP_SECRET, fetch: async () => { throw new DOMException('The operation was aborted due to timeout', 'TimeoutError'); } });
+    const o = createWechatOAuth({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      fetch: async () => {
+        throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      },
+    });
     const e = await failure(o.openidForCode('CODE_1'));
     expect(e instanceof AppError && e.code).toBe('WECHAT_UNAVAILABLE');
     expect(String((e as AppError).cause)).toContain('TimeoutError');

@@ -14,7 +14,10 @@ export const WECHAT_OPEN = 'https://open.weixin.qq.com';
 export const WECHAT_TIMEOUT_MS = 5_000; // every call; a notice must not hold a request or job for long
 /** Refresh this long before the token's expires_in runs out (WeChat keeps the old one valid ~5 min after a refresh). */
 export const TOKEN_EARLY_REFRESH_S = 5 * 60;
-/** Token rejected: drop the cache, fetch a new one and retry the send once (never more: a loop would burn the daily token quota). */
+/**
+ * Token rejected: drop the cache, fetch a new one and retry the send once (never more: a loop would burn the daily
+ * token quota).
+ */
 export const TOKEN_REJECTED_CODES: ReadonlySet<number> = new Set([40001, 42001]);
 /** The person cannot receive from us on WeChat (43004 not following, 43101 refused, 40003 bad openid): use SMS. */
 export const RECIPIENT_UNREACHABLE_CODES: ReadonlySet<number> = new Set([43004, 43101, 40003]);
@@ -55,10 +58,18 @@ export type WechatClientConfig = {
 };
 
 const Reply = z.looseObject({ errcode: z.optional(z.int()), errmsg: z.optional(z.string()) });
-const TokenReply = z.object({ access_token: z.string().check(z.minLength(1)), expires_in: z.int().check(z.positive()) });
+const TokenReply = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.int().check(z.positive()),
+});
 const OAuthReply = z.object({ openid: z.string().check(z.minLength(1)) });
 
-const call = async (f: typeof fetch, url: string, what: string, init: RequestInit = {}): Promise<z.infer<typeof Reply>> => {
+const call = async (
+  f: typeof fetch,
+  url: string,
+  what: string,
+  init: RequestInit = {},
+): Promise<z.infer<typeof Reply>> => {
   let res: Response;
   try {
     res = await f(url, { ...init, signal: AbortSignal.timeout(WECHAT_TIMEOUT_MS) });
@@ -93,7 +104,9 @@ export const createWechatTokenSource = (cfg: WechatClientConfig) => {
   return {
     async get(): Promise<string> {
       if (cached && now() < cached.refresh_at_ms) return cached.token;
-      inflight ??= refresh().finally(() => { inflight = null; });
+      inflight ??= refresh().finally(() => {
+        inflight = null;
+      });
       return inflight;
     },
     /** Drops the cached token if it is the one WeChat just rejected (a newer one stays). */
@@ -115,23 +128,40 @@ const paramsOf = (n: Notice): Record<string, string> => n.params;
 const fillUrl = (url: string, params: Record<string, string>): string =>
   url.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
 
-
 // WeChat refuses a whole message (errcode 47003) when one value is longer than its field type
 // allows, so long values (a shop's or a service's full name) are shortened to fit, visibly.
-const FIELD_MAX_CHARS: readonly (readonly [string, number])[] = [['thing', 20], ['character_string', 32], ['phrase', 5], ['name', 10], ['number', 32], ['letter', 32], ['symbol', 5], ['car_number', 8]];
+const FIELD_MAX_CHARS: readonly (readonly [string, number])[] = [
+  ['thing', 20],
+  ['character_string', 32],
+  ['phrase', 5],
+  ['name', 10],
+  ['number', 32],
+  ['letter', 32],
+  ['symbol', 5],
+  ['car_number', 8],
+];
 export const fitField = (key: string, value: string): string => {
   const max = FIELD_MAX_CHARS.find(([prefix]) => key.replace(/\d+$/, '') === prefix)?.[1];
   const chars = [...value];
   return max === undefined || chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 };
 
-export const createWechatNotifier = (cfg: WechatClientConfig & { templates: Partial<Record<NoticeKind, WechatTemplate>> }): WechatNotifier => {
+export const createWechatNotifier = (
+  cfg: WechatClientConfig & { templates: Partial<Record<NoticeKind, WechatTemplate>> },
+): WechatNotifier => {
   const f = cfg.fetch ?? fetch;
   const tokens = createWechatTokenSource(cfg);
   const post = async (token: string, payload: string) => {
-    const body = await call(f, `${WECHAT_API}/cgi-bin/message/template/send?access_token=${encodeURIComponent(token)}`, 'template send', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: payload,
-    });
+    const body = await call(
+      f,
+      `${WECHAT_API}/cgi-bin/message/template/send?access_token=${encodeURIComponent(token)}`,
+      'template send',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload,
+      },
+    );
     return body.errcode ?? 0;
   };
   return {
@@ -140,8 +170,15 @@ export const createWechatNotifier = (cfg: WechatClientConfig & { templates: Part
       const tpl = cfg.templates[n.template];
       if (!tpl) throw new Error(`no WeChat template configured for ${n.template}`);
       const params = paramsOf(n);
-      const data = Object.fromEntries(Object.entries(tpl.fields).map(([key, param]) => [key, { value: fitField(key, params[param] ?? '') }]));
-      const payload = JSON.stringify({ touser: openid, template_id: tpl.template_id, ...(tpl.url ? { url: fillUrl(tpl.url, params) } : {}), data });
+      const data = Object.fromEntries(
+        Object.entries(tpl.fields).map(([key, param]) => [key, { value: fitField(key, params[param] ?? '') }]),
+      );
+      const payload = JSON.stringify({
+        touser: openid,
+        template_id: tpl.template_id,
+        ...(tpl.url ? { url: fillUrl(tpl.url, params) } : {}),
+        data,
+      });
       let token = await tokens.get();
       let errcode = await post(token, payload);
       if (TOKEN_REJECTED_CODES.has(errcode)) {
@@ -160,11 +197,22 @@ export const createWechatOAuth = (cfg: WechatClientConfig): WechatOAuth => {
   const f = cfg.fetch ?? fetch;
   return {
     authorizeUrl(redirect_uri, state) {
-      const q = new URLSearchParams({ appid: cfg.appId, redirect_uri, response_type: 'code', scope: 'snsapi_base', state });
+      const q = new URLSearchParams({
+        appid: cfg.appId,
+        redirect_uri,
+        response_type: 'code',
+        scope: 'snsapi_base',
+        state,
+      });
       return `${WECHAT_OPEN}/connect/oauth2/authorize?${q.toString()}#wechat_redirect`;
     },
     async openidForCode(code) {
-      const q = new URLSearchParams({ appid: cfg.appId, secret: cfg.appSecret, code, grant_type: 'authorization_code' });
+      const q = new URLSearchParams({
+        appid: cfg.appId,
+        secret: cfg.appSecret,
+        code,
+        grant_type: 'authorization_code',
+      });
       let body: z.infer<typeof Reply>;
       try {
         body = await call(f, `${WECHAT_API}/sns/oauth2/access_token?${q.toString()}`, 'oauth');
@@ -172,7 +220,9 @@ export const createWechatOAuth = (cfg: WechatClientConfig): WechatOAuth => {
         throw new AppError('WECHAT_UNAVAILABLE', { cause: e });
       }
       if (body.errcode) {
-        throw new AppError(OAUTH_CODE_CODES.has(body.errcode) ? 'WECHAT_CODE_INVALID' : 'WECHAT_UNAVAILABLE', { details: { errcode: body.errcode } });
+        throw new AppError(OAUTH_CODE_CODES.has(body.errcode) ? 'WECHAT_CODE_INVALID' : 'WECHAT_UNAVAILABLE', {
+          details: { errcode: body.errcode },
+        });
       }
       const r = OAuthReply.safeParse(body);
       if (!r.success) throw new AppError('WECHAT_UNAVAILABLE', { details: { reason: 'no openid in answer' } });

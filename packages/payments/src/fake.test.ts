@@ -11,7 +11,12 @@ const TOPUP = `t_${'b'.repeat(32)}`;
 const g = () => createFakeGateway({ secret: 'fake-secret-0123456789' });
 
 const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try { await p; return 'ok'; } catch (e) { return e instanceof AppError ? e.code : `crash:${String(e)}`; }
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return e instanceof AppError ? e.code : `crash:${String(e)}`;
+  }
 };
 
 describe('fake gateway webhooks', () => {
@@ -19,16 +24,34 @@ describe('fake gateway webhooks', () => {
     const gw = g();
     const s = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, NOW);
     expect(s.header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    expect(await gw.verifyWebhook(s.body, s.header, NOW)).toEqual({ event_id: s.event_id, type: 'payment_succeeded', topup_id: TOPUP, amount_fen: 500, provider_ref: `fake_pi_${TOPUP}` });
+    expect(await gw.verifyWebhook(s.body, s.header, NOW)).toEqual({
+      event_id: s.event_id,
+      type: 'payment_succeeded',
+      topup_id: TOPUP,
+      amount_fen: 500,
+      provider_ref: `fake_pi_${TOPUP}`,
+    });
     expect(gw.signature_header).toBe(FAKE_SIGNATURE_HEADER);
   });
 
   it.each([
     ['no header', (b: string, _h: string) => ({ body: b, header: undefined }), 'WEBHOOK_SIGNATURE_INVALID'],
-    ['tampered body', (b: string, h: string) => ({ body: b.replace('500', '50000'), header: h }), 'WEBHOOK_SIGNATURE_INVALID'],
-    ['header without v1', (b: string, h: string) => ({ body: b, header: h.split(',')[0] ?? '' }), 'WEBHOOK_SIGNATURE_INVALID'],
+    [
+      'tampered body',
+      (b: string, h: string) => ({ body: b.replace('500', '50000'), header: h }),
+      'WEBHOOK_SIGNATURE_INVALID',
+    ],
+    [
+      'header without v1',
+      (b: string, h: string) => ({ body: b, header: h.split(',')[0] ?? '' }),
+      'WEBHOOK_SIGNATURE_INVALID',
+    ],
     ['short signature', (b: string, h: string) => ({ body: b, header: h.slice(0, -2) }), 'WEBHOOK_SIGNATURE_INVALID'],
-    ['non-numeric timestamp', (b: string, h: string) => ({ body: b, header: h.replace(/t=\d+/, 't=soon') }), 'WEBHOOK_SIGNATURE_INVALID'],
+    [
+      'non-numeric timestamp',
+      (b: string, h: string) => ({ body: b, header: h.replace(/t=\d+/, 't=soon') }),
+      'WEBHOOK_SIGNATURE_INVALID',
+    ],
   ])('refuses %s', async (_n, make, code) => {
     const gw = g();
     const s = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, NOW);
@@ -38,13 +61,27 @@ describe('fake gateway webhooks', () => {
 
   it('refuses another secret, and a stale event only when it is genuine', async () => {
     const gw = g();
-    const other = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, NOW, 'someone-elses-secret-xx');
+    const other = gw.signEvent(
+      { type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 },
+      NOW,
+      'someone-elses-secret-xx',
+    );
     expect(await codeOf(gw.verifyWebhook(other.body, other.header, NOW))).toBe('WEBHOOK_SIGNATURE_INVALID');
-    const old = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, new Date(NOW.getTime() - 301_000));
+    const old = gw.signEvent(
+      { type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 },
+      new Date(NOW.getTime() - 301_000),
+    );
     expect(await codeOf(gw.verifyWebhook(old.body, old.header, NOW))).toBe('WEBHOOK_STALE');
-    const edge = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, new Date(NOW.getTime() - 300_000));
+    const edge = gw.signEvent(
+      { type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 },
+      new Date(NOW.getTime() - 300_000),
+    );
     expect(await codeOf(gw.verifyWebhook(edge.body, edge.header, NOW))).toBe('ok');
-    const oldForged = gw.signEvent({ type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 }, new Date(NOW.getTime() - 301_000), 'someone-elses-secret-xx');
+    const oldForged = gw.signEvent(
+      { type: 'payment.succeeded', topup_id: TOPUP, amount_fen: 500 },
+      new Date(NOW.getTime() - 301_000),
+      'someone-elses-secret-xx',
+    );
     expect(await codeOf(gw.verifyWebhook(oldForged.body, oldForged.header, NOW))).toBe('WEBHOOK_SIGNATURE_INVALID');
   });
 
@@ -58,7 +95,15 @@ describe('fake gateway webhooks', () => {
 describe('fake gateway calls', () => {
   it('replays by idempotency key, refuses the key with other parameters, and can fail on demand', async () => {
     const gw = g();
-    const req = { idempotency_key: 'k1', amount_fen: 100, currency: 'cny' as const, elder_id: 'e_a', family_id: 'f_a', topup_id: TOPUP, methods: ['card' as const] };
+    const req = {
+      idempotency_key: 'k1',
+      amount_fen: 100,
+      currency: 'cny' as const,
+      elder_id: 'e_a',
+      family_id: 'f_a',
+      topup_id: TOPUP,
+      methods: ['card' as const],
+    };
     const a = await gw.createCheckout(req);
     expect(a).toEqual({ provider_ref: `fake_cs_${TOPUP}`, redirect_url: `/dev/pay/${TOPUP}` });
     expect(await gw.createCheckout(req)).toEqual(a);
@@ -84,10 +129,27 @@ describe('gateway from configuration', () => {
     expect(gatewayFromConfig({ public_url: 'http://localhost:3000', ...cfg }).provider).toBe(provider);
   });
 
-  it('refuses a Stripe key without a webhook secret, and production without Stripe answers PAYMENTS_UNAVAILABLE', async () => {
-    expect(() => gatewayFromConfig({ stage: 'production', public_url: 'https://x.cn', stripe_secret_key: 'sk_live_x' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
-    const none = gatewayFromConfig({ stage: 'production', public_url: 'https://x.cn' });
-    expect(await codeOf(none.createCheckout({ idempotency_key: 'k', amount_fen: 100, currency: 'cny', elder_id: 'e', family_id: 'f', topup_id: TOPUP, methods: ['card'] }))).toBe('PAYMENTS_UNAVAILABLE');
-    expect(await codeOf(none.verifyWebhook('{}', 't=1,v1=00', NOW))).toBe('WEBHOOK_SIGNATURE_INVALID');
-  });
+  it(
+    'refuses a Stripe key without a webhook secret, and production without ' + 'Stripe answers PAYMENTS_UNAVAILABLE',
+    async () => {
+      expect(() =>
+        gatewayFromConfig({ stage: 'production', public_url: 'https://x.cn', stripe_secret_key: 'sk_live_x' }),
+      ).toThrow(/STRIPE_WEBHOOK_SECRET/);
+      const none = gatewayFromConfig({ stage: 'production', public_url: 'https://x.cn' });
+      expect(
+        await codeOf(
+          none.createCheckout({
+            idempotency_key: 'k',
+            amount_fen: 100,
+            currency: 'cny',
+            elder_id: 'e',
+            family_id: 'f',
+            topup_id: TOPUP,
+            methods: ['card'],
+          }),
+        ),
+      ).toBe('PAYMENTS_UNAVAILABLE');
+      expect(await codeOf(none.verifyWebhook('{}', 't=1,v1=00', NOW))).toBe('WEBHOOK_SIGNATURE_INVALID');
+    },
+  );
 });

@@ -5,7 +5,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
-import { PAYMENT_METHODS, WEBHOOK_TOLERANCE_S, type Checkout, type CheckoutRequest, type PaymentEvent, type PaymentGateway, type PaymentMethod, type RefundRequest } from '@tmc/core/topups/ports';
+import {
+  PAYMENT_METHODS,
+  WEBHOOK_TOLERANCE_S,
+  type Checkout,
+  type CheckoutRequest,
+  type PaymentEvent,
+  type PaymentGateway,
+  type PaymentMethod,
+  type RefundRequest,
+} from '@tmc/core/topups/ports';
 
 export const FAKE_SIGNATURE_HEADER = 'x-fake-signature';
 const SIGNATURE_PARTS_MAX = 8; // a header with more parts than this is not ours; do not loop over it
@@ -13,7 +22,11 @@ const SIGNATURE_PARTS_MAX = 8; // a header with more parts than this is not ours
 const FakeBody = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(100)),
   type: z.string().check(z.maxLength(100)),
-  data: z.object({ topup_id: z.nullable(z.string().check(z.maxLength(100))), amount_fen: z.int().check(z.gte(0)), provider_ref: z.nullable(z.string().check(z.maxLength(200))) }),
+  data: z.object({
+    topup_id: z.nullable(z.string().check(z.maxLength(100))),
+    amount_fen: z.int().check(z.gte(0)),
+    provider_ref: z.nullable(z.string().check(z.maxLength(200))),
+  }),
 });
 
 const TYPES: Record<string, PaymentEvent['type']> = {
@@ -30,12 +43,23 @@ export type FakeGateway = PaymentGateway & {
   /** Make the next n calls of a kind throw, as a provider outage would. */
   failNext: { checkout: number; refund: number };
   /** A webhook body and its signature header, as the provider would post them. */
-  signEvent: (e: { event_id?: string; type: FakeEventType; topup_id: string | null; amount_fen: number; provider_ref?: string | null }, at: Date, secret?: string) => { event_id: string; body: string; header: string };
+  signEvent: (
+    e: {
+      event_id?: string;
+      type: FakeEventType;
+      topup_id: string | null;
+      amount_fen: number;
+      provider_ref?: string | null;
+    },
+    at: Date,
+    secret?: string,
+  ) => { event_id: string; body: string; header: string };
 };
 
 export const fakePaymentRef = (topup_id: string) => `fake_pi_${topup_id}`;
 
-const sign = (secret: string, t: number, body: string) => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+const sign = (secret: string, t: number, body: string) =>
+  createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
 export const createFakeGateway = (opts: { secret: string; methods?: readonly PaymentMethod[] }): FakeGateway => {
   if (opts.secret.length < 16) throw new Error('fake gateway secret must be at least 16 characters');
@@ -45,7 +69,10 @@ export const createFakeGateway = (opts: { secret: string; methods?: readonly Pay
     const p = JSON.stringify(params);
     const prior = byKey.get(key);
     if (prior) {
-      if (prior.params !== p) throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'idempotency key reused with other parameters' } });
+      if (prior.params !== p)
+        throw new AppError('PAYMENT_PROVIDER_FAILED', {
+          details: { reason: 'idempotency key reused with other parameters' },
+        });
       return prior.result as T;
     }
     const result = make();
@@ -60,35 +87,64 @@ export const createFakeGateway = (opts: { secret: string; methods?: readonly Pay
     failNext: { checkout: 0, refund: 0 },
     async createCheckout(r) {
       g.calls.checkouts.push(r);
-      if (g.failNext.checkout > 0) { g.failNext.checkout--; throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'fake outage' } }); }
-      return remember(`checkout:${r.idempotency_key}`, r, () => ({ provider_ref: `fake_cs_${r.topup_id}`, redirect_url: `/dev/pay/${r.topup_id}` }));
+      if (g.failNext.checkout > 0) {
+        g.failNext.checkout--;
+        throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'fake outage' } });
+      }
+      return remember(`checkout:${r.idempotency_key}`, r, () => ({
+        provider_ref: `fake_cs_${r.topup_id}`,
+        redirect_url: `/dev/pay/${r.topup_id}`,
+      }));
     },
     async refund(r) {
       g.calls.refunds.push(r);
-      if (g.failNext.refund > 0) { g.failNext.refund--; throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'fake outage' } }); }
-      return remember(`refund:${r.idempotency_key}`, r, () => ({ refund_ref: `fake_re_${randomBytes(8).toString('hex')}` }));
+      if (g.failNext.refund > 0) {
+        g.failNext.refund--;
+        throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'fake outage' } });
+      }
+      return remember(`refund:${r.idempotency_key}`, r, () => ({
+        refund_ref: `fake_re_${randomBytes(8).toString('hex')}`,
+      }));
     },
     async verifyWebhook(rawBody, header, now) {
       if (!header) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
-      const parts = header.split(',', SIGNATURE_PARTS_MAX).map((p) => p.trim().split('=', 2) as [string, string | undefined]);
+      const parts = header
+        .split(',', SIGNATURE_PARTS_MAX)
+        .map((p) => p.trim().split('=', 2) as [string, string | undefined]);
       const t = Number(parts.find(([k]) => k === 't')?.[1]);
       const given = parts.filter(([k, v]) => k === 'v1' && v).map(([, v]) => Buffer.from(v ?? '', 'hex'));
       if (!Number.isSafeInteger(t) || given.length === 0) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       const want = Buffer.from(sign(opts.secret, t, rawBody), 'hex');
       // constant-time compare: a byte-by-byte early exit would leak the signature to a patient attacker
-      if (!given.some((s) => s.length === want.length && timingSafeEqual(s, want))) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
+      if (!given.some((s) => s.length === want.length && timingSafeEqual(s, want)))
+        throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       // Signature first, then age, as Stripe does: a stale but genuine event is a replay, not a forgery.
       if (Math.floor(now.getTime() / 1000) - t > WEBHOOK_TOLERANCE_S) throw new AppError('WEBHOOK_STALE');
       let json: unknown;
-      try { json = JSON.parse(rawBody); } catch { throw new AppError('MALFORMED_JSON'); }
+      try {
+        json = JSON.parse(rawBody);
+      } catch {
+        throw new AppError('MALFORMED_JSON');
+      }
       const b = FakeBody.safeParse(json);
       if (!b.success) throw new AppError('VALIDATION_FAILED', { details: { reason: 'fake event shape' } });
-      return { event_id: b.data.id, type: TYPES[b.data.type] ?? 'ignored', topup_id: b.data.data.topup_id, amount_fen: b.data.data.amount_fen, provider_ref: b.data.data.provider_ref };
+      return {
+        event_id: b.data.id,
+        type: TYPES[b.data.type] ?? 'ignored',
+        topup_id: b.data.data.topup_id,
+        amount_fen: b.data.data.amount_fen,
+        provider_ref: b.data.data.provider_ref,
+      };
     },
     signEvent(e, at, secret = opts.secret) {
       const event_id = e.event_id ?? `fevt_${randomBytes(10).toString('hex')}`;
-      const provider_ref = e.provider_ref === undefined ? (e.topup_id ? fakePaymentRef(e.topup_id) : null) : e.provider_ref;
-      const body = JSON.stringify({ id: event_id, type: e.type, data: { topup_id: e.topup_id, amount_fen: e.amount_fen, provider_ref } });
+      const provider_ref =
+        e.provider_ref === undefined ? (e.topup_id ? fakePaymentRef(e.topup_id) : null) : e.provider_ref;
+      const body = JSON.stringify({
+        id: event_id,
+        type: e.type,
+        data: { topup_id: e.topup_id, amount_fen: e.amount_fen, provider_ref },
+      });
       const t = Math.floor(at.getTime() / 1000);
       return { event_id, body, header: `t=${t},v1=${sign(secret, t, body)}` };
     },

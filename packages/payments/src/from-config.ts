@@ -34,16 +34,28 @@ export const unavailableGateway = (methods: readonly PaymentMethod[]): PaymentGa
   provider: 'none',
   signature_header: STRIPE_SIGNATURE_HEADER,
   methods,
-  createCheckout: async () => { throw new AppError('PAYMENTS_UNAVAILABLE'); },
-  refund: async () => { throw new AppError('PAYMENTS_UNAVAILABLE'); },
-  verifyWebhook: async () => { throw new AppError('WEBHOOK_SIGNATURE_INVALID'); },
+  createCheckout: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  refund: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  verifyWebhook: async () => {
+    throw new AppError('WEBHOOK_SIGNATURE_INVALID');
+  },
 });
 
 export const gatewayFromConfig = (c: PaymentsConfig): PaymentGateway => {
   const methods = c.methods ?? PAYMENT_METHODS;
   if (c.stripe_secret_key) {
-    if (!c.stripe_webhook_secret) throw new Error('STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: webhooks could not be verified');
-    return lazyStripeGateway({ secret_key: c.stripe_secret_key, webhook_secret: c.stripe_webhook_secret, public_url: c.public_url, methods });
+    if (!c.stripe_webhook_secret)
+      throw new Error('STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: webhooks could not be verified');
+    return lazyStripeGateway({
+      secret_key: c.stripe_secret_key,
+      webhook_secret: c.stripe_webhook_secret,
+      public_url: c.public_url,
+      methods,
+    });
   }
   if (c.stage === 'production') return unavailableGateway(methods);
   // Local and test: a per-process secret unless one is given; the dev pay page signs in-process.

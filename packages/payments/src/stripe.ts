@@ -13,11 +13,18 @@ const STRIPE_TIMEOUT_MS = 10_000; // a family waits on this page; fail and let t
 const STRIPE_NETWORK_RETRIES = 2; // safe: every write carries an idempotency key
 const PRODUCT_NAME = '十分钟服务圈积分充值';
 
-const refOf = (x: string | { id: string } | null): string | null => (x === null ? null : typeof x === 'string' ? x : x.id);
+const refOf = (x: string | { id: string } | null): string | null =>
+  x === null ? null : typeof x === 'string' ? x : x.id;
 
 /** Stripe's events in our words; anything we do not act on is 'ignored' (answered 200, nothing written). */
 export const normalizeStripeEvent = (event: Stripe.Event): PaymentEvent => {
-  const ignored: PaymentEvent = { event_id: event.id, type: 'ignored', topup_id: null, amount_fen: 0, provider_ref: null };
+  const ignored: PaymentEvent = {
+    event_id: event.id,
+    type: 'ignored',
+    topup_id: null,
+    amount_fen: 0,
+    provider_ref: null,
+  };
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
@@ -25,17 +32,35 @@ export const normalizeStripeEvent = (event: Stripe.Event): PaymentEvent => {
       // completed + unpaid: an async method (e.g. a bank redirect) is still settling; its own
       // async_payment_succeeded/failed event decides.
       if (s.payment_status !== 'paid') return ignored;
-      return { event_id: event.id, type: 'payment_succeeded', topup_id: s.metadata?.topup_id ?? null, amount_fen: s.amount_total ?? 0, provider_ref: refOf(s.payment_intent) };
+      return {
+        event_id: event.id,
+        type: 'payment_succeeded',
+        topup_id: s.metadata?.topup_id ?? null,
+        amount_fen: s.amount_total ?? 0,
+        provider_ref: refOf(s.payment_intent),
+      };
     }
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
       const s = event.data.object;
-      return { event_id: event.id, type: 'payment_failed', topup_id: s.metadata?.topup_id ?? null, amount_fen: s.amount_total ?? 0, provider_ref: refOf(s.payment_intent) };
+      return {
+        event_id: event.id,
+        type: 'payment_failed',
+        topup_id: s.metadata?.topup_id ?? null,
+        amount_fen: s.amount_total ?? 0,
+        provider_ref: refOf(s.payment_intent),
+      };
     }
     case 'charge.refunded': {
       const ch = event.data.object;
       // the charge carries the PaymentIntent's metadata we set at checkout (payment_intent_data)
-      return { event_id: event.id, type: 'refund_succeeded', topup_id: ch.metadata.topup_id ?? null, amount_fen: ch.amount_refunded, provider_ref: refOf(ch.payment_intent) };
+      return {
+        event_id: event.id,
+        type: 'refund_succeeded',
+        topup_id: ch.metadata.topup_id ?? null,
+        amount_fen: ch.amount_refunded,
+        provider_ref: refOf(ch.payment_intent),
+      };
     }
     default:
       return ignored;
@@ -47,50 +72,79 @@ const provider = async <T>(call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (e) {
-    if (e instanceof Stripe.errors.StripeError) throw new AppError('PAYMENT_PROVIDER_FAILED', { cause: e, details: { provider_code: e.code ?? e.type } });
+    if (e instanceof Stripe.errors.StripeError)
+      throw new AppError('PAYMENT_PROVIDER_FAILED', { cause: e, details: { provider_code: e.code ?? e.type } });
     throw e;
   }
 };
 
 export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway => {
-  const stripe = cfg.client ?? new Stripe(cfg.secret_key, { timeout: STRIPE_TIMEOUT_MS, maxNetworkRetries: STRIPE_NETWORK_RETRIES, telemetry: false });
+  const stripe =
+    cfg.client ??
+    new Stripe(cfg.secret_key, {
+      timeout: STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: STRIPE_NETWORK_RETRIES,
+      telemetry: false,
+    });
   const origin = new URL(cfg.public_url).origin;
   return {
     provider: 'stripe',
     signature_header: STRIPE_SIGNATURE_HEADER,
     methods: cfg.methods,
-    createCheckout: (r) => provider(async () => {
-      const metadata = { topup_id: r.topup_id, elder_id: r.elder_id, family_id: r.family_id };
-      const session = await stripe.checkout.sessions.create({
-        mode: 'payment',
-        currency: r.currency,
-        line_items: [{ quantity: 1, price_data: { currency: r.currency, unit_amount: r.amount_fen, product_data: { name: PRODUCT_NAME } } }],
-        // This API version names the list `allowed_payment_method_types` (it filters what the
-        // account may offer, so a method its country does not allow quietly drops out).
-        allowed_payment_method_types: [...r.methods],
-        // WeChat Pay inside a browser page shows a QR code / redirects; 'web' is the H5 client.
-        ...(r.methods.includes('wechat_pay') ? { payment_method_options: { wechat_pay: { client: 'web' } } } : {}),
-        metadata,
-        payment_intent_data: { metadata }, // copied onto the charge, so refund events find the top-up
-        client_reference_id: r.topup_id,
-        success_url: `${origin}/family/topups/${r.topup_id}?paid=1`,
-        cancel_url: `${origin}/family/topups/${r.topup_id}?cancelled=1`,
-      }, { idempotencyKey: r.idempotency_key });
-      if (!session.url) throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'checkout session without url' } });
-      return { provider_ref: session.id, redirect_url: session.url };
-    }),
-    refund: (r) => provider(async () => {
-      const refund = await stripe.refunds.create({ payment_intent: r.provider_ref, amount: r.amount_fen, metadata: { topup_id: r.topup_id } }, { idempotencyKey: r.idempotency_key });
-      return { refund_ref: refund.id };
-    }),
+    createCheckout: (r) =>
+      provider(async () => {
+        const metadata = { topup_id: r.topup_id, elder_id: r.elder_id, family_id: r.family_id };
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            currency: r.currency,
+            line_items: [
+              {
+                quantity: 1,
+                price_data: { currency: r.currency, unit_amount: r.amount_fen, product_data: { name: PRODUCT_NAME } },
+              },
+            ],
+            // This API version names the list `allowed_payment_method_types` (it filters what the
+            // account may offer, so a method its country does not allow quietly drops out).
+            allowed_payment_method_types: [...r.methods],
+            // WeChat Pay inside a browser page shows a QR code / redirects; 'web' is the H5 client.
+            ...(r.methods.includes('wechat_pay') ? { payment_method_options: { wechat_pay: { client: 'web' } } } : {}),
+            metadata,
+            payment_intent_data: { metadata }, // copied onto the charge, so refund events find the top-up
+            client_reference_id: r.topup_id,
+            success_url: `${origin}/family/topups/${r.topup_id}?paid=1`,
+            cancel_url: `${origin}/family/topups/${r.topup_id}?cancelled=1`,
+          },
+          { idempotencyKey: r.idempotency_key },
+        );
+        if (!session.url)
+          throw new AppError('PAYMENT_PROVIDER_FAILED', { details: { reason: 'checkout session without url' } });
+        return { provider_ref: session.id, redirect_url: session.url };
+      }),
+    refund: (r) =>
+      provider(async () => {
+        const refund = await stripe.refunds.create(
+          { payment_intent: r.provider_ref, amount: r.amount_fen, metadata: { topup_id: r.topup_id } },
+          { idempotencyKey: r.idempotency_key },
+        );
+        return { refund_ref: refund.id };
+      }),
     async verifyWebhook(rawBody, header, now) {
       if (!header) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       let event: Stripe.Event;
       try {
-        event = stripe.webhooks.constructEvent(rawBody, header, cfg.webhook_secret, WEBHOOK_TOLERANCE_S, undefined, now.getTime());
+        event = stripe.webhooks.constructEvent(
+          rawBody,
+          header,
+          cfg.webhook_secret,
+          WEBHOOK_TOLERANCE_S,
+          undefined,
+          now.getTime(),
+        );
       } catch (e) {
         // The SDK checks the signature first and the age second; only the age failure says so.
-        if (e instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(e.message)) throw new AppError('WEBHOOK_STALE');
+        if (e instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(e.message))
+          throw new AppError('WEBHOOK_STALE');
         throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       }
       return normalizeStripeEvent(event);

@@ -3,7 +3,7 @@
 // declarations (data-model-doc.ts), so the doc cannot drift from the entities.
 
 export type Operation =
-  | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'TransactWriteItems';
+  'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'TransactWriteItems';
 
 export type AccessPattern = {
   /** The name code and docs use for it, e.g. `orderById`. */

@@ -59,15 +59,17 @@ so the key protects it, and online tries are limited.
 const cell = (s: string) => s.replaceAll('|', '\\|');
 const code = (s: string) => `\`${s}\``;
 
-const row = (p: AccessPattern) => `| ${[
-  p.name, p.operation.join(', '), p.index, `${code(p.pk)} / ${code(p.sk)}`, cell(p.used_by), cell(p.about),
-].join(' | ')} |`;
+const row = (p: AccessPattern) =>
+  `| ${[p.name, p.operation.join(', '), p.index, `${code(p.pk)} / ${code(p.sk)}`, cell(p.used_by), cell(p.about)].join(
+    ' | ',
+  )} |`;
 
-export const dataModelDoc = (): string => [
-  HEADER,
-  '| access pattern | operation | index | key (pk / sk) | used by | notes |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...ENTITY_PATTERNS.flatMap((e) => e.patterns.map(row)),
-  '',
-  FOOTER,
-].join('\n');
+export const dataModelDoc = (): string =>
+  [
+    HEADER,
+    '| access pattern | operation | index | key (pk / sk) | used by | notes |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...ENTITY_PATTERNS.flatMap((e) => e.patterns.map(row)),
+    '',
+    FOOTER,
+  ].join('\n');

@@ -23,16 +23,22 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
   const holds: Record<string, unknown>[] = [];
   const reversalMarkers: { entry_id: string; by_entry: string }[] = [];
   const problems: string[] = [];
-  const problem = (p: string) => { if (problems.length < PROBLEMS_MAX) problems.push(p); };
+  const problem = (p: string) => {
+    if (problems.length < PROBLEMS_MAX) problems.push(p);
+  };
   let postings = 0;
   let lots = 0;
 
   let start: Record<string, unknown> | undefined;
   do {
-    const r = await db.doc.send(new ScanCommand({ TableName: db.table, ExclusiveStartKey: start, ConsistentRead: true }));
+    const r = await db.doc.send(
+      new ScanCommand({ TableName: db.table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     for (const it of r.Items ?? []) {
       switch (it.type) {
-        case 'entry': entries.set(String(it.entry_id), it as unknown as JournalEntry); break;
+        case 'entry':
+          entries.set(String(it.entry_id), it as unknown as JournalEntry);
+          break;
         case 'posting': {
           postings++;
           const acct = String(it.account);
@@ -41,20 +47,32 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
           const byAcct = postingsByEntry.get(String(it.entry_id)) ?? new Map<string, number>();
           byAcct.set(acct, amt);
           postingsByEntry.set(String(it.entry_id), byAcct);
-          if (it.balance_after !== null && it.balance_after !== undefined && isFloored(acct) && Number(it.balance_after) < 0) problem(`posting ${it.entry_id} on ${acct}: balance_after ${it.balance_after} < 0`);
+          if (
+            it.balance_after !== null &&
+            it.balance_after !== undefined &&
+            isFloored(acct) &&
+            Number(it.balance_after) < 0
+          )
+            problem(`posting ${it.entry_id} on ${acct}: balance_after ${it.balance_after} < 0`);
           break;
         }
         case 'lot': {
           lots++;
           const rem = Number(it.remaining_points);
-          if (rem < 0 || rem > Number(it.original_points) || !Number.isSafeInteger(rem)) problem(`lot ${it.lot_id}: remaining ${rem} of ${it.original_points}`);
+          if (rem < 0 || rem > Number(it.original_points) || !Number.isSafeInteger(rem))
+            problem(`lot ${it.lot_id}: remaining ${rem} of ${it.original_points}`);
           lotSum.set(String(it.wallet), (lotSum.get(String(it.wallet)) ?? 0) + rem);
           break;
         }
-        case 'hold': holds.push(it); break;
-        case 'reversal_marker': reversalMarkers.push({ entry_id: ledgerKeys.entryIdOf(String(it.pk)), by_entry: String(it.by_entry) }); break;
+        case 'hold':
+          holds.push(it);
+          break;
+        case 'reversal_marker':
+          reversalMarkers.push({ entry_id: ledgerKeys.entryIdOf(String(it.pk)), by_entry: String(it.by_entry) });
+          break;
         default:
-          if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) balances.set(String(it.account ?? ledgerKeys.accountOf(String(it.pk))), Number(it.balance));
+          if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) }))
+            balances.set(String(it.account ?? ledgerKeys.accountOf(String(it.pk))), Number(it.balance));
       }
     }
     start = r.LastEvaluatedKey;
@@ -65,7 +83,9 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
     if (sum !== 0) problem(`entry ${id} does not balance: ${sum}`);
     if (e.postings.some((p) => !Number.isSafeInteger(p.amount_points))) problem(`entry ${id} has a non-integer amount`);
     const items = postingsByEntry.get(id);
-    for (const p of e.postings) if (items?.get(p.account) !== p.amount_points) problem(`entry ${id}: posting item for ${p.account} missing or different`);
+    for (const p of e.postings)
+      if (items?.get(p.account) !== p.amount_points)
+        problem(`entry ${id}: posting item for ${p.account} missing or different`);
   }
   for (const id of postingsByEntry.keys()) if (!entries.has(id)) problem(`posting items of unknown entry ${id}`);
 
@@ -75,14 +95,17 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
     const s = postingSum.get(a) ?? 0;
     if (b !== s) problem(`account ${a}: balance ${b} != sum of postings ${s}`);
     if (isFloored(a) && b < 0) problem(`account ${a}: balance ${b} below its floor`);
-    if (a.startsWith('wallet:') && (lotSum.get(a) ?? 0) !== b) problem(`wallet ${a}: lots sum to ${lotSum.get(a) ?? 0}, balance ${b}`);
+    if (a.startsWith('wallet:') && (lotSum.get(a) ?? 0) !== b)
+      problem(`wallet ${a}: lots sum to ${lotSum.get(a) ?? 0}, balance ${b}`);
   }
-  for (const [w, s] of lotSum) if (!accounts.has(w) && s !== 0) problem(`lots of ${w} hold ${s} points with no balance`);
+  for (const [w, s] of lotSum)
+    if (!accounts.has(w) && s !== 0) problem(`lots of ${w} hold ${s} points with no balance`);
 
   for (const h of holds) {
     const bal = balances.get(`hold:${h.hold_id}`) ?? 0;
     const open = h.status === 'open';
-    if (open && bal !== Number(h.amount_points)) problem(`hold ${h.hold_id} open but its account holds ${bal} of ${h.amount_points}`);
+    if (open && bal !== Number(h.amount_points))
+      problem(`hold ${h.hold_id} open but its account holds ${bal} of ${h.amount_points}`);
     if (!open && bal !== 0) problem(`hold ${h.hold_id} ${h.status} but its account still holds ${bal}`);
   }
   for (const m of reversalMarkers) {
@@ -90,11 +113,19 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
     if (!entries.has(m.by_entry)) problem(`reversal marker ${m.entry_id} names missing reversal ${m.by_entry}`);
   }
   const reversals = [...entries.values()].filter((e) => e.kind === 'reversal');
-  for (const r of reversals) if (!reversalMarkers.some((m) => m.by_entry === r.entry_id)) problem(`reversal ${r.entry_id} has no marker`);
+  for (const r of reversals)
+    if (!reversalMarkers.some((m) => m.by_entry === r.entry_id)) problem(`reversal ${r.entry_id} has no marker`);
 
   return {
     ok: problems.length === 0,
-    counts: { entries: entries.size, postings, accounts: accounts.size, lots, holds: holds.length, reversals: reversals.length },
+    counts: {
+      entries: entries.size,
+      postings,
+      accounts: accounts.size,
+      lots,
+      holds: holds.length,
+      reversals: reversals.length,
+    },
     problems,
   };
 };

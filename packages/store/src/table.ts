@@ -1,11 +1,16 @@
 // The one DynamoDB table: generic key attributes, two GSIs with named access patterns (see
 // docs/DATA_MODEL.md). The CDK construct and the local runner both build from this definition.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from './table-def';
 
 export { TABLE_KEYS };
-
 
 export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string };
 
@@ -31,29 +36,37 @@ export const ensureTable = async (db: Db): Promise<'created' | 'exists'> => {
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
   }
-  const attrs = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.gsi.flatMap((g) => [g.partitionKey, g.sortKey])];
-  await db.raw.send(new CreateTableCommand({
-    TableName: db.table,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: attrs.map((a) => ({ AttributeName: a, AttributeType: 'S' })),
-    KeySchema: [
-      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: TABLE_KEYS.gsi.map((g) => ({
-      IndexName: g.name,
+  const attrs = [
+    TABLE_KEYS.partitionKey,
+    TABLE_KEYS.sortKey,
+    ...TABLE_KEYS.gsi.flatMap((g) => [g.partitionKey, g.sortKey]),
+  ];
+  await db.raw.send(
+    new CreateTableCommand({
+      TableName: db.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attrs.map((a) => ({ AttributeName: a, AttributeType: 'S' })),
       KeySchema: [
-        { AttributeName: g.partitionKey, KeyType: 'HASH' },
-        { AttributeName: g.sortKey, KeyType: 'RANGE' },
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
-    })),
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
-  await db.raw.send(new UpdateTimeToLiveCommand({
-    TableName: db.table,
-    TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
-  }));
+      GlobalSecondaryIndexes: TABLE_KEYS.gsi.map((g) => ({
+        IndexName: g.name,
+        KeySchema: [
+          { AttributeName: g.partitionKey, KeyType: 'HASH' },
+          { AttributeName: g.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  await db.raw.send(
+    new UpdateTimeToLiveCommand({
+      TableName: db.table,
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
+    }),
+  );
   return 'created';
 };
 

@@ -11,9 +11,15 @@ export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[num
 
 /** Runs a transaction; when it is cancelled by a failed condition, maps the first failing item
  * to the code given for its index (or `fallback`). Other failures propagate unchanged. */
-export const transact = async (db: Db, items: TxItem[], codeForItem: (index: number) => ErrorCode, fallback: ErrorCode = 'CONFLICT'): Promise<void> => {
+export const transact = async (
+  db: Db,
+  items: TxItem[],
+  codeForItem: (index: number) => ErrorCode,
+  fallback: ErrorCode = 'CONFLICT',
+): Promise<void> => {
   if (items.length === 0) return;
-  if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`transaction of ${items.length} items exceeds ${TRANSACT_MAX_ITEMS}`);
+  if (items.length > TRANSACT_MAX_ITEMS)
+    throw new Error(`transaction of ${items.length} items exceeds ${TRANSACT_MAX_ITEMS}`);
   try {
     await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (e) {
@@ -32,9 +38,10 @@ export const isConditionFailed = (e: unknown): boolean => e instanceof Condition
 
 /** The condition of a versioned write: version 0 = the item must not exist yet; otherwise it must
  * still be at the version read, so the loser of a race fails the condition instead of overwriting. */
-export const atVersion = (expect_version: number) => (expect_version === 0
-  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-  : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expect_version } });
+export const atVersion = (expect_version: number) =>
+  expect_version === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expect_version } };
 
 /** Waits before retry `attempt` (from 0): doubling from `base_ms`, with jitter so racers spread out. */
 export const backoff = (base_ms: number, attempt: number): Promise<void> =>
@@ -45,21 +52,33 @@ export const backoff = (base_ms: number, attempt: number): Promise<void> =>
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
 
-export const decodeCursor = (cursor: string | undefined, expect: Record<string, string>): Record<string, string> | undefined => {
+export const decodeCursor = (
+  cursor: string | undefined,
+  expect: Record<string, string>,
+): Record<string, string> | undefined => {
   if (!cursor) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }],
+    });
   }
-  const ok = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    && Object.values(parsed).every((v) => typeof v === 'string')
-    && Object.entries(expect).every(([k, v]) => (parsed as Record<string, unknown>)[k] === v);
-  if (!ok) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }] });
+  const ok =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'string') &&
+    Object.entries(expect).every(([k, v]) => (parsed as Record<string, unknown>)[k] === v);
+  if (!ok)
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }],
+    });
   return parsed as Record<string, string>;
 };
 
 /** Page sizes everywhere: a list never returns more than this, whatever the client asks. */
 export const PAGE_MAX = 100;
-export const clampLimit = (limit: number | undefined, dflt = 20): number => Math.max(1, Math.min(PAGE_MAX, limit ?? dflt));
+export const clampLimit = (limit: number | undefined, dflt = 20): number =>
+  Math.max(1, Math.min(PAGE_MAX, limit ?? dflt));

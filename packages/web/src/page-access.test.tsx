@@ -57,16 +57,21 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
 ];
 
 describe('page x visitor', () => {
-  it.each(TABLE.map(([p, e]) => [typeof p === 'string' ? p : p.toString().replace(/^\(\) => /, ''), p, e] as const))('%s', async (_name, path, expected) => {
-    const url = typeof path === 'string' ? path : path();
-    const failures: string[] = [];
-    for (const who of WHO) {
-      const want = expected[who] ?? expected.rest;
-      const r = await clients[who].get(url);
-      if (r.status !== want) failures.push(`${who}: ${r.status}, expected ${want}`);
-      if (r.status !== 303 && !/^text\/html/.test(r.headers.get('content-type') ?? '')) failures.push(`${who}: not an HTML page`);
-      if (r.status === 303 && who === 'anon' && want === 303 && !r.location?.includes('/login')) failures.push(`anon: redirected to ${r.location}`);
-    }
-    expect(failures).toEqual([]);
-  });
+  it.each(TABLE.map(([p, e]) => [typeof p === 'string' ? p : p.toString().replace(/^\(\) => /, ''), p, e] as const))(
+    '%s',
+    async (_name, path, expected) => {
+      const url = typeof path === 'string' ? path : path();
+      const failures: string[] = [];
+      for (const who of WHO) {
+        const want = expected[who] ?? expected.rest;
+        const r = await clients[who].get(url);
+        if (r.status !== want) failures.push(`${who}: ${r.status}, expected ${want}`);
+        if (r.status !== 303 && !/^text\/html/.test(r.headers.get('content-type') ?? ''))
+          failures.push(`${who}: not an HTML page`);
+        if (r.status === 303 && who === 'anon' && want === 303 && !r.location?.includes('/login'))
+          failures.push(`anon: redirected to ${r.location}`);
+      }
+      expect(failures).toEqual([]);
+    },
+  );
 });

@@ -19,22 +19,25 @@ beforeAll(async () => {
 const raw = (path: string, headers: Record<string, string> = {}) => site.app.request(path, { headers });
 
 describe('compression', () => {
-  it('a page, the stylesheet and an API answer are gzipped when the client asks, and sent plain when it does not', async () => {
-    for (const path of ['/', '/elder/login', assetUrl('css'), '/openapi.json']) {
-      const plain = await raw(path);
-      expect(plain.status).toBe(200);
-      expect(plain.headers.get('content-encoding')).toBeNull();
-      const body = Buffer.from(await plain.arrayBuffer());
+  it(
+    'a page, the stylesheet and an API answer are gzipped when the client ' + 'asks, and sent plain when it does not',
+    async () => {
+      for (const path of ['/', '/elder/login', assetUrl('css'), '/openapi.json']) {
+        const plain = await raw(path);
+        expect(plain.status).toBe(200);
+        expect(plain.headers.get('content-encoding')).toBeNull();
+        const body = Buffer.from(await plain.arrayBuffer());
 
-      const gz = await raw(path, { 'accept-encoding': 'gzip, deflate, br' });
-      expect(gz.status).toBe(200);
-      expect(gz.headers.get('content-encoding')).toBe('gzip');
-      expect(gz.headers.get('vary') ?? '').toMatch(/accept-encoding/i);
-      const packed = Buffer.from(await gz.arrayBuffer());
-      expect(gunzipSync(packed).equals(body)).toBe(true);
-      if (body.length > 4096) expect(packed.length).toBeLessThan(body.length / 2);
-    }
-  });
+        const gz = await raw(path, { 'accept-encoding': 'gzip, deflate, br' });
+        expect(gz.status).toBe(200);
+        expect(gz.headers.get('content-encoding')).toBe('gzip');
+        expect(gz.headers.get('vary') ?? '').toMatch(/accept-encoding/i);
+        const packed = Buffer.from(await gz.arrayBuffer());
+        expect(gunzipSync(packed).equals(body)).toBe(true);
+        if (body.length > 4096) expect(packed.length).toBeLessThan(body.length / 2);
+      }
+    },
+  );
 
   it('deflate when only deflate is accepted; identity when compression is refused', async () => {
     const d = await raw('/openapi.json', { 'accept-encoding': 'deflate' });
@@ -55,7 +58,9 @@ describe('compression', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
     expect(missing.headers.get('content-encoding')).toBe('gzip');
-    expect(JSON.parse(gunzipSync(Buffer.from(await missing.arrayBuffer())).toString('utf8'))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(JSON.parse(gunzipSync(Buffer.from(await missing.arrayBuffer())).toString('utf8'))).toMatchObject({
+      error: { code: 'NOT_FOUND' },
+    });
   });
 });
 
@@ -109,20 +114,23 @@ describe('language', () => {
     expect(en).not.toContain('步行约');
   });
 
-  it('Accept-Language decides when no choice was made: English first gets English, Chinese first gets Chinese', async () => {
-    const c = new Client(site.app);
-    const en = await site.app.request('/', { headers: { 'accept-language': 'en-GB,en;q=0.9,zh-CN;q=0.5' } });
-    const enHtml = await en.text();
-    expect(enHtml).toMatch(/<html lang="en"/);
-    expect(textOf(enHtml)).toContain('I am an elder');
-    expect(textOf(enHtml)).not.toContain('我是老人');
-    expect(en.headers.get('vary') ?? '').toMatch(/accept-language/i);
-    for (const al of ['zh-CN,zh;q=0.9,en;q=0.8', 'fr-FR,fr;q=0.9', 'de, en;q=0.1, zh;q=0.5', '']) {
-      const r = await site.app.request('/', { headers: { 'accept-language': al } });
-      expect(textOf(await r.text()), al).toContain('我是老人');
-    }
-    expect(textOf((await c.get('/')).text)).toContain('我是老人');
-  });
+  it(
+    'Accept-Language decides when no choice was made: English first gets ' + 'English, Chinese first gets Chinese',
+    async () => {
+      const c = new Client(site.app);
+      const en = await site.app.request('/', { headers: { 'accept-language': 'en-GB,en;q=0.9,zh-CN;q=0.5' } });
+      const enHtml = await en.text();
+      expect(enHtml).toMatch(/<html lang="en"/);
+      expect(textOf(enHtml)).toContain('I am an elder');
+      expect(textOf(enHtml)).not.toContain('我是老人');
+      expect(en.headers.get('vary') ?? '').toMatch(/accept-language/i);
+      for (const al of ['zh-CN,zh;q=0.9,en;q=0.8', 'fr-FR,fr;q=0.9', 'de, en;q=0.1, zh;q=0.5', '']) {
+        const r = await site.app.request('/', { headers: { 'accept-language': al } });
+        expect(textOf(await r.text()), al).toContain('我是老人');
+      }
+      expect(textOf((await c.get('/')).text)).toContain('我是老人');
+    },
+  );
 
   it('the switch works without script and is remembered, over Accept-Language, on every page', async () => {
     const c = new Client(site.app);
@@ -141,7 +149,9 @@ describe('language', () => {
     // and back: a visitor whose browser asks for English may still keep Chinese
     const back = await c.post('/prefs/lang', { lang: 'zh', back: 'https://evil.example/' });
     expect(back.location).toBe('/');
-    const zh = await site.app.request('/', { headers: { cookie: `tmc_lang=${c.cookies.get('tmc_lang')}`, 'accept-language': 'en' } });
+    const zh = await site.app.request('/', {
+      headers: { cookie: `tmc_lang=${c.cookies.get('tmc_lang')}`, 'accept-language': 'en' },
+    });
     expect(textOf(await zh.text())).toContain('我是老人');
   });
 
@@ -150,7 +160,9 @@ describe('language', () => {
     const list = await c.get('/elder/services?category=barber');
     const href = list.text.match(/href="(\/elder\/book\?[^"]+)"/)?.[1]?.replace(/&amp;/g, '&') ?? '';
     const page = await c.get(href);
-    const back = page.text.match(/action="\/prefs\/lang"[^>]*>(?:<input[^>]*>)*?<input type="hidden" name="back" value="([^"]*)"/)?.[1]?.replace(/&amp;/g, '&');
+    const back = page.text
+      .match(/action="\/prefs\/lang"[^>]*>(?:<input[^>]*>)*?<input type="hidden" name="back" value="([^"]*)"/)?.[1]
+      ?.replace(/&amp;/g, '&');
     expect(back).toBe(href);
     const r = await c.post('/prefs/lang', { lang: 'en', back: back ?? '' });
     expect(r.location).toBe(href);

@@ -9,16 +9,26 @@ const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 
 export const areaRoutes = () => [
   defineRoute({
-    method: 'get', path: '/api/areas', access: { roles: STAFF }, tags: ['areas'],
+    method: 'get',
+    path: '/api/areas',
+    access: { roles: STAFF },
+    tags: ['areas'],
     summary: 'Child areas of `parent` (districts when omitted)',
-    query: z.object({ parent: z.optional(AreaCode) }), response: z.object({ items: z.array(Area) }),
+    query: z.object({ parent: z.optional(AreaCode) }),
+    response: z.object({ items: z.array(Area) }),
     async handler(c, { query }) {
       return c.json({ items: await c.get('deps').areas.children(query.parent ?? null) });
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/areas/:code', access: { roles: STAFF }, tags: ['areas'],
-    summary: 'One area by code', params: z.object({ code: AreaCode }), response: Area, errors: ['AREA_NOT_FOUND'],
+    method: 'get',
+    path: '/api/areas/:code',
+    access: { roles: STAFF },
+    tags: ['areas'],
+    summary: 'One area by code',
+    params: z.object({ code: AreaCode }),
+    response: Area,
+    errors: ['AREA_NOT_FOUND'],
     async handler(c, { params }) {
       const a = await c.get('deps').areas.get(params.code);
       if (!a) throw new AppError('AREA_NOT_FOUND');
@@ -26,14 +36,25 @@ export const areaRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/areas', access: { roles: ['admin', 'district'] }, tags: ['areas'],
-    summary: 'Add a district, street or community (its parent must exist)', body: AreaInput, response: Area, successStatus: 201,
+    method: 'post',
+    path: '/api/areas',
+    access: { roles: ['admin', 'district'] },
+    tags: ['areas'],
+    summary: 'Add a district, street or community (its parent must exist)',
+    body: AreaInput,
+    response: Area,
+    successStatus: 201,
     errors: ['AREA_EXISTS', 'AREA_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       assertAreaInScope(principal, body.code);
       const a = await deps.areas.put(body);
-      await deps.audit.write({ actor: principal.sub, action: 'area.create', subject: `area:${a.code}`, request_id: c.get('requestId') });
+      await deps.audit.write({
+        actor: principal.sub,
+        action: 'area.create',
+        subject: `area:${a.code}`,
+        request_id: c.get('requestId'),
+      });
       return c.json(a, 201);
     },
   }),

@@ -43,7 +43,10 @@ describe('phone + one-time code', () => {
     const right = await codeFor(phone);
     const wrong = right === '000000' ? '111111' : '000000';
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: wrong }))));
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: wrong }))),
+      );
     expect(codes).toEqual(['OTP_INVALID', 'OTP_INVALID', 'OTP_INVALID', 'OTP_INVALID', 'OTP_LOCKED']);
     const after = await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: right }));
     expect(after.status).toBe(429);
@@ -54,11 +57,15 @@ describe('phone + one-time code', () => {
     await t.app.request('/api/auth/otp', json({ phone, role: 'elder' }));
     const code = await codeFor(phone);
     t.clock.advance(5 * 60_000 + 1);
-    expect(await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code })))).toBe('OTP_EXPIRED');
+    expect(await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code })))).toBe(
+      'OTP_EXPIRED',
+    );
     await t.app.request('/api/auth/otp', json({ phone, role: 'elder' }));
     const fresh = await codeFor(phone);
     expect((await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: fresh }))).status).toBe(200);
-    expect(await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: fresh })))).toBe('OTP_EXPIRED');
+    expect(
+      await errCode(await t.app.request('/api/auth/otp/verify', json({ phone, role: 'elder', code: fresh }))),
+    ).toBe('OTP_EXPIRED');
   });
 
   it('creates one family account per phone, even on repeated sign-ins', async () => {
@@ -73,15 +80,24 @@ describe('phone + one-time code', () => {
 describe('staff password sign-in', () => {
   it('locks the account after 5 wrong passwords for 15 minutes', async () => {
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'wrong' }))));
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'wrong' }))),
+      );
     expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED']);
-    expect(await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'demo-2026' })))).toBe('ACCOUNT_LOCKED');
+    expect(
+      await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'demo-2026' }))),
+    ).toBe('ACCOUNT_LOCKED');
     t.clock.advance(15 * 60_000 + 1);
-    expect((await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'demo-2026' }))).status).toBe(200);
+    expect(
+      (await t.app.request('/api/auth/staff/login', json({ username: 'admin', password: 'demo-2026' }))).status,
+    ).toBe(200);
   });
 
   it('does not tell unknown usernames from wrong passwords', async () => {
-    expect(await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'nobody', password: 'x' })))).toBe('LOGIN_FAILED');
+    expect(
+      await errCode(await t.app.request('/api/auth/staff/login', json({ username: 'nobody', password: 'x' }))),
+    ).toBe('LOGIN_FAILED');
   });
 });
 

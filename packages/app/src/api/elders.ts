@@ -18,9 +18,14 @@ const Reason = z.object({ reason: FreeText(2, 200) });
 
 export const elderRoutes = () => [
   defineRoute({
-    method: 'post', path: '/api/elders', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'post',
+    path: '/api/elders',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Register an elder; answers the card number and the PIN (shown once, stored hashed)',
-    body: ElderInput, response: z.object({ elder: ElderView, pin: z.string() }), successStatus: 201,
+    body: ElderInput,
+    response: z.object({ elder: ElderView, pin: z.string() }),
+    successStatus: 201,
     errors: ['ELDER_EXISTS', 'OUT_OF_SCOPE', 'ID_NUMBER_INVALID'],
     async handler(c, { body, principal: p }) {
       assertAreaInScope(p, body.community_code);
@@ -29,10 +34,18 @@ export const elderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/elders', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'get',
+    path: '/api/elders',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Elders of one community, paged (cursor)',
-    query: z.object({ community: AreaCode, limit: z.optional(queryInt(1, 100)), cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    response: z.object({ items: z.array(ElderView), cursor: z.nullable(z.string()) }), errors: ['OUT_OF_SCOPE'],
+    query: z.object({
+      community: AreaCode,
+      limit: z.optional(queryInt(1, 100)),
+      cursor: z.optional(z.string().check(z.maxLength(500))),
+    }),
+    response: z.object({ items: z.array(ElderView), cursor: z.nullable(z.string()) }),
+    errors: ['OUT_OF_SCOPE'],
     async handler(c, { query, principal }) {
       assertAreaInScope(principal, query.community);
       const page = await c.get('deps').elders.listByCommunity(query.community, query.limit ?? 20, query.cursor);
@@ -40,9 +53,19 @@ export const elderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/elders/search', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'get',
+    path: '/api/elders/search',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Find elders by exact name, phone or card number (each a key lookup), within your area',
-    query: z.object({ name: z.optional(FreeText(1, 30)), phone: z.optional(Phone), card: z.optional(CardNumber) }).check(z.refine((q) => [q.name, q.phone, q.card].filter(Boolean).length === 1, 'give exactly one of name, phone, card')),
+    query: z
+      .object({ name: z.optional(FreeText(1, 30)), phone: z.optional(Phone), card: z.optional(CardNumber) })
+      .check(
+        z.refine(
+          (q) => [q.name, q.phone, q.card].filter(Boolean).length === 1,
+          'give exactly one of name, phone, card',
+        ),
+      ),
     response: z.object({ items: z.array(ElderView) }),
     async handler(c, { query, principal: p }) {
       const deps = c.get('deps');
@@ -56,22 +79,36 @@ export const elderRoutes = () => [
         const id = query.card && isValidCardNumber(query.card) ? await deps.elders.findIdByCard(query.card) : null;
         found = id ? await deps.elders.getMany([id]) : [];
       }
-      const visible = found.filter((e) => e.status === 'active' && (!scope || e.community_code.startsWith(`${scope}.`) || e.community_code === scope));
+      const visible = found.filter(
+        (e) =>
+          e.status === 'active' && (!scope || e.community_code.startsWith(`${scope}.`) || e.community_code === scope),
+      );
       return c.json({ items: visible.map(toElderView) });
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/elders/:elder_id', access: { roles: [...ELDER_OFFICERS, 'elder', 'family'] }, tags: ['elders'],
-    summary: 'One elder, masked (staff in scope, the elder, or bound family)', params: ElderId, response: ElderView,
+    method: 'get',
+    path: '/api/elders/:elder_id',
+    access: { roles: [...ELDER_OFFICERS, 'elder', 'family'] },
+    tags: ['elders'],
+    summary: 'One elder, masked (staff in scope, the elder, or bound family)',
+    params: ElderId,
+    response: ElderView,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { elder }) {
       return c.json(toElderView(pathElder(elder)));
     },
   }),
   defineRoute({
-    method: 'patch', path: '/api/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'patch',
+    path: '/api/elders/:elder_id',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Edit an elder (optimistic: send the version you read); the ID number never changes',
-    params: ElderId, body: ElderPatch, response: ElderView, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
+    params: ElderId,
+    body: ElderPatch,
+    response: ElderView,
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
     async handler(c, { body, principal: p, elder }) {
       const prev = pathElder(elder);
       if (body.community_code) assertAreaInScope(p, body.community_code);
@@ -79,10 +116,18 @@ export const elderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/elders/:elder_id/sensitive', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'post',
+    path: '/api/elders/:elder_id/sensitive',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Reveal the full ID number and phones, with a reason; every call is audited',
-    params: ElderId, body: Reason,
-    response: z.object({ id_number: z.string(), phone: z.nullable(z.string()), emergency_contact_phone: z.nullable(z.string()) }),
+    params: ElderId,
+    body: Reason,
+    response: z.object({
+      id_number: z.string(),
+      phone: z.nullable(z.string()),
+      emergency_contact_phone: z.nullable(z.string()),
+    }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE'],
     async handler(c, { body, principal: p, elder }) {
       const e = pathElder(elder);
@@ -91,9 +136,14 @@ export const elderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
+    method: 'post',
+    path: '/api/elders/:elder_id/pin',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
     summary: 'Issue a new card PIN (the old one stops working); answers the PIN once',
-    params: ElderId, response: z.object({ card_number: z.string(), pin: z.string() }), errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
+    params: ElderId,
+    response: z.object({ card_number: z.string(), pin: z.string() }),
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT', 'ELDER_INACTIVE'],
     async handler(c, { principal: p, elder }) {
       const e = pathElder(elder);
       const r = await resetPin(c.get('deps'), e, p.sub);
@@ -102,20 +152,45 @@ export const elderRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/elders/:elder_id/leave', access: { roles: ELDER_OFFICERS }, tags: ['elders'],
-    summary: 'Leave the scheme at the elder\'s request: paid points refunded to the payer, allowance and award points back to the bureau, family bindings and sessions ended, personal and health fields erased (all audited); history kept under the pseudonymous id. Refused while an order or dispute is open; a retry finishes a leave that failed half way.',
-    params: ElderId, body: Reason, response: ElderView,
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'ELDER_HAS_OPEN_ORDERS', 'PAYMENT_PROVIDER_FAILED', 'PAYMENTS_UNAVAILABLE', 'CONFLICT'],
+    method: 'post',
+    path: '/api/elders/:elder_id/leave',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['elders'],
+    summary:
+      "Leave the scheme at the elder's request: paid points refunded to the " +
+      'payer, allowance and award points back to the bureau, family bindings ' +
+      'and sessions ended, personal and health fields erased (all audited); ' +
+      'history kept under the pseudonymous id. Refused while an order or ' +
+      'dispute is open; a retry finishes a leave that failed half way.',
+    params: ElderId,
+    body: Reason,
+    response: ElderView,
+    errors: [
+      'ELDER_NOT_FOUND',
+      'OUT_OF_SCOPE',
+      'ELDER_INACTIVE',
+      'ELDER_HAS_OPEN_ORDERS',
+      'PAYMENT_PROVIDER_FAILED',
+      'PAYMENTS_UNAVAILABLE',
+      'CONFLICT',
+    ],
     async handler(c, { body, principal: p, elder }) {
       const e = pathElder(elder);
       return c.json(toElderView(await leaveScheme(c.get('deps'), e, p.sub, body.reason, c.get('requestId'))));
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/elders/:elder_id/audit', access: { roles: ['admin', 'district', 'street'] }, tags: ['elders', 'audit'],
-    summary: 'Who did what to this elder\'s record, newest first',
-    params: ElderId, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    response: z.object({ items: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })), cursor: z.nullable(z.string()) }),
+    method: 'get',
+    path: '/api/elders/:elder_id/audit',
+    access: { roles: ['admin', 'district', 'street'] },
+    tags: ['elders', 'audit'],
+    summary: "Who did what to this elder's record, newest first",
+    params: ElderId,
+    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    response: z.object({
+      items: z.array(z.looseObject({ at: z.string(), actor: z.string(), action: z.string() })),
+      cursor: z.nullable(z.string()),
+    }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query }) {
       return c.json(await c.get('deps').audit.listBySubject(`elder:${params.elder_id}`, 50, query.cursor));

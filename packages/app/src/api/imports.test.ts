@@ -20,9 +20,18 @@ beforeEach(async () => {
 });
 
 const upload = (token: string, body: Uint8Array | string, type = 'text/csv') =>
-  t.app.request('/api/imports/elders?file_name=roster.csv', bearer(token, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]) }));
+  t.app.request(
+    '/api/imports/elders?file_name=roster.csv',
+    bearer(token, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]),
+    }),
+  );
 
-type ImportOut = { import: { import_id: string; status: string; created: number; unchanged: number; encoding: string } };
+type ImportOut = {
+  import: { import_id: string; status: string; created: number; unchanged: number; encoding: string };
+};
 
 describe('CSV import', () => {
   it.each(['elders-50.csv', 'elders-50-gbk.csv'])('imports all 50 rows of %s', async (file) => {
@@ -31,7 +40,9 @@ describe('CSV import', () => {
     const out = (await res.json()) as ImportOut;
     expect(out.import).toMatchObject({ status: 'completed', created: 50, unchanged: 0 });
     expect(out.import.encoding).toBe(file.includes('gbk') ? 'gbk' : 'utf-8-bom');
-    const list = (await (await t.app.request('/api/elders?community=zengdu.xicheng.shengli&limit=100', bearer(admin))).json()) as { items: unknown[] };
+    const list = (await (
+      await t.app.request('/api/elders?community=zengdu.xicheng.shengli&limit=100', bearer(admin))
+    ).json()) as { items: unknown[] };
     expect(list.items.length).toBeGreaterThan(1);
   });
 
@@ -53,7 +64,17 @@ describe('CSV import', () => {
     const before = await tableSnapshot(t.deps);
     const res = await upload(admin, sample('elders-with-errors.csv'));
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { error: { code: string; details: { import_id: string; error_count: number; report_url: string; errors: { row: number; column: string; code: string }[] } } };
+    const body = (await res.json()) as {
+      error: {
+        code: string;
+        details: {
+          import_id: string;
+          error_count: number;
+          report_url: string;
+          errors: { row: number; column: string; code: string }[];
+        };
+      };
+    };
     expect(body.error.code).toBe('IMPORT_INVALID');
     expect(body.error.details.error_count).toBeGreaterThan(0);
     const after = await tableSnapshot(t.deps);
@@ -77,7 +98,11 @@ describe('CSV import', () => {
     const { rows } = parseElderCsv(decodeCsv(bytes).text, { resolveCommunity: resolve, today: t.clock.now() });
     for (const r of rows.slice(0, 20)) {
       const { record } = await buildElderRecord(t.deps, r.input);
-      await t.deps.elders.create({ record, id_hash: t.deps.blindIndex('id', r.input.id_number), phone_hash: r.input.phone ? t.deps.blindIndex('phone', r.input.phone) : null });
+      await t.deps.elders.create({
+        record,
+        id_hash: t.deps.blindIndex('id', r.input.id_number),
+        phone_hash: r.input.phone ? t.deps.blindIndex('phone', r.input.phone) : null,
+      });
     }
     // Act: the re-run
     const out = (await (await upload(admin, bytes)).json()) as ImportOut;
@@ -103,28 +128,36 @@ describe('CSV import', () => {
     expect(res.status).toBe(422); // rows outside 西城街道 do not resolve to a community in scope
   });
 
-  it('a street officer cannot read another area\'s import or its error report, nor get it by uploading the same file', async () => {
-    const xicheng = await staffToken(t.app, 'xicheng');
-    const zengdu = await staffToken(t.app, 'zengdu');
-    const rejected = (await (await upload(admin, sample('elders-with-errors.csv'))).json()) as { error: { details: { import_id: string } } };
-    const done = (await (await upload(admin, sample('elders-50.csv'))).json()) as ImportOut;
-    for (const id of [rejected.error.details.import_id, done.import.import_id]) {
-      for (const path of [`/api/imports/${id}`, `/api/imports/${id}/errors.csv`]) {
-        const res = await t.app.request(path, bearer(xicheng));
-        expect(res.status, path).toBe(404);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('IMPORT_NOT_FOUND');
-        expect((await t.app.request(path, bearer(admin))).status, path).toBe(200);
+  it(
+    "a street officer cannot read another area's import or its error " +
+      'report, nor get it by uploading the same file',
+    async () => {
+      const xicheng = await staffToken(t.app, 'xicheng');
+      const zengdu = await staffToken(t.app, 'zengdu');
+      const rejected = (await (await upload(admin, sample('elders-with-errors.csv'))).json()) as {
+        error: { details: { import_id: string } };
+      };
+      const done = (await (await upload(admin, sample('elders-50.csv'))).json()) as ImportOut;
+      for (const id of [rejected.error.details.import_id, done.import.import_id]) {
+        for (const path of [`/api/imports/${id}`, `/api/imports/${id}/errors.csv`]) {
+          const res = await t.app.request(path, bearer(xicheng));
+          expect(res.status, path).toBe(404);
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe('IMPORT_NOT_FOUND');
+          expect((await t.app.request(path, bearer(admin))).status, path).toBe(200);
+        }
       }
-    }
-    // the same bytes from 西城街道 are checked against its own communities, not handed the city's import
-    const again = await upload(xicheng, sample('elders-50.csv'));
-    expect(again.status).toBe(422);
-    const mine = ((await again.json()) as { error: { details: { import_id: string } } }).error.details.import_id;
-    expect(mine).not.toBe(done.import.import_id);
-    expect((await t.app.request(`/api/imports/${mine}`, bearer(xicheng))).status).toBe(200);
-    expect((await t.app.request(`/api/imports/${mine}`, bearer(zengdu))).status).toBe(200); // the district holds the street
-    expect((await t.app.request(`/api/imports/${done.import.import_id}`, bearer(zengdu))).status).toBe(404); // a city-wide import
-  });
+      // the same bytes from 西城街道 are checked against its own communities, not handed the city's import
+      const again = await upload(xicheng, sample('elders-50.csv'));
+      expect(again.status).toBe(422);
+      const mine = ((await again.json()) as { error: { details: { import_id: string } } }).error.details.import_id;
+      expect(mine).not.toBe(done.import.import_id);
+      expect((await t.app.request(`/api/imports/${mine}`, bearer(xicheng))).status).toBe(200);
+      // the district holds the street
+      expect((await t.app.request(`/api/imports/${mine}`, bearer(zengdu))).status).toBe(200);
+      // a city-wide import
+      expect((await t.app.request(`/api/imports/${done.import.import_id}`, bearer(zengdu))).status).toBe(404);
+    },
+  );
 
   it('JSON is not a CSV upload', async () => {
     expect((await upload(admin, '{}', 'application/json')).status).toBe(415);

@@ -12,28 +12,53 @@ import { FreeText } from '@tmc/core/kernel/text';
 import { MONTH_RE } from '@tmc/core/kernel/ids';
 
 // Staff-only, a few times a month: loaded with the first such request, not at every cold start.
-const requestPreview: typeof import('@tmc/core/policy/issuance').requestPreview = async (...a) => (await import('@tmc/core/policy/issuance')).requestPreview(...a);
-const awardPoints: typeof import('@tmc/core/policy/awards').awardPoints = async (...a) => (await import('@tmc/core/policy/awards')).awardPoints(...a);
+const requestPreview: typeof import('@tmc/core/policy/issuance').requestPreview = async (...a) =>
+  (await import('@tmc/core/policy/issuance')).requestPreview(...a);
+const awardPoints: typeof import('@tmc/core/policy/awards').awardPoints = async (...a) =>
+  (await import('@tmc/core/policy/awards')).awardPoints(...a);
 
 const Month = z.object({ month: z.string().check(z.regex(MONTH_RE)) });
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
 
 const Figures = z.object({ elders: z.number(), points: z.number() });
 const PreviewView = z.object({
-  month: z.string(), scope: z.nullable(z.string()), status: z.enum(['not_computed', 'computing', 'ready']),
-  requested_at: z.nullable(z.string()), computed_at: z.nullable(z.string()),
+  month: z.string(),
+  scope: z.nullable(z.string()),
+  status: z.enum(['not_computed', 'computing', 'ready']),
+  requested_at: z.nullable(z.string()),
+  computed_at: z.nullable(z.string()),
   /** The last computed figures (kept while a newer one is computing); null before the first. */
-  preview: z.nullable(z.object({ month: z.string(), policy_version: z.number(), elders: z.number(), points: z.number(), by_street: z.record(z.string(), Figures), by_rule: z.record(z.string(), Figures) })),
+  preview: z.nullable(
+    z.object({
+      month: z.string(),
+      policy_version: z.number(),
+      elders: z.number(),
+      points: z.number(),
+      by_street: z.record(z.string(), Figures),
+      by_rule: z.record(z.string(), Figures),
+    }),
+  ),
 });
 const previewView = (month: string, scope: string | null, r: PreviewRecord | null): z.infer<typeof PreviewView> => ({
-  month, scope, status: r?.status ?? 'not_computed', requested_at: r?.requested_at ?? null, computed_at: r?.computed_at ?? null, preview: r?.preview ?? null,
+  month,
+  scope,
+  status: r?.status ?? 'not_computed',
+  requested_at: r?.requested_at ?? null,
+  computed_at: r?.computed_at ?? null,
+  preview: r?.preview ?? null,
 });
 
 export const issuanceRoutes = () => [
   defineRoute({
-    method: 'get', path: '/api/policies', access: { roles: STAFF }, tags: ['policy'],
+    method: 'get',
+    path: '/api/policies',
+    access: { roles: STAFF },
+    tags: ['policy'],
     summary: 'All policy versions, newest first, and the one in force today',
-    response: z.object({ current_version: z.nullable(z.number()), items: z.array(z.looseObject({ version: z.number(), effective_from: z.string() })) }),
+    response: z.object({
+      current_version: z.nullable(z.number()),
+      items: z.array(z.looseObject({ version: z.number(), effective_from: z.string() })),
+    }),
     async handler(c) {
       const deps = c.get('deps');
       const items = await deps.policies.versions();
@@ -42,29 +67,59 @@ export const issuanceRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/policies', access: { roles: ['admin'] }, tags: ['policy'],
+    method: 'post',
+    path: '/api/policies',
+    access: { roles: ['admin'] },
+    tags: ['policy'],
     summary: 'Add a policy version (takes effect from its date; past entries keep the version that made them)',
-    body: PolicyInput, response: z.looseObject({ version: z.number(), effective_from: z.string() }), successStatus: 201, errors: ['CONFLICT'],
+    body: PolicyInput,
+    response: z.looseObject({ version: z.number(), effective_from: z.string() }),
+    successStatus: 201,
+    errors: ['CONFLICT'],
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       const p = await deps.policies.append(body, principal.sub, deps.clock.now().toISOString());
-      await deps.audit.write({ actor: principal.sub, action: 'policy.create', subject: `policy:${p.version}`, detail: { effective_from: p.effective_from }, request_id: c.get('requestId') });
+      await deps.audit.write({
+        actor: principal.sub,
+        action: 'policy.create',
+        subject: `policy:${p.version}`,
+        detail: { effective_from: p.effective_from },
+        request_id: c.get('requestId'),
+      });
       return c.json(p, 201);
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/issuance/:month/preview', access: { roles: STAFF }, tags: ['issuance'],
-    summary: 'The stored dry run of a month\'s issuance in your area (elders, points, by street and by rule) and when it was computed; one read by key. POST to compute it again.',
-    params: Month, response: PreviewView,
+    method: 'get',
+    path: '/api/issuance/:month/preview',
+    access: { roles: STAFF },
+    tags: ['issuance'],
+    summary:
+      "The stored dry run of a month's issuance in your area (elders, points, " +
+      'by street and by rule) and when it was computed; one read by key. POST ' +
+      'to compute it again.',
+    params: Month,
+    response: PreviewView,
     async handler(c, { params, principal }) {
       const scope = principal.scope;
-      return c.json(previewView(params.month, scope, await createIssuancePreviewStore(c.get('deps').db).get(params.month, scope)));
+      return c.json(
+        previewView(params.month, scope, await createIssuancePreviewStore(c.get('deps').db).get(params.month, scope)),
+      );
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/issuance/:month/preview', access: { roles: STAFF }, tags: ['issuance'],
-    summary: 'Compute the month\'s preview for your area in the background (it reads every elder in the area); poll GET. Asking again while it is computing starts nothing.',
-    params: Month, response: PreviewView, successStatus: 202, errors: ['POLICY_MISSING'],
+    method: 'post',
+    path: '/api/issuance/:month/preview',
+    access: { roles: STAFF },
+    tags: ['issuance'],
+    summary:
+      "Compute the month's preview for your area in the background (it reads " +
+      'every elder in the area); poll GET. Asking again while it is computing ' +
+      'starts nothing.',
+    params: Month,
+    response: PreviewView,
+    successStatus: 202,
+    errors: ['POLICY_MISSING'],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
       const scope = principal.scope;
@@ -75,9 +130,19 @@ export const issuanceRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/issuance/:month/commit', access: { roles: ['admin'] }, tags: ['issuance'],
-    summary: 'Start (or resume) the month\'s issuance in the background; idempotent per elder and month. `resume` on a completed month pays elders registered since (by the policy\'s newcomer_allowance). Poll GET /api/issuance/{month}.',
-    params: Month, body: z.object({ resume: z._default(z.boolean(), false) }), response: z.object({ month: z.string(), started: z.literal(true) }), successStatus: 202,
+    method: 'post',
+    path: '/api/issuance/:month/commit',
+    access: { roles: ['admin'] },
+    tags: ['issuance'],
+    summary:
+      "Start (or resume) the month's issuance in the background; idempotent " +
+      'per elder and month. `resume` on a completed month pays elders ' +
+      "registered since (by the policy's newcomer_allowance). Poll GET " +
+      '/api/issuance/{month}.',
+    params: Month,
+    body: z.object({ resume: z._default(z.boolean(), false) }),
+    response: z.object({ month: z.string(), started: z.literal(true) }),
+    successStatus: 202,
     errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
@@ -85,47 +150,116 @@ export const issuanceRoutes = () => [
       const run = await createIssuanceRunStore(deps.db).get(params.month);
       if (run?.status === 'running' && !body.resume) throw new AppError('ISSUANCE_RUNNING');
       await deps.jobs.start({ job: 'issuance', month: params.month, resume: body.resume });
-      await deps.audit.write({ actor: principal.sub, action: 'issuance.start', subject: `issuance:${params.month}`, request_id: c.get('requestId') });
+      await deps.audit.write({
+        actor: principal.sub,
+        action: 'issuance.start',
+        subject: `issuance:${params.month}`,
+        request_id: c.get('requestId'),
+      });
       return c.json({ month: params.month, started: true as const }, 202);
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/issuance/:month', access: { roles: STAFF }, tags: ['issuance'],
-    summary: 'Progress of a month\'s issuance', params: Month,
-    response: z.looseObject({ month: z.string(), status: z.string(), issued: z.number(), already: z.number(), skipped: z.number(), points: z.number() }),
+    method: 'get',
+    path: '/api/issuance/:month',
+    access: { roles: STAFF },
+    tags: ['issuance'],
+    summary: "Progress of a month's issuance",
+    params: Month,
+    response: z.looseObject({
+      month: z.string(),
+      status: z.string(),
+      issued: z.number(),
+      already: z.number(),
+      skipped: z.number(),
+      points: z.number(),
+    }),
     async handler(c, { params }) {
       const run = await createIssuanceRunStore(c.get('deps').db).get(params.month);
-      return c.json(run ?? { month: params.month, status: 'not_started', issued: 0, already: 0, skipped: 0, points: 0 });
+      return c.json(
+        run ?? { month: params.month, status: 'not_started', issued: 0, already: 0, skipped: 0, points: 0 },
+      );
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/elders/:elder_id/awards', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
-    summary: 'Award activity points (health check-up, community event, volunteer hours) within the monthly cap. Idempotency-Key required.',
+    method: 'post',
+    path: '/api/elders/:elder_id/awards',
+    access: { roles: ['admin', 'district', 'street'] },
+    tags: ['awards'],
+    summary:
+      'Award activity points (health check-up, community event, volunteer ' +
+      'hours) within the monthly cap. Idempotency-Key required.',
     params: z.object({ elder_id: ElderIdParam }),
-    body: z.object({ kind: z.enum(AWARD_KINDS), quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1), reason: FreeText(2, 100) }),
-    response: z.object({ entry_id: z.string() }), successStatus: 201,
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CAP_EXCEEDED', 'POLICY_MISSING', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
+    body: z.object({
+      kind: z.enum(AWARD_KINDS),
+      quantity: z._default(z.int().check(z.gte(1), z.lte(40)), 1),
+      reason: FreeText(2, 100),
+    }),
+    response: z.object({ entry_id: z.string() }),
+    successStatus: 201,
+    errors: [
+      'ELDER_NOT_FOUND',
+      'OUT_OF_SCOPE',
+      'ELDER_INACTIVE',
+      'CAP_EXCEEDED',
+      'POLICY_MISSING',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'CONFLICT',
+    ],
     async handler(c, { params, body, principal, elder }) {
       const deps = c.get('deps');
       const e = pathElder(elder);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const idem = idempotencyOf(c, { ...params, ...body });
-      const r = await awardPoints(deps, await policyNow(deps), { award_id: `${principal.sub}:${idem.key}`, elder_id: e.elder_id, kind: body.kind, quantity: body.quantity, reason: body.reason, actor: principal.sub }, idem);
+      const r = await awardPoints(
+        deps,
+        await policyNow(deps),
+        {
+          award_id: `${principal.sub}:${idem.key}`,
+          elder_id: e.elder_id,
+          kind: body.kind,
+          quantity: body.quantity,
+          reason: body.reason,
+          actor: principal.sub,
+        },
+        idem,
+      );
       markReplay(c, r.replayed);
       return c.json({ entry_id: r.entry_id }, 201);
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/awards/csv', access: { roles: ['admin', 'district', 'street'] }, tags: ['awards'],
-    summary: 'Award points from a CSV sign-in sheet (卡号, 类型, 数量, 说明). All rows are checked first, caps included; one bad row and nothing is awarded (422 with the rows). Re-uploading the same file awards nothing twice.',
-    bodyKind: 'csv', response: z.object({ awarded: z.number(), already: z.number() }),
+    method: 'post',
+    path: '/api/awards/csv',
+    access: { roles: ['admin', 'district', 'street'] },
+    tags: ['awards'],
+    summary:
+      'Award points from a CSV sign-in sheet (卡号, 类型, 数量, 说明). All rows are ' +
+      'checked first, caps included; one bad row and nothing is awarded (422 ' +
+      'with the rows). Re-uploading the same file awards nothing twice.',
+    bodyKind: 'csv',
+    response: z.object({ awarded: z.number(), already: z.number() }),
     errors: ['IMPORT_INVALID', 'CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'POLICY_MISSING'],
     async handler(c, { raw, principal }) {
       const deps = c.get('deps');
       const { awardCsv } = await import('@tmc/core/policy/award-csv'); // CSV code loads on use (see routes/imports.ts)
-      const r = await awardCsv(deps, await policyNow(deps), { bytes: raw ?? new Uint8Array(), actor: principal.sub, scope: principal.scope });
-      if (r.errors.length) throw new AppError('IMPORT_INVALID', { details: { error_count: r.errors.length, errors: r.errors.slice(0, 50) } });
-      await deps.audit.write({ actor: principal.sub, action: 'awards.csv', subject: `staff:${principal.sub}`, detail: { awarded: r.awarded, already: r.already }, request_id: c.get('requestId') });
+      const r = await awardCsv(deps, await policyNow(deps), {
+        bytes: raw ?? new Uint8Array(),
+        actor: principal.sub,
+        scope: principal.scope,
+      });
+      if (r.errors.length)
+        throw new AppError('IMPORT_INVALID', {
+          details: { error_count: r.errors.length, errors: r.errors.slice(0, 50) },
+        });
+      await deps.audit.write({
+        actor: principal.sub,
+        action: 'awards.csv',
+        subject: `staff:${principal.sub}`,
+        detail: { awarded: r.awarded, already: r.already },
+        request_id: c.get('requestId'),
+      });
       return c.json({ awarded: r.awarded, already: r.already });
     },
   }),

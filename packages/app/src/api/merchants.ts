@@ -4,7 +4,13 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { LatLng, QueryCoordinate } from '@tmc/core/areas/model';
 import { ElderIdParam } from './elders';
-import { Category, CategoryCode, MerchantApplication, MERCHANT_STATUSES, ServiceInput } from '@tmc/core/merchants/model';
+import {
+  Category,
+  CategoryCode,
+  MerchantApplication,
+  MERCHANT_STATUSES,
+  ServiceInput,
+} from '@tmc/core/merchants/model';
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search/search';
 import { defineRoute, queryInt } from '../http/route';
@@ -20,24 +26,46 @@ const STAFF = ['admin', 'district', 'street'] as const;
 
 export const merchantRoutes = () => [
   defineRoute({
-    method: 'get', path: '/api/categories', access: { public: true }, tags: ['merchants'],
-    summary: 'Service categories (理发, 家电水电维修, 家政, 医疗保健, 助餐, and any staff added)', response: z.object({ items: z.array(Category) }),
-    async handler(c) { return c.json({ items: await c.get('deps').merchants.categories() }); },
+    method: 'get',
+    path: '/api/categories',
+    access: { public: true },
+    tags: ['merchants'],
+    summary: 'Service categories (理发, 家电水电维修, 家政, 医疗保健, 助餐, and any staff added)',
+    response: z.object({ items: z.array(Category) }),
+    async handler(c) {
+      return c.json({ items: await c.get('deps').merchants.categories() });
+    },
   }),
   defineRoute({
-    method: 'post', path: '/api/categories', access: { roles: ['admin'] }, tags: ['merchants'],
-    summary: 'Add or rename a category', body: Category, response: Category, successStatus: 201,
+    method: 'post',
+    path: '/api/categories',
+    access: { roles: ['admin'] },
+    tags: ['merchants'],
+    summary: 'Add or rename a category',
+    body: Category,
+    response: Category,
+    successStatus: 201,
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       await deps.merchants.putCategory(body);
-      await deps.audit.write({ actor: principal.sub, action: 'category.put', subject: `category:${body.code}`, request_id: c.get('requestId') });
+      await deps.audit.write({
+        actor: principal.sub,
+        action: 'category.put',
+        subject: `category:${body.code}`,
+        request_id: c.get('requestId'),
+      });
       return c.json(body, 201);
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/merchant/application', access: { roles: ['merchant'] }, tags: ['merchants'],
+    method: 'post',
+    path: '/api/merchant/application',
+    access: { roles: ['merchant'] },
+    tags: ['merchants'],
     summary: 'Apply to join the alliance (or re-apply after a rejection); staff review it',
-    body: MerchantApplication, response: z.object({ merchant_id: z.string(), status: z.string() }), successStatus: 201,
+    body: MerchantApplication,
+    response: z.object({ merchant_id: z.string(), status: z.string() }),
+    successStatus: 201,
     errors: ['MERCHANT_EXISTS'],
     async handler(c, { body, principal }) {
       const m = await applyAsMerchant(c.get('deps'), principal.merchant_id, body);
@@ -45,8 +73,12 @@ export const merchantRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/merchant', access: { roles: ['merchant'] }, tags: ['merchants'],
-    summary: 'My merchant profile, status and services', errors: ['MERCHANT_NOT_FOUND'],
+    method: 'get',
+    path: '/api/merchant',
+    access: { roles: ['merchant'] },
+    tags: ['merchants'],
+    summary: 'My merchant profile, status and services',
+    errors: ['MERCHANT_NOT_FOUND'],
     async handler(c, { principal }) {
       const deps = c.get('deps');
       const id = principal.merchant_id;
@@ -56,77 +88,137 @@ export const merchantRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/merchant/services', access: { roles: ['merchant'] }, tags: ['merchants'],
+    method: 'post',
+    path: '/api/merchant/services',
+    access: { roles: ['merchant'] },
+    tags: ['merchants'],
     summary: 'Add a service (points price, reference cash price, duration, on-site or home visit, hours, capacity)',
-    body: ServiceInput, response: z.looseObject({ service_id: z.string(), version: z.number() }), successStatus: 201, errors: ['MERCHANT_NOT_FOUND'],
+    body: ServiceInput,
+    response: z.looseObject({ service_id: z.string(), version: z.number() }),
+    successStatus: 201,
+    errors: ['MERCHANT_NOT_FOUND'],
     async handler(c, { body, principal }) {
       return c.json(await saveService(c.get('deps'), principal.merchant_id, body, null, null), 201);
     },
   }),
   defineRoute({
-    method: 'put', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
+    method: 'put',
+    path: '/api/merchant/services/:service_id',
+    access: { roles: ['merchant'] },
+    tags: ['merchants'],
     summary: 'Replace a service (send the version you read); orders already made keep their terms',
-    params: ServiceIdP, body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }), response: z.looseObject({ service_id: z.string(), version: z.number() }),
+    params: ServiceIdP,
+    body: z.object({ service: ServiceInput, version: z.int().check(z.gte(1)) }),
+    response: z.looseObject({ service_id: z.string(), version: z.number() }),
     errors: ['SERVICE_NOT_FOUND', 'CONFLICT', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, body, principal }) {
-      return c.json(await saveService(c.get('deps'), principal.merchant_id, body.service, params.service_id, body.version));
+      return c.json(
+        await saveService(c.get('deps'), principal.merchant_id, body.service, params.service_id, body.version),
+      );
     },
   }),
   defineRoute({
-    method: 'delete', path: '/api/merchant/services/:service_id', access: { roles: ['merchant'] }, tags: ['merchants'],
-    summary: 'Withdraw a service (it stops being matched at once)', params: ServiceIdP, response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
+    method: 'delete',
+    path: '/api/merchant/services/:service_id',
+    access: { roles: ['merchant'] },
+    tags: ['merchants'],
+    summary: 'Withdraw a service (it stops being matched at once)',
+    params: ServiceIdP,
+    response: z.looseObject({ service_id: z.string(), active: z.boolean() }),
     errors: ['SERVICE_NOT_FOUND', 'MERCHANT_NOT_FOUND'],
     async handler(c, { params, principal }) {
       return c.json(await deactivateService(c.get('deps'), principal.merchant_id, params.service_id));
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/merchants', access: { roles: STAFF }, tags: ['merchants'],
+    method: 'get',
+    path: '/api/merchants',
+    access: { roles: STAFF },
+    tags: ['merchants'],
     summary: 'Merchants by status (the review queue is status=pending), paged',
     query: z.object({ status: z.enum(MERCHANT_STATUSES), cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { query, principal }) {
       const page = await c.get('deps').merchants.byStatus(query.status, 50, query.cursor);
       const scope = principal.scope;
-      return c.json({ items: page.items.filter((m) => !scope || m.community_code.startsWith(`${scope}.`) || m.community_code === scope), cursor: page.cursor });
+      return c.json({
+        items: page.items.filter(
+          (m) => !scope || m.community_code.startsWith(`${scope}.`) || m.community_code === scope,
+        ),
+        cursor: page.cursor,
+      });
     },
   }),
-  ...(['approve', 'reject', 'suspend', 'reinstate'] as const).map((decision) => defineRoute({
-    method: 'post', path: `/api/merchants/:merchant_id/${decision}`, access: { roles: STAFF }, tags: ['merchants'],
-    summary: `Staff decision: ${decision} (with a reason; audited; the geo index follows at once)`,
-    params: MerchantIdP, body: Reason, response: z.object({ merchant_id: z.string(), status: z.string() }), errors: ['MERCHANT_NOT_FOUND', 'MERCHANT_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
-      const deps = c.get('deps');
-      const m = await deps.merchants.getMerchant(params.merchant_id);
-      if (!m) throw new AppError('MERCHANT_NOT_FOUND');
-      assertAreaInScope(principal, m.community_code);
-      const next = await decideMerchant(deps, params.merchant_id, decision, body.reason, principal.sub);
-      return c.json({ merchant_id: next.merchant_id, status: next.status });
-    },
-  })),
+  ...(['approve', 'reject', 'suspend', 'reinstate'] as const).map((decision) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/merchants/:merchant_id/${decision}`,
+      access: { roles: STAFF },
+      tags: ['merchants'],
+      summary: `Staff decision: ${decision} (with a reason; audited; the geo index follows at once)`,
+      params: MerchantIdP,
+      body: Reason,
+      response: z.object({ merchant_id: z.string(), status: z.string() }),
+      errors: ['MERCHANT_NOT_FOUND', 'MERCHANT_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
+      async handler(c, { params, body, principal }) {
+        const deps = c.get('deps');
+        const m = await deps.merchants.getMerchant(params.merchant_id);
+        if (!m) throw new AppError('MERCHANT_NOT_FOUND');
+        assertAreaInScope(principal, m.community_code);
+        const next = await decideMerchant(deps, params.merchant_id, decision, body.reason, principal.sub);
+        return c.json({ merchant_id: next.merchant_id, status: next.status });
+      },
+    }),
+  ),
   defineRoute({
-    method: 'get', path: '/api/search', access: { roles: ['elder', 'family', 'admin', 'district', 'street'] }, tags: ['search'],
-    summary: 'Services of a category in the ten-minute circle around a point or an elder\'s home, ordered by walking time; home visits that reach the origin included and marked. truncated: true when the per-search read bound cut the answer (nearer services may be missing; total is then a lower bound)',
-    query: z.object({
-      category: CategoryCode, lat: z.optional(QueryCoordinate(-90, 90)), lng: z.optional(QueryCoordinate(-180, 180)),
-      elder_id: z.optional(ElderIdParam), minutes: z.optional(queryInt(1, 60)),
-      limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)), offset: z.optional(queryInt(0, 500)),
-    }).check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
+    method: 'get',
+    path: '/api/search',
+    access: { roles: ['elder', 'family', 'admin', 'district', 'street'] },
+    tags: ['search'],
+    summary:
+      'Services of a category in the ten-minute circle around a point or an ' +
+      "elder's home, ordered by walking time; home visits that reach the " +
+      'origin included and marked. truncated: true when the per-search read ' +
+      'bound cut the answer (nearer services may be missing; total is then a ' +
+      'lower bound)',
+    query: z
+      .object({
+        category: CategoryCode,
+        lat: z.optional(QueryCoordinate(-90, 90)),
+        lng: z.optional(QueryCoordinate(-180, 180)),
+        elder_id: z.optional(ElderIdParam),
+        minutes: z.optional(queryInt(1, 60)),
+        limit: z.optional(queryInt(1, SEARCH_LIMIT_MAX)),
+        offset: z.optional(queryInt(0, 500)),
+      })
+      .check(z.refine((q) => (q.lat === undefined) === (q.lng === undefined), 'give both lat and lng, or neither')),
     response: SearchAnswerOut,
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'AREA_NOT_FOUND'],
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
-      let origin: LatLng | null = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null;
+      let origin: LatLng | null =
+        query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : null;
       if (!origin) {
         const elder_id = principal.kind === 'elder' ? principal.elder_id : query.elder_id;
-        if (!elder_id) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'query.elder_id', code: 'REQUIRED', message: 'give lat/lng or elder_id' }] });
+        if (!elder_id)
+          throw new AppError('VALIDATION_FAILED', {
+            fields: [{ path: 'query.elder_id', code: 'REQUIRED', message: 'give lat/lng or elder_id' }],
+          });
         const e = await loadElderFor(deps, principal, elder_id);
         origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid ?? null;
         if (!origin) throw new AppError('AREA_NOT_FOUND');
       }
       const policy = await policyNow(deps);
       const r = await searchServices(deps.merchants, {
-        category: query.category, origin, now: deps.clock.now(), limit: query.limit ?? 20, offset: query.offset ?? 0,
-        walking: { minutes: query.minutes ?? policy.circle.minutes, walking_m_per_min: policy.circle.walking_m_per_min, detour_factor: policy.circle.detour_factor },
+        category: query.category,
+        origin,
+        now: deps.clock.now(),
+        limit: query.limit ?? 20,
+        offset: query.offset ?? 0,
+        walking: {
+          minutes: query.minutes ?? policy.circle.minutes,
+          walking_m_per_min: policy.circle.walking_m_per_min,
+          detour_factor: policy.circle.detour_factor,
+        },
       });
       return c.json(r);
     },

@@ -18,15 +18,22 @@ const ElderIdP = z.object({ elder_id: ElderIdParam });
 const READERS = ['elder', 'family', 'admin', 'district', 'street', 'finance'] as const;
 
 const Points = z.object({
-  elder_id: z.string(), balance_points: z.number(), frozen: z.boolean(),
+  elder_id: z.string(),
+  balance_points: z.number(),
+  frozen: z.boolean(),
   expiring: z.array(z.object({ expires_on: z.nullable(z.string()), points: z.number(), subsidy: z.boolean() })),
 });
 
 export const pointsRoutes = () => [
   defineRoute({
-    method: 'get', path: '/api/elders/:elder_id/points', access: { roles: READERS }, tags: ['points'],
+    method: 'get',
+    path: '/api/elders/:elder_id/points',
+    access: { roles: READERS },
+    tags: ['points'],
     summary: 'Balance and what expires when (by lot: soonest first; paid points never expire)',
-    params: ElderIdP, response: Points, errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
+    params: ElderIdP,
+    response: Points,
+    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params }) {
       const deps = c.get('deps');
       const w = walletAccount(params.elder_id);
@@ -34,31 +41,69 @@ export const pointsRoutes = () => [
       const groups = new Map<string, { expires_on: string | null; points: number; subsidy: boolean }>();
       for (const l of lots.filter((x) => x.remaining_points > 0)) {
         const k = `${l.expires_on}|${l.subsidy}`;
-        const g = groups.get(k) ?? { expires_on: l.expires_on === NEVER_EXPIRES ? null : l.expires_on, points: 0, subsidy: l.subsidy };
+        const g = groups.get(k) ?? {
+          expires_on: l.expires_on === NEVER_EXPIRES ? null : l.expires_on,
+          points: 0,
+          subsidy: l.subsidy,
+        };
         g.points += l.remaining_points;
         groups.set(k, g);
       }
-      return c.json({ elder_id: params.elder_id, balance_points: acct.balance_points, frozen: acct.frozen, expiring: [...groups.values()].sort((a, b) => (a.expires_on ?? '9').localeCompare(b.expires_on ?? '9')) });
+      return c.json({
+        elder_id: params.elder_id,
+        balance_points: acct.balance_points,
+        frozen: acct.frozen,
+        expiring: [...groups.values()].sort((a, b) => (a.expires_on ?? '9').localeCompare(b.expires_on ?? '9')),
+      });
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/elders/:elder_id/points/history', access: { roles: READERS }, tags: ['points'],
+    method: 'get',
+    path: '/api/elders/:elder_id/points/history',
+    access: { roles: READERS },
+    tags: ['points'],
     summary: 'Points history, newest first, each line with a readable Chinese description',
-    params: ElderIdP, query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
-    response: z.object({ items: z.array(z.object({ entry_id: z.string(), kind: z.string(), description: z.string(), amount_points: z.number(), balance_after: z.nullable(z.number()), created_at: z.string() })), cursor: z.nullable(z.string()) }),
+    params: ElderIdP,
+    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          entry_id: z.string(),
+          kind: z.string(),
+          description: z.string(),
+          amount_points: z.number(),
+          balance_after: z.nullable(z.number()),
+          created_at: z.string(),
+        }),
+      ),
+      cursor: z.nullable(z.string()),
+    }),
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { params, query }) {
       const h = await c.get('deps').ledger.history(walletAccount(params.elder_id), query.limit ?? 20, query.cursor);
       return c.json({
-        items: h.items.map((l) => ({ entry_id: l.entry_id, kind: l.kind, description: describeEntry(l.kind, l.reason), amount_points: l.amount_points, balance_after: l.balance_after, created_at: l.created_at })),
+        items: h.items.map((l) => ({
+          entry_id: l.entry_id,
+          kind: l.kind,
+          description: describeEntry(l.kind, l.reason),
+          amount_points: l.amount_points,
+          balance_after: l.balance_after,
+          created_at: l.created_at,
+        })),
         cursor: h.cursor,
       });
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/ledger/balance', access: { roles: ['admin', 'finance'] }, tags: ['points'],
+    method: 'get',
+    path: '/api/ledger/balance',
+    access: { roles: ['admin', 'finance'] },
+    tags: ['points'],
     summary: 'Balance of a wallet or merchant account as of a moment (for statements)',
-    query: z.object({ account: z.string().check(z.regex(/^(wallet|merchant):[A-Za-z0-9_]{3,60}$/)), as_of: z.iso.datetime() }),
+    query: z.object({
+      account: z.string().check(z.regex(/^(wallet|merchant):[A-Za-z0-9_]{3,60}$/)),
+      as_of: z.iso.datetime(),
+    }),
     response: z.object({ account: z.string(), as_of: z.string(), balance_points: z.number() }),
     async handler(c, { query }) {
       const b = await c.get('deps').ledger.balanceAsOf(query.account, query.as_of);
@@ -66,11 +111,31 @@ export const pointsRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/ledger/entries/:entry_id/reverse', access: { roles: ['admin'] }, tags: ['points'],
-    summary: 'Reverse an entry with a reason (a new entry with opposite postings; once per entry; never below zero). Only allowances, awards and adjustments are reversible here (ENTRY_NOT_REVERSIBLE otherwise: refunds, top-ups and the order flow have their own paths; a capture goes back by upholding its dispute). Parallel requests: one 201, others 409 ALREADY_REVERSED naming the reversal. Idempotency-Key required.',
-    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }), body: z.object({ reason: FreeText(2, 200) }),
-    response: z.object({ entry_id: z.string(), reverses: z.string() }), successStatus: 201,
-    errors: ['ENTRY_NOT_FOUND', 'ENTRY_NOT_REVERSIBLE', 'ALREADY_REVERSED', 'INSUFFICIENT_POINTS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
+    method: 'post',
+    path: '/api/ledger/entries/:entry_id/reverse',
+    access: { roles: ['admin'] },
+    tags: ['points'],
+    summary:
+      'Reverse an entry with a reason (a new entry with opposite postings; ' +
+      'once per entry; never below zero). Only allowances, awards and ' +
+      'adjustments are reversible here (ENTRY_NOT_REVERSIBLE otherwise: ' +
+      'refunds, top-ups and the order flow have their own paths; a capture ' +
+      'goes back by upholding its dispute). Parallel requests: one 201, ' +
+      'others 409 ALREADY_REVERSED naming the reversal. Idempotency-Key ' +
+      'required.',
+    params: z.object({ entry_id: z.string().check(z.minLength(3), z.maxLength(120), z.regex(/^[A-Za-z0-9_:.-]+$/)) }),
+    body: z.object({ reason: FreeText(2, 200) }),
+    response: z.object({ entry_id: z.string(), reverses: z.string() }),
+    successStatus: 201,
+    errors: [
+      'ENTRY_NOT_FOUND',
+      'ENTRY_NOT_REVERSIBLE',
+      'ALREADY_REVERSED',
+      'INSUFFICIENT_POINTS',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_REUSED',
+      'CONFLICT',
+    ],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       const actor = principal.sub;
@@ -79,22 +144,48 @@ export const pointsRoutes = () => [
       const flow = kind ? REVERSED_BY_FLOW[kind] : undefined;
       if (kind && flow) throw new AppError('ENTRY_NOT_REVERSIBLE', { details: { kind, why: flow } });
       // The audit record rides in the reversal's transaction: one reversal, one record, however many race.
-      const audit = { actor, action: 'ledger.reverse', subject: `entry:${params.entry_id}`, detail: { reason: body.reason, reversal: reversalEntryId(params.entry_id) }, request_id: c.get('requestId') };
-      const r = await reverse(deps, { entry_id: params.entry_id, reason: body.reason, actor, audit }, idempotencyOf(c, { ...params, ...body }));
+      const audit = {
+        actor,
+        action: 'ledger.reverse',
+        subject: `entry:${params.entry_id}`,
+        detail: { reason: body.reason, reversal: reversalEntryId(params.entry_id) },
+        request_id: c.get('requestId'),
+      };
+      const r = await reverse(
+        deps,
+        { entry_id: params.entry_id, reason: body.reason, actor, audit },
+        idempotencyOf(c, { ...params, ...body }),
+      );
       markReplay(c, r.replayed);
       return c.json({ entry_id: r.entry_id, reverses: params.entry_id }, 201);
     },
   }),
-  ...(['freeze', 'unfreeze'] as const).map((what) => defineRoute({
-    method: 'post', path: `/api/elders/:elder_id/wallet/${what}`, access: { roles: ['admin', 'district', 'street'] }, tags: ['points'],
-    summary: what === 'freeze' ? 'Freeze an elder\'s wallet: no spending until unfrozen (credits still arrive); audited' : 'Unfreeze an elder\'s wallet; audited',
-    params: ElderIdP, body: z.object({ reason: FreeText(2, 200) }), response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
-    errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
-    async handler(c, { params, body, principal }) {
-      const deps = c.get('deps');
-      await setWalletFrozen(deps, params.elder_id, what === 'freeze');
-      await deps.audit.write({ actor: principal.sub, action: `wallet.${what}`, subject: `elder:${params.elder_id}`, detail: { reason: body.reason }, request_id: c.get('requestId') });
-      return c.json({ elder_id: params.elder_id, frozen: what === 'freeze' });
-    },
-  })),
+  ...(['freeze', 'unfreeze'] as const).map((what) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/elders/:elder_id/wallet/${what}`,
+      access: { roles: ['admin', 'district', 'street'] },
+      tags: ['points'],
+      summary:
+        what === 'freeze'
+          ? "Freeze an elder's wallet: no spending until unfrozen (credits still arrive); audited"
+          : "Unfreeze an elder's wallet; audited",
+      params: ElderIdP,
+      body: z.object({ reason: FreeText(2, 200) }),
+      response: z.object({ elder_id: z.string(), frozen: z.boolean() }),
+      errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'CONFLICT'],
+      async handler(c, { params, body, principal }) {
+        const deps = c.get('deps');
+        await setWalletFrozen(deps, params.elder_id, what === 'freeze');
+        await deps.audit.write({
+          actor: principal.sub,
+          action: `wallet.${what}`,
+          subject: `elder:${params.elder_id}`,
+          detail: { reason: body.reason },
+          request_id: c.get('requestId'),
+        });
+        return c.json({ elder_id: params.elder_id, frozen: what === 'freeze' });
+      },
+    }),
+  ),
 ];

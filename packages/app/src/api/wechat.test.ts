@@ -32,7 +32,9 @@ beforeAll(async () => {
 
 type ErrBody = { error: { code: string } };
 const errCode = async (res: Response) => ((await res.json()) as ErrBody).error.code;
-const configure = () => { t.deps.wechatOAuth = createWechatOAuth({ appId: APP_ID, appSecret: APP_SECRET, fetch: wx.fetch }); };
+const configure = () => {
+  t.deps.wechatOAuth = createWechatOAuth({ appId: APP_ID, appSecret: APP_SECRET, fetch: wx.fetch });
+};
 const exchanges = () => wx.calls.filter((c) => c.path === '/sns/oauth2/access_token').length;
 
 /** Starts a link as `token` and answers the state WeChat would hand back. */
@@ -76,7 +78,7 @@ describe('linking WeChat', () => {
     expect((await t.app.request('/api/wechat/unlink', bearer(admin, { method: 'POST' }))).status).toBe(403);
   });
 
-  it('redirects to WeChat\'s silent sign-in with our callback and a state bound to the session', async () => {
+  it("redirects to WeChat's silent sign-in with our callback and a state bound to the session", async () => {
     configure();
     const res = await t.app.request('/wechat/link', bearer(elder));
     expect(res.status).toBe(302);
@@ -100,7 +102,9 @@ describe('linking WeChat', () => {
     const phone_hash = t.deps.blindIndex('phone', elderPhone);
     expect(await t.deps.wechatLinks.openidFor(phone_hash)).toBe('oElderOpenid_0001');
     // stored encrypted, under the phone's blind index only
-    const raw = await t.deps.db.doc.send(new GetCommand({ TableName: t.deps.db.table, Key: keys.wechatLink(phone_hash) }));
+    const raw = await t.deps.db.doc.send(
+      new GetCommand({ TableName: t.deps.db.table, Key: keys.wechatLink(phone_hash) }),
+    );
     expect(JSON.stringify(raw.Item)).not.toContain('oElderOpenid_0001');
     expect(JSON.stringify(raw.Item)).not.toContain(elderPhone);
     const sub = `elder:${(await t.deps.elders.findIdsByPhoneHash(phone_hash))[0] ?? ''}`;
@@ -125,12 +129,25 @@ describe('linking WeChat', () => {
       }
       return wx.fetch(input, init);
     };
-    const notifier = createNotifierFromEnv({
-      SMS_ENDPOINT: 'https://sms.example.cn/send', SMS_API_KEY: 'k', SMS_TEMPLATES: JSON.stringify({ otp: 'S1', order_rejected: 'S2' }),
-      WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: APP_SECRET,
-      WECHAT_TEMPLATES: JSON.stringify({ order_rejected: { template_id: 'TPL_R', fields: { thing1: 'service_name' } } }),
-    }, { fetch: fetchFn, wiring: { directory: t.deps.wechatLinks, phoneHash: (p) => t.deps.blindIndex('phone', p) } });
-    const rejected = (to_phone: string) => ({ to_phone, template: 'order_rejected' as const, params: { order_id: 'o_1', service_name: '理发' }, text_zh: 'x' });
+    const notifier = createNotifierFromEnv(
+      {
+        SMS_ENDPOINT: 'https://sms.example.cn/send',
+        SMS_API_KEY: 'k',
+        SMS_TEMPLATES: JSON.stringify({ otp: 'S1', order_rejected: 'S2' }),
+        WECHAT_APP_ID: APP_ID,
+        WECHAT_APP_SECRET: APP_SECRET,
+        WECHAT_TEMPLATES: JSON.stringify({
+          order_rejected: { template_id: 'TPL_R', fields: { thing1: 'service_name' } },
+        }),
+      },
+      { fetch: fetchFn, wiring: { directory: t.deps.wechatLinks, phoneHash: (p) => t.deps.blindIndex('phone', p) } },
+    );
+    const rejected = (to_phone: string) => ({
+      to_phone,
+      template: 'order_rejected' as const,
+      params: { order_id: 'o_1', service_name: '理发' },
+      text_zh: 'x',
+    });
     await notifier?.send(rejected(FAMILY_PHONE));
     await notifier?.send(rejected('17000009301'));
     await notifier?.send({ to_phone: FAMILY_PHONE, template: 'otp', params: { code: '123456' }, text_zh: 'x' });
@@ -140,8 +157,11 @@ describe('linking WeChat', () => {
 
   it.each([
     ['a forged state', async () => `${Math.floor(t.clock.now().getTime() / 1000) + 60}x${'ab'.repeat(32)}`],
-    ['another session\'s state', async () => startLink(family)],
-    ['a state with its expiry pushed out', async () => (await startLink(elder)).replace(/^(\d+)x/, (_m, exp: string) => `${Number(exp) + 3600}x`)],
+    ["another session's state", async () => startLink(family)],
+    [
+      'a state with its expiry pushed out',
+      async () => (await startLink(elder)).replace(/^(\d+)x/, (_m, exp: string) => `${Number(exp) + 3600}x`),
+    ],
     ['a malformed state', async () => 'not-a-state'],
     ['an empty-mac state', async () => `${Math.floor(t.clock.now().getTime() / 1000) + 60}x`],
   ])('refuses %s with WECHAT_STATE_INVALID: no link, no code spent, nothing written', async (_name, make) => {
@@ -212,7 +232,7 @@ describe('linking WeChat', () => {
 });
 
 describe('leaving the scheme', () => {
-  it('drops the elder\'s WeChat link with the rest of their personal data', async () => {
+  it("drops the elder's WeChat link with the rest of their personal data", async () => {
     configure();
     const phone = t.seed?.elderPhones[1] ?? '';
     const token = await phoneToken(t.app, t.deps, phone, 'elder');

@@ -7,8 +7,12 @@ import { LINKERS, unlink } from '../compose/wechat-link';
 /** Switching off over the API (JSON). */
 export const wechatRoutes = () => [
   defineRoute({
-    method: 'post', path: '/api/wechat/unlink', access: { roles: LINKERS }, tags: ['wechat'],
-    summary: 'Stop WeChat notices for the signed-in phone (they go by SMS again); unlinked is false when nothing was linked',
+    method: 'post',
+    path: '/api/wechat/unlink',
+    access: { roles: LINKERS },
+    tags: ['wechat'],
+    summary:
+      'Stop WeChat notices for the signed-in phone (they go by SMS again); unlinked is false when nothing was linked',
     response: z.object({ unlinked: z.boolean() }),
     errors: ['PHONE_NOT_REGISTERED'],
     async handler(c, { principal }) {

@@ -48,17 +48,35 @@ export const createApp = (deps: Deps, opts: AppOptions = {}) => {
     }
     const started = Date.now();
     await next();
-    deps.logger.log('info', 'request', { request_id: c.get('requestId'), method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Date.now() - started });
+    deps.logger.log('info', 'request', {
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Date.now() - started,
+    });
   });
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    }),
+  );
   // Cookie-authenticated form posts from another origin are refused (JSON needs CORS, which we
   // never grant). Requests without cookies cannot ride on a victim's session, so they skip it.
   const csrfGuard = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === deps.publicUrl });
   app.use((c, next) => (c.req.header('cookie') ? csrfGuard(c, next) : next()));
-  app.use(methodNotAllowed({
-    app,
-    onMethodNotAllowed: (c, methods) => c.json(errorBody('METHOD_NOT_ALLOWED', c.get('requestId')), 405, { Allow: methods.join(', ') }),
-  }));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        c.json(errorBody('METHOD_NOT_ALLOWED', c.get('requestId')), 405, { Allow: methods.join(', ') }),
+    }),
+  );
   mountRoutes(app, routes);
   app.notFound((c) => {
     // An unknown URL outside the API is a page a person typed or followed: answer with a page.

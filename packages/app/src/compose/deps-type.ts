@@ -58,5 +58,6 @@ export type Deps = {
   topups: TopupStore;
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
   wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
-  wechatOAuth: WechatOAuth | null; // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
+  // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
+  wechatOAuth: WechatOAuth | null;
 };

@@ -7,8 +7,20 @@ import { testEnv } from '../../../../tests/support/app';
 describe('notifier failures', () => {
   it('are logged by kind and rethrown for the caller to decide', async () => {
     const logger = captureLogger();
-    const deps = buildDeps(testEnv(), { logger, notifier: { send: async () => { throw new Error('no SMS template configured for order_accepted'); } } });
-    const notice = { to_phone: '13800138000', template: 'order_accepted', params: { order_id: 'o_1', service_name: '理发', merchant_name: '店', time: '尽快' }, text_zh: '【十分钟服务圈】商户已接单' } as const;
+    const deps = buildDeps(testEnv(), {
+      logger,
+      notifier: {
+        send: async () => {
+          throw new Error('no SMS template configured for order_accepted');
+        },
+      },
+    });
+    const notice = {
+      to_phone: '13800138000',
+      template: 'order_accepted',
+      params: { order_id: 'o_1', service_name: '理发', merchant_name: '店', time: '尽快' },
+      text_zh: '【十分钟服务圈】商户已接单',
+    } as const;
     await expect(deps.notifier.send(notice)).rejects.toThrow('no SMS template');
     const lines = logger.lines.join('\n');
     expect(lines).toContain('notice not sent');

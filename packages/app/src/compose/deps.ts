@@ -43,7 +43,10 @@ const loggingFailures = (n: Notifier, logger: Logger): Notifier => ({
     try {
       await n.send(notice);
     } catch (e) {
-      logger.log('warn', 'notice not sent', { template: notice.template, error: e instanceof Error ? e.message : 'error' });
+      logger.log('warn', 'notice not sent', {
+        template: notice.template,
+        error: e instanceof Error ? e.message : 'error',
+      });
       throw e;
     }
   },
@@ -52,7 +55,19 @@ const loggingFailures = (n: Notifier, logger: Logger): Notifier => ({
 /** A notifier, or a factory for one that needs the table (WeChat finds openids through the links). */
 type NotifierOver = Notifier | ((wiring: NotifierWiring) => Notifier | undefined);
 
-export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?: Db; notifier?: NotifierOver; jobs?: JobRunner; payments?: PaymentGateway; scheduler?: SchedulerPort; wechatOAuth?: WechatOAuth | null } = {}): Deps => {
+export const buildDeps = (
+  env: Env,
+  over: {
+    clock?: Clock;
+    logger?: Logger;
+    db?: Db;
+    notifier?: NotifierOver;
+    jobs?: JobRunner;
+    payments?: PaymentGateway;
+    scheduler?: SchedulerPort;
+    wechatOAuth?: WechatOAuth | null;
+  } = {},
+): Deps => {
   const db = over.db ?? createDb({ table: env.TABLE_NAME, endpoint: env.DYNAMO_ENDPOINT, region: env.AWS_REGION });
   const clock = over.clock ?? systemClock;
   const logger = over.logger ?? createLogger(env.LOG_LEVEL);
@@ -60,9 +75,14 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
   const blindIndex = createBlindIndex(Buffer.from(env.INDEX_KEY, 'base64'));
   const wechatLinks = createWechatLinkStore(db, cipher, clock);
   const outbox = env.STAGE === 'production' ? null : createOutbox(createOutboxStore(db), clock);
-  const given = typeof over.notifier === 'function'
-    ? over.notifier({ directory: wechatLinks, phoneHash: (phone) => blindIndex('phone', phone), log: (level, msg, fields) => logger.log(level, msg, fields) })
-    : over.notifier;
+  const given =
+    typeof over.notifier === 'function'
+      ? over.notifier({
+          directory: wechatLinks,
+          phoneHash: (phone) => blindIndex('phone', phone),
+          log: (level, msg, fields) => logger.log(level, msg, fields),
+        })
+      : over.notifier;
   if (env.STAGE === 'production' && !given) throw new Error('production needs a real notifier adapter');
   const notifier = loggingFailures(given ?? (outbox as Outbox), logger);
   const deps: Deps = {
@@ -94,12 +114,22 @@ export const buildDeps = (env: Env, over: { clock?: Clock; logger?: Logger; db?:
     // Timers go to the table and a poller fires them (packages/local/src/scheduler.ts), so a
     // restart loses none; in AWS production-deps passes EventBridge Scheduler instead.
     scheduler: over.scheduler ?? createTimerStore(db).scheduler,
-    jobs: { start: async () => { throw new Error('job runner not wired'); } },
+    jobs: {
+      start: async () => {
+        throw new Error('job runner not wired');
+      },
+    },
     topups: createTopupStore(db),
-    payments: over.payments ?? gatewayFromConfig({
-      stage: env.STAGE, public_url: env.PUBLIC_URL, stripe_secret_key: env.STRIPE_SECRET_KEY, stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
-      fake_secret: env.FAKE_PAYMENT_SECRET, methods: env.PAYMENT_METHODS,
-    }),
+    payments:
+      over.payments ??
+      gatewayFromConfig({
+        stage: env.STAGE,
+        public_url: env.PUBLIC_URL,
+        stripe_secret_key: env.STRIPE_SECRET_KEY,
+        stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
+        fake_secret: env.FAKE_PAYMENT_SECRET,
+        methods: env.PAYMENT_METHODS,
+      }),
     wechatLinks,
     wechatOAuth: over.wechatOAuth ?? null,
   };

@@ -3,7 +3,9 @@
 import * as z from 'zod/mini';
 import { PAYMENT_METHODS } from '@tmc/core/topups/ports';
 
-const Base64Key = z.string().check(z.refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be base64 of at least 32 bytes'));
+const Base64Key = z
+  .string()
+  .check(z.refine((s) => Buffer.from(s, 'base64').length >= 32, 'must be base64 of at least 32 bytes'));
 
 export const EnvSchema = z.object({
   STAGE: z._default(z.enum(['local', 'test', 'production']), 'local'),
@@ -17,10 +19,26 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   // Payments. Secrets (never logged): from Secrets Manager in AWS (merged into env at start), env locally.
   // With STRIPE_SECRET_KEY set, top-ups go through Stripe; without it local/test use the fake gateway.
-  STRIPE_SECRET_KEY: z.optional(z.string().check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key'))),
-  STRIPE_WEBHOOK_SECRET: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret'))),
-  FAKE_PAYMENT_SECRET: z.optional(z.string().check(z.minLength(16))), // local fake gateway's webhook key; random per process when unset
-  PAYMENT_METHODS: z.pipe(z.pipe(z._default(z.string(), 'card,alipay,wechat_pay'), z.transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))), z.array(z.enum(PAYMENT_METHODS)).check(z.minLength(1))),
+  STRIPE_SECRET_KEY: z.optional(
+    z.string().check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key')),
+  ),
+  STRIPE_WEBHOOK_SECRET: z.optional(
+    z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret')),
+  ),
+  // local fake gateway's webhook key; random per process when unset
+  FAKE_PAYMENT_SECRET: z.optional(z.string().check(z.minLength(16))),
+  PAYMENT_METHODS: z.pipe(
+    z.pipe(
+      z._default(z.string(), 'card,alipay,wechat_pay'),
+      z.transform((s) =>
+        s
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+      ),
+    ),
+    z.array(z.enum(PAYMENT_METHODS)).check(z.minLength(1)),
+  ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

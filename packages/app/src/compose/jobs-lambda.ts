@@ -10,7 +10,14 @@ import { runJob } from './jobs';
 const base = process.env;
 const keys = base.APP_SECRET_ARN ? await loadKeysFromAws(base.APP_SECRET_ARN, base.AWS_REGION ?? 'cn-north-1') : {};
 const env = parseEnv({ ...base, ...keys });
-const deps = buildDeps(env, { notifier: (wiring) => createNotifierFromEnv({ ...base, ...keys }, { wiring }), jobs: { start: async (job) => { await runJob(deps, job); } } });
+const deps = buildDeps(env, {
+  notifier: (wiring) => createNotifierFromEnv({ ...base, ...keys }, { wiring }),
+  jobs: {
+    start: async (job) => {
+      await runJob(deps, job);
+    },
+  },
+});
 
 export const handler = async (event: unknown) => {
   const parsed = JobSchema.parse(event);

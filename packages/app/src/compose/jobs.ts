@@ -27,34 +27,56 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
     case 'issuance': {
       const month = job.month ?? today.slice(0, 7);
       const policy = await policyNow(deps, `${month}-01`);
-      const run = await commitIssuance({ ...deps, runs: createIssuanceRunStore(deps.db) }, policy, month, { ...(job.resume ? { resume: true } : {}) });
+      const run = await commitIssuance({ ...deps, runs: createIssuanceRunStore(deps.db) }, policy, month, {
+        ...(job.resume ? { resume: true } : {}),
+      });
       return { job: job.job, month, status: run.status, issued: run.issued, already: run.already, points: run.points };
     }
     case 'issuance-preview': {
       const policy = await policyNow(deps, `${job.month}-01`);
-      const rec = await computePreview({ ...deps, previews: createIssuancePreviewStore(deps.db) }, policy, job.month, job.scope);
-      return { job: job.job, month: job.month, scope: job.scope, elders: rec.preview?.elders ?? 0, points: rec.preview?.points ?? 0 };
+      const rec = await computePreview(
+        { ...deps, previews: createIssuancePreviewStore(deps.db) },
+        policy,
+        job.month,
+        job.scope,
+      );
+      return {
+        job: job.job,
+        month: job.month,
+        scope: job.scope,
+        elders: rec.preview?.elders ?? 0,
+        points: rec.preview?.points ?? 0,
+      };
     }
     case 'daily': {
       const lots = await runLotExpiry(deps, today);
       const holds = await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id));
-      const notices = await runExpiryNotices({
-        ...deps,
-        recipientsOf: async (id) => {
-          const e = await deps.elders.get(id);
-          if (!e || e.status !== 'active') return null;
-          const family = await boundFamilyPhones(deps, id);
-          return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
+      const notices = await runExpiryNotices(
+        {
+          ...deps,
+          recipientsOf: async (id) => {
+            const e = await deps.elders.get(id);
+            if (!e || e.status !== 'active') return null;
+            const family = await boundFamilyPhones(deps, id);
+            return { elder_phone: decryptPhone(deps, e), elder_name_masked: maskName(e.name), family };
+          },
+          // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told
+          // again
+          markNotified: (wallet, day, to) =>
+            markNoticeSent(deps.db, 'expiry', wallet, to === 'elder' ? day : `${day}#${to}`, now.getTime()),
         },
-        // the elder's marker keeps its first form (sk = day), so elders told before family were added are not told again
-        markNotified: (wallet, day, to) => markNoticeSent(deps.db, 'expiry', wallet, to === 'elder' ? day : `${day}#${to}`, now.getTime()),
-      }, today);
+        today,
+      );
       return { job: job.job, ...lots, ...holds, ...notices };
     }
     case 'hold-expiry':
       return { job: job.job, ...(await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id))) };
     case 'offer-expiry':
-      return { job: job.job, order_id: job.order_id, outcome: await expireOffer(orderDeps(deps), job.order_id, job.offer_index) };
+      return {
+        job: job.job,
+        order_id: job.order_id,
+        outcome: await expireOffer(orderDeps(deps), job.order_id, job.offer_index),
+      };
   }
 };
 

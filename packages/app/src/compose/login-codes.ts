@@ -8,7 +8,11 @@ import type { Deps } from './deps-type';
 import { sealAccountPhone } from './account-phone';
 
 /** Finds or creates whoever owns this phone in this role; null for an elder phone nobody registered. */
-export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLES)[number], phone: string): Promise<PrincipalInit | null> => {
+export const resolvePhonePrincipal = async (
+  deps: Deps,
+  role: (typeof PHONE_ROLES)[number],
+  phone: string,
+): Promise<PrincipalInit | null> => {
   const phone_hash = deps.blindIndex('phone', phone);
   if (role === 'elder') {
     const ids = await deps.elders.findIdsByPhoneHash(phone_hash);
@@ -17,19 +21,36 @@ export const resolvePhonePrincipal = async (deps: Deps, role: (typeof PHONE_ROLE
     return e ? { kind: 'elder', role: 'elder', sub: `elder:${e.elder_id}`, elder_id: e.elder_id } : null;
   }
   const acct = await deps.accounts.getOrCreate(role, phone_hash, (account_id) => ({
-    account_id, role, phone_cipher: sealAccountPhone(deps.cipher, account_id, phone), phone_masked: maskPhone(phone),
+    account_id,
+    role,
+    phone_cipher: sealAccountPhone(deps.cipher, account_id, phone),
+    phone_masked: maskPhone(phone),
   }));
   return role === 'family'
     ? { kind: 'family', role: 'family', sub: `family:${acct.account_id}`, family_id: acct.account_id }
     : { kind: 'merchant', role: 'merchant', sub: `merchant:${acct.account_id}`, merchant_id: acct.account_id };
 };
 
-export const requestLoginCode = async (deps: Deps, phone: string, role: (typeof PHONE_ROLES)[number], client: ClientKey = null) => {
+export const requestLoginCode = async (
+  deps: Deps,
+  phone: string,
+  role: (typeof PHONE_ROLES)[number],
+  client: ClientKey = null,
+) => {
   const phone_hash = deps.blindIndex('phone', phone);
   const deliver = role !== 'elder' || (await deps.elders.findIdsByPhoneHash(phone_hash)).length > 0;
   await sendOtp(deps, {
-    purpose: `login:${role}`, phone, phone_hash, deliver, client,
-    notice: (code) => ({ to_phone: phone, template: 'otp', params: { code }, text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。` }),
+    purpose: `login:${role}`,
+    phone,
+    phone_hash,
+    deliver,
+    client,
+    notice: (code) => ({
+      to_phone: phone,
+      template: 'otp',
+      params: { code },
+      text_zh: `【十分钟服务圈】您的登录验证码是 ${code}，5分钟内有效。请勿告诉他人。`,
+    }),
   });
 };
 

@@ -6,7 +6,9 @@ import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps-type';
 import { accountPhone, boundFamilyPhones } from './account-phone';
 
-export const orderDeps = (deps: Deps): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
+export const orderDeps = (
+  deps: Deps,
+): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
   orders: deps.orders,
   scheduler: deps.scheduler,

@@ -5,7 +5,10 @@ import { policyOn, type Policy } from '@tmc/core/policy/model';
 import type { Clock } from '@tmc/core/kernel/clock';
 import type { PolicyStore } from '@tmc/store/entities/policy';
 
-export const policyNow = async (deps: { policies: PolicyStore; clock: Clock }, day = deps.clock.now().toISOString().slice(0, 10)): Promise<Policy> => {
+export const policyNow = async (
+  deps: { policies: PolicyStore; clock: Clock },
+  day = deps.clock.now().toISOString().slice(0, 10),
+): Promise<Policy> => {
   const p = policyOn(await deps.policies.versions(), day);
   if (!p) throw new AppError('POLICY_MISSING');
   return p;

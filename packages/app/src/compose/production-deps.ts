@@ -20,9 +20,18 @@ export const deps = buildDeps(env, {
   // Jobs (issuance started from the admin page) go to the jobs Lambda: this function is frozen
   // between requests and times out long before an issuance ends. Without the variable (running
   // outside the stack) they run in this process, as locally.
-  ...(base.JOBS_FUNCTION_NAME ? { jobs: createLambdaJobRunner(base.JOBS_FUNCTION_NAME, { region: base.AWS_REGION ?? 'cn-north-1' }) } : {}),
+  ...(base.JOBS_FUNCTION_NAME
+    ? { jobs: createLambdaJobRunner(base.JOBS_FUNCTION_NAME, { region: base.AWS_REGION ?? 'cn-north-1' }) }
+    : {}),
   // Order offer timers (帮我找) as one-time EventBridge schedules that invoke the jobs function.
   ...(base.OFFER_SCHEDULE_GROUP && base.OFFER_SCHEDULER_ROLE_ARN && base.JOBS_FUNCTION_ARN
-    ? { scheduler: createAwsScheduler({ region: base.AWS_REGION ?? 'cn-north-1', group: base.OFFER_SCHEDULE_GROUP, roleArn: base.OFFER_SCHEDULER_ROLE_ARN, targetArn: base.JOBS_FUNCTION_ARN }) }
+    ? {
+        scheduler: createAwsScheduler({
+          region: base.AWS_REGION ?? 'cn-north-1',
+          group: base.OFFER_SCHEDULE_GROUP,
+          roleArn: base.OFFER_SCHEDULER_ROLE_ARN,
+          targetArn: base.JOBS_FUNCTION_ARN,
+        }),
+      }
     : {}),
 });

@@ -41,7 +41,8 @@ const assertState = (deps: Deps, p: Principal, state: string): void => {
   const given = Buffer.from(m?.[2] ?? '', 'hex');
   const want = Buffer.from(stateMac(deps, p, exp_s), 'hex');
   const fresh = exp_s * 1000 > deps.clock.now().getTime();
-  if (!m || !fresh || given.length !== want.length || !timingSafeEqual(given, want)) throw new AppError('WECHAT_STATE_INVALID');
+  if (!m || !fresh || given.length !== want.length || !timingSafeEqual(given, want))
+    throw new AppError('WECHAT_STATE_INVALID');
 };
 
 /** The blind index of the phone this person signed in with: notices are addressed by it. */
@@ -69,8 +70,14 @@ export const unlink = async (deps: Deps, p: Principal, request_id: string): Prom
  * WeChat, so errors render as pages), served by the pages function in AWS. */
 export const wechatPageRoutes = () => [
   defineRoute({
-    method: 'get', path: '/wechat/link', access: { roles: LINKERS }, tags: ['wechat'], page: true,
-    summary: 'Start linking WeChat for notices: redirects to WeChat\'s silent sign-in (snsapi_base) with a state bound to this session',
+    method: 'get',
+    path: '/wechat/link',
+    access: { roles: LINKERS },
+    tags: ['wechat'],
+    page: true,
+    summary:
+      "Start linking WeChat for notices: redirects to WeChat's silent sign-in " +
+      '(snsapi_base) with a state bound to this session',
     errors: ['WECHAT_NOT_CONFIGURED'],
     handler(c, { principal }) {
       const deps = c.get('deps');
@@ -79,10 +86,25 @@ export const wechatPageRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'get', path: '/wechat/callback', access: { roles: LINKERS }, tags: ['wechat'], page: true,
-    summary: 'WeChat comes back here: checks the state, exchanges the code for the openid, links it to the signed-in phone, audits, and redirects home',
-    query: z.object({ code: z.string().check(z.minLength(1), z.maxLength(512)), state: z.string().check(z.minLength(1), z.maxLength(128)) }),
-    errors: ['WECHAT_NOT_CONFIGURED', 'WECHAT_STATE_INVALID', 'WECHAT_CODE_INVALID', 'WECHAT_UNAVAILABLE', 'PHONE_NOT_REGISTERED'],
+    method: 'get',
+    path: '/wechat/callback',
+    access: { roles: LINKERS },
+    tags: ['wechat'],
+    page: true,
+    summary:
+      'WeChat comes back here: checks the state, exchanges the code for the ' +
+      'openid, links it to the signed-in phone, audits, and redirects home',
+    query: z.object({
+      code: z.string().check(z.minLength(1), z.maxLength(512)),
+      state: z.string().check(z.minLength(1), z.maxLength(128)),
+    }),
+    errors: [
+      'WECHAT_NOT_CONFIGURED',
+      'WECHAT_STATE_INVALID',
+      'WECHAT_CODE_INVALID',
+      'WECHAT_UNAVAILABLE',
+      'PHONE_NOT_REGISTERED',
+    ],
     async handler(c, { query, principal: p }) {
       const deps = c.get('deps');
       const oauth = oauthOf(deps);
@@ -95,7 +117,13 @@ export const wechatPageRoutes = () => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/wechat/unlink', access: { roles: LINKERS }, tags: ['wechat'], page: true, bodyKind: 'form', body: z.object({}),
+    method: 'post',
+    path: '/wechat/unlink',
+    access: { roles: LINKERS },
+    tags: ['wechat'],
+    page: true,
+    bodyKind: 'form',
+    body: z.object({}),
     summary: 'The switch-off button on the home pages: notices go by SMS again',
     errors: ['PHONE_NOT_REGISTERED'],
     async handler(c, { principal: p }) {

@@ -23,7 +23,9 @@ beforeAll(async () => {
   t.deps.scheduler = { at: async () => undefined };
   await runJob(t.deps, { job: 'issuance', month: '2026-11' });
   const phones = t.seed?.elderPhones ?? [];
-  const ids = await Promise.all(phones.map(async (p) => (await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', p)))[0] ?? ''));
+  const ids = await Promise.all(
+    phones.map(async (p) => (await t.deps.elders.findIdsByPhoneHash(t.deps.blindIndex('phone', p)))[0] ?? ''),
+  );
   elderA = ids[0] ?? '';
   const elders = await t.deps.elders.getMany(ids.slice(1));
   elderB = elders.find((e) => !isWithin(e.community_code, 'zengdu.xicheng'))?.elder_id ?? '';
@@ -47,24 +49,38 @@ const BODY = JSON.stringify({ code: '000000', reason: '核对访问权限', vers
 const codeOf = async (r: Response) => ((await r.clone().json()) as { error?: { code: string } }).error?.code;
 
 describe('the one elder-access rule', () => {
-  it('every route with {elder_id} in its OpenAPI path refuses another elder, an unbound family member and an out-of-scope officer, writing nothing', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as Doc;
-    const ops = Object.entries(doc.paths).filter(([p]) => p.includes('{elder_id}')).flatMap(([p, methods]) => Object.keys(methods).map((m) => [m, p] as const));
-    expect(ops.length).toBeGreaterThan(15);
-    const before = await tableSnapshot(t.deps);
-    const leaks: string[] = [];
-    for (const [method, path] of ops) {
-      const url = path.replace('{elder_id}', elderB).replace('{family_id}', 'f_AAAAAAAAAAAA');
-      for (const who of ['elderA', 'family', 'street'] as const) {
-        const res = await t.app.request(url, bearer(tok[who] ?? '', { method: method.toUpperCase(), headers: { 'content-type': 'application/json', 'idempotency-key': 'access-walk-0001' }, body: method === 'get' ? undefined : BODY }));
-        if (![403, 404].includes(res.status)) leaks.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} ${await res.text()}`);
+  it(
+    'every route with {elder_id} in its OpenAPI path refuses another elder, ' +
+      'an unbound family member and an out-of-scope officer, writing nothing',
+    async () => {
+      const doc = (await (await t.app.request('/openapi.json')).json()) as Doc;
+      const ops = Object.entries(doc.paths)
+        .filter(([p]) => p.includes('{elder_id}'))
+        .flatMap(([p, methods]) => Object.keys(methods).map((m) => [m, p] as const));
+      expect(ops.length).toBeGreaterThan(15);
+      const before = await tableSnapshot(t.deps);
+      const leaks: string[] = [];
+      for (const [method, path] of ops) {
+        const url = path.replace('{elder_id}', elderB).replace('{family_id}', 'f_AAAAAAAAAAAA');
+        for (const who of ['elderA', 'family', 'street'] as const) {
+          const res = await t.app.request(
+            url,
+            bearer(tok[who] ?? '', {
+              method: method.toUpperCase(),
+              headers: { 'content-type': 'application/json', 'idempotency-key': 'access-walk-0001' },
+              body: method === 'get' ? undefined : BODY,
+            }),
+          );
+          if (![403, 404].includes(res.status))
+            leaks.push(`${method.toUpperCase()} ${path} as ${who}: ${res.status} ${await res.text()}`);
+        }
       }
-    }
-    expect(leaks).toEqual([]);
-    expect(await tableSnapshot(t.deps)).toEqual(before);
-  });
+      expect(leaks).toEqual([]);
+      expect(await tableSnapshot(t.deps)).toEqual(before);
+    },
+  );
 
-  it('GET /api/elders/{B}/orders with elder A\'s session is refused (it used to list B\'s orders)', async () => {
+  it("GET /api/elders/{B}/orders with elder A's session is refused (it used to list B's orders)", async () => {
     const res = await t.app.request(`/api/elders/${elderB}/orders`, bearer(tok.elderA ?? ''));
     expect(res.status).toBe(403);
     expect((await t.app.request(`/api/elders/${elderA}/orders`, bearer(tok.elderA ?? ''))).status).toBe(200);
@@ -72,8 +88,11 @@ describe('the one elder-access rule', () => {
 
   it('the route declarations agree: every API route with :elder_id is under the rule or says why not', () => {
     for (const r of t.routes.filter((x) => !x.page && x.path.includes(':elder_id'))) {
-      expect(declaredErrors(r), `${r.method} ${r.path}`).toEqual(expect.arrayContaining(r.elderAccessExempt ? ['FORBIDDEN'] : ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'FORBIDDEN']));
-      if (r.elderAccessExempt) expect(r.path.startsWith('/api/family/bindings/'), `${r.method} ${r.path} is exempt`).toBe(true);
+      expect(declaredErrors(r), `${r.method} ${r.path}`).toEqual(
+        expect.arrayContaining(r.elderAccessExempt ? ['FORBIDDEN'] : ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE', 'FORBIDDEN']),
+      );
+      if (r.elderAccessExempt)
+        expect(r.path.startsWith('/api/family/bindings/'), `${r.method} ${r.path} is exempt`).toBe(true);
     }
   });
 
@@ -87,89 +106,152 @@ describe('the one elder-access rule', () => {
 type Hit = { merchant_id: string; service_id: string; home_visit: boolean };
 type O = { order_id: string; status: string; code?: string; merchant_id: string };
 
-describe('a merchant and another merchant\'s order', () => {
-  it('accept, reject, no-show, complete and visit on another shop\'s order answer 404 ORDER_NOT_FOUND, never its state, and change nothing', async () => {
-    const hits = ((await (await t.app.request('/api/search?category=barber&minutes=60', bearer(tok.elderA ?? ''))).json()) as { items: Hit[] }).items.filter((h) => !h.home_visit);
-    const h = hits.find((x) => merchantTokens.has(x.merchant_id));
-    const other = [...merchantTokens.keys()].find((m) => m !== h?.merchant_id);
-    if (!h || !other) throw new Error('need two merchants');
-    const o = (await (await t.app.request('/api/orders', bearer(tok.elderA ?? '', json({ merchant_id: h.merchant_id, service_id: h.service_id }, { 'idempotency-key': 'access-order-0001' })))).json()) as O;
-    const stranger = merchantTokens.get(other) ?? '';
-    const owner = merchantTokens.get(h.merchant_id) ?? '';
-    const tryAll = async () => {
-      const out: [string, number, string | undefined][] = [];
-      for (const what of ['accept', 'reject', 'no-show']) {
-        const r = await t.app.request(`/api/orders/${o.order_id}/${what}`, bearer(stranger, json({})));
-        out.push([what, r.status, await codeOf(r)]);
-      }
-      const c = await t.app.request(`/api/orders/${o.order_id}/complete`, bearer(stranger, json({ code: o.code ?? '000000' })));
-      out.push(['complete', c.status, await codeOf(c)]);
-      const v = await t.app.request(`/api/orders/${o.order_id}/visit`, bearer(stranger));
-      out.push(['visit', v.status, await codeOf(v)]);
-      return out;
-    };
-    const notFound = (list: [string, number, string | undefined][]) => list.map(([w]) => [w, 404, 'ORDER_NOT_FOUND']);
-    let seen = await tryAll(); // requested: a state where accept/reject are legal for its own shop
-    expect(seen).toEqual(notFound(seen));
-    expect((await t.app.request(`/api/orders/${o.order_id}/accept`, bearer(owner, json({})))).status).toBe(200);
-    const before = await tableSnapshot(t.deps);
-    seen = await tryAll(); // accepted: where the old code answered 409 ORDER_STATE
-    expect(seen).toEqual(notFound(seen));
-    expect(await tableSnapshot(t.deps)).toEqual(before);
-    expect((await t.deps.orders.get(o.order_id))?.status).toBe('accepted');
-  });
+describe("a merchant and another merchant's order", () => {
+  it(
+    "accept, reject, no-show, complete and visit on another shop's order " +
+      'answer 404 ORDER_NOT_FOUND, never its state, and change nothing',
+    async () => {
+      const hits = (
+        (await (await t.app.request('/api/search?category=barber&minutes=60', bearer(tok.elderA ?? ''))).json()) as {
+          items: Hit[];
+        }
+      ).items.filter((h) => !h.home_visit);
+      const h = hits.find((x) => merchantTokens.has(x.merchant_id));
+      const other = [...merchantTokens.keys()].find((m) => m !== h?.merchant_id);
+      if (!h || !other) throw new Error('need two merchants');
+      const o = (await (
+        await t.app.request(
+          '/api/orders',
+          bearer(
+            tok.elderA ?? '',
+            json({ merchant_id: h.merchant_id, service_id: h.service_id }, { 'idempotency-key': 'access-order-0001' }),
+          ),
+        )
+      ).json()) as O;
+      const stranger = merchantTokens.get(other) ?? '';
+      const owner = merchantTokens.get(h.merchant_id) ?? '';
+      const tryAll = async () => {
+        const out: [string, number, string | undefined][] = [];
+        for (const what of ['accept', 'reject', 'no-show']) {
+          const r = await t.app.request(`/api/orders/${o.order_id}/${what}`, bearer(stranger, json({})));
+          out.push([what, r.status, await codeOf(r)]);
+        }
+        const c = await t.app.request(
+          `/api/orders/${o.order_id}/complete`,
+          bearer(stranger, json({ code: o.code ?? '000000' })),
+        );
+        out.push(['complete', c.status, await codeOf(c)]);
+        const v = await t.app.request(`/api/orders/${o.order_id}/visit`, bearer(stranger));
+        out.push(['visit', v.status, await codeOf(v)]);
+        return out;
+      };
+      const notFound = (list: [string, number, string | undefined][]) => list.map(([w]) => [w, 404, 'ORDER_NOT_FOUND']);
+      let seen = await tryAll(); // requested: a state where accept/reject are legal for its own shop
+      expect(seen).toEqual(notFound(seen));
+      expect((await t.app.request(`/api/orders/${o.order_id}/accept`, bearer(owner, json({})))).status).toBe(200);
+      const before = await tableSnapshot(t.deps);
+      seen = await tryAll(); // accepted: where the old code answered 409 ORDER_STATE
+      expect(seen).toEqual(notFound(seen));
+      expect(await tableSnapshot(t.deps)).toEqual(before);
+      expect((await t.deps.orders.get(o.order_id))?.status).toBe('accepted');
+    },
+  );
 });
 
 describe('path ids of any length and shape', () => {
   const ODD = [
-    'A'.repeat(3000), `e_${'A'.repeat(1200)}`, `o_${'B'.repeat(1200)}`, `imp_${'C'.repeat(1200)}`, `t_${'0'.repeat(1200)}`,
-    '%00', 'e_..AAAAAAAA', encodeURIComponent('你好'), encodeURIComponent('e_AAAAAAAA\u202eBBBB'), encodeURIComponent("e_AAAAAAAA' OR 1=1"), 'e_AAAA%0aAAAA',
+    'A'.repeat(3000),
+    `e_${'A'.repeat(1200)}`,
+    `o_${'B'.repeat(1200)}`,
+    `imp_${'C'.repeat(1200)}`,
+    `t_${'0'.repeat(1200)}`,
+    '%00',
+    'e_..AAAAAAAA',
+    encodeURIComponent('你好'),
+    encodeURIComponent('e_AAAAAAAA\u202eBBBB'),
+    encodeURIComponent("e_AAAAAAAA' OR 1=1"),
+    'e_AAAA%0aAAAA',
   ];
   const tokenFor = (r: RouteDef): string => {
     const roles = r.access.roles ?? [];
-    const pick = (['admin', 'elder', 'merchant', 'family', 'finance'] as const).find((x) => (roles as readonly string[]).includes(x));
-    return pick === 'elder' ? tok.elderA ?? '' : pick ? tok[pick] ?? '' : '';
+    const pick = (['admin', 'elder', 'merchant', 'family', 'finance'] as const).find((x) =>
+      (roles as readonly string[]).includes(x),
+    );
+    return pick === 'elder' ? (tok.elderA ?? '') : pick ? (tok[pick] ?? '') : '';
   };
 
-  it('every API route with a path parameter answers 400 or 404 (never 500, never 200) to over-long and odd ids', async () => {
-    const routes = t.routes.filter((r) => !r.page && r.path.includes(':'));
-    expect(routes.length).toBeGreaterThan(30);
-    const before = await tableSnapshot(t.deps);
-    const bad: string[] = [];
-    for (const r of routes) {
-      for (const odd of ODD) {
-        const url = r.path.replace(/:[A-Za-z_]+/g, odd);
-        const init: RequestInit = { method: r.method.toUpperCase(), headers: { 'content-type': 'application/json', 'idempotency-key': 'odd-ids-0001' }, body: r.method === 'get' ? undefined : '{}' };
-        const token = tokenFor(r);
-        const res = await t.app.request(url, token ? bearer(token, init) : init);
-        if (![400, 404].includes(res.status)) bad.push(`${r.method.toUpperCase()} ${r.path} with ${odd.slice(0, 24)}…(${odd.length}): ${res.status} ${(await codeOf(res)) ?? ''}`);
+  it(
+    'every API route with a path parameter answers 400 or 404 (never 500, ' + 'never 200) to over-long and odd ids',
+    async () => {
+      const routes = t.routes.filter((r) => !r.page && r.path.includes(':'));
+      expect(routes.length).toBeGreaterThan(30);
+      const before = await tableSnapshot(t.deps);
+      const bad: string[] = [];
+      for (const r of routes) {
+        for (const odd of ODD) {
+          const url = r.path.replace(/:[A-Za-z_]+/g, odd);
+          const init: RequestInit = {
+            method: r.method.toUpperCase(),
+            headers: { 'content-type': 'application/json', 'idempotency-key': 'odd-ids-0001' },
+            body: r.method === 'get' ? undefined : '{}',
+          };
+          const token = tokenFor(r);
+          const res = await t.app.request(url, token ? bearer(token, init) : init);
+          if (![400, 404].includes(res.status))
+            bad.push(
+              `${r.method.toUpperCase()} ${r.path} with ${odd.slice(0, 24)}…(${odd.length}): ` +
+                `${res.status} ${(await codeOf(res)) ?? ''}`,
+            );
+        }
       }
-    }
-    expect(bad).toEqual([]);
-    expect(await tableSnapshot(t.deps)).toEqual(before);
-  });
+      expect(bad).toEqual([]);
+      expect(await tableSnapshot(t.deps)).toEqual(before);
+    },
+  );
 });
 
 describe('declared errors (the OpenAPI entry) hold under tests', () => {
-  const thrower = (path: string, code: 'HOLD_ALREADY_FINAL' | 'SLOT_FULL', errors: RouteDef['errors']) => defineRoute({
-    method: 'get', path, access: { public: true }, tags: ['test'], summary: 'throws a business error', errors,
-    handler() { throw new AppError(code); },
-  });
+  const thrower = (path: string, code: 'HOLD_ALREADY_FINAL' | 'SLOT_FULL', errors: RouteDef['errors']) =>
+    defineRoute({
+      method: 'get',
+      path,
+      access: { public: true },
+      tags: ['test'],
+      summary: 'throws a business error',
+      errors,
+      handler() {
+        throw new AppError(code);
+      },
+    });
 
-  it('an answer outside the route\'s declared errors is recorded for the file\'s shared check; a declared one is not', async () => {
-    const { app } = createApp(t.deps, { extraRoutes: [thrower('/x/undeclared', 'HOLD_ALREADY_FINAL', ['SLOT_FULL']), thrower('/x/declared', 'SLOT_FULL', ['SLOT_FULL'])] });
-    takeUndeclaredErrors();
-    expect((await app.request('/x/declared')).status).toBe(409);
-    expect(takeUndeclaredErrors()).toEqual([]);
-    expect((await app.request('/x/undeclared')).status).toBe(409); // the answer itself is unchanged
-    expect(takeUndeclaredErrors()).toEqual(['GET /x/undeclared answered HOLD_ALREADY_FINAL, not in its declared errors']);
-  });
+  it(
+    "an answer outside the route's declared errors is recorded for the " + "file's shared check; a declared one is not",
+    async () => {
+      const { app } = createApp(t.deps, {
+        extraRoutes: [
+          thrower('/x/undeclared', 'HOLD_ALREADY_FINAL', ['SLOT_FULL']),
+          thrower('/x/declared', 'SLOT_FULL', ['SLOT_FULL']),
+        ],
+      });
+      takeUndeclaredErrors();
+      expect((await app.request('/x/declared')).status).toBe(409);
+      expect(takeUndeclaredErrors()).toEqual([]);
+      expect((await app.request('/x/undeclared')).status).toBe(409); // the answer itself is unchanged
+      expect(takeUndeclaredErrors()).toEqual([
+        'GET /x/undeclared answered HOLD_ALREADY_FINAL, not in its declared errors',
+      ]);
+    },
+  );
 
   it('the OpenAPI entry lists exactly the codes the mount allows', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>> };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>>;
+    };
     for (const r of t.routes.filter((x) => !x.page)) {
       const op = doc.paths[r.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[r.method];
-      const listed = Object.values(op?.responses ?? {}).flatMap((x) => [...(x.description ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]));
+      const listed = Object.values(op?.responses ?? {}).flatMap((x) =>
+        [...(x.description ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]),
+      );
       expect(new Set(listed), `${r.method} ${r.path}`).toEqual(new Set(declaredErrors(r)));
     }
   });

@@ -5,4 +5,6 @@ export const API_GATEWAY_PATHS = ['/api/{proxy+}', '/openapi.json', '/docs', '/h
 
 /** Whether `path` (a Hono route path such as `/api/orders/:order_id`) is served by the API function. */
 export const servedByApi = (path: string): boolean =>
-  API_GATEWAY_PATHS.some((p) => (p.endsWith('/{proxy+}') ? path.startsWith(p.slice(0, -'{proxy+}'.length)) : path === p));
+  API_GATEWAY_PATHS.some((p) =>
+    p.endsWith('/{proxy+}') ? path.startsWith(p.slice(0, -'{proxy+}'.length)) : path === p,
+  );

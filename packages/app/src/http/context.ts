@@ -12,7 +12,8 @@ export type AppEnv = {
     principal: Principal | null;
     authError: AppError | null; // a bad token: fatal only on routes that need a principal
     isPage: boolean;
-    renderErrorPage: ((c: Context<AppEnv>, body: ErrorBody, status: number) => Response | Promise<Response>) | undefined;
+    renderErrorPage:
+      ((c: Context<AppEnv>, body: ErrorBody, status: number) => Response | Promise<Response>) | undefined;
   };
 };
 

@@ -22,10 +22,28 @@ describe('error mapper', () => {
   it.each([
     ['unknown route', '/api/nothing', { method: 'GET' }, 404, 'NOT_FOUND'],
     ['wrong method', '/health', { method: 'DELETE' }, 405, 'METHOD_NOT_ALLOWED'],
-    ['malformed JSON', '/api/auth/otp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"phone":' }, 400, 'MALFORMED_JSON'],
-    ['wrong content type', '/api/auth/otp', { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'malformed JSON',
+      '/api/auth/otp',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"phone":' },
+      400,
+      'MALFORMED_JSON',
+    ],
+    [
+      'wrong content type',
+      '/api/auth/otp',
+      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['wrong types', '/api/auth/otp', json({ phone: 13800000000, role: 'king' }), 400, 'VALIDATION_FAILED'],
-    ['oversized JSON body', '/api/auth/otp', json({ phone: 'x'.repeat(1024 * 1024 + 10), role: 'elder' }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'oversized JSON body',
+      '/api/auth/otp',
+      json({ phone: 'x'.repeat(1024 * 1024 + 10), role: 'elder' }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ] as const)('%s -> %i %s with zh and en messages and a request id', async (_n, path, init, status, code) => {
     const before = await tableSnapshot(t.deps);
     const res = await t.app.request(path, init as RequestInit);
@@ -46,15 +64,28 @@ describe('error mapper', () => {
 
   it('oversized CSV upload (over 10 MB) -> 413, nothing written', async () => {
     const before = await tableSnapshot(t.deps);
-    const res = await t.app.request('/api/imports/elders', bearer(admin, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a'.repeat(10 * 1024 * 1024 + 1) }));
+    const res = await t.app.request(
+      '/api/imports/elders',
+      bearer(admin, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'a'.repeat(10 * 1024 * 1024 + 1),
+      }),
+    );
     expect(res.status).toBe(413);
     expect(await tableSnapshot(t.deps)).toEqual(before);
   });
 
   it('an unknown failure is 500 with the request id, logged, no stack or message leaked', async () => {
     const boom = defineRoute({
-      method: 'get', path: '/boom', access: { public: true }, tags: ['test'], summary: 'always fails',
-      handler() { throw new Error('secret internals 420303194503120017'); },
+      method: 'get',
+      path: '/boom',
+      access: { public: true },
+      tags: ['test'],
+      summary: 'always fails',
+      handler() {
+        throw new Error('secret internals 420303194503120017');
+      },
     });
     const { app } = createApp(t.deps, { extraRoutes: [boom] });
     const res = await app.request('/boom');
@@ -68,7 +99,9 @@ describe('error mapper', () => {
   });
 
   it('health answers 503 with the reason when the store is unreachable', async () => {
-    const deps = buildDeps(testEnv(), { db: createDb({ table: 'x', endpoint: 'http://127.0.0.1:9', region: 'local' }) });
+    const deps = buildDeps(testEnv(), {
+      db: createDb({ table: 'x', endpoint: 'http://127.0.0.1:9', region: 'local' }),
+    });
     const { app } = createApp(deps);
     const res = await app.request('/health');
     expect(res.status).toBe(503);

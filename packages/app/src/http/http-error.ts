@@ -34,12 +34,27 @@ export const onError = (err: Error, c: Context<AppEnv>) => {
   const known = toAppError(err);
   const deps = c.get('deps');
   if (!known) {
-    deps?.logger.log('error', 'unhandled error', { request_id, method: c.req.method, path: c.req.path, error: err.name, message: err.message, stack: err.stack?.split('\n').slice(0, 8).join(' | ') });
+    deps?.logger.log('error', 'unhandled error', {
+      request_id,
+      method: c.req.method,
+      path: c.req.path,
+      error: err.name,
+      message: err.message,
+      stack: err.stack?.split('\n').slice(0, 8).join(' | '),
+    });
     return renderError(c, errorBody('INTERNAL', request_id), 500);
   }
-  if (known.status >= 500) deps?.logger.log('warn', 'service error', { request_id, code: known.code, cause: String(known.cause ?? '') });
+  if (known.status >= 500)
+    deps?.logger.log('warn', 'service error', { request_id, code: known.code, cause: String(known.cause ?? '') });
   setRetryAfter(c, known);
-  return renderError(c, errorBody(known.code, request_id, { ...(known.fields ? { fields: known.fields } : {}), ...(known.details ? { details: known.details } : {}) }), known.status);
+  return renderError(
+    c,
+    errorBody(known.code, request_id, {
+      ...(known.fields ? { fields: known.fields } : {}),
+      ...(known.details ? { details: known.details } : {}),
+    }),
+    known.status,
+  );
 };
 
 /** A limit or lock says when to come back (core/attempts.ts puts `retry_after_s` in the details);

@@ -12,9 +12,22 @@ const KEY_RE = /^[A-Za-z0-9_.:-]{8,100}$/; // UUIDs and similar; long enough to 
 export const idempotencyOf = (c: Ctx, body: unknown): Idem => {
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (!key) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
-  if (!KEY_RE.test(key)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'header.idempotency-key', code: 'INVALID_FORMAT', message: '8-100 characters: letters, digits, _ . : -' }] });
+  if (!KEY_RE.test(key))
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [
+        {
+          path: 'header.idempotency-key',
+          code: 'INVALID_FORMAT',
+          message: '8-100 characters: letters, digits, _ . : -',
+        },
+      ],
+    });
   const p = c.get('principal');
-  return { scope: p?.sub ?? 'anonymous', key, request_hash: sha256(`${c.req.method} ${c.req.path} ${JSON.stringify(body ?? null)}`) };
+  return {
+    scope: p?.sub ?? 'anonymous',
+    key,
+    request_hash: sha256(`${c.req.method} ${c.req.path} ${JSON.stringify(body ?? null)}`),
+  };
 };
 
 export const markReplay = (c: Ctx, replayed: boolean) => {

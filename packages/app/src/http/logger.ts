@@ -12,10 +12,15 @@ export type Logger = {
 const redact = (v: unknown, depth = 0): unknown => {
   if (depth > 4 || v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.slice(0, 20).map((x) => redact(x, depth + 1));
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, REDACT_KEYS.test(k) ? '[redacted]' : redact(x, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, REDACT_KEYS.test(k) ? '[redacted]' : redact(x, depth + 1)]),
+  );
 };
 
-export const createLogger = (min: LogLevel = 'info', sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger => ({
+export const createLogger = (
+  min: LogLevel = 'info',
+  sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Logger => ({
   log(level, msg, fields = {}) {
     if (LEVELS[level] < LEVELS[min]) return;
     sink(JSON.stringify({ level, time: new Date().toISOString(), msg, ...(redact(fields) as object) }));

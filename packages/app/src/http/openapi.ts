@@ -6,7 +6,8 @@ import { toJSONSchema } from 'zod/v4/core';
 import { ERRORS, type ErrorCode } from '@tmc/core/kernel/errors';
 import { declaredErrors, type RouteDef } from './route';
 
-const jsonSchema = (s: z.ZodMiniType, io: 'input' | 'output') => toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+const jsonSchema = (s: z.ZodMiniType, io: 'input' | 'output') =>
+  toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
 const ErrorSchema = {
   type: 'object',
@@ -20,7 +21,13 @@ const ErrorSchema = {
         message: { type: 'string', description: '中文说明' },
         message_en: { type: 'string' },
         request_id: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
         details: { type: 'object' },
       },
     },
@@ -50,16 +57,27 @@ export const buildOpenApi = (routes: readonly RouteDef[], serverUrl: string) => 
       };
     }
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: s,
+        });
       }
     }
-    const requestBody = r.bodyKind === 'csv'
-      ? { required: true, content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } }
-      : r.body ? { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } : undefined;
+    const requestBody =
+      r.bodyKind === 'csv'
+        ? { required: true, content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } }
+        : r.body
+          ? { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } }
+          : undefined;
     const op = {
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
@@ -78,7 +96,9 @@ export const buildOpenApi = (routes: readonly RouteDef[], serverUrl: string) => 
     info: {
       title: '十分钟服务圈 Ten-minute service circle API',
       version: '0.1.0',
-      description: 'Errors share one shape; codes are stable and listed per operation. Point-moving requests take an Idempotency-Key header.',
+      description:
+        'Errors share one shape; codes are stable and listed per operation. ' +
+        'Point-moving requests take an Idempotency-Key header.',
     },
     servers: [{ url: serverUrl }],
     components: {

@@ -16,14 +16,22 @@ describe('PrincipalFor', () => {
 
   it('defineRoute infers it from the access rule written in the declaration', () => {
     defineRoute({
-      method: 'get', path: '/x', access: { roles: ['merchant'] }, summary: 'x', tags: [],
+      method: 'get',
+      path: '/x',
+      access: { roles: ['merchant'] },
+      summary: 'x',
+      tags: [],
       handler(c, { principal }) {
         expectTypeOf(principal).toEqualTypeOf<Of<'merchant'>>();
         return c.text(principal.merchant_id);
       },
     });
     defineRoute({
-      method: 'get', path: '/y', access: { public: true }, summary: 'y', tags: [],
+      method: 'get',
+      path: '/y',
+      access: { public: true },
+      summary: 'y',
+      tags: [],
       handler(c, { principal }) {
         expectTypeOf(principal).toEqualTypeOf<Principal | null>();
         return c.text(principal?.sub ?? '');

@@ -25,13 +25,18 @@ export type Access = { public: true; roles?: undefined } | { public?: undefined;
 
 /** The principals whose role is one of `R` (a staff role keeps the whole staff shape). */
 export type PrincipalOf<R extends Role> = Principal extends infer P
-  ? P extends { role: infer PR } ? ([Extract<PR, R>] extends [never] ? never : P) : never
+  ? P extends { role: infer PR }
+    ? [Extract<PR, R>] extends [never]
+      ? never
+      : P
+    : never
   : never;
 
 /** What the handler of a route with access `A` receives: checkAccess has already refused anyone
  * else, so a route for `['merchant']` gets a merchant principal, a public route `Principal | null`. */
-export type PrincipalFor<A extends Access> =
-  A extends { roles: readonly (infer R extends Role)[] } ? PrincipalOf<R> : Principal | null;
+export type PrincipalFor<A extends Access> = A extends { roles: readonly (infer R extends Role)[] }
+  ? PrincipalOf<R>
+  : Principal | null;
 
 export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = Access> = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -60,12 +65,30 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
    */
   elderAccessExempt?: string;
   // method syntax on purpose: lets a RouteDef<B, Q, P, A> sit in a plain RouteDef[] list
-  handler(c: Ctx, input: { body: B; query: Q; params: P; raw: Uint8Array | null; principal: PrincipalFor<A>; elder: ElderRecord | null }): Response | Promise<Response>;
+  handler(
+    c: Ctx,
+    input: {
+      body: B;
+      query: Q;
+      params: P;
+      raw: Uint8Array | null;
+      principal: PrincipalFor<A>;
+      elder: ElderRecord | null;
+    },
+  ): Response | Promise<Response>;
 };
 
 /** Codes any route may answer without declaring them: malformed requests, sign-in and access,
  * unknown routes, body size and type, and failures of the service itself. */
-export const GENERIC_ERRORS: readonly ErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'INTERNAL'];
+export const GENERIC_ERRORS: readonly ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'STORE_UNAVAILABLE',
+  'INTERNAL',
+];
 /** Only routes that need a principal can answer these. */
 export const AUTH_ERRORS: readonly ErrorCode[] = ['UNAUTHENTICATED', 'SESSION_EXPIRED', 'FORBIDDEN'];
 /** What the elder-access rule answers, so every route with an elder id in its path may. */
@@ -73,16 +96,19 @@ export const ELDER_ACCESS_ERRORS: readonly ErrorCode[] = ['ELDER_NOT_FOUND', 'OU
 
 /** API routes only: pages (packages/web) check the same rule themselves (staff-kit.tsx,
  * family-pages.tsx) because they render a refusal as a page, not as JSON. */
-export const hasElderPath = (r: Pick<RouteDef, 'path' | 'elderAccessExempt' | 'page'>): boolean => /:elder_id\b/.test(r.path) && !r.elderAccessExempt && !r.page;
+export const hasElderPath = (r: Pick<RouteDef, 'path' | 'elderAccessExempt' | 'page'>): boolean =>
+  /:elder_id\b/.test(r.path) && !r.elderAccessExempt && !r.page;
 
 /** Every code the route may answer: its own list plus the generic ones. The OpenAPI document
  * lists exactly these, and under tests the mount refuses to answer any other (see below). */
-export const declaredErrors = (r: RouteDef): ErrorCode[] => [...new Set<ErrorCode>([
-  ...(r.errors ?? []),
-  ...GENERIC_ERRORS,
-  ...(r.access.public ? [] : AUTH_ERRORS),
-  ...(hasElderPath(r) ? ELDER_ACCESS_ERRORS : []),
-])];
+export const declaredErrors = (r: RouteDef): ErrorCode[] => [
+  ...new Set<ErrorCode>([
+    ...(r.errors ?? []),
+    ...GENERIC_ERRORS,
+    ...(r.access.public ? [] : AUTH_ERRORS),
+    ...(hasElderPath(r) ? ELDER_ACCESS_ERRORS : []),
+  ]),
+];
 
 /** Infers the schemas' types and the access rule (`const`: the roles stay a tuple of literals), so
  * the handler's principal is typed by the same declaration that mount checks. */
@@ -92,12 +118,22 @@ export const defineRoute = <B = undefined, Q = undefined, P = undefined, const A
 
 /** A field issue that carries a code the route documents (ID_NUMBER_INVALID on POST /api/elders)
  * answers with that code, fields still listed; any other invalid input is VALIDATION_FAILED. */
-const parseWith = <T>(schema: z.ZodMiniType<T> | undefined, value: unknown, prefix: string, documented: readonly ErrorCode[] = []): T => {
+const parseWith = <T>(
+  schema: z.ZodMiniType<T> | undefined,
+  value: unknown,
+  prefix: string,
+  documented: readonly ErrorCode[] = [],
+): T => {
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
   if (!r.success) {
     const fields = zodFields(r.error, prefix);
-    const specific = fields.map((f) => f.code).find((c): c is ErrorCode => c in ERRORS && documented.includes(c as ErrorCode) && ERRORS[c as ErrorCode].status === 400);
+    const specific = fields
+      .map((f) => f.code)
+      .find(
+        (c): c is ErrorCode =>
+          c in ERRORS && documented.includes(c as ErrorCode) && ERRORS[c as ErrorCode].status === 400,
+      );
     throw new AppError(specific ?? 'VALIDATION_FAILED', { fields });
   }
   return r.data;
@@ -106,11 +142,13 @@ const parseWith = <T>(schema: z.ZodMiniType<T> | undefined, value: unknown, pref
 const readBody = async (c: Ctx, kind: RouteDef['bodyKind']): Promise<{ value: unknown; raw: Uint8Array | null }> => {
   const type = c.req.header('content-type') ?? '';
   if (kind === 'csv') {
-    if (!/^(text\/csv|application\/octet-stream|text\/plain|application\/vnd\.ms-excel)/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (!/^(text\/csv|application\/octet-stream|text\/plain|application\/vnd\.ms-excel)/i.test(type))
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     return { value: undefined, raw: new Uint8Array(await c.req.arrayBuffer()) };
   }
   if (kind === 'form') {
-    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type))
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     return { value: await c.req.parseBody({ all: false }), raw: null };
   }
   if (!/^application\/json/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
@@ -157,7 +195,12 @@ const run = async (c: Ctx, r: RouteDef): Promise<Response> => {
 
 export const mountRoutes = (app: Hono<AppEnv>, routes: readonly RouteDef[]) => {
   for (const r of routes) {
-    const limit = bodyLimit({ maxSize: r.maxBytes ?? (r.bodyKind === 'csv' ? CSV_MAX_BYTES : BODY_MAX_BYTES), onError: () => { throw new AppError('PAYLOAD_TOO_LARGE'); } });
+    const limit = bodyLimit({
+      maxSize: r.maxBytes ?? (r.bodyKind === 'csv' ? CSV_MAX_BYTES : BODY_MAX_BYTES),
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE');
+      },
+    });
     // Pages render their errors and are not in the OpenAPI document, so only API routes are held to it.
     const contract = r.page ? null : new Set(declaredErrors(r));
     app.on(r.method.toUpperCase(), r.path, limit, async (c) => {
@@ -168,7 +211,8 @@ export const mountRoutes = (app: Hono<AppEnv>, routes: readonly RouteDef[]) => {
         // setup (tests/support/error-contract-setup.ts) fails the file that produced it.
         if (contract && c.get('deps').stage === 'test') {
           const code = toAppError(e)?.code ?? 'INTERNAL';
-          if (!contract.has(code)) recordUndeclaredError(`${r.method.toUpperCase()} ${r.path} answered ${code}, not in its declared errors`);
+          if (!contract.has(code))
+            recordUndeclaredError(`${r.method.toUpperCase()} ${r.path} answered ${code}, not in its declared errors`);
         }
         throw e;
       }

@@ -30,7 +30,10 @@ describe('route declarations', () => {
   });
 
   it('every non-page route is in the OpenAPI document with its error codes', async () => {
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     for (const r of t.routes.filter((x) => !x.page)) {
       const op = doc.paths[r.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[r.method];
@@ -41,21 +44,40 @@ describe('route declarations', () => {
 });
 
 // role -> token key; `null` = anonymous
-const ROLES = { anonymous: null, admin: 'admin', district: 'zengdu', street: 'xicheng', finance: 'finance', elder: 'elder', family: 'family' } as const;
+const ROLES = {
+  anonymous: null,
+  admin: 'admin',
+  district: 'zengdu',
+  street: 'xicheng',
+  finance: 'finance',
+  elder: 'elder',
+  family: 'family',
+} as const;
 
 describe('route x role access (table-driven)', () => {
   it('every protected route refuses the anonymous caller and the roles it does not list', async () => {
     const failures: string[] = [];
     for (const r of t.routes as RouteDef[]) {
-      if (r.access.public || r.page || r.path === '/api/auth/logout') continue; // logout would end the sessions under test
-      const path = r.path.replace(':elder_id', 'e_AAAAAAAAAAAA').replace(':family_id', 'f_AAAAAAAAAAAA').replace(':import_id', 'imp_AAAAAAAAAAAA').replace(':code', 'zengdu');
+      // logout would end the sessions under test
+      if (r.access.public || r.page || r.path === '/api/auth/logout') continue;
+      const path = r.path
+        .replace(':elder_id', 'e_AAAAAAAAAAAA')
+        .replace(':family_id', 'f_AAAAAAAAAAAA')
+        .replace(':import_id', 'imp_AAAAAAAAAAAA')
+        .replace(':code', 'zengdu');
       for (const [role, key] of Object.entries(ROLES)) {
         const init: RequestInit = { method: r.method.toUpperCase() };
         const res = await t.app.request(path, key ? bearer(tokens[key] ?? '', init) : init);
         const allowed = role !== 'anonymous' && (r.access.roles as readonly string[]).includes(role);
         const expected = role === 'anonymous' ? [401] : allowed ? null : [403];
-        if (expected && !expected.includes(res.status)) failures.push(`${r.method} ${r.path} as ${role}: ${res.status}, expected ${expected}`);
-        if (!expected && (res.status === 401 || (res.status === 403 && !['OUT_OF_SCOPE', 'FORBIDDEN'].includes(((await res.json()) as { error: { code: string } }).error.code)))) {
+        if (expected && !expected.includes(res.status))
+          failures.push(`${r.method} ${r.path} as ${role}: ${res.status}, expected ${expected}`);
+        if (
+          !expected &&
+          (res.status === 401 ||
+            (res.status === 403 &&
+              !['OUT_OF_SCOPE', 'FORBIDDEN'].includes(((await res.json()) as { error: { code: string } }).error.code)))
+        ) {
           failures.push(`${r.method} ${r.path} as ${role}: ${res.status}, expected to pass access`);
         }
       }

@@ -24,7 +24,8 @@ const signAccess = async (deps: Deps, p: Principal): Promise<string> => {
   const { sid, sub, ...claims } = p;
   return new SignJWT({ ...claims, sid })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub).setIssuer(ISSUER)
+    .setSubject(sub)
+    .setIssuer(ISSUER)
     .setIssuedAt(Math.floor(deps.clock.now().getTime() / 1000))
     .setExpirationTime(Math.floor(deps.clock.now().getTime() / 1000) + ACCESS_TTL_S)
     .sign(deps.sessionKey);
@@ -33,7 +34,11 @@ const signAccess = async (deps: Deps, p: Principal): Promise<string> => {
 export type Tokens = { access_token: string; refresh_token: string; expires_in: number };
 
 const cookieOpts = (deps: Deps, maxAge: number) => ({
-  httpOnly: true, sameSite: 'Lax' as const, path: '/', secure: deps.stage === 'production', maxAge,
+  httpOnly: true,
+  sameSite: 'Lax' as const,
+  path: '/',
+  secure: deps.stage === 'production',
+  maxAge,
 });
 
 export const setSessionCookies = (c: Ctx, t: Tokens, refreshTtl: number) => {
@@ -52,11 +57,19 @@ export const startSession = async (deps: Deps, p: PrincipalInit): Promise<Tokens
   const secret = randomBytes(32).toString('base64url');
   const refresh_ttl_s = p.kind === 'staff' ? REFRESH_TTL_S.staff : REFRESH_TTL_S.phone;
   await deps.sessions.create({
-    sid, sub: p.sub, refresh_hash: sha256(secret), revoked: false,
+    sid,
+    sub: p.sub,
+    refresh_hash: sha256(secret),
+    revoked: false,
     expires_at_ms: deps.clock.now().getTime() + refresh_ttl_s * 1000,
   });
   const principal = { ...p, sid } as Principal;
-  return { access_token: await signAccess(deps, principal), refresh_token: `${sid}.${secret}`, expires_in: ACCESS_TTL_S, refresh_ttl_s };
+  return {
+    access_token: await signAccess(deps, principal),
+    refresh_token: `${sid}.${secret}`,
+    expires_in: ACCESS_TTL_S,
+    refresh_ttl_s,
+  };
 };
 
 /** Reads the access token (Bearer header first, then cookie) and checks the session is live. */
@@ -68,7 +81,11 @@ export const readPrincipal = async (c: Ctx): Promise<Principal | null> => {
   if (!token) return fromHeader === null ? tryRefreshCookie(c) : null;
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, deps.sessionKey, { issuer: ISSUER, algorithms: ['HS256'], currentDate: deps.clock.now() }));
+    ({ payload } = await jwtVerify(token, deps.sessionKey, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      currentDate: deps.clock.now(),
+    }));
   } catch (e) {
     if (!fromHeader) return tryRefreshCookie(c); // pages renew quietly
     if (e instanceof joseErrors.JWTExpired) throw new AppError('SESSION_EXPIRED');
@@ -85,7 +102,10 @@ export const readPrincipal = async (c: Ctx): Promise<Principal | null> => {
   return { ...(rest as Claims), sub: String(sub), sid } as Principal;
 };
 
-export const refreshSession = async (deps: Deps, refresh_token: string): Promise<{ principal: Principal; tokens: Tokens; refresh_ttl_s: number }> => {
+export const refreshSession = async (
+  deps: Deps,
+  refresh_token: string,
+): Promise<{ principal: Principal; tokens: Tokens; refresh_ttl_s: number }> => {
   const [sid, secret] = refresh_token.split('.');
   if (!sid || !secret) throw new AppError('SESSION_EXPIRED');
   const s = await deps.sessions.get(sid);
@@ -95,11 +115,21 @@ export const refreshSession = async (deps: Deps, refresh_token: string): Promise
   const next = randomBytes(32).toString('base64url');
   const refresh_ttl_s = principal.kind === 'staff' ? REFRESH_TTL_S.staff : REFRESH_TTL_S.phone;
   // A refresh token works once: reuse of an old one (theft) fails here and the caller signs in again.
-  if (!(await deps.sessions.rotate(sid, sha256(secret), sha256(next), deps.clock.now().getTime() + refresh_ttl_s * 1000))) {
+  if (
+    !(await deps.sessions.rotate(sid, sha256(secret), sha256(next), deps.clock.now().getTime() + refresh_ttl_s * 1000))
+  ) {
     await deps.sessions.revoke(sid);
     throw new AppError('SESSION_EXPIRED');
   }
-  return { principal, tokens: { access_token: await signAccess(deps, principal), refresh_token: `${sid}.${next}`, expires_in: ACCESS_TTL_S }, refresh_ttl_s };
+  return {
+    principal,
+    tokens: {
+      access_token: await signAccess(deps, principal),
+      refresh_token: `${sid}.${next}`,
+      expires_in: ACCESS_TTL_S,
+    },
+    refresh_ttl_s,
+  };
 };
 
 const tryRefreshCookie = async (c: Ctx): Promise<Principal | null> => {
@@ -110,7 +140,10 @@ const tryRefreshCookie = async (c: Ctx): Promise<Principal | null> => {
     setSessionCookies(c, r.tokens, r.refresh_ttl_s);
     return r.principal;
   } catch (e) {
-    if (e instanceof AppError) { clearSessionCookies(c); return null; }
+    if (e instanceof AppError) {
+      clearSessionCookies(c);
+      return null;
+    }
     throw e;
   }
 };

@@ -5,7 +5,9 @@ import type { AreaStore } from './ports';
 export const AREA_TREE_MAX = 2_000; // a city has a few hundred communities; a bigger tree is a data error
 
 export const areasUnder = async (areas: AreaStore, scope: string | null): Promise<Area[]> => {
-  const roots: Area[] = scope ? [await areas.get(scope)].filter((a): a is Area => a !== null) : await areas.children(null);
+  const roots: Area[] = scope
+    ? [await areas.get(scope)].filter((a): a is Area => a !== null)
+    : await areas.children(null);
   const all: Area[] = [...roots];
   for (let i = 0; i < all.length; i++) {
     if (all.length > AREA_TREE_MAX) throw new Error(`area tree under ${scope ?? 'city'} exceeds ${AREA_TREE_MAX}`);

@@ -18,14 +18,22 @@ describe('attempt rules', () => {
   });
 
   it('describes a rule with its numbers and lock code', () => {
-    expect(describeRule('staff_password', 'ACCOUNT_LOCKED')).toContain('at most 5 wrong passwords per staff account per 15 minutes');
+    expect(describeRule('staff_password', 'ACCOUNT_LOCKED')).toContain(
+      'at most 5 wrong passwords per staff account per 15 minutes',
+    );
     expect(describeRule('order_code', 'CODE_LOCKED')).toContain('per 7 days');
     expect(describeRule('order_code', 'CODE_LOCKED')).toContain('`CODE_LOCKED`');
   });
 
   it('the wrong guess that used the last try is the lock, with how long it lasts', () => {
     const base = { admitted: true as const, window_ends_ms: 0, retry_after_s: 600 };
-    expect(wrongGuess({ ...base, tries: 4, tries_left: 1 }, 'OTP_INVALID', 'OTP_LOCKED')).toMatchObject({ code: 'OTP_INVALID', details: { tries_left: 1 } });
-    expect(wrongGuess({ ...base, tries: 5, tries_left: 0 }, 'OTP_INVALID', 'OTP_LOCKED')).toMatchObject({ code: 'OTP_LOCKED', details: { tries_left: 0, retry_after_s: 600 } });
+    expect(wrongGuess({ ...base, tries: 4, tries_left: 1 }, 'OTP_INVALID', 'OTP_LOCKED')).toMatchObject({
+      code: 'OTP_INVALID',
+      details: { tries_left: 1 },
+    });
+    expect(wrongGuess({ ...base, tries: 5, tries_left: 0 }, 'OTP_INVALID', 'OTP_LOCKED')).toMatchObject({
+      code: 'OTP_LOCKED',
+      details: { tries_left: 0, retry_after_s: 600 },
+    });
   });
 });

@@ -35,7 +35,13 @@ export type AttemptRule = keyof typeof ATTEMPT_RULES;
 
 /** An admitted attempt: `tries` counted in this window including this one; `retry_after_s` is
  * how long until the window ends (how long a lock taken now would last). */
-export type Admitted = { admitted: true; tries: number; tries_left: number; window_ends_ms: number; retry_after_s: number };
+export type Admitted = {
+  admitted: true;
+  tries: number;
+  tries_left: number;
+  window_ends_ms: number;
+  retry_after_s: number;
+};
 export type Admission = Admitted | { admitted: false; retry_after_s: number };
 
 export type AttemptLimiter = {
@@ -48,7 +54,12 @@ export type AttemptLimiter = {
 };
 
 /** Admits or throws `lockCode` with how long to wait (the API sends it as Retry-After). */
-export const admitOrThrow = async (limiter: AttemptLimiter, rule: AttemptRule, subject: string, lockCode: ErrorCode): Promise<Admitted> => {
+export const admitOrThrow = async (
+  limiter: AttemptLimiter,
+  rule: AttemptRule,
+  subject: string,
+  lockCode: ErrorCode,
+): Promise<Admitted> => {
   const a = await limiter.admit(rule, subject);
   if (!a.admitted) throw new AppError(lockCode, { details: { retry_after_s: a.retry_after_s } });
   return a;
@@ -60,10 +71,16 @@ export const wrongGuess = (a: Admitted, wrongCode: ErrorCode, lockCode: ErrorCod
     ? new AppError(wrongCode, { details: { tries_left: a.tries_left } })
     : new AppError(lockCode, { details: { tries_left: 0, retry_after_s: a.retry_after_s } });
 
-const minutes = (ms: number) => (ms % (24 * 60 * MINUTE) === 0 ? `${ms / (24 * 60 * MINUTE)} days` : `${ms / MINUTE} minutes`);
+const minutes = (ms: number) =>
+  ms % (24 * 60 * MINUTE) === 0 ? `${ms / (24 * 60 * MINUTE)} days` : `${ms / MINUTE} minutes`;
 
 /** One sentence per rule for the OpenAPI descriptions of the routes that use it. */
 export const describeRule = (rule: AttemptRule, lockCode: ErrorCode): string => {
   const r = ATTEMPT_RULES[rule];
-  return `Limit: at most ${r.max} ${r.what} per ${minutes(r.window_ms)} (from the first). Each attempt is counted by the database before the secret is compared, so parallel requests cannot exceed it; once reached, attempts are refused with \`${lockCode}\` (even a right one) and a Retry-After header.`;
+  return (
+    `Limit: at most ${r.max} ${r.what} per ${minutes(r.window_ms)}` +
+    ` (from the first). Each attempt is counted by the database before the secret is compared, ` +
+    `so parallel requests cannot exceed it; once reached, attempts are refused with \`` +
+    `${lockCode}\` (even a right one) and a Retry-After header.`
+  );
 };

@@ -21,7 +21,6 @@ export const OTP_DIGITS = 6;
 export const STAFF_MAX_FAILURES = ATTEMPT_RULES.staff_password.max;
 export const STAFF_LOCK_MS = ATTEMPT_RULES.staff_password.window_ms;
 
-
 const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
 
 /** Client address as a blind-index key (never the address itself), or null when the request
@@ -31,7 +30,10 @@ export type ClientKey = string | null;
 export const sendOtp = async (
   deps: { otp: OtpStore; notifier: Notifier; clock: Clock; limiter: AttemptLimiter },
   args: {
-    purpose: string; phone: string; phone_hash: string; deliver: boolean;
+    purpose: string;
+    phone: string;
+    phone_hash: string;
+    deliver: boolean;
     /** The message carrying the code: a login code by default; a binding request names its own template. */
     notice: (code: string) => Notice;
     /** Counts this send against the client address (SMS costs money, whichever phones it goes to). */
@@ -43,7 +45,11 @@ export const sendOtp = async (
   const allowed = await deps.otp.recordSend(args.phone_hash, now, now - 3_600_000, OTP_SENDS_PER_HOUR);
   if (!allowed) throw new AppError('OTP_RATE_LIMITED');
   const code = randomDigits(OTP_DIGITS);
-  await deps.otp.putCode(args.purpose, args.phone_hash, { id: randomId('otp'), code_hash: codeHash(args.phone_hash, code), expires_at_ms: now + OTP_TTL_MS });
+  await deps.otp.putCode(args.purpose, args.phone_hash, {
+    id: randomId('otp'),
+    code_hash: codeHash(args.phone_hash, code),
+    expires_at_ms: now + OTP_TTL_MS,
+  });
   // `deliver` is false when the phone is unknown for this role: the caller still answers
   // "sent" so the endpoint does not reveal who is registered, but no message goes out.
   if (args.deliver) await deps.notifier.send(args.notice(code));
@@ -59,11 +65,15 @@ export const verifyOtp = async (
   const rec = await deps.otp.getCode(args.purpose, args.phone_hash);
   const now = deps.clock.now().getTime();
   if (!rec || rec.expires_at_ms < now) throw new AppError('OTP_EXPIRED');
-  const a = await admitOrThrow(deps.limiter, args.rule ?? 'otp_code', `${args.purpose}:${args.phone_hash}:${rec.id}`, 'OTP_LOCKED');
+  const a = await admitOrThrow(
+    deps.limiter,
+    args.rule ?? 'otp_code',
+    `${args.purpose}:${args.phone_hash}:${rec.id}`,
+    'OTP_LOCKED',
+  );
   if (rec.code_hash !== codeHash(args.phone_hash, args.code)) throw wrongGuess(a, 'OTP_INVALID', 'OTP_LOCKED');
   if (!(await deps.otp.consume(args.purpose, args.phone_hash, rec.code_hash))) throw new AppError('OTP_EXPIRED');
 };
-
 
 // A fixed dummy hash so an unknown username costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -73,13 +83,19 @@ const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
  * password gives both tries back, so only wrong ones add up to a lock. */
 export const staffLogin = async (
   deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter },
-  username: string, password: string, client: ClientKey = null,
+  username: string,
+  password: string,
+  client: ClientKey = null,
 ): Promise<StaffAccount> => {
-  const byAddress = client ? await admitOrThrow(deps.limiter, 'staff_login_per_address', client, 'ADDRESS_RATE_LIMITED') : null;
+  const byAddress = client
+    ? await admitOrThrow(deps.limiter, 'staff_login_per_address', client, 'ADDRESS_RATE_LIMITED')
+    : null;
   const subject = sha256(`staff:${username}`);
   const a = await admitOrThrow(deps.limiter, 'staff_password', subject, 'ACCOUNT_LOCKED');
   const acct = await deps.staff.get(username);
-  const ok = acct ? await verifySecret(password, acct.password_hash) : await verifySecret(password, DUMMY_HASH).then(() => false);
+  const ok = acct
+    ? await verifySecret(password, acct.password_hash)
+    : await verifySecret(password, DUMMY_HASH).then(() => false);
   if (!acct || !ok) throw wrongGuess(a, 'LOGIN_FAILED', 'ACCOUNT_LOCKED');
   await deps.limiter.refund('staff_password', subject, a);
   if (client && byAddress) await deps.limiter.refund('staff_login_per_address', client, byAddress);

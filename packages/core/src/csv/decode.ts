@@ -13,7 +13,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * rather than guessed, because a wrong guess silently imports garbled names. */
 export const decodeCsv = (bytes: Uint8Array): { text: string; encoding: CsvEncoding } => {
   if (bytes.length > CSV_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', { details: { max_bytes: CSV_MAX_BYTES } });
-  const unsupported = (reason: string, cause?: unknown) => new AppError('CSV_ENCODING_UNSUPPORTED', { details: { reason }, cause });
+  const unsupported = (reason: string, cause?: unknown) =>
+    new AppError('CSV_ENCODING_UNSUPPORTED', { details: { reason }, cause });
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw unsupported('utf-16');
   if (bytes.includes(0)) throw unsupported('binary');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {

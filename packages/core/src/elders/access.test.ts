@@ -7,36 +7,74 @@ import type { BindingReader, ElderReader } from './access';
 
 const STREET = '421302.001';
 const elderIn = (elder_id: string, community_code: string): ElderRecord => ({
-  elder_id, name: '张三', gender: 'M', birth_date: '1945-03-12', id_cipher: 'c', id_masked: '4213**********0011',
-  phone_cipher: null, phone_masked: null, community_code, address: '街道1号', location: null,
+  elder_id,
+  name: '张三',
+  gender: 'M',
+  birth_date: '1945-03-12',
+  id_cipher: 'c',
+  id_masked: '4213**********0011',
+  phone_cipher: null,
+  phone_masked: null,
+  community_code,
+  address: '街道1号',
+  location: null,
   care_level: 'self_care',
-  special_categories: [], emergency_contact_cipher: null, emergency_contact_name: null, card_number: '000000000000',
-  pin_hash: 'h', pin_printed_at: null, input_hash: 'i', status: 'active', version: 1,
-  created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  special_categories: [],
+  emergency_contact_cipher: null,
+  emergency_contact_name: null,
+  card_number: '000000000000',
+  pin_hash: 'h',
+  pin_printed_at: null,
+  input_hash: 'i',
+  status: 'active',
+  version: 1,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
 });
 const ELDER = elderIn('e_elder0001', `${STREET}.007`);
 
 /** Ports over one elder and a table of bindings; `reads` counts elder reads (refusals must not read). */
 const portsWith = (bindings: Record<string, Binding['status']>) => {
   const reads: string[] = [];
-  const elders: ElderReader = { get: async (id) => { reads.push(id); return id === ELDER.elder_id ? ELDER : null; } };
-  const bindingReader: BindingReader = { get: async (family_id, elder_id) => {
-    const status = bindings[`${family_id}|${elder_id}`];
-    return status ? { status } : null;
-  } };
+  const elders: ElderReader = {
+    get: async (id) => {
+      reads.push(id);
+      return id === ELDER.elder_id ? ELDER : null;
+    },
+  };
+  const bindingReader: BindingReader = {
+    get: async (family_id, elder_id) => {
+      const status = bindings[`${family_id}|${elder_id}`];
+      return status ? { status } : null;
+    },
+  };
   return { deps: { elders, bindings: bindingReader }, reads };
 };
 
 const elder = (elder_id: string): Principal => ({ kind: 'elder', role: 'elder', sub: elder_id, elder_id, sid: 's' });
-const family = (family_id: string): Principal =>
-  ({ kind: 'family', role: 'family', sub: family_id, family_id, sid: 's' });
-const staff = (scope: string | null): Principal =>
-  ({ kind: 'staff', role: 'street', sub: 'u1', username: 'u1', scope, sid: 's' });
+const family = (family_id: string): Principal => ({
+  kind: 'family',
+  role: 'family',
+  sub: family_id,
+  family_id,
+  sid: 's',
+});
+const staff = (scope: string | null): Principal => ({
+  kind: 'staff',
+  role: 'street',
+  sub: 'u1',
+  username: 'u1',
+  scope,
+  sid: 's',
+});
 const MERCHANT: Principal = { kind: 'merchant', role: 'merchant', sub: 'm_1', merchant_id: 'm_1', sid: 's' };
 
 /** 'OK', or the code the rule refused with. */
 const codeOf = async (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'OK', (e: { code?: string }) => e.code ?? 'THROWN');
+  p.then(
+    () => 'OK',
+    (e: { code?: string }) => e.code ?? 'THROWN',
+  );
 
 describe('loadElderFor', () => {
   it.each([

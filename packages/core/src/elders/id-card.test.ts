@@ -9,15 +9,32 @@ describe('parseIdNumber', () => {
   it('accepts a valid number and reads birth date and gender from it', () => {
     const first17 = '42130219450312001';
     const id = first17 + idCheckChar(first17);
-    expect(parseIdNumber(id, TODAY)).toEqual({ id_number: id, birth_date: '1945-03-12', gender: 'M', area_code: '421302' });
+    expect(parseIdNumber(id, TODAY)).toEqual({
+      id_number: id,
+      birth_date: '1945-03-12',
+      gender: 'M',
+      area_code: '421302',
+    });
   });
 
   it.each([
     ['too short', '42130219450312'],
     ['letters', '4213021945031200AB'],
     ['wrong check digit', '421302194503120010'],
-    ['impossible date', (() => { const b = '42130219450231002'; return b + idCheckChar(b); })()],
-    ['future birth', (() => { const b = '42130220990101002'; return b + idCheckChar(b); })()],
+    [
+      'impossible date',
+      (() => {
+        const b = '42130219450231002';
+        return b + idCheckChar(b);
+      })(),
+    ],
+    [
+      'future birth',
+      (() => {
+        const b = '42130220990101002';
+        return b + idCheckChar(b);
+      })(),
+    ],
     ['injection', "4213021945' OR 1=1"],
   ])('rejects %s', (_name, raw) => {
     expect(parseIdNumber(raw, TODAY)).toBeNull();
@@ -28,18 +45,23 @@ describe('parseIdNumber', () => {
     let body = '';
     for (let s = 0; s < 1000; s++) {
       const b = `42130219500101${String(s).padStart(3, '0')}`;
-      if (idCheckChar(b) === 'X') { body = b; break; }
+      if (idCheckChar(b) === 'X') {
+        body = b;
+        break;
+      }
     }
     expect(parseIdNumber(`${body}x`, TODAY)?.id_number).toBe(`${body}X`);
   });
 
   it('any single-digit change is detected (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 9 }), (pos, delta) => {
-      const b = '42130219450312001';
-      const id = b + idCheckChar(b);
-      const changed = id.slice(0, pos) + String((Number(id[pos]) + delta) % 10) + id.slice(pos + 1);
-      expect(parseIdNumber(changed, TODAY)?.id_number === changed && changed !== id).toBe(false);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 9 }), (pos, delta) => {
+        const b = '42130219450312001';
+        const id = b + idCheckChar(b);
+        const changed = id.slice(0, pos) + String((Number(id[pos]) + delta) % 10) + id.slice(pos + 1);
+        expect(parseIdNumber(changed, TODAY)?.id_number === changed && changed !== id).toBe(false);
+      }),
+    );
   });
 });
 
@@ -59,11 +81,18 @@ describe('ageOn', () => {
 
 describe('card numbers', () => {
   it('round-trips and catches single-digit typos', () => {
-    fc.assert(fc.property(fc.stringMatching(/^\d{10}$/), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 9 }), (body, pos, delta) => {
-      const card = makeCardNumber(body);
-      expect(isValidCardNumber(card)).toBe(true);
-      const typo = card.slice(0, pos) + String((Number(card[pos]) + delta) % 10) + card.slice(pos + 1);
-      expect(isValidCardNumber(typo)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{10}$/),
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 1, max: 9 }),
+        (body, pos, delta) => {
+          const card = makeCardNumber(body);
+          expect(isValidCardNumber(card)).toBe(true);
+          const typo = card.slice(0, pos) + String((Number(card[pos]) + delta) % 10) + card.slice(pos + 1);
+          expect(isValidCardNumber(typo)).toBe(false);
+        },
+      ),
+    );
   });
 });

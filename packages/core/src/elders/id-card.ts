@@ -44,7 +44,8 @@ export const maskPhone = (phone: string): string =>
 
 /** 张** : the surname and one star per further character (at most three), for people who must
  * know whom to ask for but not who they are. */
-export const maskName = (name: string): string => (name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`);
+export const maskName = (name: string): string =>
+  name.length <= 1 ? name : `${name.slice(0, 1)}${'*'.repeat(Math.min(name.length - 1, 3))}`;
 
 export const ageOn = (birth_date: string, on: Date): number => {
   const [y, m, d] = birth_date.split('-').map(Number) as [number, number, number];

@@ -8,11 +8,25 @@ import { safeLine } from '../kernel/text';
 import { DATE_RE, PHONE_RE } from '../kernel/ids';
 
 export const CARE_LEVELS = ['self_care', 'semi_disabled', 'disabled'] as const; // 自理 / 半失能 / 失能
-export const CARE_LEVEL_ZH: Record<(typeof CARE_LEVELS)[number], string> = { self_care: '自理', semi_disabled: '半失能', disabled: '失能' };
+export const CARE_LEVEL_ZH: Record<(typeof CARE_LEVELS)[number], string> = {
+  self_care: '自理',
+  semi_disabled: '半失能',
+  disabled: '失能',
+};
 
-export const SPECIAL_CATEGORIES = ['advanced_age', 'low_income', 'living_alone', 'bereaved_parent', 'entitled_group'] as const;
+export const SPECIAL_CATEGORIES = [
+  'advanced_age',
+  'low_income',
+  'living_alone',
+  'bereaved_parent',
+  'entitled_group',
+] as const;
 export const SPECIAL_CATEGORY_ZH: Record<(typeof SPECIAL_CATEGORIES)[number], string> = {
-  advanced_age: '高龄', low_income: '低保/特困', living_alone: '独居/空巢', bereaved_parent: '失独', entitled_group: '优抚',
+  advanced_age: '高龄',
+  low_income: '低保/特困',
+  living_alone: '独居/空巢',
+  bereaved_parent: '失独',
+  entitled_group: '优抚',
 };
 
 export const GENDERS = ['M', 'F'] as const;
@@ -20,23 +34,37 @@ export const GENDER_ZH = { M: '男', F: '女' } as const;
 
 export const Phone = z.string().check(z.trim(), z.regex(PHONE_RE, '11-digit mainland mobile number'));
 export const IsoDate = z.string().check(z.regex(DATE_RE, 'date as YYYY-MM-DD'));
-export const IdNumber = z.pipe(z.string().check(z.trim()), z.transform((s, ctx) => {
-  const facts = parseIdNumber(s);
-  if (!facts) {
-    ctx.issues.push({ code: 'custom', message: 'ID_NUMBER_INVALID', input: s });
-    return z.NEVER;
-  }
-  return facts.id_number;
-}));
+export const IdNumber = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((s, ctx) => {
+    const facts = parseIdNumber(s);
+    if (!facts) {
+      ctx.issues.push({ code: 'custom', message: 'ID_NUMBER_INVALID', input: s });
+      return z.NEVER;
+    }
+    return facts.id_number;
+  }),
+);
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(30), z.regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters'), safeLine());
+const Name = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(30),
+    z.regex(/^[^<>"'`;\\]+$/, 'name must not contain markup or quote characters'),
+    safeLine(),
+  );
 
 /** Mainland China's extent, generous at the edges (Hainan's southern islands, Heilongjiang,
  * Xinjiang). A coordinate outside it is a typo or swapped columns, not an elder's home; 0,0
  * (a form's default) is far outside. The CSV importer and the API use this one rule. */
 export const CHINA_BOUNDS = { lng_min: 73, lng_max: 136, lat_min: 3, lat_max: 54 } as const;
 export const inChina = (p: { lat: number; lng: number }): boolean =>
-  p.lat >= CHINA_BOUNDS.lat_min && p.lat <= CHINA_BOUNDS.lat_max && p.lng >= CHINA_BOUNDS.lng_min && p.lng <= CHINA_BOUNDS.lng_max;
+  p.lat >= CHINA_BOUNDS.lat_min &&
+  p.lat <= CHINA_BOUNDS.lat_max &&
+  p.lng >= CHINA_BOUNDS.lng_min &&
+  p.lng <= CHINA_BOUNDS.lng_max;
 const ElderLocation = LatLng.check(z.refine(inChina, 'COORDINATES_INVALID'));
 
 /** The scheme serves residents aged 60 and over (老年人权益保障法 art. 2: 六十周岁以上). A
@@ -45,7 +73,10 @@ export const ELDER_MIN_AGE = 60;
 
 /** The rules that need today's date, so they cannot live in the schema: one function for the
  * importer (each row) and registration (POST /api/elders). Answers field issues, [] when fine. */
-export const elderDateIssues = (input: { birth_date: string }, today: Date): { path: 'birth_date'; code: 'TOO_YOUNG' }[] =>
+export const elderDateIssues = (
+  input: { birth_date: string },
+  today: Date,
+): { path: 'birth_date'; code: 'TOO_YOUNG' }[] =>
   ageOn(input.birth_date, today) < ELDER_MIN_AGE ? [{ path: 'birth_date', code: 'TOO_YOUNG' }] : [];
 
 export const EmergencyContact = z.object({ name: Name, phone: Phone });
@@ -65,10 +96,14 @@ const ProfileFields = {
 };
 
 /** The ID number is the source of truth for birth date and gender; a mismatch is a typo somewhere. */
-const agreesWithIdNumber = (v: { id_number: string; birth_date: string; gender: 'M' | 'F' }, ctx: z.core.$RefinementCtx) => {
+const agreesWithIdNumber = (
+  v: { id_number: string; birth_date: string; gender: 'M' | 'F' },
+  ctx: z.core.$RefinementCtx,
+) => {
   const facts = parseIdNumber(v.id_number);
   if (!facts) return;
-  if (facts.birth_date !== v.birth_date) ctx.addIssue({ code: 'custom', path: ['birth_date'], message: 'BIRTH_DATE_MISMATCH' });
+  if (facts.birth_date !== v.birth_date)
+    ctx.addIssue({ code: 'custom', path: ['birth_date'], message: 'BIRTH_DATE_MISMATCH' });
   if (facts.gender !== v.gender) ctx.addIssue({ code: 'custom', path: ['gender'], message: 'GENDER_MISMATCH' });
 };
 

@@ -9,10 +9,16 @@ export type ElderWrite = {
 };
 
 export type ElderStore = {
-  create: (w: ElderWrite) => Promise<void>; // ELDER_EXISTS when the ID hash is taken; CARD_TAKEN internally retried by caller
+  // ELDER_EXISTS when the ID hash is taken; CARD_TAKEN internally retried by caller
+  create: (w: ElderWrite) => Promise<void>;
   get: (elder_id: string) => Promise<ElderRecord | null>;
   getMany: (elder_ids: string[]) => Promise<ElderRecord[]>;
-  update: (next: ElderRecord, prev: ElderRecord, phone_hash_prev: string | null, phone_hash_next: string | null) => Promise<void>;
+  update: (
+    next: ElderRecord,
+    prev: ElderRecord,
+    phone_hash_prev: string | null,
+    phone_hash_next: string | null,
+  ) => Promise<void>;
   findIdByIdHash: (id_hash: string) => Promise<string | null>;
   findIdsByIdHashes: (id_hashes: string[]) => Promise<Map<string, string>>;
   findIdByCard: (card: string) => Promise<string | null>;

@@ -38,9 +38,28 @@ export const pinHash = (bi: BlindIndex, elder_id: string, pin: string): string =
 
 /** Canonical form of an import row: same person, same data -> same hash. */
 export const inputHash = (bi: BlindIndex, input: ElderInput): string =>
-  bi('row', JSON.stringify([input.name, input.gender, input.birth_date, input.id_number, input.phone, input.community_code, input.address, input.location, input.care_level, [...input.special_categories].sort(), input.emergency_contact]));
+  bi(
+    'row',
+    JSON.stringify([
+      input.name,
+      input.gender,
+      input.birth_date,
+      input.id_number,
+      input.phone,
+      input.community_code,
+      input.address,
+      input.location,
+      input.care_level,
+      [...input.special_categories].sort(),
+      input.emergency_contact,
+    ]),
+  );
 
-export const buildElderRecord = async (deps: Pick<ElderDeps, 'cipher' | 'clock' | 'blindIndex'>, input: ElderInput, opts: { elder_id?: string; card_number?: string; pin?: string } = {}): Promise<{ record: ElderRecord; pin: string }> => {
+export const buildElderRecord = async (
+  deps: Pick<ElderDeps, 'cipher' | 'clock' | 'blindIndex'>,
+  input: ElderInput,
+  opts: { elder_id?: string; card_number?: string; pin?: string } = {},
+): Promise<{ record: ElderRecord; pin: string }> => {
   const elder_id = opts.elder_id ?? randomId('e');
   const now = deps.clock.now().toISOString();
   const pin = opts.pin ?? randomDigits(PIN_DIGITS);
@@ -58,7 +77,9 @@ export const buildElderRecord = async (deps: Pick<ElderDeps, 'cipher' | 'clock' 
     location: input.location,
     care_level: input.care_level,
     special_categories: input.special_categories,
-    emergency_contact_cipher: input.emergency_contact ? deps.cipher.encrypt(input.emergency_contact.phone, aad.elderField(elder_id, 'emergency')) : null,
+    emergency_contact_cipher: input.emergency_contact
+      ? deps.cipher.encrypt(input.emergency_contact.phone, aad.elderField(elder_id, 'emergency'))
+      : null,
     emergency_contact_name: input.emergency_contact?.name ?? null,
     card_number: opts.card_number ?? makeCardNumber(randomDigits(10)),
     pin_hash: pinHash(deps.blindIndex, elder_id, pin),
@@ -75,16 +96,28 @@ export const buildElderRecord = async (deps: Pick<ElderDeps, 'cipher' | 'clock' 
 const requireCommunity = async (deps: ElderDeps, code: string) => {
   const area = await deps.areas.get(code);
   if (!area || area.level !== 'community') {
-    throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'community_code', code: 'COMMUNITY_UNKNOWN', message: 'unknown community' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [{ path: 'community_code', code: 'COMMUNITY_UNKNOWN', message: 'unknown community' }],
+    });
   }
   return area;
 };
 
-export const registerElder = async (deps: ElderDeps, input: ElderInput, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
+export const registerElder = async (
+  deps: ElderDeps,
+  input: ElderInput,
+  actor: string,
+): Promise<{ record: ElderRecord; pin: string }> => {
   // the importer's date rules, one function for both (elders.ts)
   const dated = elderDateIssues(input, deps.clock.now());
   if (dated.length > 0) {
-    throw new AppError('VALIDATION_FAILED', { fields: dated.map((i) => ({ path: `body.${i.path}`, code: i.code, message: `must be at least ${ELDER_MIN_AGE} years old` })) });
+    throw new AppError('VALIDATION_FAILED', {
+      fields: dated.map((i) => ({
+        path: `body.${i.path}`,
+        code: i.code,
+        message: `must be at least ${ELDER_MIN_AGE} years old`,
+      })),
+    });
   }
   await requireCommunity(deps, input.community_code);
   const id_hash = deps.blindIndex('id', input.id_number);
@@ -110,7 +143,12 @@ export const getElderOrThrow = async (deps: Pick<ElderDeps, 'elders'>, elder_id:
   return r;
 };
 
-export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: ElderPatch, actor: string): Promise<ElderRecord> => {
+export const patchElder = async (
+  deps: ElderDeps,
+  prev: ElderRecord,
+  patch: ElderPatch,
+  actor: string,
+): Promise<ElderRecord> => {
   if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
   if (patch.version !== prev.version) throw new AppError('CONFLICT', { details: { current_version: prev.version } });
   if (patch.community_code) await requireCommunity(deps, patch.community_code);
@@ -123,7 +161,9 @@ export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: Elde
   if (patch.special_categories !== undefined) next.special_categories = patch.special_categories;
   if (patch.emergency_contact !== undefined) {
     next.emergency_contact_name = patch.emergency_contact?.name ?? null;
-    next.emergency_contact_cipher = patch.emergency_contact ? deps.cipher.encrypt(patch.emergency_contact.phone, aad.elderField(prev.elder_id, 'emergency')) : null;
+    next.emergency_contact_cipher = patch.emergency_contact
+      ? deps.cipher.encrypt(patch.emergency_contact.phone, aad.elderField(prev.elder_id, 'emergency'))
+      : null;
   }
   // Both stay null when the phone is not touched: the store then leaves the phone index alone.
   let phone_prev: string | null = null;
@@ -136,30 +176,63 @@ export const patchElder = async (deps: ElderDeps, prev: ElderRecord, patch: Elde
     next.phone_masked = patch.phone ? maskPhone(patch.phone) : null;
   }
   await deps.elders.update(next, prev, phone_prev, phone_next);
-  await deps.audit.write({ actor, action: 'elder.update', subject: `elder:${prev.elder_id}`, detail: { fields: Object.keys(patch).filter((k) => k !== 'version').join(',') } });
+  await deps.audit.write({
+    actor,
+    action: 'elder.update',
+    subject: `elder:${prev.elder_id}`,
+    detail: {
+      fields: Object.keys(patch)
+        .filter((k) => k !== 'version')
+        .join(','),
+    },
+  });
   return next;
 };
 
 export type SensitiveView = { id_number: string; phone: string | null; emergency_contact_phone: string | null };
 
 /** The only way to the clear values; every call leaves an audit record (PIPL art. 28/51). */
-export const revealSensitive = async (deps: ElderDeps, r: ElderRecord, actor: string, reason: string, request_id?: string): Promise<SensitiveView> => {
+export const revealSensitive = async (
+  deps: ElderDeps,
+  r: ElderRecord,
+  actor: string,
+  reason: string,
+  request_id?: string,
+): Promise<SensitiveView> => {
   if (r.status !== 'active') throw new AppError('ELDER_INACTIVE');
-  await deps.audit.write({ actor, action: 'elder.read_sensitive', subject: `elder:${r.elder_id}`, detail: { reason }, ...(request_id ? { request_id } : {}) });
+  await deps.audit.write({
+    actor,
+    action: 'elder.read_sensitive',
+    subject: `elder:${r.elder_id}`,
+    detail: { reason },
+    ...(request_id ? { request_id } : {}),
+  });
   return {
     id_number: deps.cipher.decrypt(r.id_cipher, aad.elderField(r.elder_id, 'id')),
     phone: r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad.elderField(r.elder_id, 'phone')) : null,
-    emergency_contact_phone: r.emergency_contact_cipher ? deps.cipher.decrypt(r.emergency_contact_cipher, aad.elderField(r.elder_id, 'emergency')) : null,
+    emergency_contact_phone: r.emergency_contact_cipher
+      ? deps.cipher.decrypt(r.emergency_contact_cipher, aad.elderField(r.elder_id, 'emergency'))
+      : null,
   };
 };
 
 export const decryptPhone = (deps: Pick<ElderDeps, 'cipher'>, r: ElderRecord): string | null =>
   r.phone_cipher ? deps.cipher.decrypt(r.phone_cipher, aad.elderField(r.elder_id, 'phone')) : null;
 
-export const resetPin = async (deps: ElderDeps, prev: ElderRecord, actor: string): Promise<{ record: ElderRecord; pin: string }> => {
+export const resetPin = async (
+  deps: ElderDeps,
+  prev: ElderRecord,
+  actor: string,
+): Promise<{ record: ElderRecord; pin: string }> => {
   if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const pin = randomDigits(PIN_DIGITS);
-  const next: ElderRecord = { ...prev, pin_hash: pinHash(deps.blindIndex, prev.elder_id, pin), pin_printed_at: deps.clock.now().toISOString(), version: prev.version + 1, updated_at: deps.clock.now().toISOString() };
+  const next: ElderRecord = {
+    ...prev,
+    pin_hash: pinHash(deps.blindIndex, prev.elder_id, pin),
+    pin_printed_at: deps.clock.now().toISOString(),
+    version: prev.version + 1,
+    updated_at: deps.clock.now().toISOString(),
+  };
   await deps.elders.update(next, prev, null, null);
   await deps.audit.write({ actor, action: 'elder.reset_pin', subject: `elder:${prev.elder_id}` });
   return { record: next, pin };
@@ -167,11 +240,12 @@ export const resetPin = async (deps: ElderDeps, prev: ElderRecord, actor: string
 
 /** What leaving needs beyond the elder store: the wallet and the payment port to settle the
  * balance, bindings and sessions to end, orders to see that nothing is still open. */
-export type LeaveDeps = ElderDeps & TopupDeps & {
-  bindings: Pick<BindingPort, 'ofElder' | 'put'>;
-  sessions: { revokeAllOf: (sub: string) => Promise<number> };
-  orders: { ofElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Order>> };
-};
+export type LeaveDeps = ElderDeps &
+  TopupDeps & {
+    bindings: Pick<BindingPort, 'ofElder' | 'put'>;
+    sessions: { revokeAllOf: (sub: string) => Promise<number> };
+    orders: { ofElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Order>> };
+  };
 
 /** Orders whose points can still move back into the wallet: a hold that is open, or a dispute. */
 const OPEN_ORDER_STATES: ReadonlySet<Order['status']> = new Set(['requested', 'accepted', 'disputed']);
@@ -208,7 +282,10 @@ const settleWallet = async (deps: LeaveDeps, elder_id: string, actor: string, re
       const { refundTopup } = await import('../topups/service'); // the payment flow loads only when needed
       try {
         const r = await refundTopup(deps, {
-          topup_id, reason: `退出项目：${reason}`, actor, request_id,
+          topup_id,
+          reason: `退出项目：${reason}`,
+          actor,
+          request_id,
           idem: { scope: `leave:${elder_id}`, key: topup_id, request_hash: 'elder.leave' },
         });
         refunded_points += r.topup.refund?.points ?? 0;
@@ -217,16 +294,30 @@ const settleWallet = async (deps: LeaveDeps, elder_id: string, actor: string, re
         // Refunded before (points that came back later from a cancelled order stay in the lot) or
         // meanwhile by staff (then the lot is empty and nothing is left below): what remains goes to
         // the adjustments account, audited as needing a manual refund, never left in a closed wallet.
-        if (!(e instanceof AppError && (e.code === 'TOPUP_NOTHING_TO_REFUND' || e.code === 'TOPUP_NOT_PAID' || e.code === 'TOPUP_NOT_FOUND'))) throw e;
+        if (!(
+          e instanceof AppError &&
+          (e.code === 'TOPUP_NOTHING_TO_REFUND' || e.code === 'TOPUP_NOT_PAID' || e.code === 'TOPUP_NOT_FOUND')
+        ))
+          throw e;
       }
     }
     const paid = !lot.subsidy;
     const to = paid ? 'adjustments' : lot.source === 'award' ? 'awards' : 'issuance';
     const entry_id = `scheme_exit:${elder_id}:${lot.lot_id}`;
     const r = await debitLot(deps, {
-      entry_id, kind: 'scheme_exit', elder_id, lot_id: lot.lot_id, to, reason: `退出项目：${reason}`, actor, ref: { lot_source: lot.source },
+      entry_id,
+      kind: 'scheme_exit',
+      elder_id,
+      lot_id: lot.lot_id,
+      to,
+      reason: `退出项目：${reason}`,
+      actor,
+      ref: { lot_source: lot.source },
       audit: {
-        actor, action: paid ? 'elder.leave.paid_points_unrefunded' : 'elder.leave.return_points', subject: `elder:${elder_id}`, ...(request_id ? { request_id } : {}),
+        actor,
+        action: paid ? 'elder.leave.paid_points_unrefunded' : 'elder.leave.return_points',
+        subject: `elder:${elder_id}`,
+        ...(request_id ? { request_id } : {}),
         detail: { entry_id, lot_id: lot.lot_id, to, points: lot.remaining_points, needs_manual_refund: paid },
       },
     });
@@ -243,7 +334,16 @@ const endBindings = async (deps: LeaveDeps, elder_id: string, actor: string): Pr
     if (live.length === 0) return ended;
     try {
       for (const b of live) {
-        await deps.bindings.put({ ...b, status: 'removed', decided_at: deps.clock.now().toISOString(), decided_by: actor, version: b.version + 1 }, b.version);
+        await deps.bindings.put(
+          {
+            ...b,
+            status: 'removed',
+            decided_at: deps.clock.now().toISOString(),
+            decided_by: actor,
+            version: b.version + 1,
+          },
+          b.version,
+        );
         ended++;
       }
     } catch (e) {
@@ -262,7 +362,13 @@ const endBindings = async (deps: LeaveDeps, elder_id: string, actor: string): Pr
  * points could still come back into the wallet. The wallet is frozen first, so nothing is booked
  * while the balance is settled.
  */
-export const leaveScheme = async (deps: LeaveDeps, prev: ElderRecord, actor: string, reason: string, request_id?: string): Promise<ElderRecord> => {
+export const leaveScheme = async (
+  deps: LeaveDeps,
+  prev: ElderRecord,
+  actor: string,
+  reason: string,
+  request_id?: string,
+): Promise<ElderRecord> => {
   if (prev.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const id = prev.elder_id;
   const refuseIfOpen = async () => {
@@ -289,16 +395,35 @@ export const leaveScheme = async (deps: LeaveDeps, prev: ElderRecord, actor: str
     ...prev,
     name: '已退出',
     birth_date: `${prev.birth_date.slice(0, 4)}-01-01`, // year only: keeps age-band statistics, not a birthday
-    id_cipher: '', id_masked: '', phone_cipher: null, phone_masked: null,
-    address: '', location: null, emergency_contact_cipher: null, emergency_contact_name: null,
-    care_level: null, special_categories: [], pin_hash: '', // health data goes too
-    status: 'left', version: prev.version + 1, updated_at: now,
+    id_cipher: '',
+    id_masked: '',
+    phone_cipher: null,
+    phone_masked: null,
+    address: '',
+    location: null,
+    emergency_contact_cipher: null,
+    emergency_contact_name: null,
+    care_level: null,
+    special_categories: [],
+    pin_hash: '', // health data goes too
+    status: 'left',
+    version: prev.version + 1,
+    updated_at: now,
   };
   await deps.elders.erase(next, prev, deps.blindIndex('id', id_number), phone ? deps.blindIndex('phone', phone) : null);
   if (phone) await deps.wechatLinks.unlink(deps.blindIndex('phone', phone));
   await deps.audit.write({
-    actor, action: 'elder.leave', subject: `elder:${id}`, ...(request_id ? { request_id } : {}),
-    detail: { reason, refunded_points: money.refunded_points, returned_points: money.returned_points, bindings_ended, sessions_ended },
+    actor,
+    action: 'elder.leave',
+    subject: `elder:${id}`,
+    ...(request_id ? { request_id } : {}),
+    detail: {
+      reason,
+      refunded_points: money.refunded_points,
+      returned_points: money.returned_points,
+      bindings_ended,
+      sessions_ended,
+    },
   });
   return next;
 };

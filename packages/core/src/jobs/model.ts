@@ -5,11 +5,23 @@ import * as z from 'zod/mini';
 import { Month } from '../kernel/ids';
 
 export const JobSchema = z.discriminatedUnion('job', [
-  z.object({ job: z.literal('issuance'), month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))), resume: z.optional(z.boolean()) }),
+  z.object({
+    job: z.literal('issuance'),
+    month: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))),
+    resume: z.optional(z.boolean()),
+  }),
   // the issuance preview for one staff scope (null = the whole city), stored for the page and API
-  z.object({ job: z.literal('issuance-preview'), month: Month, scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))) }),
+  z.object({
+    job: z.literal('issuance-preview'),
+    month: Month,
+    scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))),
+  }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),
-  z.object({ job: z.literal('offer-expiry'), order_id: z.string().check(z.minLength(3), z.maxLength(80)), offer_index: z.int().check(z.gte(0), z.lte(10)) }),
+  z.object({
+    job: z.literal('offer-expiry'),
+    order_id: z.string().check(z.minLength(3), z.maxLength(80)),
+    offer_index: z.int().check(z.gte(0), z.lte(10)),
+  }),
 ]);
 export type Job = z.infer<typeof JobSchema>;

@@ -1,6 +1,14 @@
 // Field encryption, blind indexes and password/PIN hashing. Pure node:crypto; the keys come from
 // the deployable's configuration (env locally, a KMS-decrypted data key in AWS).
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const IV_BYTES = 12; // GCM standard nonce size
 const KEY_BYTES = 32; // AES-256
@@ -74,6 +82,7 @@ export const randomDigits = (n: number): string => {
   return out;
 };
 
-export const randomId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
+export const randomId = (prefix: string): string =>
+  `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 
 export const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('base64url');

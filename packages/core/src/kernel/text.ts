@@ -11,11 +11,14 @@ const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 /** One-line text: every control character is refused, line breaks included. */
 export const UNSAFE_LINE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]`);
 /** Multi-line free text (a comment, a reason): as above, but \n and \r may separate lines. */
-export const UNSAFE_TEXT_CHARS = new RegExp(`[\\u0000-\\u0009\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]`);
+export const UNSAFE_TEXT_CHARS = new RegExp(
+  `[\\u0000-\\u0009\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]`,
+);
 
 /** The check, with the stable field code the API and the CSV report both answer. */
 export const safeLine = () => z.refine<string>((s) => !UNSAFE_LINE_CHARS.test(s), 'INVALID_CHARACTERS');
 export const safeText = () => z.refine<string>((s) => !UNSAFE_TEXT_CHARS.test(s), 'INVALID_CHARACTERS');
 
 /** Free text such as a reason or comment: trimmed, bounded, no control or bidi characters. */
-export const FreeText = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max), safeText());
+export const FreeText = (min: number, max: number) =>
+  z.string().check(z.trim(), z.minLength(min), z.maxLength(max), safeText());

@@ -24,11 +24,13 @@ export const shardOf = (key: string, shards = SYSTEM_SHARDS): number => {
   return (h >>> 0) % shards;
 };
 
-export const systemAccount = (kind: SystemKind, spreadKey: string) => `${kind}:${String(shardOf(spreadKey)).padStart(2, '0')}`;
+export const systemAccount = (kind: SystemKind, spreadKey: string) =>
+  `${kind}:${String(shardOf(spreadKey)).padStart(2, '0')}`;
 
 export const kindOf = (account: string): AccountKind => {
   const k = account.slice(0, account.indexOf(':'));
-  if (k === 'wallet' || k === 'hold' || k === 'merchant' || (SYSTEM_KINDS as readonly string[]).includes(k)) return k as AccountKind;
+  if (k === 'wallet' || k === 'hold' || k === 'merchant' || (SYSTEM_KINDS as readonly string[]).includes(k))
+    return k as AccountKind;
   throw new Error(`unknown account kind: ${account}`);
 };
 

@@ -8,7 +8,12 @@ export const describeEntry = (kind: EntryKind, reason: string | null | undefined
   let rest = (reason ?? '').trim();
   // strip every leading "label：" (or the bare label); "冲正错误的补贴" keeps its words
   for (;;) {
-    const next = rest === label ? '' : rest.startsWith(label) && /^[:：]/.test(rest.slice(label.length).trimStart()) ? rest.slice(label.length).trimStart().slice(1).trim() : null;
+    const next =
+      rest === label
+        ? ''
+        : rest.startsWith(label) && /^[:：]/.test(rest.slice(label.length).trimStart())
+          ? rest.slice(label.length).trimStart().slice(1).trim()
+          : null;
     if (next === null) break;
     rest = next;
   }

@@ -1,6 +1,18 @@
 // Journal entries: immutable, balanced, integer points. A correction is a new reversing entry.
 
-export const ENTRY_KINDS = ['allowance', 'top_up', 'award', 'hold', 'capture', 'release', 'expiry', 'refund', 'reversal', 'adjustment', 'scheme_exit'] as const;
+export const ENTRY_KINDS = [
+  'allowance',
+  'top_up',
+  'award',
+  'hold',
+  'capture',
+  'release',
+  'expiry',
+  'refund',
+  'reversal',
+  'adjustment',
+  'scheme_exit',
+] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export type Posting = { account: string; amount_points: number }; // + credit to the account, - debit
@@ -24,14 +36,17 @@ export const POSTINGS_MAX = 8; // an entry touches a handful of accounts; more m
 
 /** Fails loudly: money code must never write an unbalanced or fractional entry. */
 export const assertBalanced = (e: Pick<JournalEntry, 'entry_id' | 'postings'>): void => {
-  if (e.postings.length < 2 || e.postings.length > POSTINGS_MAX) throw new Error(`entry ${e.entry_id}: ${e.postings.length} postings`);
+  if (e.postings.length < 2 || e.postings.length > POSTINGS_MAX)
+    throw new Error(`entry ${e.entry_id}: ${e.postings.length} postings`);
   let sum = 0;
   for (const p of e.postings) {
-    if (!Number.isSafeInteger(p.amount_points) || p.amount_points === 0) throw new Error(`entry ${e.entry_id}: bad amount ${p.amount_points} on ${p.account}`);
+    if (!Number.isSafeInteger(p.amount_points) || p.amount_points === 0)
+      throw new Error(`entry ${e.entry_id}: bad amount ${p.amount_points} on ${p.account}`);
     sum += p.amount_points;
   }
   if (sum !== 0) throw new Error(`entry ${e.entry_id}: postings sum to ${sum}`);
-  if (new Set(e.postings.map((p) => p.account)).size !== e.postings.length) throw new Error(`entry ${e.entry_id}: an account appears twice`);
+  if (new Set(e.postings.map((p) => p.account)).size !== e.postings.length)
+    throw new Error(`entry ${e.entry_id}: an account appears twice`);
 };
 
 /**
@@ -57,7 +72,10 @@ export const REVERSIBILITY: Readonly<Record<EntryKind, { reversible: boolean; wh
   expiry: { reversible: false, why: 'expired points cannot be revived; grant an adjustment instead' },
   reversal: { reversible: false, why: 'a reversal is final; correct it with an adjustment' },
   // the elder has left: nobody may spend points put back into that wallet
-  scheme_exit: { reversible: false, why: 'the elder left the scheme; allowance and award points went back to the bureau' },
+  scheme_exit: {
+    reversible: false,
+    why: 'the elder left the scheme; allowance and award points went back to the bureau',
+  },
 };
 
 export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].reversible;
@@ -65,11 +83,19 @@ export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].re
 /** Reversible kinds whose reversal belongs to a flow that moves more than points: staff reach it
  * there, not through the ledger's reverse route (which would leave the order behind). */
 export const REVERSED_BY_FLOW: Partial<Record<EntryKind, string>> = {
-  capture: 'uphold the order\'s dispute (POST /api/orders/{order_id}/dispute/uphold): the order moves with the points',
+  capture: "uphold the order's dispute (POST /api/orders/{order_id}/dispute/uphold): the order moves with the points",
 };
 
 export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
-  allowance: '每月补贴积分', top_up: '家属充值', award: '活动奖励', hold: '下单冻结', capture: '服务完成扣除',
-  release: '订单取消退回', expiry: '积分过期', refund: '充值退款', reversal: '冲正', adjustment: '调整',
+  allowance: '每月补贴积分',
+  top_up: '家属充值',
+  award: '活动奖励',
+  hold: '下单冻结',
+  capture: '服务完成扣除',
+  release: '订单取消退回',
+  expiry: '积分过期',
+  refund: '充值退款',
+  reversal: '冲正',
+  adjustment: '调整',
   scheme_exit: '退出项目，补贴积分退回',
 };

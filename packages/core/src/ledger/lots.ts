@@ -27,8 +27,13 @@ export const spendOrder = (a: Lot, b: Lot): number =>
   a.expires_on.localeCompare(b.expires_on) || Number(b.subsidy) - Number(a.subsidy) || a.lot_id.localeCompare(b.lot_id);
 
 /** Picks lots for `amount` or returns the shortfall. `today` lots that expired are never taken. */
-export const pickLots = (lots: readonly Lot[], amount_points: number, opts: { today: string; subsidyAllowed: boolean }): { takes: LotTake[] } | { short_points: number } => {
-  if (!Number.isSafeInteger(amount_points) || amount_points <= 0) throw new Error(`pickLots: bad amount ${amount_points}`);
+export const pickLots = (
+  lots: readonly Lot[],
+  amount_points: number,
+  opts: { today: string; subsidyAllowed: boolean },
+): { takes: LotTake[] } | { short_points: number } => {
+  if (!Number.isSafeInteger(amount_points) || amount_points <= 0)
+    throw new Error(`pickLots: bad amount ${amount_points}`);
   const eligible = lots
     .filter((l) => l.remaining_points > 0 && l.expires_on >= opts.today && (opts.subsidyAllowed || !l.subsidy))
     .sort(spendOrder);

@@ -43,9 +43,25 @@ export type CounterKey =
 export type CommitPlan = {
   entry: JournalEntry;
   /** One per posting. `expect_version` null = unconditional ADD (sharded system accounts). */
-  balances: { account: string; delta_points: number; expect_version: number | null; balance_after: number | null; require_not_frozen: boolean }[];
+  balances: {
+    account: string;
+    delta_points: number;
+    expect_version: number | null;
+    balance_after: number | null;
+    require_not_frozen: boolean;
+  }[];
   /** take/restore carry the remaining they expect to find, so a lot changed meanwhile fails the commit. */
-  lots: ({ op: 'create'; lot: Lot } | { op: 'take' | 'restore'; wallet: string; lot_id: string; expires_on: string; amount_points: number; expect_remaining: number })[];
+  lots: (
+    | { op: 'create'; lot: Lot }
+    | {
+        op: 'take' | 'restore';
+        wallet: string;
+        lot_id: string;
+        expires_on: string;
+        amount_points: number;
+        expect_remaining: number;
+      }
+  )[];
   hold?: { next: Hold; expect_version: number }; // 0 = must not exist
   counters?: { key: CounterKey; delta: number; max: number | null }[];
   idempotency?: { scope: string; key: string; request_hash: string; result: string; ttl_s: number };
@@ -58,9 +74,13 @@ export type CommitPlan = {
 };
 
 /** Which part of a commit failed its condition; the domain decides what that means. */
-export type CommitPart = 'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter' | 'slot' | 'order';
+export type CommitPart =
+  'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter' | 'slot' | 'order';
 export class CommitRejected extends Error {
-  constructor(readonly part: CommitPart, readonly detail: string) {
+  constructor(
+    readonly part: CommitPart,
+    readonly detail: string,
+  ) {
     super(`commit rejected at ${part}: ${detail}`);
     this.name = 'CommitRejected';
   }
@@ -68,7 +88,14 @@ export class CommitRejected extends Error {
 
 export type IdempotencyRecord = { request_hash: string; result: string };
 
-export type PostingLine = { entry_id: string; kind: JournalEntry['kind']; reason: string; amount_points: number; balance_after: number | null; created_at: string };
+export type PostingLine = {
+  entry_id: string;
+  kind: JournalEntry['kind'];
+  reason: string;
+  amount_points: number;
+  balance_after: number | null;
+  created_at: string;
+};
 
 export type LedgerStore = {
   account: (account: string) => Promise<AccountState>;
@@ -77,13 +104,21 @@ export type LedgerStore = {
   entry: (entry_id: string) => Promise<JournalEntry | null>;
   isReversed: (entry_id: string) => Promise<boolean>;
   idempotency: (scope: string, key: string) => Promise<IdempotencyRecord | null>;
-  commit: (plan: CommitPlan) => Promise<void>; // throws CommitRejected, or AppError CONFLICT on contention after retries
+  // throws CommitRejected, or AppError CONFLICT on contention after retries
+  commit: (plan: CommitPlan) => Promise<void>;
   setFrozen: (account: string, frozen: boolean, expect_version: number) => Promise<void>;
-  history: (account: string, limit: number, cursor?: string) => Promise<{ items: PostingLine[]; cursor: string | null }>;
+  history: (
+    account: string,
+    limit: number,
+    cursor?: string,
+  ) => Promise<{ items: PostingLine[]; cursor: string | null }>;
   balanceAsOf: (account: string, at: string) => Promise<number | null>;
   counter: (key: CounterKey) => Promise<number>;
   /** Sparse expiry index: lots with points left that expire on `day`, one shard at a time. */
-  lotsExpiringOn: (day: string, shard: number) => Promise<{ wallet: string; lot_id: string; remaining_points: number }[]>;
+  lotsExpiringOn: (
+    day: string,
+    shard: number,
+  ) => Promise<{ wallet: string; lot_id: string; remaining_points: number }[]>;
   holdsExpiringOn: (day: string, shard: number) => Promise<{ hold_id: string; expires_at: string }[]>;
   expiryShards: number;
 };

@@ -49,7 +49,14 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
   /** The entry, if it is written: by a twin with our key (its record is there too), or by someone else. */
   const written = async (): Promise<DebitLotResult | null> => {
     if (!(await deps.ledger.entry(a.entry_id))) return null;
-    return (await ours()) ?? { entry_id: a.entry_id, amount_points: await debitedBy(deps, a.entry_id, wallet), replayed: true, by_other: idem !== undefined };
+    return (
+      (await ours()) ?? {
+        entry_id: a.entry_id,
+        amount_points: await debitedBy(deps, a.entry_id, wallet),
+        replayed: true,
+        by_other: idem !== undefined,
+      }
+    );
   };
   for (let attempt = 0; ; attempt++) {
     const mine = await ours();
@@ -67,13 +74,23 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
     if (state.balance_points < n) {
       const raced = await written();
       if (raced) return raced;
-      throw new AppError('INSUFFICIENT_POINTS', { details: { balance_points: state.balance_points, lot_remaining_points: n } });
+      throw new AppError('INSUFFICIENT_POINTS', {
+        details: { balance_points: state.balance_points, lot_remaining_points: n },
+      });
     }
     const sink = systemAccount(a.to, a.entry_id);
     const entry: JournalEntry = {
-      entry_id: a.entry_id, kind: a.kind ?? 'refund', reason: a.reason, actor: a.actor, created_at: deps.clock.now().toISOString(),
-      postings: [{ account: wallet, amount_points: -n }, { account: sink, amount_points: n }],
-      policy_version: null, ref: { elder_id: a.elder_id, lot_id: a.lot_id, ...(a.ref ?? {}) },
+      entry_id: a.entry_id,
+      kind: a.kind ?? 'refund',
+      reason: a.reason,
+      actor: a.actor,
+      created_at: deps.clock.now().toISOString(),
+      postings: [
+        { account: wallet, amount_points: -n },
+        { account: sink, amount_points: n },
+      ],
+      policy_version: null,
+      ref: { elder_id: a.elder_id, lot_id: a.lot_id, ...(a.ref ?? {}) },
       lot_moves: [{ wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, delta_points: -n }],
     };
     assertBalanced(entry);
@@ -81,11 +98,21 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
       entry,
       // Not conditioned on `frozen`: freezing stops the elder spending, not staff returning a payer's money.
       balances: [
-        { account: wallet, delta_points: -n, expect_version: state.version, balance_after: state.balance_points - n, require_not_frozen: false },
+        {
+          account: wallet,
+          delta_points: -n,
+          expect_version: state.version,
+          balance_after: state.balance_points - n,
+          require_not_frozen: false,
+        },
         { account: sink, delta_points: n, expect_version: null, balance_after: null, require_not_frozen: false },
       ],
-      lots: [{ op: 'take', wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, amount_points: n, expect_remaining: n }],
-      ...(idem ? { idempotency: { ...idem, result: JSON.stringify({ entry_id: a.entry_id }), ttl_s: IDEMPOTENCY_TTL_S } } : {}),
+      lots: [
+        { op: 'take', wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, amount_points: n, expect_remaining: n },
+      ],
+      ...(idem
+        ? { idempotency: { ...idem, result: JSON.stringify({ entry_id: a.entry_id }), ttl_s: IDEMPOTENCY_TTL_S } }
+        : {}),
       ...(a.audit ? { audit: { event: a.audit } } : {}),
     };
     try {
@@ -96,7 +123,8 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
       // entry or idempotency taken: someone finished this very refund; the loop's first reads answer.
       // balance or lot moved (a spend raced us): re-plan from fresh state, bounded.
       if (attempt >= LEDGER_RETRIES) throw new AppError('CONFLICT', { cause: e });
-      if (e.part !== 'entry' && e.part !== 'idempotency') await sleep(RETRY_BASE_MS * (1 + attempt) * (0.5 + Math.random()));
+      if (e.part !== 'entry' && e.part !== 'idempotency')
+        await sleep(RETRY_BASE_MS * (1 + attempt) * (0.5 + Math.random()));
     }
   }
 };

@@ -31,7 +31,12 @@ export const isValidUscc = (raw: string): boolean => {
 export const Uscc = z.string().check(z.trim(), z.toUpperCase(), z.refine(isValidUscc, 'USCC_INVALID'));
 
 export const CategoryCode = z.string().check(z.regex(CATEGORY_CODE_RE));
-export const Category = z.object({ code: CategoryCode, name_zh: z.string().check(z.minLength(1), z.maxLength(20)), name_en: z.string().check(z.minLength(1), z.maxLength(40)), icon: z.string().check(z.maxLength(8)) });
+export const Category = z.object({
+  code: CategoryCode,
+  name_zh: z.string().check(z.minLength(1), z.maxLength(20)),
+  name_en: z.string().check(z.minLength(1), z.maxLength(40)),
+  icon: z.string().check(z.maxLength(8)),
+});
 export type Category = z.infer<typeof Category>;
 
 export const DEFAULT_CATEGORIES: Category[] = [
@@ -42,7 +47,16 @@ export const DEFAULT_CATEGORIES: Category[] = [
   { code: 'canteen', name_zh: '助餐', name_en: 'Community canteen', icon: '🍚' },
 ];
 
-const Text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters'), safeLine());
+const Text = (max: number) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(max),
+      z.regex(/^[^<>"'`;\\]+$/, 'no markup or quote characters'),
+      safeLine(),
+    );
 
 export const MerchantApplication = z.object({
   business_name: Text(60),
@@ -74,43 +88,87 @@ export type Merchant = MerchantApplication & {
 
 const Hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const WeeklyHours = z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([Hhmm, Hhmm]).check(z.refine(([a, b]) => a < b, 'opening before closing'))).check(z.maxLength(4)));
+export const WeeklyHours = z.partialRecord(
+  z.enum(WEEKDAYS),
+  z.array(z.tuple([Hhmm, Hhmm]).check(z.refine(([a, b]) => a < b, 'opening before closing'))).check(z.maxLength(4)),
+);
 export type WeeklyHours = z.infer<typeof WeeklyHours>;
 
-export const ServiceInput = z.object({
-  name: Text(40),
-  category: CategoryCode,
-  price_points: z.int().check(z.gte(1), z.lte(100_000)),
-  ref_price_fen: z.int().check(z.gte(0), z.lte(10_000_000)),
-  duration_min: z.int().check(z.gte(5), z.lte(600)),
-  mode: z.enum(['onsite', 'home_visit']),
-  radius_m: z._default(z.nullable(z.int().check(z.gte(100), z.lte(10_000))), null), // home visits: how far the merchant travels
-  hours: WeeklyHours,
-  closed_dates: z._default(z.array(z.string().check(z.regex(DATE_RE))).check(z.maxLength(60)), []),
-  slot_minutes: z._default(z.int().check(z.gte(15), z.lte(240)), 60),
-  capacity_per_slot: z.int().check(z.gte(1), z.lte(50)),
-}).check(z.refine((s) => (s.mode === 'home_visit') === (s.radius_m !== null), { message: 'home visits need radius_m; on-site services must not have one', path: ['radius_m'] }));
+export const ServiceInput = z
+  .object({
+    name: Text(40),
+    category: CategoryCode,
+    price_points: z.int().check(z.gte(1), z.lte(100_000)),
+    ref_price_fen: z.int().check(z.gte(0), z.lte(10_000_000)),
+    duration_min: z.int().check(z.gte(5), z.lte(600)),
+    mode: z.enum(['onsite', 'home_visit']),
+    // home visits: how far the merchant travels
+    radius_m: z._default(z.nullable(z.int().check(z.gte(100), z.lte(10_000))), null),
+    hours: WeeklyHours,
+    closed_dates: z._default(z.array(z.string().check(z.regex(DATE_RE))).check(z.maxLength(60)), []),
+    slot_minutes: z._default(z.int().check(z.gte(15), z.lte(240)), 60),
+    capacity_per_slot: z.int().check(z.gte(1), z.lte(50)),
+  })
+  .check(
+    z.refine((s) => (s.mode === 'home_visit') === (s.radius_m !== null), {
+      message: 'home visits need radius_m; on-site services must not have one',
+      path: ['radius_m'],
+    }),
+  );
 export type ServiceInput = z.infer<typeof ServiceInput>;
 
-export type Service = ServiceInput & { service_id: string; merchant_id: string; active: boolean; version: number; updated_at: string };
+export type Service = ServiceInput & {
+  service_id: string;
+  merchant_id: string;
+  active: boolean;
+  version: number;
+  updated_at: string;
+};
 
 /** What index items carry, so a search reads no service or merchant record. The rating is not on
  * it (a rating would rewrite every card): search reads it by key for the page it shows. */
 export type ServiceCard = {
-  service_id: string; merchant_id: string; merchant_name: string; merchant_phone: string; name: string; category: string;
-  price_points: number; ref_price_fen: number; duration_min: number; mode: 'onsite' | 'home_visit'; radius_m: number | null;
-  location: { lat: number; lng: number }; address: string; hours: WeeklyHours; closed_dates: string[];
-  slot_minutes: number; capacity_per_slot: number;
+  service_id: string;
+  merchant_id: string;
+  merchant_name: string;
+  merchant_phone: string;
+  name: string;
+  category: string;
+  price_points: number;
+  ref_price_fen: number;
+  duration_min: number;
+  mode: 'onsite' | 'home_visit';
+  radius_m: number | null;
+  location: { lat: number; lng: number };
+  address: string;
+  hours: WeeklyHours;
+  closed_dates: string[];
+  slot_minutes: number;
+  capacity_per_slot: number;
 };
 
 export const serviceCard = (m: Merchant, s: Service): ServiceCard => ({
-  service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, merchant_phone: m.contact_phone, name: s.name,
-  category: s.category, price_points: s.price_points, ref_price_fen: s.ref_price_fen, duration_min: s.duration_min, mode: s.mode,
-  radius_m: s.radius_m, location: m.location, address: m.address, hours: s.hours, closed_dates: s.closed_dates,
-  slot_minutes: s.slot_minutes, capacity_per_slot: s.capacity_per_slot,
+  service_id: s.service_id,
+  merchant_id: m.merchant_id,
+  merchant_name: m.business_name,
+  merchant_phone: m.contact_phone,
+  name: s.name,
+  category: s.category,
+  price_points: s.price_points,
+  ref_price_fen: s.ref_price_fen,
+  duration_min: s.duration_min,
+  mode: s.mode,
+  radius_m: s.radius_m,
+  location: m.location,
+  address: m.address,
+  hours: s.hours,
+  closed_dates: s.closed_dates,
+  slot_minutes: s.slot_minutes,
+  capacity_per_slot: s.capacity_per_slot,
 });
 
-export const isMatchable = (m: Merchant, s: Service): boolean => m.status === 'approved' && s.active && m.categories.includes(s.category);
+export const isMatchable = (m: Merchant, s: Service): boolean =>
+  m.status === 'approved' && s.active && m.categories.includes(s.category);
 
 // China has one time zone and no daylight saving: opening hours are read in UTC+8.
 const local = (at: Date) => chinaWallClock(at);
@@ -127,7 +185,11 @@ export const isOpenAt = (s: Pick<ServiceInput, 'hours' | 'closed_dates'>, at: Da
 export const NEXT_SLOT_DAYS = 14; // look two weeks ahead at most
 
 /** The next `max` slot starts (at or after `from`) inside opening hours, as ISO instants, within two weeks. */
-export const slotStarts = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, from: Date, max: number): string[] => {
+export const slotStarts = (
+  s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>,
+  from: Date,
+  max: number,
+): string[] => {
   const out: string[] = [];
   for (let d = 0; d < NEXT_SLOT_DAYS && out.length < max; d++) {
     const day = new Date(local(from).getTime() + d * 86_400_000);
@@ -147,10 +209,16 @@ export const slotStarts = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slo
 
 /** Start of the next slot by opening hours alone (capacity is checked with the slot counters:
  * see `withFreeSlots` in search.ts); null if none within two weeks. */
-export const nextSlotStart = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, from: Date): string | null => slotStarts(s, from, 1)[0] ?? null;
+export const nextSlotStart = (
+  s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>,
+  from: Date,
+): string | null => slotStarts(s, from, 1)[0] ?? null;
 
 /** Whether `start` (ISO) is the start of a slot inside opening hours. */
-export const isSlotStart = (s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>, start: string): boolean => {
+export const isSlotStart = (
+  s: Pick<ServiceInput, 'hours' | 'closed_dates' | 'slot_minutes'>,
+  start: string,
+): boolean => {
   const at = new Date(start);
   if (Number.isNaN(at.getTime())) return false;
   return nextSlotStart(s, at) === at.toISOString();

@@ -24,4 +24,6 @@ export type WechatDirectory = { openidFor: (phone_hash: string) => Promise<strin
  * day that made it) and the recipient, so a retried request, a re-delivered webhook or a rerun
  * job that reaches the same change again sends nothing more. The first claimer sends.
  */
-export type NoticeMarks = { claim: (notice_id: { kind: NoticeKind; subject: string; change: string; to: string }) => Promise<boolean> };
+export type NoticeMarks = {
+  claim: (notice_id: { kind: NoticeKind; subject: string; change: string; to: string }) => Promise<boolean>;
+};

@@ -4,7 +4,11 @@ import type { Notice, NoticeMarks, Notifier } from './ports';
 
 /** Sends `n` unless its change was already told to this recipient. A failed send is dropped
  * here (the change it reports is already committed; the notifier logs the failure by kind). */
-export const sendOnce = async (deps: { notifier: Notifier; noticeMarks: NoticeMarks }, id: { subject: string; change: string; to: string }, n: Notice): Promise<boolean> => {
+export const sendOnce = async (
+  deps: { notifier: Notifier; noticeMarks: NoticeMarks },
+  id: { subject: string; change: string; to: string },
+  n: Notice,
+): Promise<boolean> => {
   if (!(await deps.noticeMarks.claim({ kind: n.template, ...id }))) return false;
   await deps.notifier.send(n).catch(() => undefined);
   return true;

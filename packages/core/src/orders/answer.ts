@@ -8,10 +8,15 @@ import type { OrderDeps } from './ports';
 
 export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id: string): Promise<Order> => {
   const o = await load(deps, order_id);
-  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND'); // only the merchant currently offered; others are not told it exists
+  // only the merchant currently offered; others are not told it exists
+  if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'accept', 'merchant');
   const offers = o.offers.map((x, i) => (i === currentOffer(o) ? { ...x, outcome: 'accepted' as const } : x));
-  const next = await putChange(deps, changed(deps, o, 'accept', `merchant:${merchant_id}`, { status: 'accepted', offers, offer_expires_at: null }), o.version);
+  const next = await putChange(
+    deps,
+    changed(deps, o, 'accept', `merchant:${merchant_id}`, { status: 'accepted', offers, offer_expires_at: null }),
+    o.version,
+  );
   await tell(deps, next, 'accepted');
   return next;
 };

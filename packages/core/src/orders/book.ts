@@ -38,40 +38,118 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   const now = deps.clock.now();
   if (slot_start !== null && Date.parse(slot_start) < now.getTime()) throw new AppError('SLOT_INVALID');
   // Bookings reach two weeks ahead (what search offers); it also bounds how long a hold can live.
-  if (slot_start !== null && Date.parse(slot_start) > now.getTime() + NEXT_SLOT_DAYS * 86_400_000) throw new AppError('SLOT_INVALID');
+  if (slot_start !== null && Date.parse(slot_start) > now.getTime() + NEXT_SLOT_DAYS * 86_400_000)
+    throw new AppError('SLOT_INVALID');
   // The order id is derived from the caller's idempotency key: a retried request is the same order.
-  const order_id = a.order_id ?? `o_${sha256(`${idem.scope}:${idem.key}`).replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
+  const order_id =
+    a.order_id ??
+    `o_${sha256(`${idem.scope}:${idem.key}`)
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 20)}`;
   // 帮我找 asks later shops only for the same kind of service as the first, at no more points:
   // whoever ranked the candidates, the elder's request is not turned into something else.
-  const later = a.mode === 'find_for_me'
-    ? (a.candidates ?? []).filter((c) => c.merchant_id !== m.merchant_id && sameKindWithin(s, c)).slice(0, FIND_OFFERS_MAX - 1)
-    : [];
+  const later =
+    a.mode === 'find_for_me'
+      ? (a.candidates ?? [])
+          .filter((c) => c.merchant_id !== m.merchant_id && sameKindWithin(s, c))
+          .slice(0, FIND_OFFERS_MAX - 1)
+      : [];
   const offers = [
-    { merchant_id: m.merchant_id, service_id: s.service_id, merchant_name: m.business_name, walking_minutes: (a.candidates ?? []).find((c) => c.service_id === s.service_id)?.walking_minutes ?? 0, offered_at: now.toISOString(), outcome: 'pending' as const },
-    ...later.map((c) => ({ merchant_id: c.merchant_id, service_id: c.service_id, merchant_name: c.merchant_name, walking_minutes: c.walking_minutes, offered_at: '', outcome: 'pending' as const })),
+    {
+      merchant_id: m.merchant_id,
+      service_id: s.service_id,
+      merchant_name: m.business_name,
+      walking_minutes: (a.candidates ?? []).find((c) => c.service_id === s.service_id)?.walking_minutes ?? 0,
+      offered_at: now.toISOString(),
+      outcome: 'pending' as const,
+    },
+    ...later.map((c) => ({
+      merchant_id: c.merchant_id,
+      service_id: c.service_id,
+      merchant_name: c.merchant_name,
+      walking_minutes: c.walking_minutes,
+      offered_at: '',
+      outcome: 'pending' as const,
+    })),
   ];
   const offer_expires_at = answerDeadline(policy, now, slot_start).toISOString();
   // The hold lives as long as the order needs it: through the slot and the completion window.
   const hold_expires_at = holdExpiry(policy, now, slot_start).toISOString();
   const order: Order = {
-    order_id, elder_id: a.elder_id, booked_by: a.booked_by, mode: a.mode, category: s.category,
-    service_id: s.service_id, merchant_id: m.merchant_id, merchant_name: m.business_name, service_name: s.name, price_points: s.price_points,
+    order_id,
+    elder_id: a.elder_id,
+    booked_by: a.booked_by,
+    mode: a.mode,
+    category: s.category,
+    service_id: s.service_id,
+    merchant_id: m.merchant_id,
+    merchant_name: m.business_name,
+    service_name: s.name,
+    price_points: s.price_points,
     held_points: s.price_points, // 帮我找 included: later offers cost no more (sameKindWithin)
-    home_visit: s.mode === 'home_visit', slot_start: slot_start, status: 'requested', offers, offer_expires_at, offer_minutes: policy.offer_minutes, hold_expires_at,
-    code_cipher: deps.cipher.encrypt(randomDigits(6), aad.orderCode(order_id)), code_tries: 0, rating: null, dispute: null, completed_at: null,
-    created_at: now.toISOString(), updated_at: now.toISOString(), version: 1,
+    home_visit: s.mode === 'home_visit',
+    slot_start: slot_start,
+    status: 'requested',
+    offers,
+    offer_expires_at,
+    offer_minutes: policy.offer_minutes,
+    hold_expires_at,
+    code_cipher: deps.cipher.encrypt(randomDigits(6), aad.orderCode(order_id)),
+    code_tries: 0,
+    rating: null,
+    dispute: null,
+    completed_at: null,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    version: 1,
     change: { event: 'request', by: a.booked_by, at: now.toISOString(), id: changeId() },
   };
-  const r = await hold(deps, {
-    hold_id: order_id, elder_id: a.elder_id, amount_points: order.held_points, category: s.category,
-    subsidy_allowed: subsidyAllows(policy, s.category), per_order_max: policy.per_order_max_points, per_month_max: policy.per_month_max_points, per_category_month_max: categoryMonthMax(policy, s.category),
-    expires_at: hold_expires_at, actor: a.booked_by, reason: `${m.business_name}·${s.name}`,
-  }, idem, async () => ({
-    order: { next: order, expect_version: 0 },
-    ...(slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: s.service_id, start: slot_start }, delta: 1, max: s.capacity_per_slot }] } : {}),
-    // 代下单 is audited with the booking itself: it exists exactly when the order does
-    ...(a.booked_by.startsWith('staff:') ? { audit: { event: { actor: a.booked_by, action: 'order.book_on_behalf', subject: `elder:${a.elder_id}`, detail: { order_id } }, at: order.created_at, id: `${order_id}.v1` } } : {}),
-  }));
+  const r = await hold(
+    deps,
+    {
+      hold_id: order_id,
+      elder_id: a.elder_id,
+      amount_points: order.held_points,
+      category: s.category,
+      subsidy_allowed: subsidyAllows(policy, s.category),
+      per_order_max: policy.per_order_max_points,
+      per_month_max: policy.per_month_max_points,
+      per_category_month_max: categoryMonthMax(policy, s.category),
+      expires_at: hold_expires_at,
+      actor: a.booked_by,
+      reason: `${m.business_name}·${s.name}`,
+    },
+    idem,
+    async () => ({
+      order: { next: order, expect_version: 0 },
+      ...(slot_start
+        ? {
+            counters: [
+              {
+                key: { kind: 'slot' as const, service_id: s.service_id, start: slot_start },
+                delta: 1,
+                max: s.capacity_per_slot,
+              },
+            ],
+          }
+        : {}),
+      // 代下单 is audited with the booking itself: it exists exactly when the order does
+      ...(a.booked_by.startsWith('staff:')
+        ? {
+            audit: {
+              event: {
+                actor: a.booked_by,
+                action: 'order.book_on_behalf',
+                subject: `elder:${a.elder_id}`,
+                detail: { order_id },
+              },
+              at: order.created_at,
+              id: `${order_id}.v1`,
+            },
+          }
+        : {}),
+    }),
+  );
   const saved = (await deps.orders.get(order_id)) ?? order;
   if (!r.replayed) {
     await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });

@@ -10,11 +10,23 @@ import { tell, tellMerchant } from './tell';
 import type { OrderDeps } from './ports';
 
 /** The fee a cancel would cost now: only after acceptance, never more than the price. */
-export const cancelFee = (policy: Pick<Policy, 'cancel_fee_after_accept_points'>, o: Pick<Order, 'status' | 'price_points'>, by: Actor): number =>
+export const cancelFee = (
+  policy: Pick<Policy, 'cancel_fee_after_accept_points'>,
+  o: Pick<Order, 'status' | 'price_points'>,
+  by: Actor,
+): number =>
   // staff cancel for the bureau's own reasons (a shop suspended, a mistaken 代下单): never at the elder's cost
-  o.status === 'accepted' && (by === 'elder' || by === 'family') ? Math.min(policy.cancel_fee_after_accept_points, o.price_points) : 0;
+  o.status === 'accepted' && (by === 'elder' || by === 'family')
+    ? Math.min(policy.cancel_fee_after_accept_points, o.price_points)
+    : 0;
 
-export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: string, actor: Actor, actor_sub: string): Promise<Order> => {
+export const cancelOrder = async (
+  deps: OrderDeps,
+  policy: Policy,
+  order_id: string,
+  actor: Actor,
+  actor_sub: string,
+): Promise<Order> => {
   const o = await load(deps, order_id);
   await gate(deps, o, 'cancel', actor);
   const fee = cancelFee(policy, o, actor);
@@ -24,12 +36,36 @@ export const cancelOrder = async (deps: OrderDeps, policy: Policy, order_id: str
     // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
     // closed and the slot given back, all in one transaction.
     const att = attempt();
-    closed = await settle(deps, order_id, o.version, att, () => capture(deps, { hold_id: o.order_id, amount_points: fee, merchant_id: o.merchant_id, actor: actor_sub, reason: `取消费·${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
-      const fresh = await load(deps, order_id);
-      if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
-      const next = att.plan(changed(deps, fresh, 'cancel', actor_sub, { status: 'cancelled', offer_expires_at: null, cancel_fee_points: fee }));
-      return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh), audit: auditOf(next, actor_sub, 'order.cancel', { from: fresh.status, fee_points: fee }) };
-    }));
+    closed = await settle(deps, order_id, o.version, att, () =>
+      capture(
+        deps,
+        {
+          hold_id: o.order_id,
+          amount_points: fee,
+          merchant_id: o.merchant_id,
+          actor: actor_sub,
+          reason: `取消费·${o.merchant_name}·${o.service_name}`,
+          policy_version: policy.version,
+        },
+        undefined,
+        async () => {
+          const fresh = await load(deps, order_id);
+          if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+          const next = att.plan(
+            changed(deps, fresh, 'cancel', actor_sub, {
+              status: 'cancelled',
+              offer_expires_at: null,
+              cancel_fee_points: fee,
+            }),
+          );
+          return {
+            order: { next, expect_version: fresh.version },
+            ...slotGivenBack(fresh),
+            audit: auditOf(next, actor_sub, 'order.cancel', { from: fresh.status, fee_points: fee }),
+          };
+        },
+      ),
+    );
   }
   await tell(deps, closed, 'cancelled');
   await tellMerchant(deps, closed, 'cancelled');
@@ -40,7 +76,15 @@ export const noShow = async (deps: OrderDeps, order_id: string, merchant_id: str
   const o = await load(deps, order_id);
   if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'no_show', 'merchant');
-  const closed = await closeWithRelease(deps, o, 'no_show', 'cancelled', `merchant:${merchant_id}`, {}, 'order.no_show');
+  const closed = await closeWithRelease(
+    deps,
+    o,
+    'no_show',
+    'cancelled',
+    `merchant:${merchant_id}`,
+    {},
+    'order.no_show',
+  );
   await tell(deps, closed, 'no_show');
   await tellMerchant(deps, closed, 'no_show');
   return closed;

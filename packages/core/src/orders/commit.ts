@@ -41,7 +41,12 @@ export const load = async (deps: OrderDeps, order_id: string) => {
 
 /** A conditional put of a change: a rival that got there first makes this ORDER_STATE with the
  * state it left (a busy item, CONFLICT, is re-read the same way). */
-export const putChange = async (deps: OrderDeps, next: Order, expect_version: number, extras?: OrderPutExtras): Promise<Order> => {
+export const putChange = async (
+  deps: OrderDeps,
+  next: Order,
+  expect_version: number,
+  extras?: OrderPutExtras,
+): Promise<Order> => {
   try {
     await deps.orders.put(next, expect_version, extras);
     return next;
@@ -79,7 +84,13 @@ type Attempt = ReturnType<typeof attempt>;
  * first) while the order moved on lost the race, whatever the ledger said about it (settled hold,
  * already reversed, or a balance the winner already moved): every loser gets ORDER_STATE with the
  * state the winner left. The winner gets the order it wrote. */
-export const settle = async (deps: OrderDeps, order_id: string, from: number, att: Attempt, step: () => Promise<EntryResult>): Promise<Order> => {
+export const settle = async (
+  deps: OrderDeps,
+  order_id: string,
+  from: number,
+  att: Attempt,
+  step: () => Promise<EntryResult>,
+): Promise<Order> => {
   const decide = async (cause?: AppError): Promise<Order> => {
     const now = await deps.orders.get(order_id);
     if (now && att.ours(now)) return now;
@@ -99,17 +110,37 @@ export const settle = async (deps: OrderDeps, order_id: string, from: number, at
 
 /** The order's place in its slot, returned in the same transaction that closes the order. */
 export const slotGivenBack = (o: Order) =>
-  o.slot_start ? { counters: [{ key: { kind: 'slot' as const, service_id: o.service_id, start: o.slot_start }, delta: -1, max: null }] } : {};
+  o.slot_start
+    ? {
+        counters: [
+          { key: { kind: 'slot' as const, service_id: o.service_id, start: o.slot_start }, delta: -1, max: null },
+        ],
+      }
+    : {};
 
 /** Release points and close the order by `event` (its target state from the table), slot given
  * back, all in one ledger transaction. */
-export const closeWithRelease = async (deps: OrderDeps, o: Order, event: 'reject' | 'expire' | 'exhaust' | 'cancel' | 'no_show' | 'lapse', why: 'cancelled' | 'rejected' | 'unanswered' | 'expired', actor: string, patch: Partial<Order> = {}, audit?: string): Promise<Order> => {
+export const closeWithRelease = async (
+  deps: OrderDeps,
+  o: Order,
+  event: 'reject' | 'expire' | 'exhaust' | 'cancel' | 'no_show' | 'lapse',
+  why: 'cancelled' | 'rejected' | 'unanswered' | 'expired',
+  actor: string,
+  patch: Partial<Order> = {},
+  audit?: string,
+): Promise<Order> => {
   const to = transitionOf(event).to; // who may fire it was checked by the caller's gate
   const att = attempt();
-  return settle(deps, o.order_id, o.version, att, () => release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
-    const fresh = await load(deps, o.order_id);
-    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
-    const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
-    return { order: { next, expect_version: fresh.version }, ...slotGivenBack(fresh), ...(audit ? { audit: auditOf(next, actor, audit, { from: fresh.status }) } : {}) };
-  }));
+  return settle(deps, o.order_id, o.version, att, () =>
+    release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
+      const fresh = await load(deps, o.order_id);
+      if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+      const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
+      return {
+        order: { next, expect_version: fresh.version },
+        ...slotGivenBack(fresh),
+        ...(audit ? { audit: auditOf(next, actor, audit, { from: fresh.status }) } : {}),
+      };
+    }),
+  );
 };

@@ -13,7 +13,8 @@ import type { OrderDeps } from './ports';
 import { aad } from '../kernel/aad';
 
 /** The code the elder shows the merchant (only to the elder and bound family). */
-export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string => deps.cipher.decrypt(o.code_cipher, aad.orderCode(o.order_id));
+export const orderCode = (deps: Pick<OrderDeps, 'cipher'>, o: Order): string =>
+  deps.cipher.decrypt(o.code_cipher, aad.orderCode(o.order_id));
 
 export type Proof = { code: string } | { card_number: string; pin: string };
 
@@ -25,7 +26,8 @@ const admitOrMoved = async (deps: OrderDeps, o: Order, rule: 'order_code' | 'car
     return await admitOrThrow(deps.limiter, rule, subject, 'CODE_LOCKED');
   } catch (e) {
     const now = e instanceof AppError && e.code === 'CODE_LOCKED' ? await deps.orders.get(o.order_id) : null;
-    if (now && now.version !== o.version) throw new AppError('ORDER_STATE', { cause: e, details: { status: now.status } });
+    if (now && now.version !== o.version)
+      throw new AppError('ORDER_STATE', { cause: e, details: { status: now.status } });
     throw e;
   }
 };
@@ -44,26 +46,62 @@ const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<voi
   }
   const a = await admitOrMoved(deps, o, 'card_pin', o.elder_id);
   const elder = await deps.elders.get(o.elder_id);
-  const ok = Boolean(elder && elder.card_number === proof.card_number && elder.pin_hash !== '' && elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin));
+  const ok = Boolean(
+    elder &&
+    elder.card_number === proof.card_number &&
+    elder.pin_hash !== '' &&
+    elder.pin_hash === pinHash(deps.blindIndex, elder.elder_id, proof.pin),
+  );
   if (!ok) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
   await deps.limiter.refund('card_pin', o.elder_id, a);
 };
 
 /** Completion: the merchant proves the elder was served; wrong proofs are limited (proveServed). */
-export const completeOrder = async (deps: OrderDeps, policy: Policy, order_id: string, merchant_id: string, proof: Proof): Promise<Order> => {
+export const completeOrder = async (
+  deps: OrderDeps,
+  policy: Policy,
+  order_id: string,
+  merchant_id: string,
+  proof: Proof,
+): Promise<Order> => {
   const o = await load(deps, order_id);
   if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'complete', 'merchant');
   if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED'); // an order locked before the attempt limiter
   await proveServed(deps, o, proof);
   const att = attempt();
-  const done = await settle(deps, order_id, o.version, att, () => capture(deps, { hold_id: o.order_id, amount_points: o.price_points, merchant_id, actor: `merchant:${merchant_id}`, reason: `${o.merchant_name}·${o.service_name}`, policy_version: policy.version }, undefined, async () => {
-    const fresh = await load(deps, order_id);
-    if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
-    const next = att.plan(changed(deps, fresh, 'complete', `merchant:${merchant_id}`, { status: 'completed', completed_at: deps.clock.now().toISOString() }));
-    // points reach the shop: audited with the capture itself, so there is one record per completion
-    return { order: { next, expect_version: fresh.version }, audit: auditOf(next, `merchant:${merchant_id}`, 'order.complete', { points: o.price_points, proof: 'code' in proof ? 'code' : 'card_pin' }) };
-  }));
+  const done = await settle(deps, order_id, o.version, att, () =>
+    capture(
+      deps,
+      {
+        hold_id: o.order_id,
+        amount_points: o.price_points,
+        merchant_id,
+        actor: `merchant:${merchant_id}`,
+        reason: `${o.merchant_name}·${o.service_name}`,
+        policy_version: policy.version,
+      },
+      undefined,
+      async () => {
+        const fresh = await load(deps, order_id);
+        if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+        const next = att.plan(
+          changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
+            status: 'completed',
+            completed_at: deps.clock.now().toISOString(),
+          }),
+        );
+        // points reach the shop: audited with the capture itself, so there is one record per completion
+        return {
+          order: { next, expect_version: fresh.version },
+          audit: auditOf(next, `merchant:${merchant_id}`, 'order.complete', {
+            points: o.price_points,
+            proof: 'code' in proof ? 'code' : 'card_pin',
+          }),
+        };
+      },
+    ),
+  );
   await tell(deps, done, 'completed');
   return done;
 };

@@ -3,7 +3,8 @@ import { CODE_TRIES_MAX, DISPUTE_WINDOW_MS, FIND_OFFERS_MAX, orderTableMarkdown 
 
 export const ordersDoc = (): string => `# Orders: the state machine
 
-Generated from \`packages/core/src/orders/state.ts\` by \`npx tsx scripts/gen-docs.ts\`; a test fails when this file and the code disagree.
+Generated from \`packages/core/src/orders/state.ts\` by \`npx tsx scripts/gen-docs.ts\`;
+a test fails when this file and the code disagree.
 
 ${orderTableMarkdown()}
 

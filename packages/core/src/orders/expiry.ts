@@ -29,7 +29,12 @@ const lapse = async (deps: OrderDeps, o: Order): Promise<Order> => {
   else {
     // Orders from before holds lived with their orders: the ledger job released the points and
     // left the order open. Close it and give the slot back; no points move (they already did).
-    closed = await putChange(deps, changed(deps, o, 'lapse', 'system:hold-expiry', { status: 'expired', offer_expires_at: null }), o.version, { counters: slotGivenBack(o).counters ?? [] });
+    closed = await putChange(
+      deps,
+      changed(deps, o, 'lapse', 'system:hold-expiry', { status: 'expired', offer_expires_at: null }),
+      o.version,
+      { counters: slotGivenBack(o).counters ?? [] },
+    );
   }
   await tell(deps, closed, 'lapsed');
   if (o.status === 'accepted') await tellMerchant(deps, closed, 'cancelled');
@@ -58,7 +63,12 @@ export const gate = async (deps: OrderDeps, o: Order, event: OrderEvent, actor: 
 };
 
 /** 帮我找: move the order to the next candidate (same hold, same points), or give up after five. */
-export const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' | 'expired', actor: string): Promise<Order> => {
+export const offerNext = async (
+  deps: OrderDeps,
+  o: Order,
+  outcome: 'rejected' | 'expired',
+  actor: string,
+): Promise<Order> => {
   const cur = currentOffer(o);
   const nextIdx = o.offers.findIndex((x, i) => i > cur && x.outcome === 'pending');
   const offers = o.offers.map((x, i) => (i === cur ? { ...x, outcome } : x));
@@ -71,21 +81,42 @@ export const offerNext = async (deps: OrderDeps, o: Order, outcome: 'rejected' |
   const cand = offers[nextIdx];
   if (!cand) throw new Error('candidate vanished');
   const { m, s } = await loadService(deps, cand.merchant_id, cand.service_id).catch(() => ({ m: null, s: null }));
-  if (!m || !s || s.price_points > o.held_points || serviceKind(s) !== serviceKind({ category: o.category, name: o.service_name })) {
+  if (
+    !m ||
+    !s ||
+    s.price_points > o.held_points ||
+    serviceKind(s) !== serviceKind({ category: o.category, name: o.service_name })
+  ) {
     // The candidate went away, got dearer than what is held, or is no longer the kind of service
     // the elder asked for (renamed or moved since the search): skip it.
     // Not saved on its own: the next offer (or the close) writes it against the stored version, so
     // the version must stay the stored one here.
-    return offerNext(deps, { ...o, offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)) }, 'expired', actor);
+    return offerNext(
+      deps,
+      {
+        ...o,
+        offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: deps.clock.now().toISOString() } : x)),
+      },
+      'expired',
+      actor,
+    );
   }
   const now = deps.clock.now();
   const next = changed(deps, o, outcome === 'rejected' ? 'reject' : 'expire', actor, {
     offers: offers.map((x, i) => (i === nextIdx ? { ...x, offered_at: now.toISOString() } : x)),
-    merchant_id: m.merchant_id, merchant_name: m.business_name, service_id: s.service_id, service_name: s.name, price_points: s.price_points,
+    merchant_id: m.merchant_id,
+    merchant_name: m.business_name,
+    service_id: s.service_id,
+    service_name: s.name,
+    price_points: s.price_points,
     offer_expires_at: new Date(now.getTime() + (o.offer_minutes ?? OFFER_MINUTES_DEFAULT) * 60_000).toISOString(),
   });
   await putChange(deps, next, o.version);
-  await deps.scheduler.at(new Date(next.offer_expires_at ?? now), { job: 'offer-expiry', order_id: o.order_id, offer_index: nextIdx });
+  await deps.scheduler.at(new Date(next.offer_expires_at ?? now), {
+    job: 'offer-expiry',
+    order_id: o.order_id,
+    offer_index: nextIdx,
+  });
   await tellMerchant(deps, next);
   return next;
 };
@@ -123,7 +154,8 @@ export const expireHold = async (deps: OrderDeps, hold_id: string): Promise<'don
     await lapse(deps, o);
     return 'done';
   } catch (e) {
-    if (e instanceof AppError && (e.code === 'ORDER_STATE' || e.code === 'HOLD_ALREADY_FINAL')) return 'noop'; // another change won
+    // another change won
+    if (e instanceof AppError && (e.code === 'ORDER_STATE' || e.code === 'HOLD_ALREADY_FINAL')) return 'noop';
     throw e;
   }
 };

@@ -12,7 +12,10 @@ import type { Order } from './state';
 import type { SchedulerPort } from '../jobs/ports';
 
 /** What must be written together with an order change that moves no points. */
-export type OrderPutExtras = { audit?: { event: AuditEvent; at: string; id: string }; counters?: { key: CounterKey; delta: number }[] };
+export type OrderPutExtras = {
+  audit?: { event: AuditEvent; at: string; id: string };
+  counters?: { key: CounterKey; delta: number }[];
+};
 
 export type OrderPort = {
   get: (id: string) => Promise<Order | null>;
@@ -23,7 +26,12 @@ export type OrderPort = {
 export type DisputeQueuePort = {
   /** Writes the disputed order (conditional on `expect_version`) and its queue entry at once. */
   /** With the audit record of the change in the same transaction, when there is one. */
-  open: (next: Order, expect_version: number, community_code: string, audit?: NonNullable<OrderPutExtras['audit']>) => Promise<void>;
+  open: (
+    next: Order,
+    expect_version: number,
+    community_code: string,
+    audit?: NonNullable<OrderPutExtras['audit']>,
+  ) => Promise<void>;
   /** Takes a decided dispute off the queue. */
   close: (o: Order, community_code: string) => Promise<void>;
 };

@@ -5,29 +5,159 @@
 import { ATTEMPT_RULES } from '../auth/attempts';
 import { AppError } from '../kernel/errors';
 
-export const ORDER_STATES = ['requested', 'accepted', 'rejected', 'expired', 'unmatched', 'cancelled', 'completed', 'no_show', 'rated', 'disputed', 'refunded', 'dispute_dismissed'] as const;
+export const ORDER_STATES = [
+  'requested',
+  'accepted',
+  'rejected',
+  'expired',
+  'unmatched',
+  'cancelled',
+  'completed',
+  'no_show',
+  'rated',
+  'disputed',
+  'refunded',
+  'dispute_dismissed',
+] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 export type Actor = 'elder' | 'family' | 'merchant' | 'staff' | 'system';
 export type PointsEffect = 'hold' | 'none' | 'release' | 'release_or_fee' | 'capture' | 'reverse_capture';
 
-export type Transition = { event: string; from: readonly OrderState[]; to: OrderState; by: readonly Actor[]; points: PointsEffect; timer: string; note: string };
+export type Transition = {
+  event: string;
+  from: readonly OrderState[];
+  to: OrderState;
+  by: readonly Actor[];
+  points: PointsEffect;
+  timer: string;
+  note: string;
+};
 
 /** The state machine. docs/ORDERS.md is generated from this table by `orderTableMarkdown`. */
 export const ORDER_TRANSITIONS = [
-  { event: 'request', from: [], to: 'requested', by: ['elder', 'family', 'staff'], points: 'hold', timer: 'answer time (policy offer_minutes; for a slot days ahead, until answer_before_slot_minutes before the slot); hold until the slot (or booking) + completion window (policy hold_ttl_hours)', note: 'points held, slot taken, merchant told' },
-  { event: 'accept', from: ['requested'], to: 'accepted', by: ['merchant'], points: 'none', timer: 'offer timer void', note: 'only the merchant currently offered, within its answer time, while the hold is live' },
-  { event: 'reject', from: ['requested'], to: 'rejected', by: ['merchant'], points: 'release', timer: '-', note: '帮我找: offered to the next merchant instead' },
-  { event: 'expire', from: ['requested'], to: 'expired', by: ['system'], points: 'release', timer: 'fires once per offer', note: '帮我找: offered to the next merchant instead' },
-  { event: 'exhaust', from: ['requested'], to: 'unmatched', by: ['system'], points: 'release', timer: '-', note: '帮我找 after 5 offers: elder told none was free' },
-  { event: 'lapse', from: ['requested', 'accepted'], to: 'expired', by: ['system'], points: 'release', timer: 'hold expiry: fires once when the hold\'s time is up', note: 'nobody completed it in time: points and the slot given back, elder told' },
-  { event: 'cancel', from: ['requested', 'accepted'], to: 'cancelled', by: ['elder', 'family', 'staff'], points: 'release_or_fee', timer: '-', note: 'free before acceptance; after it the policy\'s cancel fee (default 0) is captured to the merchant and the rest released' },
-  { event: 'complete', from: ['accepted'], to: 'completed', by: ['merchant'], points: 'capture', timer: '-', note: 'needs the 6-digit code or card + PIN, while the hold is live' },
-  { event: 'no_show', from: ['accepted'], to: 'no_show', by: ['merchant'], points: 'release', timer: '-', note: 'elder did not come or was not home' },
-  { event: 'rate', from: ['completed'], to: 'rated', by: ['elder', 'family', 'staff'], points: 'none', timer: '-', note: 'once; 1-5 stars, tags, comment; staff on behalf (audited)' },
-  { event: 'dispute', from: ['completed', 'rated'], to: 'disputed', by: ['elder', 'family', 'staff'], points: 'none', timer: '-', note: 'within 7 days of completion; staff on behalf (audited); queued for staff by community' },
-  { event: 'uphold', from: ['disputed'], to: 'refunded', by: ['staff'], points: 'reverse_capture', timer: '-', note: 'points go back to the elder' },
-  { event: 'dismiss', from: ['disputed'], to: 'dispute_dismissed', by: ['staff'], points: 'none', timer: '-', note: 'merchant keeps the points' },
+  {
+    event: 'request',
+    from: [],
+    to: 'requested',
+    by: ['elder', 'family', 'staff'],
+    points: 'hold',
+    timer:
+      'answer time (policy offer_minutes; for a slot days ahead, until ' +
+      'answer_before_slot_minutes before the slot); hold until the slot (or ' +
+      'booking) + completion window (policy hold_ttl_hours)',
+    note: 'points held, slot taken, merchant told',
+  },
+  {
+    event: 'accept',
+    from: ['requested'],
+    to: 'accepted',
+    by: ['merchant'],
+    points: 'none',
+    timer: 'offer timer void',
+    note: 'only the merchant currently offered, within its answer time, while the hold is live',
+  },
+  {
+    event: 'reject',
+    from: ['requested'],
+    to: 'rejected',
+    by: ['merchant'],
+    points: 'release',
+    timer: '-',
+    note: '帮我找: offered to the next merchant instead',
+  },
+  {
+    event: 'expire',
+    from: ['requested'],
+    to: 'expired',
+    by: ['system'],
+    points: 'release',
+    timer: 'fires once per offer',
+    note: '帮我找: offered to the next merchant instead',
+  },
+  {
+    event: 'exhaust',
+    from: ['requested'],
+    to: 'unmatched',
+    by: ['system'],
+    points: 'release',
+    timer: '-',
+    note: '帮我找 after 5 offers: elder told none was free',
+  },
+  {
+    event: 'lapse',
+    from: ['requested', 'accepted'],
+    to: 'expired',
+    by: ['system'],
+    points: 'release',
+    timer: "hold expiry: fires once when the hold's time is up",
+    note: 'nobody completed it in time: points and the slot given back, elder told',
+  },
+  {
+    event: 'cancel',
+    from: ['requested', 'accepted'],
+    to: 'cancelled',
+    by: ['elder', 'family', 'staff'],
+    points: 'release_or_fee',
+    timer: '-',
+    note:
+      "free before acceptance; after it the policy's cancel fee (default 0) " +
+      'is captured to the merchant and the rest released',
+  },
+  {
+    event: 'complete',
+    from: ['accepted'],
+    to: 'completed',
+    by: ['merchant'],
+    points: 'capture',
+    timer: '-',
+    note: 'needs the 6-digit code or card + PIN, while the hold is live',
+  },
+  {
+    event: 'no_show',
+    from: ['accepted'],
+    to: 'no_show',
+    by: ['merchant'],
+    points: 'release',
+    timer: '-',
+    note: 'elder did not come or was not home',
+  },
+  {
+    event: 'rate',
+    from: ['completed'],
+    to: 'rated',
+    by: ['elder', 'family', 'staff'],
+    points: 'none',
+    timer: '-',
+    note: 'once; 1-5 stars, tags, comment; staff on behalf (audited)',
+  },
+  {
+    event: 'dispute',
+    from: ['completed', 'rated'],
+    to: 'disputed',
+    by: ['elder', 'family', 'staff'],
+    points: 'none',
+    timer: '-',
+    note: 'within 7 days of completion; staff on behalf (audited); queued for staff by community',
+  },
+  {
+    event: 'uphold',
+    from: ['disputed'],
+    to: 'refunded',
+    by: ['staff'],
+    points: 'reverse_capture',
+    timer: '-',
+    note: 'points go back to the elder',
+  },
+  {
+    event: 'dismiss',
+    from: ['disputed'],
+    to: 'dispute_dismissed',
+    by: ['staff'],
+    points: 'none',
+    timer: '-',
+    note: 'merchant keeps the points',
+  },
 ] as const satisfies readonly Transition[];
 
 export type OrderEvent = (typeof ORDER_TRANSITIONS)[number]['event'];
@@ -43,7 +173,14 @@ export const FIND_OFFERS_MAX = 5; // 帮我找 asks at most five merchants
 export const DISPUTE_WINDOW_MS = 7 * 86_400_000;
 export const CODE_TRIES_MAX = ATTEMPT_RULES.order_code.max; // counted by the attempt limiter
 
-export type Offer = { merchant_id: string; service_id: string; merchant_name: string; walking_minutes: number; offered_at: string; outcome: 'pending' | 'accepted' | 'rejected' | 'expired' };
+export type Offer = {
+  merchant_id: string;
+  service_id: string;
+  merchant_name: string;
+  walking_minutes: number;
+  offered_at: string;
+  outcome: 'pending' | 'accepted' | 'rejected' | 'expired';
+};
 
 export type Order = {
   order_id: string;
@@ -57,7 +194,8 @@ export type Order = {
   merchant_name: string;
   service_name: string;
   price_points: number;
-  held_points: number; // the requested service's price (帮我找 offers later shops nothing dearer); completion captures the actual price
+  // the requested service's price (帮我找 offers later shops nothing dearer); completion captures the actual price
+  held_points: number;
   home_visit: boolean;
   slot_start: string | null;
   status: OrderState;
@@ -83,7 +221,11 @@ export type Order = {
 
 /** Why an event that the table allows from this state cannot fire now, or null when it can.
  * Time rules live here, once, for the services and the pages alike. */
-export const blockedBy = (o: Order, event: OrderEvent, now: Date): 'OFFER_EXPIRED' | 'HOLD_EXPIRED' | 'DISPUTE_WINDOW_CLOSED' | 'NOT_DUE' | null => {
+export const blockedBy = (
+  o: Order,
+  event: OrderEvent,
+  now: Date,
+): 'OFFER_EXPIRED' | 'HOLD_EXPIRED' | 'DISPUTE_WINDOW_CLOSED' | 'NOT_DUE' | null => {
   const at = now.toISOString();
   const holdLive = !o.hold_expires_at || o.hold_expires_at > at;
   // an open order whose hold ran out can only lapse: nothing else may act on dead points
@@ -96,7 +238,9 @@ export const blockedBy = (o: Order, event: OrderEvent, now: Date): 'OFFER_EXPIRE
     case 'lapse':
       return holdLive ? 'NOT_DUE' : null;
     case 'dispute':
-      return !o.completed_at || now.getTime() - Date.parse(o.completed_at) > DISPUTE_WINDOW_MS ? 'DISPUTE_WINDOW_CLOSED' : null;
+      return !o.completed_at || now.getTime() - Date.parse(o.completed_at) > DISPUTE_WINDOW_MS
+        ? 'DISPUTE_WINDOW_CLOSED'
+        : null;
     default:
       return null;
   }
@@ -108,7 +252,8 @@ export const blockedBy = (o: Order, event: OrderEvent, now: Date): 'OFFER_EXPIRE
 export const transition = (o: Order, event: OrderEvent, actor: Actor, now?: Date): Transition => {
   const t = transitionOf(event);
   if (!(t.by as readonly Actor[]).includes(actor)) throw new AppError('FORBIDDEN');
-  if (!(t.from as readonly string[]).includes(o.status)) throw new AppError('ORDER_STATE', { details: { status: o.status, event } });
+  if (!(t.from as readonly string[]).includes(o.status))
+    throw new AppError('ORDER_STATE', { details: { status: o.status, event } });
   const why = now ? blockedBy(o, event, now) : null;
   if (why === 'DISPUTE_WINDOW_CLOSED') throw new AppError('DISPUTE_WINDOW_CLOSED');
   if (why) throw new AppError('ORDER_STATE', { details: { status: o.status, event, reason: why } });
@@ -118,12 +263,22 @@ export const transition = (o: Order, event: OrderEvent, actor: Actor, now?: Date
 /** The events `actor` may fire on `o` at `now`: what pages show as buttons. Whether this merchant
  * is the one offered, or this person may see the elder, is access, checked by the caller. */
 export const allowedEvents = (o: Order, actor: Actor, now: Date): OrderEvent[] =>
-  ORDER_TRANSITIONS.filter((t) => (t.by as readonly Actor[]).includes(actor) && (t.from as readonly string[]).includes(o.status) && blockedBy(o, t.event, now) === null).map((t) => t.event);
+  ORDER_TRANSITIONS.filter(
+    (t) =>
+      (t.by as readonly Actor[]).includes(actor) &&
+      (t.from as readonly string[]).includes(o.status) &&
+      blockedBy(o, t.event, now) === null,
+  ).map((t) => t.event);
 
 export const RATING_TAGS = ['准时', '态度好', '手艺好', '干净', '实惠', '迟到', '态度差', '不满意'] as const;
 
-export const orderTableMarkdown = (): string => [
-  '| event | from | to | who | points | timer | note |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...ORDER_TRANSITIONS.map((t) => `| ${t.event} | ${t.from.join(', ') || '(new)'} | ${t.to} | ${t.by.join(', ')} | ${t.points} | ${t.timer} | ${t.note} |`),
-].join('\n');
+export const orderTableMarkdown = (): string =>
+  [
+    '| event | from | to | who | points | timer | note |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...ORDER_TRANSITIONS.map(
+      (t) =>
+        `| ${t.event} | ${t.from.join(', ') || '(new)'} | ${t.to} | ${t.by.join(', ')} | ` +
+        `${t.points} | ${t.timer} | ${t.note} |`,
+    ),
+  ].join('\n');

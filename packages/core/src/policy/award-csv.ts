@@ -16,9 +16,14 @@ import type { ElderStore } from '../elders/ports';
 export const AWARD_CSV_ROWS_MAX = 2_000; // a community's events for a month, with room
 
 const KIND_BY_NAME: Record<string, AwardKind> = {
-  健康体检: 'health_checkup', 体检: 'health_checkup', health_checkup: 'health_checkup',
-  社区活动: 'community_event', community_event: 'community_event',
-  志愿服务: 'volunteer_hour', 志愿时长: 'volunteer_hour', volunteer_hour: 'volunteer_hour',
+  健康体检: 'health_checkup',
+  体检: 'health_checkup',
+  health_checkup: 'health_checkup',
+  社区活动: 'community_event',
+  community_event: 'community_event',
+  志愿服务: 'volunteer_hour',
+  志愿时长: 'volunteer_hour',
+  volunteer_hour: 'volunteer_hour',
 };
 
 export type AwardRowError = { row: number; column: string; code: string; message: string; message_en: string };
@@ -29,17 +34,31 @@ export const awardCsv = async (
   args: { bytes: Uint8Array; actor: string; scope: string | null },
 ): Promise<{ awarded: number; already: number; errors: AwardRowError[] }> => {
   const { text } = decodeCsv(args.bytes);
-  const records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  const records = parse(text, {
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  }) as string[][];
   const [header, ...rows] = records;
   if (!header) throw new AppError('CSV_HEADER_INVALID', { details: { missing: ['卡号', '类型', '数量', '说明'] } });
-  if (rows.length > AWARD_CSV_ROWS_MAX) throw new AppError('CSV_TOO_MANY_ROWS', { details: { max_rows: AWARD_CSV_ROWS_MAX } });
+  if (rows.length > AWARD_CSV_ROWS_MAX)
+    throw new AppError('CSV_TOO_MANY_ROWS', { details: { max_rows: AWARD_CSV_ROWS_MAX } });
   const col = (names: string[]) => header.findIndex((h) => names.includes(h.replace(/\s/g, '')));
-  const ci = { card: col(['卡号', '积分卡号', 'card_number']), kind: col(['类型', '活动类型', 'kind']), qty: col(['数量', '时长', 'quantity']), note: col(['说明', '备注', 'reason']) };
-  const missing = Object.entries(ci).filter(([k, i]) => i < 0 && k !== 'qty').map(([k]) => k);
+  const ci = {
+    card: col(['卡号', '积分卡号', 'card_number']),
+    kind: col(['类型', '活动类型', 'kind']),
+    qty: col(['数量', '时长', 'quantity']),
+    note: col(['说明', '备注', 'reason']),
+  };
+  const missing = Object.entries(ci)
+    .filter(([k, i]) => i < 0 && k !== 'qty')
+    .map(([k]) => k);
   if (missing.length) throw new AppError('CSV_HEADER_INVALID', { details: { missing } });
 
   const errors: AwardRowError[] = [];
-  const err = (row: number, column: string, code: string, message: string, message_en: string) => errors.push({ row, column, code, message, message_en });
+  const err = (row: number, column: string, code: string, message: string, message_en: string) =>
+    errors.push({ row, column, code, message, message_en });
   const good: { row: number; elder_id: string; kind: AwardKind; quantity: number; reason: string }[] = [];
   const monthTotals = new Map<string, number>();
   const month = chinaMonth(deps.clock.now());
@@ -51,21 +70,49 @@ export const awardCsv = async (
     const reason = (r[ci.note] ?? '').trim() || '活动奖励';
     const before = errors.length;
     if (!isValidCardNumber(card)) err(row, '卡号', 'CARD_INVALID', '卡号无效', 'Invalid card number');
-    if (!kind) err(row, '类型', 'AWARD_KIND_UNKNOWN', `类型应为：${Object.keys(KIND_BY_NAME).filter((k) => /[\u4e00-\u9fff]/.test(k)).join('、')}`, `Kind must be one of ${AWARD_KINDS.join(', ')}`);
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 40) err(row, '数量', 'QUANTITY_INVALID', '数量应为 1-40 的整数', 'Quantity must be a whole number 1-40');
+    if (!kind)
+      err(
+        row,
+        '类型',
+        'AWARD_KIND_UNKNOWN',
+        `类型应为：${Object.keys(KIND_BY_NAME)
+          .filter((k) => /[\u4e00-\u9fff]/.test(k))
+          .join('、')}`,
+        `Kind must be one of ${AWARD_KINDS.join(', ')}`,
+      );
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 40)
+      err(row, '数量', 'QUANTITY_INVALID', '数量应为 1-40 的整数', 'Quantity must be a whole number 1-40');
     if (errors.length > before || !kind) continue;
     const elder_id = await deps.elders.findIdByCard(card);
     const elder = elder_id ? await deps.elders.get(elder_id) : null;
     if (!elder || elder.status !== 'active' || (args.scope && !isWithin(elder.community_code, args.scope))) {
-      err(row, '卡号', 'ELDER_NOT_FOUND', '找不到该卡号的老人（或不在您的辖区）', 'No elder with this card in your area');
+      err(
+        row,
+        '卡号',
+        'ELDER_NOT_FOUND',
+        '找不到该卡号的老人（或不在您的辖区）',
+        'No elder with this card in your area',
+      );
       continue;
     }
     const rule = policy.awards[kind];
     const key = `${elder.elder_id}|${kind}`;
     const sum = (monthTotals.get(key) ?? 0) + rule.points * quantity;
     monthTotals.set(key, sum);
-    const already = await deps.ledger.counter({ kind: 'award_month', elder_id: elder.elder_id, month, award_kind: kind });
-    if (sum + already > rule.monthly_cap_points) err(row, '数量', 'CAP_EXCEEDED', `超过本月上限 ${rule.monthly_cap_points} 积分`, `Over the monthly cap of ${rule.monthly_cap_points} points`);
+    const already = await deps.ledger.counter({
+      kind: 'award_month',
+      elder_id: elder.elder_id,
+      month,
+      award_kind: kind,
+    });
+    if (sum + already > rule.monthly_cap_points)
+      err(
+        row,
+        '数量',
+        'CAP_EXCEEDED',
+        `超过本月上限 ${rule.monthly_cap_points} 积分`,
+        `Over the monthly cap of ${rule.monthly_cap_points} points`,
+      );
     else good.push({ row, elder_id: elder.elder_id, kind, quantity, reason });
   }
   if (errors.length) return { awarded: 0, already: 0, errors };
@@ -73,7 +120,14 @@ export const awardCsv = async (
   let awarded = 0;
   let already = 0;
   for (const g of good) {
-    const r = await awardPoints(deps, policy, { award_id: `csv:${fileId}:${g.row}`, elder_id: g.elder_id, kind: g.kind, quantity: g.quantity, reason: g.reason, actor: args.actor });
+    const r = await awardPoints(deps, policy, {
+      award_id: `csv:${fileId}:${g.row}`,
+      elder_id: g.elder_id,
+      kind: g.kind,
+      quantity: g.quantity,
+      reason: g.reason,
+      actor: args.actor,
+    });
     if (r.replayed) already++;
     else awarded++;
   }

@@ -11,14 +11,16 @@ import type { Notifier } from '../notices/ports';
 export const EXPIRY_CATCH_UP_DAYS = 29;
 export const EXPIRY_NOTICE_DAYS = 30;
 
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Expires lots whose last day is before `today`, looking back EXPIRY_CATCH_UP_DAYS days. */
 export const runLotExpiry = async (deps: LedgerDeps, today: string): Promise<{ wallets: number; entries: number }> => {
   const wallets = new Set<string>();
   for (let d = 1; d <= EXPIRY_CATCH_UP_DAYS; d++) {
     const day = addDays(today, -d);
-    for (let s = 0; s < deps.ledger.expiryShards; s++) for (const l of await deps.ledger.lotsExpiringOn(day, s)) wallets.add(l.wallet);
+    for (let s = 0; s < deps.ledger.expiryShards; s++)
+      for (const l of await deps.ledger.lotsExpiringOn(day, s)) wallets.add(l.wallet);
   }
   let entries = 0;
   for (const w of wallets) {
@@ -33,18 +35,24 @@ export type HoldExpirer = (hold_id: string) => Promise<'done' | 'noop'>;
 
 /** The ledger alone: a hold's points go back. Orders pass their own expirer (order-service
  * `expireHold`), which also closes the order and gives its slot back in the same transaction. */
-const releaseExpired = (deps: LedgerDeps): HoldExpirer => async (hold_id) => {
-  try {
-    await release(deps, { hold_id, why: 'expired', actor: 'system:hold-expiry' });
-    return 'done';
-  } catch (e) {
-    if (e instanceof AppError && e.code === 'HOLD_ALREADY_FINAL') return 'noop'; // captured or released meanwhile
-    throw e;
-  }
-};
+const releaseExpired =
+  (deps: LedgerDeps): HoldExpirer =>
+  async (hold_id) => {
+    try {
+      await release(deps, { hold_id, why: 'expired', actor: 'system:hold-expiry' });
+      return 'done';
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'HOLD_ALREADY_FINAL') return 'noop'; // captured or released meanwhile
+      throw e;
+    }
+  };
 
 /** Settles open holds whose expiry time has passed (an order nobody completed). */
-export const runHoldExpiry = async (deps: LedgerDeps, now: Date, expire: HoldExpirer = releaseExpired(deps)): Promise<{ released: number }> => {
+export const runHoldExpiry = async (
+  deps: LedgerDeps,
+  now: Date,
+  expire: HoldExpirer = releaseExpired(deps),
+): Promise<{ released: number }> => {
   const today = now.toISOString().slice(0, 10);
   let released = 0;
   for (let d = 0; d <= EXPIRY_CATCH_UP_DAYS; d++) {
@@ -61,7 +69,11 @@ export const runHoldExpiry = async (deps: LedgerDeps, now: Date, expire: HoldExp
 
 /** Who hears that an elder's points expire: the elder (no phone: null) and bound family members.
  * null for an elder no longer in the scheme (nobody is told). */
-export type ExpiryRecipients = { elder_phone: string | null; elder_name_masked: string; family: { family_id: string; phone: string }[] };
+export type ExpiryRecipients = {
+  elder_phone: string | null;
+  elder_name_masked: string;
+  family: { family_id: string; phone: string }[];
+};
 
 export type ExpiryNoticeDeps = LedgerDeps & {
   notifier: Notifier;
@@ -84,7 +96,8 @@ export const runExpiryNotices = async (deps: ExpiryNoticeDeps, today: string): P
     const day = addDays(today, d);
     const byWallet = new Map<string, number>();
     for (let s = 0; s < deps.ledger.expiryShards; s++) {
-      for (const l of await deps.ledger.lotsExpiringOn(day, s)) byWallet.set(l.wallet, (byWallet.get(l.wallet) ?? 0) + l.remaining_points);
+      for (const l of await deps.ledger.lotsExpiringOn(day, s))
+        byWallet.set(l.wallet, (byWallet.get(l.wallet) ?? 0) + l.remaining_points);
     }
     for (const [wallet, points] of byWallet) {
       if (points <= 0) continue;
@@ -94,18 +107,26 @@ export const runExpiryNotices = async (deps: ExpiryNoticeDeps, today: string): P
       // A failed send is not retried (its marker is set): a warning is a courtesy, and a retry
       // loop here could text the same person every day. The notifier logs the failure by kind.
       if (who.elder_phone && (await deps.markNotified(wallet, day, 'elder'))) {
-        await deps.notifier.send({
-          to_phone: who.elder_phone, template: 'points_expiring', params: { points: p, day },
-          text_zh: `【十分钟服务圈】您有 ${points} 积分将于 ${day} 过期，请尽快使用。`,
-        }).catch(() => undefined);
+        await deps.notifier
+          .send({
+            to_phone: who.elder_phone,
+            template: 'points_expiring',
+            params: { points: p, day },
+            text_zh: `【十分钟服务圈】您有 ${points} 积分将于 ${day} 过期，请尽快使用。`,
+          })
+          .catch(() => undefined);
         notified++;
       }
       for (const f of who.family) {
         if (!(await deps.markNotified(wallet, day, f.family_id))) continue;
-        await deps.notifier.send({
-          to_phone: f.phone, template: 'points_expiring_family', params: { elder_name_masked: who.elder_name_masked, points: p, day },
-          text_zh: `【十分钟服务圈】您的家人${who.elder_name_masked}有 ${points} 积分将于 ${day} 过期，可帮老人预约服务用掉。`,
-        }).catch(() => undefined);
+        await deps.notifier
+          .send({
+            to_phone: f.phone,
+            template: 'points_expiring_family',
+            params: { elder_name_masked: who.elder_name_masked, points: p, day },
+            text_zh: `【十分钟服务圈】您的家人${who.elder_name_masked}有 ${points} 积分将于 ${day} 过期，可帮老人预约服务用掉。`,
+          })
+          .catch(() => undefined);
         notified++;
       }
     }

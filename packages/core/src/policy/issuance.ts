@@ -25,12 +25,13 @@ export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this
 // which finds their elders already credited.
 export const PROGRESS_EVERY_PAGES = 4;
 
-
 export type IssuanceDeps = LedgerDeps & { elders: ElderStore; areas: AreaStore; runs: IssuanceRunStore };
 
-
 const checkMonth = (month: string) => {
-  if (!MONTH_RE.test(month)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'month', code: 'INVALID_FORMAT', message: 'YYYY-MM' }] });
+  if (!MONTH_RE.test(month))
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [{ path: 'month', code: 'INVALID_FORMAT', message: 'YYYY-MM' }],
+    });
 };
 
 const pool = async <T>(items: readonly T[], width: number, fn: (t: T) => Promise<void>) => {
@@ -41,7 +42,12 @@ const pool = async <T>(items: readonly T[], width: number, fn: (t: T) => Promise
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 };
 
-export const previewIssuance = async (deps: Pick<IssuanceDeps, 'elders' | 'areas'>, policy: Policy, month: string, scope: string | null): Promise<Preview> => {
+export const previewIssuance = async (
+  deps: Pick<IssuanceDeps, 'elders' | 'areas'>,
+  policy: Policy,
+  month: string,
+  scope: string | null,
+): Promise<Preview> => {
   checkMonth(month);
   const out: Preview = { month, policy_version: policy.version, elders: 0, points: 0, by_street: {}, by_rule: {} };
   for (const c of await communitiesUnder(deps.areas, scope)) {
@@ -74,26 +80,51 @@ export const previewIssuance = async (deps: Pick<IssuanceDeps, 'elders' | 'areas
 
 export const PREVIEW_STALE_MS = 15 * 60_000; // a 'computing' preview not finished by then was lost: ask again
 
-
 /** Asks for a fresh preview. `start` is true for exactly one of many simultaneous askers (the one
  * whose conditional write marked it computing); while one is computing, asking starts nothing. */
-export const requestPreview = async (deps: { previews: PreviewStore; clock: Clock }, month: string, scope: string | null): Promise<{ record: PreviewRecord; start: boolean }> => {
+export const requestPreview = async (
+  deps: { previews: PreviewStore; clock: Clock },
+  month: string,
+  scope: string | null,
+): Promise<{ record: PreviewRecord; start: boolean }> => {
   checkMonth(month);
   const now = deps.clock.now();
   const cur = await deps.previews.get(month, scope);
-  if (cur?.status === 'computing' && Date.parse(cur.requested_at) > now.getTime() - PREVIEW_STALE_MS) return { record: cur, start: false };
-  const next: PreviewRecord = { month, scope, status: 'computing', requested_at: now.toISOString(), computed_at: cur?.computed_at ?? null, preview: cur?.preview ?? null, version: (cur?.version ?? 0) + 1 };
+  if (cur?.status === 'computing' && Date.parse(cur.requested_at) > now.getTime() - PREVIEW_STALE_MS)
+    return { record: cur, start: false };
+  const next: PreviewRecord = {
+    month,
+    scope,
+    status: 'computing',
+    requested_at: now.toISOString(),
+    computed_at: cur?.computed_at ?? null,
+    preview: cur?.preview ?? null,
+    version: (cur?.version ?? 0) + 1,
+  };
   if (await deps.previews.put(next, cur?.version ?? 0)) return { record: next, start: true };
   return { record: (await deps.previews.get(month, scope)) ?? next, start: false };
 };
 
 /** The preview job: reads every elder in scope once and stores the figures with when. */
-export const computePreview = async (deps: Pick<IssuanceDeps, 'elders' | 'areas'> & { previews: PreviewStore; clock: Clock }, policy: Policy, month: string, scope: string | null): Promise<PreviewRecord> => {
+export const computePreview = async (
+  deps: Pick<IssuanceDeps, 'elders' | 'areas'> & { previews: PreviewStore; clock: Clock },
+  policy: Policy,
+  month: string,
+  scope: string | null,
+): Promise<PreviewRecord> => {
   const preview = await previewIssuance(deps, policy, month, scope);
   const at = deps.clock.now().toISOString();
   for (let attempt = 0; attempt < 5; attempt++) {
     const cur = await deps.previews.get(month, scope);
-    const next: PreviewRecord = { month, scope, status: 'ready', requested_at: cur?.requested_at ?? at, computed_at: at, preview, version: (cur?.version ?? 0) + 1 };
+    const next: PreviewRecord = {
+      month,
+      scope,
+      status: 'ready',
+      requested_at: cur?.requested_at ?? at,
+      computed_at: at,
+      preview,
+      version: (cur?.version ?? 0) + 1,
+    };
     if (await deps.previews.put(next, cur?.version ?? 0)) return next;
   }
   throw new AppError('CONFLICT');
@@ -102,16 +133,34 @@ export const computePreview = async (deps: Pick<IssuanceDeps, 'elders' | 'areas'
 const entryIdOf = (elder_id: string, month: string) => `allowance:${elder_id}:${month}`;
 
 /** An elder registered after the month's run started is a newcomer: the policy says what they get. */
-const allowanceIn = (policy: Policy, e: ElderRecord, month: string, run: IssuanceRun): { points: number; lines: AllowanceLine[]; newcomer: boolean } => {
+const allowanceIn = (
+  policy: Policy,
+  e: ElderRecord,
+  month: string,
+  run: IssuanceRun,
+): { points: number; lines: AllowanceLine[]; newcomer: boolean } => {
   const a = monthlyAllowance(policy, e, month);
   if (a.points === 0 || e.created_at <= run.started_at) return { ...a, newcomer: false };
   const points = newcomerPoints(policy, a.points, chinaDate(new Date(e.created_at)), month);
-  return { points, lines: points === a.points ? a.lines : [...a.lines, { rule: `newcomer:${policy.newcomer_allowance}`, points: points - a.points }], newcomer: true };
+  return {
+    points,
+    lines:
+      points === a.points
+        ? a.lines
+        : [...a.lines, { rule: `newcomer:${policy.newcomer_allowance}`, points: points - a.points }],
+    newcomer: true,
+  };
 };
 
 type Outcome = { r: 'issued' | 'already' | 'skipped' | 'present'; points: number; newcomer: boolean };
 
-const creditElder = async (deps: IssuanceDeps, policy: Policy, month: string, e: ElderRecord, run: IssuanceRun): Promise<Outcome> => {
+const creditElder = async (
+  deps: IssuanceDeps,
+  policy: Policy,
+  month: string,
+  e: ElderRecord,
+  run: IssuanceRun,
+): Promise<Outcome> => {
   const a = allowanceIn(policy, e, month, run);
   if (a.points <= 0) return { r: 'skipped', points: 0, newcomer: a.newcomer };
   const entry_id = entryIdOf(e.elder_id, month);
@@ -119,9 +168,17 @@ const creditElder = async (deps: IssuanceDeps, policy: Policy, month: string, e:
   // costs far less than a credit that fails on its entry's condition.
   if (run.pass > 1 && (await deps.ledger.entry(entry_id))) return { r: 'present', points: 0, newcomer: false };
   const r = await credit(deps, {
-    entry_id, kind: 'allowance', elder_id: e.elder_id, amount_points: a.points,
-    from: 'issuance', source: 'allowance', subsidy: true, expires_on: allowanceExpiresOn(policy, month),
-    reason: `${month} 月补贴积分`, actor: 'system:issuance', policy_version: policy.version,
+    entry_id,
+    kind: 'allowance',
+    elder_id: e.elder_id,
+    amount_points: a.points,
+    from: 'issuance',
+    source: 'allowance',
+    subsidy: true,
+    expires_on: allowanceExpiresOn(policy, month),
+    reason: `${month} 月补贴积分`,
+    actor: 'system:issuance',
+    policy_version: policy.version,
     ref: { month, rules: a.lines.map((l) => `${l.rule}=${l.points}`).join(';') },
   });
   return { r: r.replayed ? 'already' : 'issued', points: a.points, newcomer: a.newcomer };
@@ -131,13 +188,27 @@ const creditElder = async (deps: IssuanceDeps, policy: Policy, month: string, e:
  * continues from its saved place; a live one is refused. A completed month returns its run, or
  * with `resume`, walks again as a newcomer pass: it pays whoever has no allowance entry for the
  * month yet (elders registered since, under the policy's newcomer rule), and nobody twice. */
-export const commitIssuance = async (deps: IssuanceDeps, policy: Policy, month: string, opts: { maxPages?: number; resume?: boolean } = {}): Promise<IssuanceRun> => {
+export const commitIssuance = async (
+  deps: IssuanceDeps,
+  policy: Policy,
+  month: string,
+  opts: { maxPages?: number; resume?: boolean } = {},
+): Promise<IssuanceRun> => {
   checkMonth(month);
   const now = () => deps.clock.now().toISOString();
   let run = await deps.runs.get(month);
   if (run?.status === 'completed') {
     if (!opts.resume) return run;
-    const next: IssuanceRun = { ...run, status: 'running', pass: run.pass + 1, pass_started_at: now(), community_index: 0, cursor: null, updated_at: now(), version: run.version + 1 };
+    const next: IssuanceRun = {
+      ...run,
+      status: 'running',
+      pass: run.pass + 1,
+      pass_started_at: now(),
+      community_index: 0,
+      cursor: null,
+      updated_at: now(),
+      version: run.version + 1,
+    };
     await deps.runs.put(next, run.version); // two resumes at once: one starts the pass, the other gets ISSUANCE_RUNNING
     run = next;
   } else if (run && !opts.resume && Date.parse(run.updated_at) > deps.clock.now().getTime() - STALE_RUN_MS) {
@@ -146,13 +217,37 @@ export const commitIssuance = async (deps: IssuanceDeps, policy: Policy, month: 
     throw new AppError('ISSUANCE_RUNNING');
   }
   if (!run) {
-    run = { month, status: 'running', policy_version: policy.version, community_index: 0, cursor: null, issued: 0, already: 0, skipped: 0, points: 0, newcomers: 0, pass: 1, pass_started_at: now(), started_at: now(), updated_at: now(), version: 1 };
+    run = {
+      month,
+      status: 'running',
+      policy_version: policy.version,
+      community_index: 0,
+      cursor: null,
+      issued: 0,
+      already: 0,
+      skipped: 0,
+      points: 0,
+      newcomers: 0,
+      pass: 1,
+      pass_started_at: now(),
+      started_at: now(),
+      updated_at: now(),
+      version: 1,
+    };
     await deps.runs.put(run, 0);
   }
   const communities = await communitiesUnder(deps.areas, null);
   let pages = 0;
   // Where the walk has got to; saved into the run record every PROGRESS_EVERY_PAGES pages.
-  let pending = { issued: run.issued, already: run.already, skipped: run.skipped, points: run.points, newcomers: run.newcomers, cursor: run.cursor, community_index: run.community_index };
+  let pending = {
+    issued: run.issued,
+    already: run.already,
+    skipped: run.skipped,
+    points: run.points,
+    newcomers: run.newcomers,
+    cursor: run.cursor,
+    community_index: run.community_index,
+  };
   while (pending.community_index < communities.length) {
     const c = communities[pending.community_index];
     if (!c) break;
@@ -168,8 +263,13 @@ export const commitIssuance = async (deps: IssuanceDeps, policy: Policy, month: 
       if (o.newcomer && o.r !== 'skipped') counts.newcomers++;
     });
     pending = {
-      issued: pending.issued + counts.issued, already: pending.already + counts.already, skipped: pending.skipped + counts.skipped, points: pending.points + counts.points,
-      newcomers: pending.newcomers + counts.newcomers, cursor: page.cursor, community_index: page.cursor ? pending.community_index : pending.community_index + 1,
+      issued: pending.issued + counts.issued,
+      already: pending.already + counts.already,
+      skipped: pending.skipped + counts.skipped,
+      points: pending.points + counts.points,
+      newcomers: pending.newcomers + counts.newcomers,
+      cursor: page.cursor,
+      community_index: page.cursor ? pending.community_index : pending.community_index + 1,
     };
     pages++;
     const atEnd = pending.community_index >= communities.length;

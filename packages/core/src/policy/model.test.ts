@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, PolicyInput, allowanceExpiresOn, categoryMonthMax, monthlyAllowance, newcomerPoints, policyOn, type Policy } from './model';
+import {
+  DEFAULT_POLICY,
+  PolicyInput,
+  allowanceExpiresOn,
+  categoryMonthMax,
+  monthlyAllowance,
+  newcomerPoints,
+  policyOn,
+  type Policy,
+} from './model';
 
-const elder = (birth_date: string, care_level: 'self_care' | 'semi_disabled' | 'disabled', special_categories: ('low_income' | 'living_alone')[] = []) =>
-  ({ birth_date, care_level, special_categories, status: 'active' as const });
+const elder = (
+  birth_date: string,
+  care_level: 'self_care' | 'semi_disabled' | 'disabled',
+  special_categories: ('low_income' | 'living_alone')[] = [],
+) => ({ birth_date, care_level, special_categories, status: 'active' as const });
 
 describe('monthly allowance', () => {
   it.each([
@@ -16,11 +28,15 @@ describe('monthly allowance', () => {
 
   it('max rule takes the largest single component', () => {
     const p = { ...DEFAULT_POLICY, allowance: { ...DEFAULT_POLICY.allowance, combine: 'max' as const } };
-    expect(monthlyAllowance(p, elder('1941-05-01', 'disabled', ['low_income']), '2026-11')).toEqual({ points: 80, lines: [{ rule: 'age:80-+', points: 80 }] });
+    expect(monthlyAllowance(p, elder('1941-05-01', 'disabled', ['low_income']), '2026-11')).toEqual({
+      points: 80,
+      lines: [{ rule: 'age:80-+', points: 80 }],
+    });
   });
 
   it('age is counted on the first of the month', () => {
-    expect(monthlyAllowance(DEFAULT_POLICY, elder('1956-11-02', 'self_care'), '2026-11').points).toBe(30); // turns 70 on the 2nd
+    // turns 70 on the 2nd
+    expect(monthlyAllowance(DEFAULT_POLICY, elder('1956-11-02', 'self_care'), '2026-11').points).toBe(30);
     expect(monthlyAllowance(DEFAULT_POLICY, elder('1956-11-01', 'self_care'), '2026-11').points).toBe(50);
   });
 });
@@ -28,11 +44,19 @@ describe('monthly allowance', () => {
 describe('expiry and versions', () => {
   it('end of year, or N months', () => {
     expect(allowanceExpiresOn(DEFAULT_POLICY, '2026-03')).toBe('2026-12-31');
-    expect(allowanceExpiresOn({ ...DEFAULT_POLICY, expiry: { rule: 'months', months: 3 } }, '2026-11')).toBe('2027-01-31');
+    expect(allowanceExpiresOn({ ...DEFAULT_POLICY, expiry: { rule: 'months', months: 3 } }, '2026-11')).toBe(
+      '2027-01-31',
+    );
   });
 
   it('the newest version in effect wins; future versions wait', () => {
-    const v = (version: number, effective_from: string): Policy => ({ ...DEFAULT_POLICY, effective_from, version, created_by: 'x', created_at: '' });
+    const v = (version: number, effective_from: string): Policy => ({
+      ...DEFAULT_POLICY,
+      effective_from,
+      version,
+      created_by: 'x',
+      created_at: '',
+    });
     const all = [v(1, '2026-01-01'), v(2, '2026-06-01'), v(3, '2027-01-01')];
     expect(policyOn(all, '2026-05-31')?.version).toBe(1);
     expect(policyOn(all, '2026-11-23')?.version).toBe(2);
@@ -45,7 +69,10 @@ describe('expiry and versions', () => {
 });
 
 describe('newcomers', () => {
-  const rule = (newcomer_allowance: 'none' | 'full' | 'by_remaining_days') => ({ ...DEFAULT_POLICY, newcomer_allowance });
+  const rule = (newcomer_allowance: 'none' | 'full' | 'by_remaining_days') => ({
+    ...DEFAULT_POLICY,
+    newcomer_allowance,
+  });
   it.each([
     ['none', '2026-11-24', 0],
     ['full', '2026-11-24', 140],

@@ -19,7 +19,15 @@ export const PolicyInput = z.object({
   effective_from: z.string().check(z.regex(/^\d{4}-\d{2}-01$/, 'policies start on the first of a month')),
   note: z._default(FreeText(0, 200), ''),
   allowance: z.object({
-    age_bands: z.array(z.object({ min_age: z.int().check(z.gte(0), z.lte(130)), max_age: z.nullable(z.int().check(z.gte(0), z.lte(130))), points: Points })).check(z.minLength(1), z.maxLength(10)),
+    age_bands: z
+      .array(
+        z.object({
+          min_age: z.int().check(z.gte(0), z.lte(130)),
+          max_age: z.nullable(z.int().check(z.gte(0), z.lte(130))),
+          points: Points,
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(10)),
     care_level: z.record(z.enum(CARE_LEVELS), Points),
     special_category: z.record(z.enum(SPECIAL_CATEGORIES), Points),
     /** sum: age band + care level + every special category. max: only the largest single component. */
@@ -73,7 +81,11 @@ export const DEFAULT_POLICY: PolicyInput = {
   effective_from: '2026-01-01',
   note: '试点默认政策',
   allowance: {
-    age_bands: [{ min_age: 60, max_age: 69, points: 30 }, { min_age: 70, max_age: 79, points: 50 }, { min_age: 80, max_age: null, points: 80 }],
+    age_bands: [
+      { min_age: 60, max_age: 69, points: 30 },
+      { min_age: 70, max_age: 79, points: 50 },
+      { min_age: 80, max_age: null, points: 80 },
+    ],
     care_level: { self_care: 0, semi_disabled: 40, disabled: 80 },
     special_category: { advanced_age: 0, low_income: 60, living_alone: 20, bereaved_parent: 60, entitled_group: 40 },
     combine: 'sum',
@@ -100,7 +112,11 @@ export const DEFAULT_POLICY: PolicyInput = {
 };
 
 /** When the merchant's time to answer an order booked at `now` runs out. */
-export const answerDeadline = (p: Pick<PolicyInput, 'offer_minutes' | 'answer_before_slot_minutes'>, now: Date, slot_start: string | null): Date => {
+export const answerDeadline = (
+  p: Pick<PolicyInput, 'offer_minutes' | 'answer_before_slot_minutes'>,
+  now: Date,
+  slot_start: string | null,
+): Date => {
   const soon = now.getTime() + p.offer_minutes * 60_000;
   if (slot_start === null) return new Date(soon);
   // measured against the slot: a booking two weeks ahead need not be answered in three minutes
@@ -118,7 +134,11 @@ export const policyOn = (versions: readonly Policy[], day: string): Policy | nul
 export type AllowanceLine = { rule: string; points: number };
 
 /** Monthly allowance for one elder in `month` (YYYY-MM), with the rules that produced it. */
-export const monthlyAllowance = (p: PolicyInput, e: Pick<ElderRecord, 'birth_date' | 'care_level' | 'special_categories' | 'status'>, month: string): { points: number; lines: AllowanceLine[] } => {
+export const monthlyAllowance = (
+  p: PolicyInput,
+  e: Pick<ElderRecord, 'birth_date' | 'care_level' | 'special_categories' | 'status'>,
+  month: string,
+): { points: number; lines: AllowanceLine[] } => {
   if (e.status !== 'active') return { points: 0, lines: [] };
   const age = ageOn(e.birth_date, new Date(`${month}-01T00:00:00Z`));
   const band = p.allowance.age_bands.find((b) => age >= b.min_age && (b.max_age === null || age <= b.max_age));
@@ -147,7 +167,8 @@ export const allowanceExpiresOn = (p: PolicyInput, month: string): string => {
 
 export const subsidyAllows = (p: PolicyInput, category: string): boolean => p.subsidy_categories.includes(category);
 
-export const pointsForFen = (p: PolicyInput, amount_fen: number): number => Math.floor(amount_fen / p.topup_fen_per_point);
+export const pointsForFen = (p: PolicyInput, amount_fen: number): number =>
+  Math.floor(amount_fen / p.topup_fen_per_point);
 
 /** What a newcomer of `month` gets of a `full` allowance under the policy (see newcomer_allowance). */
 export const newcomerPoints = (p: PolicyInput, full: number, registered_on: string, month: string): number => {
@@ -161,4 +182,5 @@ export const newcomerPoints = (p: PolicyInput, full: number, registered_on: stri
 };
 
 /** The per-category monthly cap for `category`, or null when it has none. */
-export const categoryMonthMax = (p: PolicyInput, category: string): number | null => p.category_month_max_points[category] ?? null;
+export const categoryMonthMax = (p: PolicyInput, category: string): number | null =>
+  p.category_month_max_points[category] ?? null;

@@ -6,24 +6,43 @@ import type { ServiceCard } from '../merchants/model';
 
 const MON_9 = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in China
 const card = (service_id: string, merchant_id: string, name: string, price_points: number): ServiceCard => ({
-  service_id, merchant_id, merchant_name: `店${merchant_id}`, merchant_phone: '13800000000', name, category: 'barber',
-  price_points, ref_price_fen: 2000, duration_min: 30, mode: 'onsite', radius_m: null, location: { lat: 31.7, lng: 113.37 }, address: '',
-  hours: { mon: [['08:00', '12:00']] }, closed_dates: [], slot_minutes: 60, capacity_per_slot: 2,
+  service_id,
+  merchant_id,
+  merchant_name: `店${merchant_id}`,
+  merchant_phone: '13800000000',
+  name,
+  category: 'barber',
+  price_points,
+  ref_price_fen: 2000,
+  duration_min: 30,
+  mode: 'onsite',
+  radius_m: null,
+  location: { lat: 31.7, lng: 113.37 },
+  address: '',
+  hours: { mon: [['08:00', '12:00']] },
+  closed_dates: [],
+  slot_minutes: 60,
+  capacity_per_slot: 2,
 });
-const hit = (c: ServiceCard, walking_minutes: number): SearchHit => toHit(c, walking_minutes * 48, { walking_m_per_min: 48, detour_factor: 1 }, MON_9);
+const hit = (c: ServiceCard, walking_minutes: number): SearchHit =>
+  toHit(c, walking_minutes * 48, { walking_m_per_min: 48, detour_factor: 1 }, MON_9);
 
 describe('findOffers', () => {
-  it('a haircut request is offered to later shops only as a haircut, never dearer; a shop whose shave ranks first still offers its haircut', () => {
-    const items = [
-      hit(card('s_a_cut', 'm_a', '老人理发', 15), 2),
-      hit(card('s_b_shave', 'm_b', '修面剃须', 8), 3), // ranks above m_b's haircut
-      hit(card('s_b_cut', 'm_b', '老人 理发', 15), 4), // spaces do not make another kind
-      hit(card('s_c_cut', 'm_c', '老人理发', 20), 5), // dearer than the elder's price
-      hit(card('s_d_shave', 'm_d', '修面剃须', 8), 6),
-      hit(card('s_e_cut', 'm_e', '老人理发', 12), 7), // cheaper: fine
-    ];
-    expect(findOffers(items, 5).map((h) => h.service_id)).toEqual(['s_a_cut', 's_b_cut', 's_e_cut']);
-  });
+  it(
+    'a haircut request is offered to later shops only as a haircut, never ' +
+      'dearer; a shop whose shave ranks first still offers its haircut',
+    () => {
+      const items = [
+        hit(card('s_a_cut', 'm_a', '老人理发', 15), 2),
+        hit(card('s_b_shave', 'm_b', '修面剃须', 8), 3), // ranks above m_b's haircut
+        hit(card('s_b_cut', 'm_b', '老人 理发', 15), 4), // spaces do not make another kind
+        hit(card('s_c_cut', 'm_c', '老人理发', 20), 5), // dearer than the elder's price
+        hit(card('s_d_shave', 'm_d', '修面剃须', 8), 6),
+        hit(card('s_e_cut', 'm_e', '老人理发', 12), 7), // cheaper: fine
+      ];
+      expect(findOffers(items, 5).map((h) => h.service_id)).toEqual(['s_a_cut', 's_b_cut', 's_e_cut']);
+    },
+  );
 
   it('a named service is what is offered, even where another kind ranks first', () => {
     const items = [
@@ -32,7 +51,10 @@ describe('findOffers', () => {
       hit(card('s_a_shave', 'm_a', '修面剃须', 8), 4),
       hit(card('s_c_shave', 'm_c', '修面剃须', 10), 5), // dearer than the first shave: not offered
     ];
-    expect(findOffers(items, 5, { service_name: '修面 剃须' }).map((h) => h.service_id)).toEqual(['s_b_shave', 's_a_shave']);
+    expect(findOffers(items, 5, { service_name: '修面 剃须' }).map((h) => h.service_id)).toEqual([
+      's_b_shave',
+      's_a_shave',
+    ]);
     expect(findOffers(items, 5, { service_name: '染发' })).toEqual([]);
   });
 

@@ -21,10 +21,20 @@ export const sameKindWithin = (first: Kindish, c: Kindish): boolean =>
  * they named one), then up to `max - 1` other shops with the same kind of service within its price
  * (one per shop). Kind is chosen before the one-per-shop cut, so a shop whose shave ranked above
  * its haircut still offers the haircut. */
-export const findOffers = (items: readonly SearchHit[], max: number, want: { service_name?: string | undefined } = {}): SearchHit[] => {
+export const findOffers = (
+  items: readonly SearchHit[],
+  max: number,
+  want: { service_name?: string | undefined } = {},
+): SearchHit[] => {
   const named = want.service_name;
-  const asked = named === undefined ? items : items.filter((h) => serviceKind(h) === serviceKind({ category: h.category, name: named }));
+  const asked =
+    named === undefined
+      ? items
+      : items.filter((h) => serviceKind(h) === serviceKind({ category: h.category, name: named }));
   const first = rankForFind(asked, 1)[0];
   if (!first) return [];
-  return rankForFind(asked.filter((h) => sameKindWithin(first, h)), max);
+  return rankForFind(
+    asked.filter((h) => sameKindWithin(first, h)),
+    max,
+  );
 };

@@ -18,7 +18,7 @@ export const STRIP_LEVELS_M = [64, 128, 256, 512, 1024, 2048, 4096, 8192] as con
 export const STRIPS_MAX = 7; // + 1 home-visit Query = 8 Queries per search at most
 export const HV_CELL_DEG = 0.005; // ~555 m of latitude, ~470 m of longitude in Hubei
 export const HV_RADIUS_MAX_M = 10_000; // a home-visit merchant travels at most 10 km
-export const SEARCH_RADIUS_MAX_M = 4 * 8192 / 2; // beyond the widest strips' reach a search is refused
+export const SEARCH_RADIUS_MAX_M = (4 * 8192) / 2; // beyond the widest strips' reach a search is refused
 const MARGIN = 1.005; // rectangles are drawn 0.5% wide so no point on the circle's edge is missed
 
 export const toRad = (d: number) => (d * Math.PI) / 180;
@@ -47,7 +47,10 @@ export const latKey = (lat: number): string => String(Math.round((lat + 90) * 1e
 
 export type StripQuery = { level: number; strip: number; lat_lo: string; lat_hi: string };
 
-/** The Queries that cover a circle: one latitude range per strip, at the narrowest level that needs <= STRIPS_MAX strips. */
+/**
+ * The Queries that cover a circle: one latitude range per strip, at the narrowest level that needs <= STRIPS_MAX
+ * strips.
+ */
 export const planCircle = (c: LatLng, radius_m: number): StripQuery[] => {
   if (!(radius_m > 0) || radius_m > SEARCH_RADIUS_MAX_M) throw new Error(`radius ${radius_m} m out of range`);
   const r = radius_m * MARGIN + 1;
@@ -76,7 +79,8 @@ export const planCircle = (c: LatLng, radius_m: number): StripQuery[] => {
 };
 
 /** Every (level, strip) an on-site service is written under. */
-export const stripsOf = (p: LatLng): { level: number; strip: number }[] => STRIP_LEVELS_M.map((_, level) => ({ level, strip: stripOf(p.lng, level) }));
+export const stripsOf = (p: LatLng): { level: number; strip: number }[] =>
+  STRIP_LEVELS_M.map((_, level) => ({ level, strip: stripOf(p.lng, level) }));
 
 const cellRow = (lat: number) => Math.floor((lat + 90) / HV_CELL_DEG);
 const cellCol = (lng: number) => Math.floor((lng + 180) / HV_CELL_DEG);

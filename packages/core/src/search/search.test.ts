@@ -1,15 +1,46 @@
 // Slot capacity in search results and the 帮我找 ranking, against an in-memory slot port.
 import { describe, expect, it } from 'vitest';
-import { rankForFind, readPages, searchServices, SLOT_LOOKAHEAD, slotKey, toHit, withFreeSlots, type MerchantRating, type PageReader, type SearchHit, type SearchPort, type SlotPort, type SlotRef } from './search';
+import {
+  rankForFind,
+  readPages,
+  searchServices,
+  SLOT_LOOKAHEAD,
+  slotKey,
+  toHit,
+  withFreeSlots,
+  type MerchantRating,
+  type PageReader,
+  type SearchHit,
+  type SearchPort,
+  type SlotPort,
+  type SlotRef,
+} from './search';
 import type { ServiceCard } from '../merchants/model';
 
 const MON_9 = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in China
 const card = (service_id: string, over: Partial<ServiceCard> = {}): ServiceCard => ({
-  service_id, merchant_id: `m_${service_id}`, merchant_name: `店${service_id}`, merchant_phone: '13800000000', name: '理发', category: 'barber',
-  price_points: 20, ref_price_fen: 2000, duration_min: 30, mode: 'onsite', radius_m: null, location: { lat: 31.7, lng: 113.37 }, address: '',
-  hours: { mon: [['08:00', '12:00']] }, closed_dates: [], slot_minutes: 60, capacity_per_slot: 2, ...over,
+  service_id,
+  merchant_id: `m_${service_id}`,
+  merchant_name: `店${service_id}`,
+  merchant_phone: '13800000000',
+  name: '理发',
+  category: 'barber',
+  price_points: 20,
+  ref_price_fen: 2000,
+  duration_min: 30,
+  mode: 'onsite',
+  radius_m: null,
+  location: { lat: 31.7, lng: 113.37 },
+  address: '',
+  hours: { mon: [['08:00', '12:00']] },
+  closed_dates: [],
+  slot_minutes: 60,
+  capacity_per_slot: 2,
+  ...over,
 });
-const hit = (c: ServiceCard, walking_minutes = 5): SearchHit => ({ ...toHit(c, walking_minutes * 48, { walking_m_per_min: 48, detour_factor: 1 }, MON_9) });
+const hit = (c: ServiceCard, walking_minutes = 5): SearchHit => ({
+  ...toHit(c, walking_minutes * 48, { walking_m_per_min: 48, detour_factor: 1 }, MON_9),
+});
 
 /** Slot port over a map of taken places; records each batch it was asked. */
 const slotsOf = (taken: Record<string, number>): SlotPort & { batches: SlotRef[][] } => {
@@ -44,9 +75,14 @@ describe('withFreeSlots', () => {
   it('gives up after the lookahead: no slot, marked full; a service with no hours is not "full"', async () => {
     const full: Record<string, number> = {};
     const starts = ['2026-11-23T01:00:00.000Z', '2026-11-23T02:00:00.000Z', '2026-11-23T03:00:00.000Z'];
-    for (let w = 0; w < 3; w++) for (const s of starts) full[`a#${new Date(Date.parse(s) + w * 7 * 86_400_000).toISOString()}`] = 1;
+    for (let w = 0; w < 3; w++)
+      for (const s of starts) full[`a#${new Date(Date.parse(s) + w * 7 * 86_400_000).toISOString()}`] = 1;
     const port = slotsOf(full);
-    const [a, none] = await withFreeSlots(port, [hit(card('a', { capacity_per_slot: 1, hours: { mon: [['09:00', '12:00']] } })), hit(card('z', { hours: {} }))], MON_9);
+    const [a, none] = await withFreeSlots(
+      port,
+      [hit(card('a', { capacity_per_slot: 1, hours: { mon: [['09:00', '12:00']] } })), hit(card('z', { hours: {} }))],
+      MON_9,
+    );
     expect(a?.next_slot).toBeNull();
     expect(a?.slots_full).toBe(true);
     expect(none?.next_slot).toBeNull();
@@ -108,29 +144,63 @@ describe('readPages', () => {
 });
 
 describe('searchServices', () => {
-  const port = (cards: ServiceCard[], ratings: Map<string, MerchantRating>, truncated = false): SearchPort & { ratingBatches: string[][] } => {
+  const port = (
+    cards: ServiceCard[],
+    ratings: Map<string, MerchantRating>,
+    truncated = false,
+  ): SearchPort & { ratingBatches: string[][] } => {
     const ratingBatches: string[][] = [];
     return {
       ratingBatches,
       searchIndex: async () => ({ cards, queries: 2, items_read: cards.length, truncated }),
       slotsTaken: async () => new Map(),
-      ratingsOf: async (ids) => { ratingBatches.push([...ids]); return new Map(ids.flatMap((id) => { const r = ratings.get(id); return r ? [[id, r] as const] : []; })); },
+      ratingsOf: async (ids) => {
+        ratingBatches.push([...ids]);
+        return new Map(
+          ids.flatMap((id) => {
+            const r = ratings.get(id);
+            return r ? [[id, r] as const] : [];
+          }),
+        );
+      },
     };
   };
   const walking = { minutes: 10, walking_m_per_min: 48, detour_factor: 1.3 };
   const origin = { lat: 31.7, lng: 113.37 };
 
   it('reads the ratings of the page shown in one batch, one key per merchant, and shows them', async () => {
-    const cards = [card('a', { merchant_id: 'm1' }), card('b', { merchant_id: 'm1' }), card('c', { merchant_id: 'm2' }), card('d', { merchant_id: 'm3' })];
-    const p = port(cards, new Map([['m1', { rating_sum: 14, rating_count: 3 }], ['m2', { rating_sum: 0, rating_count: 0 }]]));
+    const cards = [
+      card('a', { merchant_id: 'm1' }),
+      card('b', { merchant_id: 'm1' }),
+      card('c', { merchant_id: 'm2' }),
+      card('d', { merchant_id: 'm3' }),
+    ];
+    const p = port(
+      cards,
+      new Map([
+        ['m1', { rating_sum: 14, rating_count: 3 }],
+        ['m2', { rating_sum: 0, rating_count: 0 }],
+      ]),
+    );
     const r = await searchServices(p, { category: 'barber', origin, walking, now: MON_9, limit: 3, offset: 0 });
     expect(p.ratingBatches).toEqual([['m1', 'm2']]); // d is not on this page
-    expect(r.items.map((h) => [h.service_id, h.rating_avg, h.rating_count])).toEqual([['a', 4.7, 3], ['b', 4.7, 3], ['c', null, 0]]);
+    expect(r.items.map((h) => [h.service_id, h.rating_avg, h.rating_count])).toEqual([
+      ['a', 4.7, 3],
+      ['b', 4.7, 3],
+      ['c', null, 0],
+    ]);
     expect(r.truncated).toBe(false);
   });
 
   it('passes on that the index read was cut', async () => {
-    const r = await searchServices(port([card('a')], new Map(), true), { category: 'barber', origin, walking, now: MON_9, limit: 3, offset: 0 });
+    const r = await searchServices(port([card('a')], new Map(), true), {
+      category: 'barber',
+      origin,
+      walking,
+      now: MON_9,
+      limit: 3,
+      offset: 0,
+    });
     expect(r).toMatchObject({ truncated: true, total: 1 });
   });
 });

@@ -18,8 +18,12 @@ export type IndexBounds = { page_items: number; items_max: number };
 export const INDEX_BOUNDS: IndexBounds = { page_items: INDEX_PAGE_ITEMS, items_max: INDEX_ITEMS_MAX };
 
 export type SearchHit = ServiceCard & {
-  rating_avg: number | null; rating_count: number; // read for the page shown (withRatings), not from the card
-  distance_m: number; walking_minutes: number; home_visit: boolean; open_now: boolean;
+  rating_avg: number | null;
+  rating_count: number; // read for the page shown (withRatings), not from the card
+  distance_m: number;
+  walking_minutes: number;
+  home_visit: boolean;
+  open_now: boolean;
   next_slot: string | null; // first upcoming slot with a free place (after withFreeSlots)
   slots_full: boolean; // the next SLOT_LOOKAHEAD slots are all taken: booking waits or goes elsewhere
 };
@@ -42,12 +46,17 @@ export type RatingsPort = {
  * bound stopped it while some Query still had pages, so cards may be missing. */
 export type IndexRead = { cards: ServiceCard[]; queries: number; items_read: number; truncated: boolean };
 
-export type SearchPort = SlotPort & RatingsPort & {
-  searchIndex: (category: string, origin: LatLng, radius_m: number, bounds: IndexBounds) => Promise<IndexRead>;
-};
+export type SearchPort = SlotPort &
+  RatingsPort & {
+    searchIndex: (category: string, origin: LatLng, radius_m: number, bounds: IndexBounds) => Promise<IndexRead>;
+  };
 
 /** One page of Query `query`, at most `limit` items, from `start` (undefined: the first page). */
-export type PageReader<K, T> = (query: number, limit: number, start: K | undefined) => Promise<{ items: T[]; scanned: number; next: K | undefined }>;
+export type PageReader<K, T> = (
+  query: number,
+  limit: number,
+  start: K | undefined,
+) => Promise<{ items: T[]; scanned: number; next: K | undefined }>;
 
 /**
  * Follows every page of `queries` Queries, in rounds (one page of each unfinished Query per round,
@@ -56,11 +65,18 @@ export type PageReader<K, T> = (query: number, limit: number, start: K | undefin
  * depend on which answer came back first. A Query whose last page was exactly full can still
  * report a next page; when the budget runs out just then the answer says cut though nothing was.
  */
-export const readPages = async <K, T>(queries: number, bounds: IndexBounds, page: PageReader<K, T>): Promise<{ items: T[]; pages: number; items_read: number; truncated: boolean }> => {
+export const readPages = async <K, T>(
+  queries: number,
+  bounds: IndexBounds,
+  page: PageReader<K, T>,
+): Promise<{ items: T[]; pages: number; items_read: number; truncated: boolean }> => {
   const items: T[] = [];
   let pages = 0;
   let items_read = 0;
-  let open: { q: number; start: K | undefined }[] = Array.from({ length: queries }, (_, q) => ({ q, start: undefined }));
+  let open: { q: number; start: K | undefined }[] = Array.from({ length: queries }, (_, q) => ({
+    q,
+    start: undefined,
+  }));
   while (open.length > 0) {
     const limit = Math.min(bounds.page_items, Math.floor((bounds.items_max - items_read) / open.length));
     if (limit < 1) return { items, pages, items_read, truncated: true };
@@ -102,7 +118,11 @@ export const withFreeSlots = async (port: SlotPort, hits: readonly SearchHit[], 
       else looking.push(i);
     }
   }
-  return hits.map((h, i) => ({ ...h, next_slot: chosen[i] ?? null, slots_full: (upcoming[i]?.length ?? 0) > 0 && !chosen[i] }));
+  return hits.map((h, i) => ({
+    ...h,
+    next_slot: chosen[i] ?? null,
+    slots_full: (upcoming[i]?.length ?? 0) > 0 && !chosen[i],
+  }));
 };
 
 /** The order every caller sees (and the brute-force check uses): minutes, metres, id. Not rating:
@@ -111,7 +131,9 @@ export const hitOrder = (a: SearchHit, b: SearchHit): number =>
   a.walking_minutes - b.walking_minutes || a.distance_m - b.distance_m || a.service_id.localeCompare(b.service_id);
 
 export const ratingView = (r: MerchantRating | undefined): { rating_avg: number | null; rating_count: number } =>
-  r && r.rating_count > 0 ? { rating_avg: Math.round((r.rating_sum / r.rating_count) * 10) / 10, rating_count: r.rating_count } : { rating_avg: null, rating_count: 0 };
+  r && r.rating_count > 0
+    ? { rating_avg: Math.round((r.rating_sum / r.rating_count) * 10) / 10, rating_count: r.rating_count }
+    : { rating_avg: null, rating_count: 0 };
 
 /** Puts each hit's merchant rating on it, read by key for these hits only: one BatchGet a page. */
 export const withRatings = async (port: RatingsPort, hits: readonly SearchHit[]): Promise<SearchHit[]> => {
@@ -123,12 +145,21 @@ export const withRatings = async (port: RatingsPort, hits: readonly SearchHit[])
 /** Whether a card belongs in the circle: on foot within the radius, or a home visit that reaches the origin. */
 export const inCircle = (card: ServiceCard, origin: LatLng, radius_m: number): { ok: boolean; distance_m: number } => {
   const d = distanceM(origin, card.location);
-  return { ok: card.mode === 'home_visit' ? card.radius_m !== null && d <= card.radius_m : d <= radius_m, distance_m: d };
+  return {
+    ok: card.mode === 'home_visit' ? card.radius_m !== null && d <= card.radius_m : d <= radius_m,
+    distance_m: d,
+  };
 };
 
-export const toHit = (card: ServiceCard, distance_m: number, walking: Omit<Walking, 'minutes'>, now: Date): SearchHit => ({
+export const toHit = (
+  card: ServiceCard,
+  distance_m: number,
+  walking: Omit<Walking, 'minutes'>,
+  now: Date,
+): SearchHit => ({
   ...card,
-  rating_avg: null, rating_count: 0,
+  rating_avg: null,
+  rating_count: 0,
   distance_m: Math.round(distance_m),
   walking_minutes: walkingMinutes(distance_m, walking),
   home_visit: card.mode === 'home_visit',
@@ -140,23 +171,62 @@ export const toHit = (card: ServiceCard, distance_m: number, walking: Omit<Walki
 /** The answer of GET /api/search (documented in the OpenAPI document). When `truncated` is true
  * the read bound cut the index read: `total` counts only what was read, and nearer services may
  * be missing from `items`. */
-export type SearchAnswer = { items: SearchHit[]; total: number; radius_m: number; queries: number; items_read: number; truncated: boolean };
+export type SearchAnswer = {
+  items: SearchHit[];
+  total: number;
+  radius_m: number;
+  queries: number;
+  items_read: number;
+  truncated: boolean;
+};
 
 export const SearchHitOut = z.object({
-  service_id: z.string(), merchant_id: z.string(), merchant_name: z.string(), merchant_phone: z.string(), name: z.string(), category: z.string(),
-  price_points: z.number(), ref_price_fen: z.number(), duration_min: z.number(), mode: z.enum(['onsite', 'home_visit']), radius_m: z.nullable(z.number()),
-  location: z.object({ lat: z.number(), lng: z.number() }), address: z.string(), hours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))), closed_dates: z.array(z.string()),
-  slot_minutes: z.number(), capacity_per_slot: z.number(), rating_avg: z.nullable(z.number()), rating_count: z.number(),
-  distance_m: z.number(), walking_minutes: z.number(), home_visit: z.boolean(), open_now: z.boolean(), next_slot: z.nullable(z.string()), slots_full: z.boolean(),
+  service_id: z.string(),
+  merchant_id: z.string(),
+  merchant_name: z.string(),
+  merchant_phone: z.string(),
+  name: z.string(),
+  category: z.string(),
+  price_points: z.number(),
+  ref_price_fen: z.number(),
+  duration_min: z.number(),
+  mode: z.enum(['onsite', 'home_visit']),
+  radius_m: z.nullable(z.number()),
+  location: z.object({ lat: z.number(), lng: z.number() }),
+  address: z.string(),
+  hours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+  closed_dates: z.array(z.string()),
+  slot_minutes: z.number(),
+  capacity_per_slot: z.number(),
+  rating_avg: z.nullable(z.number()),
+  rating_count: z.number(),
+  distance_m: z.number(),
+  walking_minutes: z.number(),
+  home_visit: z.boolean(),
+  open_now: z.boolean(),
+  next_slot: z.nullable(z.string()),
+  slots_full: z.boolean(),
 });
 export const SearchAnswerOut = z.object({
-  items: z.array(SearchHitOut), total: z.number(), radius_m: z.number(), queries: z.number(), items_read: z.number(),
+  items: z.array(SearchHitOut),
+  total: z.number(),
+  radius_m: z.number(),
+  queries: z.number(),
+  items_read: z.number(),
   truncated: z.boolean(), // see SearchAnswer
 });
 
 export const searchServices = async (
   port: SearchPort,
-  args: { category: string; origin: LatLng; walking: Walking; now: Date; limit: number; offset: number; bounds?: IndexBounds },
+  args: {
+    category: string;
+    origin: LatLng;
+    walking: Walking;
+    now: Date;
+    limit: number;
+    offset: number;
+    bounds?: IndexBounds;
+  },
 ): Promise<SearchAnswer> => {
   const radius_m = circleRadiusM(args.walking);
   const r = await port.searchIndex(args.category, args.origin, radius_m, args.bounds ?? INDEX_BOUNDS);
@@ -169,15 +239,27 @@ export const searchServices = async (
   const limit = Math.min(Math.max(1, args.limit), SEARCH_LIMIT_MAX);
   const page = hits.slice(args.offset, args.offset + limit);
   const [slotted, rated] = await Promise.all([withFreeSlots(port, page, args.now), withRatings(port, page)]);
-  const items = slotted.map((h, i) => ({ ...h, rating_avg: rated[i]?.rating_avg ?? null, rating_count: rated[i]?.rating_count ?? 0 }));
-  return { items, total: hits.length, radius_m: Math.round(radius_m), queries: r.queries, items_read: r.items_read, truncated: r.truncated };
+  const items = slotted.map((h, i) => ({
+    ...h,
+    rating_avg: rated[i]?.rating_avg ?? null,
+    rating_count: rated[i]?.rating_count ?? 0,
+  }));
+  return {
+    items,
+    total: hits.length,
+    radius_m: Math.round(radius_m),
+    queries: r.queries,
+    items_read: r.items_read,
+    truncated: r.truncated,
+  };
 };
 
 /** 帮我找: services open now with a free place coming up, by walking time then rating, one offer
  * per merchant (asking the same shop twice would only waste the elder's minutes), at most `max`. */
 export const rankForFind = (items: readonly SearchHit[], max: number): SearchHit[] => {
   const seen = new Set<string>();
-  return [...items].filter((h) => h.open_now && h.next_slot !== null)
+  return [...items]
+    .filter((h) => h.open_now && h.next_slot !== null)
     .sort((a, b) => a.walking_minutes - b.walking_minutes || (b.rating_avg ?? 0) - (a.rating_avg ?? 0))
     .filter((h) => !seen.has(h.merchant_id) && seen.add(h.merchant_id))
     .slice(0, max);

@@ -11,13 +11,23 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const TOPUP_FEN_MAX = 10_000_000; // schema bound (100,000 yuan); the policy's daily max is the real limit
 export const TOPUP_PAGE_MAX = 50; // a list page of top-ups
-export const PAYMENT_EVENT_TTL_S = 30 * 24 * 3600; // providers retry a notification for days (Stripe: 3); keep the marker well past that
-export const TOPUP_UPDATE_RETRIES = 5; // a top-up item is written by the start, the webhook and a refund; more races than this is a bug
+// providers retry a notification for days (Stripe: 3); keep the marker well past that
+export const PAYMENT_EVENT_TTL_S = 30 * 24 * 3600;
+// a top-up item is written by the start, the webhook and a refund; more races than this is a bug
+export const TOPUP_UPDATE_RETRIES = 5;
 
 export const TOPUP_STATUSES = ['pending', 'paid', 'failed', 'refunded'] as const;
 export type TopupStatus = (typeof TOPUP_STATUSES)[number];
 
-export type TopupRefund = { points: number; fen: number; refund_ref: string; reason: string; by: string; at: string; confirmed_at: string | null };
+export type TopupRefund = {
+  points: number;
+  fen: number;
+  refund_ref: string;
+  reason: string;
+  by: string;
+  at: string;
+  confirmed_at: string | null;
+};
 
 export type Topup = {
   topup_id: string;
@@ -43,7 +53,6 @@ export type Topup = {
   version: number;
 };
 
-
 // ---- schemas (routes, OpenAPI and pages share them)
 
 export const TopupId = z.string().check(z.regex(TOPUP_ID_RE));
@@ -56,18 +65,36 @@ export type TopupInput = z.infer<typeof TopupInput>;
 export const RefundInput = z.object({ reason: FreeText(2, 200) });
 
 export const TopupView = z.object({
-  topup_id: z.string(), elder_id: z.string(), amount_fen: z.int(), amount_points: z.int(),
-  status: z.enum(TOPUP_STATUSES), method: z.nullable(z.enum(PAYMENT_METHODS)), created_at: z.string(),
-  paid_at: z.nullable(z.string()), failed_at: z.nullable(z.string()),
+  topup_id: z.string(),
+  elder_id: z.string(),
+  amount_fen: z.int(),
+  amount_points: z.int(),
+  status: z.enum(TOPUP_STATUSES),
+  method: z.nullable(z.enum(PAYMENT_METHODS)),
+  created_at: z.string(),
+  paid_at: z.nullable(z.string()),
+  failed_at: z.nullable(z.string()),
   redirect_url: z.nullable(z.string()).check(z.describe('only for whoever started it, while it is pending')),
-  refunded_points: z.int(), refunded_fen: z.int(), refunded_at: z.nullable(z.string()), refund_confirmed: z.boolean(),
+  refunded_points: z.int(),
+  refunded_fen: z.int(),
+  refunded_at: z.nullable(z.string()),
+  refund_confirmed: z.boolean(),
 });
 export type TopupView = z.infer<typeof TopupView>;
 
 export const toTopupView = (t: Topup, viewer: string | null): TopupView => ({
-  topup_id: t.topup_id, elder_id: t.elder_id, amount_fen: t.amount_fen, amount_points: t.amount_points, status: t.status,
-  method: t.method, created_at: t.created_at, paid_at: t.paid_at, failed_at: t.failed_at,
+  topup_id: t.topup_id,
+  elder_id: t.elder_id,
+  amount_fen: t.amount_fen,
+  amount_points: t.amount_points,
+  status: t.status,
+  method: t.method,
+  created_at: t.created_at,
+  paid_at: t.paid_at,
+  failed_at: t.failed_at,
   redirect_url: t.status === 'pending' && viewer === t.payer ? t.redirect_url : null,
-  refunded_points: t.refund?.points ?? 0, refunded_fen: t.refund?.fen ?? 0, refunded_at: t.refund?.at ?? null, refund_confirmed: Boolean(t.refund?.confirmed_at),
+  refunded_points: t.refund?.points ?? 0,
+  refunded_fen: t.refund?.fen ?? 0,
+  refunded_at: t.refund?.at ?? null,
+  refund_confirmed: Boolean(t.refund?.confirmed_at),
 });
-

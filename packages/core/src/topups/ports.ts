@@ -13,7 +13,6 @@ import type { FieldCipher } from '../kernel/secrets';
 
 export { PAYMENT_METHODS, type PaymentMethod };
 
-
 /** Providers sign a webhook with a timestamp; older than this it is refused as a replay (Stripe's default too). */
 export const WEBHOOK_TOLERANCE_S = 5 * 60;
 
@@ -64,7 +63,12 @@ export type TopupStore = {
   startedOn: (elder_id: string, day: string) => Promise<number>;
   /** Replaces `prev` by `next` if nobody wrote it meanwhile (version), adjusting the day total;
    * `audit`, when given, is written in the same transaction (it exists exactly when the change does). */
-  transition: (prev: Topup, next: Topup, day_delta_fen: number, audit?: { event: AuditEvent; at: string }) => Promise<boolean>;
+  transition: (
+    prev: Topup,
+    next: Topup,
+    day_delta_fen: number,
+    audit?: { event: AuditEvent; at: string },
+  ) => Promise<boolean>;
   listByElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Topup>>;
   eventSeen: (provider: string, event_id: string) => Promise<boolean>;
   /** Once-only marker for a provider event; false when it was already there. */

@@ -32,7 +32,9 @@ export const topupEntryId = (topup_id: string) => `topup:${topup_id}`; // also t
 export const refundEntryId = (topup_id: string) => `refund:${topup_id}`;
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const requestHash = (i: { elder_id: string; amount_fen: number; method: PaymentMethod | null }) =>
-  createHash('sha256').update(JSON.stringify([i.elder_id, i.amount_fen, i.method])).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify([i.elder_id, i.amount_fen, i.method]))
+    .digest('base64url');
 
 /** Whole points only: a remainder would be money paid without points, so it is refused, not floored. */
 export const topupPoints = (fen_per_point: number, amount_fen: number): number => {
@@ -58,7 +60,11 @@ const assertMayPayFor = async (deps: TopupDeps, p: Principal, elder: ElderRecord
 };
 
 /** Re-reads and re-applies `f` until the versioned write lands; `f` returning null means nothing to do. */
-const updateTopup = async (deps: TopupDeps, topup_id: string, f: (t: Topup) => { next: Topup; day_delta_fen: number; audit?: { event: AuditEvent; at: string } } | null): Promise<{ topup: Topup; changed: boolean }> => {
+const updateTopup = async (
+  deps: TopupDeps,
+  topup_id: string,
+  f: (t: Topup) => { next: Topup; day_delta_fen: number; audit?: { event: AuditEvent; at: string } } | null,
+): Promise<{ topup: Topup; changed: boolean }> => {
   for (let attempt = 0; ; attempt++) {
     const t = await deps.topups.get(topup_id);
     if (!t) throw new AppError('TOPUP_NOT_FOUND');
@@ -95,21 +101,45 @@ export const startTopup = async (deps: TopupDeps, a: StartTopupArgs): Promise<To
   if (elder.status !== 'active') throw new AppError('ELDER_INACTIVE');
   const rate = a.policy.topup_fen_per_point;
   const amount_points = topupPoints(rate, a.input.amount_fen);
-  if (method && !deps.payments.methods.includes(method)) throw new AppError('PAYMENT_METHOD_UNAVAILABLE', { details: { available: [...deps.payments.methods] } });
+  if (method && !deps.payments.methods.includes(method))
+    throw new AppError('PAYMENT_METHOD_UNAVAILABLE', { details: { available: [...deps.payments.methods] } });
   const now = deps.clock.now();
   const day = chinaDate(now); // the daily limit follows the family's calendar day
   const daily_max_fen = a.policy.topup_daily_max_fen;
   // checked here as well as in the counter's condition, which only sees the total before this one
-  if (a.input.amount_fen > daily_max_fen) throw new AppError('TOPUP_DAILY_LIMIT', { details: { daily_max_fen, started_fen: await deps.topups.startedOn(elder.elder_id, day) } });
+  if (a.input.amount_fen > daily_max_fen)
+    throw new AppError('TOPUP_DAILY_LIMIT', {
+      details: { daily_max_fen, started_fen: await deps.topups.startedOn(elder.elder_id, day) },
+    });
 
   const t: Topup = {
-    topup_id, elder_id: elder.elder_id, payer: a.principal.sub, family_id: a.principal.kind === 'family' ? a.principal.family_id : null,
-    amount_fen: a.input.amount_fen, amount_points, fen_per_point: rate, policy_version: a.policy.version,
-    method, day, request_hash, status: 'pending', provider: deps.payments.provider, checkout_ref: null, redirect_url: null, payment_ref: null,
-    created_at: now.toISOString(), paid_at: null, failed_at: null, refund: null, version: 1,
+    topup_id,
+    elder_id: elder.elder_id,
+    payer: a.principal.sub,
+    family_id: a.principal.kind === 'family' ? a.principal.family_id : null,
+    amount_fen: a.input.amount_fen,
+    amount_points,
+    fen_per_point: rate,
+    policy_version: a.policy.version,
+    method,
+    day,
+    request_hash,
+    status: 'pending',
+    provider: deps.payments.provider,
+    checkout_ref: null,
+    redirect_url: null,
+    payment_ref: null,
+    created_at: now.toISOString(),
+    paid_at: null,
+    failed_at: null,
+    refund: null,
+    version: 1,
   };
   const created = await deps.topups.create(t, daily_max_fen);
-  if (created === 'over_limit') throw new AppError('TOPUP_DAILY_LIMIT', { details: { daily_max_fen, started_fen: await deps.topups.startedOn(elder.elder_id, day) } });
+  if (created === 'over_limit')
+    throw new AppError('TOPUP_DAILY_LIMIT', {
+      details: { daily_max_fen, started_fen: await deps.topups.startedOn(elder.elder_id, day) },
+    });
   if (created === 'exists') {
     // the same request raced itself (a double tap): answer like its twin
     const twin = await deps.topups.get(topup_id);
@@ -130,17 +160,40 @@ const openCheckout = async (deps: TopupDeps, t: Topup): Promise<Topup> => {
     // The provider's idempotency keys are account-wide, so the client's key goes there scoped to
     // its payer (the top-up id is derived from both): two families' keys can never collide.
     idempotency_key: `topup_${t.topup_id}`,
-    amount_fen: t.amount_fen, currency: 'cny', elder_id: t.elder_id, family_id: t.family_id ?? '', topup_id: t.topup_id,
+    amount_fen: t.amount_fen,
+    currency: 'cny',
+    elder_id: t.elder_id,
+    family_id: t.family_id ?? '',
+    topup_id: t.topup_id,
     methods: t.method ? [t.method] : deps.payments.methods,
   });
-  const r = await updateTopup(deps, t.topup_id, (cur) => (cur.redirect_url ? null : { next: { ...cur, checkout_ref: c.provider_ref, redirect_url: c.redirect_url }, day_delta_fen: 0 }));
+  const r = await updateTopup(deps, t.topup_id, (cur) =>
+    cur.redirect_url
+      ? null
+      : { next: { ...cur, checkout_ref: c.provider_ref, redirect_url: c.redirect_url }, day_delta_fen: 0 },
+  );
   return r.topup;
 };
 
 // ---- webhook
 
-export type WebhookOutcome = 'credited' | 'already_credited' | 'marked_failed' | 'refund_confirmed' | 'no_change' | 'unknown_topup' | 'amount_mismatch' | 'ignored' | 'refunded_elder_left';
-export type WebhookResult = { event_id: string; type: PaymentEvent['type']; outcome: WebhookOutcome; duplicate: boolean; notice_error: string | null };
+export type WebhookOutcome =
+  | 'credited'
+  | 'already_credited'
+  | 'marked_failed'
+  | 'refund_confirmed'
+  | 'no_change'
+  | 'unknown_topup'
+  | 'amount_mismatch'
+  | 'ignored'
+  | 'refunded_elder_left';
+export type WebhookResult = {
+  event_id: string;
+  type: PaymentEvent['type'];
+  outcome: WebhookOutcome;
+  duplicate: boolean;
+  notice_error: string | null;
+};
 
 /**
  * A provider notification: verified on the raw body first (nothing is read or written before),
@@ -149,18 +202,27 @@ export type WebhookResult = { event_id: string; type: PaymentEvent['type']; outc
  * written, still credit once. Unknown top-ups and amount mismatches are answered 200 (the provider
  * would otherwise retry for days) and recorded for staff, never credited.
  */
-export const handleWebhook = async (deps: TopupDeps, rawBody: string, signature: string | undefined): Promise<WebhookResult> => {
+export const handleWebhook = async (
+  deps: TopupDeps,
+  rawBody: string,
+  signature: string | undefined,
+): Promise<WebhookResult> => {
   const now = deps.clock.now();
   const ev = await deps.payments.verifyWebhook(rawBody, signature, now);
   const base = { event_id: ev.event_id, type: ev.type, notice_error: null };
   if (ev.type === 'ignored') return { ...base, outcome: 'ignored', duplicate: false };
-  if (await deps.topups.eventSeen(deps.payments.provider, ev.event_id)) return { ...base, outcome: 'no_change', duplicate: true };
+  if (await deps.topups.eventSeen(deps.payments.provider, ev.event_id))
+    return { ...base, outcome: 'no_change', duplicate: true };
   const applied = await applyEvent(deps, ev, now);
   const first = await deps.topups.recordEvent(deps.payments.provider, ev, applied.outcome, now.toISOString());
   return { ...base, outcome: applied.outcome, duplicate: !first, notice_error: applied.notice_error };
 };
 
-const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
+const applyEvent = async (
+  deps: TopupDeps,
+  ev: PaymentEvent,
+  now: Date,
+): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
   const t = ev.topup_id && TopupId.safeParse(ev.topup_id).success ? await deps.topups.get(ev.topup_id) : null;
   if (!t) return { outcome: 'unknown_topup', notice_error: null };
   const at = now.toISOString();
@@ -172,50 +234,106 @@ const applyEvent = async (deps: TopupDeps, ev: PaymentEvent, now: Date): Promise
       const elder = await deps.elders.get(t.elder_id);
       if (elder && elder.status !== 'active') return refundPaidAfterLeave(deps, t, ev, at);
       const c = await credit(deps, {
-        entry_id: topupEntryId(t.topup_id), kind: 'top_up', elder_id: t.elder_id, amount_points: t.amount_points,
-        from: 'topup_clearing', source: 'top_up', subsidy: false, expires_on: NEVER_EXPIRES,
-        reason: `家属充值 ¥${yuan(t.amount_fen)}`, actor: t.payer, policy_version: t.policy_version,
+        entry_id: topupEntryId(t.topup_id),
+        kind: 'top_up',
+        elder_id: t.elder_id,
+        amount_points: t.amount_points,
+        from: 'topup_clearing',
+        source: 'top_up',
+        subsidy: false,
+        expires_on: NEVER_EXPIRES,
+        reason: `家属充值 ¥${yuan(t.amount_fen)}`,
+        actor: t.payer,
+        policy_version: t.policy_version,
         ref: { topup_id: t.topup_id, provider: t.provider, payment_ref: ev.provider_ref ?? '' },
       });
       // A payment that arrives after we marked it failed still happened: it takes its share of the day back.
-      const r = await updateTopup(deps, t.topup_id, (cur) => (cur.status === 'pending' || cur.status === 'failed'
-        ? { next: { ...cur, status: 'paid', paid_at: at, payment_ref: ev.provider_ref ?? cur.checkout_ref }, day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0 }
-        : null));
+      const r = await updateTopup(deps, t.topup_id, (cur) =>
+        cur.status === 'pending' || cur.status === 'failed'
+          ? {
+              next: { ...cur, status: 'paid', paid_at: at, payment_ref: ev.provider_ref ?? cur.checkout_ref },
+              day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0,
+            }
+          : null,
+      );
       // Told once: when this delivery is the one that marked it paid.
       const notice_error = r.changed ? await notifyPaid(deps, r.topup) : null;
       return { outcome: c.replayed ? 'already_credited' : 'credited', notice_error };
     }
     case 'payment_failed': {
-      const r = await updateTopup(deps, t.topup_id, (cur) => (cur.status === 'pending'
-        ? { next: { ...cur, status: 'failed', failed_at: at }, day_delta_fen: -cur.amount_fen }
-        : null));
+      const r = await updateTopup(deps, t.topup_id, (cur) =>
+        cur.status === 'pending'
+          ? { next: { ...cur, status: 'failed', failed_at: at }, day_delta_fen: -cur.amount_fen }
+          : null,
+      );
       return { outcome: r.changed ? 'marked_failed' : 'no_change', notice_error: null };
     }
     case 'refund_succeeded': {
-      const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund && !cur.refund.confirmed_at
-        ? { next: { ...cur, refund: { ...cur.refund, confirmed_at: at } }, day_delta_fen: 0 }
-        : null));
+      const r = await updateTopup(deps, t.topup_id, (cur) =>
+        cur.refund && !cur.refund.confirmed_at
+          ? { next: { ...cur, refund: { ...cur.refund, confirmed_at: at } }, day_delta_fen: 0 }
+          : null,
+      );
       // Told once: by the delivery that confirmed it (and the notice id names the refund).
-      return { outcome: r.changed ? 'refund_confirmed' : 'no_change', notice_error: r.changed ? await notifyRefundPaid(deps, r.topup) : null };
+      return {
+        outcome: r.changed ? 'refund_confirmed' : 'no_change',
+        notice_error: r.changed ? await notifyRefundPaid(deps, r.topup) : null,
+      };
     }
     default:
       return { outcome: 'ignored', notice_error: null };
   }
 };
 
-const refundPaidAfterLeave = async (deps: TopupDeps, t: Topup, ev: PaymentEvent, at: string): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
+const refundPaidAfterLeave = async (
+  deps: TopupDeps,
+  t: Topup,
+  ev: PaymentEvent,
+  at: string,
+): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
   if (t.refund) return { outcome: 'no_change', notice_error: null };
   const provider_ref = ev.provider_ref ?? t.checkout_ref ?? '';
-  const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref, amount_fen: t.amount_fen, topup_id: t.topup_id });
+  const { refund_ref } = await deps.payments.refund({
+    idempotency_key: `refund_${t.topup_id}`,
+    provider_ref,
+    amount_fen: t.amount_fen,
+    topup_id: t.topup_id,
+  });
   const reason = '老人已退出项目，款项原路退回';
-  const audit = { at, event: { actor: 'system:payments', action: 'topup.refund', subject: `elder:${t.elder_id}`, detail: { topup_id: t.topup_id, points: 0, fen: t.amount_fen, reason } } };
-  const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
-    ? null
-    : {
-      next: { ...cur, status: 'refunded', paid_at: cur.paid_at ?? at, payment_ref: cur.payment_ref ?? provider_ref, refund: { points: 0, fen: cur.amount_fen, refund_ref, reason, by: 'system:payments', at, confirmed_at: null } },
-      // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a late success does
-      day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0, audit,
-    }));
+  const audit = {
+    at,
+    event: {
+      actor: 'system:payments',
+      action: 'topup.refund',
+      subject: `elder:${t.elder_id}`,
+      detail: { topup_id: t.topup_id, points: 0, fen: t.amount_fen, reason },
+    },
+  };
+  const r = await updateTopup(deps, t.topup_id, (cur) =>
+    cur.refund
+      ? null
+      : {
+          next: {
+            ...cur,
+            status: 'refunded',
+            paid_at: cur.paid_at ?? at,
+            payment_ref: cur.payment_ref ?? provider_ref,
+            refund: {
+              points: 0,
+              fen: cur.amount_fen,
+              refund_ref,
+              reason,
+              by: 'system:payments',
+              at,
+              confirmed_at: null,
+            },
+          },
+          // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a
+          // late success does
+          day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0,
+          audit,
+        },
+  );
   return { outcome: r.changed ? 'refunded_elder_left' : 'no_change', notice_error: null };
 };
 
@@ -224,13 +342,31 @@ const notifyPaid = async (deps: TopupDeps, t: Topup): Promise<string | null> => 
   try {
     const elder = await deps.elders.get(t.elder_id);
     if (!elder) return null;
-    const elderPhone = elder.phone_cipher ? deps.cipher.decrypt(elder.phone_cipher, aad.elderField(elder.elder_id, 'phone')) : null;
-    if (elderPhone) await deps.notifier.send({ to_phone: elderPhone, template: 'topup_paid_elder', params: { points: String(t.amount_points) }, text_zh: `【十分钟服务圈】家人为您充值的 ${t.amount_points} 积分已到账。` });
+    const elderPhone = elder.phone_cipher
+      ? deps.cipher.decrypt(elder.phone_cipher, aad.elderField(elder.elder_id, 'phone'))
+      : null;
+    if (elderPhone)
+      await deps.notifier.send({
+        to_phone: elderPhone,
+        template: 'topup_paid_elder',
+        params: { points: String(t.amount_points) },
+        text_zh: `【十分钟服务圈】家人为您充值的 ${t.amount_points} 积分已到账。`,
+      });
     if (t.family_id) {
       const acct = await deps.accounts.byId(t.family_id);
       // the AAD matches where the sign-in route sealed it (routes/auth.ts)
       const familyPhone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(t.family_id)) : null;
-      if (familyPhone) await deps.notifier.send({ to_phone: familyPhone, template: 'topup_paid_family', params: { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.amount_fen), points: String(t.amount_points) }, text_zh: `【十分钟服务圈】您为${maskName(elder.name)}充值 ¥${yuan(t.amount_fen)} 已到账，共 ${t.amount_points} 积分。` });
+      if (familyPhone)
+        await deps.notifier.send({
+          to_phone: familyPhone,
+          template: 'topup_paid_family',
+          params: {
+            elder_name_masked: maskName(elder.name),
+            amount_yuan: yuan(t.amount_fen),
+            points: String(t.amount_points),
+          },
+          text_zh: `【十分钟服务圈】您为${maskName(elder.name)}充值 ¥${yuan(t.amount_fen)} 已到账，共 ${t.amount_points} 积分。`,
+        });
     }
     return null;
   } catch (e) {
@@ -244,7 +380,9 @@ export type RefundArgs = { topup_id: string; reason: string; actor: string; idem
 
 /** 409 with where the top-up stands: another request refunded it (or is finishing it). */
 const nothingToRefund = (t: Topup, points: number) =>
-  new AppError('TOPUP_NOTHING_TO_REFUND', { details: { topup_id: t.topup_id, status: t.status, refunded_points: points, refund_recorded: t.refund !== null } });
+  new AppError('TOPUP_NOTHING_TO_REFUND', {
+    details: { topup_id: t.topup_id, status: t.status, refunded_points: points, refund_recorded: t.refund !== null },
+  });
 
 /**
  * Refunds what is left unspent of a paid top-up: the remaining points of its lot leave the wallet
@@ -269,25 +407,60 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
     throw nothingToRefund(t, t.refund.points);
   }
   if (t.status !== 'paid' || !t.payment_ref) throw new AppError('TOPUP_NOT_PAID', { details: { status: t.status } });
-  const debit = await debitLot(deps, {
-    entry_id: refundEntryId(t.topup_id), elder_id: t.elder_id, lot_id: topupEntryId(t.topup_id), to: 'refunds',
-    reason: `充值退款：${a.reason}`, actor: a.actor, ref: { topup_id: t.topup_id },
-  }, a.idem);
+  const debit = await debitLot(
+    deps,
+    {
+      entry_id: refundEntryId(t.topup_id),
+      elder_id: t.elder_id,
+      lot_id: topupEntryId(t.topup_id),
+      to: 'refunds',
+      reason: `充值退款：${a.reason}`,
+      actor: a.actor,
+      ref: { topup_id: t.topup_id },
+    },
+    a.idem,
+  );
   if (!debit) throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: 0 } });
   if (debit.by_other) throw nothingToRefund((await deps.topups.get(t.topup_id)) ?? t, debit.amount_points);
   const fen = debit.amount_points * t.fen_per_point;
-  const { refund_ref } = await deps.payments.refund({ idempotency_key: `refund_${t.topup_id}`, provider_ref: t.payment_ref, amount_fen: fen, topup_id: t.topup_id });
+  const { refund_ref } = await deps.payments.refund({
+    idempotency_key: `refund_${t.topup_id}`,
+    provider_ref: t.payment_ref,
+    amount_fen: fen,
+    topup_id: t.topup_id,
+  });
   const at = deps.clock.now().toISOString();
   const audit = {
     at,
     event: {
-      actor: a.actor, action: 'topup.refund', subject: `elder:${t.elder_id}`, ...(a.request_id ? { request_id: a.request_id } : {}),
+      actor: a.actor,
+      action: 'topup.refund',
+      subject: `elder:${t.elder_id}`,
+      ...(a.request_id ? { request_id: a.request_id } : {}),
       detail: { topup_id: t.topup_id, points: debit.amount_points, fen, reason: a.reason },
     },
   };
-  const r = await updateTopup(deps, t.topup_id, (cur) => (cur.refund
-    ? null
-    : { next: { ...cur, status: 'refunded', refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null } }, day_delta_fen: 0, audit }));
+  const r = await updateTopup(deps, t.topup_id, (cur) =>
+    cur.refund
+      ? null
+      : {
+          next: {
+            ...cur,
+            status: 'refunded',
+            refund: {
+              points: debit.amount_points,
+              fen,
+              refund_ref,
+              reason: a.reason,
+              by: a.actor,
+              at,
+              confirmed_at: null,
+            },
+          },
+          day_delta_fen: 0,
+          audit,
+        },
+  );
   // Only the copy that recorded the refund reports it as new; its twins (same key) are replays.
   return { topup: r.topup, replayed: !r.changed };
 };
@@ -300,11 +473,21 @@ const notifyRefundPaid = async (deps: TopupDeps, t: Topup): Promise<string | nul
     const acct = await deps.accounts.byId(t.family_id);
     const phone = acct ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(t.family_id)) : null;
     if (!elder || !phone) return null;
-    const params = { elder_name_masked: maskName(elder.name), amount_yuan: yuan(t.refund.fen), points: String(t.refund.points) };
-    await sendOnce(deps, { subject: `topup:${t.topup_id}`, change: 'refund', to: 'payer' }, {
-      to_phone: phone, template: 'refund_paid', params,
-      text_zh: `【十分钟服务圈】您为${params.elder_name_masked}充值的退款 ¥${params.amount_yuan}（${params.points} 积分）已退回原支付账户。`,
-    });
+    const params = {
+      elder_name_masked: maskName(elder.name),
+      amount_yuan: yuan(t.refund.fen),
+      points: String(t.refund.points),
+    };
+    await sendOnce(
+      deps,
+      { subject: `topup:${t.topup_id}`, change: 'refund', to: 'payer' },
+      {
+        to_phone: phone,
+        template: 'refund_paid',
+        params,
+        text_zh: `【十分钟服务圈】您为${params.elder_name_masked}充值的退款 ¥${params.amount_yuan}（${params.points} 积分）已退回原支付账户。`,
+      },
+    );
     return null;
   } catch (e) {
     return e instanceof Error ? e.name : 'notice failed';

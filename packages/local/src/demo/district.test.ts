@@ -3,8 +3,15 @@ import { AreaInput, levelOf, parentOf } from '@tmc/core/areas/model';
 import { ElderInput, CARE_LEVELS } from '@tmc/core/elders/model';
 import { ageOn, parseIdNumber } from '@tmc/core/elders/id-card';
 import {
-  DEMO_AGE_REFERENCE, DEMO_AREAS, DEMO_COMMUNITIES, DEMO_HOME_RADIUS_M, demoAreaNames, demoElderPhonesForLogin, demoElders,
-  demoResolveCommunity, seededRandom,
+  DEMO_AGE_REFERENCE,
+  DEMO_AREAS,
+  DEMO_COMMUNITIES,
+  DEMO_HOME_RADIUS_M,
+  demoAreaNames,
+  demoElderPhonesForLogin,
+  demoElders,
+  demoResolveCommunity,
+  seededRandom,
 } from './district';
 
 const metres = (a: { lat: number; lng: number }, b: { lat: number; lng: number }): number => {
@@ -24,7 +31,11 @@ describe('DEMO_AREAS', () => {
       if (parent !== null) expect(seen.has(parent)).toBe(true);
       seen.add(a.code);
     }
-    expect(DEMO_AREAS.map((a) => levelOf(a.code))).toEqual(['district', ...Array<string>(3).fill('street'), ...Array<string>(6).fill('community')]);
+    expect(DEMO_AREAS.map((a) => levelOf(a.code))).toEqual([
+      'district',
+      ...Array<string>(3).fill('street'),
+      ...Array<string>(6).fill('community'),
+    ]);
   });
 
   it('has communities within a few km of 随州 centre', () => {
@@ -60,7 +71,9 @@ describe('demoElders', () => {
 
   it('never calls Math.random', () => {
     const original = Math.random;
-    Math.random = () => { throw new Error('Math.random used'); };
+    Math.random = () => {
+      throw new Error('Math.random used');
+    };
     try {
       expect(demoElders(30, 1)).toHaveLength(30);
     } finally {

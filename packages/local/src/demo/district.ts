@@ -8,7 +8,13 @@ import { ageOn, idCheckChar } from '@tmc/core/elders/id-card';
 export const DEMO_DISTRICT_CODE = 'zengdu';
 export const DEMO_SEED = 42;
 
-export type DemoCommunity = { code: string; name: string; street_code: string; street_name: string; centroid: { lat: number; lng: number } };
+export type DemoCommunity = {
+  code: string;
+  name: string;
+  street_code: string;
+  street_name: string;
+  centroid: { lat: number; lng: number };
+};
 
 const DISTRICT: AreaInput = { code: DEMO_DISTRICT_CODE, name: '曾都区', centroid: { lat: 31.69, lng: 113.37 } };
 
@@ -114,23 +120,153 @@ export const DEMO_HOME_RADIUS_M = 590;
 const M_PER_DEG_LAT = 111_320;
 
 const SURNAMES = [
-  '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗',
-  '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '肖', '田', '董', '袁', '潘', '余', '杜', '叶',
-  '程', '魏', '吕', '丁', '任', '沈', '姚', '熊', '万', '汪',
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '高',
+  '林',
+  '罗',
+  '郑',
+  '梁',
+  '谢',
+  '宋',
+  '唐',
+  '许',
+  '韩',
+  '冯',
+  '邓',
+  '曹',
+  '彭',
+  '曾',
+  '肖',
+  '田',
+  '董',
+  '袁',
+  '潘',
+  '余',
+  '杜',
+  '叶',
+  '程',
+  '魏',
+  '吕',
+  '丁',
+  '任',
+  '沈',
+  '姚',
+  '熊',
+  '万',
+  '汪',
 ] as const;
 // Given names as that generation (born 1926–1966) was typically named.
 const MALE_GIVEN = [
-  '建国', '国华', '志强', '德明', '永福', '长生', '卫东', '振华', '文斌', '金山', '树林', '家兴', '明德', '福生', '保国',
-  '学文', '光荣', '庆祥', '胜利', '春生', '德胜', '海清', '玉堂', '开明', '新民', '宝山', '富贵', '秋生', '成', '林',
+  '建国',
+  '国华',
+  '志强',
+  '德明',
+  '永福',
+  '长生',
+  '卫东',
+  '振华',
+  '文斌',
+  '金山',
+  '树林',
+  '家兴',
+  '明德',
+  '福生',
+  '保国',
+  '学文',
+  '光荣',
+  '庆祥',
+  '胜利',
+  '春生',
+  '德胜',
+  '海清',
+  '玉堂',
+  '开明',
+  '新民',
+  '宝山',
+  '富贵',
+  '秋生',
+  '成',
+  '林',
 ] as const;
 const FEMALE_GIVEN = [
-  '秀英', '桂兰', '淑珍', '玉兰', '凤英', '秀兰', '桂英', '玉珍', '翠花', '兰芳', '春梅', '素芬', '慧敏', '丽华', '美华',
-  '桂芳', '秀珍', '金凤', '月娥', '淑华', '冬梅', '玉梅', '菊香', '银花', '爱珍', '芳', '霞', '兰', '英', '琴',
+  '秀英',
+  '桂兰',
+  '淑珍',
+  '玉兰',
+  '凤英',
+  '秀兰',
+  '桂英',
+  '玉珍',
+  '翠花',
+  '兰芳',
+  '春梅',
+  '素芬',
+  '慧敏',
+  '丽华',
+  '美华',
+  '桂芳',
+  '秀珍',
+  '金凤',
+  '月娥',
+  '淑华',
+  '冬梅',
+  '玉梅',
+  '菊香',
+  '银花',
+  '爱珍',
+  '芳',
+  '霞',
+  '兰',
+  '英',
+  '琴',
 ] as const;
 // Their children's generation, for emergency contacts.
-const CHILD_GIVEN = ['伟', '磊', '静', '丽', '军', '敏', '勇', '艳', '强', '娟', '涛', '燕', '斌', '红', '辉', '平', '刚', '霞', '波', '杰'] as const;
+const CHILD_GIVEN = [
+  '伟',
+  '磊',
+  '静',
+  '丽',
+  '军',
+  '敏',
+  '勇',
+  '艳',
+  '强',
+  '娟',
+  '涛',
+  '燕',
+  '斌',
+  '红',
+  '辉',
+  '平',
+  '刚',
+  '霞',
+  '波',
+  '杰',
+] as const;
 
-type Band = { min_age: number; max_age: number; weight: number; female_share: number; care: readonly [number, number, number] };
+type Band = {
+  min_age: number;
+  max_age: number;
+  weight: number;
+  female_share: number;
+  care: readonly [number, number, number];
+};
 
 /** Roughly the shape of an ageing Chinese county-level city: most elders in their sixties, women
  * the majority among the oldest, and disability rising with age. Care weights: 自理 / 半失能 / 失能. */
@@ -233,13 +369,27 @@ export const demoElders = (count = 200, seed = DEMO_SEED): ElderInput[] => {
     // Lone elders and the bereaved have no child to call more often than others.
     const hasContact = rng.chance(categories.has('living_alone') || categories.has('bereaved_parent') ? 0.3 : 0.65);
     const emergency_contact = hasContact
-      ? { name: surname + rng.pick(CHILD_GIVEN), phone: CONTACT_PHONE_PREFIX + String(rng.int(0, 9_999)).padStart(4, '0') }
+      ? {
+          name: surname + rng.pick(CHILD_GIVEN),
+          phone: CONTACT_PHONE_PREFIX + String(rng.int(0, 9_999)).padStart(4, '0'),
+        }
       : null;
 
-    elders.push(ElderInput.parse({
-      name, gender, birth_date, id_number, phone, community_code: community.code, address, location,
-      care_level, special_categories, emergency_contact,
-    }));
+    elders.push(
+      ElderInput.parse({
+        name,
+        gender,
+        birth_date,
+        id_number,
+        phone,
+        community_code: community.code,
+        address,
+        location,
+        care_level,
+        special_categories,
+        emergency_contact,
+      }),
+    );
   }
   return elders;
 };

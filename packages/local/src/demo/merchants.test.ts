@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_COMMUNITIES, demoElderPhonesForLogin, demoElders } from './district';
 import { demoMerchants } from './merchants';
-import { DEFAULT_CATEGORIES, MerchantApplication, ServiceInput, serviceCard, type Merchant, type ServiceCard } from '@tmc/core/merchants/model';
+import {
+  DEFAULT_CATEGORIES,
+  MerchantApplication,
+  ServiceInput,
+  serviceCard,
+  type Merchant,
+  type ServiceCard,
+} from '@tmc/core/merchants/model';
 import { DEFAULT_POLICY } from '@tmc/core/policy/model';
 import { searchServices, type SearchPort } from '@tmc/core/search/search';
 
@@ -13,12 +20,34 @@ const NOW = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in China
 const demoPort = (): SearchPort => {
   const cards: ServiceCard[] = demoMerchants().flatMap((dm, i) => {
     const m: Merchant = {
-      ...dm.application, merchant_id: `m${i}`, status: 'approved', decision_reason: null, rating_sum: 0, rating_count: 0, version: 1, created_at: '', updated_at: '',
+      ...dm.application,
+      merchant_id: `m${i}`,
+      status: 'approved',
+      decision_reason: null,
+      rating_sum: 0,
+      rating_count: 0,
+      version: 1,
+      created_at: '',
+      updated_at: '',
     };
-    return dm.services.map((s, j) => serviceCard(m, { ...s, service_id: `s${i}_${j}`, merchant_id: m.merchant_id, active: true, version: 1, updated_at: '' }));
+    return dm.services.map((s, j) =>
+      serviceCard(m, {
+        ...s,
+        service_id: `s${i}_${j}`,
+        merchant_id: m.merchant_id,
+        active: true,
+        version: 1,
+        updated_at: '',
+      }),
+    );
   });
   return {
-    searchIndex: async (category) => ({ cards: cards.filter((c) => c.category === category), queries: 1, items_read: cards.length, truncated: false }),
+    searchIndex: async (category) => ({
+      cards: cards.filter((c) => c.category === category),
+      queries: 1,
+      items_read: cards.length,
+      truncated: false,
+    }),
     ratingsOf: async () => new Map(),
     slotsTaken: async () => new Map(),
   };
@@ -33,8 +62,12 @@ describe('demoMerchants', () => {
       expect(MerchantApplication.parse(m.application)).toEqual(m.application);
       for (const s of m.services) expect(ServiceInput.parse(s)).toEqual(s);
     }
-    expect(new Set(merchants.flatMap((m) => m.application.categories))).toEqual(new Set(DEFAULT_CATEGORIES.map((c) => c.code)));
-    expect(new Set(merchants.map((m) => m.application.community_code))).toEqual(new Set(DEMO_COMMUNITIES.map((c) => c.code)));
+    expect(new Set(merchants.flatMap((m) => m.application.categories))).toEqual(
+      new Set(DEFAULT_CATEGORIES.map((c) => c.code)),
+    );
+    expect(new Set(merchants.map((m) => m.application.community_code))).toEqual(
+      new Set(DEMO_COMMUNITIES.map((c) => c.code)),
+    );
     expect(demoMerchants()).toEqual(merchants); // deterministic
   });
 
@@ -48,7 +81,14 @@ describe('demoMerchants', () => {
       if (!e || !community) throw new Error(`demo elder ${phone} not found`);
       const origin = e.location ?? community.centroid; // where the elder's search starts (elderOrigin)
       for (const c of DEFAULT_CATEGORIES) {
-        const r = await searchServices(port, { category: c.code, origin, walking: DEFAULT_POLICY.circle, now: NOW, limit: 20, offset: 0 });
+        const r = await searchServices(port, {
+          category: c.code,
+          origin,
+          walking: DEFAULT_POLICY.circle,
+          now: NOW,
+          limit: 20,
+          offset: 0,
+        });
         expect(r.items.filter((h) => !h.home_visit).length, `${phone} ${c.name_zh}`).toBeGreaterThan(0);
       }
     }

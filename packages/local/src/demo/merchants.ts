@@ -2,7 +2,12 @@
 // of the repairers and domestic helpers coming to the home. Deterministic (seeded), clearly fake:
 // phones in the 170-0002 test range, credit codes with a valid check character but made up.
 import { DEMO_COMMUNITIES, demoElderPhonesForLogin, demoElders, seededRandom } from './district';
-import { usccCheckChar, type MerchantApplication, type ServiceInput, type WeeklyHours } from '@tmc/core/merchants/model';
+import {
+  usccCheckChar,
+  type MerchantApplication,
+  type ServiceInput,
+  type WeeklyHours,
+} from '@tmc/core/merchants/model';
 
 const NAMES: Record<string, string[]> = {
   barber: ['老街理发店', '红梅美发', '快剪坊', '银发理发屋', '阿芳发艺', '社区便民理发点', '东关剪艺'],
@@ -12,15 +17,35 @@ const NAMES: Record<string, string[]> = {
   canteen: ['幸福长者食堂', '邻里助餐点', '老年爱心餐厅', '家常菜馆', '社区食堂', '暖胃粥铺', '福寿助餐'],
 };
 const SERVICE: Record<string, { name: string; points: number; fen: number; minutes: number }[]> = {
-  barber: [{ name: '老人理发', points: 15, fen: 2000, minutes: 30 }, { name: '修面剃须', points: 8, fen: 1000, minutes: 20 }],
-  repair: [{ name: '水管维修', points: 30, fen: 5000, minutes: 60 }, { name: '电器检修', points: 40, fen: 6000, minutes: 60 }],
-  domestic: [{ name: '居家保洁 2小时', points: 50, fen: 8000, minutes: 120 }, { name: '助浴', points: 40, fen: 6000, minutes: 60 }],
-  clinic: [{ name: '血压血糖检测', points: 5, fen: 1000, minutes: 15 }, { name: '推拿理疗', points: 30, fen: 5000, minutes: 45 }],
-  canteen: [{ name: '午餐一份', points: 8, fen: 1200, minutes: 30 }, { name: '送餐上门', points: 12, fen: 1500, minutes: 30 }],
+  barber: [
+    { name: '老人理发', points: 15, fen: 2000, minutes: 30 },
+    { name: '修面剃须', points: 8, fen: 1000, minutes: 20 },
+  ],
+  repair: [
+    { name: '水管维修', points: 30, fen: 5000, minutes: 60 },
+    { name: '电器检修', points: 40, fen: 6000, minutes: 60 },
+  ],
+  domestic: [
+    { name: '居家保洁 2小时', points: 50, fen: 8000, minutes: 120 },
+    { name: '助浴', points: 40, fen: 6000, minutes: 60 },
+  ],
+  clinic: [
+    { name: '血压血糖检测', points: 5, fen: 1000, minutes: 15 },
+    { name: '推拿理疗', points: 30, fen: 5000, minutes: 45 },
+  ],
+  canteen: [
+    { name: '午餐一份', points: 8, fen: 1200, minutes: 30 },
+    { name: '送餐上门', points: 12, fen: 1500, minutes: 30 },
+  ],
 };
 const HOURS: WeeklyHours = {
-  mon: [['08:00', '18:00']], tue: [['08:00', '18:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']],
-  fri: [['08:00', '18:00']], sat: [['09:00', '17:00']], sun: [['09:00', '12:00']],
+  mon: [['08:00', '18:00']],
+  tue: [['08:00', '18:00']],
+  wed: [['08:00', '18:00']],
+  thu: [['08:00', '18:00']],
+  fri: [['08:00', '18:00']],
+  sat: [['09:00', '17:00']],
+  sun: [['09:00', '12:00']],
 };
 
 /** Shops stand within this distance of their community's anchor: well inside the default
@@ -41,10 +66,15 @@ const shopAnchors = (): Map<string, { lat: number; lng: number }> => {
     if (!e || !c) continue;
     homes.set(c.code, [...(homes.get(c.code) ?? []), e.location ?? c.centroid]);
   }
-  return new Map(DEMO_COMMUNITIES.map((c) => {
-    const hs = homes.get(c.code) ?? [c.centroid];
-    return [c.code, { lat: hs.reduce((s, h) => s + h.lat, 0) / hs.length, lng: hs.reduce((s, h) => s + h.lng, 0) / hs.length }];
-  }));
+  return new Map(
+    DEMO_COMMUNITIES.map((c) => {
+      const hs = homes.get(c.code) ?? [c.centroid];
+      return [
+        c.code,
+        { lat: hs.reduce((s, h) => s + h.lat, 0) / hs.length, lng: hs.reduce((s, h) => s + h.lng, 0) / hs.length },
+      ];
+    }),
+  );
 };
 
 export type DemoMerchant = { phone: string; application: MerchantApplication; services: ServiceInput[] };
@@ -68,20 +98,37 @@ export const demoMerchants = (seed = 11): DemoMerchant[] => {
     const theta = 2 * Math.PI * rnd();
     const location = {
       lat: Math.round((anchor.lat + (r * Math.cos(theta)) / M_PER_DEG_LAT) * 1e6) / 1e6,
-      lng: Math.round((anchor.lng + (r * Math.sin(theta)) / (M_PER_DEG_LAT * Math.cos((anchor.lat * Math.PI) / 180))) * 1e6) / 1e6,
+      lng:
+        Math.round(
+          (anchor.lng + (r * Math.sin(theta)) / (M_PER_DEG_LAT * Math.cos((anchor.lat * Math.PI) / 180))) * 1e6,
+        ) / 1e6,
     };
     out.push({
       phone: `1700002${String(i).padStart(4, '0')}`,
       application: {
         business_name: NAMES[category]?.[Math.floor(i / cats.length) % 7] ?? `商户${i}`,
-        uscc, licence_number: `JY${body.slice(-8)}`, licence_expires_on: '2029-12-31',
-        contact_name: '店主', contact_phone: `1700002${String(i).padStart(4, '0')}`,
-        address: `${community.street_name}${community.name} 临街${1 + (i % 30)}号`, location, community_code: community.code, categories: [category],
+        uscc,
+        licence_number: `JY${body.slice(-8)}`,
+        licence_expires_on: '2029-12-31',
+        contact_name: '店主',
+        contact_phone: `1700002${String(i).padStart(4, '0')}`,
+        address: `${community.street_name}${community.name} 临街${1 + (i % 30)}号`,
+        location,
+        community_code: community.code,
+        categories: [category],
       },
       services: (SERVICE[category] ?? []).map((s, j) => ({
-        name: s.name, category, price_points: s.points, ref_price_fen: s.fen, duration_min: s.minutes,
-        mode: homeVisit && j === 0 ? 'home_visit' : 'onsite', radius_m: homeVisit && j === 0 ? 2000 + Math.floor(rnd() * 2000) : null,
-        hours: HOURS, closed_dates: [], slot_minutes: 60, capacity_per_slot: 1 + (i % 3),
+        name: s.name,
+        category,
+        price_points: s.points,
+        ref_price_fen: s.fen,
+        duration_min: s.minutes,
+        mode: homeVisit && j === 0 ? 'home_visit' : 'onsite',
+        radius_m: homeVisit && j === 0 ? 2000 + Math.floor(rnd() * 2000) : null,
+        hours: HOURS,
+        closed_dates: [],
+        slot_minutes: 60,
+        capacity_per_slot: 1 + (i % 3),
       })),
     });
   }

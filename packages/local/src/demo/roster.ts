@@ -34,5 +34,7 @@ export const elderCsvCells = (input: ElderInput, area: ElderCsvArea): string[] =
 export const elderCsvRow = (input: ElderInput, area: ElderCsvArea): string => csvLine(elderCsvCells(input, area));
 
 /** A whole roster file as Excel's "CSV UTF-8" would save it: BOM, Chinese header, CRLF. */
-export const elderRosterCsv = (inputs: readonly ElderInput[], areaOf: (community_code: string) => ElderCsvArea): string =>
-  csvFile([elderCsvHeader, ...inputs.map((i) => elderCsvRow(i, areaOf(i.community_code)))]);
+export const elderRosterCsv = (
+  inputs: readonly ElderInput[],
+  areaOf: (community_code: string) => ElderCsvArea,
+): string => csvFile([elderCsvHeader, ...inputs.map((i) => elderCsvRow(i, areaOf(i.community_code)))]);

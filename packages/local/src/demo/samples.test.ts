@@ -13,7 +13,8 @@ const TODAY = new Date('2026-11-23T00:00:00Z');
 const CTX: ElderCsvContext = { resolveCommunity: demoResolveCommunity, today: TODAY };
 
 describe('sample files in docs/samples', () => {
-  const sample = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../docs/samples/${name}`, import.meta.url))));
+  const sample = (name: string) =>
+    new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../../docs/samples/${name}`, import.meta.url))));
 
   it('elders-50.csv (UTF-8 with BOM) imports cleanly into the demo district', () => {
     const { text, encoding } = decodeCsv(sample('elders-50.csv'));
@@ -43,11 +44,23 @@ describe('sample files in docs/samples', () => {
     const { rows, errors } = parseElderCsv(decodeCsv(sample('elders-with-errors.csv')).text, CTX);
     expect(rows.length).toBeGreaterThan(0);
     expect(new Set(errors.map((e) => e.row)).size).toBeGreaterThanOrEqual(6);
-    expect(new Set(errors.map((e) => e.code))).toEqual(new Set([
-      'ID_NUMBER_INVALID', 'BIRTH_DATE_MISMATCH', 'GENDER_MISMATCH', 'PHONE_INVALID', 'COMMUNITY_UNKNOWN', 'CARE_LEVEL_INVALID',
-      'CATEGORY_UNKNOWN', 'COORDINATES_INVALID', 'EMERGENCY_CONTACT_INCOMPLETE', 'INVALID_CHARACTERS', 'DUPLICATE_IN_FILE',
-      'REQUIRED', 'DATE_INVALID',
-    ]));
+    expect(new Set(errors.map((e) => e.code))).toEqual(
+      new Set([
+        'ID_NUMBER_INVALID',
+        'BIRTH_DATE_MISMATCH',
+        'GENDER_MISMATCH',
+        'PHONE_INVALID',
+        'COMMUNITY_UNKNOWN',
+        'CARE_LEVEL_INVALID',
+        'CATEGORY_UNKNOWN',
+        'COORDINATES_INVALID',
+        'EMERGENCY_CONTACT_INCOMPLETE',
+        'INVALID_CHARACTERS',
+        'DUPLICATE_IN_FILE',
+        'REQUIRED',
+        'DATE_INVALID',
+      ]),
+    );
     const report = Buffer.from(sample('elders-with-errors-report.csv')).toString('utf8');
     expect(report).toBe(errorReportCsv(errors));
   });

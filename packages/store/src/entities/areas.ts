@@ -13,25 +13,41 @@ export const ROOT_AREA = 'ROOT';
 
 export const areaKeys = {
   area: (code: string) => ({ pk: `AREA#${code}`, sk: 'AREA' }),
-  areaChildrenIndex: (parent: string | null, code: string) => ({ gsi1pk: `AREA_CHILDREN#${parent ?? ROOT_AREA}`, gsi1sk: code }),
+  areaChildrenIndex: (parent: string | null, code: string) => ({
+    gsi1pk: `AREA_CHILDREN#${parent ?? ROOT_AREA}`,
+    gsi1sk: code,
+  }),
   areaChildrenPk: (parent: string | null) => `AREA_CHILDREN#${parent ?? ROOT_AREA}`,
 } as const;
 
 export const areaPatterns: AccessPattern[] = [
   {
-    name: 'areaByCode', index: 'table', operation: ['GetItem'], pk: 'AREA#{code}', sk: 'AREA',
-    used_by: 'areas (AreaStore.get)', about: '',
+    name: 'areaByCode',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'AREA#{code}',
+    sk: 'AREA',
+    used_by: 'areas (AreaStore.get)',
+    about: '',
   },
   {
-    name: 'areaChildren', index: 'gsi1', operation: ['Query'], pk: 'AREA_CHILDREN#{parent or ROOT}', sk: '{code}',
-    used_by: 'areas (AreaStore.children)', about: `at most ${AREA_CHILDREN_MAX} children read`,
+    name: 'areaChildren',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'AREA_CHILDREN#{parent or ROOT}',
+    sk: '{code}',
+    used_by: 'areas (AreaStore.children)',
+    about: `at most ${AREA_CHILDREN_MAX} children read`,
   },
 ];
 const keys = areaKeys; // this entity's own keys, by their short names
 
 const toArea = (it: Record<string, unknown>): Area => ({
-  code: String(it.code), name: String(it.name), level: it.level as Area['level'],
-  parent_code: (it.parent_code as string | null) ?? null, centroid: it.centroid as Area['centroid'],
+  code: String(it.code),
+  name: String(it.name),
+  level: it.level as Area['level'],
+  parent_code: (it.parent_code as string | null) ?? null,
+  centroid: it.centroid as Area['centroid'],
 });
 
 export const getArea = async (db: Db, code: string): Promise<Area | null> => {
@@ -41,14 +57,17 @@ export const getArea = async (db: Db, code: string): Promise<Area | null> => {
 
 export const putArea = async (db: Db, input: AreaInput, opts: { allowExisting?: boolean } = {}): Promise<Area> => {
   const parent_code = parentOf(input.code);
-  if (parent_code && !(await getArea(db, parent_code))) throw new AppError('AREA_NOT_FOUND', { details: { code: parent_code } });
+  if (parent_code && !(await getArea(db, parent_code)))
+    throw new AppError('AREA_NOT_FOUND', { details: { code: parent_code } });
   const area: Area = { ...input, level: levelOf(input.code), parent_code };
   try {
-    await db.doc.send(new PutCommand({
-      TableName: db.table,
-      Item: { ...keys.area(input.code), ...keys.areaChildrenIndex(parent_code, input.code), type: 'area', ...area },
-      ...(opts.allowExisting ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
-    }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.area(input.code), ...keys.areaChildrenIndex(parent_code, input.code), type: 'area', ...area },
+        ...(opts.allowExisting ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
   } catch (e) {
     if (isConditionFailed(e)) throw new AppError('AREA_EXISTS', { cause: e });
     throw e;
@@ -57,11 +76,15 @@ export const putArea = async (db: Db, input: AreaInput, opts: { allowExisting?: 
 };
 
 export const listChildAreas = async (db: Db, parent: string | null): Promise<Area[]> => {
-  const r = await db.doc.send(new QueryCommand({
-    TableName: db.table, IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.areaChildrenPk(parent) },
-    Limit: AREA_CHILDREN_MAX,
-  }));
+  const r = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': keys.areaChildrenPk(parent) },
+      Limit: AREA_CHILDREN_MAX,
+    }),
+  );
   return (r.Items ?? []).map(toArea);
 };
 

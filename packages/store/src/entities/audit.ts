@@ -12,18 +12,31 @@ export const auditKeys = {
   auditDayPk: (day: string) => `AUDIT#${day}`,
   /** Whether a pk is an audit day partition (every audit record has one). */
   isAuditDay: (pk: string) => pk.startsWith('AUDIT#'),
-  auditSubjectIndex: (subject: string, at: string, id: string) => ({ gsi1pk: `AUDIT_SUBJECT#${subject}`, gsi1sk: `${at}#${id}` }),
+  auditSubjectIndex: (subject: string, at: string, id: string) => ({
+    gsi1pk: `AUDIT_SUBJECT#${subject}`,
+    gsi1sk: `${at}#${id}`,
+  }),
   auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
 } as const;
 
 export const auditPatterns: AccessPattern[] = [
   {
-    name: 'auditByDay', index: 'table', operation: ['Query'], pk: 'AUDIT#{yyyy-mm-dd}', sk: '{at}#{id}',
-    used_by: 'audit (operators)', about: '',
+    name: 'auditByDay',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'AUDIT#{yyyy-mm-dd}',
+    sk: '{at}#{id}',
+    used_by: 'audit (operators)',
+    about: '',
   },
   {
-    name: 'auditBySubject', index: 'gsi1', operation: ['Query'], pk: 'AUDIT_SUBJECT#{subject}', sk: '{at}#{id}',
-    used_by: 'audit (AuditLog.listBySubject)', about: 'newest first',
+    name: 'auditBySubject',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'AUDIT_SUBJECT#{subject}',
+    sk: '{at}#{id}',
+    used_by: 'audit (AuditLog.listBySubject)',
+    about: 'newest first',
   },
 ];
 const keys = auditKeys; // this entity's own keys, by their short names
@@ -31,29 +44,44 @@ const keys = auditKeys; // this entity's own keys, by their short names
 /** One audit record as stored, for writers that put it inside their own transaction: it gets its
  * time and id from that change, so it exists exactly when (and as often as) the change does. */
 export const auditItem = (e: AuditEvent, at: string, id: string) => ({
-  ...keys.audit(at.slice(0, 10), at, id), ...keys.auditSubjectIndex(e.subject, at, id), type: 'audit', at, ...e,
+  ...keys.audit(at.slice(0, 10), at, id),
+  ...keys.auditSubjectIndex(e.subject, at, id),
+  type: 'audit',
+  at,
+  ...e,
 });
 
 export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
   async write(e) {
     const at = clock.now().toISOString();
     const id = randomBytes(6).toString('hex');
-    await db.doc.send(new PutCommand({
-      TableName: db.table,
-      Item: auditItem(e, at, id),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: auditItem(e, at, id),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   },
   async listBySubject(subject, limit, cursor) {
     const pk = keys.auditSubjectPk(subject);
-    const r = await db.doc.send(new QueryCommand({
-      TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': pk }, ScanIndexForward: false, Limit: clampLimit(limit),
-      ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-    }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+        ScanIndexForward: false,
+        Limit: clampLimit(limit),
+        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+      }),
+    );
     return {
       items: (r.Items ?? []).map((it) => ({
-        at: String(it.at), actor: String(it.actor), action: String(it.action), subject: String(it.subject),
+        at: String(it.at),
+        actor: String(it.actor),
+        action: String(it.action),
+        subject: String(it.subject),
         ...(it.detail ? { detail: it.detail as Record<string, string> } : {}),
         ...(it.request_id ? { request_id: String(it.request_id) } : {}),
       })),

@@ -17,7 +17,10 @@ import { fromItem } from '../item';
 
 export const disputeKeys = {
   // the staff queue, one item per open dispute; sk = community#disputed_at#order, so a scope is one key range
-  disputeOpen: (community: string, at: string, orderId: string) => ({ pk: 'DISPUTES_OPEN', sk: `${community}#${at}#${orderId}` }),
+  disputeOpen: (community: string, at: string, orderId: string) => ({
+    pk: 'DISPUTES_OPEN',
+    sk: `${community}#${at}#${orderId}`,
+  }),
   disputesOpenPk: () => 'DISPUTES_OPEN',
   /** The key range of an officer's area: a community is its own prefix, a street or district covers
    * the communities below it (codes are dotted: district.street.community); null is the whole city. */
@@ -27,11 +30,16 @@ export const disputeKeys = {
 
 export const disputePatterns: AccessPattern[] = [
   {
-    name: 'disputesOpen', index: 'table', operation: ['Query', 'TransactWriteItems', 'DeleteItem'], pk: 'DISPUTES_OPEN',
-    sk: '{community}#{disputed_at}#{order_id}', used_by: 'orders (staff dispute queue)',
-    about: 'staff queue; scoped by area prefix: Query begins_with `{area}.` (or `{community}#`); '
-      + 'entries whose order moved on are hidden and removed on read; '
-      + 'Put with the order in one transaction at dispute, Delete at decision',
+    name: 'disputesOpen',
+    index: 'table',
+    operation: ['Query', 'TransactWriteItems', 'DeleteItem'],
+    pk: 'DISPUTES_OPEN',
+    sk: '{community}#{disputed_at}#{order_id}',
+    used_by: 'orders (staff dispute queue)',
+    about:
+      'staff queue; scoped by area prefix: Query begins_with `{area}.` (or `{community}#`); ' +
+      'entries whose order moved on are hidden and removed on read; ' +
+      'Put with the order in one transaction at dispute, Delete at decision',
   },
 ];
 const keys = disputeKeys; // this entity's own keys, by their short names
@@ -40,27 +48,67 @@ export type OpenDispute = { order: Order; community_code: string };
 
 const toOrder = (it: Record<string, unknown>): Order => fromItem<Order>(it);
 
-
-export const createDisputeQueue = (db: Db): DisputeQueuePort & {
-  list: (scope: string | null, limit: number, cursor?: string) => Promise<{ items: OpenDispute[]; cursor: string | null }>;
+export const createDisputeQueue = (
+  db: Db,
+): DisputeQueuePort & {
+  list: (
+    scope: string | null,
+    limit: number,
+    cursor?: string,
+  ) => Promise<{ items: OpenDispute[]; cursor: string | null }>;
 } => ({
   async open(next, expect_version, community_code, audit) {
     const at = next.dispute?.at ?? next.updated_at;
     try {
-      await transact(db, [
-        { Put: { TableName: db.table, Item: orderItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expect_version } } },
-        { Put: { TableName: db.table, Item: { ...keys.disputeOpen(community_code, at, next.order_id), type: 'dispute_open', order_id: next.order_id, community_code } } },
-        ...(audit ? [{ Put: { TableName: db.table, Item: auditItem(audit.event, audit.at, audit.id), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
-      ], () => 'ORDER_STATE', 'ORDER_STATE');
+      await transact(
+        db,
+        [
+          {
+            Put: {
+              TableName: db.table,
+              Item: orderItem(next),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': expect_version },
+            },
+          },
+          {
+            Put: {
+              TableName: db.table,
+              Item: {
+                ...keys.disputeOpen(community_code, at, next.order_id),
+                type: 'dispute_open',
+                order_id: next.order_id,
+                community_code,
+              },
+            },
+          },
+          ...(audit
+            ? [
+                {
+                  Put: {
+                    TableName: db.table,
+                    Item: auditItem(audit.event, audit.at, audit.id),
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ]
+            : []),
+        ],
+        () => 'ORDER_STATE',
+        'ORDER_STATE',
+      );
     } catch (e) {
       // A transaction that lost to a parallel write of the same order lost the same race.
-      if (e instanceof AppError && e.code === 'CONFLICT') throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });
+      if (e instanceof AppError && e.code === 'CONFLICT')
+        throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });
       throw e;
     }
   },
   async close(o, community_code) {
     if (!o.dispute) return;
-    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.disputeOpen(community_code, o.dispute.at, o.order_id) }));
+    await db.doc.send(
+      new DeleteCommand({ TableName: db.table, Key: keys.disputeOpen(community_code, o.dispute.at, o.order_id) }),
+    );
   },
   async list(scope, limit, cursor) {
     const pk = keys.disputesOpenPk();
@@ -68,21 +116,41 @@ export const createDisputeQueue = (db: Db): DisputeQueuePort & {
     const start = decodeCursor(cursor, { pk });
     // A cursor from another officer's page (or a forged one) must not move the read outside this area.
     if (start && prefix !== null && !String(start.sk ?? '').startsWith(prefix)) {
-      throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }] });
+      throw new AppError('VALIDATION_FAILED', {
+        fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }],
+      });
     }
-    const r = await db.doc.send(new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: prefix === null ? 'pk = :p' : 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: prefix === null ? { ':p': pk } : { ':p': pk, ':s': prefix },
-      Limit: clampLimit(limit), ExclusiveStartKey: start,
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: prefix === null ? 'pk = :p' : 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: prefix === null ? { ':p': pk } : { ':p': pk, ':s': prefix },
+        Limit: clampLimit(limit),
+        ExclusiveStartKey: start,
+      }),
+    );
+    const inScope = (r.Items ?? []).map((it) => ({
+      pk: String(it.pk),
+      sk: String(it.sk),
+      order_id: String(it.order_id),
+      community_code: String(it.community_code),
     }));
-    const inScope = (r.Items ?? []).map((it) => ({ pk: String(it.pk), sk: String(it.sk), order_id: String(it.order_id), community_code: String(it.community_code) }));
-    const orders = new Map((await batchGet(db, inScope.map((e) => orderKeys.order(e.order_id)))).map(toOrder).map((o) => [o.order_id, o]));
+    const orders = new Map(
+      (
+        await batchGet(
+          db,
+          inScope.map((e) => orderKeys.order(e.order_id)),
+        )
+      )
+        .map(toOrder)
+        .map((o) => [o.order_id, o]),
+    );
     const items: OpenDispute[] = [];
     for (const e of inScope) {
       const o = orders.get(e.order_id);
       if (o && o.status === 'disputed') items.push({ order: o, community_code: e.community_code });
-      else await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: e.pk, sk: e.sk } })); // decided meanwhile
+      // decided meanwhile
+      else await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: e.pk, sk: e.sk } }));
     }
     return { items, cursor: encodeCursor(r.LastEvaluatedKey) };
   },

@@ -9,7 +9,10 @@ import { fromItem } from '../item';
 export const importKeys = {
   importMeta: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'META' }),
   // sk ordered by row
-  importError: (importId: string, row: number, col: string) => ({ pk: `IMPORT#${importId}`, sk: `ERR#${String(row).padStart(7, '0')}#${col}` }),
+  importError: (importId: string, row: number, col: string) => ({
+    pk: `IMPORT#${importId}`,
+    sk: `ERR#${String(row).padStart(7, '0')}#${col}`,
+  }),
   importErrorSkPrefix: () => 'ERR#',
   importPk: (importId: string) => `IMPORT#${importId}`,
   /** Whether a pk is an import batch's (its meta and error items). */
@@ -18,12 +21,22 @@ export const importKeys = {
 
 export const importPatterns: AccessPattern[] = [
   {
-    name: 'importById', index: 'table', operation: ['GetItem'], pk: 'IMPORT#{import_id}', sk: 'META',
-    used_by: 'elders (CSV import)', about: '= hash of the importer\'s area and the file; meta keeps `scope`',
+    name: 'importById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'IMPORT#{import_id}',
+    sk: 'META',
+    used_by: 'elders (CSV import)',
+    about: "= hash of the importer's area and the file; meta keeps `scope`",
   },
   {
-    name: 'importErrors', index: 'table', operation: ['Query'], pk: 'IMPORT#{import_id}', sk: 'ERR#{row, 7 digits}#{n}',
-    used_by: 'elders (CSV import)', about: 'begins_with `ERR#` (row order)',
+    name: 'importErrors',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'IMPORT#{import_id}',
+    sk: 'ERR#{row, 7 digits}#{n}',
+    used_by: 'elders (CSV import)',
+    about: 'begins_with `ERR#` (row order)',
   },
 ];
 const keys = importKeys; // this entity's own keys, by their short names
@@ -56,18 +69,25 @@ export type ImportStore = {
 
 export const createImportStore = (db: Db): ImportStore => ({
   async get(import_id) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.importMeta(import_id), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.importMeta(import_id), ConsistentRead: true }),
+    );
     return r.Item ? fromItem<ImportMeta>(r.Item) : null;
   },
   async put(m) {
-    await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...keys.importMeta(m.import_id), type: 'import', ...m } }));
+    await db.doc.send(
+      new PutCommand({ TableName: db.table, Item: { ...keys.importMeta(m.import_id), type: 'import', ...m } }),
+    );
   },
   async putErrors(import_id, errors) {
     const kept = errors.slice(0, IMPORT_ERRORS_KEPT_MAX);
     // Error items are facts about a file; rewriting the same ones on a retry is harmless.
     for (let i = 0; i < kept.length; i += TRANSACT_MAX_ITEMS) {
       const items: TxItem[] = kept.slice(i, i + TRANSACT_MAX_ITEMS).map((e, j) => ({
-        Put: { TableName: db.table, Item: { ...keys.importError(import_id, e.row, `${String(i + j).padStart(5, '0')}`), ...e } },
+        Put: {
+          TableName: db.table,
+          Item: { ...keys.importError(import_id, e.row, `${String(i + j).padStart(5, '0')}`), ...e },
+        },
       }));
       await transact(db, items, () => 'CONFLICT');
     }
@@ -76,12 +96,23 @@ export const createImportStore = (db: Db): ImportStore => ({
     const out: ImportError[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const r = await db.doc.send(new QueryCommand({
-        TableName: db.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':p': keys.importPk(import_id), ':e': keys.importErrorSkPrefix() }, ExclusiveStartKey: start,
-        Limit: Math.min(1000, limit - out.length),
-      }));
-      for (const it of r.Items ?? []) out.push({ row: Number(it.row), column: String(it.column), code: String(it.code), message: String(it.message), message_en: String(it.message_en) });
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+          ExpressionAttributeValues: { ':p': keys.importPk(import_id), ':e': keys.importErrorSkPrefix() },
+          ExclusiveStartKey: start,
+          Limit: Math.min(1000, limit - out.length),
+        }),
+      );
+      for (const it of r.Items ?? [])
+        out.push({
+          row: Number(it.row),
+          column: String(it.column),
+          code: String(it.code),
+          message: String(it.message),
+          message_en: String(it.message_en),
+        });
       start = r.LastEvaluatedKey;
     } while (start && out.length < limit);
     return out;

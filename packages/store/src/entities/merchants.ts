@@ -6,9 +6,23 @@
 // suspended merchant: removals before the status change, additions after it.
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hvCellsFor, latKey, planCircle, hvCellOf, stripsOf } from '@tmc/core/search/geo';
-import { isMatchable, serviceCard, type Category, type Merchant, type Service, type ServiceCard } from '@tmc/core/merchants/model';
+import {
+  isMatchable,
+  serviceCard,
+  type Category,
+  type Merchant,
+  type Service,
+  type ServiceCard,
+} from '@tmc/core/merchants/model';
 import type { LatLng } from '@tmc/core/areas/model';
-import { readPages, slotKey, type IndexBounds, type IndexRead, type MerchantRating, type SlotRef } from '@tmc/core/search/search';
+import {
+  readPages,
+  slotKey,
+  type IndexBounds,
+  type IndexRead,
+  type MerchantRating,
+  type SlotRef,
+} from '@tmc/core/search/search';
 import { batchGet } from '../batch-get';
 import { ledgerKeys } from './ledger';
 import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
@@ -26,49 +40,92 @@ export const merchantKeys = {
   serviceSkPrefix: () => 'SERVICE#',
   // a merchant's rating totals (ADD per rating), read by key for the search page
   merchantRating: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'RATING' }),
-  merchantStatusIndex: (status: string, at: string, merchantId: string) => ({ gsi1pk: `MERCHANTS_BY_STATUS#${status}`, gsi1sk: `${at}#${merchantId}` }),
+  merchantStatusIndex: (status: string, at: string, merchantId: string) => ({
+    gsi1pk: `MERCHANTS_BY_STATUS#${status}`,
+    gsi1sk: `${at}#${merchantId}`,
+  }),
   merchantStatusPk: (status: string) => `MERCHANTS_BY_STATUS#${status}`,
   category: (code: string) => ({ pk: 'CATEGORIES', sk: code }),
   categoriesPk: () => 'CATEGORIES',
-  geoStrip: (category: string, level: number, strip: number, latKey: string, serviceId: string) => ({ pk: `GEO#${category}#L${level}#${strip}`, sk: `${latKey}#${serviceId}` }),
+  geoStrip: (category: string, level: number, strip: number, latKey: string, serviceId: string) => ({
+    pk: `GEO#${category}#L${level}#${strip}`,
+    sk: `${latKey}#${serviceId}`,
+  }),
   geoStripPk: (category: string, level: number, strip: number) => `GEO#${category}#L${level}#${strip}`,
   /** The sk bounds of a latitude range within a strip: every service at `lo` up to every one at `hi`. */
   geoStripFrom: (latLo: string) => `${latLo}#`,
   geoStripTo: (latHi: string) => `${latHi}#\uffff`,
-  geoHomeVisit: (category: string, cell: string, serviceId: string) => ({ pk: `GEOHV#${category}#${cell}`, sk: serviceId }),
+  geoHomeVisit: (category: string, cell: string, serviceId: string) => ({
+    pk: `GEOHV#${category}#${cell}`,
+    sk: serviceId,
+  }),
   geoHomeVisitPk: (category: string, cell: string) => `GEOHV#${category}#${cell}`,
 } as const;
 const keys = merchantKeys; // this entity's own keys, by their short names
 
 export const merchantPatterns: AccessPattern[] = [
   {
-    name: 'merchantById', index: 'table', operation: ['GetItem'], pk: 'MERCHANT#{merchant_id}', sk: 'PROFILE',
-    used_by: 'merchants, orders, search', about: '',
+    name: 'merchantById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'MERCHANT#{merchant_id}',
+    sk: 'PROFILE',
+    used_by: 'merchants, orders, search',
+    about: '',
   },
   {
-    name: 'servicesOfMerchant', index: 'table', operation: ['Query'], pk: 'MERCHANT#{merchant_id}',
-    sk: 'SERVICE#{service_id}', used_by: 'merchants, orders',
+    name: 'servicesOfMerchant',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'MERCHANT#{merchant_id}',
+    sk: 'SERVICE#{service_id}',
+    used_by: 'merchants, orders',
     about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}`,
   },
   {
-    name: 'merchantRating', index: 'table', operation: ['UpdateItem', 'BatchGetItem'], pk: 'MERCHANT#{merchant_id}',
-    sk: 'RATING', used_by: 'orders (rating), search', about: 'one ADD per rating; search BatchGets the page\'s',
+    name: 'merchantRating',
+    index: 'table',
+    operation: ['UpdateItem', 'BatchGetItem'],
+    pk: 'MERCHANT#{merchant_id}',
+    sk: 'RATING',
+    used_by: 'orders (rating), search',
+    about: "one ADD per rating; search BatchGets the page's",
   },
   {
-    name: 'merchantsByStatus', index: 'gsi1', operation: ['Query'], pk: 'MERCHANTS_BY_STATUS#{status}',
-    sk: '{updated_at}#{merchant_id}', used_by: 'merchants (staff review queue)', about: 'review queue',
+    name: 'merchantsByStatus',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'MERCHANTS_BY_STATUS#{status}',
+    sk: '{updated_at}#{merchant_id}',
+    used_by: 'merchants (staff review queue)',
+    about: 'review queue',
   },
   {
-    name: 'categories', index: 'table', operation: ['Query'], pk: 'CATEGORIES', sk: '{code}',
-    used_by: 'merchants, search', about: '',
+    name: 'categories',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'CATEGORIES',
+    sk: '{code}',
+    used_by: 'merchants, search',
+    about: '',
   },
   {
-    name: 'servicesInStrip', index: 'table', operation: ['Query'], pk: 'GEO#{category}#L{level}#{strip}',
-    sk: '{lat key}#{service_id}', used_by: 'search', about: 'latitude range (sk BETWEEN)',
+    name: 'servicesInStrip',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'GEO#{category}#L{level}#{strip}',
+    sk: '{lat key}#{service_id}',
+    used_by: 'search',
+    about: 'latitude range (sk BETWEEN)',
   },
   {
-    name: 'homeVisitsInCell', index: 'table', operation: ['Query'], pk: 'GEOHV#{category}#{cell}', sk: '{service_id}',
-    used_by: 'search', about: '',
+    name: 'homeVisitsInCell',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'GEOHV#{category}#{cell}',
+    sk: '{service_id}',
+    used_by: 'search',
+    about: '',
   },
 ];
 
@@ -79,12 +136,22 @@ const keyStr = (k: Key) => `${k.pk}\u0000${k.sk}`;
 export const indexKeysOf = (c: ServiceCard): Key[] =>
   c.mode === 'home_visit' && c.radius_m !== null
     ? hvCellsFor(c.location, c.radius_m).map((cell) => keys.geoHomeVisit(c.category, cell, c.service_id))
-    : stripsOf(c.location).map((s) => keys.geoStrip(c.category, s.level, s.strip, latKey(c.location.lat), c.service_id));
+    : stripsOf(c.location).map((s) =>
+        keys.geoStrip(c.category, s.level, s.strip, latKey(c.location.lat), c.service_id),
+      );
 
 // The profile item carries no rating: the rating item is the only copy, so a profile save (a Put
 // of the whole item) can never write back totals read before a concurrent rating.
-const merchantItem = ({ rating_sum: _s, rating_count: _c, ...m }: Merchant) => ({ ...keys.merchant(m.merchant_id), ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id), type: 'merchant', ...m });
-const ratingOfItem = (it: Record<string, unknown> | undefined): MerchantRating => ({ rating_sum: Number(it?.rating_sum ?? 0), rating_count: Number(it?.rating_count ?? 0) });
+const merchantItem = ({ rating_sum: _s, rating_count: _c, ...m }: Merchant) => ({
+  ...keys.merchant(m.merchant_id),
+  ...keys.merchantStatusIndex(m.status, m.updated_at, m.merchant_id),
+  type: 'merchant',
+  ...m,
+});
+const ratingOfItem = (it: Record<string, unknown> | undefined): MerchantRating => ({
+  rating_sum: Number(it?.rating_sum ?? 0),
+  rating_count: Number(it?.rating_count ?? 0),
+});
 const serviceItem = (s: Service) => ({ ...keys.service(s.merchant_id, s.service_id), type: 'service', ...s });
 /** An index item: the whole card under one of its index keys (bench/geo.ts bulk-loads these too). */
 export const indexItem = (key: Key, card: ServiceCard) => ({ ...key, type: 'geo', ...card });
@@ -106,17 +173,25 @@ export const createMerchantStore = (db: Db) => {
   /** Rating totals of merchants by key (one BatchGet per 100); merchants never rated are absent. */
   const ratingsOf = async (merchant_ids: readonly string[]): Promise<Map<string, MerchantRating>> => {
     const ids = [...new Set(merchant_ids)]; // BatchGetItem refuses a request that names the same key twice
-    const items = await batchGet(db, ids.map((id) => keys.merchantRating(id)));
+    const items = await batchGet(
+      db,
+      ids.map((id) => keys.merchantRating(id)),
+    );
     const out = new Map<string, MerchantRating>();
     for (const it of items) out.set(String(it.merchant_id), ratingOfItem(it));
     return out;
   };
 
   const services = async (merchant_id: string): Promise<Service[]> => {
-    const r = await db.doc.send(new QueryCommand({
-      TableName: T, ConsistentRead: true, Limit: SERVICES_PER_MERCHANT_MAX,
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': keys.merchantPk(merchant_id), ':s': keys.serviceSkPrefix() },
-    }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: T,
+        ConsistentRead: true,
+        Limit: SERVICES_PER_MERCHANT_MAX,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': keys.merchantPk(merchant_id), ':s': keys.serviceSkPrefix() },
+      }),
+    );
     return (r.Items ?? []).map((it) => fromItem<Service>(it));
   };
 
@@ -151,18 +226,28 @@ export const createMerchantStore = (db: Db) => {
   const save = async (next: Merchant, nextServices: Service[], prev: Merchant | null, prevServices: Service[]) => {
     const before = wantedIndex(prev, prevServices);
     const after = wantedIndex(next, nextServices);
-    const puts = [...after.entries()].filter(([k, v]) => JSON.stringify(before.get(k)?.card) !== JSON.stringify(v.card)).map(([, v]) => indexItem(v.key, v.card));
+    const puts = [...after.entries()]
+      .filter(([k, v]) => JSON.stringify(before.get(k)?.card) !== JSON.stringify(v.card))
+      .map(([, v]) => indexItem(v.key, v.card));
     const dels = [...before.entries()].filter(([k]) => !after.has(k)).map(([, v]) => v.key);
     const merchantPut: TxItem = {
       Put: {
-        TableName: T, Item: merchantItem(next),
+        TableName: T,
+        Item: merchantItem(next),
         ConditionExpression: prev ? 'version = :v' : 'attribute_not_exists(pk)',
         ...(prev ? { ExpressionAttributeValues: { ':v': prev.version } } : {}),
       },
     };
-    const changedServices = nextServices.filter((s) => JSON.stringify(s) !== JSON.stringify(prevServices.find((p) => p.service_id === s.service_id)));
+    const changedServices = nextServices.filter(
+      (s) => JSON.stringify(s) !== JSON.stringify(prevServices.find((p) => p.service_id === s.service_id)),
+    );
     const serviceWrites: TxItem[] = changedServices.map((s) => ({ Put: { TableName: T, Item: serviceItem(s) } }));
-    const all: TxItem[] = [merchantPut, ...serviceWrites, ...puts.map((Item) => ({ Put: { TableName: T, Item } })), ...dels.map((Key) => ({ Delete: { TableName: T, Key } }))];
+    const all: TxItem[] = [
+      merchantPut,
+      ...serviceWrites,
+      ...puts.map((Item) => ({ Put: { TableName: T, Item } })),
+      ...dels.map((Key) => ({ Delete: { TableName: T, Key } })),
+    ];
     if (all.length <= TRANSACT_MAX_ITEMS) {
       await transact(db, all, (i) => (i === 0 ? 'CONFLICT' : 'CONFLICT'));
       return;
@@ -184,36 +269,71 @@ export const createMerchantStore = (db: Db) => {
      * search reads the totals by key for the page it shows, so no card carries a copy. The order
      * that is rated names an existing merchant (merchants are suspended, never deleted). */
     async addRating(merchant_id: string, stars: number) {
-      await db.doc.send(new UpdateCommand({
-        TableName: T, Key: keys.merchantRating(merchant_id), UpdateExpression: 'SET #t = :type, merchant_id = :m ADD rating_sum :s, rating_count :one',
-        ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':type': 'merchant_rating', ':m': merchant_id, ':s': stars, ':one': 1 },
-      }));
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: T,
+          Key: keys.merchantRating(merchant_id),
+          UpdateExpression: 'SET #t = :type, merchant_id = :m ADD rating_sum :s, rating_count :one',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':type': 'merchant_rating', ':m': merchant_id, ':s': stars, ':one': 1 },
+        }),
+      );
     },
     async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
       const pk = keys.merchantStatusPk(status);
-      const r = await db.doc.send(new QueryCommand({
-        TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
-        Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-      }));
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: T,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': pk },
+          Limit: clampLimit(limit),
+          ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+        }),
+      );
       const profiles = (r.Items ?? []).map((it) => fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(it));
       const ratings = await ratingsOf(profiles.map((m) => m.merchant_id));
-      return { items: profiles.map((m): Merchant => ({ ...m, ...ratingOfItem(ratings.get(m.merchant_id)) })), cursor: encodeCursor(r.LastEvaluatedKey) };
+      return {
+        items: profiles.map((m): Merchant => ({ ...m, ...ratingOfItem(ratings.get(m.merchant_id)) })),
+        cursor: encodeCursor(r.LastEvaluatedKey),
+      };
     },
     async categories(): Promise<Category[]> {
-      const r = await db.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.categoriesPk() }, Limit: 100 }));
-      return (r.Items ?? []).map((it) => ({ code: String(it.code), name_zh: String(it.name_zh), name_en: String(it.name_en), icon: String(it.icon) }));
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: T,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': keys.categoriesPk() },
+          Limit: 100,
+        }),
+      );
+      return (r.Items ?? []).map((it) => ({
+        code: String(it.code),
+        name_zh: String(it.name_zh),
+        name_en: String(it.name_en),
+        icon: String(it.icon),
+      }));
     },
     async putCategory(c: Category) {
-      await transact(db, [{ Put: { TableName: T, Item: { ...keys.category(c.code), type: 'category', ...c } } }], () => 'CONFLICT');
+      await transact(
+        db,
+        [{ Put: { TableName: T, Item: { ...keys.category(c.code), type: 'category', ...c } } }],
+        () => 'CONFLICT',
+      );
     },
     /** Places taken per slot (the counters order requests and releases move), by GetItem keys. */
     async slotsTaken(slots: readonly SlotRef[]): Promise<Map<string, number>> {
       // keyed by pk: BatchGetItem refuses a request that names the same key twice
-      const asked = new Map(slots.map((r) => {
-        const key = ledgerKeys.counterOf({ kind: 'slot', service_id: r.service_id, start: r.start });
-        return [key.pk, { key, ref: slotKey(r) }] as const;
-      }));
-      const items = await batchGet(db, [...asked.values()].map((a) => a.key));
+      const asked = new Map(
+        slots.map((r) => {
+          const key = ledgerKeys.counterOf({ kind: 'slot', service_id: r.service_id, start: r.start });
+          return [key.pk, { key, ref: slotKey(r) }] as const;
+        }),
+      );
+      const items = await batchGet(
+        db,
+        [...asked.values()].map((a) => a.key),
+      );
       const out = new Map<string, number>();
       for (const it of items) {
         const a = asked.get(String(it.pk));
@@ -228,20 +348,42 @@ export const createMerchantStore = (db: Db) => {
       const plan = planCircle(origin, radius_m);
       const query = (q: number, limit: number, start: Record<string, unknown> | undefined) => {
         const strip = plan[q];
-        return db.doc.send(new QueryCommand(strip
-          ? {
-            TableName: T, KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi', Limit: limit, ExclusiveStartKey: start,
-            ExpressionAttributeValues: {
-              ':p': keys.geoStripPk(category, strip.level, strip.strip),
-              ':lo': keys.geoStripFrom(strip.lat_lo), ':hi': keys.geoStripTo(strip.lat_hi),
-            },
-          }
-          : { TableName: T, KeyConditionExpression: 'pk = :p', Limit: limit, ExclusiveStartKey: start, ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) } }));
+        return db.doc.send(
+          new QueryCommand(
+            strip
+              ? {
+                  TableName: T,
+                  KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
+                  Limit: limit,
+                  ExclusiveStartKey: start,
+                  ExpressionAttributeValues: {
+                    ':p': keys.geoStripPk(category, strip.level, strip.strip),
+                    ':lo': keys.geoStripFrom(strip.lat_lo),
+                    ':hi': keys.geoStripTo(strip.lat_hi),
+                  },
+                }
+              : {
+                  TableName: T,
+                  KeyConditionExpression: 'pk = :p',
+                  Limit: limit,
+                  ExclusiveStartKey: start,
+                  ExpressionAttributeValues: { ':p': keys.geoHomeVisitPk(category, hvCellOf(origin)) },
+                },
+          ),
+        );
       };
-      const r = await readPages<Record<string, unknown>, Record<string, unknown>>(plan.length + 1, bounds, async (q, limit, start) => {
-        const page = await query(q, limit, start);
-        return { items: page.Items ?? [], scanned: page.ScannedCount ?? page.Items?.length ?? 0, next: page.LastEvaluatedKey };
-      });
+      const r = await readPages<Record<string, unknown>, Record<string, unknown>>(
+        plan.length + 1,
+        bounds,
+        async (q, limit, start) => {
+          const page = await query(q, limit, start);
+          return {
+            items: page.Items ?? [],
+            scanned: page.ScannedCount ?? page.Items?.length ?? 0,
+            next: page.LastEvaluatedKey,
+          };
+        },
+      );
       const cards = new Map<string, ServiceCard>();
       for (const it of r.items) {
         // cards written before ratings left them may still carry rating fields: search ignores them
@@ -251,5 +393,3 @@ export const createMerchantStore = (db: Db) => {
     },
   };
 };
-
-

@@ -13,22 +13,36 @@ export const noticeKeys = {
 
 export const noticePatterns: AccessPattern[] = [
   {
-    name: 'noticeSent', index: 'table', operation: ['PutItem'], pk: 'NOTICE#{kind}#{subject}', sk: '{day}',
+    name: 'noticeSent',
+    index: 'table',
+    operation: ['PutItem'],
+    pk: 'NOTICE#{kind}#{subject}',
+    sk: '{day}',
     used_by: 'notices (NoticeMarks, expiry warnings job)',
-    about: 'once-only, conditional Put; sk `{day}` (expiry warnings; `{day}#{family_id}` for family) or '
-      + '`{change}#{recipient}` (state-change notices); TTL',
+    about:
+      'once-only, conditional Put; sk `{day}` (expiry warnings; `{day}#{family_id}` for family) or ' +
+      '`{change}#{recipient}` (state-change notices); TTL',
   },
 ];
 const keys = noticeKeys; // this entity's own keys, by their short names
 
 const NOTICE_TTL_S = 90 * 24 * 3600;
 
-export const markNoticeSent = async (db: Db, kind: string, subject: string, day: string, now_ms: number): Promise<boolean> => {
+export const markNoticeSent = async (
+  db: Db,
+  kind: string,
+  subject: string,
+  day: string,
+  now_ms: number,
+): Promise<boolean> => {
   try {
-    await db.doc.send(new PutCommand({
-      TableName: db.table, Item: { ...keys.noticeSent(kind, subject, day), ttl: Math.floor(now_ms / 1000) + NOTICE_TTL_S },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.noticeSent(kind, subject, day), ttl: Math.floor(now_ms / 1000) + NOTICE_TTL_S },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (e) {
     if (isConditionFailed(e)) return false;

@@ -4,9 +4,15 @@ import type { Order } from '@tmc/core/orders/state';
 
 export const orderKeys = {
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
-  orderElderIndex: (elderId: string, createdAt: string, orderId: string) => ({ gsi1pk: `ELDER_ORDERS#${elderId}`, gsi1sk: `${createdAt}#${orderId}` }),
+  orderElderIndex: (elderId: string, createdAt: string, orderId: string) => ({
+    gsi1pk: `ELDER_ORDERS#${elderId}`,
+    gsi1sk: `${createdAt}#${orderId}`,
+  }),
   ordersOfElderPk: (elderId: string) => `ELDER_ORDERS#${elderId}`,
-  orderMerchantIndex: (merchantId: string, createdAt: string, orderId: string) => ({ gsi2pk: `MERCHANT_ORDERS#${merchantId}`, gsi2sk: `${createdAt}#${orderId}` }),
+  orderMerchantIndex: (merchantId: string, createdAt: string, orderId: string) => ({
+    gsi2pk: `MERCHANT_ORDERS#${merchantId}`,
+    gsi2sk: `${createdAt}#${orderId}`,
+  }),
   ordersOfMerchantPk: (merchantId: string) => `MERCHANT_ORDERS#${merchantId}`,
 } as const;
 

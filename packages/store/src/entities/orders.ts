@@ -14,17 +14,31 @@ import type { Db } from '../table';
 
 export const orderPatterns: AccessPattern[] = [
   {
-    name: 'orderById', index: 'table', operation: ['GetItem', 'PutItem', 'TransactWriteItems'], pk: 'ORDER#{order_id}',
-    sk: 'ORDER', used_by: 'orders (OrderStore, ledger commit)',
+    name: 'orderById',
+    index: 'table',
+    operation: ['GetItem', 'PutItem', 'TransactWriteItems'],
+    pk: 'ORDER#{order_id}',
+    sk: 'ORDER',
+    used_by: 'orders (OrderStore, ledger commit)',
     about: 'conditional on `version`; moves that move points ride in the ledger commit',
   },
   {
-    name: 'ordersOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_ORDERS#{elder_id}',
-    sk: '{created_at}#{order_id}', used_by: 'orders (elder and family pages)', about: 'newest first',
+    name: 'ordersOfElder',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'ELDER_ORDERS#{elder_id}',
+    sk: '{created_at}#{order_id}',
+    used_by: 'orders (elder and family pages)',
+    about: 'newest first',
   },
   {
-    name: 'ordersOfMerchant', index: 'gsi2', operation: ['Query'], pk: 'MERCHANT_ORDERS#{merchant_id}',
-    sk: '{created_at}#{order_id}', used_by: 'orders (merchant pages)', about: 'newest first; the current merchant',
+    name: 'ordersOfMerchant',
+    index: 'gsi2',
+    operation: ['Query'],
+    pk: 'MERCHANT_ORDERS#{merchant_id}',
+    sk: '{created_at}#{order_id}',
+    used_by: 'orders (merchant pages)',
+    about: 'newest first; the current merchant',
   },
 ];
 
@@ -34,45 +48,88 @@ export type OrderStore = ReturnType<typeof createOrderStore>;
 
 export const createOrderStore = (db: Db) => ({
   async get(order_id: string): Promise<Order | null> {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.order(order_id), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.order(order_id), ConsistentRead: true }),
+    );
     return r.Item ? strip(r.Item) : null;
   },
   /** Conditional on the version read: the loser of a race gets ORDER_STATE and re-reads. What
    * must move with the change (its audit record, the slot's place) rides in the same transaction. */
   async put(next: Order, expect_version: number, extras: OrderPutExtras = {}): Promise<void> {
     if (extras.audit || extras.counters?.length) {
-      const items: TxItem[] = [{
-        Put: {
-          TableName: db.table, Item: orderItem(next),
-          ...atVersion(expect_version),
+      const items: TxItem[] = [
+        {
+          Put: {
+            TableName: db.table,
+            Item: orderItem(next),
+            ...atVersion(expect_version),
+          },
         },
-      }];
-      if (extras.audit) items.push({ Put: { TableName: db.table, Item: auditItem(extras.audit.event, extras.audit.at, extras.audit.id), ConditionExpression: 'attribute_not_exists(pk)' } });
+      ];
+      if (extras.audit)
+        items.push({
+          Put: {
+            TableName: db.table,
+            Item: auditItem(extras.audit.event, extras.audit.at, extras.audit.id),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
       for (const c of extras.counters ?? []) {
-        items.push({ Update: { TableName: db.table, Key: ledgerKeys.counterOf(c.key), UpdateExpression: 'ADD amount :d', ExpressionAttributeValues: { ':d': c.delta } } });
+        items.push({
+          Update: {
+            TableName: db.table,
+            Key: ledgerKeys.counterOf(c.key),
+            UpdateExpression: 'ADD amount :d',
+            ExpressionAttributeValues: { ':d': c.delta },
+          },
+        });
       }
       // a failed condition anywhere means another change got there first
       await transact(db, items, () => 'ORDER_STATE', 'ORDER_STATE');
       return;
     }
     try {
-      await db.doc.send(new PutCommand({
-        TableName: db.table, Item: orderItem(next),
-        ...atVersion(expect_version),
-      }));
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: orderItem(next),
+          ...atVersion(expect_version),
+        }),
+      );
     } catch (e) {
-      if (isConditionFailed(e)) throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });
+      if (isConditionFailed(e))
+        throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });
       throw e;
     }
   },
   async ofElder(elder_id: string, limit: number, cursor?: string) {
     const pk = keys.ordersOfElderPk(elder_id);
-    const r = await db.doc.send(new QueryCommand({ TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk }, ScanIndexForward: false, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }) }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+        ScanIndexForward: false,
+        Limit: clampLimit(limit),
+        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+      }),
+    );
     return { items: (r.Items ?? []).map(strip), cursor: encodeCursor(r.LastEvaluatedKey) };
   },
   async ofMerchant(merchant_id: string, limit: number, cursor?: string) {
     const pk = keys.ordersOfMerchantPk(merchant_id);
-    const r = await db.doc.send(new QueryCommand({ TableName: db.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': pk }, ScanIndexForward: false, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi2pk: pk }) }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+        ScanIndexForward: false,
+        Limit: clampLimit(limit),
+        ExclusiveStartKey: decodeCursor(cursor, { gsi2pk: pk }),
+      }),
+    );
     return { items: (r.Items ?? []).map(strip), cursor: encodeCursor(r.LastEvaluatedKey) };
   },
 });

@@ -15,8 +15,13 @@ export const outboxKeys = {
 
 export const outboxPatterns: AccessPattern[] = [
   {
-    name: 'outboxRecent', index: 'table', operation: ['Query', 'PutItem'], pk: 'DEV_OUTBOX', sk: '{at}#{seq}',
-    used_by: 'notify (dev outbox page; local only)', about: 'local only; newest first; TTL',
+    name: 'outboxRecent',
+    index: 'table',
+    operation: ['Query', 'PutItem'],
+    pk: 'DEV_OUTBOX',
+    sk: '{at}#{seq}',
+    used_by: 'notify (dev outbox page; local only)',
+    about: 'local only; newest first; TTL',
   },
 ];
 
@@ -24,23 +29,37 @@ export const createOutboxStore = (db: Db): OutboxStore => {
   let seq = 0; // orders messages written within the same millisecond (or a frozen test clock)
   return {
     async append(e) {
-      await db.doc.send(new PutCommand({
-        TableName: db.table,
-        Item: {
-          ...outboxKeys.outbox(e.at, `${String(seq++).padStart(8, '0')}${randomBytes(3).toString('hex')}`),
-          at: e.at, to_phone: e.to_phone, to_masked: e.to_masked, template: e.template, text_zh: e.text_zh,
-          ttl: Math.floor(Date.now() / 1000) + OUTBOX_TTL_S,
-        },
-      }));
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: {
+            ...outboxKeys.outbox(e.at, `${String(seq++).padStart(8, '0')}${randomBytes(3).toString('hex')}`),
+            at: e.at,
+            to_phone: e.to_phone,
+            to_masked: e.to_masked,
+            template: e.template,
+            text_zh: e.text_zh,
+            ttl: Math.floor(Date.now() / 1000) + OUTBOX_TTL_S,
+          },
+        }),
+      );
     },
     async recent(limit) {
-      const r = await db.doc.send(new QueryCommand({
-        TableName: db.table, KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': outboxKeys.outboxPk() }, ScanIndexForward: false, Limit: limit,
-      }));
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': outboxKeys.outboxPk() },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
       return (r.Items ?? []).map((it) => ({
-        at: String(it.at), to_phone: String(it.to_phone), to_masked: String(it.to_masked),
-        template: String(it.template), text_zh: String(it.text_zh),
+        at: String(it.at),
+        to_phone: String(it.to_phone),
+        to_masked: String(it.to_masked),
+        template: String(it.template),
+        text_zh: String(it.text_zh),
       }));
     },
   };

@@ -14,19 +14,32 @@ export const policyKeys = {
 
 export const policyPatterns: AccessPattern[] = [
   {
-    name: 'policyVersions', index: 'table', operation: ['Query'], pk: 'POLICY', sk: 'V#{version, 6 digits}',
-    used_by: 'policy (PolicyStore)', about: 'newest first',
+    name: 'policyVersions',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'POLICY',
+    sk: 'V#{version, 6 digits}',
+    used_by: 'policy (PolicyStore)',
+    about: 'newest first',
   },
 ];
 const keys = policyKeys; // this entity's own keys, by their short names
 
 export const POLICY_VERSIONS_READ_MAX = 100; // monthly changes for eight years; older ones stay stored
 
-const ADDED_LATER: Pick<Policy, 'cancel_fee_after_accept_points' | 'offer_minutes' | 'answer_before_slot_minutes' | 'newcomer_allowance' | 'category_month_max_points'> = {
+const ADDED_LATER: Pick<
+  Policy,
+  | 'cancel_fee_after_accept_points'
+  | 'offer_minutes'
+  | 'answer_before_slot_minutes'
+  | 'newcomer_allowance'
+  | 'category_month_max_points'
+> = {
   cancel_fee_after_accept_points: 0,
   offer_minutes: 3, // what the code used before it was a policy value
   answer_before_slot_minutes: 60,
-  newcomer_allowance: 'full', category_month_max_points: {}, // newcomers and per-category caps
+  newcomer_allowance: 'full',
+  category_month_max_points: {}, // newcomers and per-category caps
 };
 
 export type PolicyStore = {
@@ -37,10 +50,16 @@ export type PolicyStore = {
 
 export const createPolicyStore = (db: Db): PolicyStore => {
   const versions = async (): Promise<Policy[]> => {
-    const r = await db.doc.send(new QueryCommand({
-      TableName: db.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.policyPk() },
-      ScanIndexForward: false, Limit: POLICY_VERSIONS_READ_MAX, ConsistentRead: true,
-    }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': keys.policyPk() },
+        ScanIndexForward: false,
+        Limit: POLICY_VERSIONS_READ_MAX,
+        ConsistentRead: true,
+      }),
+    );
     // Fields added after a version was stored read as their documented default.
     return (r.Items ?? []).map((it) => ({ ...ADDED_LATER, ...fromItem<Partial<Policy>>(it) }) as Policy);
   };
@@ -50,7 +69,13 @@ export const createPolicyStore = (db: Db): PolicyStore => {
       const latest = (await versions())[0]?.version ?? 0;
       const p: Policy = { ...input, version: latest + 1, created_by: by, created_at: at };
       try {
-        await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...keys.policy(p.version), type: 'policy', ...p }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...keys.policy(p.version), type: 'policy', ...p },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
       } catch (e) {
         if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
         throw e;

@@ -8,7 +8,12 @@ export const seedKeys = {
 
 export const seedPatterns: AccessPattern[] = [
   {
-    name: 'seedMarker', index: 'table', operation: ['GetItem', 'PutItem'], pk: 'SEED#{name}', sk: 'SEED',
-    used_by: 'local (demo seed)', about: 'local only',
+    name: 'seedMarker',
+    index: 'table',
+    operation: ['GetItem', 'PutItem'],
+    pk: 'SEED#{name}',
+    sk: 'SEED',
+    used_by: 'local (demo seed)',
+    about: 'local only',
   },
 ];

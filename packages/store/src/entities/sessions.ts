@@ -14,12 +14,22 @@ export const sessionKeys = {
 
 export const sessionPatterns: AccessPattern[] = [
   {
-    name: 'sessionById', index: 'table', operation: ['GetItem'], pk: 'SESSION#{sid}', sk: 'SESSION',
-    used_by: 'http sessions (SessionStore)', about: 'TTL',
+    name: 'sessionById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'SESSION#{sid}',
+    sk: 'SESSION',
+    used_by: 'http sessions (SessionStore)',
+    about: 'TTL',
   },
   {
-    name: 'sessionsOfSub', index: 'gsi1', operation: ['Query'], pk: 'SESSIONS_OF#{sub}', sk: '{sid}',
-    used_by: 'elders (leaving; SessionStore.revokeAllOf)', about: 'an elder leaving ends them all',
+    name: 'sessionsOfSub',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'SESSIONS_OF#{sub}',
+    sk: '{sid}',
+    used_by: 'elders (leaving; SessionStore.revokeAllOf)',
+    about: 'an elder leaving ends them all',
   },
 ];
 const keys = sessionKeys; // this entity's own keys, by their short names
@@ -47,25 +57,48 @@ const SESSIONS_PAGES_MAX = 10; // a person signs in from a few devices; sessions
 
 export const createSessionStore = (db: Db): SessionStore => ({
   async create(s) {
-    await db.doc.send(new PutCommand({
-      TableName: db.table, Item: { ...keys.session(s.sid), ...keys.sessionSubIndex(s.sub, s.sid), ...s, ttl: Math.ceil(s.expires_at_ms / 1000) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: {
+          ...keys.session(s.sid),
+          ...keys.sessionSubIndex(s.sub, s.sid),
+          ...s,
+          ttl: Math.ceil(s.expires_at_ms / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   },
   async get(sid) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.session(sid) }));
     if (!r.Item) return null;
-    return { sid, sub: String(r.Item.sub), refresh_hash: String(r.Item.refresh_hash), expires_at_ms: Number(r.Item.expires_at_ms), revoked: Boolean(r.Item.revoked) };
+    return {
+      sid,
+      sub: String(r.Item.sub),
+      refresh_hash: String(r.Item.refresh_hash),
+      expires_at_ms: Number(r.Item.expires_at_ms),
+      revoked: Boolean(r.Item.revoked),
+    };
   },
   async rotate(sid, from_hash, to_hash, expires_at_ms) {
     try {
-      await db.doc.send(new UpdateCommand({
-        TableName: db.table, Key: keys.session(sid),
-        UpdateExpression: 'SET refresh_hash = :to, expires_at_ms = :e, #ttl = :ttl',
-        ConditionExpression: 'refresh_hash = :from AND revoked = :f',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':to': to_hash, ':from': from_hash, ':f': false, ':e': expires_at_ms, ':ttl': Math.ceil(expires_at_ms / 1000) },
-      }));
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: keys.session(sid),
+          UpdateExpression: 'SET refresh_hash = :to, expires_at_ms = :e, #ttl = :ttl',
+          ConditionExpression: 'refresh_hash = :from AND revoked = :f',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':to': to_hash,
+            ':from': from_hash,
+            ':f': false,
+            ':e': expires_at_ms,
+            ':ttl': Math.ceil(expires_at_ms / 1000),
+          },
+        }),
+      );
       return true;
     } catch (e) {
       if (isConditionFailed(e)) return false;
@@ -73,25 +106,49 @@ export const createSessionStore = (db: Db): SessionStore => ({
     }
   },
   async revoke(sid) {
-    await db.doc.send(new UpdateCommand({
-      TableName: db.table, Key: keys.session(sid), UpdateExpression: 'SET revoked = :t',
-      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true },
-    })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+    await db.doc
+      .send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: keys.session(sid),
+          UpdateExpression: 'SET revoked = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!isConditionFailed(e)) throw e;
+      });
   },
   async revokeAllOf(sub) {
     let n = 0;
     let start: Record<string, unknown> | undefined;
     for (let page = 0; page < SESSIONS_PAGES_MAX; page++) {
-      const r = await db.doc.send(new QueryCommand({
-        TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': keys.sessionsOfSubPk(sub) },
-        Limit: SESSIONS_PAGE, ExclusiveStartKey: start,
-      }));
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': keys.sessionsOfSubPk(sub) },
+          Limit: SESSIONS_PAGE,
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const it of r.Items ?? []) {
         if (it.revoked === true) continue;
-        await db.doc.send(new UpdateCommand({
-          TableName: db.table, Key: keys.session(String(it.sid)), UpdateExpression: 'SET revoked = :t',
-          ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true },
-        })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+        await db.doc
+          .send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: keys.session(String(it.sid)),
+              UpdateExpression: 'SET revoked = :t',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':t': true },
+            }),
+          )
+          .catch((e: unknown) => {
+            if (!isConditionFailed(e)) throw e;
+          });
         n++;
       }
       start = r.LastEvaluatedKey;

@@ -14,25 +14,35 @@ export const staffKeys = {
 
 export const staffPatterns: AccessPattern[] = [
   {
-    name: 'staffByUsername', index: 'table', operation: ['GetItem'], pk: 'STAFF#{username}', sk: 'STAFF',
-    used_by: 'auth (StaffStore)', about: '',
+    name: 'staffByUsername',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'STAFF#{username}',
+    sk: 'STAFF',
+    used_by: 'auth (StaffStore)',
+    about: '',
   },
 ];
 const keys = staffKeys; // this entity's own keys, by their short names
 
 export const createStaffStore = (db: Db): StaffStore => ({
   async get(username) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.staff(username), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.staff(username), ConsistentRead: true }),
+    );
     return r.Item ? fromItem<StaffAccount>(r.Item) : null;
   },
   async put(a, opts = {}) {
     try {
-      await db.doc.send(new PutCommand({
-        TableName: db.table, Item: { ...keys.staff(a.username), type: 'staff', ...a },
-        ...(opts.expectVersion === undefined
-          ? {}
-          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': opts.expectVersion } }),
-      }));
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: { ...keys.staff(a.username), type: 'staff', ...a },
+          ...(opts.expectVersion === undefined
+            ? {}
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': opts.expectVersion } }),
+        }),
+      );
     } catch (e) {
       if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
       throw e;

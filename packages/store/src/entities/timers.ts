@@ -21,11 +21,15 @@ export const timerKeys = {
 
 export const timerPatterns: AccessPattern[] = [
   {
-    name: 'timersDue', index: 'table', operation: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-    pk: 'TIMERS_DUE#{shard 0-3}', sk: '{due at}#{timer name}',
+    name: 'timersDue',
+    index: 'table',
+    operation: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    pk: 'TIMERS_DUE#{shard 0-3}',
+    sk: '{due at}#{timer name}',
     used_by: 'orders (Scheduler port outside AWS: 帮我找 offer timers; local poller)',
-    about: 'Query `sk <= {now}#~` per shard; the local poller claims one with a conditional lease, '
-      + 'runs its job, deletes it; conditional Put / Update / Delete',
+    about:
+      'Query `sk <= {now}#~` per shard; the local poller claims one with a conditional lease, ' +
+      'runs its job, deletes it; conditional Put / Update / Delete',
   },
 ];
 const keys = timerKeys; // this entity's own keys, by their short names
@@ -40,7 +44,10 @@ export type DueTimer = { pk: string; sk: string; name: string; at: string; job: 
 
 /** The same job always has the same name: scheduling it twice writes the same item. */
 export const timerName = (job: TimerJob): string =>
-  Object.entries(job).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${String(v)}`).join('&');
+  Object.entries(job)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join('&');
 
 const shardOf = (name: string): number => (createHash('sha256').update(name).digest()[0] ?? 0) % TIMER_SHARDS;
 
@@ -52,12 +59,25 @@ export const createTimerStore = (db: Db) => ({
     async at(at: Date, job: TimerJob): Promise<void> {
       const name = timerName(job);
       const iso = at.toISOString();
-      await db.doc.send(new PutCommand({
-        TableName: db.table,
-        Item: { ...keys.timer(shardOf(name), iso, name), type: 'timer', name, at: iso, job: JSON.stringify(job), tries: 0 },
-        // A second schedule of the same timer must not reset a claim or the tries already made.
-        ConditionExpression: 'attribute_not_exists(pk)',
-      })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+      await db.doc
+        .send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              ...keys.timer(shardOf(name), iso, name),
+              type: 'timer',
+              name,
+              at: iso,
+              job: JSON.stringify(job),
+              tries: 0,
+            },
+            // A second schedule of the same timer must not reset a claim or the tries already made.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!isConditionFailed(e)) throw e;
+        });
     },
   } satisfies SchedulerPort,
 
@@ -65,12 +85,24 @@ export const createTimerStore = (db: Db) => ({
   async due(now: Date, limit = 25): Promise<DueTimer[]> {
     const out: DueTimer[] = [];
     for (let shard = 0; shard < TIMER_SHARDS; shard++) {
-      const r = await db.doc.send(new QueryCommand({
-        TableName: db.table, KeyConditionExpression: 'pk = :p AND sk <= :s',
-        ExpressionAttributeValues: { ':p': keys.timersDuePk(shard), ':s': keys.dueUpTo(now.toISOString()) }, Limit: limit, ConsistentRead: true,
-      }));
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :p AND sk <= :s',
+          ExpressionAttributeValues: { ':p': keys.timersDuePk(shard), ':s': keys.dueUpTo(now.toISOString()) },
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
       for (const it of r.Items ?? []) {
-        out.push({ pk: String(it.pk), sk: String(it.sk), name: String(it.name), at: String(it.at), job: String(it.job), tries: Number(it.tries ?? 0) });
+        out.push({
+          pk: String(it.pk),
+          sk: String(it.sk),
+          name: String(it.name),
+          at: String(it.at),
+          job: String(it.job),
+          tries: Number(it.tries ?? 0),
+        });
       }
     }
     return out.sort((a, b) => a.at.localeCompare(b.at));
@@ -81,13 +113,16 @@ export const createTimerStore = (db: Db) => ({
   async claim(t: DueTimer, now: Date): Promise<{ lease_until: number; tries: number } | null> {
     const lease_until = now.getTime() + TIMER_LEASE_MS;
     try {
-      const r = await db.doc.send(new UpdateCommand({
-        TableName: db.table, Key: { pk: t.pk, sk: t.sk },
-        UpdateExpression: 'SET lease_until = :l ADD tries :one',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
-        ExpressionAttributeValues: { ':l': lease_until, ':one': 1, ':now': now.getTime() },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const r = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: { pk: t.pk, sk: t.sk },
+          UpdateExpression: 'SET lease_until = :l ADD tries :one',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+          ExpressionAttributeValues: { ':l': lease_until, ':one': 1, ':now': now.getTime() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { lease_until, tries: Number(r.Attributes?.tries ?? 1) };
     } catch (e) {
       if (isConditionFailed(e)) return null;
@@ -98,9 +133,17 @@ export const createTimerStore = (db: Db) => ({
   /** Removes a timer whose job ran (only under our own lease: a late poller does not remove a
    * timer that another has since claimed again). */
   async done(t: DueTimer, lease_until: number): Promise<void> {
-    await db.doc.send(new DeleteCommand({
-      TableName: db.table, Key: { pk: t.pk, sk: t.sk },
-      ConditionExpression: 'lease_until = :l', ExpressionAttributeValues: { ':l': lease_until },
-    })).catch((e: unknown) => { if (!isConditionFailed(e)) throw e; });
+    await db.doc
+      .send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: { pk: t.pk, sk: t.sk },
+          ConditionExpression: 'lease_until = :l',
+          ExpressionAttributeValues: { ':l': lease_until },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!isConditionFailed(e)) throw e;
+      });
   },
 });

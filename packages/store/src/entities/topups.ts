@@ -2,7 +2,13 @@
 // limit (topupStartedOnDay), and once-only markers for provider webhook events (paymentEvent).
 // A top-up item changes only by a versioned replace; the day total moves in the same transaction.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import { PAYMENT_EVENT_TTL_S, type Topup } from '@tmc/core/topups/model';
 import type { TopupStore } from '@tmc/core/topups/ports';
@@ -14,7 +20,10 @@ import { fromItem } from '../item';
 
 export const topupKeys = {
   topup: (topupId: string) => ({ pk: `TOPUP#${topupId}`, sk: 'TOPUP' }),
-  topupElderIndex: (elderId: string, createdAt: string, topupId: string) => ({ gsi1pk: `ELDER_TOPUPS#${elderId}`, gsi1sk: `${createdAt}#${topupId}` }),
+  topupElderIndex: (elderId: string, createdAt: string, topupId: string) => ({
+    gsi1pk: `ELDER_TOPUPS#${elderId}`,
+    gsi1sk: `${createdAt}#${topupId}`,
+  }),
   topupsOfElderPk: (elderId: string) => `ELDER_TOPUPS#${elderId}`,
   // counter item: fen started per elder and China day, for the daily limit
   topupDay: (elderId: string, day: string) => ({ pk: `TOPUP_DAY#${elderId}#${day}`, sk: 'C' }),
@@ -24,20 +33,40 @@ export const topupKeys = {
 
 export const topupPatterns: AccessPattern[] = [
   {
-    name: 'topupById', index: 'table', operation: ['GetItem'], pk: 'TOPUP#{topup_id}', sk: 'TOPUP',
-    used_by: 'topups (TopupStore.get)', about: '',
+    name: 'topupById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'TOPUP#{topup_id}',
+    sk: 'TOPUP',
+    used_by: 'topups (TopupStore.get)',
+    about: '',
   },
   {
-    name: 'topupsOfElder', index: 'gsi1', operation: ['Query'], pk: 'ELDER_TOPUPS#{elder}',
-    sk: '{created_at}#{topup_id}', used_by: 'topups (TopupStore.listByElder)', about: 'newest first',
+    name: 'topupsOfElder',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'ELDER_TOPUPS#{elder}',
+    sk: '{created_at}#{topup_id}',
+    used_by: 'topups (TopupStore.listByElder)',
+    about: 'newest first',
   },
   {
-    name: 'topupStartedOnDay', index: 'table', operation: ['UpdateItem'], pk: 'TOPUP_DAY#{elder}#{china day}', sk: 'C',
-    used_by: 'topups (daily limit)', about: 'conditional ADD',
+    name: 'topupStartedOnDay',
+    index: 'table',
+    operation: ['UpdateItem'],
+    pk: 'TOPUP_DAY#{elder}#{china day}',
+    sk: 'C',
+    used_by: 'topups (daily limit)',
+    about: 'conditional ADD',
   },
   {
-    name: 'paymentEvent', index: 'table', operation: ['PutItem'], pk: 'PAYEVENT#{provider}#{event_id}', sk: 'EVENT',
-    used_by: 'topups (payment webhook)', about: 'webhook dedupe; conditional Put',
+    name: 'paymentEvent',
+    index: 'table',
+    operation: ['PutItem'],
+    pk: 'PAYEVENT#{provider}#{event_id}',
+    sk: 'EVENT',
+    used_by: 'topups (payment webhook)',
+    about: 'webhook dedupe; conditional Put',
   },
 ];
 const keys = topupKeys; // this entity's own keys, by their short names
@@ -46,18 +75,40 @@ const DAY_TOTAL_TTL_S = 3 * 24 * 3600; // a day total matters on its day only; D
 const CONTENTION_RETRIES = 4; // TransactionConflict on the day total (two top-ups for one elder at once)
 const BACKOFF_BASE_MS = 10;
 
-const topupItem = (t: Topup) => ({ ...keys.topup(t.topup_id), ...keys.topupElderIndex(t.elder_id, t.created_at, t.topup_id), type: 'topup', ...t });
+const topupItem = (t: Topup) => ({
+  ...keys.topup(t.topup_id),
+  ...keys.topupElderIndex(t.elder_id, t.created_at, t.topup_id),
+  type: 'topup',
+  ...t,
+});
 
 const toTopup = (it: Record<string, unknown>): Topup => fromItem<Topup>(it);
 
 const dayTotal = (db: Db, t: Topup, delta_fen: number, max_fen: number | null, nowS: number): TxItem => ({
   Update: {
-    TableName: db.table, Key: keys.topupDay(t.elder_id, t.day),
+    TableName: db.table,
+    Key: keys.topupDay(t.elder_id, t.day),
     UpdateExpression: 'ADD amount :d SET #ttl = if_not_exists(#ttl, :ttl), elder_id = :e, #day = :day',
     ExpressionAttributeNames: { '#ttl': 'ttl', '#day': 'day' },
     ...(max_fen !== null
-      ? { ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room', ExpressionAttributeValues: { ':d': delta_fen, ':room': max_fen - delta_fen, ':ttl': nowS + DAY_TOTAL_TTL_S, ':e': t.elder_id, ':day': t.day } }
-      : { ExpressionAttributeValues: { ':d': delta_fen, ':ttl': nowS + DAY_TOTAL_TTL_S, ':e': t.elder_id, ':day': t.day } }),
+      ? {
+          ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room',
+          ExpressionAttributeValues: {
+            ':d': delta_fen,
+            ':room': max_fen - delta_fen,
+            ':ttl': nowS + DAY_TOTAL_TTL_S,
+            ':e': t.elder_id,
+            ':day': t.day,
+          },
+        }
+      : {
+          ExpressionAttributeValues: {
+            ':d': delta_fen,
+            ':ttl': nowS + DAY_TOTAL_TTL_S,
+            ':e': t.elder_id,
+            ':day': t.day,
+          },
+        }),
   },
 });
 
@@ -81,7 +132,9 @@ const runTx = async (db: Db, items: NonNullable<TransactWriteCommandInput['Trans
 
 export const createTopupStore = (db: Db): TopupStore => ({
   async get(topup_id) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.topup(topup_id), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.topup(topup_id), ConsistentRead: true }),
+    );
     return r.Item ? toTopup(r.Item) : null;
   },
 
@@ -95,17 +148,38 @@ export const createTopupStore = (db: Db): TopupStore => ({
   },
 
   async startedOn(elder_id, day) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.topupDay(elder_id, day), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.topupDay(elder_id, day), ConsistentRead: true }),
+    );
     return Number(r.Item?.amount ?? 0);
   },
 
   async transition(prev, next, day_delta_fen, audit) {
-    if (next.topup_id !== prev.topup_id || next.version !== prev.version + 1) throw new Error(`topup ${prev.topup_id}: bad transition`);
-    const put = { TableName: db.table, Item: topupItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prev.version } };
+    if (next.topup_id !== prev.topup_id || next.version !== prev.version + 1)
+      throw new Error(`topup ${prev.topup_id}: bad transition`);
+    const put = {
+      TableName: db.table,
+      Item: topupItem(next),
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: { ':v': prev.version },
+    };
     // keyed by the top-up and the version it creates: the versioned put has one winner, so does its record
-    const auditPut = audit ? [{ Put: { TableName: db.table, Item: auditItem(audit.event, audit.at, `topup:${next.topup_id}:v${next.version}`), ConditionExpression: 'attribute_not_exists(pk)' } }] : [];
+    const auditPut = audit
+      ? [
+          {
+            Put: {
+              TableName: db.table,
+              Item: auditItem(audit.event, audit.at, `topup:${next.topup_id}:v${next.version}`),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]
+      : [];
     if (auditPut.length > 0) {
-      const dayItem = day_delta_fen === 0 ? [] : [dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))];
+      const dayItem =
+        day_delta_fen === 0
+          ? []
+          : [dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))];
       return (await runTx(db, [{ Put: put }, ...auditPut, ...dayItem])) === -1;
     }
     if (day_delta_fen === 0) {
@@ -118,32 +192,57 @@ export const createTopupStore = (db: Db): TopupStore => ({
       }
     }
     // Giving a failed payment's share back (or taking it again) is never capped: it follows money that moved.
-    return (await runTx(db, [{ Put: put }, dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000))])) === -1;
+    return (
+      (await runTx(db, [
+        { Put: put },
+        dayTotal(db, next, day_delta_fen, null, Math.floor(Date.parse(next.created_at) / 1000)),
+      ])) === -1
+    );
   },
 
   async listByElder(elder_id, limit, cursor) {
     const pk = keys.topupsOfElderPk(elder_id);
-    const r = await db.doc.send(new QueryCommand({
-      TableName: db.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk },
-      ScanIndexForward: false, Limit: clampLimit(limit), ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-    }));
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+        ScanIndexForward: false,
+        Limit: clampLimit(limit),
+        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
+      }),
+    );
     return { items: (r.Items ?? []).map(toTopup), cursor: encodeCursor(r.LastEvaluatedKey) };
   },
 
   async eventSeen(provider, event_id) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.paymentEvent(provider, event_id), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.paymentEvent(provider, event_id), ConsistentRead: true }),
+    );
     return Boolean(r.Item);
   },
 
   async recordEvent(provider, e, outcome, at) {
     try {
-      await db.doc.send(new PutCommand({
-        TableName: db.table, ConditionExpression: 'attribute_not_exists(pk)',
-        Item: {
-          ...keys.paymentEvent(provider, e.event_id), type: 'payment_event', provider, event_id: e.event_id, event_type: e.type,
-          topup_id: e.topup_id, amount_fen: e.amount_fen, outcome, at, ttl: Math.floor(Date.parse(at) / 1000) + PAYMENT_EVENT_TTL_S,
-        },
-      }));
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            ...keys.paymentEvent(provider, e.event_id),
+            type: 'payment_event',
+            provider,
+            event_id: e.event_id,
+            event_type: e.type,
+            topup_id: e.topup_id,
+            amount_fen: e.amount_fen,
+            outcome,
+            at,
+            ttl: Math.floor(Date.parse(at) / 1000) + PAYMENT_EVENT_TTL_S,
+          },
+        }),
+      );
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;

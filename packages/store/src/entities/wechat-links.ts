@@ -15,8 +15,12 @@ export const wechatLinkKeys = {
 
 export const wechatLinkPatterns: AccessPattern[] = [
   {
-    name: 'wechatLinkByPhoneHash', index: 'table', operation: ['GetItem', 'PutItem', 'DeleteItem'],
-    pk: 'WECHAT_LINK#{hmac(phone)}', sk: 'LINK', used_by: 'notices (WechatDirectory), wechat linking',
+    name: 'wechatLinkByPhoneHash',
+    index: 'table',
+    operation: ['GetItem', 'PutItem', 'DeleteItem'],
+    pk: 'WECHAT_LINK#{hmac(phone)}',
+    sk: 'LINK',
+    used_by: 'notices (WechatDirectory), wechat linking',
     about: 'openid sealed, AAD `wechat_link:{hash}:openid`; Put / Delete to link, unlink',
   },
 ];
@@ -29,20 +33,29 @@ export type WechatLinkStore = WechatDirectory & {
   unlink: (phone_hash: string) => Promise<boolean>;
 };
 
-
 export const createWechatLinkStore = (db: Db, cipher: FieldCipher, clock: Clock): WechatLinkStore => ({
   async openidFor(phone_hash) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.wechatLink(phone_hash) }));
     return r.Item ? cipher.decrypt(String(r.Item.openid_cipher), aad.wechatOpenid(phone_hash)) : null;
   },
   async link(phone_hash, openid, by) {
-    await db.doc.send(new PutCommand({
-      TableName: db.table,
-      Item: { ...keys.wechatLink(phone_hash), type: 'wechat_link', openid_cipher: cipher.encrypt(openid, aad.wechatOpenid(phone_hash)), linked_by: by, linked_at: clock.now().toISOString() },
-    }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: {
+          ...keys.wechatLink(phone_hash),
+          type: 'wechat_link',
+          openid_cipher: cipher.encrypt(openid, aad.wechatOpenid(phone_hash)),
+          linked_by: by,
+          linked_at: clock.now().toISOString(),
+        },
+      }),
+    );
   },
   async unlink(phone_hash) {
-    const r = await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.wechatLink(phone_hash), ReturnValues: 'ALL_OLD' }));
+    const r = await db.doc.send(
+      new DeleteCommand({ TableName: db.table, Key: keys.wechatLink(phone_hash), ReturnValues: 'ALL_OLD' }),
+    );
     return Boolean(r.Attributes);
   },
 });

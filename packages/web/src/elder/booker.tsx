@@ -26,7 +26,12 @@ export const OrderP = z.extend(BaseP, { order_id: OrderId });
 export const MerchantId = z.string().check(z.regex(MERCHANT_ID_RE));
 export const ServiceId = z.string().check(z.regex(SERVICE_ID_RE));
 
-const bookerOf = async (deps: Deps, flavor: Flavor, principal: Principal | null, elder_id: string | undefined): Promise<Booker> => {
+const bookerOf = async (
+  deps: Deps,
+  flavor: Flavor,
+  principal: Principal | null,
+  elder_id: string | undefined,
+): Promise<Booker> => {
   if (flavor === 'elder') {
     const p = asElder(principal);
     const elder = await getElderOrThrow(deps, p.elder_id);
@@ -43,15 +48,23 @@ const bookerOf = async (deps: Deps, flavor: Flavor, principal: Principal | null,
 
 /** Family pages say whose order it is on every screen, so nobody books for the wrong parent. */
 export const ForWhom = (props: { b: Booker }) =>
-  props.b.flavor === 'family' ? <p class="hello"><T zh={`为 ${props.b.elder.name} 预约`} en="Booking for your parent" /></p> : null;
+  props.b.flavor === 'family' ? (
+    <p class="hello">
+      <T zh={`为 ${props.b.elder.name} 预约`} en="Booking for your parent" />
+    </p>
+  ) : null;
 
 export const Back = (props: { href: string; label?: Msg }) => (
-  <a class="btn btn-2" href={props.href}><T zh={props.label?.zh ?? '返回'} en={props.label?.en ?? 'Back'} /></a>
+  <a class="btn btn-2" href={props.href}>
+    <T zh={props.label?.zh ?? '返回'} en={props.label?.en ?? 'Back'} />
+  </a>
 );
 
 /** A small page of one message and one button, for the rare case with nothing else to show. */
 export const Plain = (props: { view: View; title: Msg; children?: Child }) => (
-  <H5Layout view={props.view} title={props.title.zh} titleEn={props.title.en}>{props.children}</H5Layout>
+  <H5Layout view={props.view} title={props.title.zh} titleEn={props.title.en}>
+    {props.children}
+  </H5Layout>
 );
 
 export const actorOf = (b: Booker) => b.flavor;

@@ -11,8 +11,22 @@ import { bookingMsg } from '../kit/order-ui';
 import { assetUrl } from '../kit/static';
 import { Client, hidden, signInPhone, textOf, type Res } from '../../../../tests/support/site';
 import {
-  balance, bookBarber, bookLinks, chosenSlot, confirmForm, elder, elderC, merchant, merchantPhone,
-  offeredSlots, order, orderIdOf, section, setUpBookingSite, site, unescape,
+  balance,
+  bookBarber,
+  bookLinks,
+  chosenSlot,
+  confirmForm,
+  elder,
+  elderC,
+  merchant,
+  merchantPhone,
+  offeredSlots,
+  order,
+  orderIdOf,
+  section,
+  setUpBookingSite,
+  site,
+  unescape,
 } from '../../../../tests/support/booking-site';
 
 beforeAll(setUpBookingSite, 180_000);
@@ -72,7 +86,10 @@ describe('services in the circle', () => {
         expect(h.home_visit ? walk : home).not.toContain(`service_id=${h.service_id}"`);
       }
       expect(textOf(walk)).toContain(`（${hits.length - visits.length} 项）`);
-      if (visits.length === 0) { expect(home).toBe(''); continue; }
+      if (visits.length === 0) {
+        expect(home).toBe('');
+        continue;
+      }
       seen += visits.length;
       const t = textOf(home);
       expect(t).toContain(`上门服务（${visits.length} 项）`);
@@ -148,7 +165,9 @@ describe('booking', () => {
     const first = await confirmForm(elderC, link.href);
     expect(first.page.text).not.toMatch(/type="(date|time|datetime-local)"/); // no date-picker widget
     expect(first.page.text).not.toContain('<script'); // works without script
-    const days = [...first.page.text.matchAll(/<a href="([^"]*&amp;date=(\d{4}-\d{2}-\d{2}))"( aria-current="date")?>/g)];
+    const days = [
+      ...first.page.text.matchAll(/<a href="([^"]*&amp;date=(\d{4}-\d{2}-\d{2}))"( aria-current="date")?>/g),
+    ];
     expect(days.length).toBeGreaterThan(1);
     expect(days[0]?.[3]).toBeTruthy(); // the day of the next free time is the one shown
     expect(first.form.slot_start).toBe(offeredSlots(first.page.text)[0]);
@@ -227,10 +246,16 @@ describe('booking', () => {
     expect(offeredSlots(last?.text ?? '')).not.toContain(lastForm.slot_start); // the full time is no longer offered
     expect(chosenSlot(last?.text ?? '')).toBe(after.form.slot_start);
     expect(hidden(last?.text ?? '', 'key')).not.toBe(lastForm.key);
-    const ok = await elderC.post('/elder/book', { ...lastForm, slot_start: chosenSlot(last?.text ?? ''), key: hidden(last?.text ?? '', 'key') });
+    const ok = await elderC.post('/elder/book', {
+      ...lastForm,
+      slot_start: chosenSlot(last?.text ?? ''),
+      key: hidden(last?.text ?? '', 'key'),
+    });
     expect(ok.status).toBe(303);
     expect((await order(orderIdOf(ok.location))).slot_start).toBe(after.form.slot_start);
-    for (const o of (await site.deps.orders.ofElder(elder.elder_id, 20)).items.filter((x) => x.status === 'requested')) {
+    for (const o of (await site.deps.orders.ofElder(elder.elder_id, 20)).items.filter(
+      (x) => x.status === 'requested',
+    )) {
       await elderC.post(`/elder/orders/${o.order_id}/cancel`);
     }
   });
@@ -257,7 +282,18 @@ describe('booking', () => {
     const [id] = await site.deps.elders.findIdsByPhoneHash(site.deps.blindIndex('phone', phone));
     const other = await signInPhone(site, 'elder', phone);
     const all = await balance(id);
-    await hold(site.deps, { hold_id: 'web-test-drain', elder_id: id ?? '', amount_points: all, category: 'barber', subsidy_allowed: true, per_order_max: null, per_month_max: null, expires_at: '2026-11-30T00:00:00Z', actor: 'test', reason: 'test' });
+    await hold(site.deps, {
+      hold_id: 'web-test-drain',
+      elder_id: id ?? '',
+      amount_points: all,
+      category: 'barber',
+      subsidy_allowed: true,
+      per_order_max: null,
+      per_month_max: null,
+      expires_at: '2026-11-30T00:00:00Z',
+      actor: 'test',
+      reason: 'test',
+    });
     try {
       const list = await other.get('/elder/services?category=canteen'); // a canteen is near this elder's home
       const link = bookLinks(list.text)[0];
@@ -265,7 +301,9 @@ describe('booking', () => {
       const { action, form } = await confirmForm(other, link.href);
       const r = await other.post(action, form);
       expect(r.status).toBe(422);
-      expect(textOf(r.text)).toMatch(/积分不足：这项服务要 \d+ 积分，现在有 0 积分。可以选便宜一些的服务，或请家属充值。/);
+      expect(textOf(r.text)).toMatch(
+        /积分不足：这项服务要 \d+ 积分，现在有 0 积分。可以选便宜一些的服务，或请家属充值。/,
+      );
       expect(hidden(r.text, 'key')).not.toBe(form.key); // a fresh screen, ready once points arrive
     } finally {
       await release(site.deps, { hold_id: 'web-test-drain', why: 'cancelled', actor: 'test' });
@@ -308,7 +346,8 @@ describe('帮我找', () => {
     for (const x of o.offers) expect(page).not.toContain(x.merchant_name);
     expect(page).not.toContain(o.service_name);
     expect(asking.text).not.toMatch(/href="tel:1700002\d{4}"/);
-    const row = (await elderC.get('/elder/orders')).text.split(`/elder/orders/${o.order_id}"`)[1]?.split('</a>')[0] ?? '';
+    const row =
+      (await elderC.get('/elder/orders')).text.split(`/elder/orders/${o.order_id}"`)[1]?.split('</a>')[0] ?? '';
     expect(textOf(row)).toMatch(/^>帮我找 /); // the list names no shop either
     expect(row).not.toContain(o.merchant_name);
     const m = await merchant(o.merchant_id);
@@ -354,11 +393,11 @@ describe('roles', () => {
   it('an elder cannot open merchant pages; a merchant cannot open elder pages; strangers go to sign-in', async () => {
     const m = await merchant([...merchantPhone.keys()][0] ?? '');
     for (const path of ['/merchant', '/merchant/services']) expect((await elderC.get(path)).status).toBe(403);
-    for (const path of ['/elder', '/elder/services?category=barber', '/elder/orders']) expect((await m.get(path)).status).toBe(403);
+    for (const path of ['/elder', '/elder/services?category=barber', '/elder/orders'])
+      expect((await m.get(path)).status).toBe(403);
     expect((await m.post('/elder/find', { category: 'barber', key: 'k_abcdefghijklmnop' })).status).toBe(403);
     const anon = await new Client(site.app).get('/merchant');
     expect(anon.status).toBe(303);
     expect(anon.location).toBe('/merchant/login');
   });
 });
-

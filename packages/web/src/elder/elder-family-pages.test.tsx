@@ -6,7 +6,14 @@ import type { ElderRecord } from '@tmc/core/elders/model';
 import { makeCardNumber } from '@tmc/core/elders/points-card';
 import { assetUrl } from '../kit/static';
 import {
-  Client, codeFor, elderByPhone, makeSite, signInPhone, signInStaff, textOf, type Site,
+  Client,
+  codeFor,
+  elderByPhone,
+  makeSite,
+  signInPhone,
+  signInStaff,
+  textOf,
+  type Site,
 } from '../../../../tests/support/site';
 
 let site: Site;
@@ -63,7 +70,10 @@ describe('family binding', () => {
     expect(home.status).toBe(200);
     expect(textOf(home.text)).toContain('还没有绑定老人');
 
-    const ask = await fam.post('/family/bindings', { card_number: elder.card_number.replace(/(\d{4})(?=\d)/g, '$1 '), relation: '女儿' });
+    const ask = await fam.post('/family/bindings', {
+      card_number: elder.card_number.replace(/(\d{4})(?=\d)/g, '$1 '),
+      relation: '女儿',
+    });
     expect(ask.status).toBe(303);
     expect(ask.location).toBe('/family?done=requested&sent=1');
     expect(await bindingsOf(fam)).toContain(`积分卡尾号 ${elder.card_number.slice(-4)}`);
@@ -89,7 +99,9 @@ describe('family binding', () => {
     expect(prof.text).not.toMatch(/\d{17}[\dX]/); // never the full ID number
 
     const audit = await site.deps.audit.listBySubject(`elder:${elder.elder_id}`, 20);
-    expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(['binding.request', 'binding.confirm_by_elder']));
+    expect(audit.items.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['binding.request', 'binding.confirm_by_elder']),
+    );
 
     // the elder unlinks; the family loses the profile
     const un = await elderClient.post(`/elder/bindings/${m?.[1]}/remove`);
@@ -127,8 +139,9 @@ describe('family binding', () => {
   });
 
   it('an elder without a phone is confirmed by staff on the elder page in the console', async () => {
-    const noPhone = (await site.deps.elders.listByCommunity('zengdu.xicheng.shengli', 100)).items.find((e) => !e.phone_cipher)
-      ?? (await site.deps.elders.listByCommunity('zengdu.xicheng.yanhe', 100)).items.find((e) => !e.phone_cipher);
+    const noPhone =
+      (await site.deps.elders.listByCommunity('zengdu.xicheng.shengli', 100)).items.find((e) => !e.phone_cipher) ??
+      (await site.deps.elders.listByCommunity('zengdu.xicheng.yanhe', 100)).items.find((e) => !e.phone_cipher);
     if (!noPhone) return; // the demo seed always has some; guard keeps the test honest if it changes
     const fam = await signInPhone(site, 'family', '17000018884');
     const ask = await fam.post('/family/bindings', { card_number: noPhone.card_number, relation: '儿媳' });

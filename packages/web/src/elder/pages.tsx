@@ -8,7 +8,16 @@ import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/eld
 import { defineRoute, type RouteDef } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
-import { CardNumber, Notice, PostButton, ReadAloud, WECHAT_LINKED, WECHAT_UNLINKED, WechatPanel, type Msg } from '../kit/ui';
+import {
+  CardNumber,
+  Notice,
+  PostButton,
+  ReadAloud,
+  WECHAT_LINKED,
+  WECHAT_UNLINKED,
+  WechatPanel,
+  type Msg,
+} from '../kit/ui';
 import { assetUrl } from '../kit/static';
 import { HOTLINE } from '../kit/contacts';
 import { pointsSummary, type PointsSummary } from '../kit/booking';
@@ -29,49 +38,92 @@ const spokenDigits = (card: string) => (card.match(/.{1,4}/g) ?? []).map((g) => 
 
 const FamilyList = (props: { bindings: Binding[] }) =>
   props.bindings.length === 0 ? (
-    <p><T zh="还没有家属。家属可以用您的积分卡号申请绑定，帮您预约服务。" en="No family member yet. They can ask to link with your card number." block /></p>
+    <p>
+      <T
+        zh="还没有家属。家属可以用您的积分卡号申请绑定，帮您预约服务。"
+        en="No family member yet. They can ask to link with your card number."
+        block
+      />
+    </p>
   ) : (
     <ul class="list">
       {props.bindings.map((b) => (
         <li>
           <p>
             <b>{b.relation}</b> <span class="num">{b.family_phone_masked}</span>{' '}
-            {b.status === 'active' ? <span class="tag ok"><T zh="已绑定" en="Linked" /></span> : <span class="tag"><T zh="等您同意" en="Waiting for you" /></span>}
+            {b.status === 'active' ? (
+              <span class="tag ok">
+                <T zh="已绑定" en="Linked" />
+              </span>
+            ) : (
+              <span class="tag">
+                <T zh="等您同意" en="Waiting for you" />
+              </span>
+            )}
           </p>
           {b.status === 'pending' ? (
             <>
-              <p><T zh="申请成为您的家属，可以帮您预约服务、查看订单。" en="Asks to be your family member." block /></p>
+              <p>
+                <T zh="申请成为您的家属，可以帮您预约服务、查看订单。" en="Asks to be your family member." block />
+              </p>
               <div class="row">
                 <PostButton action={`/elder/bindings/${b.family_id}/confirm`} label={{ zh: '同意', en: 'Agree' }} />
-                <PostButton action={`/elder/bindings/${b.family_id}/remove`} label={{ zh: '不同意', en: 'Decline' }} cls="btn-warn" />
+                <PostButton
+                  action={`/elder/bindings/${b.family_id}/remove`}
+                  label={{ zh: '不同意', en: 'Decline' }}
+                  cls="btn-warn"
+                />
               </div>
             </>
           ) : (
-            <PostButton action={`/elder/bindings/${b.family_id}/remove`} label={{ zh: '解除绑定', en: 'Unlink' }} cls="btn-warn" />
+            <PostButton
+              action={`/elder/bindings/${b.family_id}/remove`}
+              label={{ zh: '解除绑定', en: 'Unlink' }}
+              cls="btn-warn"
+            />
           )}
         </li>
       ))}
     </ul>
   );
 
-const ElderHome = (props: { view: View; name: string; card: string; bindings: Binding[]; points: PointsSummary; categories: Category[]; wechat: boolean; done?: Msg | undefined }) => (
+const ElderHome = (props: {
+  view: View;
+  name: string;
+  card: string;
+  bindings: Binding[];
+  points: PointsSummary;
+  categories: Category[];
+  wechat: boolean;
+  done?: Msg | undefined;
+}) => (
   <H5Layout view={props.view} title="我的首页" titleEn="My page" scripts={[assetUrl('readAloud')]}>
-    <p class="hello"><T zh={`${props.name}，您好`} en={`Hello, ${props.name}`} /></p>
+    <p class="hello">
+      <T zh={`${props.name}，您好`} en={`Hello, ${props.name}`} />
+    </p>
     <Notice msg={props.done} />
     <PointsPanel points={props.points} whose="mine" />
     <CategoryButtons base="/elder" categories={props.categories} />
     <section class="panel" aria-labelledby="card-h">
-      <h2 id="card-h"><T zh="我的积分卡号" en="My card" /></h2>
+      <h2 id="card-h">
+        <T zh="我的积分卡号" en="My card" />
+      </h2>
       <CardNumber value={props.card} />
       <ReadAloud text={`${props.name}，您的积分卡号是：${spokenDigits(props.card)}`} />
     </section>
     <section class="panel" aria-labelledby="fam-h">
-      <h2 id="fam-h"><T zh="我的家属" en="My family" /></h2>
+      <h2 id="fam-h">
+        <T zh="我的家属" en="My family" />
+      </h2>
       <FamilyList bindings={props.bindings} />
     </section>
     <section class="panel" aria-labelledby="call-h">
-      <h2 id="call-h"><T zh="一键拨打" en="Call" /></h2>
-      <a class="btn" href={`tel:${HOTLINE.number}`}><T zh={`${HOTLINE.zh} ${HOTLINE.number}`} en={HOTLINE.en} /></a>
+      <h2 id="call-h">
+        <T zh="一键拨打" en="Call" />
+      </h2>
+      <a class="btn" href={`tel:${HOTLINE.number}`}>
+        <T zh={`${HOTLINE.zh} ${HOTLINE.number}`} en={HOTLINE.en} />
+      </a>
     </section>
     <WechatPanel on={props.wechat} />
     <TextSizeSwitch view={props.view} />
@@ -81,7 +133,11 @@ const ElderHome = (props: { view: View; name: string; card: string; bindings: Bi
 
 export const elderPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
-    method: 'get', path: '/elder', access: { roles: ['elder'] }, tags: ['pages'], page: true,
+    method: 'get',
+    path: '/elder',
+    access: { roles: ['elder'] },
+    tags: ['pages'],
+    page: true,
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
     query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])) }),
     async handler(c, { query, principal }) {
@@ -89,14 +145,35 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
       const e = await getElderOrThrow(deps, p.elder_id);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const bindings = (await deps.bindings.ofElder(e.elder_id)).filter((b) => b.status !== 'removed');
-      bindings.sort((a, b) => (a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1));
+      bindings.sort((a, b) =>
+        a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1,
+      );
       const [points, categories] = await Promise.all([pointsSummary(deps, e.elder_id), deps.merchants.categories()]);
-      return render(c, <ElderHome view={viewOf(c)} name={e.name} card={e.card_number} bindings={bindings} points={points} categories={categories} wechat={deps.wechatOAuth !== null} done={query.done ? DONE[query.done] : undefined} />);
+      return render(
+        c,
+        <ElderHome
+          view={viewOf(c)}
+          name={e.name}
+          card={e.card_number}
+          bindings={bindings}
+          points={points}
+          categories={categories}
+          wechat={deps.wechatOAuth !== null}
+          done={query.done ? DONE[query.done] : undefined}
+        />,
+      );
     },
   }),
   defineRoute({
-    method: 'post', path: '/elder/bindings/:family_id/confirm', access: { roles: ['elder'] }, tags: ['pages'], page: true,
-    summary: 'The elder agrees to a family binding request', params: FamilyIdP, bodyKind: 'form', body: z.object({}),
+    method: 'post',
+    path: '/elder/bindings/:family_id/confirm',
+    access: { roles: ['elder'] },
+    tags: ['pages'],
+    page: true,
+    summary: 'The elder agrees to a family binding request',
+    params: FamilyIdP,
+    bodyKind: 'form',
+    body: z.object({}),
     async handler(c, { params, principal }) {
       const p = principal;
       await confirmBindingDirect(deps, params.family_id, p.elder_id, p.sub);
@@ -104,8 +181,15 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/elder/bindings/:family_id/remove', access: { roles: ['elder'] }, tags: ['pages'], page: true,
-    summary: 'The elder declines a request or unlinks a family member', params: FamilyIdP, bodyKind: 'form', body: z.object({}),
+    method: 'post',
+    path: '/elder/bindings/:family_id/remove',
+    access: { roles: ['elder'] },
+    tags: ['pages'],
+    page: true,
+    summary: 'The elder declines a request or unlinks a family member',
+    params: FamilyIdP,
+    bodyKind: 'form',
+    body: z.object({}),
     async handler(c, { params, principal }) {
       const p = principal;
       await removeBinding(deps, params.family_id, p.elder_id, p.sub);

@@ -60,41 +60,47 @@ describe('family top-up pages', () => {
     expect(r.text).not.toMatch(/confirm\(|alert\(|<dialog/);
   });
 
-  it('paying: twenty taps of one form are one top-up with one checkout link; the points arrive only with the notification', async () => {
-    const form = await fam.get(`${base}/topup`);
-    const key = hidden(form.text, 'key');
-    const before = await balance();
-    const taps = await Promise.all(Array.from({ length: 20 }, () => fam.post(`${base}/topup`, { key, yuan: '100' })));
-    expect(new Set(taps.map((r) => r.status))).toEqual(new Set([303]));
-    expect(new Set(taps.map((r) => r.location)).size).toBe(1);
-    const id = topupIdOf(taps[0]?.location ?? null);
-    expect(taps[0]?.location).toBe(`/dev/pay/${id}`); // the fake provider's checkout
-    expect((await site.deps.topups.listByElder(elder.elder_id, 50)).items.filter((t) => t.topup_id === id)).toHaveLength(1);
+  it(
+    'paying: twenty taps of one form are one top-up with one checkout link; ' +
+      'the points arrive only with the notification',
+    async () => {
+      const form = await fam.get(`${base}/topup`);
+      const key = hidden(form.text, 'key');
+      const before = await balance();
+      const taps = await Promise.all(Array.from({ length: 20 }, () => fam.post(`${base}/topup`, { key, yuan: '100' })));
+      expect(new Set(taps.map((r) => r.status))).toEqual(new Set([303]));
+      expect(new Set(taps.map((r) => r.location)).size).toBe(1);
+      const id = topupIdOf(taps[0]?.location ?? null);
+      expect(taps[0]?.location).toBe(`/dev/pay/${id}`); // the fake provider's checkout
+      expect(
+        (await site.deps.topups.listByElder(elder.elder_id, 50)).items.filter((t) => t.topup_id === id),
+      ).toHaveLength(1);
 
-    // back from the provider before its notification: waiting, nothing credited, a way to pay
-    const waiting = await fam.get(`/family/topups/${id}?paid=1`);
-    expect(waiting.status).toBe(200);
-    expect(textOf(waiting.text)).toContain('等待付款确认');
-    expect(textOf(waiting.text)).toContain('正在等支付机构确认');
-    expect(waiting.text).toContain(`href="/dev/pay/${id}"`);
-    expect(await balance()).toBe(before);
+      // back from the provider before its notification: waiting, nothing credited, a way to pay
+      const waiting = await fam.get(`/family/topups/${id}?paid=1`);
+      expect(waiting.status).toBe(200);
+      expect(textOf(waiting.text)).toContain('等待付款确认');
+      expect(textOf(waiting.text)).toContain('正在等支付机构确认');
+      expect(waiting.text).toContain(`href="/dev/pay/${id}"`);
+      expect(await balance()).toBe(before);
 
-    // the provider's signed notification, delivered twice: credited once
-    const paid = await new Client(site.app).post(`/dev/pay/${id}/twice`);
-    expect(paid.status).toBe(200);
-    expect(paid.text).toContain(`href="/family/topups/${id}?paid=1"`);
-    const done = await fam.get(`/family/topups/${id}?paid=1`);
-    expect(textOf(done.text)).toContain('已到账');
-    expect(textOf(done.text)).toContain('¥100.00');
-    expect(done.text).not.toContain(`href="/dev/pay/${id}"`);
-    expect(await balance()).toBe(before + 100);
+      // the provider's signed notification, delivered twice: credited once
+      const paid = await new Client(site.app).post(`/dev/pay/${id}/twice`);
+      expect(paid.status).toBe(200);
+      expect(paid.text).toContain(`href="/family/topups/${id}?paid=1"`);
+      const done = await fam.get(`/family/topups/${id}?paid=1`);
+      expect(textOf(done.text)).toContain('已到账');
+      expect(textOf(done.text)).toContain('¥100.00');
+      expect(done.text).not.toContain(`href="/dev/pay/${id}"`);
+      expect(await balance()).toBe(before + 100);
 
-    const hist = await fam.get(`${base}/topup`);
-    const row = hist.text.split(`id="t-${id}"`)[1]?.split('</li>')[0] ?? '';
-    expect(textOf(row)).toContain('¥100.00');
-    expect(textOf(row)).toContain('100 积分');
-    expect(textOf(row)).toContain('已到账');
-  });
+      const hist = await fam.get(`${base}/topup`);
+      const row = hist.text.split(`id="t-${id}"`)[1]?.split('</li>')[0] ?? '';
+      expect(textOf(row)).toContain('¥100.00');
+      expect(textOf(row)).toContain('100 积分');
+      expect(textOf(row)).toContain('已到账');
+    },
+  );
 
   it('a failed payment says nothing was charged and shows in the history', async () => {
     const r = await startTopup(fam, { yuan: '50' });
@@ -112,7 +118,12 @@ describe('family top-up pages', () => {
     const r = await startTopup(fam, { other: '30' });
     const id = topupIdOf(r.location);
     await new Client(site.app).post(`/dev/pay/${id}/succeed`);
-    await refundTopup(site.deps, { topup_id: id, reason: '家属申请退款', actor: 'staff:finance', idem: { scope: 'staff:finance', key: `refund-${id}`, request_hash: sha256(id) } });
+    await refundTopup(site.deps, {
+      topup_id: id,
+      reason: '家属申请退款',
+      actor: 'staff:finance',
+      idem: { scope: 'staff:finance', key: `refund-${id}`, request_hash: sha256(id) },
+    });
     const page = await fam.get(`/family/topups/${id}`);
     expect(textOf(page.text)).toContain('已退款');
     expect(textOf(page.text)).toMatch(/已退款 ¥30\.00（30 积分）/);
@@ -135,25 +146,29 @@ describe('family top-up pages', () => {
     expect(await count()).toBe(n);
   });
 
-  it("Stripe's return URL is a page: another family member, or an unknown top-up, gets a 404 page; an unbound one cannot pay", async () => {
-    const mine = (await site.deps.topups.listByElder(elder.elder_id, 1)).items[0]?.topup_id ?? '';
-    const other = await bindFamily('17000018802');
-    for (const path of [`/family/topups/${mine}`, `/family/topups/t_${'0'.repeat(32)}`]) {
-      const r = await other.get(path);
-      expect(r.status, path).toBe(404);
-      expect(r.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(textOf(r.text)).toContain('找不到该充值记录');
-    }
-    // the other family member sees the top-up in the parent's history, without its details link
-    const hist = await other.get(`${base}/topup`);
-    expect(textOf(hist.text)).toContain('其他家属充的');
-    expect(hist.text).not.toContain(`href="/family/topups/${mine}"`);
+  it(
+    "Stripe's return URL is a page: another family member, or an unknown " +
+      'top-up, gets a 404 page; an unbound one cannot pay',
+    async () => {
+      const mine = (await site.deps.topups.listByElder(elder.elder_id, 1)).items[0]?.topup_id ?? '';
+      const other = await bindFamily('17000018802');
+      for (const path of [`/family/topups/${mine}`, `/family/topups/t_${'0'.repeat(32)}`]) {
+        const r = await other.get(path);
+        expect(r.status, path).toBe(404);
+        expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(textOf(r.text)).toContain('找不到该充值记录');
+      }
+      // the other family member sees the top-up in the parent's history, without its details link
+      const hist = await other.get(`${base}/topup`);
+      expect(textOf(hist.text)).toContain('其他家属充的');
+      expect(hist.text).not.toContain(`href="/family/topups/${mine}"`);
 
-    const stranger = await signInPhone(site, 'family', '17000018803');
-    expect((await stranger.get(`${base}/topup`)).status).toBe(403);
-    expect((await stranger.post(`${base}/topup`, { key: 'k_abcdefghijklmnop', yuan: '50' })).status).toBe(403);
-    const anon = await new Client(site.app).get(`/family/topups/${mine}?paid=1`);
-    expect(anon.status).toBe(303);
-    expect(anon.location).toContain('/family/login');
-  });
+      const stranger = await signInPhone(site, 'family', '17000018803');
+      expect((await stranger.get(`${base}/topup`)).status).toBe(403);
+      expect((await stranger.post(`${base}/topup`, { key: 'k_abcdefghijklmnop', yuan: '50' })).status).toBe(403);
+      const anon = await new Client(site.app).get(`/family/topups/${mine}?paid=1`);
+      expect(anon.status).toBe(303);
+      expect(anon.location).toContain('/family/login');
+    },
+  );
 });

@@ -13,7 +13,9 @@ export type AreaNode = Area & { children: AreaNode[] };
 /** The areas a staff member may see: their scope's area and everything below it (the whole city
  * for a null scope). Breadth-first, one Query per non-community area. */
 export const loadAreaTree = async (deps: Pick<Deps, 'areas'>, scope: string | null): Promise<AreaNode[]> => {
-  const rootAreas = scope ? [await deps.areas.get(scope)].filter((a): a is Area => a !== null) : await deps.areas.children(null);
+  const rootAreas = scope
+    ? [await deps.areas.get(scope)].filter((a): a is Area => a !== null)
+    : await deps.areas.children(null);
   const roots: AreaNode[] = rootAreas.map((a) => ({ ...a, children: [] }));
   const queue = [...roots];
   let seen = roots.length;

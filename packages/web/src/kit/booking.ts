@@ -27,9 +27,19 @@ export const SEARCH_PAGE_MAX = 20; // a phone screen reads a handful; twenty is 
 const FIND_SEARCH_MAX = 50; // 帮我找 ranks from the same window POST /api/orders/find reads
 
 /** Services of a category around the elder's home, in the policy's circle (or `minutes` wide). */
-export const servicesNear = async (deps: Deps, policy: Policy, origin: LatLng, category: string, opts: { minutes?: number; limit?: number } = {}) =>
+export const servicesNear = async (
+  deps: Deps,
+  policy: Policy,
+  origin: LatLng,
+  category: string,
+  opts: { minutes?: number; limit?: number } = {},
+) =>
   searchServices(deps.merchants, {
-    category, origin, now: deps.clock.now(), limit: opts.limit ?? SEARCH_PAGE_MAX, offset: 0,
+    category,
+    origin,
+    now: deps.clock.now(),
+    limit: opts.limit ?? SEARCH_PAGE_MAX,
+    offset: 0,
     walking: { ...policy.circle, minutes: opts.minutes ?? policy.circle.minutes },
   });
 
@@ -41,7 +51,11 @@ export const findCandidates = async (deps: Deps, policy: Policy, origin: LatLng,
   return { ranked: rankForFind(r.items), nearest: r.items.slice(0, 5) };
 };
 
-export type PointsSummary = { balance_points: number; frozen: boolean; soonest: { expires_on: string; points: number } | null };
+export type PointsSummary = {
+  balance_points: number;
+  frozen: boolean;
+  soonest: { expires_on: string; points: number } | null;
+};
 
 /** Balance and the soonest-expiring points (as GET /api/elders/:id/points works them out). */
 export const pointsSummary = async (deps: Pick<Deps, 'ledger'>, elder_id: string): Promise<PointsSummary> => {
@@ -49,10 +63,15 @@ export const pointsSummary = async (deps: Pick<Deps, 'ledger'>, elder_id: string
   const [acct, lots] = await Promise.all([deps.ledger.account(w), deps.ledger.lots(w)]);
   const expiring = new Map<string, number>();
   for (const l of lots) {
-    if (l.remaining_points > 0 && l.expires_on !== NEVER_EXPIRES) expiring.set(l.expires_on, (expiring.get(l.expires_on) ?? 0) + l.remaining_points);
+    if (l.remaining_points > 0 && l.expires_on !== NEVER_EXPIRES)
+      expiring.set(l.expires_on, (expiring.get(l.expires_on) ?? 0) + l.remaining_points);
   }
   const first = [...expiring].sort(([a], [b]) => a.localeCompare(b))[0];
-  return { balance_points: acct.balance_points, frozen: acct.frozen, soonest: first ? { expires_on: first[0], points: first[1] } : null };
+  return {
+    balance_points: acct.balance_points,
+    frozen: acct.frozen,
+    soonest: first ? { expires_on: first[0], points: first[1] } : null,
+  };
 };
 
 // A booking form's key. It is minted when the confirm screen is rendered and rides in a hidden
@@ -66,7 +85,9 @@ export const newFormKey = (): string => randomId('k');
 /** Scoped to whoever is signed in; the hash covers what the form asks for, so a key replayed
  * with other fields is refused (IDEMPOTENCY_KEY_REUSED) rather than booking something else. */
 export const formIdem = (scope: string, key: string, what: Record<string, string | null>): Idem => ({
-  scope, key, request_hash: sha256(`page ${JSON.stringify(Object.entries(what).sort(([a], [b]) => a.localeCompare(b)))}`),
+  scope,
+  key,
+  request_hash: sha256(`page ${JSON.stringify(Object.entries(what).sort(([a], [b]) => a.localeCompare(b)))}`),
 });
 
 const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
@@ -75,7 +96,10 @@ const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', 
  * elders keep track of appointments. */
 export const chinaDateTime = (iso: string): string => {
   const d = chinaWallClock(iso);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ${d.toISOString().slice(11, 16)}`;
+  return (
+    `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAY_ZH[d.getUTCDay()] ?? ''} ` +
+    `${d.toISOString().slice(11, 16)}`
+  );
 };
 
 const WEEKDAY_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
@@ -109,4 +133,5 @@ export const chinaDayLabel = (date: string): string => {
 export const chinaDay = (date: string): string => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 
 /** "273 米" or "1.3 公里". */
-export const distanceZh = (m: number): string => (m < 1000 ? `${m} 米` : `${(Math.round(m / 100) / 10).toFixed(1)} 公里`);
+export const distanceZh = (m: number): string =>
+  m < 1000 ? `${m} 米` : `${(Math.round(m / 100) / 10).toFixed(1)} 公里`;

@@ -14,7 +14,7 @@ export const renderErrorPage = (c: Context<AppEnv>, body: ErrorBody, status: num
   const code = body.error.code;
   if (portal && (code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED')) {
     // Only a GET can be repeated after sign-in; a form post starts again from the portal's home.
-    const next = c.req.method === 'GET' ? c.req.path + (new URL(c.req.url).search) : undefined;
+    const next = c.req.method === 'GET' ? c.req.path + new URL(c.req.url).search : undefined;
     c.header('cache-control', 'no-store');
     return c.redirect(loginUrl(portal, next), 303);
   }
@@ -23,23 +23,42 @@ export const renderErrorPage = (c: Context<AppEnv>, body: ErrorBody, status: num
   const content = (
     <>
       <div class="panel">
-        <p class="err"><T zh={body.error.message} en={body.error.message_en} block /></p>
+        <p class="err">
+          <T zh={body.error.message} en={body.error.message_en} block />
+        </p>
         {body.error.fields && body.error.fields.length > 0 && (
           <ul>
             {body.error.fields.slice(0, FIELDS_SHOWN_MAX).map((f) => {
               const m = fieldMsg(f);
-              return <li><code>{f.path}</code>：<T zh={m.zh} en={m.en} /></li>;
+              return (
+                <li>
+                  <code>{f.path}</code>：<T zh={m.zh} en={m.en} />
+                </li>
+              );
             })}
           </ul>
         )}
-        <p class="muted"><T zh="请求编号" en="Request id" />：<code>{body.error.request_id}</code></p>
-        <p class="muted"><T zh="错误代码" en="Error code" /> <code>{code}</code></p>
+        <p class="muted">
+          <T zh="请求编号" en="Request id" />：<code>{body.error.request_id}</code>
+        </p>
+        <p class="muted">
+          <T zh="错误代码" en="Error code" /> <code>{code}</code>
+        </p>
       </div>
-      <a class="btn" href={home}><T zh="返回首页" en="Back to home" /></a>
+      <a class="btn" href={home}>
+        <T zh="返回首页" en="Back to home" />
+      </a>
     </>
   );
-  const page = portal === 'staff'
-    ? <ConsoleLayout view={view} title="出错了" titleEn="Something went wrong" staff={null}>{content}</ConsoleLayout>
-    : <H5Layout view={view} title="出错了" titleEn="Something went wrong">{content}</H5Layout>;
+  const page =
+    portal === 'staff' ? (
+      <ConsoleLayout view={view} title="出错了" titleEn="Something went wrong" staff={null}>
+        {content}
+      </ConsoleLayout>
+    ) : (
+      <H5Layout view={view} title="出错了" titleEn="Something went wrong">
+        {content}
+      </H5Layout>
+    );
   return render(c, page, { status });
 };

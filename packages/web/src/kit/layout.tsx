@@ -29,11 +29,21 @@ export const useLang = (): Lang => useContext(LangContext);
 export const langOf = (c: Ctx): Lang => {
   const chosen = getCookie(c, LANG_COOKIE);
   if (chosen === 'en' || chosen === 'zh') return chosen;
-  const ranked = (c.req.header('accept-language') ?? '').split(',').slice(0, 20).map((part, i) => {
-    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.find((x) => x.trim().startsWith('q='))?.trim().slice(2) ?? '1');
-    return { base: tag.split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
-  }).filter((x) => x.q > 0).sort((a, b) => b.q - a.q || a.i - b.i);
+  const ranked = (c.req.header('accept-language') ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(
+        params
+          .find((x) => x.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? '1',
+      );
+      return { base: tag.split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
   const first = ranked.find((x) => x.base === 'zh' || x.base === 'en');
   return first?.base === 'en' ? 'en' : 'zh';
 };
@@ -41,7 +51,13 @@ export const langOf = (c: Ctx): Lang => {
 /** A message from the table ({ zh, en }) in the page's language. English text is marked
  * lang="en" for screen readers; `block` puts it on its own line as it always was. */
 export const T = (props: { zh: Child; en: string; block?: boolean }) =>
-  useLang() === 'en' ? <span class={props.block ? 'en-b' : undefined} lang="en">{props.en}</span> : <>{props.zh}</>;
+  useLang() === 'en' ? (
+    <span class={props.block ? 'en-b' : undefined} lang="en">
+      {props.en}
+    </span>
+  ) : (
+    <>{props.zh}</>
+  );
 
 /** The same choice for plain strings (titles, attributes). */
 export const pick = (lang: Lang, m: { zh: string; en: string }): string => (lang === 'en' ? m.en : m.zh);
@@ -58,7 +74,11 @@ const backOf = (c: Ctx): string => {
 
 /** `path` is where the text-size and language switches send the visitor back to. */
 export type View = { big: boolean; path: string; lang: Lang };
-export const viewOf = (c: Ctx): View => ({ big: getCookie(c, TEXT_SIZE_COOKIE) === 'large', path: backOf(c), lang: langOf(c) });
+export const viewOf = (c: Ctx): View => ({
+  big: getCookie(c, TEXT_SIZE_COOKIE) === 'large',
+  path: backOf(c),
+  lang: langOf(c),
+});
 
 type LayoutProps = { view: View; title: string; titleEn: string; children?: Child; scripts?: string[] };
 
@@ -70,7 +90,9 @@ const Head = (props: { title: string; titleEn: string; scripts?: string[] }) => 
     <title>{useLang() === 'en' ? `${props.titleEn} - ${SITE_NAME_EN}` : `${props.title} - ${SITE_NAME}`}</title>
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href={assetUrl('css')} />
-    {(props.scripts ?? []).map((s) => <script src={s} defer />)}
+    {(props.scripts ?? []).map((s) => (
+      <script src={s} defer />
+    ))}
   </head>
 );
 
@@ -79,7 +101,11 @@ export const H5Layout = (props: LayoutProps) => (
   <html lang={useLang() === 'en' ? 'en' : 'zh-CN'} class={props.view.big ? 'big' : undefined}>
     <Head title={props.title} titleEn={props.titleEn} scripts={props.scripts} />
     <body class="h5">
-      <header class="bar"><h1><T zh={props.title} en={props.titleEn} /></h1></header>
+      <header class="bar">
+        <h1>
+          <T zh={props.title} en={props.titleEn} />
+        </h1>
+      </header>
       <main id="main">
         {props.children}
         <LangSwitch view={props.view} />
@@ -94,9 +120,15 @@ export const LangSwitch = (props: { view: View }) => (
   <form method="post" action="/prefs/lang" class="lang">
     <input type="hidden" name="lang" value={props.view.lang === 'en' ? 'zh' : 'en'} />
     <input type="hidden" name="back" value={props.view.path} />
-    {props.view.lang === 'en'
-      ? <button type="submit" class="btn btn-2" lang="zh-CN">中文</button>
-      : <button type="submit" class="btn btn-2" lang="en">English</button>}
+    {props.view.lang === 'en' ? (
+      <button type="submit" class="btn btn-2" lang="zh-CN">
+        中文
+      </button>
+    ) : (
+      <button type="submit" class="btn btn-2" lang="en">
+        English
+      </button>
+    )}
   </form>
 );
 
@@ -118,25 +150,51 @@ export const ConsoleLayout = (props: LayoutProps & { staff: StaffHeader | null }
   <html lang={useLang() === 'en' ? 'en' : 'zh-CN'} class={props.view.big ? 'big' : undefined}>
     <Head title={props.title} titleEn={props.titleEn} scripts={props.scripts} />
     <body class="console">
-      <a class="skip" href="#main"><T zh="跳到正文" en="Skip to content" /></a>
+      <a class="skip" href="#main">
+        <T zh="跳到正文" en="Skip to content" />
+      </a>
       <header class="top">
-        <a class="brand" href="/staff">{SITE_NAME} · 民政工作台</a>
+        <a class="brand" href="/staff">
+          {SITE_NAME} · 民政工作台
+        </a>
         {props.staff && (
           <>
             <nav aria-label={pick(useLang(), { zh: '主菜单', en: 'Main menu' })}>
-              <a href="/staff"><T zh="区域" en="Areas" /></a>
-              {props.staff.officer && <a href="/staff/search"><T zh="查找老人" en="Find" /></a>}
-              {props.staff.officer && <a href="/staff/elders/new"><T zh="登记老人" en="Register" /></a>}
-              {props.staff.officer && <a href="/staff/import"><T zh="导入名单" en="Import" /></a>}
+              <a href="/staff">
+                <T zh="区域" en="Areas" />
+              </a>
+              {props.staff.officer && (
+                <a href="/staff/search">
+                  <T zh="查找老人" en="Find" />
+                </a>
+              )}
+              {props.staff.officer && (
+                <a href="/staff/elders/new">
+                  <T zh="登记老人" en="Register" />
+                </a>
+              )}
+              {props.staff.officer && (
+                <a href="/staff/import">
+                  <T zh="导入名单" en="Import" />
+                </a>
+              )}
             </nav>
-            <span class="who">{props.staff.username} · {props.staff.roleZh} · {props.staff.scopeName}</span>
-            <form method="post" action="/staff/logout"><button class="btn" type="submit"><T zh="退出" en="Sign out" /></button></form>
+            <span class="who">
+              {props.staff.username} · {props.staff.roleZh} · {props.staff.scopeName}
+            </span>
+            <form method="post" action="/staff/logout">
+              <button class="btn" type="submit">
+                <T zh="退出" en="Sign out" />
+              </button>
+            </form>
           </>
         )}
         <LangSwitch view={props.view} />
       </header>
       <main id="main">
-        <h1><T zh={props.title} en={props.titleEn} /></h1>
+        <h1>
+          <T zh={props.title} en={props.titleEn} />
+        </h1>
         {props.children}
       </main>
     </body>
@@ -145,8 +203,16 @@ export const ConsoleLayout = (props: LayoutProps & { staff: StaffHeader | null }
 
 /** Renders a page. Signed-in pages are never stored by a cache or shown again from history after
  * sign-out (office PCs are shared; a phone may be lent). */
-export const render = async (c: Ctx, page: JSX.Element, opts: { status?: number; store?: boolean } = {}): Promise<Response> => {
-  const html = `<!doctype html>${await (<LangContext.Provider value={langOf(c)}>{page}</LangContext.Provider>).toString()}`;
+export const render = async (
+  c: Ctx,
+  page: JSX.Element,
+  opts: { status?: number; store?: boolean } = {},
+): Promise<Response> => {
+  const html =
+    `<!doctype html>` + `${await (<LangContext.Provider value={langOf(c)}>{page}</LangContext.Provider>).toString()}`;
   // the language follows the cookie and Accept-Language: a shared cache must keep them apart
-  return c.html(html, (opts.status ?? 200) as ContentfulStatusCode, { 'cache-control': opts.store ? 'no-cache' : 'no-store', vary: 'Cookie, Accept-Language' });
+  return c.html(html, (opts.status ?? 200) as ContentfulStatusCode, {
+    'cache-control': opts.store ? 'no-cache' : 'no-store',
+    vary: 'Cookie, Accept-Language',
+  });
 };

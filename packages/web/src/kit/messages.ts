@@ -13,7 +13,10 @@ const FIELD_CODES: Record<string, Msg> = {
   COMMUNITY_UNKNOWN: { zh: '社区不存在', en: 'Unknown community' },
   CARD_INVALID: { zh: '积分卡号无效，请核对12位卡号', en: 'Invalid card number; check the 12 digits' },
   REQUIRED: { zh: '必填', en: 'Required' },
-  USCC_INVALID: { zh: '统一社会信用代码不正确，请核对营业执照上的18位代码', en: 'Check the 18-character credit code on the licence' },
+  USCC_INVALID: {
+    zh: '统一社会信用代码不正确，请核对营业执照上的18位代码',
+    en: 'Check the 18-character credit code on the licence',
+  },
   CATEGORY_UNKNOWN: { zh: '没有这个服务类别', en: 'Unknown category' },
   CATEGORY_NOT_DECLARED: { zh: '入驻申请里没有这个类别', en: 'Not a category you applied for' },
   TOO_MANY: { zh: '服务太多了，请先下架不用的', en: 'Too many services; withdraw some first' },

@@ -31,13 +31,19 @@ export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const satisfies
 export const ALL_STAFF = ['admin', 'district', 'street', 'finance'] as const satisfies readonly StaffRole[];
 export const isOfficer = (p: StaffP): boolean => (ELDER_OFFICERS as readonly string[]).includes(p.role);
 
-export const ROLE_ZH: Record<StaffRole, string> = { admin: '市级管理员', district: '区级干部', street: '街道干部', finance: '财务' };
+export const ROLE_ZH: Record<StaffRole, string> = {
+  admin: '市级管理员',
+  district: '区级干部',
+  street: '街道干部',
+  finance: '财务',
+};
 
 export type Portal = 'elder' | 'family' | 'merchant' | 'staff';
 export const PORTALS: readonly Portal[] = ['elder', 'family', 'merchant', 'staff'];
 
 /** The portal a path belongs to, by its first segment. */
-export const portalOf = (path: string): Portal | null => PORTALS.find((p) => path === `/${p}` || path.startsWith(`/${p}/`)) ?? null;
+export const portalOf = (path: string): Portal | null =>
+  PORTALS.find((p) => path === `/${p}` || path.startsWith(`/${p}/`)) ?? null;
 
 const NEXT_MAX_CHARS = 300;
 
@@ -53,4 +59,6 @@ export const safeNext = (portal: Portal, next: string | undefined | null): strin
 };
 
 export const loginUrl = (portal: Portal, next?: string): string =>
-  next && safeNext(portal, next) !== `/${portal}` ? `/${portal}/login?next=${encodeURIComponent(next)}` : `/${portal}/login`;
+  next && safeNext(portal, next) !== `/${portal}`
+    ? `/${portal}/login?next=${encodeURIComponent(next)}`
+    : `/${portal}/login`;

@@ -13,7 +13,10 @@ export const STATIC_UNVERSIONED_MAX_AGE_S = 300; // bare or stale URL: short, so
 type Asset = { path: string; type: string; body: string; hash: string };
 
 const asset = (path: string, type: string, body: string): Asset => ({
-  path, type, body, hash: createHash('sha256').update(body).digest('base64url').slice(0, 12),
+  path,
+  type,
+  body,
+  hash: createHash('sha256').update(body).digest('base64url').slice(0, 12),
 });
 
 export const ASSETS = {
@@ -27,12 +30,19 @@ export const assetUrl = (a: keyof typeof ASSETS): string => `${ASSETS[a].path}?v
 export const staticRoutes = (): RouteDef[] =>
   Object.values(ASSETS).map((a) =>
     defineRoute({
-      method: 'get', path: a.path, access: { public: true }, tags: ['static'], page: true,
+      method: 'get',
+      path: a.path,
+      access: { public: true },
+      tags: ['static'],
+      page: true,
       summary: `Static asset ${a.path} (cache for a year when ?v= is the current hash)`,
       query: z.object({ v: z.optional(z.string().check(z.maxLength(40))) }),
       handler(c, { query }) {
         const etag = `"${a.hash}"`;
-        const cache = query.v === a.hash ? `public, max-age=${STATIC_IMMUTABLE_MAX_AGE_S}, immutable` : `public, max-age=${STATIC_UNVERSIONED_MAX_AGE_S}`;
+        const cache =
+          query.v === a.hash
+            ? `public, max-age=${STATIC_IMMUTABLE_MAX_AGE_S}, immutable`
+            : `public, max-age=${STATIC_UNVERSIONED_MAX_AGE_S}`;
         if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag, 'cache-control': cache });
         return c.body(a.body, 200, { 'content-type': a.type, etag, 'cache-control': cache });
       },

@@ -11,7 +11,10 @@ export const APP_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{font-size:20px;-webkit-text-size-adjust:100%;text-size-adjust:100%}
 html.big{font-size:24px}
-body{margin:0;color:#111;background:#f2f2f2;font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;font-size:1rem;line-height:1.6}
+body{margin:0;color:#111;background:#f2f2f2;
+  font-family:system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei",
+    "Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;
+  font-size:1rem;line-height:1.6}
 [hidden]{display:none!important}
 a{color:#0b3d91}
 :focus-visible{outline:3px solid #0b3d91;outline-offset:2px}
@@ -24,8 +27,10 @@ p{margin:.5rem 0}
 .h5 .en{font-size:max(.9em,18px)}
 .muted{color:#333}
 .num{font-variant-numeric:tabular-nums}
-.notice{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #0b5d1e;background:#e8f3ea;color:#111}
-.err{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #8a1c1c;background:#fdecea;color:#8a1c1c;font-weight:600}
+.notice{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #0b5d1e;background:#e8f3ea;
+  color:#111}
+.err{padding:.6rem .8rem;border-radius:8px;margin:.6rem 0;border-left:6px solid #8a1c1c;background:#fdecea;
+  color:#8a1c1c;font-weight:600}
 .err .en{color:#8a1c1c}
 .err ul{margin:.3rem 0 0;padding-left:1.2rem;font-weight:400}
 .lang{margin-top:1.2rem}
@@ -34,7 +39,8 @@ p{margin:.5rem 0}
 .skip{position:absolute;left:-999px}
 .skip:focus{left:8px;top:8px;background:#fff;padding:8px;z-index:9}
 /* elder and family pages */
-.h5 .bar{display:flex;align-items:center;justify-content:center;min-height:3rem;padding:0 .8rem;background:#ededed;border-bottom:1px solid #d0d0d0;font-weight:700}
+.h5 .bar{display:flex;align-items:center;justify-content:center;min-height:3rem;padding:0 .8rem;background:#ededed;
+  border-bottom:1px solid #d0d0d0;font-weight:700}
 .h5 .bar h1{font-size:1.05rem;margin:0;text-align:center}
 .h5 .bar .en{color:#333}
 .h5 main{max-width:40rem;margin:0 auto;padding:.6rem .6rem 2rem}
@@ -43,10 +49,14 @@ p{margin:.5rem 0}
 .hello{font-size:1.3rem;font-weight:700;margin:.4rem .2rem}
 /* 12 digits must fit a 360 px phone at any text size: capped by the screen width, and if a wide
    font still overflows, the groups wrap rather than run off the card */
-.cardno{font-size:1.5rem;font-size:min(1.75rem,8.4vw);font-weight:700;letter-spacing:.04em;font-variant-numeric:tabular-nums;margin:.3rem 0 .6rem;color:#0b5d1e;line-height:1.3}
+.cardno{font-size:1.5rem;font-size:min(1.75rem,8.4vw);font-weight:700;letter-spacing:.04em;
+  font-variant-numeric:tabular-nums;margin:.3rem 0 .6rem;color:#0b5d1e;line-height:1.3}
 .cn span{display:inline-block;white-space:nowrap}
 .cn span+span{margin-left:.3em}
-.btn{display:flex;align-items:center;justify-content:center;flex-wrap:wrap;gap:0 .3em;width:100%;min-height:2.8rem;min-width:48px;padding:.4rem 1rem;margin:.5rem 0;border:2px solid #0b5d1e;border-radius:8px;background:#0b5d1e;color:#fff;font:inherit;font-size:1.05rem;font-weight:700;line-height:1.3;text-align:center;text-decoration:none;cursor:pointer}
+.btn{display:flex;align-items:center;justify-content:center;flex-wrap:wrap;gap:0 .3em;width:100%;min-height:2.8rem;
+  min-width:48px;padding:.4rem 1rem;margin:.5rem 0;border:2px solid #0b5d1e;border-radius:8px;background:#0b5d1e;
+  color:#fff;font:inherit;font-size:1.05rem;font-weight:700;line-height:1.3;text-align:center;text-decoration:none;
+  cursor:pointer}
 .btn .en{margin-left:0}
 .btn-2{background:#fff;color:#0b5d1e}
 .btn-2 .en{color:#0b5d1e}
@@ -57,17 +67,23 @@ p{margin:.5rem 0}
 .field{margin:.7rem 0}
 .field label,.label{display:block;font-weight:700;margin-bottom:.3rem}
 .field .hint{display:block;color:#333;font-size:.9rem;margin-top:.2rem}
-input[type=text],input[type=tel],input[type=password],input[type=search],input[type=date],input[type=number],input[type=time],select,textarea{display:block;width:100%;min-height:2.8rem;padding:.3rem .6rem;border:2px solid #555;border-radius:8px;background:#fff;color:#111;font:inherit}
+input[type=text],input[type=tel],input[type=password],input[type=search],
+input[type=date],input[type=number],input[type=time],select,textarea{display:block;
+  width:100%;min-height:2.8rem;padding:.3rem .6rem;border:2px solid #555;border-radius:8px;background:#fff;color:#111;
+  font:inherit}
 input.code{font-size:1.6rem;letter-spacing:.3em;font-variant-numeric:tabular-nums}
 input[aria-invalid=true],select[aria-invalid=true]{border-color:#8a1c1c}
 .list{list-style:none;margin:0;padding:0}
 .list>li{padding:.6rem 0;border-top:1px solid #d0d0d0}
 .list>li:first-child{border-top:0}
-.tag{display:inline-block;padding:0 .4em;border-radius:4px;border:1px solid #333;font-size:.9rem;color:#111;white-space:nowrap}
+.tag{display:inline-block;padding:0 .4em;border-radius:4px;border:1px solid #333;font-size:.9rem;color:#111;
+  white-space:nowrap}
 .tag.ok{border-color:#0b5d1e;color:#0b5d1e}
-.tel{display:flex;align-items:center;justify-content:space-between;min-height:2.8rem;text-decoration:none;color:#111;font-weight:700}
+.tel{display:flex;align-items:center;justify-content:space-between;min-height:2.8rem;text-decoration:none;color:#111;
+  font-weight:700}
 .tel b{color:#0b5d1e;font-size:1.2rem}
-.choice{display:block;min-height:3.5rem;padding:.8rem 1rem;margin:.7rem 0;border-radius:12px;background:#fff;border:2px solid #0b5d1e;color:#0b5d1e;font-size:1.2rem;font-weight:700;text-decoration:none}
+.choice{display:block;min-height:3.5rem;padding:.8rem 1rem;margin:.7rem 0;border-radius:12px;background:#fff;
+  border:2px solid #0b5d1e;color:#0b5d1e;font-size:1.2rem;font-weight:700;text-decoration:none}
 .choice .en{display:block;margin:0;font-size:.9rem}
 .links{display:flex;flex-wrap:wrap;gap:.5rem}
 .links a{display:inline-flex;align-items:center;min-height:48px;min-width:48px;padding:0 .4rem}
@@ -89,7 +105,9 @@ dl.kv dd{margin:0;min-width:0;overflow-wrap:anywhere}
 .svc p{margin:.3rem 0}
 .price{color:#0b5d1e}
 /* the code the merchant reads off the elder's phone: as big as a 360 px screen allows */
-.ocode{font-size:2.4rem;font-size:min(2.8rem,13vw);font-weight:700;letter-spacing:.3em;text-indent:.3em;text-align:center;line-height:1.2;margin:.5rem 0;padding:.4rem 0;border:3px solid #0b5d1e;border-radius:12px;background:#fff;color:#111}
+.ocode{font-size:2.4rem;font-size:min(2.8rem,13vw);font-weight:700;letter-spacing:.3em;text-indent:.3em;
+  text-align:center;line-height:1.2;margin:.5rem 0;padding:.4rem 0;border:3px solid #0b5d1e;border-radius:12px;
+  background:#fff;color:#111}
 fieldset{border:0;margin:.7rem 0;padding:0;min-width:0}
 legend{font-weight:700;padding:0;margin-bottom:.3rem}
 /* radio and checkbox as big buttons: the real input covers the whole button, invisible */
@@ -97,12 +115,15 @@ legend{font-weight:700;padding:0;margin-bottom:.3rem}
 .picks.one{grid-template-columns:1fr}
 .pick{position:relative;display:block}
 .pick input{position:absolute;top:0;left:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}
-.pick span{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-align:center}
+.pick span{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;
+  border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-align:center}
 .pick input:checked+span{background:#0b5d1e;color:#fff}
 .pick input:focus-visible+span{outline:3px solid #0b3d91;outline-offset:2px}
 /* the booking screen's day and time buttons: days are links (a new page), times are radios */
 .days{display:grid;grid-template-columns:repeat(auto-fill,minmax(7rem,1fr));gap:.5rem;margin:.3rem 0 .6rem}
-.days a{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-decoration:none;text-align:center}
+.days a{display:flex;align-items:center;justify-content:center;min-height:2.8rem;padding:.2rem .5rem;
+  border:2px solid #0b5d1e;border-radius:8px;background:#fff;color:#0b5d1e;font-weight:700;text-decoration:none;
+  text-align:center}
 .days a[aria-current=date]{background:#0b5d1e;color:#fff}
 details.alt{border-top:1px solid #d0d0d0;margin-top:.6rem}
 details.alt summary{min-height:2.8rem;padding:.6rem 0;color:#0b3d91;font-weight:700;cursor:pointer}
@@ -110,7 +131,8 @@ details.alt summary .en{color:#0b3d91}
 /* staff console */
 .console{font-size:.8rem;background:#f5f5f5}
 html.big .console{font-size:.7rem}
-.console .top{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem 1.2rem;padding:.4rem 1.2rem;background:#0b5d1e;color:#fff}
+.console .top{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem 1.2rem;padding:.4rem 1.2rem;background:#0b5d1e;
+  color:#fff}
 .console .top a,.console .top .who,.console .top .en{color:#fff}
 .console .top .brand{font-weight:700;font-size:1.1rem;text-decoration:none}
 .console .top nav{display:flex;gap:1rem;flex-wrap:wrap}
@@ -121,7 +143,8 @@ html.big .console{font-size:.7rem}
 .console main{max-width:75rem;margin:0 auto;padding:1rem 1.2rem 3rem}
 .console .panel{border:1px solid #ccc;border-radius:6px}
 .console .btn{width:auto;display:inline-flex;min-height:40px;font-size:.95rem;padding:.3rem .9rem}
-.console input[type=text],.console input[type=tel],.console input[type=password],.console input[type=search],.console input[type=date],.console select{min-height:40px}
+.console input[type=text],.console input[type=tel],.console input[type=password],
+.console input[type=search],.console input[type=date],.console select{min-height:40px}
 .console .cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:0 1.2rem}
 .console fieldset{border:1px solid #ccc;border-radius:6px;margin:.7rem 0;padding:.4rem .8rem}
 .console legend{font-weight:700}
@@ -140,8 +163,11 @@ th{background:#e6e9ec}
 .narrow{max-width:28rem}
 /* printable card sheet: 85.6 x 54 mm cards, ten to an A4 page */
 .sheet{display:grid;grid-template-columns:repeat(auto-fill,85.6mm);grid-auto-rows:54mm;gap:2mm 4mm}
-.pcard{width:85.6mm;height:54mm;border:.3mm dashed #555;border-radius:3mm;padding:3.5mm 4mm;background:#fff;color:#111;overflow:hidden;break-inside:avoid;page-break-inside:avoid;font-size:10pt;line-height:1.35;display:flex;flex-direction:column}
-.pcard .t{font-weight:700;font-size:10pt;color:#0b5d1e;border-bottom:.3mm solid #0b5d1e;padding-bottom:1mm;margin-bottom:1.5mm}
+.pcard{width:85.6mm;height:54mm;border:.3mm dashed #555;border-radius:3mm;padding:3.5mm 4mm;background:#fff;
+  color:#111;overflow:hidden;break-inside:avoid;page-break-inside:avoid;font-size:10pt;line-height:1.35;display:flex;
+  flex-direction:column}
+.pcard .t{font-weight:700;font-size:10pt;color:#0b5d1e;border-bottom:.3mm solid #0b5d1e;padding-bottom:1mm;
+  margin-bottom:1.5mm}
 .pcard .n{font-size:14pt;font-weight:700}
 .pcard .c{font-size:16pt;font-weight:700;letter-spacing:.06em;font-variant-numeric:tabular-nums;margin-top:auto}
 .pcard .p{font-size:11pt;font-variant-numeric:tabular-nums}

@@ -13,7 +13,10 @@ export { fieldMsg, msgOf, msgOfError, type Msg } from './messages';
 export type FormErrors = { form?: Msg; fields?: Record<string, Msg> };
 
 /** Field issues keyed by the form field name (the last path segment, or a mapping). */
-export const fieldErrors = (issues: readonly FieldIssue[], map: (path: string) => string = (p) => p.split('.').pop() ?? p): Record<string, Msg> => {
+export const fieldErrors = (
+  issues: readonly FieldIssue[],
+  map: (path: string) => string = (p) => p.split('.').pop() ?? p,
+): Record<string, Msg> => {
   const out: Record<string, Msg> = {};
   for (const i of issues) {
     const k = map(i.path);
@@ -24,7 +27,10 @@ export const fieldErrors = (issues: readonly FieldIssue[], map: (path: string) =
 
 /** Runs `fn`; an AppError with one of `codes` comes back as a value for the form to show, any
  * other error goes on to the one error mapper. */
-export const expected = async <R,>(codes: readonly ErrorCode[], fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: AppError }> => {
+export const expected = async <R,>(
+  codes: readonly ErrorCode[],
+  fn: () => Promise<R>,
+): Promise<{ ok: true; value: R } | { ok: false; error: AppError }> => {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
@@ -43,7 +49,9 @@ export const ErrorBox = (props: { msg?: Msg | undefined; children?: Child }) =>
 
 export const Notice = (props: { msg?: Msg | undefined }) =>
   props.msg ? (
-    <div class="notice" role="status"><T zh={props.msg.zh} en={props.msg.en} /></div>
+    <div class="notice" role="status">
+      <T zh={props.msg.zh} en={props.msg.en} />
+    </div>
   ) : null;
 
 /** Offered only when WeChat is configured: notices then arrive as WeChat messages instead of SMS
@@ -51,15 +59,32 @@ export const Notice = (props: { msg?: Msg | undefined }) =>
 export const WechatPanel = (props: { on: boolean }) =>
   props.on ? (
     <section class="panel" aria-labelledby="wx-h">
-      <h2 id="wx-h"><T zh="用微信收通知" en="Notices by WeChat" /></h2>
-      <p><T zh="开通后，订单消息发到您的微信，不再发短信。" en="Order messages come by WeChat instead of text message." block /></p>
-      <a class="btn btn-2" href="/wechat/link"><T zh="开通微信通知" en="Turn on WeChat notices" /></a>
-      <PostButton action="/wechat/unlink" label={{ zh: '关闭微信通知，改回短信', en: 'Turn off (text messages again)' }} cls="btn-2" />
+      <h2 id="wx-h">
+        <T zh="用微信收通知" en="Notices by WeChat" />
+      </h2>
+      <p>
+        <T
+          zh="开通后，订单消息发到您的微信，不再发短信。"
+          en="Order messages come by WeChat instead of text message."
+          block
+        />
+      </p>
+      <a class="btn btn-2" href="/wechat/link">
+        <T zh="开通微信通知" en="Turn on WeChat notices" />
+      </a>
+      <PostButton
+        action="/wechat/unlink"
+        label={{ zh: '关闭微信通知，改回短信', en: 'Turn off (text messages again)' }}
+        cls="btn-2"
+      />
     </section>
   ) : null;
 
 export const WECHAT_LINKED: Msg = { zh: '已开通微信通知，以后消息会发到您的微信', en: 'WeChat notices are on' };
-export const WECHAT_UNLINKED: Msg = { zh: '已关闭微信通知，以后消息会发短信', en: 'WeChat notices are off; text messages again' };
+export const WECHAT_UNLINKED: Msg = {
+  zh: '已关闭微信通知，以后消息会发短信',
+  en: 'WeChat notices are off; text messages again',
+};
 
 type InputAttrs = {
   type?: 'text' | 'tel' | 'password' | 'search' | 'date' | 'number' | 'time';
@@ -76,34 +101,81 @@ type InputAttrs = {
 };
 
 /** A visible label above its input, the error under the label, a hint under the input. */
-export const Field = (props: { name: string; id?: string; label: Msg; hint?: Msg; error?: Msg | undefined } & InputAttrs) => {
+export const Field = (
+  props: { name: string; id?: string; label: Msg; hint?: Msg; error?: Msg | undefined } & InputAttrs,
+) => {
   const id = props.id ?? `f-${props.name}`;
   const described = [props.error ? `${id}-err` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
-      <label for={id}><T zh={props.label.zh} en={props.label.en} /></label>
-      {props.error && <div class="err" id={`${id}-err`}><T zh={props.error.zh} en={props.error.en} /></div>}
+      <label for={id}>
+        <T zh={props.label.zh} en={props.label.en} />
+      </label>
+      {props.error && (
+        <div class="err" id={`${id}-err`}>
+          <T zh={props.error.zh} en={props.error.en} />
+        </div>
+      )}
       <input
-        id={id} name={props.name} type={props.type ?? 'text'} value={props.value ?? ''}
-        inputmode={props.inputmode} autocomplete={props.autocomplete} required={props.required}
-        maxlength={props.maxlength} minlength={props.minlength} pattern={props.pattern} step={props.step}
-        class={props.cls} autofocus={props.autofocus}
-        aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value ?? ''}
+        inputmode={props.inputmode}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        maxlength={props.maxlength}
+        minlength={props.minlength}
+        pattern={props.pattern}
+        step={props.step}
+        class={props.cls}
+        autofocus={props.autofocus}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={described || undefined}
       />
-      {props.hint && <span class="hint" id={`${id}-hint`}><T zh={props.hint.zh} en={props.hint.en} /></span>}
+      {props.hint && (
+        <span class="hint" id={`${id}-hint`}>
+          <T zh={props.hint.zh} en={props.hint.en} />
+        </span>
+      )}
     </div>
   );
 };
 
-export const SelectField = (props: { name: string; id?: string; label: Msg; options: readonly { value: string; label: string }[]; value?: string | undefined; error?: Msg | undefined; required?: boolean; blank?: string }) => {
+export const SelectField = (props: {
+  name: string;
+  id?: string;
+  label: Msg;
+  options: readonly { value: string; label: string }[];
+  value?: string | undefined;
+  error?: Msg | undefined;
+  required?: boolean;
+  blank?: string;
+}) => {
   const id = props.id ?? `f-${props.name}`;
   return (
     <div class="field">
-      <label for={id}><T zh={props.label.zh} en={props.label.en} /></label>
-      {props.error && <div class="err" id={`${id}-err`}><T zh={props.error.zh} en={props.error.en} /></div>}
-      <select id={id} name={props.name} required={props.required} aria-invalid={props.error ? 'true' : undefined} aria-describedby={props.error ? `${id}-err` : undefined}>
+      <label for={id}>
+        <T zh={props.label.zh} en={props.label.en} />
+      </label>
+      {props.error && (
+        <div class="err" id={`${id}-err`}>
+          <T zh={props.error.zh} en={props.error.en} />
+        </div>
+      )}
+      <select
+        id={id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? `${id}-err` : undefined}
+      >
         {props.blank !== undefined && <option value="">{props.blank}</option>}
-        {props.options.map((o) => <option value={o.value} selected={o.value === props.value}>{o.label}</option>)}
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -112,20 +184,28 @@ export const SelectField = (props: { name: string; id?: string; label: Msg; opti
 /** A one-button form (POST), for actions such as confirm, remove and sign out. */
 export const PostButton = (props: { action: string; label: Msg; cls?: string; fields?: Record<string, string> }) => (
   <form method="post" action={props.action}>
-    {Object.entries(props.fields ?? {}).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
-    <button type="submit" class={`btn ${props.cls ?? ''}`.trim()}><T zh={props.label.zh} en={props.label.en} /></button>
+    {Object.entries(props.fields ?? {}).map(([k, v]) => (
+      <input type="hidden" name={k} value={v} />
+    ))}
+    <button type="submit" class={`btn ${props.cls ?? ''}`.trim()}>
+      <T zh={props.label.zh} en={props.label.en} />
+    </button>
   </form>
 );
 
 /** Reads `text` out with speechSynthesis; hidden until the read-aloud island finds a voice (the
  * page then loads assetUrl('readAloud')). */
 export const ReadAloud = (props: { text: string }) => (
-  <button type="button" class="btn btn-2" hidden data-speak={props.text}><T zh="读给我听" en="Read aloud" /></button>
+  <button type="button" class="btn btn-2" hidden data-speak={props.text}>
+    <T zh="读给我听" en="Read aloud" />
+  </button>
 );
 
 /** 8123 4567 8901: a 12-digit card number in groups of four, easier to read out and copy. */
 export const CardNumber = (props: { value: string; cls?: string }) => (
   <div class={`cn ${props.cls ?? 'cardno'}`}>
-    {(props.value.match(/.{1,4}/g) ?? []).map((g) => <span>{g}</span>)}
+    {(props.value.match(/.{1,4}/g) ?? []).map((g) => (
+      <span>{g}</span>
+    ))}
   </div>
 );

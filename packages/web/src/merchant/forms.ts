@@ -24,7 +24,8 @@ export type FormState = { values?: FormValues; fields?: Record<string, Msg>; err
 /** What a form re-render says above the fields it marks. */
 export const FIX_FIELDS: Msg = { zh: '请按提示改正下面标红的项', en: 'Please fix the fields marked below' };
 
-export const numberOrUndefined = (s: string | undefined): number | undefined => (s === undefined || s.trim() === '' ? undefined : Number(s));
+export const numberOrUndefined = (s: string | undefined): number | undefined =>
+  s === undefined || s.trim() === '' ? undefined : Number(s);
 
 export const formValues = (body: Record<string, unknown>): FormValues => {
   const out: FormValues = {};
@@ -34,4 +35,7 @@ export const formValues = (body: Record<string, unknown>): FormValues => {
 
 export const issuesToFields = (issues: readonly FieldIssue[], map: (p: string) => string) => fieldErrors(issues, map);
 
-export const FormBody = z.record(z.string().check(z.maxLength(60)), z.union([z.string().check(z.maxLength(300)), z.instanceof(File)]));
+export const FormBody = z.record(
+  z.string().check(z.maxLength(60)),
+  z.union([z.string().check(z.maxLength(300)), z.instanceof(File)]),
+);

@@ -15,20 +15,60 @@ const CompleteForms = (props: { o: Order; noShow: boolean; error?: Msg | undefin
     <>
       <ErrorBox msg={props.error} />
       <form method="post" action={action}>
-        <Field name="code" id={`code-${id}`} inputmode="numeric" autocomplete="off" maxlength={6} minlength={6} pattern="[0-9]{6}" required cls="code"
-          label={{ zh: '老人的6位核销码', en: "Elder's 6-digit code" }} />
-        <button type="submit" class="btn"><T zh="核销完成" en="Redeem" /></button>
+        <Field
+          name="code"
+          id={`code-${id}`}
+          inputmode="numeric"
+          autocomplete="off"
+          maxlength={6}
+          minlength={6}
+          pattern="[0-9]{6}"
+          required
+          cls="code"
+          label={{ zh: '老人的6位核销码', en: "Elder's 6-digit code" }}
+        />
+        <button type="submit" class="btn">
+          <T zh="核销完成" en="Redeem" />
+        </button>
       </form>
       <details class="alt">
-        <summary><T zh="老人没有手机？用积分卡号和密码" en="No phone? Use card and PIN" /></summary>
+        <summary>
+          <T zh="老人没有手机？用积分卡号和密码" en="No phone? Use card and PIN" />
+        </summary>
         <form method="post" action={action}>
-          <Field name="card_number" id={`card-${id}`} inputmode="numeric" autocomplete="off" maxlength={16} required label={{ zh: '积分卡号（12位）', en: 'Card number' }} />
-          <Field name="pin" id={`pin-${id}`} type="password" inputmode="numeric" autocomplete="off" maxlength={6} minlength={6} pattern="[0-9]{6}" required
-            label={{ zh: '老人输入6位密码', en: 'Elder types the PIN' }} />
-          <button type="submit" class="btn"><T zh="用卡核销" en="Redeem with card" /></button>
+          <Field
+            name="card_number"
+            id={`card-${id}`}
+            inputmode="numeric"
+            autocomplete="off"
+            maxlength={16}
+            required
+            label={{ zh: '积分卡号（12位）', en: 'Card number' }}
+          />
+          <Field
+            name="pin"
+            id={`pin-${id}`}
+            type="password"
+            inputmode="numeric"
+            autocomplete="off"
+            maxlength={6}
+            minlength={6}
+            pattern="[0-9]{6}"
+            required
+            label={{ zh: '老人输入6位密码', en: 'Elder types the PIN' }}
+          />
+          <button type="submit" class="btn">
+            <T zh="用卡核销" en="Redeem with card" />
+          </button>
         </form>
       </details>
-      {props.noShow && <PostButton action={`/merchant/orders/${id}/no-show`} label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }} cls="btn-warn" />}
+      {props.noShow && (
+        <PostButton
+          action={`/merchant/orders/${id}/no-show`}
+          label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }}
+          cls="btn-warn"
+        />
+      )}
     </>
   );
 };
@@ -40,29 +80,65 @@ export const MerchantOrder = (props: { o: Order; can: readonly OrderEvent[]; err
   const redeem = props.can.includes('complete');
   return (
     <li id={`o-${o.order_id}`}>
-      <h3>{o.service_name} · <span class="num">{o.price_points} 积分</span></h3>
+      <h3>
+        {o.service_name} · <span class="num">{o.price_points} 积分</span>
+      </h3>
       <p>
-        <b class={o.status === 'requested' || o.status === 'accepted' ? 'price' : undefined}><T zh={MERCHANT_STATUS[o.status].zh} en={MERCHANT_STATUS[o.status].en} /></b>{' '}
-        {o.home_visit && <span class="tag"><T zh="上门" en="Home visit" /></span>}
+        <b class={o.status === 'requested' || o.status === 'accepted' ? 'price' : undefined}>
+          <T zh={MERCHANT_STATUS[o.status].zh} en={MERCHANT_STATUS[o.status].en} />
+        </b>{' '}
+        {o.home_visit && (
+          <span class="tag">
+            <T zh="上门" en="Home visit" />
+          </span>
+        )}
       </p>
-      <p><b><T zh="时间" en="When" /></b> <WhenText slot={o.slot_start} /></p>
+      <p>
+        <b>
+          <T zh="时间" en="When" />
+        </b>{' '}
+        <WhenText slot={o.slot_start} />
+      </p>
       <p class="muted num">下单 {chinaDateTime(o.created_at)}</p>
       {answer && (
         <>
           <ErrorBox msg={props.error} />
           <div class="row">
-            {props.can.includes('accept') && <PostButton action={`/merchant/orders/${o.order_id}/accept`} label={{ zh: '接单', en: 'Accept' }} />}
-            {props.can.includes('reject') && <PostButton action={`/merchant/orders/${o.order_id}/reject`} label={{ zh: '拒绝', en: 'Decline' }} cls="btn-warn" />}
+            {props.can.includes('accept') && (
+              <PostButton action={`/merchant/orders/${o.order_id}/accept`} label={{ zh: '接单', en: 'Accept' }} />
+            )}
+            {props.can.includes('reject') && (
+              <PostButton
+                action={`/merchant/orders/${o.order_id}/reject`}
+                label={{ zh: '拒绝', en: 'Decline' }}
+                cls="btn-warn"
+              />
+            )}
           </div>
         </>
       )}
       {o.status === 'accepted' && o.home_visit && (
-        <a class="btn btn-2" href={`/merchant/orders/${o.order_id}/visit`}><T zh="查看上门地址" en="Visit address" /></a>
+        <a class="btn btn-2" href={`/merchant/orders/${o.order_id}/visit`}>
+          <T zh="查看上门地址" en="Visit address" />
+        </a>
       )}
       {redeem && <CompleteForms o={o} noShow={props.can.includes('no_show')} error={props.error} />}
-      {!redeem && props.can.includes('no_show') && <PostButton action={`/merchant/orders/${o.order_id}/no-show`} label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }} cls="btn-warn" />}
+      {!redeem && props.can.includes('no_show') && (
+        <PostButton
+          action={`/merchant/orders/${o.order_id}/no-show`}
+          label={{ zh: '未到店 / 未遇到老人', en: 'No-show' }}
+          cls="btn-warn"
+        />
+      )}
       {!answer && !redeem && <ErrorBox msg={props.error} />}
-      {o.rating && <p><T zh={`老人评价：${o.rating.stars} 星${o.rating.tags.length ? `（${o.rating.tags.join('、')}）` : ''}`} en={`${o.rating.stars} stars`} /></p>}
+      {o.rating && (
+        <p>
+          <T
+            zh={`老人评价：${o.rating.stars} 星${o.rating.tags.length ? `（${o.rating.tags.join('、')}）` : ''}`}
+            en={`${o.rating.stars} stars`}
+          />
+        </p>
+      )}
     </li>
   );
 };

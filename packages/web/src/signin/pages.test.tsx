@@ -167,7 +167,11 @@ describe('signed out: pages redirect to the matching sign-in page', () => {
     const ok = await c.post('/staff/login', { username: 'admin', password: 'demo-2026', next: '/staff/import' });
     expect(ok.location).toBe('/staff/import');
     const c2 = new Client(site.app);
-    const evil = await c2.post('/staff/login', { username: 'admin', password: 'demo-2026', next: '//evil.example/staff' });
+    const evil = await c2.post('/staff/login', {
+      username: 'admin',
+      password: 'demo-2026',
+      next: '//evil.example/staff',
+    });
     expect(evil.location).toBe('/staff');
     const c3 = new Client(site.app);
     const other = await c3.post('/staff/login', { username: 'admin', password: 'demo-2026', next: '/elder' });

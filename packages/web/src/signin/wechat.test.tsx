@@ -21,24 +21,31 @@ describe('WeChat notices on the home pages', () => {
     expect(home.text).not.toContain('href="/wechat/link"');
   });
 
-  it.each(['elder', 'family', 'merchant'] as const)('%s: the switch links to /wechat/link, and the way back says it is on', async (role) => {
-    site.deps.wechatOAuth = { authorizeUrl: (r, s) => `https://open.weixin.qq.com/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(r)}&state=${s}`, openidForCode: async () => 'oOPENID' };
-    const home = await who[role].get(`/${role}`);
-    expect(home.text).toContain('href="/wechat/link"');
-    expect(textOf(home.text)).toContain('开通微信通知');
-    const start = await who[role].get('/wechat/link');
-    expect(start.status).toBe(302);
-    expect(start.location).toMatch(/^https:\/\/open\.weixin\.qq\.com\//);
-    const back = await who[role].get(`/${role}?done=wechat_linked`);
-    expect(back.status).toBe(200);
-    expect(textOf(back.text)).toContain('已开通微信通知');
-    // the switch-off button is a plain form on the same panel
-    expect(home.text).toContain('action="/wechat/unlink"');
-    const off = await who[role].post('/wechat/unlink', {});
-    expect(off.status).toBe(303);
-    expect(off.location).toBe(`/${role}?done=wechat_unlinked`);
-    expect(textOf((await who[role].get(off.location ?? '')).text)).toContain('已关闭微信通知');
-  });
+  it.each(['elder', 'family', 'merchant'] as const)(
+    '%s: the switch links to /wechat/link, and the way back says it is on',
+    async (role) => {
+      site.deps.wechatOAuth = {
+        authorizeUrl: (r, s) =>
+          `https://open.weixin.qq.com/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(r)}&state=${s}`,
+        openidForCode: async () => 'oOPENID',
+      };
+      const home = await who[role].get(`/${role}`);
+      expect(home.text).toContain('href="/wechat/link"');
+      expect(textOf(home.text)).toContain('开通微信通知');
+      const start = await who[role].get('/wechat/link');
+      expect(start.status).toBe(302);
+      expect(start.location).toMatch(/^https:\/\/open\.weixin\.qq\.com\//);
+      const back = await who[role].get(`/${role}?done=wechat_linked`);
+      expect(back.status).toBe(200);
+      expect(textOf(back.text)).toContain('已开通微信通知');
+      // the switch-off button is a plain form on the same panel
+      expect(home.text).toContain('action="/wechat/unlink"');
+      const off = await who[role].post('/wechat/unlink', {});
+      expect(off.status).toBe(303);
+      expect(off.location).toBe(`/${role}?done=wechat_unlinked`);
+      expect(textOf((await who[role].get(off.location ?? '')).text)).toContain('已关闭微信通知');
+    },
+  );
 
   it('a bad state comes back as a page, not JSON', async () => {
     const res = await who.elder.get('/wechat/callback?code=C&state=1790000000x00');

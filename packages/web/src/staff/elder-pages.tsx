@@ -5,7 +5,14 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { ageOn } from '@tmc/core/elders/id-card';
-import { leaveScheme, patchElder, registerElder, resetPin, revealSensitive, type SensitiveView } from '@tmc/core/elders/service';
+import {
+  leaveScheme,
+  patchElder,
+  registerElder,
+  resetPin,
+  revealSensitive,
+  type SensitiveView,
+} from '@tmc/core/elders/service';
 import { confirmBindingDirect, removeBinding, type Binding } from '@tmc/core/elders/family/bindings';
 import type { AuditEvent } from '@tmc/core/kernel/audit';
 import type { Page } from '@tmc/core/kernel/page';
@@ -23,7 +30,10 @@ export const AUDIT_PAGE_SIZE = 50;
 
 const ElderIdP = z.object({ elder_id: ElderId });
 const BothP = z.extend(ElderIdP, { family_id: FamilyId });
-const ReasonBody = z.object({ reason: z.string().check(z.maxLength(400)), confirm: z.optional(z.string().check(z.maxLength(5))) });
+const ReasonBody = z.object({
+  reason: z.string().check(z.maxLength(400)),
+  confirm: z.optional(z.string().check(z.maxLength(5))),
+});
 const DONE = {
   saved: { zh: '已保存', en: 'Saved' },
   nochange: { zh: '没有修改', en: 'Nothing changed' },
@@ -40,17 +50,35 @@ const reasonOf = (s: string): string | null => {
 };
 
 type ProfileExtras = {
-  done?: Msg; reveal?: SensitiveView; pin?: string;
+  done?: Msg;
+  reveal?: SensitiveView;
+  pin?: string;
   edit?: { values: ElderFormValues; errors: Record<string, Msg>; error?: Msg };
-  revealError?: Msg; leaveError?: Msg;
+  revealError?: Msg;
+  leaveError?: Msg;
 };
 
 const detailText = (e: AuditEvent): string => {
   const d = e.detail ?? {};
-  return [d.reason ? `原因：${d.reason}` : '', d.fields ? `字段：${d.fields}` : '', d.family_id ? `家属：${d.family_id}` : ''].filter(Boolean).join('；');
+  return [
+    d.reason ? `原因：${d.reason}` : '',
+    d.fields ? `字段：${d.fields}` : '',
+    d.family_id ? `家属：${d.family_id}` : '',
+  ]
+    .filter(Boolean)
+    .join('；');
 };
 
-const Profile = (props: { e: ElderRecord; area: string; today: Date; bindings: Binding[]; audit: Page<AuditEvent & { at: string }>; auditCursor?: string | undefined; communities: { code: string; label: string }[]; x: ProfileExtras }) => {
+const Profile = (props: {
+  e: ElderRecord;
+  area: string;
+  today: Date;
+  bindings: Binding[];
+  audit: Page<AuditEvent & { at: string }>;
+  auditCursor?: string | undefined;
+  communities: { code: string; label: string }[];
+  x: ProfileExtras;
+}) => {
   const { e, x } = props;
   const active = e.status === 'active';
   const base = `/staff/elders/${e.elder_id}`;
@@ -59,71 +87,146 @@ const Profile = (props: { e: ElderRecord; area: string; today: Date; bindings: B
       <Notice msg={x.done} />
       {x.reveal && (
         <div class="panel" role="status">
-          <h2><T zh="完整信息（已记入审计日志，请勿外传）" en="Full details (audited)" /></h2>
+          <h2>
+            <T zh="完整信息（已记入审计日志，请勿外传）" en="Full details (audited)" />
+          </h2>
           <dl class="kv">
-            <dt>身份证号 ID</dt><dd class="secret">{x.reveal.id_number}</dd>
-            <dt>手机 Phone</dt><dd class="secret">{x.reveal.phone ?? '—'}</dd>
-            <dt>紧急联系人电话 Contact</dt><dd class="secret">{x.reveal.emergency_contact_phone ?? '—'}</dd>
+            <dt>身份证号 ID</dt>
+            <dd class="secret">{x.reveal.id_number}</dd>
+            <dt>手机 Phone</dt>
+            <dd class="secret">{x.reveal.phone ?? '—'}</dd>
+            <dt>紧急联系人电话 Contact</dt>
+            <dd class="secret">{x.reveal.emergency_contact_phone ?? '—'}</dd>
           </dl>
         </div>
       )}
       {x.pin && (
         <div class="panel" role="status">
-          <h2><T zh="新的积分卡 PIN（只显示这一次，请交给老人本人）" en="New card PIN, shown once" /></h2>
+          <h2>
+            <T zh="新的积分卡 PIN（只显示这一次，请交给老人本人）" en="New card PIN, shown once" />
+          </h2>
           <p class="secret">{x.pin}</p>
         </div>
       )}
       <div class="panel">
-        <h2>{e.name} <span class="tag">{active ? '在册 Active' : '已退出 Left'}</span></h2>
+        <h2>
+          {e.name} <span class="tag">{active ? '在册 Active' : '已退出 Left'}</span>
+        </h2>
         <dl class="kv">
-          <dt>性别 Gender</dt><dd>{GENDER_ZH[e.gender]}</dd>
-          <dt>出生日期 Born</dt><dd class="num">{e.birth_date}（{ageOn(e.birth_date, props.today)}岁）</dd>
-          <dt>身份证号 ID</dt><dd class="num">{e.id_masked || '—'}</dd>
-          <dt>手机 Phone</dt><dd class="num">{e.phone_masked ?? '—'}</dd>
-          <dt>社区 Community</dt><dd>{props.area}</dd>
-          <dt>住址 Address</dt><dd>{e.address || '—'}</dd>
-          <dt>坐标 Location</dt><dd class="num">{e.location ? `${e.location.lng}, ${e.location.lat}` : '—'}</dd>
-          <dt>护理等级 Care</dt><dd>{e.care_level ? CARE_LEVEL_ZH[e.care_level] : '—'}</dd>
-          <dt>特殊类别 Category</dt><dd>{e.special_categories.map((k) => SPECIAL_CATEGORY_ZH[k]).join('、') || '—'}</dd>
-          <dt>紧急联系人 Contact</dt><dd>{e.emergency_contact_name ?? '—'}</dd>
-          <dt>积分卡号 Card</dt><dd><CardNumber value={e.card_number} cls="num" /></dd>
-          <dt>PIN 已发放 PIN issued</dt><dd>{e.pin_printed_at ? chinaTime(e.pin_printed_at) : '未打印 Not yet'}</dd>
-          <dt>版本 Version</dt><dd>{e.version} · 更新于 {chinaTime(e.updated_at)}</dd>
+          <dt>性别 Gender</dt>
+          <dd>{GENDER_ZH[e.gender]}</dd>
+          <dt>出生日期 Born</dt>
+          <dd class="num">
+            {e.birth_date}（{ageOn(e.birth_date, props.today)}岁）
+          </dd>
+          <dt>身份证号 ID</dt>
+          <dd class="num">{e.id_masked || '—'}</dd>
+          <dt>手机 Phone</dt>
+          <dd class="num">{e.phone_masked ?? '—'}</dd>
+          <dt>社区 Community</dt>
+          <dd>{props.area}</dd>
+          <dt>住址 Address</dt>
+          <dd>{e.address || '—'}</dd>
+          <dt>坐标 Location</dt>
+          <dd class="num">{e.location ? `${e.location.lng}, ${e.location.lat}` : '—'}</dd>
+          <dt>护理等级 Care</dt>
+          <dd>{e.care_level ? CARE_LEVEL_ZH[e.care_level] : '—'}</dd>
+          <dt>特殊类别 Category</dt>
+          <dd>{e.special_categories.map((k) => SPECIAL_CATEGORY_ZH[k]).join('、') || '—'}</dd>
+          <dt>紧急联系人 Contact</dt>
+          <dd>{e.emergency_contact_name ?? '—'}</dd>
+          <dt>积分卡号 Card</dt>
+          <dd>
+            <CardNumber value={e.card_number} cls="num" />
+          </dd>
+          <dt>PIN 已发放 PIN issued</dt>
+          <dd>{e.pin_printed_at ? chinaTime(e.pin_printed_at) : '未打印 Not yet'}</dd>
+          <dt>版本 Version</dt>
+          <dd>
+            {e.version} · 更新于 {chinaTime(e.updated_at)}
+          </dd>
         </dl>
       </div>
       {active && (
         <div class="panel">
-          <h2><T zh="查看完整身份证号和手机" en="Reveal full ID number and phones" /></h2>
-          <p class="muted">每次查看都会记录查看人、时间和原因（个人信息保护法）。Every reveal is logged with your reason.</p>
+          <h2>
+            <T zh="查看完整身份证号和手机" en="Reveal full ID number and phones" />
+          </h2>
+          <p class="muted">
+            每次查看都会记录查看人、时间和原因（个人信息保护法）。Every reveal is logged with your reason.
+          </p>
           <form method="post" action={`${base}/reveal`} class="search">
-            <Field name="reason" id="reveal-reason" required minlength={2} maxlength={200} error={x.revealError} label={{ zh: '查看原因', en: 'Reason' }} />
-            <button class="btn" type="submit"><T zh="查看" en="Reveal" /></button>
+            <Field
+              name="reason"
+              id="reveal-reason"
+              required
+              minlength={2}
+              maxlength={200}
+              error={x.revealError}
+              label={{ zh: '查看原因', en: 'Reason' }}
+            />
+            <button class="btn" type="submit">
+              <T zh="查看" en="Reveal" />
+            </button>
           </form>
         </div>
       )}
       {active && (
         <div class="panel">
-          <h2><T zh="修改资料" en="Edit" /></h2>
+          <h2>
+            <T zh="修改资料" en="Edit" />
+          </h2>
           <ErrorBox msg={x.edit?.error} />
           <form method="post" action={base}>
-            <ElderFields mode="edit" values={x.edit?.values ?? valuesOf(e)} errors={x.edit?.errors ?? {}} communities={props.communities} current={e} />
-            <button class="btn" type="submit"><T zh="保存" en="Save" /></button>
+            <ElderFields
+              mode="edit"
+              values={x.edit?.values ?? valuesOf(e)}
+              errors={x.edit?.errors ?? {}}
+              communities={props.communities}
+              current={e}
+            />
+            <button class="btn" type="submit">
+              <T zh="保存" en="Save" />
+            </button>
           </form>
         </div>
       )}
       <div class="panel">
-        <h2><T zh="家属绑定" en="Family bindings" /></h2>
-        {props.bindings.length === 0 ? <p>暂无 None</p> : (
+        <h2>
+          <T zh="家属绑定" en="Family bindings" />
+        </h2>
+        {props.bindings.length === 0 ? (
+          <p>暂无 None</p>
+        ) : (
           <table>
-            <thead><tr><th>关系 Relation</th><th>家属手机 Phone</th><th>状态 Status</th><th>申请时间 Requested</th><th>操作 Action</th></tr></thead>
+            <thead>
+              <tr>
+                <th>关系 Relation</th>
+                <th>家属手机 Phone</th>
+                <th>状态 Status</th>
+                <th>申请时间 Requested</th>
+                <th>操作 Action</th>
+              </tr>
+            </thead>
             <tbody>
               {props.bindings.map((b) => (
                 <tr>
-                  <td>{b.relation}</td><td class="num">{b.family_phone_masked}</td>
-                  <td>{b.status === 'active' ? '已绑定 Active' : '待确认 Pending'}</td><td>{chinaTime(b.requested_at)}</td>
+                  <td>{b.relation}</td>
+                  <td class="num">{b.family_phone_masked}</td>
+                  <td>{b.status === 'active' ? '已绑定 Active' : '待确认 Pending'}</td>
+                  <td>{chinaTime(b.requested_at)}</td>
                   <td class="links">
-                    {b.status === 'pending' && active && <PostButton action={`${base}/bindings/${b.family_id}/confirm`} label={{ zh: '代老人确认', en: 'Confirm' }} />}
-                    <PostButton action={`${base}/bindings/${b.family_id}/remove`} label={{ zh: '解除', en: 'Remove' }} cls="btn-warn" />
+                    {b.status === 'pending' && active && (
+                      <PostButton
+                        action={`${base}/bindings/${b.family_id}/confirm`}
+                        label={{ zh: '代老人确认', en: 'Confirm' }}
+                      />
+                    )}
+                    <PostButton
+                      action={`${base}/bindings/${b.family_id}/remove`}
+                      label={{ zh: '解除', en: 'Remove' }}
+                      cls="btn-warn"
+                    />
                   </td>
                 </tr>
               ))}
@@ -133,43 +236,95 @@ const Profile = (props: { e: ElderRecord; area: string; today: Date; bindings: B
       </div>
       {active && (
         <div class="panel">
-          <h2><T zh="积分卡 PIN" en="Card PIN" /></h2>
-          <p class="muted">重置后旧 PIN 立即失效，新 PIN 只显示一次。The old PIN stops working; the new one is shown once.</p>
+          <h2>
+            <T zh="积分卡 PIN" en="Card PIN" />
+          </h2>
+          <p class="muted">
+            重置后旧 PIN 立即失效，新 PIN 只显示一次。The old PIN stops working; the new one is shown once.
+          </p>
           <PostButton action={`${base}/pin`} label={{ zh: '重置 PIN', en: 'Reset PIN' }} cls="btn-2" />
         </div>
       )}
       {active && (
         <div class="panel">
-          <h2><T zh="退出服务" en="Leave the scheme" /></h2>
-          <p class="muted">按老人本人要求办理：删除姓名、身份证号、手机、住址等个人信息，只保留匿名编号和社区用于统计。不可撤销。Erases personal data; cannot be undone.</p>
+          <h2>
+            <T zh="退出服务" en="Leave the scheme" />
+          </h2>
+          <p class="muted">
+            按老人本人要求办理：删除姓名、身份证号、手机、住址等个人信息，只保留匿名编号和社区用于统计。不可撤销。Erases
+            personal data; cannot be undone.
+          </p>
           <ErrorBox msg={x.leaveError} />
           <form method="post" action={`${base}/leave`}>
-            <Field name="reason" id="leave-reason" required minlength={2} maxlength={200} label={{ zh: '办理原因', en: 'Reason' }} />
-            <div class="checks"><label><input type="checkbox" name="confirm" value="1" required /> 我已核实这是老人本人的要求 I confirm the elder asked for this</label></div>
-            <button class="btn btn-warn" type="submit"><T zh="办理退出" en="Leave the scheme" /></button>
+            <Field
+              name="reason"
+              id="leave-reason"
+              required
+              minlength={2}
+              maxlength={200}
+              label={{ zh: '办理原因', en: 'Reason' }}
+            />
+            <div class="checks">
+              <label>
+                <input type="checkbox" name="confirm" value="1" required /> 我已核实这是老人本人的要求 I confirm the
+                elder asked for this
+              </label>
+            </div>
+            <button class="btn btn-warn" type="submit">
+              <T zh="办理退出" en="Leave the scheme" />
+            </button>
           </form>
         </div>
       )}
       <div class="panel">
-        <h2><T zh="操作记录" en="Audit trail" /></h2>
+        <h2>
+          <T zh="操作记录" en="Audit trail" />
+        </h2>
         <table>
-          <thead><tr><th>时间 Time</th><th>操作人 Actor</th><th>操作 Action</th><th>说明 Detail</th></tr></thead>
+          <thead>
+            <tr>
+              <th>时间 Time</th>
+              <th>操作人 Actor</th>
+              <th>操作 Action</th>
+              <th>说明 Detail</th>
+            </tr>
+          </thead>
           <tbody>
             {props.audit.items.map((a) => (
-              <tr><td class="num">{chinaTime(a.at)}</td><td>{a.actor}</td><td>{ACTION_ZH[a.action] ?? a.action}</td><td>{detailText(a)}</td></tr>
+              <tr>
+                <td class="num">{chinaTime(a.at)}</td>
+                <td>{a.actor}</td>
+                <td>{ACTION_ZH[a.action] ?? a.action}</td>
+                <td>{detailText(a)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
         <p class="pager links">
-          {props.auditCursor && <a href={base}><T zh="最新记录" en="Newest" /></a>}
-          {props.audit.cursor && <a href={`${base}?audit=${encodeURIComponent(props.audit.cursor)}`}><T zh="更早的记录" en="Older" /></a>}
+          {props.auditCursor && (
+            <a href={base}>
+              <T zh="最新记录" en="Newest" />
+            </a>
+          )}
+          {props.audit.cursor && (
+            <a href={`${base}?audit=${encodeURIComponent(props.audit.cursor)}`}>
+              <T zh="更早的记录" en="Older" />
+            </a>
+          )}
         </p>
       </div>
     </>
   );
 };
 
-const profilePage = async (c: Ctx, deps: Deps, p: StaffP, e: ElderRecord, x: ProfileExtras, opts: { status?: number; auditCursor?: string } = {}) => {
+const profilePage = async (
+  c: Ctx,
+  deps: Deps,
+  p: StaffP,
+  e: ElderRecord,
+  x: ProfileExtras,
+  opts: { status?: number; auditCursor?: string } = {},
+) => {
   const [tree, bindings, audit, parent] = await Promise.all([
     loadAreaTree(deps, p.scope),
     deps.bindings.ofElder(e.elder_id),
@@ -178,18 +333,42 @@ const profilePage = async (c: Ctx, deps: Deps, p: StaffP, e: ElderRecord, x: Pro
   ]);
   const communities = communitiesOf(tree);
   const area = communities.find((x) => x.code === e.community_code)?.label ?? parent?.name ?? e.community_code;
-  return staffPage(c, deps, p, `老人资料：${e.name}`, 'Elder profile', (
-    <Profile e={e} area={area} today={deps.clock.now()} bindings={bindings.filter((b) => b.status !== 'removed')} audit={audit} auditCursor={opts.auditCursor} communities={communities} x={x} />
-  ), { status: opts.status ?? 200 });
+  return staffPage(
+    c,
+    deps,
+    p,
+    `老人资料：${e.name}`,
+    'Elder profile',
+    <Profile
+      e={e}
+      area={area}
+      today={deps.clock.now()}
+      bindings={bindings.filter((b) => b.status !== 'removed')}
+      audit={audit}
+      auditCursor={opts.auditCursor}
+      communities={communities}
+      x={x}
+    />,
+    { status: opts.status ?? 200 },
+  );
 };
 
-const NewElder = (props: { values: ElderFormValues; errors: Record<string, Msg>; error?: Msg | undefined; communities: { code: string; label: string }[] }) => (
+const NewElder = (props: {
+  values: ElderFormValues;
+  errors: Record<string, Msg>;
+  error?: Msg | undefined;
+  communities: { code: string; label: string }[];
+}) => (
   <div class="panel">
-    <p class="muted">性别和出生日期可不填，系统按身份证号填写。Gender and birth date default to what the ID number says.</p>
+    <p class="muted">
+      性别和出生日期可不填，系统按身份证号填写。Gender and birth date default to what the ID number says.
+    </p>
     <ErrorBox msg={props.error} />
     <form method="post" action="/staff/elders/new">
       <ElderFields mode="new" values={props.values} errors={props.errors} communities={props.communities} />
-      <button class="btn" type="submit"><T zh="登记" en="Register" /></button>
+      <button class="btn" type="submit">
+        <T zh="登记" en="Register" />
+      </button>
     </form>
   </div>
 );
@@ -198,14 +377,22 @@ const Registered = (props: { e: ElderRecord; pin: string }) => (
   <>
     <p class="notice">登记成功 Registered：{props.e.name}</p>
     <div class="panel" role="status">
-      <h2><T zh="积分卡号" en="Card number" /></h2>
+      <h2>
+        <T zh="积分卡号" en="Card number" />
+      </h2>
       <CardNumber value={props.e.card_number} cls="secret" />
-      <h2><T zh="初始 PIN（只显示这一次，请交给老人本人）" en="Initial PIN, shown once" /></h2>
+      <h2>
+        <T zh="初始 PIN（只显示这一次，请交给老人本人）" en="Initial PIN, shown once" />
+      </h2>
       <p class="secret">{props.pin}</p>
     </div>
     <p class="links">
-      <a href={`/staff/elders/${props.e.elder_id}`}><T zh="查看资料" en="Open profile" /></a>
-      <a href={`/staff/elders/new?community=${props.e.community_code}`}><T zh="继续登记" en="Register another" /></a>
+      <a href={`/staff/elders/${props.e.elder_id}`}>
+        <T zh="查看资料" en="Open profile" />
+      </a>
+      <a href={`/staff/elders/new?community=${props.e.community_code}`}>
+        <T zh="继续登记" en="Register another" />
+      </a>
     </p>
   </>
 );
@@ -214,33 +401,79 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
   const scopedCommunities = async (p: StaffP) => communitiesOf(await loadAreaTree(deps, p.scope));
   return [
     defineRoute({
-      method: 'get', path: '/staff/elders/new', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: 'Form to register an elder', query: z.object({ community: z.optional(z.string().check(z.maxLength(120))) }),
+      method: 'get',
+      path: '/staff/elders/new',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: 'Form to register an elder',
+      query: z.object({ community: z.optional(z.string().check(z.maxLength(120))) }),
       async handler(c, { query, principal }) {
         const p = principal;
-        return staffPage(c, deps, p, '登记老人', 'Register an elder', <NewElder values={{ community_code: query.community }} errors={{}} communities={await scopedCommunities(p)} />);
+        return staffPage(
+          c,
+          deps,
+          p,
+          '登记老人',
+          'Register an elder',
+          <NewElder
+            values={{ community_code: query.community }}
+            errors={{}}
+            communities={await scopedCommunities(p)}
+          />,
+        );
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/new', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: 'Register an elder; shows the card number and the one-time PIN', bodyKind: 'form', body: ElderFormBody,
+      method: 'post',
+      path: '/staff/elders/new',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: 'Register an elder; shows the card number and the one-time PIN',
+      bodyKind: 'form',
+      body: ElderFormBody,
       async handler(c, { body, principal }) {
         const p = principal;
         const communities = await scopedCommunities(p);
         const again = (errors: Record<string, Msg>, error?: Msg, status = 400) =>
-          staffPage(c, deps, p, '登记老人', 'Register an elder', <NewElder values={body} errors={errors} error={error} communities={communities} />, { status });
+          staffPage(
+            c,
+            deps,
+            p,
+            '登记老人',
+            'Register an elder',
+            <NewElder values={body} errors={errors} error={error} communities={communities} />,
+            { status },
+          );
         const input = toElderInput(body);
         if (!input.ok) return again(input.errors, { zh: '请修改标出的项目', en: 'Fix the marked fields' });
         assertAreaInScope(p, input.value.community_code);
         const r = await expected(['ELDER_EXISTS', 'VALIDATION_FAILED'], () => registerElder(deps, input.value, p.sub));
         if (!r.ok) return again({}, msgOfError(r.error), r.error.status);
-        return staffPage(c, deps, p, '登记老人', 'Register an elder', <Registered e={r.value.record} pin={r.value.pin} />, { status: 201 });
+        return staffPage(
+          c,
+          deps,
+          p,
+          '登记老人',
+          'Register an elder',
+          <Registered e={r.value.record} pin={r.value.pin} />,
+          { status: 201 },
+        );
       },
     }),
     defineRoute({
-      method: 'get', path: '/staff/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
+      method: 'get',
+      path: '/staff/elders/:elder_id',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
       summary: 'Masked profile, edit form, reveal, PIN, leave, bindings and audit trail of one elder',
-      params: ElderIdP, query: z.object({ done: z.optional(z.string().check(z.maxLength(30))), audit: z.optional(z.string().check(z.maxLength(500))) }),
+      params: ElderIdP,
+      query: z.object({
+        done: z.optional(z.string().check(z.maxLength(30))),
+        audit: z.optional(z.string().check(z.maxLength(500))),
+      }),
       async handler(c, { params, query, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
@@ -249,29 +482,64 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
+      method: 'post',
+      path: '/staff/elders/:elder_id',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
       summary: 'Save edits to an elder (optimistic: the form carries the version it was read at)',
-      params: ElderIdP, bodyKind: 'form', body: ElderFormBody,
+      params: ElderIdP,
+      bodyKind: 'form',
+      body: ElderFormBody,
       async handler(c, { params, body, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const patch = toElderPatch(body, e);
-        if (!patch.ok) return profilePage(c, deps, p, e, { edit: { values: body, errors: patch.errors, error: { zh: '请修改标出的项目', en: 'Fix the marked fields' } } }, { status: 400 });
+        if (!patch.ok)
+          return profilePage(
+            c,
+            deps,
+            p,
+            e,
+            {
+              edit: {
+                values: body,
+                errors: patch.errors,
+                error: { zh: '请修改标出的项目', en: 'Fix the marked fields' },
+              },
+            },
+            { status: 400 },
+          );
         if (Object.keys(patch.value).length === 1) return c.redirect(`/staff/elders/${e.elder_id}?done=nochange`, 303);
         if (patch.value.community_code) assertAreaInScope(p, patch.value.community_code);
-        const r = await expected(['CONFLICT', 'VALIDATION_FAILED', 'ELDER_INACTIVE'], () => patchElder(deps, e, patch.value, p.sub));
+        const r = await expected(['CONFLICT', 'VALIDATION_FAILED', 'ELDER_INACTIVE'], () =>
+          patchElder(deps, e, patch.value, p.sub),
+        );
         if (!r.ok) {
           // someone saved first: show their version, keep nothing of ours silently
           const fresh = await loadElderInScope(deps, p, params.elder_id);
-          return profilePage(c, deps, p, fresh, { edit: { values: valuesOf(fresh), errors: {}, error: msgOfError(r.error) } }, { status: r.error.status });
+          return profilePage(
+            c,
+            deps,
+            p,
+            fresh,
+            { edit: { values: valuesOf(fresh), errors: {}, error: msgOfError(r.error) } },
+            { status: r.error.status },
+          );
         }
         return c.redirect(`/staff/elders/${e.elder_id}?done=saved`, 303);
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id/reveal', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
+      method: 'post',
+      path: '/staff/elders/:elder_id/reveal',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
       summary: 'Reveal the full ID number and phones with a reason (audited); shown on this response only',
-      params: ElderIdP, bodyKind: 'form', body: ReasonBody,
+      params: ElderIdP,
+      bodyKind: 'form',
+      body: ReasonBody,
       async handler(c, { params, body, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
@@ -282,8 +550,15 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id/pin', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: 'Issue a new card PIN; shown on this response only', params: ElderIdP, bodyKind: 'form', body: z.object({}),
+      method: 'post',
+      path: '/staff/elders/:elder_id/pin',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: 'Issue a new card PIN; shown on this response only',
+      params: ElderIdP,
+      bodyKind: 'form',
+      body: z.object({}),
       async handler(c, { params, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
@@ -292,22 +567,43 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id/leave', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: "Leave the scheme at the elder's request (personal fields erased)", params: ElderIdP, bodyKind: 'form', body: ReasonBody,
+      method: 'post',
+      path: '/staff/elders/:elder_id/leave',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: "Leave the scheme at the elder's request (personal fields erased)",
+      params: ElderIdP,
+      bodyKind: 'form',
+      body: ReasonBody,
       async handler(c, { params, body, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
         const reason = reasonOf(body.reason);
         if (!reason || !body.confirm) {
-          return profilePage(c, deps, p, e, { leaveError: reason ? { zh: '请勾选确认', en: 'Tick the confirmation' } : REASON_MSG }, { status: 400 });
+          return profilePage(
+            c,
+            deps,
+            p,
+            e,
+            { leaveError: reason ? { zh: '请勾选确认', en: 'Tick the confirmation' } : REASON_MSG },
+            { status: 400 },
+          );
         }
         await leaveScheme(deps, e, p.sub, reason);
         return c.redirect(`/staff/elders/${e.elder_id}?done=left`, 303);
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id/bindings/:family_id/confirm', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: 'Staff confirm a family binding for an elder without a phone', params: BothP, bodyKind: 'form', body: z.object({}),
+      method: 'post',
+      path: '/staff/elders/:elder_id/bindings/:family_id/confirm',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: 'Staff confirm a family binding for an elder without a phone',
+      params: BothP,
+      bodyKind: 'form',
+      body: z.object({}),
       async handler(c, { params, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);
@@ -317,8 +613,15 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       },
     }),
     defineRoute({
-      method: 'post', path: '/staff/elders/:elder_id/bindings/:family_id/remove', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
-      summary: "Staff remove a family binding on the elder's behalf", params: BothP, bodyKind: 'form', body: z.object({}),
+      method: 'post',
+      path: '/staff/elders/:elder_id/bindings/:family_id/remove',
+      access: { roles: ELDER_OFFICERS },
+      tags: ['pages'],
+      page: true,
+      summary: "Staff remove a family binding on the elder's behalf",
+      params: BothP,
+      bodyKind: 'form',
+      body: z.object({}),
       async handler(c, { params, principal }) {
         const p = principal;
         const e = await loadElderInScope(deps, p, params.elder_id);

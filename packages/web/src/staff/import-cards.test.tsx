@@ -6,7 +6,8 @@ import { DEMO_COMMUNITIES } from '@tmc/local/demo/district';
 import { IMPORT_ERRORS_SHOWN } from './import-pages';
 import { Client, makeSite, signInStaff, textOf, type Site } from '../../../../tests/support/site';
 
-const sample = (name: string) => readFileSync(fileURLToPath(new URL(`../../../../docs/samples/${name}`, import.meta.url)));
+const sample = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../../docs/samples/${name}`, import.meta.url)));
 const upload = (name: string, bytes: Uint8Array = sample(name)) => {
   const fd = new FormData();
   fd.append('file', new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));

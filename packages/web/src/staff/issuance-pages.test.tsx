@@ -9,7 +9,11 @@ let admin: Client;
 const started: unknown[] = [];
 beforeAll(async () => {
   site = await makeSite({ elders: 12, at: '2026-11-23T08:00:00Z' });
-  site.deps.jobs = { start: async (j) => { started.push(j); } };
+  site.deps.jobs = {
+    start: async (j) => {
+      started.push(j);
+    },
+  };
   admin = await signInStaff(site, 'admin');
 });
 

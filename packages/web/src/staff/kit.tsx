@@ -12,11 +12,30 @@ import { ROLE_ZH, isOfficer, type StaffP } from '../kit/principal';
 
 export const staffHeader = async (deps: Deps, p: StaffP): Promise<StaffHeader> => {
   const area = p.scope ? await deps.areas.get(p.scope) : null;
-  return { username: p.username, roleZh: ROLE_ZH[p.role], scopeName: p.scope ? (area?.name ?? p.scope) : '全市', officer: isOfficer(p) };
+  return {
+    username: p.username,
+    roleZh: ROLE_ZH[p.role],
+    scopeName: p.scope ? (area?.name ?? p.scope) : '全市',
+    officer: isOfficer(p),
+  };
 };
 
-export const staffPage = async (c: Ctx, deps: Deps, p: StaffP, title: string, titleEn: string, body: Child, opts: { status?: number } = {}) =>
-  render(c, <ConsoleLayout view={viewOf(c)} title={title} titleEn={titleEn} staff={await staffHeader(deps, p)}>{body}</ConsoleLayout>, opts);
+export const staffPage = async (
+  c: Ctx,
+  deps: Deps,
+  p: StaffP,
+  title: string,
+  titleEn: string,
+  body: Child,
+  opts: { status?: number } = {},
+) =>
+  render(
+    c,
+    <ConsoleLayout view={viewOf(c)} title={title} titleEn={titleEn} staff={await staffHeader(deps, p)}>
+      {body}
+    </ConsoleLayout>,
+    opts,
+  );
 
 /** An elder this staff member may see (OUT_OF_SCOPE otherwise). */
 export const loadElderInScope = async (deps: Deps, p: StaffP, elder_id: string): Promise<ElderRecord> => {

@@ -34,7 +34,10 @@ beforeAll(async () => {
 
 describe('access by role', () => {
   it.each([
-    ['admin', 200], ['zengdu', 200], ['xicheng', 200], ['finance', 200],
+    ['admin', 200],
+    ['zengdu', 200],
+    ['xicheng', 200],
+    ['finance', 200],
   ])('%s opens the console', async (user, status) => {
     const c = await signInStaff(site, user);
     expect((await c.get('/staff')).status).toBe(status);
@@ -73,7 +76,7 @@ describe('area tree', () => {
 });
 
 describe('scope', () => {
-  it('a street officer cannot open another street\'s community, card sheet or elder (OUT_OF_SCOPE page)', async () => {
+  it("a street officer cannot open another street's community, card sheet or elder (OUT_OF_SCOPE page)", async () => {
     const other = OTHERS[0]?.code ?? '';
     for (const path of [`/staff/communities/${other}`, `/staff/communities/${other}/cards`]) {
       const r = await street.get(path);
@@ -93,7 +96,11 @@ describe('scope', () => {
   it('a street officer cannot register an elder in another street', async () => {
     const p = newcomer();
     const r = await street.post('/staff/elders/new', {
-      name: p.name, id_number: p.id_number, community_code: OTHERS[0]?.code ?? '', address: p.address, care_level: p.care_level,
+      name: p.name,
+      id_number: p.id_number,
+      community_code: OTHERS[0]?.code ?? '',
+      address: p.address,
+      care_level: p.care_level,
     });
     expect(r.status).toBe(403);
     expect(await site.deps.elders.findIdByIdHash(site.deps.blindIndex('id', p.id_number))).toBeNull();
@@ -101,13 +108,22 @@ describe('scope', () => {
 });
 
 describe('community pages and search', () => {
-  it('lists a community\'s elders a page at a time with a Next link', async () => {
+  it("lists a community's elders a page at a time with a Next link", async () => {
     // top up one community so it spans more than one page
     const code = XICHENG[0]?.code ?? '';
     const before = (await site.deps.elders.listByCommunity(code, 100)).items.length;
-    const extra = demoElders(200).slice(100).filter((p) => p.community_code === code).slice(0, COMMUNITY_PAGE_SIZE + 1 - before);
+    const extra = demoElders(200)
+      .slice(100)
+      .filter((p) => p.community_code === code)
+      .slice(0, COMMUNITY_PAGE_SIZE + 1 - before);
     for (const p of extra) {
-      const r = await admin.post('/staff/elders/new', { name: p.name, id_number: p.id_number, community_code: code, address: p.address, care_level: p.care_level });
+      const r = await admin.post('/staff/elders/new', {
+        name: p.name,
+        id_number: p.id_number,
+        community_code: code,
+        address: p.address,
+        care_level: p.care_level,
+      });
       expect(r.status).toBe(201);
     }
     const total = (await site.deps.elders.listByCommunity(code, 100)).items.length;
@@ -150,8 +166,15 @@ describe('one elder', () => {
     for (const c of XICHENG) expect(form.text).toContain(`value="${c.code}"`);
     for (const c of OTHERS) expect(form.text).not.toContain(`value="${c.code}"`);
     const r = await street.post('/staff/elders/new', {
-      name: p.name, id_number: p.id_number, phone: '', community_code: XICHENG[1]?.code ?? '', address: p.address,
-      care_level: 'semi_disabled', cat_living_alone: '1', ec_name: '王伟', ec_phone: '17000017777',
+      name: p.name,
+      id_number: p.id_number,
+      phone: '',
+      community_code: XICHENG[1]?.code ?? '',
+      address: p.address,
+      care_level: 'semi_disabled',
+      cat_living_alone: '1',
+      ec_name: '王伟',
+      ec_phone: '17000017777',
     });
     expect(r.status).toBe(201);
     expect(r.headers.get('cache-control')).toBe('no-store');
@@ -167,13 +190,26 @@ describe('one elder', () => {
     const audit = await site.deps.audit.listBySubject(`elder:${id}`, 10);
     expect(audit.items.map((a) => a.action)).toContain('elder.create');
 
-    const again = await street.post('/staff/elders/new', { name: p.name, id_number: p.id_number, community_code: XICHENG[1]?.code ?? '', address: p.address, care_level: 'self_care' });
+    const again = await street.post('/staff/elders/new', {
+      name: p.name,
+      id_number: p.id_number,
+      community_code: XICHENG[1]?.code ?? '',
+      address: p.address,
+      care_level: 'self_care',
+    });
     expect(again.status).toBe(409);
     expect(textOf(again.text)).toContain('该身份证号已登记');
   });
 
   it('invalid input comes back on the form with field errors and the values kept', async () => {
-    const r = await street.post('/staff/elders/new', { name: '张三', id_number: '11010119400101123', community_code: XICHENG[0]?.code ?? '', address: '', care_level: 'self_care', lng: '113.3' });
+    const r = await street.post('/staff/elders/new', {
+      name: '张三',
+      id_number: '11010119400101123',
+      community_code: XICHENG[0]?.code ?? '',
+      address: '',
+      care_level: 'self_care',
+      lng: '113.3',
+    });
     expect(r.status).toBe(400);
     const t = textOf(r.text);
     expect(t).toContain('身份证号码无效');
@@ -204,8 +240,13 @@ describe('one elder', () => {
   it('edit saves only what changed, by version; a stale form is refused (CONFLICT)', async () => {
     const e = await firstElderIn(XICHENG[1]?.code ?? '');
     const base = {
-      name: e.name, community_code: e.community_code, address: `${e.address}（新）`, care_level: e.care_level ?? '',
-      lng: e.location ? String(e.location.lng) : '', lat: e.location ? String(e.location.lat) : '', version: String(e.version),
+      name: e.name,
+      community_code: e.community_code,
+      address: `${e.address}（新）`,
+      care_level: e.care_level ?? '',
+      lng: e.location ? String(e.location.lng) : '',
+      lat: e.location ? String(e.location.lat) : '',
+      version: String(e.version),
       ...Object.fromEntries(e.special_categories.map((k) => [`cat_${k}`, '1'])),
     };
     const ok = await street.post(`/staff/elders/${e.elder_id}`, base);
@@ -222,7 +263,11 @@ describe('one elder', () => {
     expect(textOf(stale.text)).toContain('数据已被他人修改');
     expect((await site.deps.elders.get(e.elder_id))?.address).toBe(`${e.address}（新）`);
 
-    const other = await street.post(`/staff/elders/${e.elder_id}`, { ...base, version: String(e.version + 1), community_code: OTHERS[0]?.code ?? '' });
+    const other = await street.post(`/staff/elders/${e.elder_id}`, {
+      ...base,
+      version: String(e.version + 1),
+      community_code: OTHERS[0]?.code ?? '',
+    });
     expect(other.status).toBe(403);
   });
 

@@ -21,9 +21,14 @@ const Tree = (props: { nodes: AreaNode[]; links: boolean }) => (
   <ul>
     {props.nodes.map((n) => (
       <li>
-        {n.level === 'community' && props.links
-          ? <><a href={`/staff/communities/${n.code}`}>{n.name}</a> · <a href={`/staff/communities/${n.code}/cards`}>积分卡 Cards</a></>
-          : <b>{n.name}</b>}
+        {n.level === 'community' && props.links ? (
+          <>
+            <a href={`/staff/communities/${n.code}`}>{n.name}</a> ·{' '}
+            <a href={`/staff/communities/${n.code}/cards`}>积分卡 Cards</a>
+          </>
+        ) : (
+          <b>{n.name}</b>
+        )}
         {n.children.length > 0 && <Tree nodes={n.children} links={props.links} />}
       </li>
     ))}
@@ -33,10 +38,14 @@ const Tree = (props: { nodes: AreaNode[]; links: boolean }) => (
 export const SearchBox = (props: { q?: string }) => (
   <form method="get" action="/staff/search" class="search" role="search">
     <div class="field">
-      <label for="f-q"><T zh="查找老人：姓名、手机号或12位积分卡号" en="Find: name, phone or 12-digit card" /></label>
+      <label for="f-q">
+        <T zh="查找老人：姓名、手机号或12位积分卡号" en="Find: name, phone or 12-digit card" />
+      </label>
       <input id="f-q" name="q" type="search" maxlength={30} value={props.q ?? ''} />
     </div>
-    <button class="btn" type="submit"><T zh="查找" en="Search" /></button>
+    <button class="btn" type="submit">
+      <T zh="查找" en="Search" />
+    </button>
   </form>
 );
 
@@ -44,17 +53,28 @@ export const ElderTable = (props: { elders: ElderRecord[]; areaNames?: Map<strin
   <table>
     <thead>
       <tr>
-        <th>姓名 Name</th><th>性别</th><th>出生日期（年龄） Born</th><th>身份证 ID</th><th>手机 Phone</th>
+        <th>姓名 Name</th>
+        <th>性别</th>
+        <th>出生日期（年龄） Born</th>
+        <th>身份证 ID</th>
+        <th>手机 Phone</th>
         {props.areaNames && <th>社区 Community</th>}
-        <th>护理等级 Care</th><th>类别 Category</th><th>积分卡号 Card</th><th>状态 Status</th>
+        <th>护理等级 Care</th>
+        <th>类别 Category</th>
+        <th>积分卡号 Card</th>
+        <th>状态 Status</th>
       </tr>
     </thead>
     <tbody>
       {props.elders.map((e) => (
         <tr>
-          <td><a href={`/staff/elders/${e.elder_id}`}>{e.name}</a></td>
+          <td>
+            <a href={`/staff/elders/${e.elder_id}`}>{e.name}</a>
+          </td>
           <td>{GENDER_ZH[e.gender]}</td>
-          <td class="num">{e.birth_date}（{ageOn(e.birth_date, props.today)}岁）</td>
+          <td class="num">
+            {e.birth_date}（{ageOn(e.birth_date, props.today)}岁）
+          </td>
           <td class="num">{e.id_masked}</td>
           <td class="num">{e.phone_masked ?? '—'}</td>
           {props.areaNames && <td>{props.areaNames.get(e.community_code) ?? e.community_code}</td>}
@@ -86,8 +106,10 @@ export const classifyQuery = (raw: string): Query | null => {
 /** Same lookups as GET /api/elders/search: each a key lookup, then limited to the officer's area. */
 export const searchElders = async (deps: Deps, p: StaffP, q: Query): Promise<ElderRecord[]> => {
   let found: ElderRecord[];
-  if (q.kind === 'name') found = await deps.elders.findByName(q.value, p.scope ? `${p.scope}.` : null, SEARCH_RESULTS_MAX);
-  else if (q.kind === 'phone') found = await deps.elders.getMany(await deps.elders.findIdsByPhoneHash(deps.blindIndex('phone', q.value)));
+  if (q.kind === 'name')
+    found = await deps.elders.findByName(q.value, p.scope ? `${p.scope}.` : null, SEARCH_RESULTS_MAX);
+  else if (q.kind === 'phone')
+    found = await deps.elders.getMany(await deps.elders.findIdsByPhoneHash(deps.blindIndex('phone', q.value)));
   else {
     const id = isValidCardNumber(q.value) ? await deps.elders.findIdByCard(q.value) : null;
     found = id ? await deps.elders.getMany([id]) : [];
@@ -97,32 +119,65 @@ export const searchElders = async (deps: Deps, p: StaffP, q: Query): Promise<Eld
 
 export const staffPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
-    method: 'get', path: '/staff', access: { roles: ALL_STAFF }, tags: ['pages'], page: true,
+    method: 'get',
+    path: '/staff',
+    access: { roles: ALL_STAFF },
+    tags: ['pages'],
+    page: true,
     summary: 'Staff console: the areas under my scope',
     async handler(c, { principal }) {
       const p = principal;
       const tree = await loadAreaTree(deps, p.scope);
       const officer = isOfficer(p);
-      return staffPage(c, deps, p, '工作台', 'Console', (
+      return staffPage(
+        c,
+        deps,
+        p,
+        '工作台',
+        'Console',
         <>
-          {officer && <div class="panel"><SearchBox /></div>}
-          <div class="panel">
-            <h2><T zh="管辖区域" en="My areas" /></h2>
-            {tree.length === 0 ? <p>暂无区域 No areas yet.</p> : <div class="tree"><Tree nodes={tree} links={officer} /></div>}
-          </div>
-          <div class="panel links"><a href="/staff/issuance"><T zh="积分发放" en="Issuance" /></a></div>
           {officer && (
-            <div class="panel links">
-              <a href="/staff/elders/new"><T zh="登记老人" en="Register an elder" /></a>
-              <a href="/staff/import"><T zh="导入老人名单 (CSV)" en="Import roster" /></a>
+            <div class="panel">
+              <SearchBox />
             </div>
           )}
-        </>
-      ));
+          <div class="panel">
+            <h2>
+              <T zh="管辖区域" en="My areas" />
+            </h2>
+            {tree.length === 0 ? (
+              <p>暂无区域 No areas yet.</p>
+            ) : (
+              <div class="tree">
+                <Tree nodes={tree} links={officer} />
+              </div>
+            )}
+          </div>
+          <div class="panel links">
+            <a href="/staff/issuance">
+              <T zh="积分发放" en="Issuance" />
+            </a>
+          </div>
+          {officer && (
+            <div class="panel links">
+              <a href="/staff/elders/new">
+                <T zh="登记老人" en="Register an elder" />
+              </a>
+              <a href="/staff/import">
+                <T zh="导入老人名单 (CSV)" en="Import roster" />
+              </a>
+            </div>
+          )}
+        </>,
+      );
     },
   }),
   defineRoute({
-    method: 'get', path: '/staff/search', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
+    method: 'get',
+    path: '/staff/search',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['pages'],
+    page: true,
     summary: 'Find elders by exact name, phone or card number within my area',
     query: z.object({ q: z.optional(z.string().check(z.maxLength(60))) }),
     async handler(c, { query, principal }) {
@@ -131,43 +186,91 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
       const q = raw.trim() ? classifyQuery(raw) : null;
       const results = q ? await searchElders(deps, p, q) : [];
       const names = new Map(communitiesOf(await loadAreaTree(deps, p.scope)).map((x) => [x.code, x.label]));
-      return staffPage(c, deps, p, '查找老人', 'Find an elder', (
+      return staffPage(
+        c,
+        deps,
+        p,
+        '查找老人',
+        'Find an elder',
         <>
-          <div class="panel"><SearchBox q={raw} /></div>
-          {raw.trim() && !q && <p class="err">请输入完整姓名、11位手机号或12位积分卡号 Enter a full name, an 11-digit phone or a 12-digit card number</p>}
-          {q && (results.length === 0
-            ? <p class="notice">没有找到 No match in your area</p>
-            : <div class="panel"><p>找到 {results.length} 人 Found {results.length}</p><ElderTable elders={results} areaNames={names} today={deps.clock.now()} /></div>)}
-        </>
-      ), { status: raw.trim() && !q ? 400 : 200 });
+          <div class="panel">
+            <SearchBox q={raw} />
+          </div>
+          {raw.trim() && !q && (
+            <p class="err">
+              请输入完整姓名、11位手机号或12位积分卡号 Enter a full name, an 11-digit phone or a 12-digit card number
+            </p>
+          )}
+          {q &&
+            (results.length === 0 ? (
+              <p class="notice">没有找到 No match in your area</p>
+            ) : (
+              <div class="panel">
+                <p>
+                  找到 {results.length} 人 Found {results.length}
+                </p>
+                <ElderTable elders={results} areaNames={names} today={deps.clock.now()} />
+              </div>
+            ))}
+        </>,
+        { status: raw.trim() && !q ? 400 : 200 },
+      );
     },
   }),
   defineRoute({
-    method: 'get', path: '/staff/communities/:code', access: { roles: ELDER_OFFICERS }, tags: ['pages'], page: true,
+    method: 'get',
+    path: '/staff/communities/:code',
+    access: { roles: ELDER_OFFICERS },
+    tags: ['pages'],
+    page: true,
     summary: 'Elders of one community, a page at a time',
-    params: z.object({ code: AreaCode }), query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    params: z.object({ code: AreaCode }),
+    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
     async handler(c, { params, query, principal }) {
       const p = principal;
       assertAreaInScope(p, params.code);
       const area = await deps.areas.get(params.code);
       if (!area || area.level !== 'community') throw new AppError('AREA_NOT_FOUND');
       const page = await deps.elders.listByCommunity(params.code, COMMUNITY_PAGE_SIZE, query.cursor);
-      return staffPage(c, deps, p, area.name, 'Community', (
+      return staffPage(
+        c,
+        deps,
+        p,
+        area.name,
+        'Community',
         <>
-          <div class="panel"><SearchBox /></div>
+          <div class="panel">
+            <SearchBox />
+          </div>
           <div class="panel links noprint">
-            <a href={`/staff/elders/new?community=${params.code}`}><T zh="在本社区登记老人" en="Register here" /></a>
-            <a href={`/staff/communities/${params.code}/cards`}><T zh="打印积分卡" en="Print cards" /></a>
+            <a href={`/staff/elders/new?community=${params.code}`}>
+              <T zh="在本社区登记老人" en="Register here" />
+            </a>
+            <a href={`/staff/communities/${params.code}/cards`}>
+              <T zh="打印积分卡" en="Print cards" />
+            </a>
           </div>
           <div class="panel">
-            {page.items.length === 0 ? <p>本页没有老人 No elders on this page.</p> : <ElderTable elders={page.items} today={deps.clock.now()} />}
+            {page.items.length === 0 ? (
+              <p>本页没有老人 No elders on this page.</p>
+            ) : (
+              <ElderTable elders={page.items} today={deps.clock.now()} />
+            )}
             <p class="pager links">
-              {query.cursor && <a href={`/staff/communities/${params.code}`}><T zh="第一页" en="First page" /></a>}
-              {page.cursor && <a href={`/staff/communities/${params.code}?cursor=${encodeURIComponent(page.cursor)}`} rel="next"><T zh="下一页" en="Next" /></a>}
+              {query.cursor && (
+                <a href={`/staff/communities/${params.code}`}>
+                  <T zh="第一页" en="First page" />
+                </a>
+              )}
+              {page.cursor && (
+                <a href={`/staff/communities/${params.code}?cursor=${encodeURIComponent(page.cursor)}`} rel="next">
+                  <T zh="下一页" en="Next" />
+                </a>
+              )}
             </p>
           </div>
-        </>
-      ));
+        </>,
+      );
     },
   }),
 ];

@@ -2,8 +2,20 @@
 // header is matched to a column. Shared by the parser, the row checks and the demo roster writer.
 
 export type ElderCsvField =
-  | 'name' | 'gender' | 'id_number' | 'birth_date' | 'phone' | 'street' | 'community' | 'address'
-  | 'lng' | 'lat' | 'care_level' | 'special_categories' | 'emergency_contact_name' | 'emergency_contact_phone';
+  | 'name'
+  | 'gender'
+  | 'id_number'
+  | 'birth_date'
+  | 'phone'
+  | 'street'
+  | 'community'
+  | 'address'
+  | 'lng'
+  | 'lat'
+  | 'care_level'
+  | 'special_categories'
+  | 'emergency_contact_name'
+  | 'emergency_contact_phone';
 
 export type ElderCsvColumn = { field: ElderCsvField; zh: string; required: boolean; aliases: readonly string[] };
 
@@ -27,7 +39,10 @@ export const ELDER_CSV_COLUMNS: readonly ElderCsvColumn[] = [
 
 export const COLUMN_ORDER = (zh: string): number => ELDER_CSV_COLUMNS.findIndex((c) => c.zh === zh);
 
-export const COLUMN = Object.fromEntries(ELDER_CSV_COLUMNS.map((c) => [c.field, c])) as Record<ElderCsvField, ElderCsvColumn>;
+export const COLUMN = Object.fromEntries(ELDER_CSV_COLUMNS.map((c) => [c.field, c])) as Record<
+  ElderCsvField,
+  ElderCsvColumn
+>;
 
 /** Headers as people type them: `*姓名`, `身份证号（18位）`, `姓 名`, `ID Number`, `birth-date`. */
 export const headerKey = (raw: string): string =>

@@ -18,10 +18,17 @@ export const IMPORT_WRITE_CONCURRENCY = 16; // parallel row transactions: fast, 
 export const IMPORT_PROGRESS_EVERY = 500; // rows between progress saves
 
 export type ImportMeta = {
-  import_id: string; file_name: string; encoding: string;
+  import_id: string;
+  file_name: string;
+  encoding: string;
   status: 'rejected' | 'writing' | 'completed';
-  total_rows: number; error_count: number; created: number; unchanged: number;
-  by: string; started_at: string; finished_at: string | null;
+  total_rows: number;
+  error_count: number;
+  created: number;
+  unchanged: number;
+  by: string;
+  started_at: string;
+  finished_at: string | null;
   /** The importing officer's area (null: city-wide). Only staff whose area holds it see the
    * import; absent on imports made before it was kept, which count as city-wide. */
   scope?: string | null;
@@ -68,12 +75,16 @@ const pool = async <T>(items: readonly T[], width: number, fn: (t: T, i: number)
 
 export type ImportOutcome = { meta: ImportMeta; errors: RowError[] };
 
-export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Array; file_name: string; actor: string; scope: string | null }): Promise<ImportOutcome> => {
+export const importEldersCsv = async (
+  deps: ImportDeps,
+  args: { bytes: Uint8Array; file_name: string; actor: string; scope: string | null },
+): Promise<ImportOutcome> => {
   const import_id = importIdOf(args.bytes, args.scope);
   const previous = await deps.imports.get(import_id);
   // Same file again: nothing to do, and the answer says so (every row unchanged, none created);
   // the stored batch keeps what its first run did.
-  if (previous?.status === 'completed') return { meta: { ...previous, created: 0, unchanged: previous.created + previous.unchanged }, errors: [] };
+  if (previous?.status === 'completed')
+    return { meta: { ...previous, created: 0, unchanged: previous.created + previous.unchanged }, errors: [] };
 
   const { text, encoding } = decodeCsv(args.bytes);
   const resolveCommunity = await loadCommunityResolver(deps.areas, args.scope);
@@ -90,21 +101,41 @@ export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Arra
     const elderId = existingIds.get(hashes[i] ?? '');
     if (!elderId) return void toWrite.push(r);
     if (existing.get(elderId)?.input_hash === inputHash(deps.blindIndex, r.input)) return void unchanged++;
-    errors.push({ row: r.row, column: '身份证号', code: 'ALREADY_REGISTERED', message: '该身份证号已登记且资料不同，请在系统中直接修改', message_en: 'ID number already registered with different data; edit the existing record instead' });
+    errors.push({
+      row: r.row,
+      column: '身份证号',
+      code: 'ALREADY_REGISTERED',
+      message: '该身份证号已登记且资料不同，请在系统中直接修改',
+      message_en: 'ID number already registered with different data; edit the existing record instead',
+    });
   });
   errors.sort((a, b) => a.row - b.row);
 
   const started_at = deps.clock.now().toISOString();
   const meta: ImportMeta = {
-    import_id, file_name: args.file_name.slice(0, 120), encoding, status: 'writing',
-    total_rows: rows.length + new Set(errors.map((e) => e.row)).size, error_count: errors.length,
-    created: 0, unchanged, by: args.actor, started_at, finished_at: null, scope: args.scope,
+    import_id,
+    file_name: args.file_name.slice(0, 120),
+    encoding,
+    status: 'writing',
+    total_rows: rows.length + new Set(errors.map((e) => e.row)).size,
+    error_count: errors.length,
+    created: 0,
+    unchanged,
+    by: args.actor,
+    started_at,
+    finished_at: null,
+    scope: args.scope,
   };
   if (errors.length > 0) {
     const rejected = { ...meta, status: 'rejected' as const, finished_at: started_at };
     await deps.imports.put(rejected);
     await deps.imports.putErrors(import_id, errors);
-    await deps.audit.write({ actor: args.actor, action: 'elders.import_rejected', subject: `import:${import_id}`, detail: { errors: errors.length } });
+    await deps.audit.write({
+      actor: args.actor,
+      action: 'elders.import_rejected',
+      subject: `import:${import_id}`,
+      detail: { errors: errors.length },
+    });
     return { meta: rejected, errors };
   }
 
@@ -121,15 +152,29 @@ export const importEldersCsv = async (deps: ImportDeps, args: { bytes: Uint8Arra
         break;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        if (e.code === 'ELDER_EXISTS') { unchanged++; break; } // written by an earlier, interrupted run
+        if (e.code === 'ELDER_EXISTS') {
+          unchanged++;
+          break;
+        } // written by an earlier, interrupted run
         if (e.code === 'CONFLICT' && attempt < CARD_ALLOCATION_TRIES) continue; // card number collision
         throw e;
       }
     }
     if ((i + 1) % IMPORT_PROGRESS_EVERY === 0) await deps.imports.put({ ...meta, created, unchanged });
   });
-  const done: ImportMeta = { ...meta, status: 'completed', created, unchanged, finished_at: deps.clock.now().toISOString() };
+  const done: ImportMeta = {
+    ...meta,
+    status: 'completed',
+    created,
+    unchanged,
+    finished_at: deps.clock.now().toISOString(),
+  };
   await deps.imports.put(done);
-  await deps.audit.write({ actor: args.actor, action: 'elders.import', subject: `import:${import_id}`, detail: { created, unchanged } });
+  await deps.audit.write({
+    actor: args.actor,
+    action: 'elders.import',
+    subject: `import:${import_id}`,
+    detail: { created, unchanged },
+  });
   return { meta: done, errors: [] };
 };

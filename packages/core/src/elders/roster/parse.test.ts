@@ -10,8 +10,12 @@ import { AppError } from '../../kernel/errors';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 // Two communities of the demo district (packages/local/src/demo/district.ts), by the names a roster uses.
-const COMMUNITIES: Record<string, string> = { '西城街道/胜利社区': 'zengdu.xicheng.shengli', '东城街道/青年社区': 'zengdu.dongcheng.qingnian' };
-const resolveCommunity = (street: string, community: string): string | null => COMMUNITIES[`${street}/${community}`] ?? null;
+const COMMUNITIES: Record<string, string> = {
+  '西城街道/胜利社区': 'zengdu.xicheng.shengli',
+  '东城街道/青年社区': 'zengdu.dongcheng.qingnian',
+};
+const resolveCommunity = (street: string, community: string): string | null =>
+  COMMUNITIES[`${street}/${community}`] ?? null;
 const CTX: ElderCsvContext = { resolveCommunity, today: TODAY };
 
 const fakeId = (birth: string, seq: string): string => {
@@ -27,8 +31,20 @@ type Row = Record<string, string>;
 
 /** A row that imports cleanly; cases override single cells. */
 const VALID: Row = {
-  姓名: '王建国', 性别: '男', 身份证号: ID_M, 出生日期: '1945-03-12', 联系电话: '17000000001', 街道: '西城街道', 社区: '胜利社区',
-  住址: '西城街道胜利社区 3栋2单元401', 经度: '113.35', 纬度: '31.70', 护理等级: '自理', 特殊类别: '高龄', 紧急联系人: '王伟', 紧急联系电话: '17000010001',
+  姓名: '王建国',
+  性别: '男',
+  身份证号: ID_M,
+  出生日期: '1945-03-12',
+  联系电话: '17000000001',
+  街道: '西城街道',
+  社区: '胜利社区',
+  住址: '西城街道胜利社区 3栋2单元401',
+  经度: '113.35',
+  纬度: '31.70',
+  护理等级: '自理',
+  特殊类别: '高龄',
+  紧急联系人: '王伟',
+  紧急联系电话: '17000010001',
 };
 const HEADERS = Object.keys(VALID);
 
@@ -52,30 +68,60 @@ describe('parseElderCsv: a clean row', () => {
   it('becomes an ElderInput with the community resolved and the line number', () => {
     const { rows, errors } = parseElderCsv(csvOf([VALID]), CTX);
     expect(errors).toEqual([]);
-    expect(rows).toEqual([{
-      row: 2,
-      input: {
-        name: '王建国', gender: 'M', birth_date: '1945-03-12', id_number: ID_M, phone: '17000000001',
-        community_code: 'zengdu.xicheng.shengli', address: '西城街道胜利社区 3栋2单元401', location: { lat: 31.7, lng: 113.35 },
-        care_level: 'self_care', special_categories: ['advanced_age'], emergency_contact: { name: '王伟', phone: '17000010001' },
+    expect(rows).toEqual([
+      {
+        row: 2,
+        input: {
+          name: '王建国',
+          gender: 'M',
+          birth_date: '1945-03-12',
+          id_number: ID_M,
+          phone: '17000000001',
+          community_code: 'zengdu.xicheng.shengli',
+          address: '西城街道胜利社区 3栋2单元401',
+          location: { lat: 31.7, lng: 113.35 },
+          care_level: 'self_care',
+          special_categories: ['advanced_age'],
+          emergency_contact: { name: '王伟', phone: '17000010001' },
+        },
       },
-    }]);
+    ]);
   });
 
   it('leaves optional cells empty as null / []', () => {
-    const { rows, errors } = parseElderCsv(csvOf([{ ...VALID, 联系电话: '', 经度: '', 纬度: '', 特殊类别: '', 紧急联系人: '', 紧急联系电话: '' }]), CTX);
+    const { rows, errors } = parseElderCsv(
+      csvOf([{ ...VALID, 联系电话: '', 经度: '', 纬度: '', 特殊类别: '', 紧急联系人: '', 紧急联系电话: '' }]),
+      CTX,
+    );
     expect(errors).toEqual([]);
-    expect(rows[0]?.input).toMatchObject({ phone: null, location: null, special_categories: [], emergency_contact: null });
+    expect(rows[0]?.input).toMatchObject({
+      phone: null,
+      location: null,
+      special_categories: [],
+      emergency_contact: null,
+    });
   });
 
   it.each([
     ['phone with spaces and dashes', { 联系电话: '170-0000 0001' }, { phone: '17000000001' }],
     ['phone with +86', { 联系电话: '+86 17000000001' }, { phone: '17000000001' }],
-    ['full-width digits in the ID', { 身份证号: ID_M.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))) }, { id_number: ID_M }],
+    [
+      'full-width digits in the ID',
+      { 身份证号: ID_M.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))) },
+      { id_number: ID_M },
+    ],
     ['gender in English', { 性别: 'M' }, { gender: 'M' }],
     ['care level code', { 护理等级: 'semi_disabled' }, { care_level: 'semi_disabled' }],
-    ['categories with mixed separators, in any order', { 特殊类别: '优抚；独居，高龄/低保' }, { special_categories: ['advanced_age', 'low_income', 'living_alone', 'entitled_group'] }],
-    ['低保/特困 as one value', { 特殊类别: '低保/特困、独居/空巢' }, { special_categories: ['low_income', 'living_alone'] }],
+    [
+      'categories with mixed separators, in any order',
+      { 特殊类别: '优抚；独居，高龄/低保' },
+      { special_categories: ['advanced_age', 'low_income', 'living_alone', 'entitled_group'] },
+    ],
+    [
+      '低保/特困 as one value',
+      { 特殊类别: '低保/特困、独居/空巢' },
+      { special_categories: ['low_income', 'living_alone'] },
+    ],
     ['特困 and 空巢 alone', { 特殊类别: '特困 空巢' }, { special_categories: ['low_income', 'living_alone'] }],
     ['a full-width space around a cell', { 姓名: '\u3000王建国\u3000' }, { name: '王建国' }],
   ])('accepts %s', (_name, override, expected) => {
@@ -91,7 +137,11 @@ describe('parseElderCsv: each error code and the input that causes it', () => {
     ['empty name', { 姓名: '' }, [['姓名', 'REQUIRED']]],
     ['empty care level', { 护理等级: '' }, [['护理等级', 'REQUIRED']]],
     ['empty street', { 街道: '' }, [['街道', 'REQUIRED']]],
-    ['wrong check character', { 身份证号: `${ID_M.slice(0, 17)}${ID_M[17] === '0' ? '1' : '0'}` }, [['身份证号', 'ID_NUMBER_INVALID']]],
+    [
+      'wrong check character',
+      { 身份证号: `${ID_M.slice(0, 17)}${ID_M[17] === '0' ? '1' : '0'}` },
+      [['身份证号', 'ID_NUMBER_INVALID']],
+    ],
     ['15-digit old ID', { 身份证号: '421303450312901' }, [['身份证号', 'ID_NUMBER_INVALID']]],
     ['ID in Excel scientific notation', { 身份证号: '4.21303E+17' }, [['身份证号', 'ID_NUMBER_INVALID']]],
     ['ID with SQL', { 身份证号: "4213031945' OR 1=1" }, [['身份证号', 'ID_NUMBER_INVALID']]],
@@ -135,7 +185,9 @@ describe('parseElderCsv: each error code and the input that causes it', () => {
   });
 
   it.each(['<', '>', '"', "'", '`', ';', '\\'])('rejects %s in a name', (ch) => {
-    expect(codesOf(parseElderCsv(csvOf([{ ...VALID, 姓名: `王${ch}伟` }]), CTX).errors)).toEqual([['姓名', 'INVALID_CHARACTERS']]);
+    expect(codesOf(parseElderCsv(csvOf([{ ...VALID, 姓名: `王${ch}伟` }]), CTX).errors)).toEqual([
+      ['姓名', 'INVALID_CHARACTERS'],
+    ]);
   });
 
   it('never echoes the ID number or phone in a message (PIPL art. 28)', () => {
@@ -149,15 +201,38 @@ describe('parseElderCsv: each error code and the input that causes it', () => {
 describe('parseElderCsv: whole rows', () => {
   it('reports every error of a row, in column order, and still imports the good rows', () => {
     const bad: Row = {
-      姓名: '<b>', 性别: '人', 身份证号: '123', 出生日期: '1945-13-01', 联系电话: '110', 街道: '西城街道', 社区: '火星社区',
-      住址: '', 经度: '200', 纬度: '', 护理等级: '很好', 特殊类别: '富豪', 紧急联系人: '王伟', 紧急联系电话: '',
+      姓名: '<b>',
+      性别: '人',
+      身份证号: '123',
+      出生日期: '1945-13-01',
+      联系电话: '110',
+      街道: '西城街道',
+      社区: '火星社区',
+      住址: '',
+      经度: '200',
+      纬度: '',
+      护理等级: '很好',
+      特殊类别: '富豪',
+      紧急联系人: '王伟',
+      紧急联系电话: '',
     };
-    const { rows, errors } = parseElderCsv(csvOf([VALID, bad, { ...VALID, 身份证号: ID_F, 性别: '女', 出生日期: '1950-07-01' }]), CTX);
+    const { rows, errors } = parseElderCsv(
+      csvOf([VALID, bad, { ...VALID, 身份证号: ID_F, 性别: '女', 出生日期: '1950-07-01' }]),
+      CTX,
+    );
     expect(rows.map((r) => r.row)).toEqual([2, 4]);
     expect(codesOf(errors)).toEqual([
-      ['姓名', 'INVALID_CHARACTERS'], ['性别', 'GENDER_INVALID'], ['身份证号', 'ID_NUMBER_INVALID'], ['出生日期', 'DATE_INVALID'],
-      ['联系电话', 'PHONE_INVALID'], ['社区', 'COMMUNITY_UNKNOWN'], ['住址', 'REQUIRED'], ['纬度', 'COORDINATES_INVALID'],
-      ['护理等级', 'CARE_LEVEL_INVALID'], ['特殊类别', 'CATEGORY_UNKNOWN'], ['紧急联系电话', 'EMERGENCY_CONTACT_INCOMPLETE'],
+      ['姓名', 'INVALID_CHARACTERS'],
+      ['性别', 'GENDER_INVALID'],
+      ['身份证号', 'ID_NUMBER_INVALID'],
+      ['出生日期', 'DATE_INVALID'],
+      ['联系电话', 'PHONE_INVALID'],
+      ['社区', 'COMMUNITY_UNKNOWN'],
+      ['住址', 'REQUIRED'],
+      ['纬度', 'COORDINATES_INVALID'],
+      ['护理等级', 'CARE_LEVEL_INVALID'],
+      ['特殊类别', 'CATEGORY_UNKNOWN'],
+      ['紧急联系电话', 'EMERGENCY_CONTACT_INCOMPLETE'],
     ]);
     expect(errors.every((e) => e.row === 3)).toBe(true);
   });
@@ -171,9 +246,15 @@ describe('parseElderCsv: whole rows', () => {
       throw new Error('no X check character in range');
     })();
     const withX: Row = { ...VALID, 身份证号: lowerX.id, 性别: lowerX.gender, 出生日期: '1948-05-06' };
-    const { rows, errors } = parseElderCsv(csvOf([VALID, withX, VALID, { ...withX, 身份证号: lowerX.id.toLowerCase() }]), CTX);
+    const { rows, errors } = parseElderCsv(
+      csvOf([VALID, withX, VALID, { ...withX, 身份证号: lowerX.id.toLowerCase() }]),
+      CTX,
+    );
     expect(rows.map((r) => r.row)).toEqual([2, 3]);
-    expect(errors.map((e) => [e.row, e.column, e.code])).toEqual([[4, '身份证号', 'DUPLICATE_IN_FILE'], [5, '身份证号', 'DUPLICATE_IN_FILE']]);
+    expect(errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [4, '身份证号', 'DUPLICATE_IN_FILE'],
+      [5, '身份证号', 'DUPLICATE_IN_FILE'],
+    ]);
     expect(errors[0]?.message).toContain('第 2 行');
     expect(errors[1]?.message_en).toContain('line 3');
   });
@@ -190,7 +271,11 @@ describe('parseElderCsv: whole rows', () => {
       line({ ...VALID, 身份证号: ID_M2, 出生日期: '1955-05-05', 社区: '无' }), // line 7
     ].join('\r\n');
     const { errors } = parseElderCsv(text, CTX);
-    expect(errors.map((e) => [e.row, e.code])).toEqual([[4, 'REQUIRED'], [5, 'INVALID_CHARACTERS'], [7, 'COMMUNITY_UNKNOWN']]);
+    expect(errors.map((e) => [e.row, e.code])).toEqual([
+      [4, 'REQUIRED'],
+      [5, 'INVALID_CHARACTERS'],
+      [7, 'COMMUNITY_UNKNOWN'],
+    ]);
   });
 
   it('reports a malformed file (unclosed quote) as one whole-file error', () => {
@@ -213,8 +298,17 @@ describe('parseElderCsv: whole rows', () => {
 
 describe('parseElderCsv: dates', () => {
   it.each([
-    '1945-03-12', '1945-3-12', '1945/3/12', '1945/03/12', '1945.3.12', '19450312', '1945年3月12日', '1945年03月12日',
-    '1945/3/12 0:00', '1945-03-12 00:00:00', '１９４５－０３－１２',
+    '1945-03-12',
+    '1945-3-12',
+    '1945/3/12',
+    '1945/03/12',
+    '1945.3.12',
+    '19450312',
+    '1945年3月12日',
+    '1945年03月12日',
+    '1945/3/12 0:00',
+    '1945-03-12 00:00:00',
+    '１９４５－０３－１２',
   ])('reads %s as 1945-03-12', (d) => {
     const { rows, errors } = parseElderCsv(csvOf([{ ...VALID, 出生日期: d }]), CTX);
     expect(errors).toEqual([]);
@@ -233,7 +327,18 @@ describe('parseElderCsv: headers', () => {
   });
 
   it('accepts decorated headers, any column order, unknown columns and a title row', () => {
-    const decorated = ['序号', '*姓 名', '身份证号（18位）', 'Birth Date', '性别', '所属街道', '所属社区', '家庭住址', '护理等级', '备注'];
+    const decorated = [
+      '序号',
+      '*姓 名',
+      '身份证号（18位）',
+      'Birth Date',
+      '性别',
+      '所属街道',
+      '所属社区',
+      '家庭住址',
+      '护理等级',
+      '备注',
+    ];
     const plain = ['序号', '姓名', '身份证号', '出生日期', '性别', '街道', '社区', '住址', '护理等级', '备注'];
     const row = Object.fromEntries(plain.map((h, i) => [decorated[i] ?? '', VALID[h] ?? '1']));
     const text = `曾都区老年人信息表,,,\r\n${csvOf([row], decorated)}`;
@@ -278,8 +383,28 @@ describe('parseElderCsv: row limit', () => {
 });
 
 describe('injection', () => {
-  const PAYLOADS = ["=cmd|' /C calc'!A0", "'; DROP TABLE elders;--", '<script>alert(1)</script>', '+SUM(1,2)', '-2+3', '@SUM(A1)', '"quoted", comma', "'=already guarded"];
-  const TEXT_COLUMNS = ['姓名', '住址', '街道', '社区', '特殊类别', '紧急联系人', '护理等级', '性别', '出生日期', '联系电话'];
+  const PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    "'; DROP TABLE elders;--",
+    '<script>alert(1)</script>',
+    '+SUM(1,2)',
+    '-2+3',
+    '@SUM(A1)',
+    '"quoted", comma',
+    "'=already guarded",
+  ];
+  const TEXT_COLUMNS = [
+    '姓名',
+    '住址',
+    '街道',
+    '社区',
+    '特殊类别',
+    '紧急联系人',
+    '护理等级',
+    '性别',
+    '出生日期',
+    '联系电话',
+  ];
 
   it.each(TEXT_COLUMNS)('payloads in %s never crash: the row errs or keeps the text verbatim', (column) => {
     for (const payload of PAYLOADS) {
@@ -294,9 +419,12 @@ describe('injection', () => {
   });
 
   it('any cell content never throws (property)', () => {
-    fc.assert(fc.property(fc.constantFrom(...HEADERS), fc.string({ unit: 'grapheme', maxLength: 60 }), (column, value) => {
-      const { rows, errors } = parseElderCsv(csvOf([{ ...VALID, [column]: value }]), CTX);
-      expect(rows.length + (errors.length > 0 ? 1 : 0)).toBeGreaterThan(0);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.constantFrom(...HEADERS), fc.string({ unit: 'grapheme', maxLength: 60 }), (column, value) => {
+        const { rows, errors } = parseElderCsv(csvOf([{ ...VALID, [column]: value }]), CTX);
+        expect(rows.length + (errors.length > 0 ? 1 : 0)).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

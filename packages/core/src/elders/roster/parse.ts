@@ -25,7 +25,18 @@ const innerLineBreaks = (record: readonly string[]): number =>
 
 const malformed = (row: number, reason: string): ElderCsvResult => {
   const [message, message_en] = DEFAULT_MESSAGE.CSV_MALFORMED('', '');
-  return { rows: [], errors: [{ row, column: '', code: 'CSV_MALFORMED', message: `${message}（${reason}）`, message_en: `${message_en} (${reason})` }] };
+  return {
+    rows: [],
+    errors: [
+      {
+        row,
+        column: '',
+        code: 'CSV_MALFORMED',
+        message: `${message}（${reason}）`,
+        message_en: `${message_en} (${reason})`,
+      },
+    ],
+  };
 };
 
 /**
@@ -43,7 +54,13 @@ export const parseElderCsv = (text: string, ctx: ElderCsvContext): ElderCsvResul
     // skip_empty_lines is off on purpose: csv-parse's own line counter counts a CRLF inside a
     // quoted cell twice, so we count lines ourselves and need every physical line as a record.
     // Blank records (empty lines and Excel's trailing ",,,,") are skipped below instead.
-    records = parse(text, { bom: true, skip_empty_lines: false, relax_column_count: true, relax_quotes: true, trim: true }) as string[][];
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: false,
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+    }) as string[][];
   } catch (e) {
     if (e instanceof CsvError) {
       const line = typeof e.lines === 'number' ? e.lines : 0;
@@ -66,7 +83,10 @@ export const parseElderCsv = (text: string, ctx: ElderCsvContext): ElderCsvResul
     const fields = new Set(r.map((h) => HEADER_LOOKUP.get(headerKey(h))));
     return fields.has('name') && fields.has('id_number');
   };
-  const headerAt = Math.max(0, lines.slice(0, CSV_HEADER_SEARCH_LINES).findIndex((l) => looksLikeHeader(l.record)));
+  const headerAt = Math.max(
+    0,
+    lines.slice(0, CSV_HEADER_SEARCH_LINES).findIndex((l) => looksLikeHeader(l.record)),
+  );
   const header = lines[headerAt];
   const index = new Map<ElderCsvField, number>();
   const duplicate: string[] = [];
@@ -86,7 +106,8 @@ export const parseElderCsv = (text: string, ctx: ElderCsvContext): ElderCsvResul
   }
 
   const data = lines.slice(headerAt + 1);
-  if (data.length > maxRows) throw new AppError('CSV_TOO_MANY_ROWS', { details: { max_rows: maxRows, rows: data.length } });
+  if (data.length > maxRows)
+    throw new AppError('CSV_TOO_MANY_ROWS', { details: { max_rows: maxRows, rows: data.length } });
 
   const rows: ParsedRow[] = [];
   const errors: RowError[] = [];

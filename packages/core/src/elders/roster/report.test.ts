@@ -7,7 +7,13 @@ describe('errorReportCsv', () => {
   it('starts with a BOM and the bilingual header, quotes properly and guards formulas', () => {
     const errors: RowError[] = [
       { row: 2, column: '姓名', code: 'REQUIRED', message: '姓名不能为空', message_en: 'name is required' },
-      { row: 3, column: '住址', code: 'VALUE_INVALID', message: '=HYPERLINK("http://x","点我")', message_en: '+1, "two"\nthree' },
+      {
+        row: 3,
+        column: '住址',
+        code: 'VALUE_INVALID',
+        message: '=HYPERLINK("http://x","点我")',
+        message_en: '+1, "two"\nthree',
+      },
       { row: 4, column: '-', code: 'VALUE_INVALID', message: '@SUM(A1)', message_en: '\tTAB' },
     ];
     const text = errorReportCsv(errors);

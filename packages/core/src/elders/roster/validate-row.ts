@@ -10,8 +10,16 @@ import { COLUMN, COLUMN_ORDER, ELDER_CSV_COLUMNS, type ElderCsvField } from './c
 import { ADDRESS_MAX_CHARS, CSV_MAX_CELL_CHARS, NAME_MAX_CHARS } from './limits';
 import { DEFAULT_MESSAGE, ROW_ERROR_CODES, echo, type RowError, type RowErrorCode } from './report';
 import {
-  CARE_LEVEL_IN, CATEGORY_IN, CATEGORY_SEPARATORS, GENDER_IN, SCIENTIFIC, digitsOnly, normalisePhone, parseCoordinate,
-  parseCsvDate, type Category,
+  CARE_LEVEL_IN,
+  CATEGORY_IN,
+  CATEGORY_SEPARATORS,
+  GENDER_IN,
+  SCIENTIFIC,
+  digitsOnly,
+  normalisePhone,
+  parseCoordinate,
+  parseCsvDate,
+  type Category,
 } from './values';
 
 export type Cells = Readonly<Record<ElderCsvField, string>>;
@@ -69,14 +77,20 @@ const formulaLike = (r: RowCheck, f: ElderCsvField, v: string): boolean => {
  * have no place in a Chinese name and are the usual first step of an injection. */
 const personName = (r: RowCheck, f: 'name' | 'emergency_contact_name', v: string): string | null => {
   if (v.length > NAME_MAX_CHARS) {
-    r.fail(f, 'TOO_LONG', [`${COLUMN[f].zh}不能超过${NAME_MAX_CHARS}个字`, `${f} must be at most ${NAME_MAX_CHARS} characters`]);
+    r.fail(f, 'TOO_LONG', [
+      `${COLUMN[f].zh}不能超过${NAME_MAX_CHARS}个字`,
+      `${f} must be at most ${NAME_MAX_CHARS} characters`,
+    ]);
     return null;
   }
   const bad = [...new Set(v.match(new RegExp(`[<>"'\`;\\\\]|${UNSAFE_LINE_CHARS.source}`, 'g')) ?? [])];
   if (bad.length > 0) {
     const shown = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? '换行/控制字符' : ch)).join(' ');
     const shownEn = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? 'line break/control character' : ch)).join(' ');
-    r.fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}包含不允许的字符：${shown}`, `${f} contains characters that are not allowed: ${shownEn}`]);
+    r.fail(f, 'INVALID_CHARACTERS', [
+      `${COLUMN[f].zh}包含不允许的字符：${shown}`,
+      `${f} contains characters that are not allowed: ${shownEn}`,
+    ]);
     return null;
   }
   return formulaLike(r, f, v) ? null : v;
@@ -84,7 +98,10 @@ const personName = (r: RowCheck, f: 'name' | 'emergency_contact_name', v: string
 
 const plainText = (r: RowCheck, f: 'street' | 'community' | 'address', v: string): string | null => {
   if (UNSAFE_LINE_CHARS.test(v)) {
-    r.fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}不能包含换行或控制字符`, `${f} must not contain line breaks or control characters`]);
+    r.fail(f, 'INVALID_CHARACTERS', [
+      `${COLUMN[f].zh}不能包含换行或控制字符`,
+      `${f} must not contain line breaks or control characters`,
+    ]);
     return null;
   }
   return formulaLike(r, f, v) ? null : v;
@@ -92,7 +109,10 @@ const plainText = (r: RowCheck, f: 'street' | 'community' | 'address', v: string
 
 const phone = (r: RowCheck, f: 'phone' | 'emergency_contact_phone', v: string): string | null => {
   if (SCIENTIFIC.test(v)) {
-    r.fail(f, 'PHONE_INVALID', [`${COLUMN[f].zh}被 Excel 显示成了科学计数法，请把该列设为"文本"格式后重新导出`, `${f} was turned into scientific notation by Excel; format the column as Text and export again`]);
+    r.fail(f, 'PHONE_INVALID', [
+      `${COLUMN[f].zh}被 Excel 显示成了科学计数法，请把该列设为"文本"格式后重新导出`,
+      `${f} was turned into scientific notation by Excel; format the column as Text and export again`,
+    ]);
     return null;
   }
   const p = normalisePhone(v);
@@ -110,9 +130,16 @@ const idNumber = (r: RowCheck, today: Date, firstRowById: Map<string, number>): 
   if (idRaw !== null) {
     const id = digitsOnly(idRaw).toUpperCase();
     if (SCIENTIFIC.test(id)) {
-      r.fail('id_number', 'ID_NUMBER_INVALID', ['身份证号被 Excel 显示成了科学计数法（如 4.21303E+17），请把该列设为"文本"格式后重新导出', 'The ID number was turned into scientific notation by Excel (e.g. 4.21303E+17); format the column as Text and export again']);
+      r.fail('id_number', 'ID_NUMBER_INVALID', [
+        '身份证号被 Excel 显示成了科学计数法（如 4.21303E+17），请把该列设为"文本"格式后重新导出',
+        'The ID number was turned into scientific notation by Excel (e.g. ' +
+          '4.21303E+17); format the column as Text and export again',
+      ]);
     } else if (/^\d{15}$/.test(id)) {
-      r.fail('id_number', 'ID_NUMBER_INVALID', ['这是15位旧身份证号，请填写18位身份证号', 'This is an old 15-digit ID number; give the 18-character one']);
+      r.fail('id_number', 'ID_NUMBER_INVALID', [
+        '这是15位旧身份证号，请填写18位身份证号',
+        'This is an old 15-digit ID number; give the 18-character one',
+      ]);
     } else {
       idFacts = parseIdNumber(id, today);
       if (!idFacts) r.fail('id_number', 'ID_NUMBER_INVALID');
@@ -121,7 +148,11 @@ const idNumber = (r: RowCheck, today: Date, firstRowById: Map<string, number>): 
   if (idFacts) {
     const first = firstRowById.get(idFacts.id_number);
     if (first === undefined) firstRowById.set(idFacts.id_number, r.row);
-    else r.fail('id_number', 'DUPLICATE_IN_FILE', [`身份证号与第 ${first} 行重复`, `The ID-card number already appears on line ${first}`]);
+    else
+      r.fail('id_number', 'DUPLICATE_IN_FILE', [
+        `身份证号与第 ${first} 行重复`,
+        `The ID-card number already appears on line ${first}`,
+      ]);
   }
   return idFacts;
 };
@@ -133,7 +164,11 @@ const identity = (r: RowCheck, today: Date, firstRowById: Map<string, number>) =
 
   const genderRaw = r.required('gender');
   const gender = genderRaw === null ? null : (GENDER_IN[genderRaw.normalize('NFKC').toLowerCase()] ?? null);
-  if (genderRaw !== null && gender === null) r.fail('gender', 'GENDER_INVALID', [`性别应填写"男"或"女"，而不是「${echo(genderRaw)}」`, `Gender must be 男 or 女, not "${echo(genderRaw)}"`]);
+  if (genderRaw !== null && gender === null)
+    r.fail('gender', 'GENDER_INVALID', [
+      `性别应填写"男"或"女"，而不是「${echo(genderRaw)}」`,
+      `Gender must be 男 or 女, not "${echo(genderRaw)}"`,
+    ]);
 
   const idFacts = idNumber(r, today, firstRowById);
 
@@ -141,10 +176,14 @@ const identity = (r: RowCheck, today: Date, firstRowById: Map<string, number>) =
   const birth_date = birthRaw === null ? null : parseCsvDate(birthRaw, today);
   if (birthRaw !== null && birth_date === null) r.fail('birth_date', 'DATE_INVALID');
   if (idFacts && birth_date !== null && idFacts.birth_date !== birth_date) {
-    r.fail('birth_date', 'BIRTH_DATE_MISMATCH', [`出生日期与身份证号中的出生日期（${idFacts.birth_date}）不一致`, `Birth date does not match the one in the ID-card number (${idFacts.birth_date})`]);
+    r.fail('birth_date', 'BIRTH_DATE_MISMATCH', [
+      `出生日期与身份证号中的出生日期（${idFacts.birth_date}）不一致`,
+      `Birth date does not match the one in the ID-card number (${idFacts.birth_date})`,
+    ]);
   }
   if (idFacts && gender !== null && idFacts.gender !== gender) r.fail('gender', 'GENDER_MISMATCH');
-  if (birth_date !== null && !r.failed.has('birth_date')) for (const i of elderDateIssues({ birth_date }, today)) r.fail(i.path, i.code);
+  if (birth_date !== null && !r.failed.has('birth_date'))
+    for (const i of elderDateIssues({ birth_date }, today)) r.fail(i.path, i.code);
   return { name, gender, idFacts, birth_date };
 };
 
@@ -167,14 +206,20 @@ const areaAndAddress = (r: RowCheck, ctx: RowContext) => {
   } else {
     community_code = ctx.resolveCommunity(street, community);
     if (community_code === null) {
-      r.fail('community', 'COMMUNITY_UNKNOWN', [`找不到「${echo(street)}」下的「${echo(community)}」，请核对街道和社区名称`, `No community "${echo(community)}" in street "${echo(street)}"; check both names`]);
+      r.fail('community', 'COMMUNITY_UNKNOWN', [
+        `找不到「${echo(street)}」下的「${echo(community)}」，请核对街道和社区名称`,
+        `No community "${echo(community)}" in street "${echo(street)}"; check both names`,
+      ]);
     }
   }
 
   const addressRaw = r.required('address');
   let address = addressRaw === null ? null : plainText(r, 'address', addressRaw);
   if (address !== null && address.length > ADDRESS_MAX_CHARS) {
-    r.fail('address', 'TOO_LONG', [`住址不能超过${ADDRESS_MAX_CHARS}个字`, `address must be at most ${ADDRESS_MAX_CHARS} characters`]);
+    r.fail('address', 'TOO_LONG', [
+      `住址不能超过${ADDRESS_MAX_CHARS}个字`,
+      `address must be at most ${ADDRESS_MAX_CHARS} characters`,
+    ]);
     address = null;
   }
   return { community_code, address };
@@ -187,20 +232,38 @@ const location = (r: RowCheck): { lat: number; lng: number } | null => {
   if (lngRaw === null || latRaw === null || (lngRaw === '' && latRaw === '')) return null;
   if (lngRaw === '' || latRaw === '') {
     const missing = lngRaw === '' ? 'lng' : 'lat';
-    r.fail(missing, 'COORDINATES_INVALID', ['经度和纬度须同时填写或同时留空', 'Give both longitude and latitude, or neither']);
+    r.fail(missing, 'COORDINATES_INVALID', [
+      '经度和纬度须同时填写或同时留空',
+      'Give both longitude and latitude, or neither',
+    ]);
     return null;
   }
   const lng = parseCoordinate(lngRaw);
   const lat = parseCoordinate(latRaw);
   const lngOk = lng !== null && lng >= CHINA_BOUNDS.lng_min && lng <= CHINA_BOUNDS.lng_max;
   const latOk = lat !== null && lat >= CHINA_BOUNDS.lat_min && lat <= CHINA_BOUNDS.lat_max;
-  const swapped = lng !== null && lat !== null && !lngOk && !latOk
-    && lat >= CHINA_BOUNDS.lng_min && lat <= CHINA_BOUNDS.lng_max && lng >= CHINA_BOUNDS.lat_min && lng <= CHINA_BOUNDS.lat_max;
+  const swapped =
+    lng !== null &&
+    lat !== null &&
+    !lngOk &&
+    !latOk &&
+    lat >= CHINA_BOUNDS.lng_min &&
+    lat <= CHINA_BOUNDS.lng_max &&
+    lng >= CHINA_BOUNDS.lat_min &&
+    lng <= CHINA_BOUNDS.lat_max;
   if (swapped) {
-    r.fail('lng', 'COORDINATES_INVALID', ['经度和纬度似乎填反了（经度约73–136，纬度约3–54）', 'Longitude and latitude seem swapped (longitude ~73–136, latitude ~3–54)']);
+    r.fail('lng', 'COORDINATES_INVALID', [
+      '经度和纬度似乎填反了（经度约73–136，纬度约3–54）',
+      'Longitude and latitude seem swapped (longitude ~73–136, latitude ~3–54)',
+    ]);
   } else {
-    if (!lngOk) r.fail('lng', 'COORDINATES_INVALID', ['经度应为73到136之间的数字', 'Longitude must be a number between 73 and 136']);
-    if (!latOk) r.fail('lat', 'COORDINATES_INVALID', ['纬度应为3到54之间的数字', 'Latitude must be a number between 3 and 54']);
+    if (!lngOk)
+      r.fail('lng', 'COORDINATES_INVALID', [
+        '经度应为73到136之间的数字',
+        'Longitude must be a number between 73 and 136',
+      ]);
+    if (!latOk)
+      r.fail('lat', 'COORDINATES_INVALID', ['纬度应为3到54之间的数字', 'Latitude must be a number between 3 and 54']);
   }
   return lngOk && latOk ? { lat, lng } : null;
 };
@@ -210,7 +273,10 @@ const care = (r: RowCheck) => {
   const careRaw = r.required('care_level');
   const care_level = careRaw === null ? null : (CARE_LEVEL_IN[careRaw.normalize('NFKC').toLowerCase()] ?? null);
   if (careRaw !== null && care_level === null) {
-    r.fail('care_level', 'CARE_LEVEL_INVALID', [`护理等级应为"自理"、"半失能"或"失能"，而不是「${echo(careRaw)}」`, `Care level must be 自理, 半失能 or 失能, not "${echo(careRaw)}"`]);
+    r.fail('care_level', 'CARE_LEVEL_INVALID', [
+      `护理等级应为"自理"、"半失能"或"失能"，而不是「${echo(careRaw)}」`,
+      `Care level must be 自理, 半失能 or 失能, not "${echo(careRaw)}"`,
+    ]);
   }
 
   const catRaw = r.cell('special_categories');
@@ -225,7 +291,10 @@ const care = (r: RowCheck) => {
     }
     if (unknown.length > 0) {
       const list = unknown.slice(0, 3).join('、');
-      r.fail('special_categories', 'CATEGORY_UNKNOWN', [`无法识别的特殊类别「${list}」；可选：高龄、低保/特困、独居/空巢、失独、优抚`, `Unknown special category "${list}"; allowed: 高龄, 低保/特困, 独居/空巢, 失独, 优抚`]);
+      r.fail('special_categories', 'CATEGORY_UNKNOWN', [
+        `无法识别的特殊类别「${list}」；可选：高龄、低保/特困、独居/空巢、失独、优抚`,
+        `Unknown special category "${list}"; allowed: 高龄, 低保/特困, 独居/空巢, 失独, 优抚`,
+      ]);
     }
   }
   return { care_level, special_categories: SPECIAL_CATEGORIES.filter((c) => categories.has(c)) };
@@ -246,25 +315,44 @@ const emergencyContact = (r: RowCheck): { name: string; phone: string } | null =
 const fieldOfPath = (path: readonly PropertyKey[]): ElderCsvField | null => {
   const [head, sub] = path;
   switch (head) {
-    case 'name': case 'gender': case 'birth_date': case 'id_number': case 'phone': case 'address':
-    case 'care_level': case 'special_categories':
+    case 'name':
+    case 'gender':
+    case 'birth_date':
+    case 'id_number':
+    case 'phone':
+    case 'address':
+    case 'care_level':
+    case 'special_categories':
       return head;
-    case 'community_code': return 'community';
-    case 'location': return sub === 'lat' ? 'lat' : 'lng';
-    case 'emergency_contact': return sub === 'phone' ? 'emergency_contact_phone' : 'emergency_contact_name';
-    default: return null;
+    case 'community_code':
+      return 'community';
+    case 'location':
+      return sub === 'lat' ? 'lat' : 'lng';
+    case 'emergency_contact':
+      return sub === 'phone' ? 'emergency_contact_phone' : 'emergency_contact_name';
+    default:
+      return null;
   }
 };
 
 /** What a schema issue means in the importer's vocabulary; anything unforeseen is VALUE_INVALID. */
 const codeOfIssue = (field: ElderCsvField, issue: ZodIssue): RowErrorCode => {
-  if (issue.code === 'custom' && (ROW_ERROR_CODES as readonly string[]).includes(issue.message)) return issue.message as RowErrorCode;
+  if (issue.code === 'custom' && (ROW_ERROR_CODES as readonly string[]).includes(issue.message))
+    return issue.message as RowErrorCode;
   if (issue.code === 'too_big') return 'TOO_LONG';
   if (issue.code === 'too_small') return 'REQUIRED';
   const byField: Partial<Record<ElderCsvField, RowErrorCode>> = {
-    name: 'INVALID_CHARACTERS', emergency_contact_name: 'INVALID_CHARACTERS', gender: 'GENDER_INVALID',
-    birth_date: 'DATE_INVALID', id_number: 'ID_NUMBER_INVALID', phone: 'PHONE_INVALID', emergency_contact_phone: 'PHONE_INVALID',
-    community: 'COMMUNITY_UNKNOWN', lng: 'COORDINATES_INVALID', lat: 'COORDINATES_INVALID', care_level: 'CARE_LEVEL_INVALID',
+    name: 'INVALID_CHARACTERS',
+    emergency_contact_name: 'INVALID_CHARACTERS',
+    gender: 'GENDER_INVALID',
+    birth_date: 'DATE_INVALID',
+    id_number: 'ID_NUMBER_INVALID',
+    phone: 'PHONE_INVALID',
+    emergency_contact_phone: 'PHONE_INVALID',
+    community: 'COMMUNITY_UNKNOWN',
+    lng: 'COORDINATES_INVALID',
+    lat: 'COORDINATES_INVALID',
+    care_level: 'CARE_LEVEL_INVALID',
     special_categories: 'CATEGORY_UNKNOWN',
   };
   return byField[field] ?? 'VALUE_INVALID';
@@ -279,7 +367,14 @@ const schemaCheck = (r: RowCheck, candidate: unknown) => {
     for (const issue of parsed.error.issues) {
       const field = fieldOfPath(issue.path);
       if (field === null) {
-        if (!seen.has('')) r.errors.push({ row: r.row, column: '', code: 'VALUE_INVALID', message: '该行数据无效', message_en: 'The row is invalid' });
+        if (!seen.has(''))
+          r.errors.push({
+            row: r.row,
+            column: '',
+            code: 'VALUE_INVALID',
+            message: '该行数据无效',
+            message_en: 'The row is invalid',
+          });
         seen.add('');
         continue;
       }

@@ -3,16 +3,31 @@
 // returns the normalised value or null; the row checks (validate-row.ts) say what went wrong.
 import { CARE_LEVELS, CARE_LEVEL_ZH, SPECIAL_CATEGORIES } from '../model';
 
-export const GENDER_IN: Readonly<Record<string, 'M' | 'F'>> = { 男: 'M', 女: 'F', m: 'M', f: 'F', male: 'M', female: 'F' };
+export const GENDER_IN: Readonly<Record<string, 'M' | 'F'>> = {
+  男: 'M',
+  女: 'F',
+  m: 'M',
+  f: 'F',
+  male: 'M',
+  female: 'F',
+};
 
 export const CARE_LEVEL_IN: Readonly<Record<string, (typeof CARE_LEVELS)[number]>> = Object.fromEntries(
-  CARE_LEVELS.flatMap((l) => [[CARE_LEVEL_ZH[l], l], [l, l]]),
+  CARE_LEVELS.flatMap((l) => [
+    [CARE_LEVEL_ZH[l], l],
+    [l, l],
+  ]),
 );
 
 export type Category = (typeof SPECIAL_CATEGORIES)[number];
 export const CATEGORY_IN: Readonly<Record<string, Category>> = {
-  高龄: 'advanced_age', 低保: 'low_income', 特困: 'low_income', 独居: 'living_alone', 空巢: 'living_alone',
-  失独: 'bereaved_parent', 优抚: 'entitled_group',
+  高龄: 'advanced_age',
+  低保: 'low_income',
+  特困: 'low_income',
+  独居: 'living_alone',
+  空巢: 'living_alone',
+  失独: 'bereaved_parent',
+  优抚: 'entitled_group',
   ...Object.fromEntries(SPECIAL_CATEGORIES.map((c) => [c, c])),
 };
 /** 、 is what Chinese typists use; the others turn up from other systems. `/` also splits
@@ -46,7 +61,10 @@ const DATE_FORMATS: readonly RegExp[] = [
 
 /** Returns YYYY-MM-DD, or null when the text is not a real date between 1900 and today. */
 export const parseCsvDate = (raw: string, today: Date): string | null => {
-  const s = raw.normalize('NFKC').trim().replace(/\s+0{1,2}:00(:00)?$/, '');
+  const s = raw
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+0{1,2}:00(:00)?$/, '');
   for (const re of DATE_FORMATS) {
     const m = re.exec(s);
     if (!m) continue;
