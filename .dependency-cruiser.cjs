@@ -59,8 +59,7 @@ module.exports = {
     {
       name: 'pages-use-only-the-public-app',
       severity: 'error',
-      comment:
-        'Pages call the same services under the same declared access as the API, through app/public.ts, not its internals.',
+      comment: 'Pages call the services under the access the API declares, through app/public.ts, not its internals.',
       from: { path: pkg('web'), pathNot: TEST },
       to: {
         path: pkg('app'),
