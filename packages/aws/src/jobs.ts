@@ -1,5 +1,4 @@
-// packages/aws, JobRunner adapter (Lambda). Imports the AWS SDK and the job message type only; that
-// type still comes from app/compose/jobs until it moves to core/jobs (then: core + AWS SDK only).
+// packages/aws, JobRunner adapter (Lambda). Imports the AWS SDK and core's job message and runner port only.
 //
 // The job runner in AWS: hands a job to the jobs Lambda as an asynchronous invocation and returns
 // once Lambda has queued it. The API cannot run jobs itself: Lambda freezes it between requests,
