@@ -1,0 +1,178 @@
+// The order steps over HTTP, after booking: merchant accept/reject/no-show and complete, cancel, rate,
+// dispute and the staff dispute queue and decisions. orders.ts lists these after its own routes.
+
+import * as z from 'zod/mini';
+import { RATING_TAGS } from '@tmc/core/orders/state';
+import { acceptOrder, rejectOrder } from '@tmc/core/orders/answer';
+import { cancelOrder, noShow } from '@tmc/core/orders/cancel';
+import { completeOrder } from '@tmc/core/orders/complete';
+import { decideDispute, disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
+import { defineRoute, queryInt } from '../http/route';
+import { describeRule } from '@tmc/core/auth/attempts';
+import { staffScope } from '@tmc/core/elders/access';
+import { createDisputeQueue } from '@tmc/store/entities/disputes';
+import { policyNow } from '../compose/policy-now';
+import { orderDeps } from '../compose/order-deps';
+import { FreeText } from '@tmc/core/kernel/text';
+import { CardNumber, SixDigits } from '@tmc/core/kernel/ids';
+import { BOOKERS, ELDER_SIDE, OFFICERS, OrderIdP, Reason, actorOf, loadVisible, view } from './order-access';
+
+export const orderStepRoutes = () => [
+  ...(['accept', 'reject', 'no-show'] as const).map((what) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/orders/:order_id/${what}`,
+      access: { roles: ['merchant'] },
+      tags: ['orders'],
+      summary: `Merchant: ${what} an order offered to it`,
+      params: OrderIdP,
+      errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
+      async handler(c, { params, principal }) {
+        // Another shop's order is not found, as for reads, so its state (409 ORDER_STATE) never tells a shop
+        // about a competitor's orders: the order service answers ORDER_NOT_FOUND for it before any state check.
+        const merchant_id = principal.merchant_id;
+        const d = orderDeps(c.get('deps'));
+        const o =
+          what === 'accept'
+            ? await acceptOrder(d, params.order_id, merchant_id)
+            : what === 'reject'
+              ? await rejectOrder(d, params.order_id, merchant_id)
+              : await noShow(d, params.order_id, merchant_id);
+        return c.json(view(c, o, false));
+      },
+    }),
+  ),
+  defineRoute({
+    method: 'post',
+    path: '/api/orders/:order_id/complete',
+    access: { roles: ['merchant'] },
+    tags: ['orders'],
+    summary:
+      "Merchant: complete with the elder's 6-digit code or card number + PIN (5 wrong tries lock); points captured",
+    params: OrderIdP,
+    body: z.union([z.object({ code: SixDigits }), z.object({ card_number: CardNumber, pin: SixDigits })]),
+    description:
+      `Code: ${describeRule('order_code', 'CODE_LOCKED')} Card + PIN: ` +
+      `${describeRule('card_pin', 'CODE_LOCKED')} A right PIN does not count.`,
+    errors: [
+      'ORDER_NOT_FOUND',
+      'ORDER_STATE',
+      'CODE_INVALID',
+      'CODE_LOCKED',
+      'POLICY_MISSING',
+      'HOLD_ALREADY_FINAL',
+      'CONFLICT',
+    ],
+    async handler(c, { params, body, principal }) {
+      const merchant_id = principal.merchant_id;
+      const deps = c.get('deps');
+      return c.json(
+        view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, merchant_id, body), false),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/orders/:order_id/cancel',
+    access: { roles: BOOKERS },
+    tags: ['orders'],
+    summary:
+      'Cancel before completion: free before acceptance; after it the ' +
+      "policy's cancel fee (default 0) goes to the merchant and the rest is " +
+      'released',
+    params: OrderIdP,
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
+    async handler(c, { params, principal: p }) {
+      await loadVisible(c, p, params.order_id);
+      return c.json(
+        view(
+          c,
+          await cancelOrder(
+            orderDeps(c.get('deps')),
+            await policyNow(c.get('deps')),
+            params.order_id,
+            actorOf(p),
+            p.sub,
+          ),
+          false,
+        ),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/orders/:order_id/rate',
+    access: { roles: [...ELDER_SIDE, ...OFFICERS] },
+    tags: ['orders'],
+    summary:
+      'Rate a completed order once: 1-5 stars, tags, comment (the elder, ' +
+      'bound family, or staff on behalf of an elder in scope, audited)',
+    params: OrderIdP,
+    body: z.object({
+      stars: z.int().check(z.gte(1), z.lte(5)),
+      tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []),
+      comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), ''),
+    }),
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
+    async handler(c, { params, body, principal: p }) {
+      await loadVisible(c, p, params.order_id);
+      return c.json(
+        view(c, await rateOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), body, p.sub), false),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/orders/:order_id/dispute',
+    access: { roles: [...ELDER_SIDE, ...OFFICERS] },
+    tags: ['orders'],
+    summary:
+      'Dispute a completed order within 7 days (the elder, bound family, or ' +
+      'staff on behalf of an elder in scope, audited)',
+    params: OrderIdP,
+    body: Reason,
+    errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'DISPUTE_WINDOW_CLOSED', 'OUT_OF_SCOPE', 'ELDER_INACTIVE', 'CONFLICT'],
+    async handler(c, { params, body, principal: p }) {
+      await loadVisible(c, p, params.order_id);
+      return c.json(
+        view(c, await disputeOrder(orderDeps(c.get('deps')), params.order_id, actorOf(p), p.sub, body.reason), false),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/disputes',
+    access: { roles: OFFICERS },
+    tags: ['orders'],
+    summary: 'Staff: open disputes of elders in my area, by community then oldest first (paged)',
+    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
+    async handler(c, { query, principal: p }) {
+      const page = await createDisputeQueue(c.get('deps').db).list(staffScope(p), query.limit ?? 20, query.cursor);
+      return c.json({
+        items: page.items.map((d) => ({ ...view(c, d.order, false), community_code: d.community_code })),
+        cursor: page.cursor,
+      });
+    },
+  }),
+  ...(['uphold', 'dismiss'] as const).map((decision) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/orders/:order_id/dispute/${decision}`,
+      access: { roles: OFFICERS },
+      tags: ['orders'],
+      summary:
+        decision === 'uphold'
+          ? 'Staff: uphold a dispute (points reversed to the elder; audited)'
+          : 'Staff: dismiss a dispute (audited)',
+      params: OrderIdP,
+      body: Reason,
+      errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
+      async handler(c, { params, body, principal: p }) {
+        await loadVisible(c, p, params.order_id);
+        return c.json(
+          view(c, await decideDispute(orderDeps(c.get('deps')), params.order_id, decision, p.sub, body.reason), false),
+        );
+      },
+    }),
+  ),
+];
