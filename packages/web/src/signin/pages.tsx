@@ -8,7 +8,7 @@ import { OTP_TTL_MS, staffLogin } from '@tmc/core/auth/service';
 import { Phone } from '@tmc/core/elders/model';
 import { maskPhone } from '@tmc/core/elders/id-card';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
-import { clearSessionCookies, setSessionCookies, startSession } from '@tmc/app/public';
+import { clearSessionCookies, setSessionCookies, startStaffSession } from '@tmc/app/public';
 import { requestLoginCode, verifyLoginCode } from '@tmc/app/public';
 import type { Ctx } from '@tmc/app/public';
 import { clientKey } from '@tmc/app/public';
@@ -448,19 +448,7 @@ const staffLoginRoutes = (deps: Deps): RouteDef[] => [
         );
       }
       const a = r.value;
-      const s = await startSession(deps, {
-        kind: 'staff',
-        role: a.role,
-        sub: `staff:${a.username}`,
-        username: a.username,
-        scope: a.scope,
-      });
-      await deps.audit.write({
-        actor: `staff:${a.username}`,
-        action: 'staff.login',
-        subject: `staff:${a.username}`,
-        request_id: c.get('requestId'),
-      });
+      const s = await startStaffSession(deps, a, c.get('requestId'));
       setSessionCookies(c, s, s.refresh_ttl_s);
       return c.redirect(safeNext('staff', body.next), 303);
     },
