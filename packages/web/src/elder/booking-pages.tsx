@@ -6,7 +6,9 @@ import { AppError, type ErrorCode } from '@tmc/core/kernel/errors';
 import { CategoryCode, serviceCard, slotStarts, type Category } from '@tmc/core/merchants/model';
 import { distanceM } from '@tmc/core/search/geo';
 import { slotKey, toHit, type SearchHit } from '@tmc/core/search/search';
-import { requestOrder } from '@tmc/core/orders/book';
+import { requestOrder, type BookArgs } from '@tmc/core/orders/book';
+import type { Policy } from '@tmc/core/policy/model';
+import type { Idem } from '@tmc/core/ledger/service';
 import { DATE_RE } from '@tmc/core/kernel/ids';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/public';
 import { policyNow } from '@tmc/app/public';
@@ -43,6 +45,13 @@ const BOOKING_ERRORS: readonly ErrorCode[] = [
   'IDEMPOTENCY_KEY_REUSED',
 ];
 const WIDER_MINUTES = 20; // when nothing is within ten minutes, one tap looks twice as far
+
+/** Books for the elder the page is about, in the name of who is signed in (帮我找 and direct
+ * booking alike); a refusal the page explains comes back as a value. */
+const bookFor = (deps: Deps, policy: Policy, b: Booker, order: Omit<BookArgs, 'elder_id' | 'booked_by'>, idem: Idem) =>
+  expected(BOOKING_ERRORS, () =>
+    requestOrder(orderDeps(deps), policy, { elder_id: b.elder.elder_id, booked_by: b.p.sub, ...order }, idem),
+  );
 
 const categoryOf = async (deps: Deps, code: string): Promise<Category> => {
   const c = (await deps.merchants.categories()).find((x) => x.code === code);
@@ -427,21 +436,18 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
           });
         }
         const idem = formIdem(b.p.sub, body.key, { what: 'find', elder_id: b.elder.elder_id, category: body.category });
-        const r = await expected(BOOKING_ERRORS, () =>
-          requestOrder(
-            orderDeps(deps),
-            policy,
-            {
-              elder_id: b.elder.elder_id,
-              booked_by: b.p.sub,
-              mode: 'find_for_me',
-              merchant_id: first.merchant_id,
-              service_id: first.service_id,
-              slot_start: null,
-              candidates: ranked,
-            },
-            idem,
-          ),
+        const r = await bookFor(
+          deps,
+          policy,
+          b,
+          {
+            mode: 'find_for_me',
+            merchant_id: first.merchant_id,
+            service_id: first.service_id,
+            slot_start: null,
+            candidates: ranked,
+          },
+          idem,
         );
         if (!r.ok) return servicesPage(c, deps, b, body.category, { findError: bookingMsg(r.error) }, r.error.status);
         return c.redirect(`${b.base}/orders/${r.value.order_id}`, 303);
@@ -492,20 +498,12 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
           slot,
         });
         const policy = await policyNow(deps);
-        const r = await expected(BOOKING_ERRORS, () =>
-          requestOrder(
-            orderDeps(deps),
-            policy,
-            {
-              elder_id: b.elder.elder_id,
-              booked_by: b.p.sub,
-              mode: 'direct',
-              merchant_id: body.merchant_id,
-              service_id: body.service_id,
-              slot_start: slot,
-            },
-            idem,
-          ),
+        const r = await bookFor(
+          deps,
+          policy,
+          b,
+          { mode: 'direct', merchant_id: body.merchant_id, service_id: body.service_id, slot_start: slot },
+          idem,
         );
         if (r.ok) return c.redirect(`${b.base}/orders/${r.value.order_id}`, 303);
         if (r.error.code === 'SERVICE_UNAVAILABLE') {
