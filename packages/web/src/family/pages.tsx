@@ -21,6 +21,7 @@ import {
   Notice,
   PostButton,
   SelectField,
+  SIX_DIGITS_INPUT,
   WECHAT_LINKED,
   WECHAT_UNLINKED,
   WechatPanel,
@@ -114,12 +115,8 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
             name="code"
             id={`code-${b.elder_id}`}
             type="text"
-            inputmode="numeric"
+            {...SIX_DIGITS_INPUT}
             autocomplete="one-time-code"
-            maxlength={6}
-            minlength={6}
-            pattern="[0-9]{6}"
-            required
             cls="code"
             error={codeError}
             label={{ zh: '老人收到的6位验证码', en: "Your parent's 6-digit code" }}

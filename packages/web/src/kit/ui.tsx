@@ -100,6 +100,15 @@ type InputAttrs = {
   autofocus?: boolean;
 };
 
+/** A six-digit code or PIN as the browser checks it before sending (the server checks SIX_DIGITS_RE). */
+export const SIX_DIGITS_INPUT = {
+  inputmode: 'numeric',
+  maxlength: 6,
+  minlength: 6,
+  pattern: '[0-9]{6}',
+  required: true,
+} as const satisfies InputAttrs;
+
 /** A field's id: the one given, else derived from its name (its error and hint ids derive from it). */
 const fieldId = (props: { name: string; id?: string }) => props.id ?? `f-${props.name}`;
 

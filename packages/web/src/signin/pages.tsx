@@ -16,7 +16,7 @@ import { setRetryAfter } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { ConsoleLayout, H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import { safeNext, type Portal } from '../kit/principal';
-import { ErrorBox, Field, Notice, expected, msgOfError, type Msg } from '../kit/ui';
+import { ErrorBox, Field, Notice, SIX_DIGITS_INPUT, expected, msgOfError, type Msg } from '../kit/ui';
 import { HOTLINE } from '../kit/contacts';
 
 const LOGIN_PHONE_COOKIE = 'tmc_login_phone';
@@ -143,12 +143,8 @@ const CodePage = (props: {
         <Field
           name="code"
           type="text"
-          inputmode="numeric"
+          {...SIX_DIGITS_INPUT}
           autocomplete="one-time-code"
-          maxlength={6}
-          minlength={6}
-          pattern="[0-9]{6}"
-          required
           cls="code"
           label={{ zh: '6位验证码', en: '6-digit code' }}
           autofocus
