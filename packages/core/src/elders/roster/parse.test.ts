@@ -6,7 +6,7 @@ import { CSV_MAX_ERRORS, CSV_MAX_ROWS } from './limits';
 import { ELDER_CSV_COLUMNS } from './columns';
 import { errorReportCsv, type RowError } from './report';
 import { idCheckChar } from '../id-card';
-import { AppError } from '../../kernel/errors';
+import { thrown } from '../../kernel/testing';
 
 const TODAY = new Date('2026-11-23T00:00:00Z');
 // Two communities of the demo district (packages/local/src/demo/district.ts), by the names a roster uses.
@@ -53,16 +53,6 @@ const csvOf = (rows: readonly Row[], headers: readonly string[] = HEADERS): stri
   [headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[h] ?? '')).join(','))].join('\r\n') + '\r\n';
 
 const codesOf = (errors: readonly RowError[]) => errors.map((e) => [e.column, e.code]);
-
-const thrown = (f: () => unknown): AppError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
 
 describe('parseElderCsv: a clean row', () => {
   it('becomes an ElderInput with the community resolved and the line number', () => {
