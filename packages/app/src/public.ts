@@ -15,6 +15,7 @@ export { setRetryAfter, zodFields } from './http/http-error';
 export { clientKey } from './http/client-address';
 export { clearSessionCookies, setSessionCookies, startSession } from './http/session';
 export { requestLoginCode, verifyLoginCode } from './compose/login-codes';
+export { startStaffSession } from './compose/staff-session';
 export { wechatPageRoutes } from './compose/wechat-link';
 export { policyNow } from './compose/policy-now';
 export { orderDeps } from './compose/order-deps';

@@ -2,22 +2,13 @@
 // 5-minute tolerance), replays by idempotency key, and can simulate a provider outage. The
 // configuration picks Stripe, the fake or "not configured" as documented.
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@tmc/core/kernel/errors';
+import { codeOf } from './testing';
 import { createFakeGateway, FAKE_SIGNATURE_HEADER } from './fake';
 import { gatewayFromConfig } from './from-config';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const TOPUP = `t_${'b'.repeat(32)}`;
 const g = () => createFakeGateway({ secret: 'fake-secret-0123456789' });
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `crash:${String(e)}`;
-  }
-};
 
 describe('fake gateway webhooks', () => {
   it('verifies what it signs and maps the event', async () => {

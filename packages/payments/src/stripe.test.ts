@@ -2,7 +2,7 @@
 // API calls answered by a fake fetch that records what would have gone to Stripe.
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { AppError } from '@tmc/core/kernel/errors';
+import { codeOf } from './testing';
 import { createStripeGateway } from './stripe';
 import { lazyStripeGateway } from './from-config';
 
@@ -61,15 +61,6 @@ const session = (over: Record<string, unknown> = {}) => ({
 });
 const signed = (payload: string, at = nowS, secret = SECRET) =>
   Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: at });
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    return e instanceof AppError ? e.code : `crash:${String(e)}`;
-  }
-};
 
 describe('Stripe webhook verification', () => {
   it('accepts a correctly signed event and maps it', async () => {

@@ -16,6 +16,19 @@ const PRODUCT_NAME = '十分钟服务圈积分充值';
 const refOf = (x: string | { id: string } | null): string | null =>
   x === null ? null : typeof x === 'string' ? x : x.id;
 
+/** A Checkout Session's outcome in our words: its top-up (metadata set at checkout), amount and PaymentIntent. */
+const ofSession = (
+  event_id: string,
+  type: 'payment_succeeded' | 'payment_failed',
+  s: Stripe.Checkout.Session,
+): PaymentEvent => ({
+  event_id,
+  type,
+  topup_id: s.metadata?.topup_id ?? null,
+  amount_fen: s.amount_total ?? 0,
+  provider_ref: refOf(s.payment_intent),
+});
+
 /** Stripe's events in our words; anything we do not act on is 'ignored' (answered 200, nothing written). */
 export const normalizeStripeEvent = (event: Stripe.Event): PaymentEvent => {
   const ignored: PaymentEvent = {
@@ -32,24 +45,12 @@ export const normalizeStripeEvent = (event: Stripe.Event): PaymentEvent => {
       // completed + unpaid: an async method (e.g. a bank redirect) is still settling; its own
       // async_payment_succeeded/failed event decides.
       if (s.payment_status !== 'paid') return ignored;
-      return {
-        event_id: event.id,
-        type: 'payment_succeeded',
-        topup_id: s.metadata?.topup_id ?? null,
-        amount_fen: s.amount_total ?? 0,
-        provider_ref: refOf(s.payment_intent),
-      };
+      return ofSession(event.id, 'payment_succeeded', s);
     }
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
       const s = event.data.object;
-      return {
-        event_id: event.id,
-        type: 'payment_failed',
-        topup_id: s.metadata?.topup_id ?? null,
-        amount_fen: s.amount_total ?? 0,
-        provider_ref: refOf(s.payment_intent),
-      };
+      return ofSession(event.id, 'payment_failed', s);
     }
     case 'charge.refunded': {
       const ch = event.data.object;

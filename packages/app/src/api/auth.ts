@@ -9,16 +9,10 @@ import { Phone } from '@tmc/core/elders/model';
 import { SIX_DIGITS_RE } from '@tmc/core/kernel/ids';
 import { defineRoute } from '../http/route';
 import { clientKey } from '../http/client-address';
-import {
-  REFRESH_COOKIE,
-  clearSessionCookies,
-  refreshSession,
-  setSessionCookies,
-  startSession,
-  type Tokens,
-} from '../http/session';
+import { REFRESH_COOKIE, clearSessionCookies, refreshSession, setSessionCookies, type Tokens } from '../http/session';
 import type { Ctx } from '../http/context';
 import { requestLoginCode, verifyLoginCode } from '../compose/login-codes';
+import { startStaffSession } from '../compose/staff-session';
 
 export const OtpRequest = z.object({ phone: Phone, role: z.enum(PHONE_ROLES) });
 export const OtpVerify = z.extend(OtpRequest, { code: z.string().check(z.regex(SIX_DIGITS_RE, '6 digits')) });
@@ -87,19 +81,7 @@ export const authRoutes = () => [
     async handler(c, { body }) {
       const deps = c.get('deps');
       const a = await staffLogin(deps, body.username, body.password, clientKey(c, deps.blindIndex));
-      const s = await startSession(deps, {
-        kind: 'staff',
-        role: a.role,
-        sub: `staff:${a.username}`,
-        username: a.username,
-        scope: a.scope,
-      });
-      await deps.audit.write({
-        actor: `staff:${a.username}`,
-        action: 'staff.login',
-        subject: `staff:${a.username}`,
-        request_id: c.get('requestId'),
-      });
+      const s = await startStaffSession(deps, a, c.get('requestId'));
       return signedIn(c, s, a.role);
     },
   }),

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { decodeCsv } from './decode';
 import { CSV_MAX_BYTES } from '../kernel/limits';
-import { AppError } from '../kernel/errors';
-
-const thrown = (f: () => unknown): AppError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
+import { thrown } from '../kernel/testing';
 
 describe('decodeCsv', () => {
   const text = '姓名,性别\r\n张三,男\r\n';

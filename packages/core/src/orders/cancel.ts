@@ -4,7 +4,7 @@ import { AppError } from '../kernel/errors';
 import { capture } from '../ledger/service';
 import type { Policy } from '../policy/model';
 import type { Actor, Order } from './state';
-import { attempt, auditOf, changed, closeWithRelease, load, settle, slotGivenBack } from './commit';
+import { attempt, auditOf, changed, closeWithRelease, load, loadUnchanged, settle, slotGivenBack } from './commit';
 import { gate } from './expiry';
 import { tell, tellMerchant } from './tell';
 import type { OrderDeps } from './ports';
@@ -49,8 +49,7 @@ export const cancelOrder = async (
         },
         undefined,
         async () => {
-          const fresh = await load(deps, order_id);
-          if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+          const fresh = await loadUnchanged(deps, order_id, o.version);
           const next = att.plan(
             changed(deps, fresh, 'cancel', actor_sub, {
               status: 'cancelled',

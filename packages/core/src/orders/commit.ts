@@ -39,6 +39,14 @@ export const load = async (deps: OrderDeps, order_id: string) => {
   return o;
 };
 
+/** The order again, inside a transaction's plan: still at the version the caller decided on, or
+ * ORDER_STATE with the state a rival left it in. */
+export const loadUnchanged = async (deps: OrderDeps, order_id: string, version: number) => {
+  const fresh = await load(deps, order_id);
+  if (fresh.version !== version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+  return fresh;
+};
+
 /** A conditional put of a change: a rival that got there first makes this ORDER_STATE with the
  * state it left (a busy item, CONFLICT, is re-read the same way). */
 export const putChange = async (
@@ -133,8 +141,7 @@ export const closeWithRelease = async (
   const att = attempt();
   return settle(deps, o.order_id, o.version, att, () =>
     release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
-      const fresh = await load(deps, o.order_id);
-      if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+      const fresh = await loadUnchanged(deps, o.order_id, o.version);
       const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
       return {
         order: { next, expect_version: fresh.version },

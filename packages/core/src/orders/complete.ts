@@ -6,7 +6,7 @@ import { pinHash } from '../elders/service';
 import { admitOrThrow, wrongGuess } from '../auth/attempts';
 import type { Policy } from '../policy/model';
 import { CODE_TRIES_MAX, type Order } from './state';
-import { attempt, auditOf, changed, load, settle } from './commit';
+import { attempt, auditOf, changed, load, loadUnchanged, settle } from './commit';
 import { gate } from './expiry';
 import { tell } from './tell';
 import type { OrderDeps } from './ports';
@@ -83,8 +83,7 @@ export const completeOrder = async (
       },
       undefined,
       async () => {
-        const fresh = await load(deps, order_id);
-        if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+        const fresh = await loadUnchanged(deps, order_id, o.version);
         const next = att.plan(
           changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
             status: 'completed',

@@ -3,7 +3,7 @@
 import { AppError } from '../kernel/errors';
 import { reverse } from '../ledger/service';
 import type { Actor, Order } from './state';
-import { attempt, auditOf, changed, load, putChange, settle } from './commit';
+import { attempt, auditOf, changed, load, loadUnchanged, putChange, settle } from './commit';
 import { gate } from './expiry';
 import { tell, tellMerchant } from './tell';
 import type { OrderDeps, OrderPutExtras, RatingPort } from './ports';
@@ -92,8 +92,7 @@ export const decideDispute = async (
     const att = attempt();
     decided = await settle(deps, order_id, o.version, att, () =>
       reverse(deps, { entry_id: `capture:${order_id}`, reason, actor: staff }, undefined, async () => {
-        const fresh = await load(deps, order_id);
-        if (fresh.version !== o.version) throw new AppError('ORDER_STATE', { details: { status: fresh.status } });
+        const fresh = await loadUnchanged(deps, order_id, o.version);
         const next = att.plan(changed(deps, fresh, 'uphold', staff, { status: 'refunded', dispute }));
         return {
           order: { next, expect_version: fresh.version },

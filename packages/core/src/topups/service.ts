@@ -19,7 +19,7 @@ import type { AuditEvent } from '../kernel/audit';
 import { sendOnce } from '../notices/send-once';
 
 export * from './model';
-import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupInput } from './model';
+import { TopupId, TOPUP_UPDATE_RETRIES, type Topup, type TopupInput, type TopupRefund } from './model';
 import type { TopupDeps } from './ports';
 import { aad } from '../kernel/aad';
 
@@ -75,6 +75,25 @@ const updateTopup = async (
     if (attempt >= TOPUP_UPDATE_RETRIES) throw new AppError('CONFLICT');
   }
 };
+
+/** Pays money back at the provider. A top-up is refunded at most once, so the provider's
+ * idempotency key is the top-up's: a retry or a twin asks for the same refund. */
+const refundAtProvider = (deps: TopupDeps, topup_id: string, provider_ref: string, amount_fen: number) =>
+  deps.payments.refund({ idempotency_key: `refund_${topup_id}`, provider_ref, amount_fen, topup_id });
+
+/** Marks a top-up refunded, once: one that already holds a refund is left as it is (a twin recorded
+ * it first). `step` gives the refund and what else the case changes (fields, the day total). */
+const recordRefundOnce = (
+  deps: TopupDeps,
+  topup_id: string,
+  audit: { event: AuditEvent; at: string },
+  step: (cur: Topup) => { fields: Partial<Topup>; refund: TopupRefund; day_delta_fen: number },
+) =>
+  updateTopup(deps, topup_id, (cur) => {
+    if (cur.refund) return null;
+    const { fields, refund, day_delta_fen } = step(cur);
+    return { next: { ...cur, status: 'refunded', ...fields, refund }, day_delta_fen, audit };
+  });
 
 // ---- start
 
@@ -293,12 +312,7 @@ const refundPaidAfterLeave = async (
 ): Promise<{ outcome: WebhookOutcome; notice_error: string | null }> => {
   if (t.refund) return { outcome: 'no_change', notice_error: null };
   const provider_ref = ev.provider_ref ?? t.checkout_ref ?? '';
-  const { refund_ref } = await deps.payments.refund({
-    idempotency_key: `refund_${t.topup_id}`,
-    provider_ref,
-    amount_fen: t.amount_fen,
-    topup_id: t.topup_id,
-  });
+  const { refund_ref } = await refundAtProvider(deps, t.topup_id, provider_ref, t.amount_fen);
   const reason = '老人已退出项目，款项原路退回';
   const audit = {
     at,
@@ -309,31 +323,13 @@ const refundPaidAfterLeave = async (
       detail: { topup_id: t.topup_id, points: 0, fen: t.amount_fen, reason },
     },
   };
-  const r = await updateTopup(deps, t.topup_id, (cur) =>
-    cur.refund
-      ? null
-      : {
-          next: {
-            ...cur,
-            status: 'refunded',
-            paid_at: cur.paid_at ?? at,
-            payment_ref: cur.payment_ref ?? provider_ref,
-            refund: {
-              points: 0,
-              fen: cur.amount_fen,
-              refund_ref,
-              reason,
-              by: 'system:payments',
-              at,
-              confirmed_at: null,
-            },
-          },
-          // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a
-          // late success does
-          day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0,
-          audit,
-        },
-  );
+  const r = await recordRefundOnce(deps, t.topup_id, audit, (cur) => ({
+    fields: { paid_at: cur.paid_at ?? at, payment_ref: cur.payment_ref ?? provider_ref },
+    refund: { points: 0, fen: cur.amount_fen, refund_ref, reason, by: 'system:payments', at, confirmed_at: null },
+    // a payment marked failed gave its share of the day back; now it is paid (and refunded): take it again, as a
+    // late success does
+    day_delta_fen: cur.status === 'failed' ? cur.amount_fen : 0,
+  }));
   return { outcome: r.changed ? 'refunded_elder_left' : 'no_change', notice_error: null };
 };
 
@@ -423,12 +419,7 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
   if (!debit) throw new AppError('TOPUP_NOTHING_TO_REFUND', { details: { refunded_points: 0 } });
   if (debit.by_other) throw nothingToRefund((await deps.topups.get(t.topup_id)) ?? t, debit.amount_points);
   const fen = debit.amount_points * t.fen_per_point;
-  const { refund_ref } = await deps.payments.refund({
-    idempotency_key: `refund_${t.topup_id}`,
-    provider_ref: t.payment_ref,
-    amount_fen: fen,
-    topup_id: t.topup_id,
-  });
+  const { refund_ref } = await refundAtProvider(deps, t.topup_id, t.payment_ref, fen);
   const at = deps.clock.now().toISOString();
   const audit = {
     at,
@@ -440,27 +431,11 @@ export const refundTopup = async (deps: TopupDeps, a: RefundArgs): Promise<Topup
       detail: { topup_id: t.topup_id, points: debit.amount_points, fen, reason: a.reason },
     },
   };
-  const r = await updateTopup(deps, t.topup_id, (cur) =>
-    cur.refund
-      ? null
-      : {
-          next: {
-            ...cur,
-            status: 'refunded',
-            refund: {
-              points: debit.amount_points,
-              fen,
-              refund_ref,
-              reason: a.reason,
-              by: a.actor,
-              at,
-              confirmed_at: null,
-            },
-          },
-          day_delta_fen: 0,
-          audit,
-        },
-  );
+  const r = await recordRefundOnce(deps, t.topup_id, audit, () => ({
+    fields: {},
+    refund: { points: debit.amount_points, fen, refund_ref, reason: a.reason, by: a.actor, at, confirmed_at: null },
+    day_delta_fen: 0,
+  }));
   // Only the copy that recorded the refund reports it as new; its twins (same key) are replays.
   return { topup: r.topup, replayed: !r.changed };
 };

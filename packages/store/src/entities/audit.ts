@@ -1,9 +1,9 @@
 // Audit log (auditByDay, auditBySubject). Append-only: each record is a new item, never updated.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent, AuditLog } from '@tmc/core/kernel/audit';
 import type { Clock } from '@tmc/core/kernel/clock';
-import { clampLimit, decodeCursor, encodeCursor } from '../tx';
+import { queryIndexPage } from '../page-query';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 
@@ -65,19 +65,9 @@ export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
   },
   async listBySubject(subject, limit, cursor) {
     const pk = keys.auditSubjectPk(subject);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': pk },
-        ScanIndexForward: false,
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-      }),
-    );
+    const r = await queryIndexPage(db, { index: 'gsi1', pk, newest_first: true, limit, cursor });
     return {
-      items: (r.Items ?? []).map((it) => ({
+      items: r.items.map((it) => ({
         at: String(it.at),
         actor: String(it.actor),
         action: String(it.action),
@@ -85,7 +75,7 @@ export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
         ...(it.detail ? { detail: it.detail as Record<string, string> } : {}),
         ...(it.request_id ? { request_id: String(it.request_id) } : {}),
       })),
-      cursor: encodeCursor(r.LastEvaluatedKey),
+      cursor: r.cursor,
     };
   },
 });

@@ -5,7 +5,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../batch-get';
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { ElderStore, ElderWrite } from '@tmc/core/elders/ports';
-import { clampLimit, decodeCursor, encodeCursor, transact, type TxItem } from '../tx';
+import { clampLimit, transact, type TxItem } from '../tx';
+import { queryIndexPage } from '../page-query';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -203,17 +204,8 @@ export const createElderStore = (db: Db): ElderStore => ({
 
   async listByCommunity(community_code, limit, cursor) {
     const pk = keys.elderCommunityPk(community_code);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': pk },
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-      }),
-    );
-    return { items: (r.Items ?? []).map(toElder), cursor: encodeCursor(r.LastEvaluatedKey) };
+    const r = await queryIndexPage(db, { index: 'gsi1', pk, newest_first: false, limit, cursor });
+    return { items: r.items.map(toElder), cursor: r.cursor };
   },
 
   async findByName(name, scope_prefix, limit) {

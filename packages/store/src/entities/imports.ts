@@ -1,6 +1,7 @@
 // CSV import batches (importById = sha256 of the importer's area and the file bytes, importErrors).
 // Uploading the same file again from the same area finds the same batch (core/elder-import.ts).
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ImportMeta } from '@tmc/core/elders/roster/import';
 import { transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
@@ -42,21 +43,6 @@ export const importPatterns: AccessPattern[] = [
 const keys = importKeys; // this entity's own keys, by their short names
 
 export const IMPORT_ERRORS_KEPT_MAX = 5_000; // enough to fix a file; beyond it the count still tells the size
-
-export type ImportMeta = {
-  import_id: string;
-  file_name: string;
-  encoding: string;
-  status: 'rejected' | 'writing' | 'completed';
-  total_rows: number;
-  error_count: number;
-  created: number;
-  unchanged: number;
-  by: string;
-  started_at: string;
-  finished_at: string | null;
-  scope?: string | null; // the importing officer's area; null = city-wide (core/elder-import.ts)
-};
 
 export type ImportError = { row: number; column: string; code: string; message: string; message_en: string };
 

@@ -25,7 +25,8 @@ import {
 } from '@tmc/core/search/search';
 import { batchGet } from '../batch-get';
 import { ledgerKeys } from './ledger';
-import { clampLimit, decodeCursor, encodeCursor, transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import { transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import { queryIndexPage } from '../page-query';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
 import type { Db } from '../table';
@@ -281,21 +282,12 @@ export const createMerchantStore = (db: Db) => {
     },
     async byStatus(status: Merchant['status'], limit: number, cursor?: string) {
       const pk = keys.merchantStatusPk(status);
-      const r = await db.doc.send(
-        new QueryCommand({
-          TableName: T,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': pk },
-          Limit: clampLimit(limit),
-          ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-        }),
-      );
-      const profiles = (r.Items ?? []).map((it) => fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(it));
+      const r = await queryIndexPage(db, { index: 'gsi1', pk, newest_first: false, limit, cursor });
+      const profiles = r.items.map((it) => fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(it));
       const ratings = await ratingsOf(profiles.map((m) => m.merchant_id));
       return {
         items: profiles.map((m): Merchant => ({ ...m, ...ratingOfItem(ratings.get(m.merchant_id)) })),
-        cursor: encodeCursor(r.LastEvaluatedKey),
+        cursor: r.cursor,
       };
     },
     async categories(): Promise<Category[]> {

@@ -1,13 +1,14 @@
 // Orders (orderById, ordersOfElder, ordersOfMerchant). State changes that move points go through
 // the ledger commit (the order rides in the same transaction); the others are conditional puts here.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Order } from '@tmc/core/orders/state';
 import type { OrderPutExtras } from '@tmc/core/orders/ports';
 import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
 import { ledgerKeys } from './ledger';
-import { atVersion, clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact, type TxItem } from '../tx';
+import { atVersion, isConditionFailed, transact, type TxItem } from '../tx';
+import { queryIndexPage } from '../page-query';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
 import type { Db } from '../table';
@@ -104,32 +105,12 @@ export const createOrderStore = (db: Db) => ({
   },
   async ofElder(elder_id: string, limit: number, cursor?: string) {
     const pk = keys.ordersOfElderPk(elder_id);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': pk },
-        ScanIndexForward: false,
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-      }),
-    );
-    return { items: (r.Items ?? []).map(strip), cursor: encodeCursor(r.LastEvaluatedKey) };
+    const r = await queryIndexPage(db, { index: 'gsi1', pk, newest_first: true, limit, cursor });
+    return { items: r.items.map(strip), cursor: r.cursor };
   },
   async ofMerchant(merchant_id: string, limit: number, cursor?: string) {
     const pk = keys.ordersOfMerchantPk(merchant_id);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': pk },
-        ScanIndexForward: false,
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { gsi2pk: pk }),
-      }),
-    );
-    return { items: (r.Items ?? []).map(strip), cursor: encodeCursor(r.LastEvaluatedKey) };
+    const r = await queryIndexPage(db, { index: 'gsi2', pk, newest_first: true, limit, cursor });
+    return { items: r.items.map(strip), cursor: r.cursor };
   },
 });

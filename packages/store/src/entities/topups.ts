@@ -2,18 +2,13 @@
 // limit (topupStartedOnDay), and once-only markers for provider webhook events (paymentEvent).
 // A top-up item changes only by a versioned replace; the day total moves in the same transaction.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import { PAYMENT_EVENT_TTL_S, type Topup } from '@tmc/core/topups/model';
 import type { TopupStore } from '@tmc/core/topups/ports';
 import { auditItem } from './audit';
-import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, type TxItem } from '../tx';
+import { backoff, isConditionFailed, type TxItem } from '../tx';
+import { queryIndexPage } from '../page-query';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -202,18 +197,8 @@ export const createTopupStore = (db: Db): TopupStore => ({
 
   async listByElder(elder_id, limit, cursor) {
     const pk = keys.topupsOfElderPk(elder_id);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': pk },
-        ScanIndexForward: false,
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { gsi1pk: pk }),
-      }),
-    );
-    return { items: (r.Items ?? []).map(toTopup), cursor: encodeCursor(r.LastEvaluatedKey) };
+    const r = await queryIndexPage(db, { index: 'gsi1', pk, newest_first: true, limit, cursor });
+    return { items: r.items.map(toTopup), cursor: r.cursor };
   },
 
   async eventSeen(provider, event_id) {

@@ -5,7 +5,9 @@
 import * as z from 'zod/mini';
 import type { ErrorCode } from '@tmc/core/kernel/errors';
 import { CategoryCode } from '@tmc/core/merchants/model';
-import { requestOrder } from '@tmc/core/orders/book';
+import { requestOrder, type BookArgs } from '@tmc/core/orders/book';
+import type { Policy } from '@tmc/core/policy/model';
+import type { Idem } from '@tmc/core/ledger/service';
 import { DATE_RE } from '@tmc/core/kernel/ids';
 import type { Deps } from '@tmc/app/public';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/public';
@@ -15,7 +17,7 @@ import { render, viewOf } from '../kit/layout';
 import { ErrorBox, expected } from '../kit/ui';
 import { FormKey, elderOrigin, findCandidates, formIdem, newFormKey, pointsSummary } from '../kit/booking';
 import { bookingMsg } from '../kit/order-ui';
-import { Back, BaseP, MerchantId, Plain, ServiceId, flavorOf, type Flavor } from './booker';
+import { Back, BaseP, MerchantId, Plain, ServiceId, flavorOf, type Booker, type Flavor } from './booker';
 import { servicesPage } from './services-page';
 import { ConfirmPage, confirmOf } from './confirm-page';
 
@@ -32,6 +34,13 @@ const BOOKING_ERRORS: readonly ErrorCode[] = [
 
 // ---------------------------------------------------------------------------------------------
 // Routes, once per flavor
+
+/** Books for the elder the page is about, in the name of who is signed in (帮我找 and direct
+ * booking alike); a refusal the page explains comes back as a value. */
+const bookFor = (deps: Deps, policy: Policy, b: Booker, order: Omit<BookArgs, 'elder_id' | 'booked_by'>, idem: Idem) =>
+  expected(BOOKING_ERRORS, () =>
+    requestOrder(orderDeps(deps), policy, { elder_id: b.elder.elder_id, booked_by: b.p.sub, ...order }, idem),
+  );
 
 export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
   const { prefix, roles, who, booker } = flavorOf(deps, flavor);
@@ -74,21 +83,18 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
           });
         }
         const idem = formIdem(b.p.sub, body.key, { what: 'find', elder_id: b.elder.elder_id, category: body.category });
-        const r = await expected(BOOKING_ERRORS, () =>
-          requestOrder(
-            orderDeps(deps),
-            policy,
-            {
-              elder_id: b.elder.elder_id,
-              booked_by: b.p.sub,
-              mode: 'find_for_me',
-              merchant_id: first.merchant_id,
-              service_id: first.service_id,
-              slot_start: null,
-              candidates: ranked,
-            },
-            idem,
-          ),
+        const r = await bookFor(
+          deps,
+          policy,
+          b,
+          {
+            mode: 'find_for_me',
+            merchant_id: first.merchant_id,
+            service_id: first.service_id,
+            slot_start: null,
+            candidates: ranked,
+          },
+          idem,
         );
         if (!r.ok) return servicesPage(c, deps, b, body.category, { findError: bookingMsg(r.error) }, r.error.status);
         return c.redirect(`${b.base}/orders/${r.value.order_id}`, 303);
@@ -139,20 +145,12 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
           slot,
         });
         const policy = await policyNow(deps);
-        const r = await expected(BOOKING_ERRORS, () =>
-          requestOrder(
-            orderDeps(deps),
-            policy,
-            {
-              elder_id: b.elder.elder_id,
-              booked_by: b.p.sub,
-              mode: 'direct',
-              merchant_id: body.merchant_id,
-              service_id: body.service_id,
-              slot_start: slot,
-            },
-            idem,
-          ),
+        const r = await bookFor(
+          deps,
+          policy,
+          b,
+          { mode: 'direct', merchant_id: body.merchant_id, service_id: body.service_id, slot_start: slot },
+          idem,
         );
         if (r.ok) return c.redirect(`${b.base}/orders/${r.value.order_id}`, 303);
         if (r.error.code === 'SERVICE_UNAVAILABLE') {

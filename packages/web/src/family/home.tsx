@@ -7,7 +7,7 @@ import type { Ctx } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, TextSizeSwitch, render, viewOf, type View } from '../kit/layout';
 import type { FamilyP } from '../kit/principal';
-import { ErrorBox, Field, Notice, PostButton, SelectField, WechatPanel, type Msg } from '../kit/ui';
+import { ErrorBox, Field, Notice, SIX_DIGITS_INPUT, PostButton, SelectField, WechatPanel, type Msg } from '../kit/ui';
 
 export const RELATIONS = ['儿子', '女儿', '配偶', '儿媳', '女婿', '孙辈', '兄弟姐妹', '其他亲属'] as const;
 
@@ -54,12 +54,8 @@ const BindingRow = (props: { row: Row; state: FormState }) => {
             name="code"
             id={`code-${b.elder_id}`}
             type="text"
-            inputmode="numeric"
+            {...SIX_DIGITS_INPUT}
             autocomplete="one-time-code"
-            maxlength={6}
-            minlength={6}
-            pattern="[0-9]{6}"
-            required
             cls="code"
             error={codeError}
             label={{ zh: '老人收到的6位验证码', en: "Your parent's 6-digit code" }}

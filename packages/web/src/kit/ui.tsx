@@ -100,22 +100,41 @@ type InputAttrs = {
   autofocus?: boolean;
 };
 
+/** A six-digit code or PIN as the browser checks it before sending (the server checks SIX_DIGITS_RE). */
+export const SIX_DIGITS_INPUT = {
+  inputmode: 'numeric',
+  maxlength: 6,
+  minlength: 6,
+  pattern: '[0-9]{6}',
+  required: true,
+} as const satisfies InputAttrs;
+
+/** A field's id: the one given, else derived from its name (its error and hint ids derive from it). */
+const fieldId = (props: { name: string; id?: string }) => props.id ?? `f-${props.name}`;
+
+/** The label, then the error under it: the top of every field, whatever control follows. */
+const FieldHead = (props: { id: string; label: Msg; error?: Msg | undefined }) => (
+  <>
+    <label for={props.id}>
+      <T zh={props.label.zh} en={props.label.en} />
+    </label>
+    {props.error && (
+      <div class="err" id={`${props.id}-err`}>
+        <T zh={props.error.zh} en={props.error.en} />
+      </div>
+    )}
+  </>
+);
+
 /** A visible label above its input, the error under the label, a hint under the input. */
 export const Field = (
   props: { name: string; id?: string; label: Msg; hint?: Msg; error?: Msg | undefined } & InputAttrs,
 ) => {
-  const id = props.id ?? `f-${props.name}`;
+  const id = fieldId(props);
   const described = [props.error ? `${id}-err` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
-      <label for={id}>
-        <T zh={props.label.zh} en={props.label.en} />
-      </label>
-      {props.error && (
-        <div class="err" id={`${id}-err`}>
-          <T zh={props.error.zh} en={props.error.en} />
-        </div>
-      )}
+      <FieldHead id={id} label={props.label} error={props.error} />
       <input
         id={id}
         name={props.name}
@@ -152,17 +171,10 @@ export const SelectField = (props: {
   required?: boolean;
   blank?: string;
 }) => {
-  const id = props.id ?? `f-${props.name}`;
+  const id = fieldId(props);
   return (
     <div class="field">
-      <label for={id}>
-        <T zh={props.label.zh} en={props.label.en} />
-      </label>
-      {props.error && (
-        <div class="err" id={`${id}-err`}>
-          <T zh={props.error.zh} en={props.error.en} />
-        </div>
-      )}
+      <FieldHead id={id} label={props.label} error={props.error} />
       <select
         id={id}
         name={props.name}

@@ -2,7 +2,7 @@
 // decline, the redemption forms (6-digit code, or card number + PIN), no-show, the visit address.
 import type { Order, OrderEvent } from '@tmc/core/orders/state';
 import { T } from '../kit/layout';
-import { ErrorBox, Field, PostButton, type Msg } from '../kit/ui';
+import { ErrorBox, Field, PostButton, SIX_DIGITS_INPUT, type Msg } from '../kit/ui';
 import { chinaDateTime } from '../kit/booking';
 import { MERCHANT_STATUS, WhenText } from '../kit/order-ui';
 
@@ -18,12 +18,8 @@ const CompleteForms = (props: { o: Order; noShow: boolean; error?: Msg | undefin
         <Field
           name="code"
           id={`code-${id}`}
-          inputmode="numeric"
+          {...SIX_DIGITS_INPUT}
           autocomplete="off"
-          maxlength={6}
-          minlength={6}
-          pattern="[0-9]{6}"
-          required
           cls="code"
           label={{ zh: '老人的6位核销码', en: "Elder's 6-digit code" }}
         />
@@ -49,12 +45,8 @@ const CompleteForms = (props: { o: Order; noShow: boolean; error?: Msg | undefin
             name="pin"
             id={`pin-${id}`}
             type="password"
-            inputmode="numeric"
+            {...SIX_DIGITS_INPUT}
             autocomplete="off"
-            maxlength={6}
-            minlength={6}
-            pattern="[0-9]{6}"
-            required
             label={{ zh: '老人输入6位密码', en: 'Elder types the PIN' }}
           />
           <button type="submit" class="btn">

@@ -2,7 +2,7 @@
 // merchants alike. Split out of pages.tsx; the routes that show them are in phone-login.tsx.
 import { H5Layout, T, TextSizeSwitch, type View } from '../kit/layout';
 import type { Portal } from '../kit/principal';
-import { ErrorBox, Field, Notice, type Msg } from '../kit/ui';
+import { ErrorBox, Field, Notice, SIX_DIGITS_INPUT, type Msg } from '../kit/ui';
 import { HOTLINE } from '../kit/contacts';
 import { NextField, nextQs } from './next-param';
 
@@ -107,12 +107,8 @@ export const CodePage = (props: {
         <Field
           name="code"
           type="text"
-          inputmode="numeric"
+          {...SIX_DIGITS_INPUT}
           autocomplete="one-time-code"
-          maxlength={6}
-          minlength={6}
-          pattern="[0-9]{6}"
-          required
           cls="code"
           label={{ zh: '6位验证码', en: '6-digit code' }}
           autofocus

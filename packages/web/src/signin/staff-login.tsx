@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { staffLogin } from '@tmc/core/auth/service';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
-import { setSessionCookies, startSession } from '@tmc/app/public';
+import { setSessionCookies, startStaffSession } from '@tmc/app/public';
 import { clientKey } from '@tmc/app/public';
 import { setRetryAfter } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
@@ -105,19 +105,7 @@ export const staffLoginRoutes = (deps: Deps): RouteDef[] => [
         );
       }
       const a = r.value;
-      const s = await startSession(deps, {
-        kind: 'staff',
-        role: a.role,
-        sub: `staff:${a.username}`,
-        username: a.username,
-        scope: a.scope,
-      });
-      await deps.audit.write({
-        actor: `staff:${a.username}`,
-        action: 'staff.login',
-        subject: `staff:${a.username}`,
-        request_id: c.get('requestId'),
-      });
+      const s = await startStaffSession(deps, a, c.get('requestId'));
       setSessionCookies(c, s, s.refresh_ttl_s);
       return c.redirect(safeNext('staff', body.next), 303);
     },

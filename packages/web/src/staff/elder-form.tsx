@@ -66,14 +66,20 @@ const digits = (s: string | undefined) => clean(s).replace(/[\s-]/g, '');
 
 const catsOf = (f: ElderFormValues): Cat[] => SPECIAL_CATEGORIES.filter((k) => Boolean(f[`cat_${k}`]));
 
+/** Two inputs that mean something only together: true when both are given; one alone is an issue on `path`. */
+const bothOrNeither = (a: string, b: string, path: string, issues: FieldIssue[]): boolean => {
+  if (!a && !b) return false;
+  if (!a || !b) {
+    issues.push(issue(path, 'BOTH_OR_NEITHER'));
+    return false;
+  }
+  return true;
+};
+
 const locationOf = (f: ElderFormValues, issues: FieldIssue[]) => {
   const lng = clean(f.lng);
   const lat = clean(f.lat);
-  if (!lng && !lat) return null;
-  if (!lng || !lat) {
-    issues.push(issue('location', 'BOTH_OR_NEITHER'));
-    return null;
-  }
+  if (!bothOrNeither(lng, lat, 'location', issues)) return null;
   const loc = { lng: Number(lng), lat: Number(lat) };
   if (!Number.isFinite(loc.lng) || !Number.isFinite(loc.lat)) {
     issues.push(issue('location', 'NOT_A_NUMBER'));
@@ -85,11 +91,7 @@ const locationOf = (f: ElderFormValues, issues: FieldIssue[]) => {
 const contactOf = (f: ElderFormValues, issues: FieldIssue[]) => {
   const name = clean(f.ec_name);
   const phone = digits(f.ec_phone);
-  if (!name && !phone) return null;
-  if (!name || !phone) {
-    issues.push(issue('emergency_contact', 'BOTH_OR_NEITHER'));
-    return null;
-  }
+  if (!bothOrNeither(name, phone, 'emergency_contact', issues)) return null;
   return { name, phone };
 };
 

@@ -4,7 +4,6 @@
 import type { ElderCsvContext } from './parse';
 import type { RowError } from './report';
 import { idCheckChar } from '../id-card';
-import { AppError } from '../../kernel/errors';
 
 export const TODAY = new Date('2026-11-23T00:00:00Z');
 // Two communities of the demo district (packages/local/src/demo/district.ts), by the names a roster uses.
@@ -52,12 +51,4 @@ export const csvOf = (rows: readonly Row[], headers: readonly string[] = HEADERS
 
 export const codesOf = (errors: readonly RowError[]) => errors.map((e) => [e.column, e.code]);
 
-export const thrown = (f: () => unknown): AppError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
+export { thrown } from '../../kernel/testing';
