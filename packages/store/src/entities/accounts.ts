@@ -13,7 +13,7 @@ export const accountKeys = {
   accountById: (accountId: string) => ({ pk: `ACCOUNT_ID#${accountId}`, sk: 'ACCOUNT' }),
 } as const;
 
-export const accountPatterns: AccessPattern[] = [
+export const accountPatterns = (): AccessPattern[] => [
   {
     name: 'accountByPhoneHash',
     index: 'table',

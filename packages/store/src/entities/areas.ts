@@ -20,7 +20,7 @@ export const areaKeys = {
   areaChildrenPk: (parent: string | null) => `AREA_CHILDREN#${parent ?? ROOT_AREA}`,
 } as const;
 
-export const areaPatterns: AccessPattern[] = [
+export const areaPatterns = (): AccessPattern[] => [
   {
     name: 'areaByCode',
     index: 'table',

@@ -14,7 +14,7 @@ export const attemptKeys = {
   attempts: (rule: string, subject: string) => ({ pk: `ATTEMPTS#${rule}#${subject}`, sk: 'ATTEMPTS' }),
 } as const;
 
-export const attemptPatterns: AccessPattern[] = [
+export const attemptPatterns = (): AccessPattern[] => [
   {
     name: 'attemptsBySubject',
     index: 'table',

@@ -19,7 +19,7 @@ export const auditKeys = {
   auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
 } as const;
 
-export const auditPatterns: AccessPattern[] = [
+export const auditPatterns = (): AccessPattern[] => [
   {
     name: 'auditByDay',
     index: 'table',

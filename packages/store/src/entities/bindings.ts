@@ -16,7 +16,7 @@ export const bindingKeys = {
   bindingsOfElderPk: (elderId: string) => `ELDER_FAMILY#${elderId}`,
 } as const;
 
-export const bindingPatterns: AccessPattern[] = [
+export const bindingPatterns = (): AccessPattern[] => [
   {
     name: 'bindingsOfFamily',
     index: 'table',

@@ -28,7 +28,7 @@ export const disputeKeys = {
     scope === null ? null : scope.split('.').length >= 3 ? `${scope}#` : `${scope}.`,
 } as const;
 
-export const disputePatterns: AccessPattern[] = [
+export const disputePatterns = (): AccessPattern[] => [
   {
     name: 'disputesOpen',
     index: 'table',

@@ -35,7 +35,7 @@ export const elderKeys = {
   isElderItem: (pk: string) => /^(ELDER#|ELDER_IDHASH#|CARD#|ELDER_PHONE#)/.test(pk),
 } as const;
 
-export const elderPatterns: AccessPattern[] = [
+export const elderPatterns = (): AccessPattern[] => [
   {
     name: 'elderById',
     index: 'table',

@@ -20,7 +20,7 @@ export const importKeys = {
   isImport: (pk: string) => pk.startsWith('IMPORT#'),
 } as const;
 
-export const importPatterns: AccessPattern[] = [
+export const importPatterns = (): AccessPattern[] => [
   {
     name: 'importById',
     index: 'table',

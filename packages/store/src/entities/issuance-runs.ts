@@ -20,7 +20,7 @@ export const issuanceKeys = {
   isIssuance: (pk: string) => pk.startsWith('ISSUANCE#'),
 } as const;
 
-export const issuancePatterns: AccessPattern[] = [
+export const issuancePatterns = (): AccessPattern[] => [
   {
     name: 'issuanceRun',
     index: 'table',

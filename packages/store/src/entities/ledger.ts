@@ -107,7 +107,7 @@ export const ledgerKeys = {
 } as const;
 const keys = ledgerKeys; // this entity's own keys, by their short names
 
-export const ledgerPatterns: AccessPattern[] = [
+export const ledgerPatterns = (): AccessPattern[] => [
   {
     name: 'accountBalance',
     index: 'table',

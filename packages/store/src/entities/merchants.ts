@@ -64,7 +64,7 @@ export const merchantKeys = {
 } as const;
 const keys = merchantKeys; // this entity's own keys, by their short names
 
-export const merchantPatterns: AccessPattern[] = [
+export const merchantPatterns = (): AccessPattern[] => [
   {
     name: 'merchantById',
     index: 'table',

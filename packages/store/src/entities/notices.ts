@@ -11,7 +11,7 @@ export const noticeKeys = {
   noticeSent: (kind: string, subject: string, day: string) => ({ pk: `NOTICE#${kind}#${subject}`, sk: day }),
 } as const;
 
-export const noticePatterns: AccessPattern[] = [
+export const noticePatterns = (): AccessPattern[] => [
   {
     name: 'noticeSent',
     index: 'table',

@@ -13,7 +13,7 @@ import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
 import type { Db } from '../table';
 
-export const orderPatterns: AccessPattern[] = [
+export const orderPatterns = (): AccessPattern[] => [
   {
     name: 'orderById',
     index: 'table',

@@ -12,7 +12,7 @@ export const otpKeys = {
   otpSends: (phoneHash: string) => ({ pk: `OTP#${phoneHash}`, sk: 'SENDS' }),
 } as const;
 
-export const otpPatterns: AccessPattern[] = [
+export const otpPatterns = (): AccessPattern[] => [
   {
     name: 'otpByPhone',
     index: 'table',

@@ -13,7 +13,7 @@ export const outboxKeys = {
   outboxPk: () => 'DEV_OUTBOX',
 } as const;
 
-export const outboxPatterns: AccessPattern[] = [
+export const outboxPatterns = (): AccessPattern[] => [
   {
     name: 'outboxRecent',
     index: 'table',

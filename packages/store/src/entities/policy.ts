@@ -12,7 +12,7 @@ export const policyKeys = {
   policyPk: () => 'POLICY',
 } as const;
 
-export const policyPatterns: AccessPattern[] = [
+export const policyPatterns = (): AccessPattern[] => [
   {
     name: 'policyVersions',
     index: 'table',

@@ -6,7 +6,7 @@ export const seedKeys = {
   seedMarker: (name: string) => ({ pk: `SEED#${name}`, sk: 'SEED' }),
 } as const;
 
-export const seedPatterns: AccessPattern[] = [
+export const seedPatterns = (): AccessPattern[] => [
   {
     name: 'seedMarker',
     index: 'table',

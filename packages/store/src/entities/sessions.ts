@@ -12,7 +12,7 @@ export const sessionKeys = {
   sessionsOfSubPk: (sub: string) => `SESSIONS_OF#${sub}`,
 } as const;
 
-export const sessionPatterns: AccessPattern[] = [
+export const sessionPatterns = (): AccessPattern[] => [
   {
     name: 'sessionById',
     index: 'table',

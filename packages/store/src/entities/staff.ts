@@ -12,7 +12,7 @@ export const staffKeys = {
   staff: (username: string) => ({ pk: `STAFF#${username}`, sk: 'STAFF' }),
 } as const;
 
-export const staffPatterns: AccessPattern[] = [
+export const staffPatterns = (): AccessPattern[] => [
   {
     name: 'staffByUsername',
     index: 'table',

@@ -19,7 +19,7 @@ export const timerKeys = {
   dueUpTo: (now: string) => `${now}#~`,
 } as const;
 
-export const timerPatterns: AccessPattern[] = [
+export const timerPatterns = (): AccessPattern[] => [
   {
     name: 'timersDue',
     index: 'table',

@@ -26,7 +26,7 @@ export const topupKeys = {
   paymentEvent: (provider: string, eventId: string) => ({ pk: `PAYEVENT#${provider}#${eventId}`, sk: 'EVENT' }),
 } as const;
 
-export const topupPatterns: AccessPattern[] = [
+export const topupPatterns = (): AccessPattern[] => [
   {
     name: 'topupById',
     index: 'table',

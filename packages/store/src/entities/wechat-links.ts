@@ -13,7 +13,7 @@ export const wechatLinkKeys = {
   wechatLink: (phoneHash: string) => ({ pk: `WECHAT_LINK#${phoneHash}`, sk: 'LINK' }),
 } as const;
 
-export const wechatLinkPatterns: AccessPattern[] = [
+export const wechatLinkPatterns = (): AccessPattern[] => [
   {
     name: 'wechatLinkByPhoneHash',
     index: 'table',
