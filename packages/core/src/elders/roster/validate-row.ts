@@ -1,14 +1,12 @@
 // Checking one roster row: every error of the row is reported, each in words staff understand,
 // and the row becomes an ElderInput only when it has none. One function per group of columns
 // (identity, contact, area and address, location, care, emergency contact), then the schema.
-import type { z } from 'zod/mini';
+// The row's error list and the shared text checks live in row-check.ts, the schema step in schema-check.ts.
 import { parseIdNumber } from '../id-card';
-import { PHONE_RE } from '../../kernel/ids';
-import { CHINA_BOUNDS, ElderInput, SPECIAL_CATEGORIES, elderDateIssues } from '../model';
-import { UNSAFE_LINE_CHARS } from '../../kernel/text';
-import { COLUMN, COLUMN_ORDER, ELDER_CSV_COLUMNS, type ElderCsvField } from './columns';
-import { ADDRESS_MAX_CHARS, CSV_MAX_CELL_CHARS, NAME_MAX_CHARS } from './limits';
-import { DEFAULT_MESSAGE, ROW_ERROR_CODES, echo, type RowError, type RowErrorCode } from './report';
+import { CHINA_BOUNDS, type ElderInput, SPECIAL_CATEGORIES, elderDateIssues } from '../model';
+import { COLUMN_ORDER, ELDER_CSV_COLUMNS } from './columns';
+import { ADDRESS_MAX_CHARS, CSV_MAX_CELL_CHARS } from './limits';
+import { echo, type RowError } from './report';
 import {
   CARE_LEVEL_IN,
   CATEGORY_IN,
@@ -16,13 +14,14 @@ import {
   GENDER_IN,
   SCIENTIFIC,
   digitsOnly,
-  normalisePhone,
   parseCoordinate,
   parseCsvDate,
   type Category,
 } from './values';
+import { personName, phone, plainText, rowCheck, type Cells, type RowCheck } from './row-check';
+import { schemaCheck } from './schema-check';
 
-export type Cells = Readonly<Record<ElderCsvField, string>>;
+export type { Cells } from './row-check';
 
 /** What a row check needs besides the cells; pure, so the caller passes today. */
 export type RowContext = {
@@ -30,97 +29,6 @@ export type RowContext = {
   resolveCommunity: (streetName: string, communityName: string) => string | null;
   /** Birth dates after today are impossible; passed in so the parser stays pure. */
   today: Date;
-};
-
-type ZodIssue = z.core.$ZodIssue;
-
-/** The errors found so far in one row, and the columns that already have one. */
-type RowCheck = {
-  row: number;
-  cells: Cells;
-  errors: RowError[];
-  failed: Set<ElderCsvField>;
-  fail: (field: ElderCsvField, code: RowErrorCode, text?: readonly [string, string]) => void;
-  /** The cell, or null when its column already failed. */
-  cell: (f: ElderCsvField) => string | null;
-  /** Like `cell`, and an empty cell fails REQUIRED (then null). */
-  required: (f: ElderCsvField) => string | null;
-};
-
-const rowCheck = (cells: Cells, row: number): RowCheck => {
-  const errors: RowError[] = [];
-  const failed = new Set<ElderCsvField>();
-  const fail: RowCheck['fail'] = (field, code, text) => {
-    failed.add(field);
-    const col = COLUMN[field];
-    const [message, message_en] = text ?? DEFAULT_MESSAGE[code](col.zh, col.field);
-    errors.push({ row, column: col.zh, code, message, message_en });
-  };
-  const cell = (f: ElderCsvField): string | null => (failed.has(f) ? null : cells[f]);
-  const required = (f: ElderCsvField): string | null => {
-    const v = cell(f);
-    if (v === '') fail(f, 'REQUIRED');
-    return v === '' ? null : v;
-  };
-  return { row, cells, errors, failed, fail, cell, required };
-};
-
-/** No name or address starts with = + - @; such text is a spreadsheet formula waiting for the
- * next export that forgets `guardCell`, so it is refused at the door. */
-const formulaLike = (r: RowCheck, f: ElderCsvField, v: string): boolean => {
-  if (!/^[=+\-@]/.test(v)) return false;
-  r.fail(f, 'INVALID_CHARACTERS', [`${COLUMN[f].zh}不能以 = + - @ 开头`, `${f} must not start with = + - @`]);
-  return true;
-};
-
-/** Names end up in HTML pages, SMS templates and spreadsheets; markup and quote characters
- * have no place in a Chinese name and are the usual first step of an injection. */
-const personName = (r: RowCheck, f: 'name' | 'emergency_contact_name', v: string): string | null => {
-  if (v.length > NAME_MAX_CHARS) {
-    r.fail(f, 'TOO_LONG', [
-      `${COLUMN[f].zh}不能超过${NAME_MAX_CHARS}个字`,
-      `${f} must be at most ${NAME_MAX_CHARS} characters`,
-    ]);
-    return null;
-  }
-  const bad = [...new Set(v.match(new RegExp(`[<>"'\`;\\\\]|${UNSAFE_LINE_CHARS.source}`, 'g')) ?? [])];
-  if (bad.length > 0) {
-    const shown = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? '换行/控制字符' : ch)).join(' ');
-    const shownEn = bad.map((ch) => (UNSAFE_LINE_CHARS.test(ch) ? 'line break/control character' : ch)).join(' ');
-    r.fail(f, 'INVALID_CHARACTERS', [
-      `${COLUMN[f].zh}包含不允许的字符：${shown}`,
-      `${f} contains characters that are not allowed: ${shownEn}`,
-    ]);
-    return null;
-  }
-  return formulaLike(r, f, v) ? null : v;
-};
-
-const plainText = (r: RowCheck, f: 'street' | 'community' | 'address', v: string): string | null => {
-  if (UNSAFE_LINE_CHARS.test(v)) {
-    r.fail(f, 'INVALID_CHARACTERS', [
-      `${COLUMN[f].zh}不能包含换行或控制字符`,
-      `${f} must not contain line breaks or control characters`,
-    ]);
-    return null;
-  }
-  return formulaLike(r, f, v) ? null : v;
-};
-
-const phone = (r: RowCheck, f: 'phone' | 'emergency_contact_phone', v: string): string | null => {
-  if (SCIENTIFIC.test(v)) {
-    r.fail(f, 'PHONE_INVALID', [
-      `${COLUMN[f].zh}被 Excel 显示成了科学计数法，请把该列设为"文本"格式后重新导出`,
-      `${f} was turned into scientific notation by Excel; format the column as Text and export again`,
-    ]);
-    return null;
-  }
-  const p = normalisePhone(v);
-  if (!PHONE_RE.test(p)) {
-    r.fail(f, 'PHONE_INVALID');
-    return null;
-  }
-  return p;
 };
 
 /** 身份证号: the source of truth for birth date and gender; a repeat of an earlier row is refused. */
@@ -310,80 +218,6 @@ const emergencyContact = (r: RowCheck): { name: string; phone: string } | null =
   if (ecNameRaw === '') r.fail('emergency_contact_name', 'EMERGENCY_CONTACT_INCOMPLETE');
   if (ecPhoneRaw === '') r.fail('emergency_contact_phone', 'EMERGENCY_CONTACT_INCOMPLETE');
   return ecName !== null && ecPhone !== null ? { name: ecName, phone: ecPhone } : null;
-};
-
-const fieldOfPath = (path: readonly PropertyKey[]): ElderCsvField | null => {
-  const [head, sub] = path;
-  switch (head) {
-    case 'name':
-    case 'gender':
-    case 'birth_date':
-    case 'id_number':
-    case 'phone':
-    case 'address':
-    case 'care_level':
-    case 'special_categories':
-      return head;
-    case 'community_code':
-      return 'community';
-    case 'location':
-      return sub === 'lat' ? 'lat' : 'lng';
-    case 'emergency_contact':
-      return sub === 'phone' ? 'emergency_contact_phone' : 'emergency_contact_name';
-    default:
-      return null;
-  }
-};
-
-/** What a schema issue means in the importer's vocabulary; anything unforeseen is VALUE_INVALID. */
-const codeOfIssue = (field: ElderCsvField, issue: ZodIssue): RowErrorCode => {
-  if (issue.code === 'custom' && (ROW_ERROR_CODES as readonly string[]).includes(issue.message))
-    return issue.message as RowErrorCode;
-  if (issue.code === 'too_big') return 'TOO_LONG';
-  if (issue.code === 'too_small') return 'REQUIRED';
-  const byField: Partial<Record<ElderCsvField, RowErrorCode>> = {
-    name: 'INVALID_CHARACTERS',
-    emergency_contact_name: 'INVALID_CHARACTERS',
-    gender: 'GENDER_INVALID',
-    birth_date: 'DATE_INVALID',
-    id_number: 'ID_NUMBER_INVALID',
-    phone: 'PHONE_INVALID',
-    emergency_contact_phone: 'PHONE_INVALID',
-    community: 'COMMUNITY_UNKNOWN',
-    lng: 'COORDINATES_INVALID',
-    lat: 'COORDINATES_INVALID',
-    care_level: 'CARE_LEVEL_INVALID',
-    special_categories: 'CATEGORY_UNKNOWN',
-  };
-  return byField[field] ?? 'VALUE_INVALID';
-};
-
-/** The schema is the final word: run it even when the row already failed, so problems in the
- * other columns still surface; issues on columns that already have an error are not repeated. */
-const schemaCheck = (r: RowCheck, candidate: unknown) => {
-  const parsed = ElderInput.safeParse(candidate);
-  if (!parsed.success) {
-    const seen = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      const field = fieldOfPath(issue.path);
-      if (field === null) {
-        if (!seen.has(''))
-          r.errors.push({
-            row: r.row,
-            column: '',
-            code: 'VALUE_INVALID',
-            message: '该行数据无效',
-            message_en: 'The row is invalid',
-          });
-        seen.add('');
-        continue;
-      }
-      if (r.failed.has(field) || seen.has(field)) continue;
-      seen.add(field);
-      r.fail(field, codeOfIssue(field, issue));
-    }
-  }
-  return parsed.success ? parsed.data : null;
 };
 
 export const validateRow = (

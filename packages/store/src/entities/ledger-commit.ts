@@ -1,0 +1,209 @@
+// One ledger entry as one TransactWriteItems: the entry, its postings, each balance (versioned for
+// floored accounts, plain ADD for sharded system accounts), the lots, the hold, the capped counters,
+// the idempotency record, the order, the reversal marker and the audit record, each with its
+// condition, and which part each item is so a failed condition can be named. Split out of ledger.ts.
+import { shardOf } from '@tmc/core/ledger/accounts';
+import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
+import { CommitRejected, type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
+import { orderItem } from './order-item';
+import { auditItem } from './audit';
+import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
+import type { Db } from '../table';
+import { counterName, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
+
+const keys = ledgerKeys; // the ledger entity's own keys, by their short names
+
+const lotItem = (l: Lot) => ({
+  ...keys.lot(l.wallet, l.expires_on, l.lot_id),
+  ...(l.expires_on !== NEVER_EXPIRES && l.remaining_points > 0
+    ? keys.lotExpiryIndex(l.expires_on, shardOf(l.wallet, EXPIRY_SHARDS), l.wallet, l.lot_id)
+    : {}),
+  type: 'lot',
+  ...l,
+});
+
+const holdItem = (h: Hold) => ({
+  ...keys.hold(h.hold_id),
+  ...(h.status === 'open'
+    ? keys.holdExpiryIndex(h.expires_at.slice(0, 10), shardOf(h.hold_id, EXPIRY_SHARDS), h.expires_at, h.hold_id)
+    : {}),
+  type: 'hold',
+  ...h,
+});
+
+/** Builds the transaction and remembers which part each item is, to name a failed condition. */
+export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts: CommitPart[] } => {
+  const T = db.table;
+  const items: TxItem[] = [];
+  const parts: CommitPart[] = [];
+  const add = (part: CommitPart, item: TxItem) => {
+    items.push(item);
+    parts.push(part);
+  };
+  const e = plan.entry;
+
+  add('entry', {
+    Put: {
+      TableName: T,
+      Item: { ...keys.entry(e.entry_id), type: 'entry', ...e },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+  for (const b of plan.balances) {
+    const floored = b.expect_version !== null;
+    if (floored) {
+      add('balance', {
+        Update: {
+          TableName: T,
+          Key: keys.balance(b.account),
+          UpdateExpression:
+            'SET balance = if_not_exists(balance, :z) + :d, version = ' +
+            'if_not_exists(version, :z) + :one, frozen = if_not_exists(frozen, :f), ' +
+            'account = :a',
+          ConditionExpression: [
+            b.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(b.delta_points < 0 ? ['balance >= :need'] : []),
+            ...(b.require_not_frozen ? ['(attribute_not_exists(frozen) OR frozen = :f)'] : []),
+          ].join(' AND '),
+          ExpressionAttributeValues: {
+            ':z': 0,
+            ':d': b.delta_points,
+            ':one': 1,
+            ':f': false,
+            ':a': b.account,
+            ...(b.expect_version === 0 ? {} : { ':v': b.expect_version }),
+            ...(b.delta_points < 0 ? { ':need': -b.delta_points } : {}),
+          },
+        },
+      });
+    } else {
+      add('balance', {
+        Update: {
+          TableName: T,
+          Key: keys.balance(b.account),
+          UpdateExpression: 'ADD balance :d, version :one SET account = :a',
+          ExpressionAttributeValues: { ':d': b.delta_points, ':one': 1, ':a': b.account },
+        },
+      });
+    }
+    add('entry', {
+      Put: {
+        TableName: T,
+        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: {
+          ...keys.posting(b.account, e.created_at, e.entry_id),
+          type: 'posting',
+          account: b.account,
+          entry_id: e.entry_id,
+          kind: e.kind,
+          reason: e.reason,
+          amount_points: b.delta_points,
+          balance_after: b.balance_after,
+          created_at: e.created_at,
+        },
+      },
+    });
+  }
+  for (const l of plan.lots) {
+    if (l.op === 'create') {
+      add('lot', { Put: { TableName: T, Item: lotItem(l.lot), ConditionExpression: 'attribute_not_exists(pk)' } });
+      continue;
+    }
+    const after = l.op === 'take' ? l.expect_remaining - l.amount_points : l.expect_remaining + l.amount_points;
+    if (after < 0) throw new Error(`lot ${l.lot_id} would go negative`);
+    const indexed = after > 0 && l.expires_on !== NEVER_EXPIRES;
+    const idx = keys.lotExpiryIndex(l.expires_on, shardOf(l.wallet, EXPIRY_SHARDS), l.wallet, l.lot_id);
+    add('lot', {
+      Update: {
+        TableName: T,
+        Key: keys.lot(l.wallet, l.expires_on, l.lot_id),
+        // The expiry index is sparse: a used-up lot leaves it, a restored one comes back.
+        UpdateExpression: indexed
+          ? 'SET remaining_points = :after, gsi1pk = :g1, gsi1sk = :g2'
+          : 'SET remaining_points = :after REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'remaining_points = :expect',
+        ExpressionAttributeValues: {
+          ':after': after,
+          ':expect': l.expect_remaining,
+          ...(indexed ? { ':g1': idx.gsi1pk, ':g2': idx.gsi1sk } : {}),
+        },
+      },
+    });
+  }
+  if (plan.hold) {
+    add('hold', {
+      Put: {
+        TableName: T,
+        Item: holdItem(plan.hold.next),
+        ...atVersion(plan.hold.expect_version),
+      },
+    });
+  }
+  for (const c of plan.counters ?? []) {
+    // One step over the ceiling on an empty counter would pass 'attribute_not_exists(amount)'.
+    if (c.max !== null && c.delta > c.max)
+      throw new CommitRejected(c.key.kind === 'slot' ? 'slot' : 'counter', counterName(c.key));
+    add(c.key.kind === 'slot' ? 'slot' : 'counter', {
+      Update: {
+        TableName: T,
+        Key: keys.counterOf(c.key),
+        UpdateExpression: 'ADD amount :d',
+        ...(c.max !== null && c.delta > 0
+          ? {
+              ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room',
+              ExpressionAttributeValues: { ':d': c.delta, ':room': c.max - c.delta },
+            }
+          : { ExpressionAttributeValues: { ':d': c.delta } }),
+      },
+    });
+  }
+  if (plan.idempotency) {
+    const i = plan.idempotency;
+    add('idempotency', {
+      Put: {
+        TableName: T,
+        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: {
+          ...keys.idempotency(i.scope, i.key),
+          type: 'idempotency',
+          request_hash: i.request_hash,
+          result: i.result,
+          entry_id: e.entry_id,
+          ttl: Math.floor(Date.parse(e.created_at) / 1000) + i.ttl_s,
+        },
+      },
+    });
+  }
+  if (plan.order) {
+    const o = plan.order;
+    add('order', {
+      Put: {
+        TableName: T,
+        Item: orderItem(o.next),
+        ...atVersion(o.expect_version),
+      },
+    });
+  }
+  if (plan.reverses) {
+    add('reversal', {
+      Put: {
+        TableName: T,
+        Item: { ...keys.entryReversed(plan.reverses), type: 'reversal_marker', by_entry: e.entry_id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (plan.audit) {
+    // keyed by the order change when it names one, else by the entry (one entry, one record)
+    const a = plan.audit;
+    add(plan.order ? 'order' : 'entry', {
+      Put: {
+        TableName: T,
+        Item: auditItem(a.event, a.at ?? e.created_at, a.id ?? `entry:${e.entry_id}`),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`entry ${e.entry_id} needs ${items.length} items`);
+  return { items, parts };
+};

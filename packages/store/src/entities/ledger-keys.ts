@@ -1,0 +1,182 @@
+// The ledger's keys and named access patterns: balances, postings, lots, entries and their reversal
+// markers, holds, idempotency records and capped counters, with the expiry indexes' shard count. Split
+// out of ledger.ts so the keys are read in one place; ledger.ts re-exports them.
+import type { CounterKey } from '@tmc/core/ledger/ports';
+import type { AccessPattern } from '../access-pattern';
+
+export const LOTS_READ_MAX = 200; // a wallet holds a lot per month plus top-ups: years of history
+export const EXPIRY_SHARDS = 16; // spreads a year-end expiry date over 16 GSI partitions
+
+export const counterName = (k: CounterKey): string => {
+  switch (k.kind) {
+    case 'spent_month':
+      return `spent#${k.elder_id}#${k.month}`;
+    case 'spent_month_category':
+      return `spentcat#${k.elder_id}#${k.month}#${k.category}`;
+    case 'award_month':
+      return `award#${k.elder_id}#${k.month}#${k.award_kind}`;
+    case 'topup_day':
+      return `topup#${k.elder_id}#${k.day}`;
+    case 'slot':
+      return `slot#${k.service_id}#${k.start}`;
+  }
+};
+
+export type LedgerItemKind =
+  'entry' | 'reversal marker' | 'balance' | 'posting' | 'lot' | 'hold' | 'counter' | 'idempotency';
+
+const BALANCE_SK = 'BAL';
+const REVERSED_SK = 'REVERSED';
+
+export const ledgerKeys = {
+  balance: (account: string) => ({ pk: `ACCT#${account}`, sk: BALANCE_SK }),
+  /** Whether a key is an account's balance item, and whose (for offline checks over a Scan). */
+  isBalance: (k: { pk: string; sk: string }) => k.sk === BALANCE_SK && k.pk.startsWith('ACCT#'),
+  accountOf: (pk: string) => pk.slice('ACCT#'.length),
+  posting: (account: string, at: string, entryId: string) => ({ pk: `ACCT#${account}`, sk: `P#${at}#${entryId}` }),
+  postingSkPrefix: () => 'P#',
+  /** The last posting sk at or before `at` (an upper bound for an as-of Query). */
+  postingSkUpTo: (at: string) => `P#${at}\uffff`,
+  accountPk: (account: string) => `ACCT#${account}`,
+  lot: (wallet: string, expiresOn: string, lotId: string) => ({
+    pk: `ACCT#${wallet}`,
+    sk: `LOT#${expiresOn}#${lotId}`,
+  }),
+  lotSkPrefix: () => 'LOT#',
+  lotExpiryIndex: (expiresOn: string, shard: number, wallet: string, lotId: string) => ({
+    gsi1pk: `LOTS_EXPIRING#${expiresOn}#${shard}`,
+    gsi1sk: `${wallet}#${lotId}`,
+  }),
+  lotExpiryPk: (expiresOn: string, shard: number) => `LOTS_EXPIRING#${expiresOn}#${shard}`,
+  entry: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' }),
+  entryReversed: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: REVERSED_SK }),
+  /** The entry an entry item or reversal marker belongs to. */
+  entryIdOf: (pk: string) => pk.slice('ENTRY#'.length),
+  hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
+  holdExpiryIndex: (day: string, shard: number, expiresAt: string, holdId: string) => ({
+    gsi1pk: `HOLDS_EXPIRING#${day}#${shard}`,
+    gsi1sk: `${expiresAt}#${holdId}`,
+  }),
+  holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
+  counterOf: (k: CounterKey) => ({ pk: `COUNTER#${counterName(k)}`, sk: 'C' }),
+  /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */
+  itemKindOf: (k: { pk: string; sk: string }): LedgerItemKind | null => {
+    if (k.pk.startsWith('ENTRY#')) return k.sk === REVERSED_SK ? 'reversal marker' : 'entry';
+    if (k.pk.startsWith('ACCT#')) {
+      if (k.sk === BALANCE_SK) return 'balance';
+      return k.sk.startsWith('P#') ? 'posting' : k.sk.startsWith('LOT#') ? 'lot' : null;
+    }
+    if (k.pk.startsWith('HOLD#')) return 'hold';
+    if (k.pk.startsWith('COUNTER#')) return 'counter';
+    if (k.pk.startsWith('IDEM#')) return 'idempotency';
+    return null;
+  },
+} as const;
+
+export const ledgerPatterns = (): AccessPattern[] => [
+  {
+    name: 'accountBalance',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'ACCT#{account}',
+    sk: 'BAL',
+    used_by: 'ledger (LedgerStore.account, commit)',
+    about: 'versioned for wallets, holds, merchants; ADD for sharded system accounts',
+  },
+  {
+    name: 'accountPostings',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'ACCT#{account}',
+    sk: 'P#{at}#{entry_id}',
+    used_by: 'ledger (history, balanceAsOf)',
+    about: 'history newest first; as-of balance',
+  },
+  {
+    name: 'walletLots',
+    index: 'table',
+    operation: ['Query'],
+    pk: 'ACCT#wallet:{elder}',
+    sk: 'LOT#{expires_on}#{lot_id}',
+    used_by: 'ledger (spending plans)',
+    about: `soonest expiry first; at most ${LOTS_READ_MAX} read`,
+  },
+  {
+    name: 'lotsExpiringOn',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'LOTS_EXPIRING#{day}#{shard 0-15}',
+    sk: '{wallet}#{lot_id}',
+    used_by: 'ledger (expiry job)',
+    about: 'sparse; jobs',
+  },
+  {
+    name: 'entryById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'ENTRY#{entry_id}',
+    sk: 'ENTRY',
+    used_by: 'ledger (LedgerStore.entry)',
+    about: '',
+  },
+  {
+    name: 'reversalMarker',
+    index: 'table',
+    operation: ['GetItem', 'TransactWriteItems'],
+    pk: 'ENTRY#{entry_id}',
+    sk: 'REVERSED',
+    used_by: 'ledger (isReversed, reversal commit)',
+    about: 'once-only: an entry is reversed at most once',
+  },
+  {
+    name: 'holdById',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'HOLD#{hold_id}',
+    sk: 'HOLD',
+    used_by: 'ledger (LedgerStore.hold)',
+    about: '',
+  },
+  {
+    name: 'holdsExpiringOn',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: 'HOLDS_EXPIRING#{day}#{shard}',
+    sk: '{expires_at}#{hold_id}',
+    used_by: 'ledger (hold expiry job)',
+    about: 'sparse; jobs',
+  },
+  {
+    name: 'idempotencyRecord',
+    index: 'table',
+    operation: ['GetItem'],
+    pk: 'IDEM#{caller}#{key}',
+    sk: 'IDEM',
+    used_by: 'ledger (every entry with an idempotency key)',
+    about: 'TTL 7 days',
+  },
+  {
+    name: 'cappedCounters',
+    index: 'table',
+    operation: ['GetItem', 'UpdateItem'],
+    pk: 'COUNTER#{name}',
+    sk: 'C',
+    used_by: 'ledger (caps), policy',
+    about:
+      'monthly spend, monthly spend per category `spentcat#{elder}#{month}#{category}`, monthly awards per kind; ' +
+      'GetItem / conditional ADD',
+  },
+  {
+    name: 'slotsTaken',
+    index: 'table',
+    operation: ['BatchGetItem', 'UpdateItem'],
+    pk: 'COUNTER#slot#{service_id}#{start}',
+    sk: 'C',
+    used_by: 'search (next free slot), orders (booking)',
+    about:
+      "places taken per service slot; search's next free slot, at most 8 rounds of one BatchGet per page; " +
+      'conditional ADD at booking',
+  },
+];
