@@ -163,7 +163,7 @@ export const report = (r: {
     `${scaled}. ${int(full.elders)} active profiles from \`demoElders(${full.elders}, ${SEED}` +
       `)\` (ages 60–99, care levels ` +
       ('and special categories as in a roster) over the 6 demo communities, ' +
-        'written with BatchWriteItem as store/elders.ts ') +
+        'written with BatchWriteItem as store/entities/elders.ts ') +
       ('`profileItem` shapes them (profile + community and name index keys; ' +
         'the ID, card and phone guard items are left ') +
       ('out: issuance never reads them); DEMO_AREAS put with the area store; ' +

@@ -167,7 +167,7 @@ export const report = (run: LoadRun): string => {
     `- Where the load landed (first on-site hit of each flow): ${rounds.map(spread).join('; ')}.`,
     "- Rating: after the order's own versioned change to `rated`, one " +
       "atomic ADD on the merchant's rating item (`MERCHANT#{id}`/`RATING`, " +
-      ('store/merchants.ts `addRating`: 1 item, per the code; no write ' +
+      ('store/entities/merchants.ts `addRating`: 1 item, per the code; no write ' +
         "metering here); search reads the page's ratings in one BatchGet " +
         '(`withRatings`). ') +
       'Successful ratings: ' +

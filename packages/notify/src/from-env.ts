@@ -1,6 +1,6 @@
 // Picks the notifier adapter from configuration, parsed once with zod at start: a template that
-// names a kind or a param the notice table (core/notices.ts) does not have stops the process
-// before anything is sent. Production refuses to start without an adapter (app/deps.ts).
+// names a kind or a param the notice table (core/notices/model.ts) does not have stops the process
+// before anything is sent. Production refuses to start without an adapter (app/src/compose/deps.ts).
 //   SMS_ENDPOINT, SMS_API_KEY, SMS_TEMPLATES  = {"<kind>": "<gateway template id>", ...}; otp required
 //   WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_TEMPLATES
 //     = {"<kind>": {"template_id": "...", "fields": {"<wechat key>": "<param>"}, "url"?: "https://...{order_id}"}}

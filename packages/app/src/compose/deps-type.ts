@@ -44,7 +44,7 @@ export type Deps = {
   audit: AuditLog;
   otp: OtpStore;
   staff: StaffStore;
-  limiter: AttemptLimiter; // every guessable secret and the per-address sign-in limits (core/attempts.ts)
+  limiter: AttemptLimiter; // every guessable secret and the per-address sign-in limits (core/auth/attempts.ts)
   sessions: SessionStore;
   accounts: AccountStore;
   bindings: BindingStore;

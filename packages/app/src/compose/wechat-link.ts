@@ -1,7 +1,7 @@
 // Linking WeChat for notices: a signed-in elder, family member or merchant is sent through
 // WeChat's silent web sign-in (snsapi_base), comes back with a one-time code, and the openid it
 // yields is stored against the blind index of the phone they signed in with. Notices to that
-// phone then go as WeChat template messages (notify/route.ts). Unlinking deletes the item.
+// phone then go as WeChat template messages (notify/channels.ts). Unlinking deletes the item.
 // This module holds the round trip and the switch-off: the API route (api/wechat.ts) and the
 // pages function (its page routes below, mounted by packages/web) share it.
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -57,7 +57,7 @@ export const onError = (err: Error, c: Context<AppEnv>) => {
   );
 };
 
-/** A limit or lock says when to come back (core/attempts.ts puts `retry_after_s` in the details);
+/** A limit or lock says when to come back (core/auth/attempts.ts puts `retry_after_s` in the details);
  * pages that render such an error themselves call this too. */
 export const setRetryAfter = (c: Context<AppEnv>, e: AppError) => {
   const retry = e.details?.retry_after_s;

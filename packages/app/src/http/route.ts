@@ -43,7 +43,7 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
   path: string;
   access: A;
   summary: string;
-  /** Longer OpenAPI text, e.g. the attempt limits a route enforces (core/attempts.ts describeRule). */
+  /** Longer OpenAPI text, e.g. the attempt limits a route enforces (core/auth/attempts.ts describeRule). */
   description?: string;
   tags: string[];
   /** json: application/json; form: HTML form posts (pages); csv: raw bytes (CSV upload) */

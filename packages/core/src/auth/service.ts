@@ -24,7 +24,7 @@ export const STAFF_LOCK_MS = ATTEMPT_RULES.staff_password.window_ms;
 const codeHash = (phone_hash: string, code: string) => sha256(`${phone_hash}:${code}`);
 
 /** Client address as a blind-index key (never the address itself), or null when the request
- * did not come through a connection we can attribute (in-process tests); see app/client-address.ts. */
+ * did not come through a connection we can attribute (in-process tests); see app/src/http/client-address.ts. */
 export type ClientKey = string | null;
 
 export const sendOtp = async (

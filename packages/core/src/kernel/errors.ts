@@ -174,7 +174,7 @@ export const ERRORS = {
     zh: '系统出错了，请稍后再试并提供请求编号',
     en: 'Something went wrong; try again later and quote the request id',
   },
-  // attempt limits (issue 8, section 1: core/attempts.ts)
+  // attempt limits (issue 8, section 1: core/auth/attempts.ts)
   ADDRESS_RATE_LIMITED: {
     status: 429,
     zh: '来自您网络的请求过于频繁，请稍后再试',

@@ -64,7 +64,7 @@ export const PolicyInput = z.object({
    * stored before this field existed read as 0. */
   cancel_fee_after_accept_points: z._default(Points.check(z.lte(50)), 0),
   // -- newcomers and per-category caps (monthly issuance). Versions stored before these fields
-  //    read as the defaults (store/policy.ts ADDED_LATER).
+  //    read as the defaults (store/entities/policy.ts ADDED_LATER).
   /** An elder registered after the month's issuance started (paid by a resume run): 'none' gets
    * nothing that month, 'full' the whole allowance, 'by_remaining_days' the allowance times the
    * days left from the registration day (China time, inclusive) over the month's days, rounded

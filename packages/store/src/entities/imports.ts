@@ -1,5 +1,5 @@
 // CSV import batches (importById = sha256 of the importer's area and the file bytes, importErrors).
-// Uploading the same file again from the same area finds the same batch (core/elder-import.ts).
+// Uploading the same file again from the same area finds the same batch (core/elders/roster/import.ts).
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportMeta } from '@tmc/core/elders/roster/import';
 import { transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
