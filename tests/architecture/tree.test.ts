@@ -8,12 +8,17 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEPTH_MAX = 6; // a bound on the walk: the deepest folder today is packages/core/src/elders/roster
 
+/** Folders that hold files (git keeps no empty folder, so an empty one left behind by a move is not the tree). */
 const folders = (dir: string, depth = 0): string[] =>
   depth > DEPTH_MAX
     ? []
     : readdirSync(dir)
         .filter((n) => n !== 'node_modules' && statSync(join(dir, n)).isDirectory())
-        .flatMap((n) => [join(dir, n), ...folders(join(dir, n), depth + 1)]);
+        .flatMap((n) => {
+          const inner = folders(join(dir, n), depth + 1);
+          const hasFiles = readdirSync(join(dir, n)).some((m) => statSync(join(dir, n, m)).isFile());
+          return hasFiles || inner.length > 0 ? [join(dir, n), ...inner] : [];
+        });
 
 describe('docs/ARCHITECTURE.md', () => {
   it('names every folder of the packages, bench and tests in its tree', () => {
