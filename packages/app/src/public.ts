@@ -13,7 +13,7 @@ export type { ErrorBody } from './http/error-body';
 export { CSV_MAX_BYTES, defineRoute, queryInt, type RouteDef } from './http/route';
 export { setRetryAfter, zodFields } from './http/http-error';
 export { clientKey } from './http/client-address';
-export { clearSessionCookies, setSessionCookies, startSession } from './http/session';
+export { clearSessionCookies, setSessionCookies } from './http/session';
 export { requestLoginCode, verifyLoginCode } from './compose/login-codes';
 export { startStaffSession } from './compose/staff-session';
 export { wechatPageRoutes } from './compose/wechat-link';

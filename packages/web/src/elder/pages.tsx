@@ -140,8 +140,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: 'Elder home: points, service categories, card number, family members, call the hotline',
     query: z.object({ done: z.optional(z.enum(['confirmed', 'removed', 'wechat_linked', 'wechat_unlinked'])) }),
-    async handler(c, { query, principal }) {
-      const p = principal;
+    async handler(c, { query, principal: p }) {
       const e = await getElderOrThrow(deps, p.elder_id);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const bindings = (await deps.bindings.ofElder(e.elder_id)).filter((b) => b.status !== 'removed');
@@ -174,8 +173,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     params: FamilyIdP,
     bodyKind: 'form',
     body: z.object({}),
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       await confirmBindingDirect(deps, params.family_id, p.elder_id, p.sub);
       return c.redirect('/elder?done=confirmed', 303);
     },
@@ -190,8 +188,7 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
     params: FamilyIdP,
     bodyKind: 'form',
     body: z.object({}),
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       await removeBinding(deps, params.family_id, p.elder_id, p.sub);
       return c.redirect('/elder?done=removed', 303);
     },

@@ -79,8 +79,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Ask to bind to an elder by card number',
     bodyKind: 'form',
     body: z.object({ card_number: z.string().check(z.maxLength(30)), relation: z.string().check(z.maxLength(10)) }),
-    async handler(c, { body, principal }) {
-      const p = principal;
+    async handler(c, { body, principal: p }) {
       const card = body.card_number.replace(/[\s-]/g, '');
       const state: FormState = { card: body.card_number, relation: body.relation };
       if (!(RELATIONS as readonly string[]).includes(body.relation)) {
@@ -134,8 +133,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     params: ElderIdP,
     bodyKind: 'form',
     body: z.object({ code: z.string().check(z.maxLength(20)) }),
-    async handler(c, { params, body, principal }) {
-      const p = principal;
+    async handler(c, { params, body, principal: p }) {
       const code = body.code.replace(/\s/g, '');
       if (!/^\d{6}$/.test(code))
         return familyHome(
@@ -170,8 +168,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     params: ElderIdP,
     bodyKind: 'form',
     body: z.object({}),
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       await removeBinding(deps, p.family_id, params.elder_id, `family:${p.family_id}`);
       return c.redirect('/family?done=removed', 303);
     },
@@ -184,8 +181,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: "A bound elder's points, recent orders, service buttons and masked profile",
     params: ElderIdP,
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       const e = await getElderOrThrow(deps, params.elder_id);
       await assertCanSeeElder(deps, p, e);
       if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');

@@ -86,8 +86,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: "Top up a bound parent's points: choose an amount; the parent's top-up history with refunds",
     params: ElderIdP,
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       return topupPage(c, deps, p, await boundElder(deps, p, params.elder_id), {});
     },
   }),
@@ -105,8 +104,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
       yuan: z.optional(z.string().check(z.maxLength(12))),
       other: z.optional(z.string().check(z.maxLength(20))),
     }),
-    async handler(c, { params, body, principal }) {
-      const p = principal;
+    async handler(c, { params, body, principal: p }) {
       const e = await boundElder(deps, p, params.elder_id);
       const typed = (body.other ?? '').trim();
       const raw = typed !== '' ? typed : (body.yuan ?? '');
@@ -171,8 +169,7 @@ export const topupPageRoutes = (deps: Deps): RouteDef[] => [
     summary: "A top-up's result (the payment provider's return URL): waiting, credited, failed or refunded",
     params: z.object({ topup_id: TopupId }),
     query: z.object({ paid: z.optional(z.literal('1')), cancelled: z.optional(z.literal('1')) }),
-    async handler(c, { params, query, principal }) {
-      const p = principal;
+    async handler(c, { params, query, principal: p }) {
       const t = await deps.topups.get(params.topup_id);
       // someone else's top-up answers exactly like a missing one
       if (!t || t.payer !== p.sub) throw new AppError('TOPUP_NOT_FOUND');

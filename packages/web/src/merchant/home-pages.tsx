@@ -316,8 +316,7 @@ export const merchantHomeRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Apply to join the alliance (or again after a rejection)',
     bodyKind: 'form',
     body: FormBody,
-    async handler(c, { body, principal }) {
-      const p = principal;
+    async handler(c, { body, principal: p }) {
       const values = formValues(body);
       const categories = await deps.merchants.categories();
       const parsed = MerchantApplication.safeParse(applicationOf(values, categories));

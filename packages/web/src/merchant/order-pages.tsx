@@ -70,8 +70,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: 'Merchant: where to go for an accepted home-visit order (audited; gone once the order closes)',
     params: OrderP,
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       const v = await visitDetails(orderDeps(deps), params.order_id, p.merchant_id);
       return render(c, <VisitPage view={viewOf(c)} v={v} />);
     },
@@ -87,8 +86,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
       params: OrderP,
       bodyKind: 'form',
       body: z.object({}),
-      async handler(c, { params, principal }) {
-        const p = principal;
+      async handler(c, { params, principal: p }) {
         const d = orderDeps(deps);
         const r = await expected(ACTION_ERRORS, () =>
           what === 'accept'
@@ -124,8 +122,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
       card_number: z.optional(z.string().check(z.maxLength(30))),
       pin: z.optional(z.string().check(z.maxLength(20))),
     }),
-    async handler(c, { params, body, principal }) {
-      const p = principal;
+    async handler(c, { params, body, principal: p }) {
       const code = (body.code ?? '').replace(/\s/g, '');
       const card = (body.card_number ?? '').replace(/[\s-]/g, '');
       const pin = (body.pin ?? '').trim();

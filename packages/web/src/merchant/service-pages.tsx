@@ -283,8 +283,7 @@ export const merchantServiceRoutes = (deps: Deps): RouteDef[] => [
       'on-site or home visit, weekly hours, capacity)',
     bodyKind: 'form',
     body: FormBody,
-    async handler(c, { body, principal }) {
-      const p = principal;
+    async handler(c, { body, principal: p }) {
       const v = formValues(body);
       const fields: Record<string, Msg> = {};
       const fen = yuanTextToFen(v.ref_price_yuan ?? '');

@@ -77,8 +77,7 @@ export const cardSheetPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Printable points-card sheet of a community',
     params: CodeP,
     query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    async handler(c, { params, query, principal }) {
-      const p = principal;
+    async handler(c, { params, query, principal: p }) {
       const area = await loadCommunity(deps, p, params.code);
       const page = await deps.elders.listByCommunity(params.code, SHEET_PAGE, query.cursor);
       const active = page.items.filter((e) => e.status === 'active');
@@ -130,8 +129,7 @@ export const cardSheetPageRoutes = (deps: Deps): RouteDef[] => [
     params: CodeP,
     bodyKind: 'form',
     body: z.object({}),
-    async handler(c, { params, principal }) {
-      const p = principal;
+    async handler(c, { params, principal: p }) {
       const area = await loadCommunity(deps, p, params.code);
       const { elders, more } = await unprinted(deps, params.code);
       const issued: { e: ElderRecord; pin: string }[] = [];

@@ -95,8 +95,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       page: true,
       summary: 'Form to register an elder',
       query: z.object({ community: z.optional(z.string().check(z.maxLength(120))) }),
-      async handler(c, { query, principal }) {
-        const p = principal;
+      async handler(c, { query, principal: p }) {
         return staffPage(
           c,
           deps,
@@ -120,8 +119,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       summary: 'Register an elder; shows the card number and the one-time PIN',
       bodyKind: 'form',
       body: ElderFormBody,
-      async handler(c, { body, principal }) {
-        const p = principal;
+      async handler(c, { body, principal: p }) {
         const communities = await scopedCommunities(p);
         const again = (errors: Record<string, Msg>, error?: Msg, status = 400) =>
           staffPage(
@@ -161,8 +159,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
         done: z.optional(z.string().check(z.maxLength(30))),
         audit: z.optional(z.string().check(z.maxLength(500))),
       }),
-      async handler(c, { params, query, principal }) {
-        const p = principal;
+      async handler(c, { params, query, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         const done = query.done && query.done in DONE ? DONE[query.done as Done] : undefined;
         return profilePage(c, deps, p, e, done ? { done } : {}, query.audit ? { auditCursor: query.audit } : {});
@@ -178,8 +175,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: ElderIdP,
       bodyKind: 'form',
       body: ElderFormBody,
-      async handler(c, { params, body, principal }) {
-        const p = principal;
+      async handler(c, { params, body, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         const patch = toElderPatch(body, e);
         if (!patch.ok)
@@ -227,8 +223,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: ElderIdP,
       bodyKind: 'form',
       body: ReasonBody,
-      async handler(c, { params, body, principal }) {
-        const p = principal;
+      async handler(c, { params, body, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         const reason = reasonOf(body.reason);
         if (!reason) return profilePage(c, deps, p, e, { revealError: REASON_MSG }, { status: 400 });
@@ -246,8 +241,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: ElderIdP,
       bodyKind: 'form',
       body: z.object({}),
-      async handler(c, { params, principal }) {
-        const p = principal;
+      async handler(c, { params, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         const r = await resetPin(deps, e, p.sub);
         return profilePage(c, deps, p, r.record, { pin: r.pin });
@@ -263,8 +257,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: ElderIdP,
       bodyKind: 'form',
       body: ReasonBody,
-      async handler(c, { params, body, principal }) {
-        const p = principal;
+      async handler(c, { params, body, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         const reason = reasonOf(body.reason);
         if (!reason || !body.confirm) {
@@ -291,8 +284,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: BothP,
       bodyKind: 'form',
       body: z.object({}),
-      async handler(c, { params, principal }) {
-        const p = principal;
+      async handler(c, { params, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
         await confirmBindingDirect(deps, params.family_id, e.elder_id, p.sub);
@@ -309,8 +301,7 @@ export const staffElderPageRoutes = (deps: Deps): RouteDef[] => {
       params: BothP,
       bodyKind: 'form',
       body: z.object({}),
-      async handler(c, { params, principal }) {
-        const p = principal;
+      async handler(c, { params, principal: p }) {
         const e = await loadElderInScope(deps, p, params.elder_id);
         await removeBinding(deps, params.family_id, e.elder_id, p.sub);
         return c.redirect(`/staff/elders/${e.elder_id}?done=binding_removed`, 303);

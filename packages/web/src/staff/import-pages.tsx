@@ -142,8 +142,7 @@ export const staffImportPageRoutes = (deps: Deps): RouteDef[] => [
     bodyKind: 'form',
     maxBytes: CSV_MAX_BYTES,
     body: z.object({ file: z.optional(z.union([z.instanceof(File), z.string()])) }),
-    async handler(c, { body, principal }) {
-      const p = principal;
+    async handler(c, { body, principal: p }) {
       const page = (content: JSX.Element, status = 200) =>
         staffPage(c, deps, p, '导入老人名单', 'Import the roster', content, { status });
       const file = body.file;

@@ -118,8 +118,7 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: "The month's stored issuance preview for my area, when it was computed, and the run",
     query: MonthQ,
-    async handler(c, { query, principal }) {
-      const p = principal;
+    async handler(c, { query, principal: p }) {
       const month = query.month ?? chinaMonth(deps.clock.now());
       const [rec, run, policy] = await Promise.all([
         createIssuancePreviewStore(deps.db).get(month, p.scope),
@@ -162,8 +161,7 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
     summary: "Compute the month's preview for my area in the background, then back to the page",
     bodyKind: 'form',
     body: MonthBody,
-    async handler(c, { body, principal }) {
-      const p = principal;
+    async handler(c, { body, principal: p }) {
       await policyNow(deps, `${body.month}-01`);
       // a few times a month: not in every cold start
       const { requestPreview } = await import('@tmc/core/policy/issuance');

@@ -125,8 +125,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     tags: ['pages'],
     page: true,
     summary: 'Staff console: the areas under my scope',
-    async handler(c, { principal }) {
-      const p = principal;
+    async handler(c, { principal: p }) {
       const tree = await loadAreaTree(deps, p.scope);
       const officer = isOfficer(p);
       return staffPage(
@@ -180,8 +179,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     page: true,
     summary: 'Find elders by exact name, phone or card number within my area',
     query: z.object({ q: z.optional(z.string().check(z.maxLength(60))) }),
-    async handler(c, { query, principal }) {
-      const p = principal;
+    async handler(c, { query, principal: p }) {
       const raw = query.q ?? '';
       const q = raw.trim() ? classifyQuery(raw) : null;
       const results = q ? await searchElders(deps, p, q) : [];
@@ -226,8 +224,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     summary: 'Elders of one community, a page at a time',
     params: z.object({ code: AreaCode }),
     query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))) }),
-    async handler(c, { params, query, principal }) {
-      const p = principal;
+    async handler(c, { params, query, principal: p }) {
       assertAreaInScope(p, params.code);
       const area = await deps.areas.get(params.code);
       if (!area || area.level !== 'community') throw new AppError('AREA_NOT_FOUND');
