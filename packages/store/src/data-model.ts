@@ -20,6 +20,8 @@ import { policyPatterns } from './entities/policy';
 import { seedPatterns } from './entities/seed-marker';
 import { sessionPatterns } from './entities/sessions';
 import { staffPatterns } from './entities/staff';
+import { statementPatterns } from './entities/statements';
+import { payeePatterns } from './entities/payees';
 import { timerPatterns } from './entities/timers';
 import { topupPatterns } from './entities/topups';
 import { wechatLinkPatterns } from './entities/wechat-links';
@@ -46,6 +48,8 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'topups', patterns: topupPatterns() },
   { entity: 'merchants', patterns: merchantPatterns() },
   { entity: 'orders', patterns: orderPatterns() },
+  { entity: 'statements', patterns: statementPatterns() },
+  { entity: 'payees', patterns: payeePatterns() },
   { entity: 'disputes', patterns: disputePatterns() },
   { entity: 'timers', patterns: timerPatterns() },
   { entity: 'outbox', patterns: outboxPatterns() },

@@ -20,6 +20,8 @@ import { policyKeys } from './entities/policy';
 import { seedKeys } from './entities/seed-marker';
 import { sessionKeys } from './entities/sessions';
 import { staffKeys } from './entities/staff';
+import { statementKeys } from './entities/statements';
+import { payeeKeys } from './entities/payees';
 import { timerKeys } from './entities/timers';
 import { topupKeys } from './entities/topups';
 import { wechatLinkKeys } from './entities/wechat-links';
@@ -37,6 +39,8 @@ export const KEY_TABLES = [
   sessionKeys,
   wechatLinkKeys,
   auditKeys,
+  statementKeys,
+  payeeKeys,
   bindingKeys,
   importKeys,
   ledgerKeys,

@@ -10,4 +10,6 @@ export const aad = {
   orderCode: (order_id: string) => `order:${order_id}:code`,
   /** A WeChat openid linked to a phone (by its blind index). */
   wechatOpenid: (phone_hash: string) => `wechat_link:${phone_hash}:openid`,
+  /** A merchant's bank account number (settlement payee). */
+  payeeAccount: (merchant_id: string) => `payee:${merchant_id}:account`,
 };

@@ -186,6 +186,31 @@ export const ERRORS = {
     zh: '该老人还有进行中的订单或纠纷，请先处理完再办理退出',
     en: 'This elder has open orders or disputes; settle them before leaving the scheme',
   },
+  // settlement (issue 10: core/settlement/)
+  PERIOD_NOT_CLOSED: { status: 409, zh: '该结算周期尚未结束', en: 'This settlement period has not ended yet' },
+  SETTLEMENT_RUNNING: { status: 409, zh: '该周期的结算正在进行中', en: 'A settlement run for this period is in progress' },
+  STATEMENT_NOT_FOUND: { status: 404, zh: '找不到该结算单', en: 'Statement not found' },
+  STATEMENT_STATE_CONFLICT: {
+    status: 409,
+    zh: '结算单当前状态不允许此操作',
+    en: 'The statement is not in a state that allows this',
+  },
+  PAYEE_MISSING: {
+    status: 409,
+    zh: '商户尚未登记收款账户，无法付款',
+    en: 'The merchant has no payout account on record',
+  },
+  PAYOUT_ACCOUNT_NOT_READY: {
+    status: 409,
+    zh: '商户的 Stripe 收款账户尚未开通',
+    en: "The merchant's Stripe account cannot receive transfers yet",
+  },
+  PAYOUT_METHOD_MISMATCH: {
+    status: 409,
+    zh: '该结算单的付款方式不是此操作所需的方式',
+    en: 'The statement is paid by another method',
+  },
+  BATCH_NOT_FOUND: { status: 404, zh: '找不到该付款批次', en: 'Payout batch not found' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

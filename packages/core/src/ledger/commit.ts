@@ -3,7 +3,7 @@
 // the stable codes a rejected commit maps to. Split out of service.ts so each operation reads alone.
 import { AppError } from '../kernel/errors';
 import type { Clock } from '../kernel/clock';
-import { holdAccount, isFloored } from './accounts';
+import { holdAccount, isFloored, isVersioned } from './accounts';
 import { assertBalanced, type JournalEntry, type Posting } from './entry';
 import { CommitRejected, type CommitPlan, type LedgerStore } from './ports';
 
@@ -118,13 +118,14 @@ export const balancesFor = async (
 ): Promise<CommitPlan['balances']> => {
   const out: CommitPlan['balances'] = [];
   for (const m of moves) {
-    if (!isFloored(m.account)) {
+    if (!isVersioned(m.account)) {
       out.push({
         account: m.account,
         delta_points: m.delta,
         expect_version: null,
         balance_after: null,
         require_not_frozen: false,
+        floor: false,
       });
       continue;
     }
@@ -133,7 +134,8 @@ export const balancesFor = async (
     // A hold account always holds exactly its hold's amount, so a shortfall there means the hold was
     // settled between our reads (the hold item was read before that commit, the balance after).
     if (s.balance_points + m.delta < 0 && m.account.startsWith(holdAccount(''))) throw new StaleRead(m.account);
-    if (s.balance_points + m.delta < 0)
+    const floor = isFloored(m.account);
+    if (floor && s.balance_points + m.delta < 0)
       throw new AppError('INSUFFICIENT_POINTS', { details: { balance_points: s.balance_points } });
     out.push({
       account: m.account,
@@ -141,6 +143,7 @@ export const balancesFor = async (
       expect_version: s.version,
       balance_after: s.balance_points + m.delta,
       require_not_frozen: spendFrom.has(m.account),
+      floor,
     });
   }
   return out;

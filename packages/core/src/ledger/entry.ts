@@ -12,6 +12,8 @@ export const ENTRY_KINDS = [
   'reversal',
   'adjustment',
   'scheme_exit',
+  'settlement',
+  'payout',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -76,6 +78,9 @@ export const REVERSIBILITY: Readonly<Record<EntryKind, { reversible: boolean; wh
     reversible: false,
     why: 'the elder left the scheme; allowance and award points went back to the bureau',
   },
+  // a statement is immutable: a correction after it is a deduction on the next statement
+  settlement: { reversible: false, why: 'a statement is final; later changes are deducted on the next one' },
+  payout: { reversible: false, why: 'the money was paid to the merchant' },
 };
 
 export const isReversible = (kind: EntryKind): boolean => REVERSIBILITY[kind].reversible;
@@ -98,4 +103,6 @@ export const ENTRY_KIND_ZH: Record<EntryKind, string> = {
   reversal: '冲正',
   adjustment: '调整',
   scheme_exit: '退出项目，补贴积分退回',
+  settlement: '结算单出账',
+  payout: '结算付款',
 };

@@ -5,6 +5,7 @@ import type { JournalEntry } from './entry';
 import type { Lot } from './lots';
 import type { Order } from '../orders/state';
 import type { AuditEvent } from '../kernel/audit';
+import type { SettlementCursor, Statement } from '../settlement/model';
 
 export type AccountState = {
   account: string;
@@ -49,6 +50,8 @@ export type CommitPlan = {
     expect_version: number | null;
     balance_after: number | null;
     require_not_frozen: boolean;
+    /** The balance may not go below zero (a condition on the write); versioned accounts that may are false. */
+    floor: boolean;
   }[];
   /** take/restore carry the remaining they expect to find, so a lot changed meanwhile fails the commit. */
   lots: (
@@ -68,6 +71,10 @@ export type CommitPlan = {
   reverses?: string; // entry id: marker written with attribute_not_exists, so an entry is reversed once
   /** The order whose state moves with these points, written in the same transaction. */
   order?: { next: Order; expect_version: number }; // 0 = must not exist
+  /** A settlement statement written or moved with the points it moves (0 = must not exist). */
+  statement?: { next: Statement; expect_version: number };
+  /** The merchant's settlement cursor, advanced with the statement that ends its window. */
+  settlement_cursor?: { next: SettlementCursor; expect_version: number };
   /** The audit record of this change, in the same transaction: it exists once, exactly when the
    * change does. Keyed by `id` at `at` when given (an order change), else by the entry. */
   audit?: { event: AuditEvent; at?: string; id?: string };
@@ -75,7 +82,17 @@ export type CommitPlan = {
 
 /** Which part of a commit failed its condition; the domain decides what that means. */
 export type CommitPart =
-  'balance' | 'lot' | 'entry' | 'idempotency' | 'reversal' | 'hold' | 'counter' | 'slot' | 'order';
+  | 'balance'
+  | 'lot'
+  | 'entry'
+  | 'idempotency'
+  | 'reversal'
+  | 'hold'
+  | 'counter'
+  | 'slot'
+  | 'order'
+  | 'statement'
+  | 'cursor';
 export class CommitRejected extends Error {
   constructor(
     readonly part: CommitPart,

@@ -104,8 +104,16 @@ export const debitLot = async (deps: LedgerDeps, a: DebitLotArgs, idem?: Idem): 
           expect_version: state.version,
           balance_after: state.balance_points - n,
           require_not_frozen: false,
+          floor: true,
         },
-        { account: sink, delta_points: n, expect_version: null, balance_after: null, require_not_frozen: false },
+        {
+          account: sink,
+          delta_points: n,
+          expect_version: null,
+          balance_after: null,
+          require_not_frozen: false,
+          floor: false,
+        },
       ],
       lots: [
         { op: 'take', wallet, lot_id: lot.lot_id, expires_on: lot.expires_on, amount_points: n, expect_remaining: n },

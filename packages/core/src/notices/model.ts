@@ -38,6 +38,10 @@ export const NOTICE_KINDS = {
   topup_paid_family: ['elder_name_masked', 'amount_yuan', 'points'],
   // the provider confirmed a top-up refund (topup.ts): to the family member who paid
   refund_paid: ['elder_name_masked', 'amount_yuan', 'points'],
+  // settlement (settlement/tell.ts): to the merchant, when its statement is issued, approved and paid
+  statement_issued: ['statement_no', 'period', 'amount_yuan'],
+  statement_approved: ['statement_no', 'amount_yuan'],
+  statement_paid: ['statement_no', 'amount_yuan', 'ref'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type NoticeKind = keyof typeof NOTICE_KINDS;

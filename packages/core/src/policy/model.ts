@@ -1,6 +1,7 @@
 // The points policy (积分政策): staff-configurable and versioned. A version takes effect from a
 // date; every entry records the version that made it, so history stays explainable after edits.
 import * as z from 'zod/mini';
+import { CADENCES } from '../settlement/period';
 import { CARE_LEVELS, SPECIAL_CATEGORIES, type ElderRecord } from '../elders/model';
 import { ageOn } from '../elders/id-card';
 import { FreeText } from '../kernel/text';
@@ -73,6 +74,9 @@ export const PolicyInput = z.object({
   /** Most points an elder may spend in a month in one category (category code -> points); a
    * category not listed has no cap of its own (per_month_max_points still applies). */
   category_month_max_points: z._default(z.record(z.string().check(z.regex(CATEGORY_CODE_RE)), Points), {}),
+  /** How often merchants are settled: a statement per calendar month, or per half month (1st-15th,
+   * 16th-end). Versions stored before this field existed read as 'monthly'. */
+  settlement_cadence: z._default(z.enum(CADENCES), 'monthly'),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };
@@ -109,6 +113,7 @@ export const DEFAULT_POLICY: PolicyInput = {
   cancel_fee_after_accept_points: 0,
   newcomer_allowance: 'full',
   category_month_max_points: {},
+  settlement_cadence: 'monthly',
 };
 
 /** When the merchant's time to answer an order booked at `now` runs out. */

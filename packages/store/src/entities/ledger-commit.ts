@@ -7,6 +7,7 @@ import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
 import { CommitRejected, type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';
+import { cursorItem, statementItem } from './statements';
 import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
 import { counterName, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
@@ -62,7 +63,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
             'account = :a',
           ConditionExpression: [
             b.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-            ...(b.delta_points < 0 ? ['balance >= :need'] : []),
+            ...(b.delta_points < 0 && b.floor ? ['balance >= :need'] : []),
             ...(b.require_not_frozen ? ['(attribute_not_exists(frozen) OR frozen = :f)'] : []),
           ].join(' AND '),
           ExpressionAttributeValues: {
@@ -72,7 +73,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
             ':f': false,
             ':a': b.account,
             ...(b.expect_version === 0 ? {} : { ':v': b.expect_version }),
-            ...(b.delta_points < 0 ? { ':need': -b.delta_points } : {}),
+            ...(b.delta_points < 0 && b.floor ? { ':need': -b.delta_points } : {}),
           },
         },
       });
@@ -183,6 +184,14 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
         ...atVersion(o.expect_version),
       },
     });
+  }
+  if (plan.statement) {
+    const st = plan.statement;
+    add('statement', { Put: { TableName: T, Item: statementItem(st.next), ...atVersion(st.expect_version) } });
+  }
+  if (plan.settlement_cursor) {
+    const c = plan.settlement_cursor;
+    add('cursor', { Put: { TableName: T, Item: cursorItem(c.next), ...atVersion(c.expect_version) } });
   }
   if (plan.reverses) {
     add('reversal', {

@@ -34,12 +34,14 @@ const ADDED_LATER: Pick<
   | 'answer_before_slot_minutes'
   | 'newcomer_allowance'
   | 'category_month_max_points'
+  | 'settlement_cadence'
 > = {
   cancel_fee_after_accept_points: 0,
   offer_minutes: 3, // what the code used before it was a policy value
   answer_before_slot_minutes: 60,
   newcomer_allowance: 'full',
   category_month_max_points: {}, // newcomers and per-category caps
+  settlement_cadence: 'monthly', // settlement (issue 10)
 };
 
 export type PolicyStore = {
