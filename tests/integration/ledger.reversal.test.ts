@@ -10,6 +10,12 @@ import { ENTRY_KINDS, REVERSIBILITY, type EntryKind } from '@tmc/core/ledger/ent
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { AppError } from '@tmc/core/kernel/errors';
 import { makeTestDb } from '../support/db';
+import type { Db } from '@tmc/store/table';
+import { createSettlementStore } from '@tmc/store/entities/statements';
+import { settleMerchant } from '@tmc/core/settlement/run';
+import { markPaid, startPayout, type PayoutDeps } from '@tmc/core/settlement/payout';
+import { approveStatement } from '@tmc/core/settlement/review';
+import { DEFAULT_POLICY } from '@tmc/core/policy/model';
 import { fakeClock } from '../support/app';
 
 const codeOf = async (p: Promise<unknown>): Promise<string> => {
@@ -23,7 +29,7 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
 };
 
 // answers the entry to reverse
-type Setup = (deps: LedgerDeps, elder_id: string, advance: (days: number) => void) => Promise<string>;
+type Setup = (deps: LedgerDeps, elder_id: string, advance: (days: number) => void, db: Db) => Promise<string>;
 
 const credited =
   (kind: 'allowance' | 'award' | 'top_up' | 'adjustment') => async (deps: LedgerDeps, elder_id: string) => {
@@ -59,6 +65,23 @@ const holdOf = (deps: LedgerDeps, elder_id: string, hold_id: string) =>
     reason: 't',
   });
 
+/** A capture in November, then November settled for its merchant. */
+const settled = async (deps: LedgerDeps, e: string, advance: (days: number) => void, db: Db) => {
+  await MAKE.capture(deps, e, advance, db);
+  advance(10); // past the end of November (and its grace)
+  const r = await settleMerchant(
+    { ...deps, settlement: createSettlementStore(db), merchants: { byStatus: async () => ({ items: [], cursor: null }) } },
+    {
+      period: '2026-11',
+      merchant: { merchant_id: 'm_1abc', business_name: 'shop', community_code: 'd.s.c' },
+      policy: { ...DEFAULT_POLICY, version: 1, created_by: 't', created_at: '2026-01-01T00:00:00Z' },
+      actor: 'system:settlement',
+    },
+  );
+  if (r.outcome !== 'issued') throw new Error(r.outcome);
+  return r.statement;
+};
+
 /** One way to make each kind. A Record over EntryKind: a new kind does not compile until it is tested here. */
 const MAKE: Record<EntryKind, Setup> = {
   allowance: credited('allowance'),
@@ -76,7 +99,7 @@ const MAKE: Record<EntryKind, Setup> = {
     await capture(deps, {
       hold_id: `h_${e}`,
       amount_points: 20,
-      merchant_id: 'm_1',
+      merchant_id: 'm_1abc',
       actor: 't',
       reason: 't',
       policy_version: null,
@@ -120,6 +143,18 @@ const MAKE: Record<EntryKind, Setup> = {
     });
     return `scheme_exit:${e}:${lot}`;
   },
+  settlement: async (deps, e, advance, db) => {
+    const s = await settled(deps, e, advance, db);
+    return `settlement:${s.statement_id}`;
+  },
+  payout: async (deps, e, advance, db) => {
+    const s = await settled(deps, e, advance, db);
+    const pd = { ...deps, settlement: createSettlementStore(db) } as unknown as PayoutDeps;
+    const by = { actor: 'staff:fin', scope: null };
+    const paying = await startPayout(pd, await approveStatement(pd, s.statement_id, by), 'bank', by);
+    await markPaid(pd, paying, 'BANK-1', by);
+    return `payout:${s.statement_id}`;
+  },
   reversal: async (deps, e) => {
     const first = await credited('award')(deps, e);
     await reverse(deps, { entry_id: first, reason: 't', actor: 't' });
@@ -147,7 +182,7 @@ describe('reversal by entry kind', () => {
       const deps: LedgerDeps = { ledger: createLedgerStore(db), clock };
       const elder_id = `e_rev_${kind}`;
       const wallet = `wallet:${elder_id}`;
-      const entry_id = await MAKE[kind](deps, elder_id, (days) => clock.advance(days * 86_400_000));
+      const entry_id = await MAKE[kind](deps, elder_id, (days) => clock.advance(days * 86_400_000), db);
       expect((await deps.ledger.entry(entry_id))?.kind).toBe(kind);
       const before = (await deps.ledger.account(wallet)).balance_points;
       const attempt = reverse(

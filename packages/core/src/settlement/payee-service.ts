@@ -6,7 +6,7 @@ import type { AuditLog } from '../kernel/audit';
 import type { Clock } from '../kernel/clock';
 import type { FieldCipher } from '../kernel/secrets';
 import { aad } from '../kernel/aad';
-import { maskAccountNo, type PayeeInput } from './payee';
+import type { PayeeInput } from './payee';
 import type { Payee, PayeeStore } from './ports';
 import type { PayoutGateway } from './payout-port';
 
@@ -16,7 +16,7 @@ export type PayeeDeps = { payees: PayeeStore; cipher: FieldCipher; clock: Clock;
 export type PayeeView = Omit<Payee, 'account_sealed'> & { account_masked: string | null };
 export const payeeView = (p: Payee): PayeeView => {
   const { account_sealed: _sealed, ...rest } = p;
-  return { ...rest, account_masked: p.account_last4 ? maskAccountNo(p.account_last4) : null };
+  return { ...rest, account_masked: p.account_last4 ? `**** **** ${p.account_last4}` : null };
 };
 
 const blank = (merchant_id: string): Payee => ({
