@@ -1,10 +1,12 @@
 // A local payment gateway for development and tests: checkouts open a dev page instead of a
 // provider, and webhooks are signed like Stripe's (HMAC-SHA256 over `${timestamp}.${body}`,
 // header `x-fake-signature: t=<unix s>,v1=<hex>`) so the webhook route runs the same checks.
-// It can succeed, fail, deliver twice, or make the provider itself fail for a while.
+// It can succeed, fail, deliver twice, or make the provider itself fail for a while. Merchant payouts
+// (accounts, onboarding links, transfers) are in fake-payouts.ts; their readiness comes by signed event.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
+import { systemClock, type Clock } from '@tmc/core/kernel/clock';
 import {
   PAYMENT_METHODS,
   WEBHOOK_TOLERANCE_S,
@@ -15,6 +17,7 @@ import {
   type PaymentMethod,
   type RefundRequest,
 } from '@tmc/core/topups/ports';
+import { createFakePayouts, type FakePayouts } from './fake-payouts';
 
 export const FAKE_SIGNATURE_HEADER = 'x-fake-signature';
 const SIGNATURE_PARTS_MAX = 8; // a header with more parts than this is not ours; do not loop over it
@@ -26,6 +29,9 @@ const FakeBody = z.object({
     topup_id: z.nullable(z.string().check(z.maxLength(100))),
     amount_fen: z.int().check(z.gte(0)),
     provider_ref: z.nullable(z.string().check(z.maxLength(200))),
+    account: z.optional(
+      z.object({ account_ref: z.string().check(z.minLength(1), z.maxLength(200)), payouts_ready: z.boolean() }),
+    ),
   }),
 });
 
@@ -33,35 +39,47 @@ const TYPES: Record<string, PaymentEvent['type']> = {
   'payment.succeeded': 'payment_succeeded',
   'payment.failed': 'payment_failed',
   'refund.succeeded': 'refund_succeeded',
+  'account.updated': 'account_updated',
 };
 export type FakeEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'other.thing';
 
-export type FakeGateway = PaymentGateway & {
-  provider: 'fake';
-  /** Every call, in order: tests assert what reached the "provider" and how often. */
-  calls: { checkouts: CheckoutRequest[]; refunds: RefundRequest[] };
-  /** Make the next n calls of a kind throw, as a provider outage would. */
-  failNext: { checkout: number; refund: number };
-  /** A webhook body and its signature header, as the provider would post them. */
-  signEvent: (
-    e: {
-      event_id?: string;
-      type: FakeEventType;
-      topup_id: string | null;
-      amount_fen: number;
-      provider_ref?: string | null;
-    },
-    at: Date,
-    secret?: string,
-  ) => { event_id: string; body: string; header: string };
-};
+export type FakeGateway = PaymentGateway &
+  FakePayouts & {
+    provider: 'fake';
+    /** Every call, in order: tests assert what reached the "provider" and how often. */
+    calls: { checkouts: CheckoutRequest[]; refunds: RefundRequest[] };
+    /** Make the next n calls of a kind throw, as a provider outage would. */
+    failNext: { checkout: number; refund: number };
+    /** A webhook body and its signature header, as the provider would post them. */
+    signEvent: (
+      e: {
+        event_id?: string;
+        type: FakeEventType;
+        topup_id: string | null;
+        amount_fen: number;
+        provider_ref?: string | null;
+      },
+      at: Date,
+      secret?: string,
+    ) => { event_id: string; body: string; header: string };
+    /** A merchant's connected account changed (onboarding finished, or payouts were paused), signed like the rest. */
+    signAccountEvent: (
+      e: { event_id?: string; account_ref: string; payouts_ready: boolean },
+      at: Date,
+      secret?: string,
+    ) => { event_id: string; body: string; header: string };
+  };
 
 export const fakePaymentRef = (topup_id: string) => `fake_pi_${topup_id}`;
 
 const sign = (secret: string, t: number, body: string) =>
   createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
-export const createFakeGateway = (opts: { secret: string; methods?: readonly PaymentMethod[] }): FakeGateway => {
+export const createFakeGateway = (opts: {
+  secret: string;
+  methods?: readonly PaymentMethod[];
+  clock?: Clock; // dates the onboarding links' expiry
+}): FakeGateway => {
   if (opts.secret.length < 16) throw new Error('fake gateway secret must be at least 16 characters');
   // Like a real provider, an idempotency key replays the first answer, and refuses other params.
   const byKey = new Map<string, { params: string; result: Checkout | { refund_ref: string } }>();
@@ -79,7 +97,12 @@ export const createFakeGateway = (opts: { secret: string; methods?: readonly Pay
     byKey.set(key, { params: p, result });
     return result;
   };
+  const signed = (body: string, at: Date, secret: string) => {
+    const t = Math.floor(at.getTime() / 1000);
+    return `t=${t},v1=${sign(secret, t, body)}`;
+  };
   const g: FakeGateway = {
+    ...createFakePayouts(opts.clock ?? systemClock),
     provider: 'fake',
     signature_header: FAKE_SIGNATURE_HEADER,
     methods: opts.methods ?? PAYMENT_METHODS,
@@ -128,13 +151,13 @@ export const createFakeGateway = (opts: { secret: string; methods?: readonly Pay
       }
       const b = FakeBody.safeParse(json);
       if (!b.success) throw new AppError('VALIDATION_FAILED', { details: { reason: 'fake event shape' } });
-      return {
-        event_id: b.data.id,
-        type: TYPES[b.data.type] ?? 'ignored',
-        topup_id: b.data.data.topup_id,
-        amount_fen: b.data.data.amount_fen,
-        provider_ref: b.data.data.provider_ref,
-      };
+      const type = TYPES[b.data.type] ?? 'ignored';
+      const { account, ...d } = b.data.data;
+      if (type === 'account_updated') {
+        if (!account) throw new AppError('VALIDATION_FAILED', { details: { reason: 'fake account event shape' } });
+        return { event_id: b.data.id, type, ...d, account };
+      }
+      return { event_id: b.data.id, type, ...d };
     },
     signEvent(e, at, secret = opts.secret) {
       const event_id = e.event_id ?? `fevt_${randomBytes(10).toString('hex')}`;
@@ -145,8 +168,21 @@ export const createFakeGateway = (opts: { secret: string; methods?: readonly Pay
         type: e.type,
         data: { topup_id: e.topup_id, amount_fen: e.amount_fen, provider_ref },
       });
-      const t = Math.floor(at.getTime() / 1000);
-      return { event_id, body, header: `t=${t},v1=${sign(secret, t, body)}` };
+      return { event_id, body, header: signed(body, at, secret) };
+    },
+    signAccountEvent(e, at, secret = opts.secret) {
+      const event_id = e.event_id ?? `fevt_${randomBytes(10).toString('hex')}`;
+      const body = JSON.stringify({
+        id: event_id,
+        type: 'account.updated',
+        data: {
+          topup_id: null,
+          amount_fen: 0,
+          provider_ref: null,
+          account: { account_ref: e.account_ref, payouts_ready: e.payouts_ready },
+        },
+      });
+      return { event_id, body, header: signed(body, at, secret) };
     },
   };
   return g;

@@ -11,6 +11,8 @@ export type PaymentsConfig = {
   public_url: string;
   stripe_secret_key?: string | undefined;
   stripe_webhook_secret?: string | undefined;
+  stripe_connect_webhook_secret?: string | undefined; // the Connect endpoint's (merchant account events)
+  stripe_connect_country?: string | undefined;
   fake_secret?: string | undefined;
   methods?: readonly PaymentMethod[] | undefined;
 };
@@ -25,6 +27,9 @@ export const lazyStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway => {
     methods: cfg.methods,
     createCheckout: async (r) => (await get()).createCheckout(r),
     refund: async (r) => (await get()).refund(r),
+    connectAccount: async (r) => (await get()).connectAccount(r),
+    onboardingLink: async (r) => (await get()).onboardingLink(r),
+    transfer: async (r) => (await get()).transfer(r),
     verifyWebhook: async (raw, sig, now) => (await get()).verifyWebhook(raw, sig, now),
   };
 };
@@ -40,6 +45,16 @@ export const unavailableGateway = (methods: readonly PaymentMethod[]): PaymentGa
   refund: async () => {
     throw new AppError('PAYMENTS_UNAVAILABLE');
   },
+  connectAccount: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  onboardingLink: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  // thrown, not 'failed': nothing moved, and the same key pays once Stripe is configured
+  transfer: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
   verifyWebhook: async () => {
     throw new AppError('WEBHOOK_SIGNATURE_INVALID');
   },
@@ -53,6 +68,8 @@ export const gatewayFromConfig = (c: PaymentsConfig): PaymentGateway => {
     return lazyStripeGateway({
       secret_key: c.stripe_secret_key,
       webhook_secret: c.stripe_webhook_secret,
+      connect_webhook_secret: c.stripe_connect_webhook_secret,
+      connect_country: c.stripe_connect_country,
       public_url: c.public_url,
       methods,
     });

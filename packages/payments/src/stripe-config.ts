@@ -8,6 +8,11 @@ export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 export type StripeGatewayConfig = {
   secret_key: string; // never logged: it moves money
   webhook_secret: string; // never logged: it lets anyone forge a payment
+  /** Connected accounts' events (account.updated) reach a separate Connect endpoint with its own secret;
+   * the webhook route accepts a body signed with either. Never logged. */
+  connect_webhook_secret?: string | undefined;
+  /** ISO country of the merchants' connected accounts; left out, Stripe uses the platform's country. */
+  connect_country?: string | undefined;
   /** Where Checkout sends the family back to, success or cancel. */
   public_url: string;
   methods: readonly PaymentMethod[];

@@ -2,7 +2,7 @@
 // API calls answered by a fake fetch that records what would have gone to Stripe.
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { codeOf } from './testing';
+import { codeOf, fakeStripe } from './testing';
 import { createStripeGateway } from './stripe';
 import { lazyStripeGateway } from './from-config';
 
@@ -10,33 +10,6 @@ const SECRET = 'whsec_test_0123456789abcdef';
 const NOW = new Date('2026-11-23T08:00:00Z');
 const nowS = Math.floor(NOW.getTime() / 1000);
 const TOPUP = `t_${'a'.repeat(32)}`;
-
-type Sent = { url: string; method: string; headers: Headers; body: URLSearchParams };
-
-/** A Stripe client whose HTTP layer is a fake fetch: every request is recorded and answered with `reply`. */
-const fakeStripe = (reply: (s: Sent) => { status: number; json: unknown }) => {
-  const sent: Sent[] = [];
-  const fetchFn: typeof fetch = async (input, init) => {
-    const s: Sent = {
-      url: String(input),
-      method: init?.method ?? 'GET',
-      headers: new Headers(init?.headers),
-      body: new URLSearchParams(typeof init?.body === 'string' ? init.body : ''),
-    };
-    sent.push(s);
-    const r = reply(s);
-    return new Response(JSON.stringify(r.json), {
-      status: r.status,
-      headers: { 'content-type': 'application/json', 'request-id': 'req_test' },
-    });
-  };
-  const client = new Stripe('sk_test_fake', {
-    httpClient: Stripe.createFetchHttpClient(fetchFn),
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
-  return { client, sent };
-};
 
 const gateway = (client?: Stripe) =>
   createStripeGateway({

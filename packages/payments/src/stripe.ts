@@ -1,5 +1,6 @@
 // Stripe adapter of the payment port: a Checkout Session per top-up (amount in fen, CNY, metadata
-// tying it to the elder), refunds against the PaymentIntent, and webhooks verified on the raw body.
+// tying it to the elder), refunds against the PaymentIntent, webhooks verified on the raw body, and
+// merchant payouts through Stripe Connect (stripe-connect.ts).
 // Card, Alipay and WeChat Pay are offered where the Stripe account's country allows them. Stripe's
 // WeChat Pay does not serve mainland-China businesses, so a direct WeChat Pay adapter (same port)
 // is the next one for a bureau that collects in the mainland.
@@ -7,6 +8,7 @@ import Stripe from 'stripe';
 import { AppError } from '@tmc/core/kernel/errors';
 import { WEBHOOK_TOLERANCE_S, type PaymentEvent, type PaymentGateway } from '@tmc/core/topups/ports';
 import { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig } from './stripe-config';
+import { accountUpdatedEvent, createStripePayouts } from './stripe-connect';
 
 export { STRIPE_SIGNATURE_HEADER, type StripeGatewayConfig };
 const STRIPE_TIMEOUT_MS = 10_000; // a family waits on this page; fail and let them retry with the same key
@@ -63,6 +65,8 @@ export const normalizeStripeEvent = (event: Stripe.Event): PaymentEvent => {
         provider_ref: refOf(ch.payment_intent),
       };
     }
+    case 'account.updated':
+      return accountUpdatedEvent(event.id, event.data.object);
     default:
       return ignored;
   }
@@ -88,10 +92,13 @@ export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway =>
       telemetry: false,
     });
   const origin = new URL(cfg.public_url).origin;
+  // the platform endpoint's secret, then the Connect endpoint's (merchant account events)
+  const secrets = cfg.connect_webhook_secret ? [cfg.webhook_secret, cfg.connect_webhook_secret] : [cfg.webhook_secret];
   return {
     provider: 'stripe',
     signature_header: STRIPE_SIGNATURE_HEADER,
     methods: cfg.methods,
+    ...createStripePayouts(stripe, { connect_country: cfg.connect_country }),
     createCheckout: (r) =>
       provider(async () => {
         const metadata = { topup_id: r.topup_id, elder_id: r.elder_id, family_id: r.family_id };
@@ -132,22 +139,26 @@ export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway =>
       }),
     async verifyWebhook(rawBody, header, now) {
       if (!header) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
-      let event: Stripe.Event;
-      try {
-        event = stripe.webhooks.constructEvent(
-          rawBody,
-          header,
-          cfg.webhook_secret,
-          WEBHOOK_TOLERANCE_S,
-          undefined,
-          now.getTime(),
-        );
-      } catch (e) {
-        // The SDK checks the signature first and the age second; only the age failure says so.
-        if (e instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(e.message))
-          throw new AppError('WEBHOOK_STALE');
-        throw new AppError('WEBHOOK_SIGNATURE_INVALID');
+      let event: Stripe.Event | null = null;
+      for (const secret of secrets) {
+        try {
+          event = stripe.webhooks.constructEvent(
+            rawBody,
+            header,
+            secret,
+            WEBHOOK_TOLERANCE_S,
+            undefined,
+            now.getTime(),
+          );
+          break;
+        } catch (e) {
+          // The SDK checks the signature first and the age second; only the age failure says so, and it
+          // means this secret signed it: a genuine but stale event, not one for the next secret.
+          if (e instanceof Stripe.errors.StripeSignatureVerificationError && /tolerance/i.test(e.message))
+            throw new AppError('WEBHOOK_STALE');
+        }
       }
+      if (!event) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       return normalizeStripeEvent(event);
     },
   };

@@ -10,6 +10,7 @@ import type { ElderStore } from '../elders/ports';
 import type { Notifier } from '../notices/ports';
 import type { NoticeMarks } from '../notices/ports';
 import type { FieldCipher } from '../kernel/secrets';
+import type { PayoutGateway } from '../settlement/payout-port';
 
 export { PAYMENT_METHODS, type PaymentMethod };
 
@@ -30,19 +31,24 @@ export type Checkout = { provider_ref: string; redirect_url: string };
 
 export type RefundRequest = { idempotency_key: string; provider_ref: string; amount_fen: number; topup_id: string };
 
-export type PaymentEventType = 'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'ignored';
+/** 'account_updated' belongs to settlement (a merchant's connected account changed); top-ups write nothing for it. */
+export type PaymentEventType =
+  'payment_succeeded' | 'payment_failed' | 'refund_succeeded' | 'account_updated' | 'ignored';
 
 /** A verified provider notification, in our words. `provider_ref` on success is what a refund is
- * made against (Stripe: the PaymentIntent), which may differ from the checkout's reference. */
+ * made against (Stripe: the PaymentIntent), which may differ from the checkout's reference.
+ * `account` is set on 'account_updated' only: whether the merchant's connected account can be paid now. */
 export type PaymentEvent = {
   event_id: string;
   type: PaymentEventType;
   topup_id: string | null;
   amount_fen: number;
   provider_ref: string | null;
+  account?: { account_ref: string; payouts_ready: boolean };
 };
 
-export type PaymentGateway = {
+/** Collections (top-ups) and payouts to merchants (settlement) go through one provider, one webhook. */
+export type PaymentGateway = PayoutGateway & {
   provider: string; // 'stripe', 'fake': scopes event ids, which are unique per provider only
   /** The request header the provider puts its signature in. */
   signature_header: string;

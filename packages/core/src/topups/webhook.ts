@@ -43,7 +43,8 @@ export const handleWebhook = async (
   const now = deps.clock.now();
   const ev = await deps.payments.verifyWebhook(rawBody, signature, now);
   const base = { event_id: ev.event_id, type: ev.type, notice_error: null };
-  if (ev.type === 'ignored') return { ...base, outcome: 'ignored', duplicate: false };
+  // A merchant account change is settlement's (the app routes it there): top-ups neither mark nor apply it.
+  if (ev.type === 'ignored' || ev.type === 'account_updated') return { ...base, outcome: 'ignored', duplicate: false };
   if (await deps.topups.eventSeen(deps.payments.provider, ev.event_id))
     return { ...base, outcome: 'no_change', duplicate: true };
   const applied = await applyEvent(deps, ev, now);
