@@ -68,6 +68,7 @@ export const createTimerPoller = (deps: Deps): TimerPoller => {
 export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}): (() => void) => {
   let lastDaily = '';
   let lastMonthly = '';
+  let lastSettlement = '';
   const tick = () => {
     const now = new Date();
     const day = chinaDate(now);
@@ -80,6 +81,12 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
     if (day.endsWith('-01') && hour >= 3 && lastMonthly !== month) {
       lastMonthly = month;
       void deps.jobs.start({ job: 'issuance', month });
+    }
+    // settlement at 04:00 on the 1st and the 16th (a monthly cadence finds the 16th's period not closed
+    // yet and its last one settled: nothing to do)
+    if ((day.endsWith('-01') || day.endsWith('-16')) && hour >= 4 && lastSettlement !== day) {
+      lastSettlement = day;
+      void deps.jobs.start({ job: 'settlement' });
     }
   };
   const timer = setInterval(tick, TICK_MS);

@@ -12,6 +12,7 @@ import type { AttemptLimiter } from '@tmc/core/auth/attempts';
 import type { NoticeMarks } from '@tmc/core/notices/ports';
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import type { LedgerStore } from '@tmc/core/ledger/ports';
+import type { BatchStore, PayeeStore, SettlementStore } from '@tmc/core/settlement/ports';
 import type { PaymentGateway, TopupStore } from '@tmc/core/topups/ports';
 import type { Db } from '@tmc/store/table';
 import type { SessionStore } from '@tmc/store/entities/sessions';
@@ -56,6 +57,9 @@ export type Deps = {
   orders: OrderStore;
   scheduler: SchedulerPort;
   topups: TopupStore;
+  settlement: SettlementStore; // statements, cursors, runs (core/settlement)
+  payees: PayeeStore; // how each merchant is paid; the bank account sealed
+  batches: BatchStore; // bank batch files
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
   wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
   // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)

@@ -28,6 +28,8 @@ import { createTimerStore } from '@tmc/store/entities/timers';
 import { createPolicyStore } from '@tmc/store/entities/policy';
 import type { PaymentGateway } from '@tmc/core/topups/ports';
 import { createTopupStore } from '@tmc/store/entities/topups';
+import { createSettlementStore } from '@tmc/store/entities/statements';
+import { createBatchStore, createPayeeStore } from '@tmc/store/entities/payees';
 import { gatewayFromConfig } from '@tmc/payments/from-config';
 import type { JobRunner } from '@tmc/core/jobs/ports';
 import type { Deps } from './deps-type';
@@ -120,6 +122,9 @@ export const buildDeps = (
       },
     },
     topups: createTopupStore(db),
+    settlement: createSettlementStore(db),
+    payees: createPayeeStore(db),
+    batches: createBatchStore(db),
     payments:
       over.payments ??
       gatewayFromConfig({

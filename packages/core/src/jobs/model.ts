@@ -3,6 +3,7 @@
 // idempotent, so at-least-once delivery and a timer firing twice change nothing.
 import * as z from 'zod/mini';
 import { Month } from '../kernel/ids';
+import { PERIOD_RE } from '../settlement/period';
 
 export const JobSchema = z.discriminatedUnion('job', [
   z.object({
@@ -15,6 +16,14 @@ export const JobSchema = z.discriminatedUnion('job', [
     job: z.literal('issuance-preview'),
     month: Month,
     scope: z.nullable(z.string().check(z.regex(/^[a-z0-9_.]{1,80}$/))),
+  }),
+  // closes a settlement period (default: the last closed one under the policy's cadence); a run that
+  // stops after its page budget starts itself again with resume, so 10,000 merchants fit Lambda's limit
+  z.object({
+    job: z.literal('settlement'),
+    period: z.optional(z.string().check(z.regex(PERIOD_RE))),
+    resume: z.optional(z.boolean()),
+    by: z.optional(z.string().check(z.regex(/^[a-z]+:[A-Za-z0-9_.-]{1,60}$/))),
   }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),

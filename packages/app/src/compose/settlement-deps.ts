@@ -1,0 +1,24 @@
+// Wires the settlement use cases (core/settlement) to this process's stores, payment gateway and
+// notices: one bag for the run job, the API routes and the pages alike.
+import type { BankDeps } from '@tmc/core/settlement/bank';
+import { tellStatement } from '@tmc/core/settlement/tell';
+import type { Deps } from './deps-type';
+import { orderDeps } from './order-deps';
+
+export type SettleDeps = BankDeps & {
+  merchants: Deps['merchants'];
+  tell: NonNullable<BankDeps['tell']>;
+};
+
+export const settlementDeps = (deps: Deps): SettleDeps => {
+  const od = orderDeps(deps);
+  return {
+    ...deps,
+    gateway: deps.payments,
+    settlement: deps.settlement,
+    payees: deps.payees,
+    batches: deps.batches,
+    merchants: deps.merchants,
+    tell: (s, what) => tellStatement({ ...deps, merchantPhone: od.merchantPhone }, s, what),
+  };
+};
