@@ -16,6 +16,9 @@ import { merchantRoutes } from './merchants';
 import { orderRoutes } from './orders';
 import { topupRoutes } from './topups';
 import { wechatRoutes } from './wechat';
+import { settlementRoutes } from './settlement';
+import { payoutRoutes } from './payouts';
+import { merchantSettlementRoutes } from './merchant-settlement';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -30,6 +33,9 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...orderRoutes(),
   ...topupRoutes(deps),
   ...wechatRoutes(),
+  ...settlementRoutes(),
+  ...payoutRoutes(),
+  ...merchantSettlementRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),

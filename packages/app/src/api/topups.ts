@@ -165,7 +165,15 @@ export const topupRoutes = (deps: Deps) => [
     async handler(c) {
       const deps = c.get('deps');
       const raw = await c.req.text();
-      const r = await (await flow()).handleWebhook(deps, raw, c.req.header(deps.payments.signature_header));
+      const r = await (await flow()).handleWebhook(
+        {
+          ...deps,
+          accountUpdated: async (a) =>
+            (await import('@tmc/core/settlement/payee-service')).recordStripeReadiness(deps, a.account_ref, a.payouts_ready),
+        },
+        raw,
+        c.req.header(deps.payments.signature_header),
+      );
       logWebhook(deps, c.get('requestId'), r);
       return c.json({ received: true as const, duplicate: r.duplicate, outcome: r.outcome });
     },

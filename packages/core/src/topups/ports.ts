@@ -91,4 +91,6 @@ export type TopupDeps = LedgerDeps & {
   cipher: FieldCipher;
   notifier: Notifier;
   noticeMarks: NoticeMarks; // refund_paid is told once per refund
+  /** Settlement's handler of a connected account's readiness (the webhook is shared with top-ups). */
+  accountUpdated?: (a: { account_ref: string; payouts_ready: boolean }) => Promise<'updated' | 'unchanged' | 'unknown'>;
 };

@@ -19,7 +19,8 @@ export type WebhookOutcome =
   | 'unknown_topup'
   | 'amount_mismatch'
   | 'ignored'
-  | 'refunded_elder_left';
+  | 'refunded_elder_left'
+  | 'payee_updated'; // a merchant's connected account changed readiness (settlement)
 export type WebhookResult = {
   event_id: string;
   type: PaymentEvent['type'];
@@ -43,8 +44,13 @@ export const handleWebhook = async (
   const now = deps.clock.now();
   const ev = await deps.payments.verifyWebhook(rawBody, signature, now);
   const base = { event_id: ev.event_id, type: ev.type, notice_error: null };
-  // A merchant account change is settlement's (the app routes it there): top-ups neither mark nor apply it.
-  if (ev.type === 'ignored' || ev.type === 'account_updated') return { ...base, outcome: 'ignored', duplicate: false };
+  // A merchant account change is settlement's: handed to `accountUpdated` (idempotent: it records the
+  // readiness the event states, so a duplicate changes nothing); top-ups neither mark nor apply it.
+  if (ev.type === 'account_updated') {
+    const r = ev.account && deps.accountUpdated ? await deps.accountUpdated(ev.account) : 'unknown';
+    return { ...base, outcome: r === 'updated' ? 'payee_updated' : 'ignored', duplicate: r === 'unchanged' };
+  }
+  if (ev.type === 'ignored') return { ...base, outcome: 'ignored', duplicate: false };
   if (await deps.topups.eventSeen(deps.payments.provider, ev.event_id))
     return { ...base, outcome: 'no_change', duplicate: true };
   const applied = await applyEvent(deps, ev, now);
