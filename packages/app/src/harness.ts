@@ -7,3 +7,7 @@ export { parseEnv } from './compose/env';
 export { captureLogger } from './http/logger';
 export { runJob } from './compose/jobs';
 export { servedByApi } from './http/api-paths';
+export { orderDeps } from './compose/order-deps';
+export { policyNow } from './compose/policy-now';
+export { settlementDeps } from './compose/settlement-deps';
+export type { Deps } from './compose/deps-type';

@@ -9,6 +9,7 @@ import type { Deps } from '@tmc/app/compose/deps';
 import { DEFAULT_POLICY } from '@tmc/core/policy/model';
 import { runJob } from '@tmc/app/compose/jobs';
 import { DEFAULT_CATEGORIES } from '@tmc/core/merchants/model';
+import { seedDemoSettlement } from './demo/settlement';
 import { demoMerchants } from '@tmc/local/demo/merchants';
 import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { maskPhone } from '@tmc/core/elders/id-card';
@@ -80,6 +81,13 @@ export const seedDemo = async (
   }
   // This month's allowance, so the demo wallets have points (the same idempotent job staff run).
   if (opts.issue) await runJob(deps, { job: 'issuance', month: deps.clock.now().toISOString().slice(0, 7) });
+  // Last month's orders at a few shops, settled: statements for finance to approve and pay.
+  if (opts.issue && opts.merchants !== false) {
+    const ids: string[] = [];
+    for (const phone of elderPhones.slice(0, 6))
+      ids.push(...(await deps.elders.findIdsByPhoneHash(deps.blindIndex('phone', phone))).slice(0, 1));
+    await seedDemoSettlement(deps, ids);
+  }
   await deps.db.doc.send(
     new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }),
   );

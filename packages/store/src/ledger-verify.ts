@@ -5,6 +5,9 @@ import { isFloored } from '@tmc/core/ledger/accounts';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { ledgerKeys } from './entities/ledger';
 import type { Db } from './table';
+import { checkSettlement, type ReceivablePosting } from './settlement-verify';
+import type { SettlementCursor, Statement } from '@tmc/core/settlement/model';
+import { fromItem } from './item';
 
 export type VerifyReport = {
   ok: boolean;
@@ -28,6 +31,9 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
   };
   let postings = 0;
   let lots = 0;
+  const statements: Statement[] = [];
+  const cursors: SettlementCursor[] = [];
+  const receivable = new Map<string, ReceivablePosting[]>();
 
   let start: Record<string, unknown> | undefined;
   do {
@@ -47,6 +53,12 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
           const byAcct = postingsByEntry.get(String(it.entry_id)) ?? new Map<string, number>();
           byAcct.set(acct, amt);
           postingsByEntry.set(String(it.entry_id), byAcct);
+          if (acct.startsWith('merchant:')) {
+            const m = acct.slice('merchant:'.length);
+            const list = receivable.get(m) ?? [];
+            list.push({ at: String(it.created_at), amount_points: amt, kind: String(it.kind) });
+            receivable.set(m, list);
+          }
           if (
             it.balance_after !== null &&
             it.balance_after !== undefined &&
@@ -66,6 +78,12 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
         }
         case 'hold':
           holds.push(it);
+          break;
+        case 'statement':
+          statements.push(fromItem<Statement>(it));
+          break;
+        case 'settle_cursor':
+          cursors.push(fromItem<SettlementCursor>(it));
           break;
         case 'reversal_marker':
           reversalMarkers.push({ entry_id: ledgerKeys.entryIdOf(String(it.pk)), by_entry: String(it.by_entry) });
@@ -115,6 +133,8 @@ export const verifyLedger = async (db: Db): Promise<VerifyReport> => {
   const reversals = [...entries.values()].filter((e) => e.kind === 'reversal');
   for (const r of reversals)
     if (!reversalMarkers.some((m) => m.by_entry === r.entry_id)) problem(`reversal ${r.entry_id} has no marker`);
+
+  checkSettlement({ statements, cursors, receivable, balances, entryIds: new Set(entries.keys()) }, problem);
 
   return {
     ok: problems.length === 0,
