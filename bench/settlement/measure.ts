@@ -1,7 +1,7 @@
 // One size: a fresh DynamoDB Local and table, the month seeded, then `runSettlement` for the month
 // with every request and written item key counted; then a second pass (`resume`) that must find
 // every merchant settled; then the sums checked by key against what was seeded.
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoLocal } from '@tmc/local/dynamo-local';
 import { merchantAccount, settlingAccount } from '@tmc/core/ledger/accounts';
 import { runSettlement, type SettlementDeps } from '@tmc/core/settlement/run';
@@ -66,7 +66,9 @@ const checkSums = async (db: Db, seeded: Seeded, run: SettlementRun): Promise<st
   for (const batch of chunks(accounts, BATCH_GET_MAX)) {
     let keys: Record<string, unknown>[] | undefined = batch.map((a) => ledgerKeys.balance(a));
     while (keys && keys.length > 0) {
-      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys } } }));
+      const r: BatchGetCommandOutput = await db.doc.send(
+        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: keys } } }),
+      );
       for (const it of r.Responses?.[db.table] ?? []) {
         seen++;
         const b = Number(it.balance);
