@@ -70,7 +70,11 @@ const settled = async (deps: LedgerDeps, e: string, advance: (days: number) => v
   await MAKE.capture(deps, e, advance, db);
   advance(10); // past the end of November (and its grace)
   const r = await settleMerchant(
-    { ...deps, settlement: createSettlementStore(db), merchants: { byStatus: async () => ({ items: [], cursor: null }) } },
+    {
+      ...deps,
+      settlement: createSettlementStore(db),
+      merchants: { byStatus: async () => ({ items: [], cursor: null }) },
+    },
     {
       period: '2026-11',
       merchant: { merchant_id: 'm_1abc', business_name: 'shop', community_code: 'd.s.c' },

@@ -119,7 +119,9 @@ export const payoutRoutes = () => [
     errors: ['CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE'],
     async handler(c, { raw, principal }) {
       if (!raw || raw.length === 0)
-        throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'body', code: 'EMPTY_FILE', message: 'empty file' }] });
+        throw new AppError('VALIDATION_FAILED', {
+          fields: [{ path: 'body', code: 'EMPTY_FILE', message: 'empty file' }],
+        });
       const { applyBankResult } = await bank();
       return c.json(await applyBankResult(settlementDeps(c.get('deps')), raw, reviewerOf(principal)));
     },

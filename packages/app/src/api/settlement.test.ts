@@ -188,7 +188,7 @@ describe('review', () => {
 });
 
 describe('payout by bank', () => {
-  it('batch, GBK file, result upload: paid once, the shop sees it paid, the ledger moves settling to paid', async () => {
+  it('batch, GBK file, result upload: paid once, the shop sees it paid, settling moved to paid', async () => {
     const id = `st_2026-11_${inStreet.merchant_id}`;
     const noPayee = await post<{ error: { code: string } }>('/api/settlement/batches', finance, {
       statement_ids: [id],
@@ -245,7 +245,7 @@ describe('payout by bank', () => {
 });
 
 describe('payout by Stripe', () => {
-  it('not ready is refused; a refusal is retryable; a lost response is retried with the same key; one transfer', async () => {
+  it('not ready is refused; a refusal is retried; a lost response is retried with its key; one transfer', async () => {
     const gw = t.deps.payments as FakeGateway;
     const shop = await shopToken(outside);
     const link = await post<{ url: string }>('/api/merchant/payee/stripe-onboarding', shop);

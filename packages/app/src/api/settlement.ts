@@ -27,7 +27,9 @@ const csvResponse = (bytes: Uint8Array, name: string, encoding: 'gbk' | 'utf8-bo
   new Response(bytes as Uint8Array<ArrayBuffer>, {
     headers: {
       'content-type': `text/csv; charset=${encoding === 'gbk' ? 'gbk' : 'utf-8'}`,
-      'content-disposition': `attachment; filename="${encodeURIComponent(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      // the plain name for old clients, the UTF-8 one (Chinese in it) for the rest (RFC 6266)
+      'content-disposition':
+        `attachment; filename="${encodeURIComponent(name)}"; ` + `filename*=UTF-8''${encodeURIComponent(name)}`,
     },
   });
 export { csvResponse };

@@ -165,11 +165,17 @@ export const topupRoutes = (deps: Deps) => [
     async handler(c) {
       const deps = c.get('deps');
       const raw = await c.req.text();
-      const r = await (await flow()).handleWebhook(
+      const r = await (
+        await flow()
+      ).handleWebhook(
         {
           ...deps,
           accountUpdated: async (a) =>
-            (await import('@tmc/core/settlement/payee-service')).recordStripeReadiness(deps, a.account_ref, a.payouts_ready),
+            (await import('@tmc/core/settlement/payee-service')).recordStripeReadiness(
+              deps,
+              a.account_ref,
+              a.payouts_ready,
+            ),
         },
         raw,
         c.req.header(deps.payments.signature_header),

@@ -188,7 +188,11 @@ export const ERRORS = {
   },
   // settlement (issue 10: core/settlement/)
   PERIOD_NOT_CLOSED: { status: 409, zh: '该结算周期尚未结束', en: 'This settlement period has not ended yet' },
-  SETTLEMENT_RUNNING: { status: 409, zh: '该周期的结算正在进行中', en: 'A settlement run for this period is in progress' },
+  SETTLEMENT_RUNNING: {
+    status: 409,
+    zh: '该周期的结算正在进行中',
+    en: 'A settlement run for this period is in progress',
+  },
   STATEMENT_NOT_FOUND: { status: 404, zh: '找不到该结算单', en: 'Statement not found' },
   STATEMENT_STATE_CONFLICT: {
     status: 409,

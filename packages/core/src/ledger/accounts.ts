@@ -41,8 +41,7 @@ const OWNED_KINDS: ReadonlySet<string> = new Set(['wallet', 'hold', 'merchant', 
 
 export const kindOf = (account: string): AccountKind => {
   const k = account.slice(0, account.indexOf(':'));
-  if (OWNED_KINDS.has(k) || (SYSTEM_KINDS as readonly string[]).includes(k))
-    return k as AccountKind;
+  if (OWNED_KINDS.has(k) || (SYSTEM_KINDS as readonly string[]).includes(k)) return k as AccountKind;
   throw new Error(`unknown account kind: ${account}`);
 };
 

@@ -20,7 +20,10 @@ export const BATCH_STATEMENTS_MAX = 500; // a bank portal's batch upload takes a
 export type BankDeps = PayoutDeps & { batches: BatchStore; cipher: FieldCipher; audit: AuditLog };
 
 const batchIdOf = (at: Date) =>
-  `b_${at.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+  `b_${at
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14)}_${randomBytes(3).toString('hex')}`;
 
 /** Approved statements of bank-paid merchants in the caller's scope, oldest first, up to the batch size. */
 export const bankPayable = async (deps: BankDeps, scope: string | null): Promise<Statement[]> => {
@@ -160,7 +163,11 @@ export const applyBankResult = async (
           : { paid: false, reason: row.reason ?? '银行退回' },
         by,
       );
-      lines.push({ line: row.line, statement_no: row.statement_no, result: done.status === 'paid' ? 'paid' : 'failed' });
+      lines.push({
+        line: row.line,
+        statement_no: row.statement_no,
+        result: done.status === 'paid' ? 'paid' : 'failed',
+      });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       lines.push({ line: row.line, statement_no: row.statement_no, result: 'error', code: e.code });

@@ -9,7 +9,13 @@ import { daysBetween, periodBounds } from './period';
 
 export const STATEMENT_STATUSES = ['issued', 'returned', 'approved', 'paying', 'payout_failed', 'paid'] as const;
 export type StatementStatus = (typeof STATEMENT_STATUSES)[number];
-export const UNPAID_STATUSES: readonly StatementStatus[] = ['issued', 'returned', 'approved', 'paying', 'payout_failed'];
+export const UNPAID_STATUSES: readonly StatementStatus[] = [
+  'issued',
+  'returned',
+  'approved',
+  'paying',
+  'payout_failed',
+];
 
 export const PAYOUT_METHODS = ['bank', 'stripe'] as const;
 export type PayoutMethod = (typeof PAYOUT_METHODS)[number];

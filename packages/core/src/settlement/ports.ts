@@ -36,11 +36,24 @@ export type SettlementStore = {
   /** A merchant's statements, newest period first. */
   byMerchant: (merchant_id: string, limit: number, cursor?: string) => Promise<Page<Statement>>;
   /** Statements in a status, oldest period first; `street` limits to one street (a street officer). */
-  byStatus: (status: StatementStatus, street: string | null, limit: number, cursor?: string) => Promise<Page<Statement>>;
+  byStatus: (
+    status: StatementStatus,
+    street: string | null,
+    limit: number,
+    cursor?: string,
+  ) => Promise<Page<Statement>>;
   /** Postings on the merchant's receivable with from <= at < to, oldest first. */
-  windowLines: (merchant_id: string, from: string, to: string, limit: number, cursor?: string) => Promise<Page<WindowLine>>;
+  windowLines: (
+    merchant_id: string,
+    from: string,
+    to: string,
+    limit: number,
+    cursor?: string,
+  ) => Promise<Page<WindowLine>>;
   /** What a statement line shows of its order (one BatchGet for a page of lines). */
-  lineOrders: (order_ids: string[]) => Promise<Map<string, { elder_id: string; service_name: string; category: string }>>;
+  lineOrders: (
+    order_ids: string[],
+  ) => Promise<Map<string, { elder_id: string; service_name: string; category: string }>>;
   /** Replaces `prev` by `next` if nobody moved it meanwhile; the audit record in the same transaction. */
   transition: (prev: Statement, next: Statement, audit: { event: AuditEvent; at: string }) => Promise<boolean>;
   run: (period: string) => Promise<SettlementRun | null>;

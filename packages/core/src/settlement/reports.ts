@@ -5,7 +5,15 @@ import type { LedgerStore } from '../ledger/ports';
 import type { Merchant, MerchantStatus } from '../merchants/model';
 import type { Page } from '../kernel/page';
 import { isWithin } from '../areas/model';
-import { AGING_BUCKETS, ageOf, elderPseudonym, UNPAID_STATUSES, type AgingKey, type Statement, type StatementAge } from './model';
+import {
+  AGING_BUCKETS,
+  ageOf,
+  elderPseudonym,
+  UNPAID_STATUSES,
+  type AgingKey,
+  type Statement,
+  type StatementAge,
+} from './model';
 import type { SettlementStore } from './ports';
 import { streetKey } from './bank';
 

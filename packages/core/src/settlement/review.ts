@@ -50,7 +50,11 @@ export const moveAudited = async (
 export const approveStatement = async (deps: ReviewDeps, statement_id: string, by: Reviewer): Promise<Statement> => {
   const s = await statementInScope(deps, statement_id, by.scope);
   const at = deps.clock.now().toISOString();
-  const next = await moveAudited(deps, s, 'approve', by, { reviewed_by: by.actor, approved_at: at, returned_reason: null });
+  const next = await moveAudited(deps, s, 'approve', by, {
+    reviewed_by: by.actor,
+    approved_at: at,
+    returned_reason: null,
+  });
   await deps.tell?.(next, 'approved');
   return next;
 };

@@ -103,7 +103,11 @@ export const statementItem = (s: Statement) => ({
   ...s,
 });
 
-export const cursorItem = (c: SettlementCursor) => ({ ...statementKeys.settleCursor(c.merchant_id), type: 'settle_cursor', ...c });
+export const cursorItem = (c: SettlementCursor) => ({
+  ...statementKeys.settleCursor(c.merchant_id),
+  type: 'settle_cursor',
+  ...c,
+});
 
 const toStatement = (it: Record<string, unknown>): Statement => fromItem<Statement>(it);
 
