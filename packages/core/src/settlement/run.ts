@@ -66,24 +66,33 @@ export const sumWindow = async (
         sum.deductions_points -= l.amount_points;
       }
     }
-    if (sum.lines > WINDOW_LINES_MAX) throw new Error(`settlement window of ${merchant_id} exceeds ${WINDOW_LINES_MAX}`);
+    if (sum.lines > WINDOW_LINES_MAX)
+      throw new Error(`settlement window of ${merchant_id} exceeds ${WINDOW_LINES_MAX}`);
     cursor = page.cursor ?? undefined;
   } while (cursor);
   return sum;
 };
 
 export type SettleOutcome =
-  | { outcome: 'issued'; statement: Statement }
-  | { outcome: 'already' | 'no_activity' | 'carried'; statement: null };
+  { outcome: 'issued'; statement: Statement } | { outcome: 'already' | 'no_activity' | 'carried'; statement: null };
 
 const FRESH = (merchant_id: string): SettlementCursor => ({ merchant_id, settled_to: null, seq: 0, version: 0 });
 
 /** Settles one merchant for one closed period. Idempotent: 'already' when its window has passed the period. */
 export const settleMerchant = async (
   deps: SettlementDeps,
-  a: { period: string; merchant: Pick<Merchant, 'merchant_id' | 'business_name' | 'community_code'>; policy: Policy; actor: string },
+  a: {
+    period: string;
+    merchant: Pick<Merchant, 'merchant_id' | 'business_name' | 'community_code'>;
+    policy: Policy;
+    actor: string;
+  },
 ): Promise<SettleOutcome> => {
   const { end } = periodBounds(a.period);
+  // Before the close a capture may still land inside the window, after the statement that ends it:
+  // it would then lie in no statement at all.
+  if (!isClosed(a.period, deps.clock.now()))
+    throw new AppError('PERIOD_NOT_CLOSED', { details: { period: a.period, ends_at: end } });
   const m = a.merchant;
   for (let attempt = 0; ; attempt++) {
     const cur = (await deps.settlement.cursor(m.merchant_id)) ?? FRESH(m.merchant_id);
