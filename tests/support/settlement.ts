@@ -3,6 +3,7 @@
 // list (the run only pages through it) and a clock the test moves. Points reach a merchant the way
 // orders bring them: a top-up credit, a hold and a capture; an upheld dispute is the capture reversed.
 import { randomBytes } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createSettlementStore } from '@tmc/store/entities/statements';
@@ -166,3 +167,18 @@ export const expectLedgerOk = async (db: Db) => {
 /** How many of `codes` each outcome of a batch of concurrent calls is: 'ok' or an AppError code. */
 export const outcomes = async (calls: Promise<unknown>[]): Promise<string[]> =>
   Promise.all(calls.map((c) => codeOf(c)));
+
+/** Every item of the table, sorted: a test may Scan (requests never do) to prove "nothing changed". */
+export const tableItems = async (db: Db): Promise<string[]> => {
+  const out: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.doc.send(
+      new ScanCommand({ TableName: db.table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    for (const it of r.Items ?? [])
+      out.push(JSON.stringify(Object.fromEntries(Object.entries(it).sort(([a], [b]) => a.localeCompare(b)))));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out.sort();
+};

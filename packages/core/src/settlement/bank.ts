@@ -20,7 +20,10 @@ export const BATCH_STATEMENTS_MAX = 500; // a bank portal's batch upload takes a
 export type BankDeps = PayoutDeps & { batches: BatchStore; cipher: FieldCipher; audit: AuditLog };
 
 const batchIdOf = (at: Date) =>
-  `b_${at.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
+  `b_${at
+    .toISOString()
+    .replace(/[-:TZ.]/g, '')
+    .slice(0, 14)}_${randomBytes(3).toString('hex')}`;
 
 /** Approved statements of bank-paid merchants in the caller's scope, oldest first, up to the batch size. */
 export const bankPayable = async (deps: BankDeps, scope: string | null): Promise<Statement[]> => {
@@ -130,6 +133,8 @@ export const markBankOutcome = async (
 ): Promise<Statement> => {
   const s = await statementInScope(deps, statement_id, by.scope);
   if (s.status === 'paid' && outcome.paid) return s; // the same result again
+  // a failure already recorded, seen again (a result file uploaded twice): nothing to move
+  if (s.status === 'payout_failed' && !outcome.paid) return s;
   if (s.payout?.method !== 'bank') throw new AppError('PAYOUT_METHOD_MISMATCH');
   if (outcome.paid) return markPaid(deps, s, outcome.bank_ref, by);
   return markFailed(deps, s, { code: 'BANK_REJECTED', message: outcome.reason }, by);
@@ -160,7 +165,11 @@ export const applyBankResult = async (
           : { paid: false, reason: row.reason ?? '银行退回' },
         by,
       );
-      lines.push({ line: row.line, statement_no: row.statement_no, result: done.status === 'paid' ? 'paid' : 'failed' });
+      lines.push({
+        line: row.line,
+        statement_no: row.statement_no,
+        result: done.status === 'paid' ? 'paid' : 'failed',
+      });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       lines.push({ line: row.line, statement_no: row.statement_no, result: 'error', code: e.code });
