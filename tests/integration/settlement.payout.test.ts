@@ -9,28 +9,24 @@ import { approveStatement, returnStatement, statementInScope, type Reviewer } fr
 import { payByStripe } from '@tmc/core/settlement/payout';
 import { applyBankResult, bankBatchFile, createBankBatch, markBankOutcome } from '@tmc/core/settlement/bank';
 import { fenToYuanExact } from '@tmc/core/settlement/bank-file';
-import {
-  recordStripeReadiness,
-  revealPayeeAccount,
-  setBankPayee,
-  stripeOnboarding,
-} from '@tmc/core/settlement/payee-service';
+import { recordStripeReadiness, revealPayeeAccount, setBankPayee } from '@tmc/core/settlement/payee-service';
 import type { Statement } from '@tmc/core/settlement/model';
 import { paidAccount } from '@tmc/core/ledger/accounts';
 import { PayeeInput } from '@tmc/core/settlement/payee';
 import {
+  accountOf,
   codeOf,
   expectLedgerOk,
   FINANCE,
   makeSettleEnv,
   outcomes,
   RUNNER,
+  stripeReady,
   tableItems,
   type SettleEnv,
 } from '../support/settlement';
 
 const NOV = '2026-11';
-const URLS = { return_url: 'http://localhost/m/payee', refresh_url: 'http://localhost/m/payee?again=1' };
 
 /** Merchants that earned in November, then November closed and settled: their statements by merchant. */
 const novemberStatements = async (
@@ -50,15 +46,6 @@ const novemberStatements = async (
     out[m.merchant_id] = r.statement;
   }
   return out;
-};
-
-/** The merchant's connected account at the (fake) provider. */
-const accountOf = async (env: SettleEnv, merchant_id: string) =>
-  (await env.deps.payees.get(merchant_id))?.stripe_account ?? 'none';
-
-const stripeReady = async (env: SettleEnv, merchant_id: string, ready = true) => {
-  await stripeOnboarding(env.deps, { merchant_id, business_name: 'shop' }, URLS, `merchant:${merchant_id}`);
-  if (ready) expect(await recordStripeReadiness(env.deps, await accountOf(env, merchant_id), true)).toBe('updated');
 };
 
 const bankPayee = (env: SettleEnv, merchant_id: string, account_no: string) =>

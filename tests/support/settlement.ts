@@ -22,6 +22,7 @@ import { periodBounds, CLOSE_GRACE_MS } from '@tmc/core/settlement/period';
 import type { SettlementDeps } from '@tmc/core/settlement/run';
 import type { BankDeps } from '@tmc/core/settlement/bank';
 import type { Reviewer } from '@tmc/core/settlement/review';
+import { recordStripeReadiness, stripeOnboarding } from '@tmc/core/settlement/payee-service';
 import { createFakeGateway, type FakeGateway } from '@tmc/payments/fake';
 import { makeTestDb } from './db';
 import { fakeClock, type FakeClock } from './app';
@@ -144,6 +145,17 @@ export const makeSettleEnv = async (label = 'settle', at = '2026-11-23T08:00:00Z
       return page.items.map((a) => ({ action: a.action, actor: a.actor }));
     },
   };
+};
+
+/** The merchant's connected account at the (fake) provider, once onboarding made it. */
+export const accountOf = async (env: SettleEnv, merchant_id: string): Promise<string> =>
+  (await env.deps.payees.get(merchant_id))?.stripe_account ?? 'none';
+
+/** A Stripe payee for the merchant: onboarding started and, unless `ready` is false, finished. */
+export const stripeReady = async (env: SettleEnv, merchant_id: string, ready = true) => {
+  const urls = { return_url: 'http://localhost/m/payee', refresh_url: 'http://localhost/m/payee?again=1' };
+  await stripeOnboarding(env.deps, { merchant_id, business_name: 'shop' }, urls, `merchant:${merchant_id}`);
+  if (ready) expect(await recordStripeReadiness(env.deps, await accountOf(env, merchant_id), true)).toBe('updated');
 };
 
 /** The code of the AppError a call ends in, or 'ok'; anything else thrown goes on up. */
