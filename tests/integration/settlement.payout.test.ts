@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { settleMerchant } from '@tmc/core/settlement/run';
-import { approveStatement, returnStatement, statementInScope, type Reviewer } from '@tmc/core/settlement/review';
+import {
+  approveStatement,
+  resubmitStatement,
+  returnStatement,
+  statementInScope,
+  type Reviewer,
+} from '@tmc/core/settlement/review';
 import { payByStripe } from '@tmc/core/settlement/payout';
 import { applyBankResult, bankBatchFile, createBankBatch, markBankOutcome } from '@tmc/core/settlement/bank';
 import { fenToYuanExact } from '@tmc/core/settlement/bank-file';
@@ -266,6 +272,32 @@ describe('payout by bank transfer', () => {
     expect(await tableItems(env.db)).toEqual(before);
     await expectLedgerOk(env.db);
   });
+
+  it('two batches made at once: each statement goes out in one file only', async () => {
+    const env = await makeSettleEnv('pbatch2');
+    const st = await novemberStatements(env, { m_two1: 4, m_two2: 6, m_two3: 8 });
+    for (const [i, id] of Object.keys(st).entries()) await bankPayee(env, id, `622202123456780${i}`);
+    for (const s of Object.values(st)) await approveStatement(env.deps, s.statement_id, FINANCE);
+    const made = await Promise.allSettled([createBankBatch(env.deps, FINANCE), createBankBatch(env.deps, FINANCE)]);
+    const files: string[] = [];
+    for (const r of made) {
+      if (r.status === 'rejected') continue; // both read the list, one moved everything: nothing left
+      const f = await bankBatchFile(env.deps, r.value.batch.batch_id, 'utf8-bom', FINANCE).catch(() => null);
+      if (f) files.push(new TextDecoder().decode(f.bytes));
+    }
+    for (const s of Object.values(st))
+      expect(
+        files.filter((f) => f.includes(s.statement_no)),
+        s.statement_no,
+      ).toHaveLength(1);
+    // a bank-paying statement cannot be paid by Stripe meanwhile
+    await stripeReady(env, 'm_two1');
+    expect(await codeOf(payByStripe(env.deps, st.m_two1?.statement_id as string, FINANCE))).toBe(
+      'PAYOUT_METHOD_MISMATCH',
+    );
+    expect(env.gateway.payoutCalls.transfers).toEqual([]);
+    await expectLedgerOk(env.db);
+  });
 });
 
 describe('review', () => {
@@ -280,6 +312,28 @@ describe('review', () => {
     expect(approved).toMatchObject({ status: 'approved', version: 2 });
     const records = (await env.auditOf(s.statement_id)).filter((a) => a.action === 'statement.approve');
     expect(records).toEqual([{ action: 'statement.approve', actor: approved.reviewed_by }]);
+    await expectLedgerOk(env.db);
+  });
+
+  it('returned with a reason, resubmitted, then approved; each move audited once', async () => {
+    const env = await makeSettleEnv('preturn');
+    const { m_ret1: s } = (await novemberStatements(env, { m_ret1: 7 })) as { m_ret1: Statement };
+    const back = await returnStatement(env.deps, s.statement_id, '金额有误', FINANCE);
+    expect(back).toMatchObject({ status: 'returned', returned_reason: '金额有误' });
+    expect(await codeOf(approveStatement(env.deps, s.statement_id, FINANCE))).toBe('STATEMENT_STATE_CONFLICT');
+    expect(await codeOf(payByStripe(env.deps, s.statement_id, FINANCE))).toBe('PAYEE_MISSING');
+    await stripeReady(env, 'm_ret1');
+    expect(await codeOf(payByStripe(env.deps, s.statement_id, FINANCE))).toBe('STATEMENT_STATE_CONFLICT');
+    expect((await resubmitStatement(env.deps, s.statement_id, FINANCE)).status).toBe('issued');
+    const ok = await approveStatement(env.deps, s.statement_id, FINANCE);
+    expect(ok).toMatchObject({ status: 'approved', returned_reason: null, version: 4 });
+    expect((await env.auditOf(s.statement_id)).map((a) => a.action).sort()).toEqual([
+      'statement.approve',
+      'statement.issue',
+      'statement.resubmit',
+      'statement.return',
+    ]);
+    expect(env.gateway.payoutCalls.transfers).toEqual([]);
     await expectLedgerOk(env.db);
   });
 
