@@ -10,6 +10,7 @@ import { periodBounds, periodOf, type Cadence } from '@tmc/core/settlement/perio
 import { approveStatement } from '@tmc/core/settlement/review';
 import { payByStripe } from '@tmc/core/settlement/payout';
 import type { Statement } from '@tmc/core/settlement/model';
+import { agingReport } from '@tmc/core/settlement/reports';
 import { expectLedgerOk, FINANCE, makeSettleEnv, RUNNER, stripeReady, type SettleEnv } from '../support/settlement';
 
 const MERCHANTS = ['m_prop0', 'm_prop1', 'm_prop2'];
@@ -140,6 +141,11 @@ const run = async (cadence: Cadence, ops: OpT[]) => {
     }
   }
   await checkInvariants(env, m);
+  // finance's aging list shows exactly the unpaid ones, with their amounts
+  const aging = await agingReport(env.deps, null, env.clock.now());
+  const unpaid = m.statements.filter((s) => s.status !== 'paid');
+  expect(aging.rows.map((r) => r.statement_id).sort()).toEqual(unpaid.map((s) => s.id).sort());
+  expect(sum(aging.buckets.map((b) => b.amount_fen))).toBe(sum(unpaid.map((s) => s.total)) * env.policy.fen_per_point);
   const paid = m.statements.filter((s) => s.status === 'paid');
   expect(
     env.gateway
