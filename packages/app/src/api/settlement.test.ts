@@ -225,7 +225,7 @@ describe('payout by bank', () => {
       (
         await t.app.request(
           '/api/settlement/bank-results',
-          bearer(finance, { method: 'POST', body: result, headers: { 'content-type': 'text/csv' } }),
+          bearer(finance, { method: 'POST', body: new Uint8Array(result), headers: { 'content-type': 'text/csv' } }),
         )
       ).json() as Promise<{ lines: { result: string; code?: string }[] }>;
     const first = await upload();

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { FreeText } from '@tmc/core/kernel/text';
-import { ageOf, STATEMENT_ID_RE, STATEMENT_STATUSES, type Statement } from '@tmc/core/settlement/model';
+import { ageOf, STATEMENT_ID_RE, STATEMENT_STATUSES, streetKey, type Statement } from '@tmc/core/settlement/model';
 import { isClosed, lastClosedPeriod, PERIOD_RE } from '@tmc/core/settlement/period';
 import { approveStatement, resubmitStatement, returnStatement, statementInScope } from '@tmc/core/settlement/review';
 import { agingReport, owedAsOf, statementLines } from '@tmc/core/settlement/reports';
@@ -80,7 +80,6 @@ export const settlementRoutes = () => [
     query: z.object({ status: z._default(z.enum(STATEMENT_STATUSES), 'issued'), cursor: Cursor }),
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
-      const { streetKey } = await import('@tmc/core/settlement/bank');
       const page = await deps.settlement.byStatus(query.status, streetKey(principal.scope), 50, query.cursor);
       const now = deps.clock.now();
       const scope = principal.scope;
@@ -190,7 +189,6 @@ export const settlementRoutes = () => [
     query: z.object({ status: z._default(z.enum(STATEMENT_STATUSES), 'issued'), encoding: Encoding }),
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
-      const { streetKey } = await import('@tmc/core/settlement/bank');
       const { statementsCsv } = await import('@tmc/core/settlement/exports');
       const rows: Statement[] = [];
       let cursor: string | undefined;

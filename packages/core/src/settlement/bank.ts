@@ -10,7 +10,7 @@ import type { AuditLog } from '../kernel/audit';
 import type { FieldCipher } from '../kernel/secrets';
 import { aad } from '../kernel/aad';
 import { isWithin } from '../areas/model';
-import { parseStatementNo, type Statement } from './model';
+import { parseStatementNo, streetKey, type Statement } from './model';
 import type { BatchStore, PayoutBatch } from './ports';
 import { parseBankResult, writeBankBatch, type BatchLine } from './bank-file';
 import { markFailed, markPaid, startPayout, type PayoutDeps } from './payout';
@@ -42,10 +42,6 @@ export const bankPayable = async (deps: BankDeps, scope: string | null): Promise
   }
   return out;
 };
-
-/** The street a scope lies in (a street or community scope), for the per-street index. */
-export const streetKey = (scope: string | null): string | null =>
-  scope !== null && scope.split('.').length >= 2 ? scope.split('.').slice(0, 2).join('.') : null;
 
 /** Makes a batch of the given approved statements (or every payable one) and moves them to 'paying'. */
 export const createBankBatch = async (
@@ -133,6 +129,8 @@ export const markBankOutcome = async (
 ): Promise<Statement> => {
   const s = await statementInScope(deps, statement_id, by.scope);
   if (s.status === 'paid' && outcome.paid) return s; // the same result again
+  // a failure already recorded, seen again (a result file uploaded twice): nothing to move
+  if (s.status === 'payout_failed' && !outcome.paid) return s;
   if (s.payout?.method !== 'bank') throw new AppError('PAYOUT_METHOD_MISMATCH');
   if (outcome.paid) return markPaid(deps, s, outcome.bank_ref, by);
   return markFailed(deps, s, { code: 'BANK_REJECTED', message: outcome.reason }, by);

@@ -134,3 +134,8 @@ export const parseStatementNo = (no: string): string | null => {
   const id = statementIdOf(`${m[1]}-${m[2]}${m[3]}`, `m_${m[4]}`);
   return STATEMENT_ID_RE.test(id) ? id : null;
 };
+
+/** The street a scope lies in (a street or community scope), for the per-street status index; a
+ * district or the whole city reads the city-wide index and filters. */
+export const streetKey = (scope: string | null): string | null =>
+  scope !== null && scope.split('.').length >= 2 ? scope.split('.').slice(0, 2).join('.') : null;

@@ -50,9 +50,13 @@ export const markPaid = async (deps: PayoutDeps, s: Statement, ref: string, by: 
       },
     });
   } catch (e) {
-    if (!(e instanceof CommitRejected)) throw e;
+    // A twin of this call that paid first took the statement's version (CommitRejected) or, when we
+    // read the balance after its commit, the settling points themselves (INSUFFICIENT_POINTS).
+    const short = e instanceof AppError && e.code === 'INSUFFICIENT_POINTS';
+    if (!(e instanceof CommitRejected) && !short) throw e;
     const now = await deps.settlement.statement(s.statement_id);
     if (now?.status === 'paid') return now; // paid by the twin of this call
+    if (short) throw e; // not paid, yet the points are not there: not a race, let it be seen
     throw new AppError('STATEMENT_STATE_CONFLICT', { details: { status: now?.status ?? null, move: 'paid' } });
   }
   await deps.tell?.(next, 'paid');

@@ -10,12 +10,12 @@ import {
   ageOf,
   elderPseudonym,
   UNPAID_STATUSES,
+  streetKey,
   type AgingKey,
   type Statement,
   type StatementAge,
 } from './model';
 import type { SettlementStore } from './ports';
-import { streetKey } from './bank';
 
 export type StatementLine = {
   order_id: string | null;

@@ -73,8 +73,12 @@ export const sumWindow = async (
   return sum;
 };
 
+// 'already' carries this period's statement when one exists (a pass before this one, or a twin, issued
+// it), so a resumed run counts what the period holds, not only what this pass wrote.
 export type SettleOutcome =
-  { outcome: 'issued'; statement: Statement } | { outcome: 'already' | 'no_activity' | 'carried'; statement: null };
+  | { outcome: 'issued'; statement: Statement }
+  | { outcome: 'already'; statement: Statement | null }
+  | { outcome: 'no_activity' | 'carried'; statement: null };
 
 const FRESH = (merchant_id: string): SettlementCursor => ({ merchant_id, settled_to: null, seq: 0, version: 0 });
 
@@ -89,10 +93,15 @@ export const settleMerchant = async (
   },
 ): Promise<SettleOutcome> => {
   const { end } = periodBounds(a.period);
+  // Before the close a capture may still land inside the window, after the statement that ends it:
+  // it would then lie in no statement at all.
+  if (!isClosed(a.period, deps.clock.now()))
+    throw new AppError('PERIOD_NOT_CLOSED', { details: { period: a.period, ends_at: end } });
   const m = a.merchant;
   for (let attempt = 0; ; attempt++) {
     const cur = (await deps.settlement.cursor(m.merchant_id)) ?? FRESH(m.merchant_id);
-    if (cur.settled_to !== null && cur.settled_to >= end) return { outcome: 'already', statement: null };
+    if (cur.settled_to !== null && cur.settled_to >= end)
+      return { outcome: 'already', statement: await deps.settlement.statement(statementIdOf(a.period, m.merchant_id)) };
     const from = cur.settled_to ?? SETTLEMENT_EPOCH;
     const sum = await sumWindow(deps, m.merchant_id, from, end);
     if (sum.lines === 0) return { outcome: 'no_activity', statement: null };
@@ -216,7 +225,10 @@ export const runSettlement = async (
         updated_at: now(),
         version: 0,
       };
-  if (run?.status === 'completed') base.cursor = null;
+  // A second pass over a completed run walks every merchant again and counts afresh (a page redone
+  // after a crash was never counted: its counts are saved with the page).
+  if (run?.status === 'completed')
+    Object.assign(base, { cursor: null, merchants_seen: 0, statements: 0, carried: 0, points: 0 });
   let current: SettlementRun = { ...base, updated_at: now(), version: base.version + 1 };
   if (!(await deps.settlement.putRun(current, base.version))) throw new AppError('SETTLEMENT_RUNNING');
   let pages = 0;
@@ -229,7 +241,7 @@ export const runSettlement = async (
     let points = 0;
     await pool(page.items, RUN_CONCURRENCY, async (m) => {
       const r = await settleMerchant(deps, { period: a.period, merchant: m, policy: a.policy, actor: a.actor });
-      if (r.outcome === 'issued') {
+      if (r.statement) {
         statements++;
         points += r.statement.total_points;
       } else if (r.outcome === 'carried') carried++;
