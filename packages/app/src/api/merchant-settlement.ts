@@ -3,8 +3,12 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { PayeeInput } from '@tmc/core/settlement/payee';
-import { payeeView, setBankPayee, stripeOnboarding } from '@tmc/core/settlement/payee-service';
-import { statementLines, type StatementLine } from '@tmc/core/settlement/reports';
+import type { StatementLine } from '@tmc/core/settlement/reports';
+
+// A shop opens these a few times a month: loaded with the first such request, not at cold start.
+const payees = () => import('@tmc/core/settlement/payee-service');
+const statementLines: typeof import('@tmc/core/settlement/reports').statementLines = async (...a) =>
+  (await import('@tmc/core/settlement/reports')).statementLines(...a);
 import type { Statement } from '@tmc/core/settlement/model';
 import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps-type';
@@ -87,7 +91,7 @@ export const merchantSettlementRoutes = () => [
     summary: 'How I am paid (the account number masked)',
     async handler(c, { principal }) {
       const p = await c.get('deps').payees.get(principal.merchant_id);
-      return c.json({ payee: p ? payeeView(p) : null });
+      return c.json({ payee: p ? (await payees()).payeeView(p) : null });
     },
   }),
   defineRoute({
@@ -101,7 +105,7 @@ export const merchantSettlementRoutes = () => [
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       if (!(await deps.merchants.getMerchant(principal.merchant_id))) throw new AppError('MERCHANT_NOT_FOUND');
-      return c.json({ payee: await setBankPayee(deps, principal.merchant_id, body, principal.sub) });
+      return c.json({ payee: await (await payees()).setBankPayee(deps, principal.merchant_id, body, principal.sub) });
     },
   }),
   defineRoute({
@@ -116,7 +120,9 @@ export const merchantSettlementRoutes = () => [
       const m = await deps.merchants.getMerchant(principal.merchant_id);
       if (!m) throw new AppError('MERCHANT_NOT_FOUND');
       const back = `${deps.publicUrl}/merchant/settlement`;
-      const link = await stripeOnboarding(
+      const link = await (
+        await payees()
+      ).stripeOnboarding(
         { ...deps, gateway: deps.payments },
         m,
         { return_url: back, refresh_url: back },

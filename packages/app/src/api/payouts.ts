@@ -5,8 +5,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { FreeText } from '@tmc/core/kernel/text';
 import { MerchantId } from '@tmc/core/kernel/ids';
 import { PayeeInput } from '@tmc/core/settlement/payee';
-import { payeeView, revealPayeeAccount, setBankPayee } from '@tmc/core/settlement/payee-service';
-import { payByStripe } from '@tmc/core/settlement/payout';
+const payees = () => import('@tmc/core/settlement/payee-service');
 import { defineRoute } from '../http/route';
 import { settlementDeps } from '../compose/settlement-deps';
 import { csvResponse, FINANCE, reviewerOf, statementView, StatementIdParam } from './settlement';
@@ -37,7 +36,9 @@ export const payoutRoutes = () => [
     ],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const s = await payByStripe(settlementDeps(deps), params.statement_id, reviewerOf(principal));
+      const s = await (
+        await import('@tmc/core/settlement/payout')
+      ).payByStripe(settlementDeps(deps), params.statement_id, reviewerOf(principal));
       return c.json({ statement: statementView(s, deps.clock.now()) });
     },
   }),
@@ -135,7 +136,7 @@ export const payoutRoutes = () => [
     params: z.object({ merchant_id: MerchantId }),
     async handler(c, { params }) {
       const p = await c.get('deps').payees.get(params.merchant_id);
-      return c.json({ payee: p ? payeeView(p) : null });
+      return c.json({ payee: p ? (await payees()).payeeView(p) : null });
     },
   }),
   defineRoute({
@@ -150,7 +151,7 @@ export const payoutRoutes = () => [
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       if (!(await deps.merchants.getMerchant(params.merchant_id))) throw new AppError('MERCHANT_NOT_FOUND');
-      return c.json({ payee: await setBankPayee(deps, params.merchant_id, body, principal.sub) });
+      return c.json({ payee: await (await payees()).setBankPayee(deps, params.merchant_id, body, principal.sub) });
     },
   }),
   defineRoute({
@@ -162,7 +163,9 @@ export const payoutRoutes = () => [
     params: z.object({ merchant_id: MerchantId }),
     errors: ['PAYEE_MISSING'],
     async handler(c, { params, principal }) {
-      return c.json({ account_no: await revealPayeeAccount(c.get('deps'), params.merchant_id, principal.sub) });
+      return c.json({
+        account_no: await (await payees()).revealPayeeAccount(c.get('deps'), params.merchant_id, principal.sub),
+      });
     },
   }),
 ];

@@ -6,8 +6,9 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { FreeText } from '@tmc/core/kernel/text';
 import { ageOf, STATEMENT_ID_RE, STATEMENT_STATUSES, streetKey, type Statement } from '@tmc/core/settlement/model';
 import { isClosed, lastClosedPeriod, PERIOD_RE } from '@tmc/core/settlement/period';
-import { approveStatement, resubmitStatement, returnStatement, statementInScope } from '@tmc/core/settlement/review';
-import { agingReport, owedAsOf, statementLines } from '@tmc/core/settlement/reports';
+// Finance's routes, a few staff a few times a month: their services load with the first such request.
+const review = () => import('@tmc/core/settlement/review');
+const reports = () => import('@tmc/core/settlement/reports');
 import { defineRoute } from '../http/route';
 import { policyNow } from '../compose/policy-now';
 import { settlementDeps } from '../compose/settlement-deps';
@@ -102,8 +103,8 @@ export const settlementRoutes = () => [
     errors: ['STATEMENT_NOT_FOUND'],
     async handler(c, { params, query, principal }) {
       const deps = c.get('deps');
-      const s = await statementInScope(deps, params.statement_id, principal.scope);
-      const lines = await statementLines(deps, s, 100, query.cursor);
+      const s = await (await review()).statementInScope(deps, params.statement_id, principal.scope);
+      const lines = await (await reports()).statementLines(deps, s, 100, query.cursor);
       return c.json({ statement: statementView(s, deps.clock.now()), lines: lines.items, cursor: lines.cursor });
     },
   }),
@@ -118,7 +119,7 @@ export const settlementRoutes = () => [
     errors: ['STATEMENT_NOT_FOUND', 'STATEMENT_STATE_CONFLICT'],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const s = await approveStatement(settlementDeps(deps), params.statement_id, by(principal));
+      const s = await (await review()).approveStatement(settlementDeps(deps), params.statement_id, by(principal));
       return c.json({ statement: statementView(s, deps.clock.now()) });
     },
   }),
@@ -134,7 +135,9 @@ export const settlementRoutes = () => [
     errors: ['STATEMENT_NOT_FOUND', 'STATEMENT_STATE_CONFLICT'],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
-      const s = await returnStatement(settlementDeps(deps), params.statement_id, body.reason, by(principal));
+      const s = await (
+        await review()
+      ).returnStatement(settlementDeps(deps), params.statement_id, body.reason, by(principal));
       return c.json({ statement: statementView(s, deps.clock.now()) });
     },
   }),
@@ -149,7 +152,7 @@ export const settlementRoutes = () => [
     errors: ['STATEMENT_NOT_FOUND', 'STATEMENT_STATE_CONFLICT'],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
-      const s = await resubmitStatement(settlementDeps(deps), params.statement_id, by(principal));
+      const s = await (await review()).resubmitStatement(settlementDeps(deps), params.statement_id, by(principal));
       return c.json({ statement: statementView(s, deps.clock.now()) });
     },
   }),
@@ -161,7 +164,7 @@ export const settlementRoutes = () => [
     summary: 'Unpaid statements by age since their period closed (0–15, 16–30, 31–60, over 60 days), oldest first',
     async handler(c, { principal }) {
       const deps = c.get('deps');
-      const r = await agingReport(deps, principal.scope, deps.clock.now());
+      const r = await (await reports()).agingReport(deps, principal.scope, deps.clock.now());
       return c.json({ ...r, rows: r.rows.map((s) => ({ ...s })) });
     },
   }),
@@ -176,7 +179,7 @@ export const settlementRoutes = () => [
       const deps = c.get('deps');
       const at = query.at ?? deps.clock.now().toISOString();
       const policy = await policyNow(deps).catch(() => null);
-      const r = await owedAsOf(deps, new Date(at).toISOString(), principal.scope);
+      const r = await (await reports()).owedAsOf(deps, new Date(at).toISOString(), principal.scope);
       return c.json({ ...r, fen_per_point: policy?.fen_per_point ?? null });
     },
   }),

@@ -1,7 +1,6 @@
 // Wires the settlement use cases (core/settlement) to this process's stores, payment gateway and
 // notices: one bag for the run job, the API routes and the pages alike.
 import type { BankDeps } from '@tmc/core/settlement/bank';
-import { tellStatement } from '@tmc/core/settlement/tell';
 import type { Deps } from './deps-type';
 import { orderDeps } from './order-deps';
 
@@ -19,6 +18,7 @@ export const settlementDeps = (deps: Deps): SettleDeps => {
     payees: deps.payees,
     batches: deps.batches,
     merchants: deps.merchants,
-    tell: (s, what) => tellStatement({ ...deps, merchantPhone: od.merchantPhone }, s, what),
+    tell: async (s, what) =>
+      (await import('@tmc/core/settlement/tell')).tellStatement({ ...deps, merchantPhone: od.merchantPhone }, s, what),
   };
 };
