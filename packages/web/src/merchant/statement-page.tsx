@@ -14,7 +14,7 @@ const Lines = (props: { lines: StatementLine[] }) => (
           <b>{l.service_name || '—'}</b> · {l.kind === 'deduction' ? '纠纷扣减' : '服务完成'}
         </p>
         <p class="num wrap">
-          {l.amount_points} 积分 · {chinaMinute(l.at)} · {l.elder}
+          {[`${l.amount_points} 积分`, chinaMinute(l.at), l.elder, l.order_id ?? ''].filter(Boolean).join(' · ')}
         </p>
       </li>
     ))}

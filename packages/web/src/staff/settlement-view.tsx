@@ -2,6 +2,7 @@
 // and a page of its lines (the orders behind it, elders pseudonymous).
 import type { Statement, StatementAge } from '@tmc/core/settlement/model';
 import type { StatementLine } from '@tmc/core/settlement/reports';
+import { periodBounds } from '@tmc/core/settlement/period';
 import { T } from '../kit/layout';
 import { Age, METHOD_MSG, Status, Yuan } from '../kit/settlement-ui';
 import { chinaTime } from './kit';
@@ -47,7 +48,7 @@ export const Summary = (props: { s: Statement; age: StatementAge }) => {
       </dd>
       <dt>周期 Period</dt>
       <dd class="num">
-        {s.period}（{chinaTime(s.from)} — {chinaTime(s.to)}）
+        {s.period}（{periodBounds(s.period).first_day} — {periodBounds(s.period).last_day}）
       </dd>
       <dt>金额 Amount</dt>
       <dd>
