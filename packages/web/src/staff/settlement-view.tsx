@@ -87,7 +87,8 @@ export const Summary = (props: { s: Statement; age: StatementAge }) => {
         <>
           <dt>付款 Payout</dt>
           <dd>
-            <T zh={METHOD_MSG[s.payout.method].zh} en={METHOD_MSG[s.payout.method].en} /> · 第 {s.payout.attempt + 1} 次{' '}
+            <T zh={METHOD_MSG[s.payout.method].zh} en={METHOD_MSG[s.payout.method].en} />
+            <span class="num"> · 第 {s.payout.attempt + 1} 次 </span>
             {s.payout.batch_id && <span class="num">· 批次 {s.payout.batch_id}</span>}
             {s.payout.ref && <span class="num"> · 流水号 {s.payout.ref}</span>}
             {s.paid_at && <span class="num"> · 付款于 {chinaTime(s.paid_at)}</span>}
