@@ -110,7 +110,7 @@ describe('finance workbench', () => {
     expect((await finance.post(`${url}/reveal`)).text).toContain('6222021234567890');
   });
 
-  it('batch -> GBK file with the statement number -> mark paid with the bank reference', async () => {
+  it('batch -> GBK file with the statement number -> failed -> new batch -> mark paid with the bank reference', async () => {
     const made = await finance.post('/staff/settlement/batches');
     expect(made.status).toBe(303);
     const batch_id = new URL(made.location ?? '', 'http://x').searchParams.get('batch') ?? '';
@@ -131,6 +131,20 @@ describe('finance workbench', () => {
     expect(none.text).toContain(ERRORS.STATEMENT_STATE_CONFLICT.zh);
     const bad = await finance.post(`${statementUrl(sw)}/bank-outcome`, { outcome: 'paid', bank_ref: '!' });
     expect(bad.status).toBe(400);
+    // the bank refused it: failed, listed for a retry, put in a new batch from its page
+    const failed = await finance.post(`${statementUrl(sw)}/bank-outcome`, {
+      outcome: 'failed',
+      fail_reason: '户名不符',
+    });
+    expect(failed.status).toBe(303);
+    const batches = await finance.get('/staff/settlement/batches');
+    expect(batches.text).toContain(sw.statement_no);
+    const page = await finance.get(statementUrl(sw));
+    expect(textOf(page.text)).toContain('户名不符');
+    expect(page.text).toContain(`name="statement_id" value="${sw.statement_id}"`);
+    const retry = await finance.post('/staff/settlement/batches', { statement_id: sw.statement_id });
+    expect(retry.status).toBe(303);
+    expect(retry.location).not.toContain(batch_id);
     const paid = await finance.post(`${statementUrl(sw)}/bank-outcome`, {
       outcome: 'paid',
       bank_ref: 'BANK-20261205-1',
