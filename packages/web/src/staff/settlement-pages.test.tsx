@@ -110,7 +110,7 @@ describe('finance workbench', () => {
     expect((await finance.post(`${url}/reveal`)).text).toContain('6222021234567890');
   });
 
-  it('batch -> GBK file with the statement number -> failed -> new batch -> mark paid with the bank reference', async () => {
+  it('batch -> GBK file -> failed -> a new batch -> marked paid with the bank reference', async () => {
     const made = await finance.post('/staff/settlement/batches');
     expect(made.status).toBe(303);
     const batch_id = new URL(made.location ?? '', 'http://x').searchParams.get('batch') ?? '';
