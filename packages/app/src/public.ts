@@ -20,3 +20,7 @@ export { wechatPageRoutes } from './compose/wechat-link';
 export { policyNow } from './compose/policy-now';
 export { orderDeps } from './compose/order-deps';
 export { createApp } from './compose/app';
+// Settlement pages (issue 10) pay and review through the same bag and helpers as the API routes.
+export { settlementDeps } from './compose/settlement-deps';
+export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } from './api/settlement';
+export { allLines, ownStatement } from './api/merchant-settlement';

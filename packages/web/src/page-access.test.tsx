@@ -54,6 +54,15 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   ['/staff/communities/zengdu.xicheng.shengli/cards', { admin: 200, street: 200, anon: 303, rest: 403 }],
   [() => `/staff/elders/${inStreet}`, { admin: 200, street: 200, anon: 303, rest: 403 }],
   [() => `/staff/elders/${outside}`, { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/settlement', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
+  ['/staff/settlement/statements?status=paid', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
+  [
+    '/staff/settlement/statements/st_2026-11_m_nosuch1',
+    { admin: 404, street: 404, finance: 404, anon: 303, rest: 403 },
+  ],
+  ['/staff/settlement/batches', { admin: 200, finance: 200, anon: 303, rest: 403 }],
+  ['/merchant/settlement', { merchant: 200, anon: 303, rest: 403 }],
+  ['/merchant/settlement/st_2026-11_m_nosuch1', { merchant: 404, anon: 303, rest: 403 }],
 ];
 
 describe('page x visitor', () => {

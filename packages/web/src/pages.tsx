@@ -19,6 +19,8 @@ import { staffElderPageRoutes } from './staff/elder-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
+import { staffSettlementPageRoutes } from './staff/settlement-pages';
+import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
 export { renderErrorPage } from './kit/error-page';
@@ -39,10 +41,12 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...merchantHomeRoutes(deps),
   ...merchantOrderRoutes(deps),
   ...merchantServiceRoutes(deps),
+  ...merchantSettlementRoutes(deps),
   ...staffPageRoutes(deps),
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),
+  ...staffSettlementPageRoutes(deps),
 ];

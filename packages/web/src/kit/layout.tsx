@@ -178,6 +178,9 @@ export const ConsoleLayout = (props: LayoutProps & { staff: StaffHeader | null }
                   <T zh="导入名单" en="Import" />
                 </a>
               )}
+              <a href="/staff/settlement">
+                <T zh="结算" en="Settlement" />
+              </a>
             </nav>
             <span class="who">
               {props.staff.username} · {props.staff.roleZh} · {props.staff.scopeName}

@@ -27,6 +27,7 @@ const FIELD_CODES: Record<string, Msg> = {
   INVALID_FORMAT: { zh: '格式不正确', en: 'Wrong format' },
   INVALID_VALUE: { zh: '请从列表中选择', en: 'Choose from the list' },
   INVALID_TYPE: { zh: '必填', en: 'Required' },
+  ACCOUNT_NO_INVALID: { zh: '银行账号应为8到32位数字', en: 'The account number is 8 to 32 digits' },
 };
 
 /** Field issue codes that are error codes too: worded by the error table, in Chinese always; in

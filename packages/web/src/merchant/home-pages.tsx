@@ -257,6 +257,11 @@ const MerchantHome = (props: {
         </section>
       )}
       {m && (
+        <a class="btn btn-2" href="/merchant/settlement">
+          <T zh="结算（收款）" en="Settlement (payouts)" />
+        </a>
+      )}
+      {m && (
         <a class="btn btn-2" href="/merchant/services">
           <T zh={`我的服务（${props.services} 项）`} en="My services" />
         </a>

@@ -156,6 +156,19 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
             <a href="/staff/issuance">
               <T zh="积分发放" en="Issuance" />
             </a>
+            <a href="/staff/settlement">
+              <T zh="商户结算" en="Merchant settlement" />
+            </a>
+            {p.role === 'admin' || p.role === 'finance' ? (
+              <>
+                <a href="/staff/settlement/statements?status=issued">
+                  <T zh="待审核结算单" en="Statements to review" />
+                </a>
+                <a href="/staff/settlement/batches">
+                  <T zh="银行付款批次" en="Bank batches" />
+                </a>
+              </>
+            ) : null}
           </div>
           {officer && (
             <div class="panel links">
