@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { FreeText } from '@tmc/core/kernel/text';
+import { isWithin } from '@tmc/core/areas/model';
 import { ageOf, STATEMENT_ID_RE, STATEMENT_STATUSES, streetKey, type Statement } from '@tmc/core/settlement/model';
 import { isClosed, lastClosedPeriod, PERIOD_RE } from '@tmc/core/settlement/period';
 // Finance's routes, a few staff a few times a month: their services load with the first such request.
@@ -86,7 +87,7 @@ export const settlementRoutes = () => [
       const scope = principal.scope;
       return c.json({
         items: page.items
-          .filter((s) => scope === null || s.community_code === scope || s.community_code.startsWith(`${scope}.`))
+          .filter((s) => scope === null || isWithin(s.community_code, scope))
           .map((s) => statementView(s, now)),
         cursor: page.cursor,
       });
@@ -198,7 +199,7 @@ export const settlementRoutes = () => [
       do {
         const page = await deps.settlement.byStatus(query.status, streetKey(principal.scope), 100, cursor);
         for (const s of page.items)
-          if (principal.scope === null || s.community_code.startsWith(principal.scope)) rows.push(s);
+          if (principal.scope === null || isWithin(s.community_code, principal.scope)) rows.push(s);
         cursor = page.cursor ?? undefined;
       } while (cursor && rows.length < 5_000);
       const enc = query.encoding ?? 'utf8-bom';

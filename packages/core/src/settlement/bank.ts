@@ -25,20 +25,24 @@ const batchIdOf = (at: Date) =>
     .replace(/[-:TZ.]/g, '')
     .slice(0, 14)}_${randomBytes(3).toString('hex')}`;
 
-/** Approved statements of bank-paid merchants in the caller's scope, oldest first, up to the batch size. */
+/** Approved statements of bank-paid merchants in the caller's scope, and bank payouts that failed
+ * (their retry is the next batch), oldest first, up to the batch size. */
 export const bankPayable = async (deps: BankDeps, scope: string | null): Promise<Statement[]> => {
   const out: Statement[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 20 && out.length < BATCH_STATEMENTS_MAX; pages++) {
-    const page = await deps.settlement.byStatus('approved', streetKey(scope), 100, cursor);
-    for (const s of page.items) {
-      if (scope !== null && !isWithin(s.community_code, scope)) continue;
-      const payee = await deps.payees.get(s.merchant_id);
-      if (payee?.method === 'bank' && payee.account_sealed) out.push(s);
-      if (out.length >= BATCH_STATEMENTS_MAX) break;
+  for (const status of ['approved', 'payout_failed'] as const) {
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20 && out.length < BATCH_STATEMENTS_MAX; pages++) {
+      const page = await deps.settlement.byStatus(status, streetKey(scope), 100, cursor);
+      for (const s of page.items) {
+        if (scope !== null && !isWithin(s.community_code, scope)) continue;
+        if (status === 'payout_failed' && s.payout?.method !== 'bank') continue; // a Stripe retry is its own
+        const payee = await deps.payees.get(s.merchant_id);
+        if (payee?.method === 'bank' && payee.account_sealed) out.push(s);
+        if (out.length >= BATCH_STATEMENTS_MAX) break;
+      }
+      cursor = page.cursor ?? undefined;
+      if (!cursor) break;
     }
-    cursor = page.cursor ?? undefined;
-    if (!cursor) break;
   }
   return out;
 };

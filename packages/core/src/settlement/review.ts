@@ -36,10 +36,17 @@ export const moveAudited = async (
 ): Promise<Statement> => {
   const at = deps.clock.now().toISOString();
   const next = moveStatement(s, move, at, patch);
-  const ok = await deps.settlement.transition(s, next, {
-    event: { actor: by.actor, action: `statement.${move}`, subject: `statement:${s.statement_id}`, detail },
-    at,
-  });
+  // A TransactionConflict (two writes to the statement in the same instant) is a lost race too:
+  // answered like a failed condition, with the state the winner left.
+  const ok = await deps.settlement
+    .transition(s, next, {
+      event: { actor: by.actor, action: `statement.${move}`, subject: `statement:${s.statement_id}`, detail },
+      at,
+    })
+    .catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'CONFLICT') return false;
+      throw e;
+    });
   if (!ok) {
     const now = await deps.settlement.statement(s.statement_id);
     throw new AppError('STATEMENT_STATE_CONFLICT', { details: { status: now?.status ?? null, move } });

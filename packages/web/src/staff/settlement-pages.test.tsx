@@ -52,8 +52,10 @@ describe('finance workbench', () => {
     expect(r.text).toContain('结算 2026-11');
     const t = textOf(r.text);
     expect(t).toContain('0–15 天 2 ¥53.00'); // (15 + 8 + 30) points x 100 fen, both 4 days since close
-    expect(t).toContain('53 积分');
+    expect(t).not.toContain('53 积分 points'); // the total owed is computed when asked for
     expect(r.text).toContain(sw.statement_no);
+    const owed = textOf((await finance.get('/staff/settlement?owed_on=2026-12-05')).text);
+    expect(owed).toContain('53 积分 points');
   });
 
   it('starts the run of a closed period (the job), refuses an open one inline', async () => {

@@ -5,6 +5,8 @@
 // (bank batches, the bank's result file, payees) payout-pages.tsx.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
+import { chinaDate, chinaMidnightMs } from '@tmc/core/kernel/time';
+import { DATE_RE } from '@tmc/core/kernel/ids';
 import { STATEMENT_STATUSES, type StatementStatus } from '@tmc/core/settlement/model';
 import { isClosed, lastClosedPeriod, PERIOD_RE } from '@tmc/core/settlement/period';
 import { agingReport, owedAsOf, type AgingReport } from '@tmc/core/settlement/reports';
@@ -164,13 +166,25 @@ const QueueLinks = (props: { current?: StatementStatus }) => (
   </nav>
 );
 
-const workbench = async (c: Ctx, deps: Deps, p: StaffP, state: { done?: Msg; error?: Msg }, status = 200) => {
+const workbench = async (
+  c: Ctx,
+  deps: Deps,
+  p: StaffP,
+  state: { done?: Msg; error?: Msg; owedOn?: string },
+  status = 200,
+) => {
   const now = deps.clock.now();
   const policy = await policyNow(deps).catch(() => null);
+  // The total owed costs two key reads per merchant (as-of balances), so it is computed when asked
+  // for, not on every visit: at the end of the chosen China day, or now for today.
+  const owedAt =
+    state.owedOn === undefined
+      ? null
+      : new Date(Math.min(now.getTime(), chinaMidnightMs(state.owedOn) + 86_400_000 - 1)).toISOString();
   const [runs, aging, owed] = await Promise.all([
     deps.settlement.recentRuns(RUNS_SHOWN),
     agingReport(deps, p.scope, now),
-    owedAsOf(deps, now.toISOString(), p.scope),
+    owedAt === null ? Promise.resolve(null) : owedAsOf(deps, owedAt, p.scope),
   ]);
   const finance = isFinance(p);
   return staffPage(
@@ -184,18 +198,29 @@ const workbench = async (c: Ctx, deps: Deps, p: StaffP, state: { done?: Msg; err
       <ErrorBox msg={state.error} />
       <section class="panel" aria-labelledby="owed-h">
         <h2 id="owed-h">
-          <T zh="当前应付商户总额" en="Owed to merchants now" />
+          <T zh="应付商户总额" en="Owed to merchants" />
         </h2>
-        <p>
-          <b class="num">{owed.points}</b> 积分 points
-          {policy && (
-            <>
-              {' ≈ '}
-              <b>{yuan(owed.points * policy.fen_per_point)}</b>（{policy.fen_per_point} 分/积分）
-            </>
-          )}{' '}
-          · {owed.merchants} <T zh="家商户" en="merchants" />
-        </p>
+        <form method="get" action="/staff/settlement">
+          <label for="owed-on">
+            <T zh="截至日期" en="As of" />
+          </label>{' '}
+          <input id="owed-on" name="owed_on" type="date" value={state.owedOn ?? chinaDate(now)} />{' '}
+          <button type="submit">
+            <T zh="计算" en="Compute" />
+          </button>
+        </form>
+        {owed && (
+          <p>
+            {owedAt} · <b class="num">{owed.points}</b> 积分 points
+            {policy && (
+              <>
+                {' ≈ '}
+                <b>{yuan(owed.points * policy.fen_per_point)}</b>（{policy.fen_per_point} 分/积分）
+              </>
+            )}{' '}
+            · {owed.merchants} <T zh="家商户" en="merchants" />
+          </p>
+        )}
       </section>
       <Runs
         runs={runs}
@@ -229,9 +254,12 @@ export const staffSettlementPageRoutes = (deps: Deps): RouteDef[] => [
     tags: ['pages'],
     page: true,
     summary: 'Finance workbench: runs and the last closed period, the aging list, total owed, the queues',
-    query: SettleDoneQ,
+    query: z.object({ ...SettleDoneQ.shape, owed_on: z.optional(z.string().check(z.regex(DATE_RE))) }),
     handler(c, { query, principal: p }) {
-      return workbench(c, deps, p, query.done ? { done: SETTLE_DONE[query.done] } : {});
+      return workbench(c, deps, p, {
+        ...(query.done ? { done: SETTLE_DONE[query.done] } : {}),
+        ...(query.owed_on ? { owedOn: query.owed_on } : {}),
+      });
     },
   }),
   defineRoute({
