@@ -132,6 +132,8 @@ export const buildDeps = (
         public_url: env.PUBLIC_URL,
         stripe_secret_key: env.STRIPE_SECRET_KEY,
         stripe_webhook_secret: env.STRIPE_WEBHOOK_SECRET,
+        stripe_connect_webhook_secret: env.STRIPE_CONNECT_WEBHOOK_SECRET,
+        stripe_connect_country: env.STRIPE_CONNECT_COUNTRY,
         fake_secret: env.FAKE_PAYMENT_SECRET,
         methods: env.PAYMENT_METHODS,
       }),

@@ -25,6 +25,12 @@ export const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.optional(
     z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret')),
   ),
+  // Stripe Connect (merchant payouts): the Connect endpoint signs account events with its own secret;
+  // the country Express accounts are opened in (ISO 3166-1 alpha-2), when not the platform's
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.optional(
+    z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret')),
+  ),
+  STRIPE_CONNECT_COUNTRY: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/))),
   // local fake gateway's webhook key; random per process when unset
   FAKE_PAYMENT_SECRET: z.optional(z.string().check(z.minLength(16))),
   PAYMENT_METHODS: z.pipe(
