@@ -198,13 +198,14 @@ describe('jobs', () => {
     });
   });
 
-  it('schedules the daily job and the monthly issuance in Asia/Shanghai, with retries and the DLQ', () => {
+  it('schedules the daily job, the monthly issuance and settlement in Asia/Shanghai, with retries and the DLQ', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     for (const [expression, job] of [
       ['cron(0 2 * * ? *)', 'daily'],
       ['cron(0 3 1 * ? *)', 'issuance'],
+      ['cron(0 4 1,16 * ? *)', 'settlement'],
     ] as const) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
