@@ -146,10 +146,9 @@ describe('payout by Stripe (fake gateway)', () => {
     const paid = await payByStripe(env.deps, s.statement_id, FINANCE);
     expect(paid).toMatchObject({ status: 'paid', payout: { attempt: 0, ref: sent?.transfer_ref } });
     expect(env.gateway.transfers()).toHaveLength(1);
-    expect(env.gateway.payoutCalls.transfers.map((t) => t.idempotency_key)).toEqual([
-      `${s.statement_id}:0`,
-      `${s.statement_id}:0`,
-    ]);
+    // the retry looked for the statement's transfer first (keys last a day at Stripe) and found it:
+    // no second request at all
+    expect(env.gateway.payoutCalls.transfers.map((t) => t.idempotency_key)).toEqual([`${s.statement_id}:0`]);
     expect(await env.balances('m_lost1')).toEqual({ receivable: 0, settling: 0, paid: 33 });
     await expectLedgerOk(env.db);
   });
@@ -219,6 +218,13 @@ describe('payout by bank transfer', () => {
     const reads = await env.deps.audit.listBySubject(`batch:${batch.batch_id}`, 10);
     expect(reads.items.map((a) => a.action)).toEqual(['payee.read_sensitive', 'payee.read_sensitive']);
 
+    // the shop changes its account after the batch: a new download leaves that line out and says so,
+    // paid lines are never listed again
+    await bankPayee(env, 'm_bank2', '6222029999999999');
+    const changed = await bankBatchFile(env.deps, batch.batch_id, 'utf8-bom', FINANCE);
+    expect(changed.payee_changed).toEqual([st.m_bank2?.statement_no]);
+    expect(new TextDecoder().decode(changed.bytes)).not.toContain('6222029999999999');
+
     const id1 = st.m_bank1?.statement_id as string;
     const id2 = st.m_bank2?.statement_id as string;
     const paid = await markBankOutcome(env.deps, id1, { paid: true, bank_ref: 'ICBC-0001' }, FINANCE);
@@ -227,6 +233,8 @@ describe('payout by bank transfer', () => {
     const failed = await markBankOutcome(env.deps, id2, { paid: false, reason: '户名不符' }, FINANCE);
     expect(failed).toMatchObject({ status: 'payout_failed' });
     expect(failed.payout?.failure).toMatchObject({ code: 'BANK_REJECTED', message: '户名不符' });
+    // one paid, one failed: nothing in that batch is to be paid any more
+    expect(await codeOf(bankBatchFile(env.deps, batch.batch_id, 'utf8-bom', FINANCE))).toBe('STATEMENT_STATE_CONFLICT');
     expect(await env.balances('m_bank1')).toEqual({ receivable: 0, settling: 0, paid: 12 });
     expect(await env.balances('m_bank2')).toEqual({ receivable: 0, settling: 34, paid: 0 });
     // retried in a new batch (named: failed ones wait for finance), then paid
@@ -243,7 +251,7 @@ describe('payout by bank transfer', () => {
     await bankPayee(env, 'm_res1', '6222021234567891');
     await bankPayee(env, 'm_res2', '6222021234567892');
     for (const s of Object.values(st)) await approveStatement(env.deps, s.statement_id, FINANCE);
-    await createBankBatch(env.deps, FINANCE);
+    const { batch } = await createBankBatch(env.deps, FINANCE);
     const s1 = st.m_res1 as Statement;
     const s2 = st.m_res2 as Statement;
     const csv = [
@@ -259,7 +267,7 @@ describe('payout by bank transfer', () => {
       { line: 3, statement_no: s2.statement_no, result: 'failed' },
       { line: 4, statement_no: 'JS202611-nope9-001', result: 'error', code: 'STATEMENT_NOT_FOUND' },
     ];
-    expect(await applyBankResult(env.deps, bytes, FINANCE)).toEqual({ lines: expected, errors: [] });
+    expect(await applyBankResult(env.deps, batch.batch_id, bytes, FINANCE)).toEqual({ lines: expected, errors: [] });
     expect(await current(env, s1.statement_id)).toMatchObject({ status: 'paid', payout: { ref: 'ICBC-9001' } });
     const f = await current(env, s2.statement_id);
     expect(f).toMatchObject({ status: 'payout_failed', payout: { failure: { message: '账户已销户' } } });
@@ -268,8 +276,17 @@ describe('payout by bank transfer', () => {
 
     const before = await tableItems(env.db);
     env.clock.advance(3_600_000);
-    expect(await applyBankResult(env.deps, bytes, FINANCE)).toEqual({ lines: expected, errors: [] });
+    expect(await applyBankResult(env.deps, batch.batch_id, bytes, FINANCE)).toEqual({ lines: expected, errors: [] });
     expect(await tableItems(env.db)).toEqual(before);
+
+    // the failed one goes out again in a newer batch; the old file uploaded once more cannot touch it
+    const newer = await createBankBatch(env.deps, FINANCE, [s2.statement_id]);
+    const stale = await applyBankResult(env.deps, batch.batch_id, bytes, FINANCE);
+    expect(stale.lines[1]).toMatchObject({ result: 'error', code: 'STATEMENT_NOT_IN_BATCH' });
+    expect(await current(env, s2.statement_id)).toMatchObject({
+      status: 'paying',
+      payout: { batch_id: newer.batch.batch_id },
+    });
     await expectLedgerOk(env.db);
   });
 

@@ -86,6 +86,10 @@ export const createFakePayouts = (clock: Clock): FakePayouts => {
       }
       return result;
     },
+    async findTransfer(statement_id) {
+      const t = performed.find((x) => x.statement_id === statement_id);
+      return t ? { transfer_ref: t.transfer_ref } : null;
+    },
     failTransfers(n, reason_code = FAKE_DEFAULT_REFUSAL) {
       if (n !== 'all' && (!Number.isSafeInteger(n) || n < 0)) throw new Error('failTransfers: n must be >= 0');
       failing = { left: n, reason_code };

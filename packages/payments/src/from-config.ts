@@ -30,6 +30,7 @@ export const lazyStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway => {
     connectAccount: async (r) => (await get()).connectAccount(r),
     onboardingLink: async (r) => (await get()).onboardingLink(r),
     transfer: async (r) => (await get()).transfer(r),
+    findTransfer: async (id) => (await get()).findTransfer(id),
     verifyWebhook: async (raw, sig, now) => (await get()).verifyWebhook(raw, sig, now),
   };
 };
@@ -53,6 +54,9 @@ export const unavailableGateway = (methods: readonly PaymentMethod[]): PaymentGa
   },
   // thrown, not 'failed': nothing moved, and the same key pays once Stripe is configured
   transfer: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  findTransfer: async () => {
     throw new AppError('PAYMENTS_UNAVAILABLE');
   },
   verifyWebhook: async () => {

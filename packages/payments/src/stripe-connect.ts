@@ -97,6 +97,16 @@ export const createStripePayouts = (stripe: Stripe, opts: StripeConnectOptions =
       return unknownOutcome(e);
     }
   },
+  async findTransfer(statement_id) {
+    try {
+      const list = await stripe.transfers.list({ transfer_group: statement_id, limit: 10 });
+      // a reversed transfer paid nothing in the end; any other one is the statement's payment
+      const t = list.data.find((x) => isId(x.id, 'tr_') && !x.reversed);
+      return t ? { transfer_ref: t.id } : null;
+    } catch (e) {
+      return unknownOutcome(e);
+    }
+  },
   async transfer(r) {
     try {
       const tr = await stripe.transfers.create(

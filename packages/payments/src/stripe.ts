@@ -140,6 +140,7 @@ export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway =>
     async verifyWebhook(rawBody, header, now) {
       if (!header) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
       let event: Stripe.Event | null = null;
+      let byConnect = false;
       for (const secret of secrets) {
         try {
           event = stripe.webhooks.constructEvent(
@@ -150,6 +151,7 @@ export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway =>
             undefined,
             now.getTime(),
           );
+          byConnect = secret === cfg.connect_webhook_secret && secret !== cfg.webhook_secret;
           break;
         } catch (e) {
           // The SDK checks the signature first and the age second; only the age failure says so, and it
@@ -159,7 +161,11 @@ export const createStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway =>
         }
       }
       if (!event) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
-      return normalizeStripeEvent(event);
+      const ours = normalizeStripeEvent(event);
+      // The Connect endpoint speaks for merchants' accounts only: anything else it signs is not acted on
+      // (a top-up is confirmed only by the platform endpoint's events).
+      if (byConnect && ours.type !== 'account_updated') return { ...ours, type: 'ignored' };
+      return ours;
     },
   };
 };

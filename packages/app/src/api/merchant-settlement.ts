@@ -14,6 +14,22 @@ import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps-type';
 import { csvResponse, statementView, StatementIdParam } from './settlement';
 
+/** What a shop sees of its statement: not who reviewed it, nor the provider's or bank's own words. */
+const shopView = (s: Statement, now: Date) => {
+  const { reviewed_by: _reviewer, payout, ...rest } = statementView(s, now);
+  return {
+    ...rest,
+    payout: payout
+      ? {
+          method: payout.method,
+          ref: payout.ref,
+          started_at: payout.started_at,
+          failed_at: payout.failure?.at ?? null,
+        }
+      : null,
+  };
+};
+
 const Cursor = z.optional(z.string().check(z.maxLength(800)));
 const LINES_MAX = 20_000; // a CSV of one statement: two months of a busy shop
 
@@ -47,7 +63,7 @@ export const merchantSettlementRoutes = () => [
       const deps = c.get('deps');
       const page = await deps.settlement.byMerchant(principal.merchant_id, 24, query.cursor);
       const now = deps.clock.now();
-      return c.json({ items: page.items.map((s) => statementView(s, now)), cursor: page.cursor });
+      return c.json({ items: page.items.map((s) => shopView(s, now)), cursor: page.cursor });
     },
   }),
   defineRoute({
@@ -63,7 +79,7 @@ export const merchantSettlementRoutes = () => [
       const deps = c.get('deps');
       const s = await ownStatement(deps, principal.merchant_id, params.statement_id);
       const lines = await statementLines(deps, s, 100, query.cursor);
-      return c.json({ statement: statementView(s, deps.clock.now()), lines: lines.items, cursor: lines.cursor });
+      return c.json({ statement: shopView(s, deps.clock.now()), lines: lines.items, cursor: lines.cursor });
     },
   }),
   defineRoute({

@@ -33,6 +33,8 @@ export const payoutRoutes = () => [
       'PAYOUT_ACCOUNT_NOT_READY',
       'PAYMENT_PROVIDER_FAILED',
       'PAYMENTS_UNAVAILABLE',
+      'INSUFFICIENT_POINTS',
+      'CONFLICT',
     ],
     async handler(c, { params, principal }) {
       const deps = c.get('deps');
@@ -54,7 +56,13 @@ export const payoutRoutes = () => [
       z.object({ paid: z.literal(false), reason: FreeText(2, 200) }),
     ]),
     response: z.object({ statement: StatementOut }),
-    errors: ['STATEMENT_NOT_FOUND', 'STATEMENT_STATE_CONFLICT', 'PAYOUT_METHOD_MISMATCH'],
+    errors: [
+      'STATEMENT_NOT_FOUND',
+      'STATEMENT_STATE_CONFLICT',
+      'PAYOUT_METHOD_MISMATCH',
+      'INSUFFICIENT_POINTS',
+      'CONFLICT',
+    ],
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       const { markBankOutcome } = await bank();
@@ -98,7 +106,7 @@ export const payoutRoutes = () => [
     summary: 'The bank batch file (GBK or UTF-8 with BOM) for the bank portal; reading the accounts is audited',
     params: BatchIdParam,
     query: z.object({ encoding: z._default(z.enum(['gbk', 'utf8-bom']), 'gbk') }),
-    errors: ['BATCH_NOT_FOUND'],
+    errors: ['BATCH_NOT_FOUND', 'STATEMENT_STATE_CONFLICT'],
     async handler(c, { params, query, principal }) {
       const { bankBatchFile } = await bank();
       const f = await bankBatchFile(
@@ -107,24 +115,36 @@ export const payoutRoutes = () => [
         query.encoding,
         reviewerOf(principal),
       );
-      return csvResponse(f.bytes, f.filename, query.encoding);
+      const res = csvResponse(f.bytes, f.filename, query.encoding);
+      res.headers.set('cache-control', 'no-store'); // full account numbers: never kept by a cache
+      if (f.payee_changed.length > 0) res.headers.set('x-payee-changed', f.payee_changed.join(','));
+      return res;
     },
   }),
   defineRoute({
     method: 'post',
-    path: '/api/settlement/bank-results',
+    path: '/api/settlement/batches/:batch_id/results',
     access: { roles: FINANCE },
     tags: ['settlement'],
-    summary: "Upload the bank's result file (CSV, GBK or UTF-8): each row marks its statement paid or failed",
+    summary:
+      "Upload the bank's result file of a batch (CSV, GBK or UTF-8): each row marks its statement paid or " +
+      'failed, if the statement is still in that batch',
+    params: BatchIdParam,
     bodyKind: 'csv',
-    errors: ['CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE'],
-    async handler(c, { raw, principal }) {
+    errors: [
+      'BATCH_NOT_FOUND',
+      'CSV_ENCODING_UNSUPPORTED',
+      'CSV_HEADER_INVALID',
+      'CSV_TOO_MANY_ROWS',
+      'PAYLOAD_TOO_LARGE',
+    ],
+    async handler(c, { raw, params, principal }) {
       if (!raw || raw.length === 0)
         throw new AppError('VALIDATION_FAILED', {
           fields: [{ path: 'body', code: 'EMPTY_FILE', message: 'empty file' }],
         });
       const { applyBankResult } = await bank();
-      return c.json(await applyBankResult(settlementDeps(c.get('deps')), raw, reviewerOf(principal)));
+      return c.json(await applyBankResult(settlementDeps(c.get('deps')), params.batch_id, raw, reviewerOf(principal)));
     },
   }),
   defineRoute({
@@ -163,6 +183,7 @@ export const payoutRoutes = () => [
     params: z.object({ merchant_id: MerchantId }),
     errors: ['PAYEE_MISSING'],
     async handler(c, { params, principal }) {
+      c.header('cache-control', 'no-store');
       return c.json({
         account_no: await (await payees()).revealPayeeAccount(c.get('deps'), params.merchant_id, principal.sub),
       });

@@ -224,7 +224,7 @@ describe('payout by bank', () => {
     const upload = async () =>
       (
         await t.app.request(
-          '/api/settlement/bank-results',
+          `/api/settlement/batches/${batch.body.batch.batch_id}/results`,
           bearer(finance, { method: 'POST', body: new Uint8Array(result), headers: { 'content-type': 'text/csv' } }),
         )
       ).json() as Promise<{ lines: { result: string; code?: string }[] }>;

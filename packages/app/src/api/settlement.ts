@@ -196,12 +196,13 @@ export const settlementRoutes = () => [
       const { statementsCsv } = await import('@tmc/core/settlement/exports');
       const rows: Statement[] = [];
       let cursor: string | undefined;
+      let pages = 0;
       do {
         const page = await deps.settlement.byStatus(query.status, streetKey(principal.scope), 100, cursor);
         for (const s of page.items)
           if (principal.scope === null || isWithin(s.community_code, principal.scope)) rows.push(s);
         cursor = page.cursor ?? undefined;
-      } while (cursor && rows.length < 5_000);
+      } while (cursor && rows.length < 5_000 && ++pages < 100); // rows and pages both bounded
       const enc = query.encoding ?? 'utf8-bom';
       return csvResponse(statementsCsv(rows, deps.clock.now(), enc), `statements-${query.status}.csv`, enc);
     },

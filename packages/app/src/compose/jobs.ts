@@ -61,11 +61,17 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
         period,
         policy: await policyNow(deps, periodBounds(period).last_day),
         actor: job.by ?? 'system:settlement',
-        ...(job.resume ? { resume: true } : {}),
+        // A job picks up a run where it stopped: Lambda's retry of a failed invocation, or the next
+        // invocation of a long run, comes without its predecessor's state (a live twin is refused).
+        resume: job.resume ?? (await deps.settlement.run(period))?.status === 'running',
         maxPages: SETTLEMENT_PAGES_PER_JOB,
       });
       // not done within this invocation's budget: the next one picks up where the run record says
-      if (run.status === 'running') await deps.jobs.start({ job: 'settlement', period, resume: true });
+      if (run.status === 'running')
+        await deps.jobs.start({ job: 'settlement', period, resume: true, ...(job.by ? { by: job.by } : {}) });
+      // merchants that could not be settled: fail the invocation, so it is retried (a resume pass) and alarmed
+      else if ((run.failures ?? 0) > 0)
+        throw new Error(`settlement ${period}: ${run.failures} merchant(s) failed: ${run.failed_merchants?.join(',')}`);
       return { job: job.job, period, status: run.status, statements: run.statements, points: run.points };
     }
     case 'daily': {

@@ -1,6 +1,7 @@
 // Structured JSON logs, one line per event, always with the request id. Values that may be
 // personal or secret are redacted by key before they are written.
-const REDACT_KEYS = /(id_number|phone|password|pin|code|token|secret|authorization|cookie|key)/i;
+const REDACT_KEYS =
+  /(id_number|phone|password|pin|code|token|secret|authorization|cookie|key|account_no|account_sealed)/i;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;
 

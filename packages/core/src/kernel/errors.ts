@@ -215,6 +215,11 @@ export const ERRORS = {
     en: 'The statement is paid by another method',
   },
   BATCH_NOT_FOUND: { status: 404, zh: '找不到该付款批次', en: 'Payout batch not found' },
+  STATEMENT_NOT_IN_BATCH: {
+    status: 409,
+    zh: '该结算单不在此付款批次中（可能已转入新的批次）',
+    en: 'The statement is not in this payout batch (it may have moved to a newer one)',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

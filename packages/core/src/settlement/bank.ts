@@ -72,30 +72,50 @@ export const createBankBatch = async (
     const payee = await deps.payees.get(s.merchant_id);
     if (payee?.method !== 'bank' || !payee.account_sealed) continue;
     try {
-      moved.push(await startPayout(deps, s, 'bank', by, batch.batch_id));
+      moved.push(
+        await startPayout(deps, s, 'bank', by, batch.batch_id, {
+          version: payee.version,
+          account_last4: payee.account_last4,
+        }),
+      );
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'STATEMENT_STATE_CONFLICT')) throw e; // taken by another batch
     }
   }
-  return { batch, statements: moved };
+  // The record now says what actually went in (the first write named the candidates, so a crash
+  // between the two leaves a record that lists more, never a statement in no record).
+  const final: PayoutBatch = {
+    ...batch,
+    statement_ids: moved.map((s) => s.statement_id),
+    total_fen: moved.reduce((a, s) => a + s.amount_fen, 0),
+  };
+  await deps.batches.update(final);
+  return { batch: final, statements: moved };
 };
 
-/** The bank file of a batch: its statements still in it, with payee details decrypted (an audited read). */
+/** The bank file of a batch: its statements still waiting in it ('paying'; a paid or failed one is not
+ * paid again by a second download), to the account each was batched against (an account changed
+ * since is left out and reported), with payee details decrypted (an audited read). */
 export const bankBatchFile = async (
   deps: BankDeps,
   batch_id: string,
   encoding: 'gbk' | 'utf8-bom',
   by: Reviewer,
-): Promise<{ bytes: Uint8Array; count: number; total_fen: number; filename: string }> => {
+): Promise<{ bytes: Uint8Array; count: number; total_fen: number; filename: string; payee_changed: string[] }> => {
   const batch = await deps.batches.get(batch_id);
   if (!batch) throw new AppError('BATCH_NOT_FOUND');
   const lines: BatchLine[] = [];
+  const payee_changed: string[] = [];
   for (const id of batch.statement_ids) {
     const s = await deps.settlement.statement(id);
-    if (!s || s.payout?.batch_id !== batch_id || s.payout.method !== 'bank') continue;
+    if (!s || s.status !== 'paying' || s.payout?.batch_id !== batch_id || s.payout.method !== 'bank') continue;
     if (by.scope !== null && !isWithin(s.community_code, by.scope)) continue;
     const payee = await deps.payees.get(s.merchant_id);
     if (!payee?.account_sealed) continue;
+    if (s.payout.payee_version !== undefined && payee.version !== s.payout.payee_version) {
+      payee_changed.push(s.statement_no); // mark it failed and batch it again, against the new account
+      continue;
+    }
     lines.push({
       statement_no: s.statement_no,
       merchant_id: s.merchant_id,
@@ -108,6 +128,11 @@ export const bankBatchFile = async (
       memo: `积分结算 ${s.period}`,
     });
   }
+  // paid, failed or moved on: a file of nothing would only confuse the bank portal
+  if (lines.length === 0)
+    throw new AppError('STATEMENT_STATE_CONFLICT', {
+      details: { reason: 'nothing left to pay in this batch', payee_changed },
+    });
   await deps.audit.write({
     actor: by.actor,
     action: 'payee.read_sensitive',
@@ -119,6 +144,7 @@ export const bankBatchFile = async (
     bytes: writeBankBatch(lines, encoding),
     count: lines.length,
     total_fen,
+    payee_changed,
     // the count and total go in the name: bank templates refuse a summary row inside the file
     filename: `${batch_id}_${lines.length}笔_${total_fen}分_${encoding === 'gbk' ? 'GBK' : 'UTF8'}.csv`,
   };
@@ -142,12 +168,18 @@ export const markBankOutcome = async (
 
 export type ResultLine = { line: number; statement_no: string; result: 'paid' | 'failed' | 'error'; code?: string };
 
-/** Applies a bank result file row by row; each row is its own change (a bad row does not stop the rest). */
+/**
+ * Applies the bank's result file of one batch row by row; each row is its own change (a bad row does
+ * not stop the rest). A row counts only for a statement still in that batch: an old file uploaded
+ * again cannot fail (and so re-batch) a statement that has since gone out in a newer batch.
+ */
 export const applyBankResult = async (
   deps: BankDeps,
+  batch_id: string,
   bytes: Uint8Array,
   by: Reviewer,
 ): Promise<{ lines: ResultLine[]; errors: { line: number; code: string; message: string }[] }> => {
+  if (!(await deps.batches.get(batch_id))) throw new AppError('BATCH_NOT_FOUND');
   const parsed = parseBankResult(bytes);
   const lines: ResultLine[] = [];
   for (const row of parsed.rows) {
@@ -155,6 +187,7 @@ export const applyBankResult = async (
     try {
       if (!id) throw new AppError('STATEMENT_NOT_FOUND');
       const s = await statementInScope(deps, id, by.scope);
+      if (s.payout?.batch_id !== batch_id) throw new AppError('STATEMENT_NOT_IN_BATCH');
       if (row.amount_fen !== undefined && row.amount_fen !== s.amount_fen)
         throw new AppError('VALIDATION_FAILED', { details: { amount_fen: s.amount_fen } });
       const done = await markBankOutcome(

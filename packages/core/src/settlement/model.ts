@@ -29,6 +29,10 @@ export type Payout = {
   ref: string | null; // Stripe transfer id or the bank's reference
   failure: { code: string; message: string; at: string } | null;
   started_at: string | null;
+  /** Bank: the payee record (version, last four digits) the payout was started against. The bank file
+   * pays only that version: an account changed after the batch was made leaves the line out. */
+  payee_version?: number;
+  account_last4?: string | null;
 };
 
 export type Statement = {

@@ -85,7 +85,8 @@ export const stripeOnboarding = async (
     });
     const next: Payee = {
       ...(p ?? blank(m.merchant_id)),
-      method: 'stripe',
+      // a shop paid by bank stays so until Stripe says its account can receive transfers
+      method: p?.account_sealed ? p.method : 'stripe',
       payee_name: p?.payee_name || m.business_name,
       stripe_account: account_ref,
       stripe_ready: false,
@@ -108,10 +109,11 @@ export const recordStripeReadiness = async (
   if (!merchant_id) return 'unknown';
   const p = await deps.payees.get(merchant_id);
   if (!p || p.stripe_account !== account_ref) return 'unknown';
-  if (p.stripe_ready === ready) return 'unchanged';
+  if (p.stripe_ready === ready && (!ready || p.method === 'stripe')) return 'unchanged';
   const next: Payee = {
     ...p,
     stripe_ready: ready,
+    ...(ready ? { method: 'stripe' as const } : {}), // onboarding finished: paid by transfer from now on
     updated_at: deps.clock.now().toISOString(),
     updated_by: 'system:stripe',
     version: p.version + 1,

@@ -24,4 +24,8 @@ export type PayoutGateway = {
   /** `expires_at` is an ISO instant: the link is single-use and short-lived, so make one per visit. */
   onboardingLink: (r: OnboardingLinkRequest) => Promise<{ url: string; expires_at: string }>;
   transfer: (r: TransferRequest) => Promise<TransferResult>;
+  /** The transfer already made for a statement, if any (Stripe: listed by its transfer_group). Asked
+   * before a retry of an unanswered payout: a provider keeps idempotency keys for a day only, so a retry
+   * after that must look, not trust the key. */
+  findTransfer: (statement_id: string) => Promise<{ transfer_ref: string } | null>;
 };

@@ -13,6 +13,8 @@ import type { PayeeStore } from './ports';
 import type { PayoutGateway } from './payout-port';
 import { moveAudited, statementInScope, type ReviewDeps, type Reviewer } from './review';
 
+const PAID_RETRIES = 6; // re-plans after the settling balance moved under us
+
 export type PayoutDeps = ReviewDeps & LedgerDeps & { payees: PayeeStore; gateway: PayoutGateway };
 
 /** paying -> paid with the ledger entry, once. A second call (a re-delivered result) replays. */
@@ -25,39 +27,51 @@ export const markPaid = async (deps: PayoutDeps, s: Statement, ref: string, by: 
     { account: settlingAccount(s.merchant_id), delta: -s.total_points },
     { account: paidAccount(s.merchant_id), delta: s.total_points },
   ];
-  try {
-    await deps.ledger.commit({
-      entry: entryOf(deps, {
-        entry_id: `payout:${s.statement_id}`,
-        kind: 'payout',
-        reason: `结算单 ${s.statement_no} 付款`,
-        actor: by.actor,
-        policy_version: s.policy_version,
-        ref: { statement_id: s.statement_id, merchant_id: s.merchant_id, method: payout.method, payout_ref: ref },
-        moves,
-        lot_moves: [],
-      }),
-      balances: await balancesFor(deps, moves, new Set()),
-      lots: [],
-      statement: { next, expect_version: s.version },
-      audit: {
-        event: {
+  // The money has moved when we get here: a lost race on the settling balance (a run issuing this
+  // merchant's next statement bumps its version) is re-planned, never turned into a refusal.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.ledger.commit({
+        entry: entryOf(deps, {
+          entry_id: `payout:${s.statement_id}`,
+          kind: 'payout',
+          reason: `结算单 ${s.statement_no} 付款`,
           actor: by.actor,
-          action: 'statement.paid',
-          subject: `statement:${s.statement_id}`,
-          detail: { method: payout.method, ref, amount_fen: s.amount_fen },
+          policy_version: s.policy_version,
+          ref: { statement_id: s.statement_id, merchant_id: s.merchant_id, method: payout.method, payout_ref: ref },
+          moves,
+          lot_moves: [],
+        }),
+        balances: await balancesFor(deps, moves, new Set()),
+        lots: [],
+        statement: { next, expect_version: s.version },
+        audit: {
+          event: {
+            actor: by.actor,
+            action: 'statement.paid',
+            subject: `statement:${s.statement_id}`,
+            detail: {
+              method: payout.method,
+              ref,
+              amount_fen: s.amount_fen,
+              account_last4: payout.account_last4 ?? null,
+            },
+          },
         },
-      },
-    });
-  } catch (e) {
-    // A twin of this call that paid first took the statement's version (CommitRejected) or, when we
-    // read the balance after its commit, the settling points themselves (INSUFFICIENT_POINTS).
-    const short = e instanceof AppError && e.code === 'INSUFFICIENT_POINTS';
-    if (!(e instanceof CommitRejected) && !short) throw e;
-    const now = await deps.settlement.statement(s.statement_id);
-    if (now?.status === 'paid') return now; // paid by the twin of this call
-    if (short) throw e; // not paid, yet the points are not there: not a race, let it be seen
-    throw new AppError('STATEMENT_STATE_CONFLICT', { details: { status: now?.status ?? null, move: 'paid' } });
+      });
+      break;
+    } catch (e) {
+      // A twin of this call that paid first took the statement's version (CommitRejected) or, when we
+      // read the balance after its commit, the settling points themselves (INSUFFICIENT_POINTS).
+      const short = e instanceof AppError && e.code === 'INSUFFICIENT_POINTS';
+      if (!(e instanceof CommitRejected) && !short) throw e;
+      const now = await deps.settlement.statement(s.statement_id);
+      if (now?.status === 'paid') return now; // paid by the twin of this call
+      if (e instanceof CommitRejected && e.part === 'balance' && now?.version === s.version && attempt < PAID_RETRIES)
+        continue;
+      if (short) throw e; // not paid, yet the points are not there: not a race, let it be seen
+      throw new AppError('STATEMENT_STATE_CONFLICT', { details: { status: now?.status ?? null, move: 'paid' } });
+    }
   }
   await deps.tell?.(next, 'paid');
   return next;
@@ -86,6 +100,7 @@ export const startPayout = (
   method: Payout['method'],
   by: Reviewer,
   batch_id: string | null = null,
+  payee?: { version: number; account_last4: string | null },
 ): Promise<Statement> => {
   const attempt = s.status === 'payout_failed' ? (s.payout?.attempt ?? 0) + 1 : (s.payout?.attempt ?? 0);
   const payout: Payout = {
@@ -95,6 +110,7 @@ export const startPayout = (
     ref: null,
     failure: null,
     started_at: deps.clock.now().toISOString(),
+    ...(payee ? { payee_version: payee.version, account_last4: payee.account_last4 } : {}),
   };
   return moveAudited(deps, s, 'start_payout', by, { payout }, { method, attempt, batch_id });
 };
@@ -108,10 +124,16 @@ export const payByStripe = async (deps: PayoutDeps, statement_id: string, by: Re
   if (s.status === 'paid') return s;
   const payee = await deps.payees.get(s.merchant_id);
   if (!payee) throw new AppError('PAYEE_MISSING');
-  if (payee.method !== 'stripe' || !payee.stripe_account) throw new AppError('PAYOUT_METHOD_MISMATCH');
-  if (!payee.stripe_ready) throw new AppError('PAYOUT_ACCOUNT_NOT_READY');
+  if (!payee.stripe_account) throw new AppError('PAYOUT_METHOD_MISMATCH');
+  if (!payee.stripe_ready) throw new AppError('PAYOUT_ACCOUNT_NOT_READY'); // onboarding not finished
+  if (payee.method !== 'stripe') throw new AppError('PAYOUT_METHOD_MISMATCH');
   if (s.status === 'paying' && s.payout?.method !== 'stripe') throw new AppError('PAYOUT_METHOD_MISMATCH');
-  if (s.status !== 'paying') s = await startPayout(deps, s, 'stripe', by);
+  if (s.status === 'paying') {
+    // An earlier attempt went unanswered. The provider keeps keys for a day: look for its transfer
+    // first, so a retry days later cannot pay a second time.
+    const found = await deps.gateway.findTransfer(s.statement_id);
+    if (found) return markPaid(deps, s, found.transfer_ref, by);
+  } else s = await startPayout(deps, s, 'stripe', by);
   // A thrown error here is an unknown outcome: the statement stays 'paying' and the next call
   // sends the same key.
   const r = await deps.gateway.transfer({

@@ -23,6 +23,9 @@ export type SettlementRun = {
   merchants_seen: number;
   statements: number;
   carried: number; // windows that netted to zero or less: carried to the next period
+  /** Merchants whose settlement threw in this pass (a resume retries them); the first few ids kept. */
+  failures?: number;
+  failed_merchants?: string[];
   points: number;
   started_by: string;
   started_at: string;
@@ -95,7 +98,8 @@ export type PayoutBatch = {
   created_at: string;
 };
 export type BatchStore = {
-  put: (b: PayoutBatch) => Promise<void>;
+  put: (b: PayoutBatch) => Promise<void>; // the first write: must not exist
+  update: (b: PayoutBatch) => Promise<void>; // the same batch, its final contents
   get: (batch_id: string) => Promise<PayoutBatch | null>;
   recent: (limit: number) => Promise<PayoutBatch[]>;
 };

@@ -51,7 +51,8 @@ export const statementLines = async (
   };
 };
 
-export const AGING_READ_MAX = 5_000; // unpaid statements on one aging page; past that the page says so
+export const AGING_READ_MAX = 5_000;
+const AGING_PAGES_MAX = 100; // per status: 10,000 statements read at most // unpaid statements on one aging page; past that the page says so
 
 export type AgingReport = {
   at: string;
@@ -70,13 +71,15 @@ export const agingReport = async (
   let truncated = false;
   for (const status of UNPAID_STATUSES) {
     let cursor: string | undefined;
+    let pages = 0;
     do {
       const page = await deps.settlement.byStatus(status, streetKey(scope), 100, cursor);
       for (const s of page.items)
         if (scope === null || isWithin(s.community_code, scope)) rows.push({ ...s, age: ageOf(s, now) });
       cursor = page.cursor ?? undefined;
-      if (rows.length >= AGING_READ_MAX) {
-        truncated = cursor !== undefined;
+      // a district reads the city-wide index and filters: the pages are bounded, not only the rows
+      if (rows.length >= AGING_READ_MAX || ++pages >= AGING_PAGES_MAX) {
+        truncated = truncated || cursor !== undefined;
         break;
       }
     } while (cursor);

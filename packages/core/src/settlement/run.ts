@@ -182,6 +182,7 @@ export const settleMerchant = async (
 
 // Progress is saved every page; a resume redoes at most one page, finding its merchants settled.
 const STALE_RUN_MS = 15 * 60_000;
+const FAILED_KEPT = 50; // failed merchant ids kept on the run record (the count is exact)
 
 const pool = async <T>(items: readonly T[], width: number, fn: (t: T) => Promise<void>) => {
   let next = 0;
@@ -220,6 +221,8 @@ export const runSettlement = async (
         statements: 0,
         carried: 0,
         points: 0,
+        failures: 0,
+        failed_merchants: [],
         started_by: a.actor,
         started_at: now(),
         updated_at: now(),
@@ -228,7 +231,15 @@ export const runSettlement = async (
   // A second pass over a completed run walks every merchant again and counts afresh (a page redone
   // after a crash was never counted: its counts are saved with the page).
   if (run?.status === 'completed')
-    Object.assign(base, { cursor: null, merchants_seen: 0, statements: 0, carried: 0, points: 0 });
+    Object.assign(base, {
+      cursor: null,
+      merchants_seen: 0,
+      statements: 0,
+      carried: 0,
+      points: 0,
+      failures: 0,
+      failed_merchants: [],
+    });
   let current: SettlementRun = { ...base, updated_at: now(), version: base.version + 1 };
   if (!(await deps.settlement.putRun(current, base.version))) throw new AppError('SETTLEMENT_RUNNING');
   let pages = 0;
@@ -239,12 +250,20 @@ export const runSettlement = async (
     let statements = 0;
     let carried = 0;
     let points = 0;
+    const failed: string[] = [];
+    // One merchant that cannot be settled (a window past its limit, contention past the retries) must
+    // not stop the city: it is recorded, the walk goes on, and a resume pass tries it again.
     await pool(page.items, RUN_CONCURRENCY, async (m) => {
-      const r = await settleMerchant(deps, { period: a.period, merchant: m, policy: a.policy, actor: a.actor });
-      if (r.statement) {
-        statements++;
-        points += r.statement.total_points;
-      } else if (r.outcome === 'carried') carried++;
+      try {
+        const r = await settleMerchant(deps, { period: a.period, merchant: m, policy: a.policy, actor: a.actor });
+        if (r.statement) {
+          statements++;
+          points += r.statement.total_points;
+        } else if (r.outcome === 'carried') carried++;
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'PERIOD_NOT_CLOSED') throw e;
+        failed.push(m.merchant_id);
+      }
     });
     pages++;
     const next: SettlementRun = {
@@ -255,6 +274,8 @@ export const runSettlement = async (
       statements: current.statements + statements,
       carried: current.carried + carried,
       points: current.points + points,
+      failures: (current.failures ?? 0) + failed.length,
+      failed_merchants: [...(current.failed_merchants ?? []), ...failed].slice(0, FAILED_KEPT),
       updated_at: now(),
       version: current.version + 1,
     };

@@ -111,6 +111,15 @@ export const createBatchStore = (db: Db): BatchStore => ({
       }),
     );
   },
+  async update(b: PayoutBatch) {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...payeeKeys.payoutBatch(b.batch_id), type: 'payout_batch', ...b },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  },
   async get(batch_id) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: payeeKeys.payoutBatch(batch_id) }));
     return r.Item ? fromItem<PayoutBatch>(r.Item) : null;

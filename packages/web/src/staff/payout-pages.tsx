@@ -143,6 +143,18 @@ const batchesPage = async (c: Ctx, deps: Deps, p: StaffP, state: BatchState, sta
         </h2>
         <form method="post" action="/staff/settlement/bank-results" enctype="multipart/form-data">
           <div class="field">
+            <label for="f-batch">
+              <T zh="付款批次" en="Batch" />
+            </label>
+            <select id="f-batch" name="batch_id" required>
+              {batches.map((b) => (
+                <option value={b.batch_id} selected={b.batch_id === state.batch}>
+                  {b.batch_id}（{b.statement_ids.length} 笔）
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
             <label for="f-file">
               <T zh="CSV 文件（GBK 或 UTF-8）" en="CSV file (GBK or UTF-8)" />
             </label>
@@ -311,7 +323,10 @@ export const staffPayoutRoutes = (deps: Deps): RouteDef[] => [
     summary: "Apply the bank's result file: each row marks its statement paid or failed; shows each row's result",
     bodyKind: 'form',
     maxBytes: CSV_MAX_BYTES,
-    body: z.object({ file: z.optional(z.union([z.instanceof(File), z.string()])) }),
+    body: z.object({
+      batch_id: z.string().check(z.regex(/^b_\d{14}_[0-9a-f]{6}$/)),
+      file: z.optional(z.union([z.instanceof(File), z.string()])),
+    }),
     async handler(c, { body, principal: p }) {
       const file = body.file;
       if (!(file instanceof File) || file.size === 0)
@@ -319,8 +334,8 @@ export const staffPayoutRoutes = (deps: Deps): RouteDef[] => [
       const bytes = new Uint8Array(await file.arrayBuffer());
       const { applyBankResult } = await import('@tmc/core/settlement/bank');
       const r = await expected(
-        ['CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE'],
-        () => applyBankResult(settlementDeps(deps), bytes, reviewerOf(p)),
+        ['BATCH_NOT_FOUND', 'CSV_ENCODING_UNSUPPORTED', 'CSV_HEADER_INVALID', 'CSV_TOO_MANY_ROWS', 'PAYLOAD_TOO_LARGE'],
+        () => applyBankResult(settlementDeps(deps), body.batch_id, bytes, reviewerOf(p)),
       );
       if (!r.ok) return batchesPage(c, deps, p, { error: msgOfError(r.error) }, r.error.status);
       return batchesPage(c, deps, p, { result: r.value });

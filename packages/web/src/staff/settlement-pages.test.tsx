@@ -160,6 +160,7 @@ describe('finance workbench', () => {
   it("the bank's result file marks statements and shows each row's result", async () => {
     const form = new FormData();
     const csv = `结算单号,状态,银行流水号\n${sw.statement_no},成功,BANK-20261205-1\nJS202611-nosuch-001,成功,X1234\n`;
+    form.append('batch_id', (await site.deps.settlement.statement(sw.statement_id))?.payout?.batch_id ?? '');
     form.append('file', new File([csv], 'result.csv', { type: 'text/csv' }));
     const r = await finance.post('/staff/settlement/bank-results', form);
     expect(r.status).toBe(200);
