@@ -86,7 +86,11 @@ export const seedDemo = async (
     const ids: string[] = [];
     for (const phone of elderPhones.slice(0, 6))
       ids.push(...(await deps.elders.findIdsByPhoneHash(deps.blindIndex('phone', phone))).slice(0, 1));
-    await seedDemoSettlement(deps, ids);
+    // the first demo shops (17000020000-03), so the README can name one to sign in as
+    const shops: string[] = [];
+    for (const dm of demoMerchants().slice(0, 4))
+      shops.push((await deps.accounts.get('merchant', deps.blindIndex('phone', dm.phone)))?.account_id ?? '');
+    await seedDemoSettlement(deps, ids, shops);
   }
   await deps.db.doc.send(
     new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }),

@@ -21,10 +21,15 @@ const BANKS = ['中国工商银行随州分行', '中国农业银行随州曾都
 export const seedDemoSettlement = async (
   deps: Deps,
   elder_ids: readonly string[],
+  merchant_ids: readonly string[],
 ): Promise<{ period: string; orders: number; statements: number }> => {
   const period = lastClosedPeriod(deps.clock.now(), 'monthly');
   const { start } = periodBounds(period);
-  const shops = (await deps.merchants.byStatus('approved', DEMO_SHOPS)).items;
+  const shops = [];
+  for (const id of merchant_ids.slice(0, DEMO_SHOPS)) {
+    const m = await deps.merchants.getMerchant(id);
+    if (m?.status === 'approved') shops.push(m);
+  }
   if (shops.length === 0 || elder_ids.length === 0) return { period, orders: 0, statements: 0 };
   let orders = 0;
   for (let k = 0; k < DEMO_ORDERS; k++) {
