@@ -66,6 +66,8 @@ export const keys = {
   ...sessionKeys,
   ...wechatLinkKeys,
   ...auditKeys,
+  ...statementKeys,
+  ...payeeKeys,
   ...bindingKeys,
   ...importKeys,
   ...ledgerKeys,
