@@ -22,6 +22,13 @@ import { boundFamilyPhones } from './account-phone';
 export { JobSchema, type Job } from '@tmc/core/jobs/model';
 export type { JobRunner } from '@tmc/core/jobs/ports';
 
+/** A run left running (a Lambda retry, the next invocation of a long run) or that left merchants
+ * unsettled is picked up where it is; a completed one is not walked again by a duplicate delivery. */
+const resumeSettlement = async (deps: Deps, period: string): Promise<boolean> => {
+  const run = await deps.settlement.run(period);
+  return run?.status === 'running' || (run?.failures ?? 0) > 0;
+};
+
 // 50 pages of 100 merchants: about 5,000 statements, a few minutes, well inside Lambda's 15.
 const SETTLEMENT_PAGES_PER_JOB = 50;
 
@@ -63,7 +70,7 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
         actor: job.by ?? 'system:settlement',
         // A job picks up a run where it stopped: Lambda's retry of a failed invocation, or the next
         // invocation of a long run, comes without its predecessor's state (a live twin is refused).
-        resume: job.resume ?? (await deps.settlement.run(period))?.status === 'running',
+        resume: job.resume ?? (await resumeSettlement(deps, period)),
         maxPages: SETTLEMENT_PAGES_PER_JOB,
       });
       // not done within this invocation's budget: the next one picks up where the run record says
