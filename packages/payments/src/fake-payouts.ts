@@ -18,7 +18,8 @@ export const FAKE_DEFAULT_REFUSAL = 'balance_insufficient';
 
 export type FakeTransfer = TransferRequest & { transfer_ref: string };
 
-export type FakePayouts = PayoutGateway & {
+// readiness is the fake provider's event state, kept in fake.ts with the events it signs
+export type FakePayouts = Omit<PayoutGateway, 'accountReady'> & {
   /** Every connectAccount and transfer call, in order (attempts, replays included). */
   payoutCalls: { accounts: ConnectAccountRequest[]; transfers: TransferRequest[] };
   /** The next n new transfers (or all, until `failTransfers(0)`) are refused with `reason_code`. */

@@ -101,8 +101,10 @@ export const createFakeGateway = (opts: {
     const t = Math.floor(at.getTime() / 1000);
     return `t=${t},v1=${sign(secret, t, body)}`;
   };
+  const readiness = new Map<string, boolean>(); // connected accounts: ready to receive transfers
   const g: FakeGateway = {
     ...createFakePayouts(opts.clock ?? systemClock),
+    accountReady: async (account_ref: string) => readiness.get(account_ref) ?? false,
     provider: 'fake',
     signature_header: FAKE_SIGNATURE_HEADER,
     methods: opts.methods ?? PAYMENT_METHODS,
@@ -171,6 +173,7 @@ export const createFakeGateway = (opts: {
       return { event_id, body, header: signed(body, at, secret) };
     },
     signAccountEvent(e, at, secret = opts.secret) {
+      readiness.set(e.account_ref, e.payouts_ready); // the fake provider's state is what it last announced
       const event_id = e.event_id ?? `fevt_${randomBytes(10).toString('hex')}`;
       const body = JSON.stringify({
         id: event_id,

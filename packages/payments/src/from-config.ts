@@ -31,6 +31,7 @@ export const lazyStripeGateway = (cfg: StripeGatewayConfig): PaymentGateway => {
     onboardingLink: async (r) => (await get()).onboardingLink(r),
     transfer: async (r) => (await get()).transfer(r),
     findTransfer: async (id) => (await get()).findTransfer(id),
+    accountReady: async (ref) => (await get()).accountReady(ref),
     verifyWebhook: async (raw, sig, now) => (await get()).verifyWebhook(raw, sig, now),
   };
 };
@@ -57,6 +58,9 @@ export const unavailableGateway = (methods: readonly PaymentMethod[]): PaymentGa
     throw new AppError('PAYMENTS_UNAVAILABLE');
   },
   findTransfer: async () => {
+    throw new AppError('PAYMENTS_UNAVAILABLE');
+  },
+  accountReady: async () => {
     throw new AppError('PAYMENTS_UNAVAILABLE');
   },
   verifyWebhook: async () => {

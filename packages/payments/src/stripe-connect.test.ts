@@ -140,6 +140,23 @@ describe('transfers', () => {
     expect(sent.map((s) => s.headers.get('idempotency-key'))).toEqual(['payout_st_0001_a1', 'payout_st_0001_a1']);
   });
 
+  it("finds a statement's transfer by its group (a reversed one does not count), and reads an account's readiness", async () => {
+    const { client, sent } = fakeStripe((req) =>
+      req.url.includes('/v1/transfers')
+        ? ok({
+            object: 'list',
+            data: [{ ...transferJson, id: 'tr_old', reversed: true }, transferJson],
+            has_more: false,
+          })
+        : ok({ id: 'acct_1M', object: 'account', payouts_enabled: true, capabilities: { transfers: 'active' } }),
+    );
+    expect(await gateway(client).findTransfer('st_0001')).toEqual({ transfer_ref: 'tr_1Abc' });
+    expect(sent[0]?.method).toBe('GET');
+    expect(sent[0]?.url).toBe('https://api.stripe.com/v1/transfers?transfer_group=st_0001&limit=10');
+    expect(await gateway(client).accountReady('acct_1M')).toBe(true);
+    expect(sent[1]?.url).toBe('https://api.stripe.com/v1/accounts/acct_1M');
+  });
+
   it('a timeout throws (outcome unknown)', async () => {
     const { client } = fakeStripe(() => 'hang', { timeout_ms: 1 });
     expect(await codeOf(gateway(client).transfer(REQ))).toBe('PAYMENT_PROVIDER_FAILED');

@@ -97,6 +97,13 @@ export const createStripePayouts = (stripe: Stripe, opts: StripeConnectOptions =
       return unknownOutcome(e);
     }
   },
+  async accountReady(account_ref) {
+    try {
+      return accountPayoutsReady(await stripe.accounts.retrieve(account_ref));
+    } catch (e) {
+      return unknownOutcome(e);
+    }
+  },
   async findTransfer(statement_id) {
     try {
       const list = await stripe.transfers.list({ transfer_group: statement_id, limit: 10 });

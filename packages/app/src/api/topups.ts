@@ -170,11 +170,12 @@ export const topupRoutes = (deps: Deps) => [
       ).handleWebhook(
         {
           ...deps,
+          // the event is a cue: the account's state now is asked of the provider (events may come out of order)
           accountUpdated: async (a) =>
             (await import('@tmc/core/settlement/payee-service')).recordStripeReadiness(
               deps,
               a.account_ref,
-              a.payouts_ready,
+              await deps.payments.accountReady(a.account_ref),
             ),
         },
         raw,

@@ -28,4 +28,7 @@ export type PayoutGateway = {
    * before a retry of an unanswered payout: a provider keeps idempotency keys for a day only, so a retry
    * after that must look, not trust the key. */
   findTransfer: (statement_id: string) => Promise<{ transfer_ref: string } | null>;
+  /** Whether the connected account can receive transfers now, asked of the provider: account events
+   * may arrive out of order, so an event is a cue to look, not the answer. */
+  accountReady: (account_ref: string) => Promise<boolean>;
 };
