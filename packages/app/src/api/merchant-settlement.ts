@@ -11,6 +11,7 @@ const statementLines: typeof import('@tmc/core/settlement/reports').statementLin
   (await import('@tmc/core/settlement/reports')).statementLines(...a);
 import type { Statement } from '@tmc/core/settlement/model';
 import { defineRoute } from '../http/route';
+import { settlementDeps } from '../compose/settlement-deps';
 import type { Deps } from '../compose/deps-type';
 import { csvResponse, statementView, StatementIdParam } from './settlement';
 
@@ -121,7 +122,9 @@ export const merchantSettlementRoutes = () => [
     async handler(c, { body, principal }) {
       const deps = c.get('deps');
       if (!(await deps.merchants.getMerchant(principal.merchant_id))) throw new AppError('MERCHANT_NOT_FOUND');
-      return c.json({ payee: await (await payees()).setBankPayee(deps, principal.merchant_id, body, principal.sub) });
+      return c.json({
+        payee: await (await payees()).setBankPayee(settlementDeps(deps), principal.merchant_id, body, principal.sub),
+      });
     },
   }),
   defineRoute({

@@ -171,7 +171,9 @@ export const payoutRoutes = () => [
     async handler(c, { params, body, principal }) {
       const deps = c.get('deps');
       if (!(await deps.merchants.getMerchant(params.merchant_id))) throw new AppError('MERCHANT_NOT_FOUND');
-      return c.json({ payee: await (await payees()).setBankPayee(deps, params.merchant_id, body, principal.sub) });
+      return c.json({
+        payee: await (await payees()).setBankPayee(settlementDeps(deps), params.merchant_id, body, principal.sub),
+      });
     },
   }),
   defineRoute({

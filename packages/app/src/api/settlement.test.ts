@@ -10,6 +10,7 @@ import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import type { FakeGateway } from '@tmc/payments/fake';
 import type { Merchant } from '@tmc/core/merchants/model';
 import { runJob } from '../compose/jobs';
+import type { Notice } from '@tmc/core/notices/ports';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let finance: string;
@@ -17,6 +18,7 @@ let xicheng: string; // street officer of zengdu.xicheng
 let inStreet: Merchant; // a shop in xicheng
 let outside: Merchant; // a shop in another street
 const phones = new Map<string, string>();
+const sent: Notice[] = [];
 
 type St = { statement_id: string; statement_no: string; status: string; total_points: number; amount_fen: number };
 const get = async <T>(path: string, token: string) => {
@@ -75,6 +77,13 @@ beforeAll(async () => {
   t = await makeTestApp({ seedElders: 8, merchants: true });
   t.clock.set('2026-11-10T02:00:00Z');
   t.deps.jobs = { start: async () => undefined }; // started jobs are run by hand below, to their end
+  const real = t.deps.notifier;
+  t.deps.notifier = {
+    send: async (n) => {
+      sent.push(n);
+      await real.send(n);
+    },
+  };
   const shops = (await t.deps.merchants.byStatus('approved', 100)).items;
   inStreet = shops.find((m) => m.community_code.startsWith('zengdu.xicheng.')) as Merchant;
   outside = shops.find((m) => !m.community_code.startsWith('zengdu.xicheng.')) as Merchant;
@@ -105,6 +114,11 @@ describe('settlement runs', () => {
     );
     expect(mine.map((s) => s.total_points).sort()).toEqual([40, 50]);
     expect(mine.find((s) => s.total_points === 50)?.amount_fen).toBe(5000);
+    // each shop told once that its statement was issued, however many runs
+    const issued = sent.filter(
+      (n) => n.template === 'statement_issued' && n.to_phone === phones.get(inStreet.merchant_id),
+    );
+    expect(issued).toHaveLength(1);
     await verifyOk();
   });
 });
@@ -203,6 +217,9 @@ describe('payout by bank', () => {
       }),
     );
     expect(put.status).toBe(200);
+    expect(sent.filter((n) => n.template === 'payee_changed').map((n) => n.to_phone)).toEqual([
+      phones.get(inStreet.merchant_id),
+    ]);
     expect(JSON.stringify(await put.json())).not.toContain('6222021807000012345');
     const batch = await post<{ batch: { batch_id: string }; statements: St[] }>('/api/settlement/batches', finance, {
       statement_ids: [id],
@@ -238,6 +255,11 @@ describe('payout by bank', () => {
       shop,
     );
     expect(mine.body.items[0]).toMatchObject({ status: 'paid', payout: { ref: 'ICBC0001' } });
+    const payouts = await t.app.request('/api/settlement/payouts.csv?encoding=gbk', bearer(finance));
+    const ptext = iconv.decode(Buffer.from(await payouts.arrayBuffer()), 'gbk');
+    expect(ptext).toContain('ICBC0001');
+    expect(ptext).toContain(',2345,'); // the account's last four digits, never the number
+    expect(ptext).not.toContain('6222021807000012345');
     expect((await t.deps.ledger.account(`paid:${inStreet.merchant_id}`)).balance_points).toBe(50);
     expect((await t.deps.ledger.account(`settling:${inStreet.merchant_id}`)).balance_points).toBe(0);
     await verifyOk();

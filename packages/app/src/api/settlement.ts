@@ -186,6 +186,32 @@ export const settlementRoutes = () => [
   }),
   defineRoute({
     method: 'get',
+    path: '/api/settlement/payouts.csv',
+    access: { roles: SETTLEMENT_READERS },
+    tags: ['settlement'],
+    summary: 'Payouts (statements paying, paid or failed) as CSV (UTF-8 with BOM, or GBK), at most 5,000 each',
+    query: z.object({ encoding: Encoding }),
+    async handler(c, { query, principal }) {
+      const deps = c.get('deps');
+      const { payoutsCsv } = await import('@tmc/core/settlement/exports');
+      const rows: Statement[] = [];
+      for (const status of ['paying', 'payout_failed', 'paid'] as const) {
+        const before = rows.length;
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await deps.settlement.byStatus(status, streetKey(principal.scope), 100, cursor);
+          for (const s of page.items)
+            if (principal.scope === null || isWithin(s.community_code, principal.scope)) rows.push(s);
+          cursor = page.cursor ?? undefined;
+        } while (cursor && rows.length - before < 5_000 && ++pages < 100); // rows and pages both bounded
+      }
+      const enc = query.encoding ?? 'utf8-bom';
+      return csvResponse(payoutsCsv(rows, enc), 'payouts.csv', enc);
+    },
+  }),
+  defineRoute({
+    method: 'get',
     path: '/api/settlement/statements.csv',
     access: { roles: SETTLEMENT_READERS },
     tags: ['settlement'],

@@ -42,6 +42,8 @@ export const NOTICE_KINDS = {
   statement_issued: ['statement_no', 'period', 'amount_yuan'],
   statement_approved: ['statement_no', 'amount_yuan'],
   statement_paid: ['statement_no', 'amount_yuan', 'ref'],
+  // a shop's payout account changed (settlement/payee-service.ts): to the shop, so a change it did not make is seen
+  payee_changed: ['account_masked'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type NoticeKind = keyof typeof NOTICE_KINDS;

@@ -63,6 +63,51 @@ export const statementsCsv = (rows: readonly Statement[], now: Date, encoding: C
   return encode(csvFile(lines), encoding);
 };
 
+/** Payouts: every statement that has gone out for payment (paying, paid, failed), one line each with
+ * its method, batch, attempt, reference and the account's last four digits (never the number). */
+export const payoutsCsv = (rows: readonly Statement[], encoding: CsvEncoding): Uint8Array => {
+  const lines = [
+    csvLine([
+      '结算单号',
+      '商户',
+      '商户编号',
+      '周期',
+      '金额(元)',
+      '状态',
+      '付款方式',
+      '批次',
+      '第几次',
+      '收款账号后四位',
+      '开始付款',
+      '付款时间',
+      '付款流水号',
+      '失败原因',
+    ]),
+  ];
+  for (const s of rows) {
+    const p = s.payout;
+    lines.push(
+      csvLine([
+        s.statement_no,
+        s.merchant_name,
+        s.merchant_id,
+        s.period,
+        fenToYuanExact(s.amount_fen),
+        STATUS_ZH[s.status],
+        p?.method === 'bank' ? '银行转账' : p?.method === 'stripe' ? 'Stripe' : '',
+        p?.batch_id ?? '',
+        String((p?.attempt ?? 0) + 1),
+        p?.account_last4 ?? '',
+        p?.started_at ?? '',
+        s.paid_at ?? '',
+        p?.ref ?? '',
+        p?.failure ? `${p.failure.code} ${p.failure.message}` : '',
+      ]),
+    );
+  }
+  return encode(csvFile(lines), encoding);
+};
+
 export const statementLinesCsv = (s: Statement, rows: readonly StatementLine[], encoding: CsvEncoding): Uint8Array => {
   const lines = [csvLine(['结算单号', '订单号', '老人(匿名)', '服务', '类型', '积分', '时间'])];
   for (const l of rows)

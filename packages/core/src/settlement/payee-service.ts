@@ -10,7 +10,14 @@ import type { PayeeInput } from './payee';
 import type { Payee, PayeeStore } from './ports';
 import type { PayoutGateway } from './payout-port';
 
-export type PayeeDeps = { payees: PayeeStore; cipher: FieldCipher; clock: Clock; audit: AuditLog };
+export type PayeeDeps = {
+  payees: PayeeStore;
+  cipher: FieldCipher;
+  clock: Clock;
+  audit: AuditLog;
+  /** Tells the shop its payout account changed (once per change): a change it did not make is seen at once. */
+  tellPayeeChanged?: (p: Payee) => Promise<void>;
+};
 
 /** What pages and the API show: never the number itself. */
 export type PayeeView = Omit<Payee, 'account_sealed'> & { account_masked: string | null };
@@ -57,7 +64,9 @@ export const setBankPayee = async (deps: PayeeDeps, merchant_id: string, input: 
     updated_by: actor,
     version: (prev?.version ?? 0) + 1,
   };
-  return payeeView(await save(deps, prev, next, 'payee.set_bank'));
+  const saved = await save(deps, prev, next, 'payee.set_bank');
+  await deps.tellPayeeChanged?.(saved);
+  return payeeView(saved);
 };
 
 /** The account number in the clear, for finance: audited. */

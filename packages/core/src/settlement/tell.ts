@@ -4,6 +4,7 @@ import { fenToYuanText } from '../kernel/money';
 import type { Notifier, NoticeMarks } from '../notices/ports';
 import { sendOnce } from '../notices/send-once';
 import type { Statement } from './model';
+import type { Payee } from './ports';
 
 export type TellDeps = {
   notifier: Notifier;
@@ -42,4 +43,21 @@ export const tellStatement = async (
       params: { statement_no: s.statement_no, amount_yuan: yuan, ref: s.payout?.ref ?? '' },
       text_zh: `【十分钟服务圈】结算单 ${s.statement_no} 已付款 ${yuan} 元，流水号 ${s.payout?.ref ?? ''}。`,
     });
+};
+
+/** The shop's payout account changed: told on the shop's sign-in phone, once per version. */
+export const tellPayeeChanged = async (deps: TellDeps, p: Payee): Promise<void> => {
+  const phone = await deps.merchantPhone(p.merchant_id);
+  if (!phone) return;
+  const masked = p.account_last4 ? `**** ${p.account_last4}` : 'Stripe';
+  await sendOnce(
+    deps,
+    { subject: `payee:${p.merchant_id}`, change: `v${p.version}`, to: phone },
+    {
+      to_phone: phone,
+      template: 'payee_changed',
+      params: { account_masked: masked },
+      text_zh: `【十分钟服务圈】您的结算收款账户已改为 ${masked}。如非本店操作，请立即联系民政局财务科。`,
+    },
+  );
 };

@@ -5,7 +5,7 @@ import { fenToYuanText } from '@tmc/core/kernel/money';
 import { chinaWallClock } from '@tmc/core/kernel/time';
 import { PayeeInput } from '@tmc/core/settlement/payee';
 import { setBankPayee } from '@tmc/core/settlement/payee-service';
-import { zodFields, type Deps } from '@tmc/app/public';
+import { settlementDeps, zodFields, type Deps } from '@tmc/app/public';
 import type { StatementAge } from '@tmc/core/settlement/model';
 import { statementStatusZh } from '@tmc/core/settlement/exports';
 import type { StatementStatus } from '@tmc/core/settlement/model';
@@ -89,7 +89,7 @@ export const savePayeeForm = async (
     const fields = fieldErrors(zodFields(parsed.error));
     return { ok: false, state: { error: FIX, fields, values }, status: 400 };
   }
-  const r = await expected(['CONFLICT'], () => setBankPayee(deps, merchant_id, parsed.data, actor));
+  const r = await expected(['CONFLICT'], () => setBankPayee(settlementDeps(deps), merchant_id, parsed.data, actor));
   if (!r.ok) return { ok: false, state: { error: msgOfError(r.error), values }, status: r.error.status };
   return { ok: true };
 };

@@ -136,6 +136,16 @@ const batchesPage = async (c: Ctx, deps: Deps, p: StaffP, state: BatchState, sta
           <T zh="批次" en="Batches" />
         </h2>
         {batches.length === 0 ? <p>还没有批次 No batches yet.</p> : <Batches items={batches} fresh={state.batch} />}
+        <p class="links">
+          <T zh="导出付款记录" en="Export payouts" />
+          {': '}
+          <a href="/api/settlement/payouts.csv?encoding=gbk" download>
+            CSV (GBK)
+          </a>{' '}
+          <a href="/api/settlement/payouts.csv?encoding=utf8-bom" download>
+            CSV (UTF-8)
+          </a>
+        </p>
       </section>
       <section class="panel" aria-labelledby="up-h">
         <h2 id="up-h">
