@@ -140,7 +140,7 @@ describe('transfers', () => {
     expect(sent.map((s) => s.headers.get('idempotency-key'))).toEqual(['payout_st_0001_a1', 'payout_st_0001_a1']);
   });
 
-  it("finds a statement's transfer by its group (a reversed one does not count), and reads an account's readiness", async () => {
+  it("finds a statement's transfer by its group (not a reversed one), and reads an account's readiness", async () => {
     const { client, sent } = fakeStripe((req) =>
       req.url.includes('/v1/transfers')
         ? ok({

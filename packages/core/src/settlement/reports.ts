@@ -51,8 +51,8 @@ export const statementLines = async (
   };
 };
 
-export const AGING_READ_MAX = 5_000;
-const AGING_PAGES_MAX = 100; // per status: 10,000 statements read at most // unpaid statements on one aging page; past that the page says so
+export const AGING_READ_MAX = 5_000; // unpaid statements on one aging page; past that the page says so
+const AGING_PAGES_MAX = 100; // per status: 10,000 statements read at most
 
 export type AgingReport = {
   at: string;
