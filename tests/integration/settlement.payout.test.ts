@@ -332,6 +332,38 @@ describe('review', () => {
     await expectLedgerOk(env.db);
   });
 
+  it('20 concurrent bank results on one statement: paid once, one payout entry, others replay or 409', async () => {
+    const env = await makeSettleEnv('pbankrace');
+    const { m_brace: s } = (await novemberStatements(env, { m_brace: 25 })) as { m_brace: Statement };
+    await bankPayee(env, 'm_brace', '6222021234567811');
+    await approveStatement(env.deps, s.statement_id, FINANCE);
+    await createBankBatch(env.deps, FINANCE, [s.statement_id]);
+    const codes = await outcomes(
+      Array.from({ length: 20 }, (_, i) =>
+        markBankOutcome(env.deps, s.statement_id, { paid: true, bank_ref: `ICBC-R${i}` }, FINANCE),
+      ),
+    );
+    expect(codes.filter((c) => c !== 'ok' && c !== 'STATEMENT_STATE_CONFLICT')).toEqual([]);
+    const paid = await current(env, s.statement_id);
+    expect(paid.status).toBe('paid');
+    expect(await env.balances('m_brace')).toEqual({ receivable: 0, settling: 0, paid: 25 });
+    const records = (await env.auditOf(s.statement_id)).filter((a) => a.action === 'statement.paid');
+    expect(records).toHaveLength(1);
+    await expectLedgerOk(env.db);
+  });
+
+  it('20 concurrent payee changes: each version has one winner and one audit record, the rest CONFLICT', async () => {
+    const env = await makeSettleEnv('ppayeerace');
+    const codes = await outcomes(
+      Array.from({ length: 20 }, (_, i) => bankPayee(env, 'm_prace', `62220212345678${String(i).padStart(2, '0')}`)),
+    );
+    expect(codes.filter((c) => c !== 'ok' && c !== 'CONFLICT')).toEqual([]);
+    const saved = await env.deps.payees.get('m_prace');
+    expect(saved?.version).toBe(codes.filter((c) => c === 'ok').length);
+    const audit = await env.deps.audit.listBySubject('merchant:m_prace', 50);
+    expect(audit.items.filter((a) => a.action === 'payee.set_bank')).toHaveLength(saved?.version ?? -1);
+  });
+
   it('returned with a reason, resubmitted, then approved; each move audited once', async () => {
     const env = await makeSettleEnv('preturn');
     const { m_ret1: s } = (await novemberStatements(env, { m_ret1: 7 })) as { m_ret1: Statement };

@@ -11,7 +11,7 @@ import type { FieldCipher } from '../kernel/secrets';
 import { aad } from '../kernel/aad';
 import { isWithin } from '../areas/model';
 import { parseStatementNo, streetKey, type Statement } from './model';
-import type { BatchStore, PayoutBatch } from './ports';
+import type { BatchStore, Payee, PayoutBatch } from './ports';
 import { parseBankResult, writeBankBatch, type BatchLine } from './bank-file';
 import { markFailed, markPaid, startPayout, type PayoutDeps } from './payout';
 import { statementInScope, type Reviewer } from './review';
@@ -27,7 +27,11 @@ const batchIdOf = (at: Date) =>
 
 /** Approved statements of bank-paid merchants in the caller's scope, and bank payouts that failed
  * (their retry is the next batch), oldest first, up to the batch size. */
-export const bankPayable = async (deps: BankDeps, scope: string | null): Promise<Statement[]> => {
+export const bankPayable = async (
+  deps: BankDeps,
+  scope: string | null,
+  payeeOf: (merchant_id: string) => Promise<Payee | null> = (id) => deps.payees.get(id),
+): Promise<Statement[]> => {
   const out: Statement[] = [];
   for (const status of ['approved', 'payout_failed'] as const) {
     let cursor: string | undefined;
@@ -36,7 +40,7 @@ export const bankPayable = async (deps: BankDeps, scope: string | null): Promise
       for (const s of page.items) {
         if (scope !== null && !isWithin(s.community_code, scope)) continue;
         if (status === 'payout_failed' && s.payout?.method !== 'bank') continue; // a Stripe retry is its own
-        const payee = await deps.payees.get(s.merchant_id);
+        const payee = await payeeOf(s.merchant_id);
         if (payee?.method === 'bank' && payee.account_sealed) out.push(s);
         if (out.length >= BATCH_STATEMENTS_MAX) break;
       }
@@ -53,9 +57,18 @@ export const createBankBatch = async (
   by: Reviewer,
   statement_ids?: string[],
 ): Promise<{ batch: PayoutBatch; statements: Statement[] }> => {
+  // each shop's payee is read once for the batch: choosing the statements and moving them both need it
+  const read = new Map<string, Promise<Payee | null>>();
+  const payeeOf = (id: string): Promise<Payee | null> => {
+    const known = read.get(id);
+    if (known) return known;
+    const fresh = deps.payees.get(id);
+    read.set(id, fresh);
+    return fresh;
+  };
   const candidates = statement_ids
     ? await Promise.all(statement_ids.slice(0, BATCH_STATEMENTS_MAX).map((id) => statementInScope(deps, id, by.scope)))
-    : await bankPayable(deps, by.scope);
+    : await bankPayable(deps, by.scope, payeeOf);
   const eligible = candidates.filter((s) => s.status === 'approved' || s.status === 'payout_failed');
   if (eligible.length === 0) throw new AppError('STATEMENT_STATE_CONFLICT', { details: { reason: 'nothing to pay' } });
   const now = deps.clock.now();
@@ -69,7 +82,7 @@ export const createBankBatch = async (
   await deps.batches.put(batch);
   const moved: Statement[] = [];
   for (const s of eligible) {
-    const payee = await deps.payees.get(s.merchant_id);
+    const payee = await payeeOf(s.merchant_id);
     if (payee?.method !== 'bank' || !payee.account_sealed) continue;
     try {
       moved.push(

@@ -3,19 +3,10 @@
 // through the formula guard (csv/write.ts).
 import { csvFile, csvGbk, csvLine } from '../csv/write';
 import { fenToYuanExact } from './bank-file';
-import { ageOf, type Statement } from './model';
+import { ageOf, statementStatusZh, type Statement } from './model';
 import type { StatementLine } from './reports';
 
 export type CsvEncoding = 'gbk' | 'utf8-bom';
-const STATUS_ZH: Record<Statement['status'], string> = {
-  issued: '待审核',
-  returned: '已退回',
-  approved: '已审核待付款',
-  paying: '付款中',
-  payout_failed: '付款失败',
-  paid: '已付款',
-};
-export const statementStatusZh = (s: Statement['status']): string => STATUS_ZH[s];
 
 const encode = (text: string, encoding: CsvEncoding): Uint8Array =>
   encoding === 'gbk' ? csvGbk(text) : new TextEncoder().encode(text);
@@ -51,7 +42,7 @@ export const statementsCsv = (rows: readonly Statement[], now: Date, encoding: C
         String(s.deductions_count),
         String(s.total_points),
         fenToYuanExact(s.amount_fen),
-        STATUS_ZH[s.status],
+        statementStatusZh(s.status),
         s.issued_at,
         s.approved_at ?? '',
         s.paid_at ?? '',
@@ -93,7 +84,7 @@ export const payoutsCsv = (rows: readonly Statement[], encoding: CsvEncoding): U
         s.merchant_id,
         s.period,
         fenToYuanExact(s.amount_fen),
-        STATUS_ZH[s.status],
+        statementStatusZh(s.status),
         p?.method === 'bank' ? '银行转账' : p?.method === 'stripe' ? 'Stripe' : '',
         p?.batch_id ?? '',
         String((p?.attempt ?? 0) + 1),

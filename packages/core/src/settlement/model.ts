@@ -17,6 +17,16 @@ export const UNPAID_STATUSES: readonly StatementStatus[] = [
   'payout_failed',
 ];
 
+const STATUS_ZH: Record<StatementStatus, string> = {
+  issued: '待审核',
+  returned: '已退回',
+  approved: '已审核待付款',
+  paying: '付款中',
+  payout_failed: '付款失败',
+  paid: '已付款',
+};
+export const statementStatusZh = (s: StatementStatus): string => STATUS_ZH[s];
+
 export const PAYOUT_METHODS = ['bank', 'stripe'] as const;
 export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
 

@@ -6,11 +6,10 @@ import { chinaWallClock } from '@tmc/core/kernel/time';
 import { PayeeInput } from '@tmc/core/settlement/payee';
 import { setBankPayee } from '@tmc/core/settlement/payee-service';
 import { settlementDeps, zodFields, type Deps } from '@tmc/app/public';
-import type { StatementAge } from '@tmc/core/settlement/model';
-import { statementStatusZh } from '@tmc/core/settlement/exports';
+import { statementStatusZh, type StatementAge } from '@tmc/core/settlement/model';
 import type { StatementStatus } from '@tmc/core/settlement/model';
 import { T } from './layout';
-import { fieldErrors, expected, msgOfError, type Msg } from './ui';
+import { Field, fieldErrors, expected, msgOfError, type Msg } from './ui';
 
 const STATUS_EN: Record<StatementStatus, string> = {
   issued: 'To review',
@@ -93,3 +92,31 @@ export const savePayeeForm = async (
   if (!r.ok) return { ok: false, state: { error: msgOfError(r.error), values }, status: r.error.status };
   return { ok: true };
 };
+
+/** The bank account fields of a payee form (finance's and the shop's), with what was typed and the errors. */
+export const PayeeFields = (props: { values: Record<string, string>; fields: Record<string, Msg> }) => (
+  <>
+    <Field
+      name="payee_name"
+      label={{ zh: '户名', en: 'Account name' }}
+      value={props.values.payee_name}
+      error={props.fields.payee_name}
+      required
+    />
+    <Field
+      name="bank_name"
+      label={{ zh: '开户银行', en: 'Bank' }}
+      value={props.values.bank_name}
+      error={props.fields.bank_name}
+      required
+    />
+    <Field
+      name="account_no"
+      label={{ zh: '银行账号', en: 'Account number' }}
+      inputmode="numeric"
+      autocomplete="off"
+      error={props.fields.account_no}
+      required
+    />
+  </>
+);

@@ -12,11 +12,12 @@ import { defineRoute, type Ctx, type Deps, type RouteDef } from '@tmc/app/public
 import { allLines, csvResponse, ownStatement, statementView } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
 import type { MerchantP } from '../kit/principal';
-import { ErrorBox, Field, Notice, PostButton, expected, msgOfError, type Msg } from '../kit/ui';
+import { ErrorBox, Notice, PostButton, expected, msgOfError, type Msg } from '../kit/ui';
 import {
   Age,
   chinaMinute,
   METHOD_MSG,
+  PayeeFields,
   PayeeForm,
   savePayeeForm,
   Status,
@@ -112,28 +113,7 @@ const PayeePanel = (props: { payee: PayeeView | null; state: PayeeState }) => {
         </p>
       )}
       <form method="post" action="/merchant/settlement/payee">
-        <Field
-          name="payee_name"
-          label={{ zh: '户名', en: 'Account name' }}
-          value={v.payee_name}
-          error={f.payee_name}
-          required
-        />
-        <Field
-          name="bank_name"
-          label={{ zh: '开户银行', en: 'Bank' }}
-          value={v.bank_name}
-          error={f.bank_name}
-          required
-        />
-        <Field
-          name="account_no"
-          label={{ zh: '银行账号', en: 'Account number' }}
-          inputmode="numeric"
-          autocomplete="off"
-          error={f.account_no}
-          required
-        />
+        <PayeeFields values={v} fields={f} />
         <button type="submit" class="btn">
           <T zh={p?.account_masked ? '更换银行账户' : '保存银行账户'} en="Save the bank account" />
         </button>

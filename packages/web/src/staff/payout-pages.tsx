@@ -2,20 +2,16 @@
 // every bank-payable approved statement (or put one failed payout in a new batch), download each
 // batch's file for the bank portal (GBK or UTF-8 with BOM, from the API's file route: reading the
 // accounts is audited there), upload the bank's result file, and the failed payouts to retry.
-// Also a merchant's payee: masked, set by finance, revealed on a button press (audited).
 import * as z from 'zod/mini';
-import { MerchantId } from '@tmc/core/kernel/ids';
-import { AppError } from '@tmc/core/kernel/errors';
 import { STATEMENT_ID_RE } from '@tmc/core/settlement/model';
 import type { PayoutBatch } from '@tmc/core/settlement/ports';
 import type { ResultLine } from '@tmc/core/settlement/bank';
-import { payeeView, revealPayeeAccount } from '@tmc/core/settlement/payee-service';
 import { CSV_MAX_BYTES, defineRoute, type Ctx, type Deps, type RouteDef } from '@tmc/app/public';
 import { FINANCE, reviewerOf, settlementDeps } from '@tmc/app/public';
 import { T } from '../kit/layout';
 import type { StaffP } from '../kit/principal';
-import { ErrorBox, Field, Notice, PostButton, expected, msgOfError, type Msg } from '../kit/ui';
-import { METHOD_MSG, PayeeForm, savePayeeForm, Yuan, type PayeeState } from '../kit/settlement-ui';
+import { ErrorBox, Notice, expected, msgOfError, type Msg } from '../kit/ui';
+import { Yuan } from '../kit/settlement-ui';
 import { chinaTime, staffPage } from './kit';
 import { queuePage, SETTLE_DONE, SettleDoneQ, StatementTable } from './settlement-kit';
 
@@ -192,106 +188,6 @@ const batchesPage = async (c: Ctx, deps: Deps, p: StaffP, state: BatchState, sta
   );
 };
 
-const payeePage = async (
-  c: Ctx,
-  deps: Deps,
-  p: StaffP,
-  merchant_id: string,
-  state: PayeeState,
-  opts = {
-    status: 200,
-    revealed: null as string | null,
-  },
-) => {
-  const m = await deps.merchants.getMerchant(merchant_id);
-  if (!m) throw new AppError('MERCHANT_NOT_FOUND');
-  const raw = await deps.payees.get(merchant_id);
-  const payee = raw ? payeeView(raw) : null;
-  const v = state.values ?? {};
-  const f = state.fields ?? {};
-  const base = `/staff/merchants/${merchant_id}/payee`;
-  return staffPage(
-    c,
-    deps,
-    p,
-    `收款账户：${m.business_name}`,
-    'Payee',
-    <>
-      <Notice msg={state.done} />
-      <ErrorBox msg={state.error} />
-      <section class="panel">
-        {payee ? (
-          <dl class="kv">
-            <dt>方式 Method</dt>
-            <dd>
-              <T zh={METHOD_MSG[payee.method].zh} en={METHOD_MSG[payee.method].en} />
-              {payee.method === 'stripe' && (payee.stripe_ready ? '（已开通 ready）' : '（尚未开通 not ready）')}
-            </dd>
-            <dt>户名 Name</dt>
-            <dd>{payee.payee_name || '—'}</dd>
-            <dt>银行 Bank</dt>
-            <dd>{payee.bank_name || '—'}</dd>
-            <dt>账号 Account</dt>
-            <dd class="num" id="account">
-              {opts.revealed ?? payee.account_masked ?? '—'}
-            </dd>
-            <dt>更新 Updated</dt>
-            <dd class="num">
-              {chinaTime(payee.updated_at)} · {payee.updated_by}
-            </dd>
-          </dl>
-        ) : (
-          <p>
-            <T zh="商户尚未登记收款账户。" en="No payee on record." />
-          </p>
-        )}
-        {payee?.account_masked && !opts.revealed && (
-          <PostButton
-            action={`${base}/reveal`}
-            label={{ zh: '查看完整账号（会被记录）', en: 'Show the number (audited)' }}
-            cls="btn-2"
-          />
-        )}
-      </section>
-      <section class="panel narrow" aria-labelledby="set-h">
-        <h2 id="set-h">
-          <T zh="设置银行收款账户" en="Set the bank account" />
-        </h2>
-        <form method="post" action={base}>
-          <Field
-            name="payee_name"
-            label={{ zh: '户名', en: 'Account name' }}
-            value={v.payee_name}
-            error={f.payee_name}
-            required
-          />
-          <Field
-            name="bank_name"
-            label={{ zh: '开户银行', en: 'Bank' }}
-            value={v.bank_name}
-            error={f.bank_name}
-            required
-          />
-          <Field
-            name="account_no"
-            label={{ zh: '银行账号', en: 'Account number' }}
-            inputmode="numeric"
-            autocomplete="off"
-            error={f.account_no}
-            required
-          />
-          <button type="submit" class="btn">
-            <T zh="保存" en="Save" />
-          </button>
-        </form>
-      </section>
-    </>,
-    { status: opts.status },
-  );
-};
-
-const MerchantP = z.object({ merchant_id: MerchantId });
-
 export const staffPayoutRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get',
@@ -349,59 +245,6 @@ export const staffPayoutRoutes = (deps: Deps): RouteDef[] => [
       );
       if (!r.ok) return batchesPage(c, deps, p, { error: msgOfError(r.error) }, r.error.status);
       return batchesPage(c, deps, p, { result: r.value });
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/staff/merchants/:merchant_id/payee',
-    access: { roles: FINANCE },
-    tags: ['pages'],
-    page: true,
-    summary: "A merchant's payee, masked, with the form to set its bank account",
-    params: MerchantP,
-    query: SettleDoneQ,
-    handler(c, { params, query, principal: p }) {
-      return payeePage(c, deps, p, params.merchant_id, { done: query.done ? SETTLE_DONE[query.done] : undefined });
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/staff/merchants/:merchant_id/payee',
-    access: { roles: FINANCE },
-    tags: ['pages'],
-    page: true,
-    summary: "Set a merchant's bank account (sealed at rest; audited)",
-    params: MerchantP,
-    bodyKind: 'form',
-    body: PayeeForm,
-    async handler(c, { params, body, principal: p }) {
-      if (!(await deps.merchants.getMerchant(params.merchant_id))) throw new AppError('MERCHANT_NOT_FOUND');
-      const r = await savePayeeForm(deps, params.merchant_id, body, p.sub);
-      if (!r.ok) return payeePage(c, deps, p, params.merchant_id, r.state, { status: r.status, revealed: null });
-      return c.redirect(`/staff/merchants/${params.merchant_id}/payee?done=payee_saved`, 303);
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/staff/merchants/:merchant_id/payee/reveal',
-    access: { roles: FINANCE },
-    tags: ['pages'],
-    page: true,
-    summary: "Show a merchant's full bank account number (audited)",
-    params: MerchantP,
-    bodyKind: 'form',
-    async handler(c, { params, principal: p }) {
-      const r = await expected(['PAYEE_MISSING'], () => revealPayeeAccount(deps, params.merchant_id, p.sub));
-      if (!r.ok)
-        return payeePage(
-          c,
-          deps,
-          p,
-          params.merchant_id,
-          { error: msgOfError(r.error) },
-          { status: 409, revealed: null },
-        );
-      return payeePage(c, deps, p, params.merchant_id, {}, { status: 200, revealed: r.value });
     },
   }),
 ];

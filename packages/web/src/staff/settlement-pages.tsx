@@ -21,6 +21,7 @@ import { chinaTime, staffPage } from './kit';
 import { isFinance, queuePage, SETTLE_DONE, SettleDoneQ, StatementTable } from './settlement-kit';
 import { staffStatementRoutes } from './settlement-statement';
 import { staffPayoutRoutes } from './payout-pages';
+import { staffPayeeRoutes } from './payee-pages';
 
 const QUEUE_PAGE = 50;
 const AGING_ROWS_SHOWN = 200; // the oldest first; the CSV of a queue has them all
@@ -347,4 +348,5 @@ export const staffSettlementPageRoutes = (deps: Deps): RouteDef[] => [
   }),
   ...staffStatementRoutes(deps),
   ...staffPayoutRoutes(deps),
+  ...staffPayeeRoutes(deps),
 ];
