@@ -21,6 +21,7 @@ import { seedPatterns } from './entities/seed-marker';
 import { sessionPatterns } from './entities/sessions';
 import { staffPatterns } from './entities/staff';
 import { statementPatterns } from './entities/statements';
+import { counterPatterns } from './entities/counters';
 import { payeePatterns } from './entities/payees';
 import { timerPatterns } from './entities/timers';
 import { topupPatterns } from './entities/topups';
@@ -54,4 +55,5 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'timers', patterns: timerPatterns() },
   { entity: 'outbox', patterns: outboxPatterns() },
   { entity: 'seed-marker', patterns: seedPatterns() },
+  { entity: 'counters', patterns: counterPatterns() },
 ];

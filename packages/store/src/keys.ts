@@ -25,6 +25,7 @@ import { payeeKeys } from './entities/payees';
 import { timerKeys } from './entities/timers';
 import { topupKeys } from './entities/topups';
 import { wechatLinkKeys } from './entities/wechat-links';
+import { counterKeys } from './entities/counters';
 
 export { ROOT_AREA } from './entities/areas';
 
@@ -54,6 +55,7 @@ export const KEY_TABLES = [
   timerKeys,
   outboxKeys,
   seedKeys,
+  counterKeys,
 ] as const;
 
 export const keys = {
@@ -81,4 +83,5 @@ export const keys = {
   ...timerKeys,
   ...outboxKeys,
   ...seedKeys,
+  ...counterKeys,
 } as const;
