@@ -104,3 +104,20 @@ export type Fact = {
 
 /** A counter item as read: its scope, period and counters. */
 export type CounterRow = { scope: Scope; period: Period; counters: Record<string, number> };
+
+/** A change of one table item as the stream reports it, images unmarshalled to plain objects. Items
+ * carry a `type` attribute ('order', 'elder', 'entry', ...) that reactors use to pick what they want. */
+export type SourceChange = {
+  event: 'INSERT' | 'MODIFY' | 'REMOVE';
+  keys: { pk: string; sk: string };
+  old: Record<string, unknown> | null;
+  new: Record<string, unknown> | null;
+};
+
+/** Something the streams function runs for each change (counters, anomaly flags, the coverage trigger).
+ * At-least-once and in any order: a reactor must give the same result for a change seen twice. */
+export type ChangeReactor = {
+  name: string;
+  wants: (c: SourceChange) => boolean;
+  react: (c: SourceChange) => Promise<void>;
+};
