@@ -24,3 +24,5 @@ export { createApp } from './compose/app';
 export { settlementDeps } from './compose/settlement-deps';
 export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } from './api/settlement';
 export { allLines, ownStatement } from './api/merchant-settlement';
+// Anomaly flag pages (issue 11) list, show and decide flags as the API routes do.
+export { FLAG_READERS, flagDeciderOf, FlagListQuery, flagListStreet, listFlagsFor, ordersOfFlag } from './api/flags';

@@ -26,6 +26,7 @@ import { timerKeys } from './entities/timers';
 import { topupKeys } from './entities/topups';
 import { wechatLinkKeys } from './entities/wechat-links';
 import { counterKeys } from './entities/counters';
+import { flagKeys } from './entities/flags';
 
 export { ROOT_AREA } from './entities/areas';
 
@@ -56,6 +57,7 @@ export const KEY_TABLES = [
   outboxKeys,
   seedKeys,
   counterKeys,
+  flagKeys,
 ] as const;
 
 export const keys = {

@@ -27,6 +27,7 @@ import type { Outbox } from '@tmc/notify/outbox';
 import type { Logger } from '../http/logger';
 import type { Env } from './env';
 import type { JobRunner } from '@tmc/core/jobs/ports';
+import type { FlagStore } from '@tmc/core/analytics/flag-ports';
 
 export type Deps = {
   stage: Env['STAGE'];
@@ -61,6 +62,7 @@ export type Deps = {
   payees: PayeeStore; // how each merchant is paid; the bank account sealed
   batches: BatchStore; // bank batch files
   payments: PaymentGateway; // Stripe when STRIPE_SECRET_KEY is set; the local fake in local/test
+  flags: FlagStore; // anomaly flags and their counters (issue 11)
   wechatLinks: WechatLinkStore; // phone hash -> openid; the notifier's WeChat directory
   // WeChat sign-in for linking; null unless WECHAT_APP_ID/SECRET are set (production.ts)
   wechatOAuth: WechatOAuth | null;

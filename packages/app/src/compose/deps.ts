@@ -23,6 +23,7 @@ import { createWechatLinkStore } from '@tmc/store/entities/wechat-links';
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createMerchantStore } from '@tmc/store/entities/merchants';
 import { createOrderStore } from '@tmc/store/entities/orders';
+import { createFlagStore } from '@tmc/store/entities/flags';
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
 import { createTimerStore } from '@tmc/store/entities/timers';
 import { createPolicyStore } from '@tmc/store/entities/policy';
@@ -123,6 +124,7 @@ export const buildDeps = (
     },
     topups: createTopupStore(db),
     settlement: createSettlementStore(db),
+    flags: createFlagStore(db),
     payees: createPayeeStore(db),
     batches: createBatchStore(db),
     payments:

@@ -220,6 +220,13 @@ export const ERRORS = {
     zh: '该结算单不在此付款批次中（可能已转入新的批次）',
     en: 'The statement is not in this payout batch (it may have moved to a newer one)',
   },
+  // anomaly flags (issue 11)
+  FLAG_NOT_FOUND: { status: 404, zh: '找不到该异常提示', en: 'Flag not found' },
+  FLAG_STATE_CONFLICT: {
+    status: 409,
+    zh: '该异常提示已被他人处理，请刷新后查看',
+    en: 'The flag has already been decided; reload to see its state',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

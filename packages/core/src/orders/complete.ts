@@ -88,6 +88,7 @@ export const completeOrder = async (
           changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
             status: 'completed',
             completed_at: deps.clock.now().toISOString(),
+            completed_with: 'code' in proof ? 'code' : 'card_pin',
           }),
         );
         // points reach the shop: audited with the capture itself, so there is one record per completion

@@ -207,6 +207,12 @@ export type Order = {
   rating: { stars: number; tags: string[]; comment: string; at: string } | null;
   dispute: { reason: string; at: string; by: string; decided_by: string | null } | null;
   completed_at: string | null;
+  /** When the merchant accepted (anomaly rule: completion seconds after acceptance). Absent on orders
+   * accepted before it was recorded (the stream's old image then tells: its change was the accept). */
+  accepted_at?: string;
+  /** How completion was proved: the order's code, or the elder's card and PIN (anomaly rule: many
+   * cards at one shop in an hour). Absent on orders completed before it was recorded. */
+  completed_with?: 'code' | 'card_pin';
   cancel_fee_points?: number; // kept by the merchant on a cancel after acceptance (policy); absent = 0
   /** When the hold (points and slot) runs out: the slot, or the booking when as soon as possible,
    * plus the policy's completion window. Absent on orders booked before it was recorded. */

@@ -16,6 +16,34 @@ export type NewcomerRule = (typeof NEWCOMER_RULES)[number];
 
 const Points = z.int().check(z.gte(0), z.lte(100_000));
 
+const Count = z.int().check(z.gte(1), z.lte(10_000));
+/** Thresholds of the anomaly rules (core/analytics/flag-rules.ts). A rule trips when its count
+ * reaches the threshold (pair: goes above it). */
+export const AnomalyThresholds = z.object({
+  /** Completed orders of one elder at one merchant in a China month above which the pair is flagged
+   * (a weekly haircut is 4-5; a canteen lunch every weekday is ~22: set per scheme). */
+  pair_month_orders_max: Count,
+  /** A completion this soon after the merchant accepted is flagged (no service takes seconds). */
+  fast_complete_seconds: z.int().check(z.gte(1), z.lte(3_600)),
+  /** Different cards (card + PIN completions of different elders) at one merchant in one China hour. */
+  cards_per_merchant_hour: Count,
+  /** Different elders served by one merchant within `after_issuance_hours` of the month's issuance day. */
+  after_issuance_elders: Count,
+  after_issuance_hours: z.int().check(z.gte(1), z.lte(24 * 7)),
+  /** A completion outside the service's opening hours, and still outside them this many minutes
+   * earlier (a haircut begun just before closing ends after it). */
+  closed_grace_minutes: z.int().check(z.gte(0), z.lte(240)),
+});
+export type AnomalyThresholds = z.infer<typeof AnomalyThresholds>;
+export const DEFAULT_ANOMALY: AnomalyThresholds = {
+  pair_month_orders_max: 8,
+  fast_complete_seconds: 60,
+  cards_per_merchant_hour: 5,
+  after_issuance_elders: 20,
+  after_issuance_hours: 24,
+  closed_grace_minutes: 30,
+};
+
 export const PolicyInput = z.object({
   effective_from: z.string().check(z.regex(/^\d{4}-\d{2}-01$/, 'policies start on the first of a month')),
   note: z._default(FreeText(0, 200), ''),
@@ -77,6 +105,9 @@ export const PolicyInput = z.object({
   /** How often merchants are settled: a statement per calendar month, or per half month (1st-15th,
    * 16th-end). Versions stored before this field existed read as 'monthly'. */
   settlement_cadence: z._default(z.enum(CADENCES), 'monthly'),
+  /** Anomaly flags (issue 11): when the stream raises a flag for staff to look at. Versions stored
+   * before this section existed read as DEFAULT_ANOMALY (store/entities/policy.ts ADDED_LATER). */
+  anomaly: z._default(AnomalyThresholds, DEFAULT_ANOMALY),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 export type Policy = PolicyInput & { version: number; created_by: string; created_at: string };
@@ -114,6 +145,7 @@ export const DEFAULT_POLICY: PolicyInput = {
   newcomer_allowance: 'full',
   category_month_max_points: {},
   settlement_cadence: 'monthly',
+  anomaly: DEFAULT_ANOMALY,
 };
 
 /** When the merchant's time to answer an order booked at `now` runs out. */

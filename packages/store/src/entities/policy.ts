@@ -1,7 +1,7 @@
 // Points policy versions (policyVersions). Versions are append-only: a change is a new version.
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import type { Policy, PolicyInput } from '@tmc/core/policy/model';
+import { DEFAULT_ANOMALY, type Policy, type PolicyInput } from '@tmc/core/policy/model';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
@@ -35,6 +35,7 @@ const ADDED_LATER: Pick<
   | 'newcomer_allowance'
   | 'category_month_max_points'
   | 'settlement_cadence'
+  | 'anomaly'
 > = {
   cancel_fee_after_accept_points: 0,
   offer_minutes: 3, // what the code used before it was a policy value
@@ -42,6 +43,7 @@ const ADDED_LATER: Pick<
   newcomer_allowance: 'full',
   category_month_max_points: {}, // newcomers and per-category caps
   settlement_cadence: 'monthly', // settlement (issue 10)
+  anomaly: DEFAULT_ANOMALY, // anomaly flags (issue 11)
 };
 
 export type PolicyStore = {
