@@ -47,10 +47,10 @@ const accepted = (c: Completion): Order => ({
   change: { event: 'accept', by: `merchant:${c.merchant_id}`, at: c.accepted_at, id: `chg_${c.order_id}_a` },
 });
 
-/** The MODIFY a completion makes: accepted -> completed. */
-export const completionChange = (c: Completion): SourceChange => {
+/** The order a completion leaves (to store it, so a flag's order links resolve). */
+export const completedOrder = (c: Completion): Order => {
   const before = accepted(c);
-  const after: Order = {
+  return {
     ...before,
     status: 'completed',
     completed_at: c.completed_at,
@@ -59,8 +59,12 @@ export const completionChange = (c: Completion): SourceChange => {
     version: 3,
     change: { event: 'complete', by: `merchant:${c.merchant_id}`, at: c.completed_at, id: `chg_${c.order_id}_c` },
   };
-  const o = orderItem(before);
-  const n = orderItem(after);
+};
+
+/** The MODIFY a completion makes: accepted -> completed. */
+export const completionChange = (c: Completion): SourceChange => {
+  const o = orderItem(accepted(c));
+  const n = orderItem(completedOrder(c));
   return { event: 'MODIFY', keys: { pk: n.pk, sk: n.sk }, old: { ...o }, new: { ...n } };
 };
 
