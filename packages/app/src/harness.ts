@@ -10,4 +10,6 @@ export { servedByApi } from './http/api-paths';
 export { orderDeps } from './compose/order-deps';
 export { policyNow } from './compose/policy-now';
 export { settlementDeps } from './compose/settlement-deps';
+// the anomaly-flag reactor, for the streams function's local poller and for tests that feed it changes
+export { flagReactor } from './compose/flag-reactor';
 export type { Deps } from './compose/deps-type';

@@ -178,6 +178,9 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
               <a href="/staff/import">
                 <T zh="导入老人名单 (CSV)" en="Import roster" />
               </a>
+              <a href="/staff/flags">
+                <T zh="异常提示" en="Anomaly flags" />
+              </a>
             </div>
           )}
         </>,
