@@ -47,9 +47,8 @@ beforeAll(async () => {
     await t.deps.orders.put(completedOrder(c), 0); // the order the flag links to
     await reactor.react(completionChange(c));
   }
-  [admin, district, xicheng, finance] = await Promise.all(
-    ['admin', 'zengdu', 'xicheng', 'finance'].map((u) => staffToken(t.app, u)),
-  );
+  const tokens = await Promise.all(['admin', 'zengdu', 'xicheng', 'finance'].map((u) => staffToken(t.app, u)));
+  [admin, district, xicheng, finance] = tokens as [string, string, string, string];
   elder = await phoneToken(t.app, t.deps, t.seed?.elderPhones[0] ?? '', 'elder');
 }, 180_000);
 
@@ -106,7 +105,7 @@ describe('deciding a flag', () => {
     expect((await get<{ flag: FlagJ }>(`/api/analytics/flags/${idOf(outside)}`, admin)).body.flag.status).toBe('open');
   });
 
-  it('of 30 parallel dismissals and escalations one wins; the rest get 409 with its state; one audit record', async () => {
+  it('of 30 parallel decisions one wins; the rest get 409 with the state it left; one audit record', async () => {
     const base = `/api/analytics/flags/${idOf(inStreet)}`;
     const rs = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>

@@ -52,7 +52,7 @@ const at = (c: Partial<Completion> & Pick<Completion, 'order_id' | 'elder_id' | 
 };
 
 describe('pair far more often than peers (per pair and month)', () => {
-  it('flags the ninth completed order of one elder at one shop in a month, and not the eighth of another pair', async () => {
+  it('flags the ninth order of one elder at one shop in a month, not the eighth of another pair', async () => {
     const { run } = setup();
     const [over, under] = ['m_pairover', 'm_pairunder'];
     const nine = ids('o', 'pairA', 9).map((order_id, i) =>
@@ -199,7 +199,7 @@ describe('orders while the shop is closed', () => {
 });
 
 describe('exactly once', () => {
-  it('the same changes run twice, shuffled, with ratings in between, raise each flag once with the same numbers', async () => {
+  it('the same changes run twice, reversed, with ratings between, raise each flag once with the same numbers', async () => {
     const shop = 'm_twice';
     const changes = [
       ...ids('o', 'twiceP', 10).map((order_id, i) =>

@@ -35,7 +35,8 @@ beforeAll(async () => {
     await site.deps.orders.put(completedOrder(fast(m, i)), 0);
     await reactor.react(completionChange(fast(m, i)));
   }
-  [admin, street, finance] = await Promise.all(['admin', 'xicheng', 'finance'].map((u) => signInStaff(site, u)));
+  const clients = await Promise.all(['admin', 'xicheng', 'finance'].map((u) => signInStaff(site, u)));
+  [admin, street, finance] = clients as [Client, Client, Client];
 }, 180_000);
 
 describe('flag list', () => {
