@@ -86,4 +86,5 @@ export const keys = {
   ...outboxKeys,
   ...seedKeys,
   ...counterKeys,
+  ...flagKeys,
 } as const;
