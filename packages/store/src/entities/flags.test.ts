@@ -199,7 +199,7 @@ describe('orders while the shop is closed', () => {
 });
 
 describe('exactly once', () => {
-  it('the same changes run twice, reversed, with ratings between, raise each flag once with the same numbers', async () => {
+  it('changes run twice, reversed, ratings between, raise each flag once with the same numbers', async () => {
     const shop = 'm_twice';
     const changes = [
       ...ids('o', 'twiceP', 10).map((order_id, i) =>
