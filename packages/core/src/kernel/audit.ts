@@ -13,6 +13,23 @@ export type AuditEvent = {
   role?: string;
 };
 
+/** A mainland mobile number or an 18-character ID number standing alone in text. */
+const PERSONAL_NUMBER = /(?<![0-9A-Za-z])(?:1[3-9]\d{9}|\d{17}[0-9Xx])(?![0-9A-Za-z])/g;
+export const PERSONAL_NUMBER_MASK = '[已隐去]';
+
+/** Detail as the log keeps it. No writer puts an ID number or a phone in a record on purpose (they
+ * name the fields changed, ids, amounts, last four digits), but reasons are typed by people: a
+ * number that looks like a phone or an ID number is masked on the way in (PIPL art. 28: the log is
+ * read by more people, for longer, than the elder's record). */
+export const scrubDetail = (d: AuditEvent['detail']): AuditEvent['detail'] =>
+  d &&
+  Object.fromEntries(
+    Object.entries(d).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v.replace(PERSONAL_NUMBER, PERSONAL_NUMBER_MASK) : v,
+    ]),
+  );
+
 /** What a record's role can be: the staff roles when the writer knew them, 'staff' when it did not
  * (a transaction that only had the actor string, a failed sign-in: we never reveal whether the
  * username exists), the phone roles, and 'system' for jobs and webhooks. */
@@ -62,6 +79,7 @@ export const AUDIT_ENTITY_TYPES = [
   'payee',
   'topup',
   'binding',
+  'audit', // the log itself: its exports
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

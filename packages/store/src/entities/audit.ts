@@ -3,7 +3,7 @@
 // the role to records written before they existed: local/src/migrate-audit-actor-index.ts).
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { roleOfActor, type AuditEvent, type AuditLog } from '@tmc/core/kernel/audit';
+import { roleOfActor, scrubDetail, type AuditEvent, type AuditLog } from '@tmc/core/kernel/audit';
 import type { Clock } from '@tmc/core/kernel/clock';
 import { queryIndexPage } from '../page-query';
 import type { Db } from '../table';
@@ -57,6 +57,7 @@ export const auditItem = (e: AuditEvent, at: string, id: string) => ({
   type: 'audit',
   at,
   ...e,
+  ...(e.detail ? { detail: scrubDetail(e.detail) } : {}),
   role: e.role ?? roleOfActor(e.actor),
 });
 
