@@ -24,3 +24,5 @@ export { createApp } from './compose/app';
 export { settlementDeps } from './compose/settlement-deps';
 export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } from './api/settlement';
 export { allLines, ownStatement } from './api/merchant-settlement';
+// The audit log page (issue 11) reads with the same filter, range and readers as GET /api/audit.
+export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/audit';

@@ -2,16 +2,7 @@
 // the formula guard (csv/write.ts). Apart from audit.ts so that only the export loads the CSV writer.
 import { csvFile, csvGbk, csvLine } from '../csv/write';
 import { chinaWallClock } from './time';
-import type { AuditRecord } from './audit';
-
-/** Detail as 'key=value; key=value', in the record's order (values are never sensitive: see the
- * audit writers and app/src/api/audit.test.ts). */
-export const detailText = (d: AuditRecord['detail']): string =>
-  d
-    ? Object.entries(d)
-        .map(([k, v]) => `${k}=${v === null ? '' : String(v)}`)
-        .join('; ')
-    : '';
+import { detailText, type AuditRecord } from './audit';
 
 const chinaTime = (iso: string): string => chinaWallClock(iso).toISOString().slice(0, 19).replace('T', ' ');
 

@@ -85,6 +85,15 @@ export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export type AuditRecord = AuditEvent & { at: string; role: string };
 
+/** Detail as 'key=value; key=value', in the record's order (values are never sensitive: see the
+ * audit writers and app/src/api/audit.test.ts). */
+export const detailText = (d: AuditRecord['detail']): string =>
+  d
+    ? Object.entries(d)
+        .map(([k, v]) => `${k}=${v === null ? '' : String(v)}`)
+        .join('; ')
+    : '';
+
 /** One listing of the log. Exactly one way in is used, by key: `subject` (its index), else `actor`
  * (its index), else the day partitions from `to_at` back to `from_at`; the rest are filters applied
  * to a bounded read (a page may hold fewer than `limit` records and still have a cursor). */
