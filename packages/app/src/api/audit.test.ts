@@ -205,7 +205,7 @@ describe('export', () => {
 });
 
 describe('no sensitive values in the log', () => {
-  it('after registering, editing, revealing, resetting a PIN and leaving: no ID number or phone in any record', async () => {
+  it('register, edit, reveal, reset PIN, leave: no ID number or phone in any record', async () => {
     await at('2026-11-28T02:00:00Z');
     const base = '42130319450314';
     const id17 = `${base}021`;
