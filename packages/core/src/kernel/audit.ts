@@ -14,7 +14,7 @@ export type AuditEvent = {
 };
 
 /** A mainland mobile number or an 18-character ID number standing alone in text. */
-const PERSONAL_NUMBER = /(?<![0-9A-Za-z])(?:1[3-9]\d{9}|\d{17}[0-9Xx])(?![0-9A-Za-z])/g;
+const PERSONAL_NUMBER = /(?<![\w-])(?:1[3-9]\d{9}|\d{17}[0-9Xx])(?![\w-])/g; // not inside an id (base64url)
 export const PERSONAL_NUMBER_MASK = '[已隐去]';
 
 /** Detail as the log keeps it. No writer puts an ID number or a phone in a record on purpose (they
