@@ -26,3 +26,5 @@ export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } f
 export { allLines, ownStatement } from './api/merchant-settlement';
 // Anomaly flag pages (issue 11) list, show and decide flags as the API routes do.
 export { FLAG_READERS, flagDeciderOf, FlagListQuery, flagListStreet, listFlagsFor, ordersOfFlag } from './api/flags';
+// The audit log page (issue 11) reads with the same filter, range and readers as GET /api/audit.
+export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/audit';

@@ -47,6 +47,9 @@ no rating: a rating is one item, read by key for the page shown.
   whole item) cannot write back totals read before a concurrent rating. Data written before this
   change kept the totals on the profile: \`migrateLegacyRatings\` (local/migrate-legacy-ratings.ts, offline,
   once-only per merchant) moves them; run it right after deploying.
+- Audit records carry \`role\` (the staff role when the writer knew it, else derived from the actor)
+  and the actor index (gsi2, \`auditByActor\`). Records written before both get them from
+  \`migrateAuditActorIndex\` (local/migrate-audit-actor-index.ts, offline, a no-op the second time).
 
 ## Sensitive fields
 

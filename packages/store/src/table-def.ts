@@ -4,7 +4,8 @@ export const TABLE_KEYS = {
   sortKey: 'sk',
   gsi: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    // gsi2: eldersByName (search by exact name, optionally within an area prefix)
+    // gsi2: eldersByName (search by exact name, optionally within an area prefix), merchant orders,
+    // statements by status within a street, auditByActor
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
   ttl: 'ttl',

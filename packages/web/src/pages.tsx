@@ -21,6 +21,7 @@ import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
 import { staffFlagPageRoutes } from './staff/flag-pages';
+import { staffAuditPageRoutes } from './staff/audit-pages';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
@@ -51,4 +52,5 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
   ...staffFlagPageRoutes(deps),
+  ...staffAuditPageRoutes(deps),
 ];

@@ -80,7 +80,8 @@ export const authRoutes = () => [
     errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'],
     async handler(c, { body }) {
       const deps = c.get('deps');
-      const a = await staffLogin(deps, body.username, body.password, clientKey(c, deps.blindIndex));
+      const client = clientKey(c, deps.blindIndex);
+      const a = await staffLogin(deps, body.username, body.password, client, c.get('requestId'));
       const s = await startStaffSession(deps, a, c.get('requestId'));
       return signedIn(c, s, a.role);
     },

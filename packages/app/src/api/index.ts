@@ -20,6 +20,7 @@ import { settlementRoutes } from './settlement';
 import { payoutRoutes } from './payouts';
 import { merchantSettlementRoutes } from './merchant-settlement';
 import { flagRoutes } from './flags';
+import { auditRoutes } from './audit';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -38,6 +39,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...payoutRoutes(),
   ...merchantSettlementRoutes(),
   ...flagRoutes(),
+  ...auditRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),

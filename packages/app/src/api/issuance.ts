@@ -256,7 +256,7 @@ export const issuanceRoutes = () => [
       await deps.audit.write({
         actor: principal.sub,
         action: 'awards.csv',
-        subject: `staff:${principal.sub}`,
+        subject: principal.sub, // the awards touch many elders; the record is about the batch its author ran
         detail: { awarded: r.awarded, already: r.already },
         request_id: c.get('requestId'),
       });

@@ -15,6 +15,7 @@ import { mountRoutes, type RouteDef } from '../http/route';
 import { readPrincipal } from '../http/session';
 import { apiRoutes } from '../api/index';
 import { servedByApi } from '../http/api-paths';
+import { auditWithRole } from './audit-role';
 
 export type AppOptions = {
   /** false for the pages function in AWS, which API Gateway sends everything but the API to. */
@@ -41,7 +42,10 @@ export const createApp = (deps: Deps, opts: AppOptions = {}) => {
     c.set('principal', null);
     c.set('authError', null);
     try {
-      c.set('principal', await readPrincipal(c));
+      const p = await readPrincipal(c);
+      c.set('principal', p);
+      // Handlers that take the bag from the request (c.get('deps')) write staff records with the role.
+      if (p?.kind === 'staff') c.set('deps', { ...deps, audit: auditWithRole(deps.audit, p) });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       c.set('authError', e);

@@ -18,6 +18,7 @@ export const startStaffSession = async (
   });
   await deps.audit.write({
     actor: `staff:${a.username}`,
+    role: a.role,
     action: 'staff.login',
     subject: `staff:${a.username}`,
     request_id,

@@ -3,7 +3,8 @@
 // a password) is admitted by the one attempt limiter before it is compared (attempts.ts holds
 // the limits: 5 tries per code, 5 wrong passwords per account per 15 minutes, and per client
 // address: codes sent and failed staff sign-ins).
-import { AppError } from '../kernel/errors';
+import { AppError, type ErrorCode } from '../kernel/errors';
+import type { AuditEvent, AuditLog } from '../kernel/audit';
 import { admitOrThrow, ATTEMPT_RULES, wrongGuess, type AttemptLimiter, type AttemptRule } from './attempts';
 import { randomDigits, randomId, sha256, verifySecret } from '../kernel/secrets';
 import type { Clock } from '../kernel/clock';
@@ -80,23 +81,58 @@ const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 
 /** Staff sign-in. The try is counted against the client address and the username (known or not,
  * so a lock does not reveal which usernames exist) before the password is compared; a right
- * password gives both tries back, so only wrong ones add up to a lock. */
+ * password gives both tries back, so only wrong ones add up to a lock.
+ *
+ * Every attempt that fails is audited under the username tried (never the password): a wrong
+ * password or unknown username (`staff.login_failed`, the same record either way, so the log does
+ * not tell which usernames exist either), the wrong try that used the last one
+ * (`staff.login_locked`), and a try the limiter refused before comparing (`staff.login_refused`).
+ * A refused try costs the limiter's conditional write already; its record is one more write, so the
+ * log grows at most as fast as the attempts the API lets through its throttle. The successful
+ * sign-in is audited where its session starts (app compose/staff-session.ts). */
 export const staffLogin = async (
-  deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter },
+  deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter; audit: AuditLog },
   username: string,
   password: string,
   client: ClientKey = null,
+  request_id?: string,
 ): Promise<StaffAccount> => {
+  const actor = `staff:${username}`;
+  const failed = async (e: AppError, action: string, detail: AuditEvent['detail']): Promise<AppError> => {
+    // role 'staff', not the account's: a failure for a known username must look like one for an unknown one
+    await deps.audit.write({
+      actor,
+      role: 'staff',
+      action,
+      subject: actor,
+      detail,
+      ...(request_id ? { request_id } : {}),
+    });
+    return e;
+  };
+  const refused = async (rule: AttemptRule, subject: string, lockCode: ErrorCode, reason: string) => {
+    try {
+      return await admitOrThrow(deps.limiter, rule, subject, lockCode);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === lockCode)) throw e;
+      throw await failed(e, 'staff.login_refused', { reason, retry_after_s: Number(e.details?.retry_after_s ?? 0) });
+    }
+  };
   const byAddress = client
-    ? await admitOrThrow(deps.limiter, 'staff_login_per_address', client, 'ADDRESS_RATE_LIMITED')
+    ? await refused('staff_login_per_address', client, 'ADDRESS_RATE_LIMITED', 'address_limited')
     : null;
   const subject = sha256(`staff:${username}`);
-  const a = await admitOrThrow(deps.limiter, 'staff_password', subject, 'ACCOUNT_LOCKED');
+  const a = await refused('staff_password', subject, 'ACCOUNT_LOCKED', 'account_locked');
   const acct = await deps.staff.get(username);
   const ok = acct
     ? await verifySecret(password, acct.password_hash)
     : await verifySecret(password, DUMMY_HASH).then(() => false);
-  if (!acct || !ok) throw wrongGuess(a, 'LOGIN_FAILED', 'ACCOUNT_LOCKED');
+  if (!acct || !ok) {
+    const e = wrongGuess(a, 'LOGIN_FAILED', 'ACCOUNT_LOCKED');
+    throw await (a.tries_left > 0
+      ? failed(e, 'staff.login_failed', { tries_left: a.tries_left })
+      : failed(e, 'staff.login_locked', { retry_after_s: a.retry_after_s }));
+  }
   await deps.limiter.refund('staff_password', subject, a);
   if (client && byAddress) await deps.limiter.refund('staff_login_per_address', client, byAddress);
   return acct;

@@ -1,23 +1,17 @@
-// Audit log (auditByDay, auditBySubject). Append-only: each record is a new item, never updated.
+// Audit log (auditByDay, auditBySubject on gsi1, auditByActor on gsi2). Append-only: each record is a
+// new item, never updated (the one exception is the offline migration that adds the actor index and
+// the role to records written before they existed: local/src/migrate-audit-actor-index.ts).
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, AuditLog } from '@tmc/core/kernel/audit';
+import { roleOfActor, scrubDetail, type AuditEvent, type AuditLog } from '@tmc/core/kernel/audit';
 import type { Clock } from '@tmc/core/kernel/clock';
 import { queryIndexPage } from '../page-query';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
+import { listAudit } from './audit-list';
+import { auditKeys } from './audit-keys';
 
-export const auditKeys = {
-  audit: (day: string, at: string, id: string) => ({ pk: `AUDIT#${day}`, sk: `${at}#${id}` }),
-  auditDayPk: (day: string) => `AUDIT#${day}`,
-  /** Whether a pk is an audit day partition (every audit record has one). */
-  isAuditDay: (pk: string) => pk.startsWith('AUDIT#'),
-  auditSubjectIndex: (subject: string, at: string, id: string) => ({
-    gsi1pk: `AUDIT_SUBJECT#${subject}`,
-    gsi1sk: `${at}#${id}`,
-  }),
-  auditSubjectPk: (subject: string) => `AUDIT_SUBJECT#${subject}`,
-} as const;
+export { auditKeys };
 
 export const auditPatterns = (): AccessPattern[] => [
   {
@@ -26,8 +20,10 @@ export const auditPatterns = (): AccessPattern[] => [
     operation: ['Query'],
     pk: 'AUDIT#{yyyy-mm-dd}',
     sk: '{at}#{id}',
-    used_by: 'audit (operators)',
-    about: '',
+    used_by: 'audit (AuditLog.list: the log by date range)',
+    about:
+      'UTC day of `at`; newest first, sk BETWEEN the range; a page visits at most 31 days and reads at most ' +
+      '300 records (filters on action/role/entity apply to that read), the cursor names the day to go on from',
   },
   {
     name: 'auditBySubject',
@@ -35,8 +31,19 @@ export const auditPatterns = (): AccessPattern[] => [
     operation: ['Query'],
     pk: 'AUDIT_SUBJECT#{subject}',
     sk: '{at}#{id}',
-    used_by: 'audit (AuditLog.listBySubject)',
-    about: 'newest first',
+    used_by: 'audit (AuditLog.listBySubject, AuditLog.list by entity)',
+    about: 'newest first; sk BETWEEN the date range; same read bound as auditByDay',
+  },
+  {
+    name: 'auditByActor',
+    index: 'gsi2',
+    operation: ['Query'],
+    pk: 'AUDIT_ACTOR#{actor}',
+    sk: '{at}#{id}',
+    used_by: 'audit (AuditLog.list by person)',
+    about:
+      'newest first; sk BETWEEN the date range; same read bound as auditByDay. Records written before this index ' +
+      'get it from the offline migration (local migrate-audit-actor-index)',
   },
 ];
 const keys = auditKeys; // this entity's own keys, by their short names
@@ -46,9 +53,12 @@ const keys = auditKeys; // this entity's own keys, by their short names
 export const auditItem = (e: AuditEvent, at: string, id: string) => ({
   ...keys.audit(at.slice(0, 10), at, id),
   ...keys.auditSubjectIndex(e.subject, at, id),
+  ...keys.auditActorIndex(e.actor, at, id),
   type: 'audit',
   at,
   ...e,
+  ...(e.detail ? { detail: scrubDetail(e.detail) } : {}),
+  role: e.role ?? roleOfActor(e.actor),
 });
 
 export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
@@ -78,4 +88,5 @@ export const createAuditLog = (db: Db, clock: Clock): AuditLog => ({
       cursor: r.cursor,
     };
   },
+  list: (q) => listAudit(db, q),
 });

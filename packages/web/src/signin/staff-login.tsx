@@ -1,4 +1,5 @@
-// Staff sign-in: username and password on the console look, an audit record on success. Split
+// Staff sign-in: username and password on the console look, an audit record on success and on
+// failure (core auth/service.ts staffLogin). Split
 // out of pages.tsx.
 import * as z from 'zod/mini';
 import { staffLogin } from '@tmc/core/auth/service';
@@ -94,7 +95,7 @@ export const staffLoginRoutes = (deps: Deps): RouteDef[] => [
         );
       }
       const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'], () =>
-        staffLogin(deps, username, body.password, clientKey(c, deps.blindIndex)),
+        staffLogin(deps, username, body.password, clientKey(c, deps.blindIndex), c.get('requestId')),
       );
       if (!r.ok) {
         setRetryAfter(c, r.error);

@@ -7,7 +7,7 @@ import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { ageOn } from '@tmc/core/elders/id-card';
 import { PHONE_RE } from '@tmc/core/kernel/ids';
-import { defineRoute, type RouteDef, type Deps } from '@tmc/app/public';
+import { AUDIT_READERS, defineRoute, type RouteDef, type Deps } from '@tmc/app/public';
 import { assertAreaInScope } from '@tmc/core/elders/access';
 import { T } from '../kit/layout';
 import { ALL_STAFF, ELDER_OFFICERS, isOfficer, type StaffP } from '../kit/principal';
@@ -169,6 +169,11 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
                 </a>
               </>
             ) : null}
+            {(AUDIT_READERS as readonly string[]).includes(p.role) && (
+              <a href="/staff/audit">
+                <T zh="操作日志" en="Audit log" />
+              </a>
+            )}
           </div>
           {officer && (
             <div class="panel links">
