@@ -22,6 +22,7 @@ import { sessionPatterns } from './entities/sessions';
 import { staffPatterns } from './entities/staff';
 import { statementPatterns } from './entities/statements';
 import { counterPatterns } from './entities/counters';
+import { coveragePatterns } from './entities/coverage';
 import { payeePatterns } from './entities/payees';
 import { timerPatterns } from './entities/timers';
 import { topupPatterns } from './entities/topups';
@@ -56,4 +57,5 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'outbox', patterns: outboxPatterns() },
   { entity: 'seed-marker', patterns: seedPatterns() },
   { entity: 'counters', patterns: counterPatterns() },
+  { entity: 'coverage', patterns: coveragePatterns() },
 ];

@@ -26,6 +26,7 @@ import { timerKeys } from './entities/timers';
 import { topupKeys } from './entities/topups';
 import { wechatLinkKeys } from './entities/wechat-links';
 import { counterKeys } from './entities/counters';
+import { coverageKeys } from './entities/coverage';
 
 export { ROOT_AREA } from './entities/areas';
 
@@ -56,6 +57,7 @@ export const KEY_TABLES = [
   outboxKeys,
   seedKeys,
   counterKeys,
+  coverageKeys,
 ] as const;
 
 export const keys = {
@@ -84,4 +86,5 @@ export const keys = {
   ...outboxKeys,
   ...seedKeys,
   ...counterKeys,
+  ...coverageKeys,
 } as const;
