@@ -24,3 +24,5 @@ export { createApp } from './compose/app';
 export { settlementDeps } from './compose/settlement-deps';
 export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } from './api/settlement';
 export { allLines, ownStatement } from './api/merchant-settlement';
+// Coverage (issue 11): the page reads and recomputes through the same functions as the API.
+export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';

@@ -1,0 +1,63 @@
+// What the coverage page and API show of a stored snapshot: the rows within the reader's area (and the
+// filter asked), shares per category, and the gaps ranked within that view; and the gaps as CSV.
+import { isWithin } from '../areas/model';
+import { csvFile, csvGbk, csvLine } from '../csv/write';
+import { rankGaps, sharePermille, type CoverageGap } from './coverage';
+import { COVERAGE_GAPS_MAX, type CoverageRow, type CoverageSnapshot, type CoverageSummary } from './coverage-run';
+
+export type CoverageFilter = { area: string | null; category: string | null };
+
+export type CoverageViewRow = CoverageRow & { share_permille: Record<string, number> };
+export type CoverageView = {
+  summary: CoverageSummary | null;
+  categories: string[];
+  rows: CoverageViewRow[];
+  gaps: CoverageGap[];
+};
+
+/** The snapshot seen through a filter: an area (street or community code; null = the city) and a category. */
+export const coverageView = (snap: CoverageSnapshot | null, f: CoverageFilter): CoverageView => {
+  if (!snap) return { summary: null, categories: [], rows: [], gaps: [] };
+  const categories = snap.summary.categories.filter((c) => f.category === null || c === f.category);
+  const rows = snap.rows
+    .filter((r) => f.area === null || isWithin(r.community_code, f.area))
+    .map((r) => {
+      const covered = Object.fromEntries(categories.map((c) => [c, r.covered[c] ?? 0]));
+      return {
+        ...r,
+        covered,
+        share_permille: Object.fromEntries(categories.map((c) => [c, sharePermille(covered[c] ?? 0, r.elders)])),
+      };
+    });
+  // the stored ranking is the city's; a narrower view ranks its own rows (the same order, rankGaps)
+  const gaps = f.area === null && f.category === null ? snap.gaps : rankGaps(rows, COVERAGE_GAPS_MAX);
+  return { summary: snap.summary, categories, rows, gaps };
+};
+
+/** "12.5%": a per-mille share as people read it. */
+export const percentText = (permille: number): string => `${(permille / 10).toFixed(1)}%`;
+
+/** The ranked gaps as CSV (UTF-8 with BOM, or GBK), community names beside their codes. */
+export const coverageGapsCsv = (
+  v: CoverageView,
+  names: (category: string) => string,
+  encoding: 'gbk' | 'utf8-bom',
+): Uint8Array => {
+  const nameOf = new Map(v.rows.map((r) => [r.community_code, r.name]));
+  const lines = [csvLine(['排名', '社区', '社区代码', '服务类别', '老人数', '未覆盖', '覆盖率'])];
+  v.gaps.forEach((g, i) =>
+    lines.push(
+      csvLine([
+        String(i + 1),
+        nameOf.get(g.community_code) ?? g.community_code,
+        g.community_code,
+        names(g.category),
+        String(g.elders),
+        String(g.uncovered),
+        percentText(g.share_permille),
+      ]),
+    ),
+  );
+  const text = csvFile(lines);
+  return encoding === 'gbk' ? csvGbk(text) : new TextEncoder().encode(text);
+};
