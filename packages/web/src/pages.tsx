@@ -20,6 +20,7 @@ import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
+import { staffCoveragePageRoutes } from './staff/coverage-pages';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
@@ -49,4 +50,5 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
+  ...staffCoveragePageRoutes(deps),
 ];

@@ -71,6 +71,7 @@ const ViewOut = z.object({
     }),
   ),
   gaps: z.array(Gap),
+  merchants: z.array(z.tuple([z.number(), z.number()])),
 });
 
 export const coverageRoutes = () => [

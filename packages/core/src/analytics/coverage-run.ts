@@ -38,7 +38,18 @@ export type CoverageSummary = {
   inputs: { communities: number; elders: number; unlocated: number; merchants: number; services: number };
 };
 
-export type CoverageSnapshot = { summary: CoverageSummary; rows: CoverageRow[]; gaps: CoverageGap[] };
+/** Merchants with a matchable service, for the map: [lat, lng] rounded to 1e-4 degree (~11 m, plenty for a
+ * district map), at most MAP_MERCHANTS_MAX so the map item stays ~200 KB (DynamoDB items hold 400 KB). */
+export type MapPoint = [number, number];
+export const MAP_MERCHANTS_MAX = 8_000;
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+export type CoverageSnapshot = {
+  summary: CoverageSummary;
+  rows: CoverageRow[];
+  gaps: CoverageGap[];
+  merchants: MapPoint[];
+};
 
 export type CoverageStore = {
   /** Writes the rows and the ranking under the run, then makes it current (unless a newer run already is). */
@@ -79,6 +90,7 @@ export const runCoverage = async (
       (page) => void elders.push(...coverageElders(page)),
     );
   const services: CoverageService[] = [];
+  const points: MapPoint[] = [];
   let merchants = 0;
   await allPages(
     (cur) => src.approvedMerchants(COVERAGE_PAGE, cur),
@@ -86,7 +98,12 @@ export const runCoverage = async (
       merchants += page.length;
       // a page's merchants in parallel: one Query each, at most COVERAGE_PAGE at once
       const lists = await Promise.all(page.map((m) => src.servicesOf(m.merchant_id)));
-      page.forEach((m, i) => services.push(...coverageServices(m, lists[i] ?? [])));
+      page.forEach((m, i) => {
+        const own = coverageServices(m, lists[i] ?? []);
+        services.push(...own);
+        if (own.length > 0 && points.length < MAP_MERCHANTS_MAX)
+          points.push([round4(m.location.lat), round4(m.location.lng)]);
+      });
     },
   );
   const categories = await src.categories();
@@ -121,6 +138,6 @@ export const runCoverage = async (
       services: services.length,
     },
   };
-  await store.save({ summary, rows, gaps: rankGaps(rows, COVERAGE_GAPS_MAX) });
+  await store.save({ summary, rows, gaps: rankGaps(rows, COVERAGE_GAPS_MAX), merchants: points });
   return summary;
 };

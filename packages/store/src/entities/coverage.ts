@@ -4,7 +4,13 @@
 // Old runs expire by TTL: the nightly run keeps a current one far younger than that.
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoverageGap } from '@tmc/core/analytics/coverage';
-import type { CoverageRow, CoverageSnapshot, CoverageStore, CoverageSummary } from '@tmc/core/analytics/coverage-run';
+import type {
+  CoverageRow,
+  CoverageSnapshot,
+  CoverageStore,
+  CoverageSummary,
+  MapPoint,
+} from '@tmc/core/analytics/coverage-run';
 import { isConditionFailed } from '../tx';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
@@ -14,6 +20,7 @@ export const coverageKeys = {
   coverageCurrent: () => ({ pk: 'COVERAGE', sk: 'CURRENT' }),
   coverageRow: (runId: string, community: string) => ({ pk: `COVERAGE#${runId}`, sk: `C#${community}` }),
   coverageRank: (runId: string) => ({ pk: `COVERAGE#${runId}`, sk: 'RANK' }),
+  coverageMap: (runId: string) => ({ pk: `COVERAGE#${runId}`, sk: 'MAP' }),
   coverageRunPk: (runId: string) => `COVERAGE#${runId}`,
   isCoverage: (pk: string) => pk === 'COVERAGE' || pk.startsWith('COVERAGE#'),
 } as const;
@@ -48,6 +55,15 @@ export const coveragePatterns = (): AccessPattern[] => [
     used_by: 'analytics (coverage page, city-wide)',
     about: 'the top gaps of the run (COVERAGE_GAPS_MAX); TTL',
   },
+  {
+    name: 'coverageMap',
+    index: 'table',
+    operation: ['GetItem', 'PutItem'],
+    pk: 'COVERAGE#{run_id}',
+    sk: 'MAP',
+    used_by: 'analytics (coverage page map)',
+    about: 'merchant points of the run, [lat, lng] to 1e-4 degree (MAP_MERCHANTS_MAX); TTL',
+  },
 ];
 
 /** A run's rows live 30 days: the nightly run replaces the current one long before (a month of failed
@@ -70,7 +86,7 @@ export const createCoverageStore = (db: Db): CoverageStore => {
     }
   };
   return {
-    async save({ summary, rows, gaps }: CoverageSnapshot) {
+    async save({ summary, rows, gaps, merchants }: CoverageSnapshot) {
       const ttl = Math.floor(Date.parse(summary.computed_at) / 1000) + COVERAGE_RUN_TTL_S;
       await batchPut(
         rows.map((r) => ({ ...keys.coverageRow(summary.run_id, r.community_code), type: 'coverage_row', ttl, ...r })),
@@ -79,6 +95,12 @@ export const createCoverageStore = (db: Db): CoverageStore => {
         new PutCommand({
           TableName: T,
           Item: { ...keys.coverageRank(summary.run_id), type: 'coverage_rank', ttl, gaps },
+        }),
+      );
+      await db.doc.send(
+        new PutCommand({
+          TableName: T,
+          Item: { ...keys.coverageMap(summary.run_id), type: 'coverage_map', ttl, merchants },
         }),
       );
       try {
@@ -113,9 +135,12 @@ export const createCoverageStore = (db: Db): CoverageStore => {
         for (const it of r.Items ?? []) rows.push(fromItem<CoverageRow>(it));
         start = r.LastEvaluatedKey;
       } while (start);
-      const rank = await db.doc.send(new GetCommand({ TableName: T, Key: keys.coverageRank(summary.run_id) }));
+      const [rank, map] = await Promise.all([
+        db.doc.send(new GetCommand({ TableName: T, Key: keys.coverageRank(summary.run_id) })),
+        db.doc.send(new GetCommand({ TableName: T, Key: keys.coverageMap(summary.run_id) })),
+      ]);
       const gaps = (rank.Item?.gaps ?? []) as CoverageGap[];
-      return { summary, rows, gaps };
+      return { summary, rows, gaps, merchants: (map.Item?.merchants ?? []) as MapPoint[] };
     },
   };
 };

@@ -55,6 +55,7 @@ export const ACTION_ZH: Record<string, string> = {
   'binding.confirm_by_elder': '老人同意绑定',
   'binding.confirm_by_staff': '工作人员确认绑定',
   'binding.remove': '解除绑定',
+  'coverage.recompute': '重新计算服务覆盖',
 };
 
 /** "2026-11-23 16:00" in China time, for tables. */
