@@ -94,7 +94,8 @@ const main = async (): Promise<void> => {
     ...out.map(
       (r) =>
         `| ${int(r.elders)} | ${int(r.services)} | ${fmtMs(r.median_ms)} | ` +
-        `${((r.median_ms * 1000) / r.elders).toFixed(1)} µs | ${fmtMs(r.brute_ms)}${r.brute_scaled ? ' (scaled)' : ''} | ` +
+        `${((r.median_ms * 1000) / r.elders).toFixed(1)} µs | ` +
+        `${fmtMs(r.brute_ms)}${r.brute_scaled ? ' (scaled)' : ''} | ` +
         `${(r.brute_ms / r.median_ms).toFixed(0)}x | ${(r.covered_permille / 10).toFixed(1)}% | ${int(r.gaps)} |`,
     ),
     '',

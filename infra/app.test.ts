@@ -198,7 +198,7 @@ describe('jobs', () => {
     });
   });
 
-  it('schedules the daily job, the monthly issuance, settlement and coverage in Asia/Shanghai, with retries and the DLQ', () => {
+  it('schedules daily, monthly issuance, settlement and coverage in Asia/Shanghai, with retries and the DLQ', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
     template.resourceCountIs('AWS::Scheduler::Schedule', 4);

@@ -77,7 +77,7 @@ describe('GET /api/analytics/coverage', () => {
     expect(r.body.summary?.inputs.services).toBe(ref.services.length);
   });
 
-  it('a street officer sees only their street; another street is refused; a district officer their district', async () => {
+  it('a street officer sees only their street (another is refused); a district officer their district', async () => {
     const own = await get('/api/analytics/coverage', 'xicheng');
     expect(own.status).toBe(200);
     expect(own.body.rows.length).toBeGreaterThan(0);

@@ -44,7 +44,8 @@ export const coveragePatterns = (): AccessPattern[] => [
     sk: 'C#{community code}',
     used_by: 'analytics (coverage job writes, coverage page reads)',
     about:
-      "one row per community; Query `begins_with(sk, 'C#' + area prefix)` for a street; written by BatchWriteItem (Puts); TTL",
+      'one row per community; Query `begins_with(sk, C# + area prefix)` for a street; ' +
+      'written by BatchWriteItem (Puts); TTL',
   },
   {
     name: 'coverageRank',

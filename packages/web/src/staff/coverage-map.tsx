@@ -76,7 +76,10 @@ export const CoverageMap = (props: { rows: CoverageViewRow[]; merchants: MapPoin
           const [, colour] = bandOf(low);
           return (
             <g data-community={r.community_code} data-share={low}>
-              <title>{`${r.name} (${r.community_code}): 最低覆盖率 lowest share ${percentText(low)}, 老人 elders ${r.elders}`}</title>
+              <title>
+                {`${r.name} (${r.community_code}): 最低覆盖率 lowest share ${percentText(low)}, ` +
+                  `老人 elders ${r.elders}`}
+              </title>
               <circle cx={p.x} cy={p.y} r="11" fill={colour} stroke="#fff" stroke-width="2" />
               <text x={p.x + 14} y={p.y + 4} font-size="12" fill="#222">
                 {`${r.name} ${percentText(low)}`}
