@@ -12,7 +12,9 @@ import { CATEGORIES, district } from './coverage/city';
 import { progress, runBench } from './fixtures/entry';
 import { fmtMs, int } from './fixtures/format';
 import { provenance, writeSection } from './fixtures/report';
-import { median } from './fixtures/stats';
+import { load1, median } from './fixtures/stats';
+import { withDynamo } from './fixtures/dynamo';
+import { measureStored, type StoredResult } from './coverage/stored';
 
 const SECTION = 'bench:analytics-coverage';
 const QUICK = process.argv.includes('--quick');
@@ -25,6 +27,11 @@ const SIZES: [number, number][] = QUICK
 const REPEATS = 5; // median of 5 runs: the first pays for JIT warm-up
 const BRUTE_SAMPLE = 2_000; // elders brute force checks at the large size
 const log = progress('coverage');
+/** Sizes of the stored run (the job with its reads and writes on DynamoDB Local), `<elders>x<services>`;
+ * COVERAGE_BENCH_STORED=100000x10000 for the full size (DynamoDB Local writes ~1-2k items/s at best: minutes). */
+const STORED_SIZES: [number, number][] = (process.env.COVERAGE_BENCH_STORED ?? (QUICK ? '2000x200' : '10000x1000'))
+  .split(',')
+  .map((x) => x.split('x').map(Number) as [number, number]);
 
 type Row = {
   elders: number;
@@ -69,6 +76,7 @@ const measure = (elders: number, services: number): Row => {
 };
 
 const main = async (): Promise<void> => {
+  const loadAtStart = load1();
   const out: Row[] = [];
   for (const [e, s] of SIZES) {
     log(`${int(e)} elders x ${int(s)} services`);
@@ -76,11 +84,22 @@ const main = async (): Promise<void> => {
     log(JSON.stringify(out.at(-1)));
   }
   if (out.some((r) => !r.equal)) throw new Error('grid index and brute force disagree');
+  const stored: StoredResult[] = [];
+  for (const [e, sv] of STORED_SIZES) {
+    log(`stored run: ${int(e)} elders x ${int(sv)} services on DynamoDB Local`);
+    // a DynamoDB Local per size, as the other benches do: one JVM's earlier tables slow later writes
+    stored.push(await withDynamo((dynamo) => measureStored(dynamo, e, sv)));
+    log(JSON.stringify(stored.at(-1)));
+  }
+  if (stored.some((r) => !r.equal)) throw new Error('stored run disagrees with the pure computation');
   const [small, large] = [out[0], out.at(-1)];
   const lines = [
     '## Coverage: elders x services in reach, per community and category',
     '',
     provenance('npx tsx bench/analytics-coverage.ts', 'npm run bench'),
+    '',
+    `Load average at start ${loadAtStart.toFixed(1)}, at end ${load1().toFixed(1)} (other work on the machine ` +
+      'slows DynamoDB Local far more than the in-memory computation; ratios are from one run).',
     '',
     `The pure computation of \`computeCoverage\` (packages/core/src/analytics/coverage.ts) over a synthetic ` +
       `district (bench/coverage/city.ts: 144 communities, 5 categories, 10% home visits of 1-4 km, 2% of ` +
@@ -103,6 +122,19 @@ const main = async (): Promise<void> => {
       ? `- Trend: 10x the elders and 10x the services cost ${(large.median_ms / small.median_ms).toFixed(1)}x ` +
         `the time (brute force: ~100x); per elder the cost follows the services in reach, not the city's.`
       : '- Quick run: one size only.',
+    '',
+    'The whole job on DynamoDB Local (bench/coverage/stored.ts): the same district written as the store ' +
+      "writes it, then `runCoverage` with the store's reads (areas by parent, elders by community in pages of " +
+      '100, approved merchants by status, one services Query per merchant) and the snapshot written (rows, ' +
+      'ranking, map, current pointer); its counts equal the pure computation.',
+    '',
+    '| elders | services | seed (BatchWriteItem) | job: reads + compute + writes | per elder |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...stored.map(
+      (r) =>
+        `| ${int(r.elders)} | ${int(r.services)} | ${fmtMs(r.seed_ms)} | ${fmtMs(r.run_ms)} | ` +
+        `${((r.run_ms * 1000) / r.elders).toFixed(0)} µs |`,
+    ),
   ];
   const body = lines.join('\n');
   console.log(body);
