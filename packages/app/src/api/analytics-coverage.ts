@@ -7,7 +7,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { isWithin } from '@tmc/core/areas/model';
 import { AreaCode } from '@tmc/core/areas/model';
 import { CategoryCode } from '@tmc/core/merchants/model';
-import { coverageGapsCsv, coverageView, type CoverageView } from '@tmc/core/analytics/coverage-view';
+import { coverageView, type CoverageView } from '@tmc/core/analytics/coverage-view';
 import { createCoverageStore } from '@tmc/store/entities/coverage';
 import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps-type';
@@ -101,6 +101,8 @@ export const coverageRoutes = () => [
     async handler(c, { query, principal }) {
       const deps = c.get('deps');
       const v = await readCoverage(deps, principal.scope, query);
+      // an export now and then: the GBK encoder loads with the first, not at every cold start
+      const { coverageGapsCsv } = await import('@tmc/core/analytics/coverage-csv');
       const names = new Map((await deps.merchants.categories()).map((k) => [k.code, k.name_zh]));
       const enc = query.encoding ?? 'utf8-bom';
       return csvResponse(

@@ -1,7 +1,7 @@
 // What the coverage page and API show of a stored snapshot: the rows within the reader's area (and the
-// filter asked), shares per category, and the gaps ranked within that view; and the gaps as CSV.
+// filter asked), shares per category, and the gaps ranked within that view (the CSV is coverage-csv.ts, kept
+// apart so pages and the API's cold start do not load the GBK encoder).
 import { isWithin } from '../areas/model';
-import { csvFile, csvGbk, csvLine } from '../csv/write';
 import { rankGaps, sharePermille, type CoverageGap } from './coverage';
 import {
   COVERAGE_GAPS_MAX,
@@ -55,28 +55,3 @@ export const coverageView = (snap: CoverageSnapshot | null, f: CoverageFilter): 
 
 /** "12.5%": a per-mille share as people read it. */
 export const percentText = (permille: number): string => `${(permille / 10).toFixed(1)}%`;
-
-/** The ranked gaps as CSV (UTF-8 with BOM, or GBK), community names beside their codes. */
-export const coverageGapsCsv = (
-  v: CoverageView,
-  names: (category: string) => string,
-  encoding: 'gbk' | 'utf8-bom',
-): Uint8Array => {
-  const nameOf = new Map(v.rows.map((r) => [r.community_code, r.name]));
-  const lines = [csvLine(['排名', '社区', '社区代码', '服务类别', '老人数', '未覆盖', '覆盖率'])];
-  v.gaps.forEach((g, i) =>
-    lines.push(
-      csvLine([
-        String(i + 1),
-        nameOf.get(g.community_code) ?? g.community_code,
-        g.community_code,
-        names(g.category),
-        String(g.elders),
-        String(g.uncovered),
-        percentText(g.share_permille),
-      ]),
-    ),
-  );
-  const text = csvFile(lines);
-  return encoding === 'gbk' ? csvGbk(text) : new TextEncoder().encode(text);
-};
