@@ -7,14 +7,14 @@
 // `npx tsx bench/analytics-coverage.ts --quick` runs 2,000 x 200 only and does not write the report.
 import { computeCoverage, computeCoverageBrute, rankGaps, sharePermille } from '@tmc/core/analytics/coverage';
 import { circleRadiusM } from '@tmc/core/search/geo';
-import { DEFAULT_POLICY_CIRCLE } from './coverage/policy';
-import { CATEGORIES, district } from './coverage/city';
+import { DEFAULT_POLICY_CIRCLE } from './analytics-coverage/policy';
+import { CATEGORIES, district } from './analytics-coverage/city';
 import { progress, runBench } from './fixtures/entry';
 import { fmtMs, int } from './fixtures/format';
 import { provenance, writeSection } from './fixtures/report';
 import { load1, median } from './fixtures/stats';
 import { withDynamo } from './fixtures/dynamo';
-import { measureStored, type StoredResult } from './coverage/stored';
+import { measureStored, type StoredResult } from './analytics-coverage/stored';
 
 const SECTION = 'bench:analytics-coverage';
 const QUICK = process.argv.includes('--quick');
@@ -102,7 +102,7 @@ const main = async (): Promise<void> => {
       'slows DynamoDB Local far more than the in-memory computation; ratios are from one run).',
     '',
     `The pure computation of \`computeCoverage\` (packages/core/src/analytics/coverage.ts) over a synthetic ` +
-      `district (bench/coverage/city.ts: 144 communities, 5 categories, 10% home visits of 1-4 km, 2% of ` +
+      `district (bench/analytics-coverage/city.ts: 144 communities, 5 categories, 10% home visits of 1-4 km, 2% of ` +
       `elders without a home location), circle ${Math.round(circleRadiusM(DEFAULT_POLICY_CIRCLE))} m ` +
       `(10 min at 48 m/min, detour 1.3). Median of ${REPEATS} runs after one warm-up. Brute force (every ` +
       `elder x every service) in the same run: in full at 10k, on a ${int(BRUTE_SAMPLE)}-elder sample at ` +
@@ -123,7 +123,7 @@ const main = async (): Promise<void> => {
         `the time (brute force: ~100x); per elder the cost follows the services in reach, not the city's.`
       : '- Quick run: one size only.',
     '',
-    'The whole job on DynamoDB Local (bench/coverage/stored.ts): the same district written as the store ' +
+    'The whole job on DynamoDB Local (bench/analytics-coverage/stored.ts): the same district written as the store ' +
       "writes it, then `runCoverage` with the store's reads (areas by parent, elders by community in pages of " +
       '100, approved merchants by status, one services Query per merchant) and the snapshot written (rows, ' +
       'ranking, map, current pointer); its counts equal the pure computation.',
