@@ -198,14 +198,15 @@ describe('jobs', () => {
     });
   });
 
-  it('schedules the daily job, the monthly issuance and settlement in Asia/Shanghai, with retries and the DLQ', () => {
+  it('schedules daily, monthly issuance, settlement and coverage in Asia/Shanghai, with retries and the DLQ', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     for (const [expression, job] of [
       ['cron(0 2 * * ? *)', 'daily'],
       ['cron(0 3 1 * ? *)', 'issuance'],
       ['cron(0 4 1,16 * ? *)', 'settlement'],
+      ['cron(30 2 * * ? *)', 'coverage'],
     ] as const) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,

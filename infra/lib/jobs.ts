@@ -93,7 +93,7 @@ export class Jobs extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.fn.grantInvoke(schedulerRole);
-    const target = (input: { job: 'daily' | 'issuance' | 'settlement' }): targets.LambdaInvoke =>
+    const target = (input: { job: 'daily' | 'issuance' | 'settlement' | 'coverage' }): targets.LambdaInvoke =>
       new targets.LambdaInvoke(this.fn, {
         role: schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject(input),
@@ -129,6 +129,13 @@ export class Jobs extends Construct {
         timeZone: TimeZone.ASIA_SHANGHAI,
       }),
       target: target({ job: 'settlement' }),
+    });
+    // Coverage is kept current by the streams function (debounced runs after changes); this nightly run
+    // at 02:30 is the safety net for a change the stream missed, and keeps the current run young.
+    new scheduler.Schedule(this, 'Coverage', {
+      description: 'Coverage: elders with each category in their ten-minute circle, per community',
+      schedule: scheduler.ScheduleExpression.cron({ minute: '30', hour: '2', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: target({ job: 'coverage' }),
     });
 
     Validations.of(schedulerRole).acknowledge({

@@ -28,3 +28,5 @@ export { allLines, ownStatement } from './api/merchant-settlement';
 export { FLAG_READERS, flagDeciderOf, FlagListQuery, flagListStreet, listFlagsFor, ordersOfFlag } from './api/flags';
 // The audit log page (issue 11) reads with the same filter, range and readers as GET /api/audit.
 export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/audit';
+// Coverage (issue 11): the page reads and recomputes through the same functions as the API.
+export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';

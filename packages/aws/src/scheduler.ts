@@ -2,7 +2,8 @@
 //
 // Offer timers in AWS: one EventBridge Scheduler one-time schedule per offer, which invokes the
 // jobs Lambda and deletes itself. The name is derived from the order and offer, so scheduling the
-// same timer twice is a no-op (ConflictException), and the job itself is idempotent anyway.
+// same timer twice is a no-op (ConflictException), and the job itself is idempotent anyway. The
+// debounced coverage run is named by its window the same way, so a burst of changes makes one.
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
 
 export type AwsSchedulerConfig = { region: string; group: string; roleArn: string; targetArn: string };
@@ -22,7 +23,9 @@ export const createAwsScheduler = (cfg: AwsSchedulerConfig): SchedulerPort => {
   return {
     async at(at, job) {
       const c = await get();
-      const name = `offer-${job.order_id}-${job.offer_index}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
+      // one schedule per offer, and one per coverage window: a second request for either is a conflict
+      const raw = job.job === 'coverage' ? `coverage-${job.window}` : `offer-${job.order_id}-${job.offer_index}`;
+      const name = raw.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
       try {
         await c.send(
           new c.Create({

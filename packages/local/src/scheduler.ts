@@ -69,6 +69,7 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
   let lastDaily = '';
   let lastMonthly = '';
   let lastSettlement = '';
+  let lastCoverage = '';
   const tick = () => {
     const now = new Date();
     const day = chinaDate(now);
@@ -87,6 +88,11 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
     if ((day.endsWith('-01') || day.endsWith('-16')) && hour >= 4 && lastSettlement !== day) {
       lastSettlement = day;
       void deps.jobs.start({ job: 'settlement' });
+    }
+    // the nightly coverage safety run at 02:30 (changes ask for their own runs through the timers)
+    if ((hour > 2 || (hour === 2 && now.getUTCMinutes() >= 30)) && lastCoverage !== day) {
+      lastCoverage = day;
+      void deps.jobs.start({ job: 'coverage' });
     }
   };
   const timer = setInterval(tick, TICK_MS);

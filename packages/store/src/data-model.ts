@@ -23,6 +23,7 @@ import { staffPatterns } from './entities/staff';
 import { statementPatterns } from './entities/statements';
 import { counterPatterns } from './entities/counters';
 import { flagPatterns } from './entities/flags';
+import { coveragePatterns } from './entities/coverage';
 import { payeePatterns } from './entities/payees';
 import { timerPatterns } from './entities/timers';
 import { topupPatterns } from './entities/topups';
@@ -58,4 +59,5 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'seed-marker', patterns: seedPatterns() },
   { entity: 'counters', patterns: counterPatterns() },
   { entity: 'flags', patterns: flagPatterns() },
+  { entity: 'coverage', patterns: coveragePatterns() },
 ];

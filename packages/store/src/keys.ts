@@ -27,6 +27,7 @@ import { topupKeys } from './entities/topups';
 import { wechatLinkKeys } from './entities/wechat-links';
 import { counterKeys } from './entities/counters';
 import { flagKeys } from './entities/flags';
+import { coverageKeys } from './entities/coverage';
 
 export { ROOT_AREA } from './entities/areas';
 
@@ -58,6 +59,7 @@ export const KEY_TABLES = [
   seedKeys,
   counterKeys,
   flagKeys,
+  coverageKeys,
 ] as const;
 
 export const keys = {
@@ -87,4 +89,5 @@ export const keys = {
   ...seedKeys,
   ...counterKeys,
   ...flagKeys,
+  ...coverageKeys,
 } as const;

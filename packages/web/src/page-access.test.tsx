@@ -61,6 +61,8 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
     { admin: 404, street: 404, finance: 404, anon: 303, rest: 403 },
   ],
   ['/staff/settlement/batches', { admin: 200, finance: 200, anon: 303, rest: 403 }],
+  ['/staff/coverage', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/coverage?street=zengdu.dongcheng', { admin: 200, street: 403, anon: 303, rest: 403 }],
   ['/merchant/settlement', { merchant: 200, anon: 303, rest: 403 }],
   ['/merchant/settlement/st_2026-11_m_nosuch1', { merchant: 404, anon: 303, rest: 403 }],
 ];

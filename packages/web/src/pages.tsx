@@ -22,6 +22,7 @@ import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
 import { staffFlagPageRoutes } from './staff/flag-pages';
 import { staffAuditPageRoutes } from './staff/audit-pages';
+import { staffCoveragePageRoutes } from './staff/coverage-pages';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
@@ -53,4 +54,5 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffSettlementPageRoutes(deps),
   ...staffFlagPageRoutes(deps),
   ...staffAuditPageRoutes(deps),
+  ...staffCoveragePageRoutes(deps),
 ];

@@ -21,6 +21,7 @@ import { payoutRoutes } from './payouts';
 import { merchantSettlementRoutes } from './merchant-settlement';
 import { flagRoutes } from './flags';
 import { auditRoutes } from './audit';
+import { coverageRoutes } from './analytics-coverage';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -40,6 +41,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...merchantSettlementRoutes(),
   ...flagRoutes(),
   ...auditRoutes(),
+  ...coverageRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),

@@ -18,6 +18,8 @@ import { orderDeps } from './order-deps';
 import type { Job } from '@tmc/core/jobs/model';
 import type { JobRunner } from '@tmc/core/jobs/ports';
 import { boundFamilyPhones } from './account-phone';
+import { runCoverage } from '@tmc/core/analytics/coverage-run';
+import { createCoverageStore } from '@tmc/store/entities/coverage';
 
 export { JobSchema, type Job } from '@tmc/core/jobs/model';
 export type { JobRunner } from '@tmc/core/jobs/ports';
@@ -104,6 +106,21 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
     }
     case 'hold-expiry':
       return { job: job.job, ...(await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id))) };
+    case 'coverage': {
+      const policy = await policyNow(deps, today);
+      const summary = await runCoverage(
+        {
+          areas: deps.areas,
+          eldersOf: (c, limit, cursor) => deps.elders.listByCommunity(c, limit, cursor),
+          approvedMerchants: (limit, cursor) => deps.merchants.byStatus('approved', limit, cursor),
+          servicesOf: (id) => deps.merchants.services(id),
+          categories: async () => (await deps.merchants.categories()).map((c) => c.code),
+        },
+        createCoverageStore(deps.db),
+        { now, walking: policy.circle, by: job.by ?? 'system:coverage' },
+      );
+      return { job: job.job, ...(job.window ? { window: job.window } : {}), run_id: summary.run_id, ...summary.inputs };
+    }
     case 'offer-expiry':
       return {
         job: job.job,

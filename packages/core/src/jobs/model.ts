@@ -32,5 +32,12 @@ export const JobSchema = z.discriminatedUnion('job', [
     order_id: z.string().check(z.minLength(3), z.maxLength(80)),
     offer_index: z.int().check(z.gte(0), z.lte(10)),
   }),
+  // coverage recomputation (analytics/coverage-run.ts): nightly, debounced after changes (`window`: the
+  // end of the debounce window that asked, which names the timer), or asked by staff (`by`)
+  z.object({
+    job: z.literal('coverage'),
+    window: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/))),
+    by: z.optional(z.string().check(z.regex(/^[a-z]+:[A-Za-z0-9_.-]{1,60}$/))),
+  }),
 ]);
 export type Job = z.infer<typeof JobSchema>;

@@ -143,7 +143,11 @@ export const withRatings = async (port: RatingsPort, hits: readonly SearchHit[])
 };
 
 /** Whether a card belongs in the circle: on foot within the radius, or a home visit that reaches the origin. */
-export const inCircle = (card: ServiceCard, origin: LatLng, radius_m: number): { ok: boolean; distance_m: number } => {
+export const inCircle = (
+  card: Pick<ServiceCard, 'mode' | 'radius_m' | 'location'>,
+  origin: LatLng,
+  radius_m: number,
+): { ok: boolean; distance_m: number } => {
   const d = distanceM(origin, card.location);
   return {
     ok: card.mode === 'home_visit' ? card.radius_m !== null && d <= card.radius_m : d <= radius_m,

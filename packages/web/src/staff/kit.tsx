@@ -95,6 +95,7 @@ export const ACTION_ZH: Record<string, string> = {
   'category.put': '设置服务类别',
   'wechat.link': '开通微信通知',
   'wechat.unlink': '关闭微信通知',
+  'coverage.recompute': '重新计算服务覆盖',
 };
 
 /** "2026-11-23 16:00" in China time, for tables. */

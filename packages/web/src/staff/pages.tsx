@@ -159,6 +159,11 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
             <a href="/staff/settlement">
               <T zh="商户结算" en="Merchant settlement" />
             </a>
+            {officer && (
+              <a href="/staff/coverage">
+                <T zh="服务覆盖" en="Coverage" />
+              </a>
+            )}
             {p.role === 'admin' || p.role === 'finance' ? (
               <>
                 <a href="/staff/settlement/statements?status=issued">
