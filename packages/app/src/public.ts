@@ -24,3 +24,5 @@ export { createApp } from './compose/app';
 export { settlementDeps } from './compose/settlement-deps';
 export { csvResponse, FINANCE, reviewerOf, SETTLEMENT_READERS, statementView } from './api/settlement';
 export { allLines, ownStatement } from './api/merchant-settlement';
+// The analytics console pages (issue 11) read the same views as the API.
+export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';

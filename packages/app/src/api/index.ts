@@ -19,6 +19,7 @@ import { wechatRoutes } from './wechat';
 import { settlementRoutes } from './settlement';
 import { payoutRoutes } from './payouts';
 import { merchantSettlementRoutes } from './merchant-settlement';
+import { analyticsRoutes } from './analytics';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -36,6 +37,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...settlementRoutes(),
   ...payoutRoutes(),
   ...merchantSettlementRoutes(),
+  ...analyticsRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),
