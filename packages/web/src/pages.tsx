@@ -20,6 +20,8 @@ import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
+import { staffAnalyticsPageRoutes } from './staff/analytics-pages';
+import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
@@ -27,6 +29,7 @@ export { renderErrorPage } from './kit/error-page';
 
 export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staticRoutes(),
+  ...chartsRoutes(), // the console's chart island: linked from the analytics pages only
   ...homePageRoutes(),
   ...wechatPageRoutes(), // the WeChat link round trip and switch-off: pages, so errors render as pages
   ...authPageRoutes(deps),
@@ -49,4 +52,5 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
+  ...staffAnalyticsPageRoutes(deps),
 ];

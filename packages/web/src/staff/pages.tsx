@@ -159,6 +159,9 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
             <a href="/staff/settlement">
               <T zh="商户结算" en="Merchant settlement" />
             </a>
+            <a href="/staff/analytics">
+              <T zh="数据统计" en="Analytics" />
+            </a>
             {p.role === 'admin' || p.role === 'finance' ? (
               <>
                 <a href="/staff/settlement/statements?status=issued">
