@@ -103,14 +103,16 @@ const main = async (): Promise<void> => {
       `${MERCHANTS} merchants, 4 age bands, 4 care levels, written directly as the streams function would leave ` +
       'them (one item per scope and day, per scope and month, and the totals; each metric in total and by one ' +
       'dimension). Then the dashboard for the year, city-wide: overview + by street + merchants (core/analytics ' +
-      `with the store's BatchGetItem reader), ${RUNS} times after a warm-up, on a DynamoDB Local of its own per size. ` +
+      `with the store's BatchGetItem reader), ${RUNS} times after a warm-up, on a DynamoDB Local of its own ` +
+      'per size. ' +
       '"Items read" counts the keys asked for (found: items that exist).',
     '',
     '| orders | counter items | attributes (largest item) | seed | items read / dashboard (found) | median latency |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${int(r.orders)} | ${int(r.built.items)} | ${int(r.built.attributes)} (${int(r.built.largestAttributes)}) | ` +
+        `| ${int(r.orders)} | ${int(r.built.items)} | ` +
+        `${int(r.built.attributes)} (${int(r.built.largestAttributes)}) | ` +
         `${fmtMs(r.seedMs)} | ${int(r.itemsAsked)} (${int(r.itemsFound)}) | ${fmtMs(r.ms)} |`,
     ),
     '',
