@@ -33,7 +33,7 @@ beforeAll(async () => {
     await addCompletedOrder(db, { day, community, m: shop.merchant_id, cat, points: 10 + d, stars: 1 + (d % 5) });
   }
   await addCounters(db, 'street:zengdu.xicheng', 'T', { 'elders.registered': 40, 'elders.registered|age=80-89': 12 });
-});
+}, 600_000); // the full local server with the demo seed: minutes on a loaded machine
 
 afterAll(async () => {
   await browser?.close();
@@ -72,5 +72,5 @@ describe('analytics dashboard in the browser', () => {
     await page.screenshot({ path: '/tmp/analytics.png', fullPage: true });
     expect(pageErrors).toEqual([]);
     await ctx.close();
-  });
+  }, 180_000);
 });
