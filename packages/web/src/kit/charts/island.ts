@@ -3,35 +3,22 @@
 // beside it, so a browser without script, or a screen reader, loses nothing. Only the chart types and
 // components used here are imported (echarts/core), so the bundle stays a fraction of full ECharts.
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
-export type ChartSpec = { kind: 'bar' | 'line' | 'pie'; labels: string[]; series: { name: string; data: number[] }[] };
+export type ChartSpec = { kind: 'bar' | 'line'; labels: string[]; series: { name: string; data: number[] }[] };
 
-const optionOf = (spec: ChartSpec) =>
-  spec.kind === 'pie'
-    ? {
-        tooltip: { trigger: 'item' },
-        legend: { bottom: 0 },
-        series: [
-          {
-            type: 'pie',
-            radius: ['35%', '65%'],
-            data: spec.labels.map((name, i) => ({ name, value: spec.series[0]?.data[i] ?? 0 })),
-          },
-        ],
-      }
-    : {
-        tooltip: { trigger: 'axis' },
-        legend: { bottom: 0 },
-        grid: { left: 48, right: 16, top: 16, bottom: 48 },
-        xAxis: { type: 'category', data: spec.labels },
-        yAxis: { type: 'value' },
-        series: spec.series.map((s) => ({ type: spec.kind, name: s.name, data: s.data })),
-      };
+const optionOf = (spec: ChartSpec) => ({
+  tooltip: { trigger: 'axis' },
+  legend: { bottom: 0 },
+  grid: { left: 48, right: 16, top: 16, bottom: 48 },
+  xAxis: { type: 'category', data: spec.labels },
+  yAxis: { type: 'value' },
+  series: spec.series.map((s) => ({ type: spec.kind, name: s.name, data: s.data })),
+});
 
 const els = document.querySelectorAll<HTMLElement>('[data-chart]');
 for (const el of Array.from(els)) {
