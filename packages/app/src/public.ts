@@ -30,3 +30,5 @@ export { FLAG_READERS, flagDeciderOf, FlagListQuery, flagListStreet, listFlagsFo
 export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/audit';
 // Coverage (issue 11): the page reads and recomputes through the same functions as the API.
 export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';
+// The analytics console pages (issue 11) read the same views as the API.
+export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';

@@ -23,6 +23,8 @@ import { staffSettlementPageRoutes } from './staff/settlement-pages';
 import { staffFlagPageRoutes } from './staff/flag-pages';
 import { staffAuditPageRoutes } from './staff/audit-pages';
 import { staffCoveragePageRoutes } from './staff/coverage-pages';
+import { staffAnalyticsPageRoutes } from './staff/analytics-pages';
+import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
 
@@ -30,6 +32,7 @@ export { renderErrorPage } from './kit/error-page';
 
 export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staticRoutes(),
+  ...chartsRoutes(), // the console's chart island: linked from the analytics pages only
   ...homePageRoutes(),
   ...wechatPageRoutes(), // the WeChat link round trip and switch-off: pages, so errors render as pages
   ...authPageRoutes(deps),
@@ -55,4 +58,5 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffFlagPageRoutes(deps),
   ...staffAuditPageRoutes(deps),
   ...staffCoveragePageRoutes(deps),
+  ...staffAnalyticsPageRoutes(deps),
 ];

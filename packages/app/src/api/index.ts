@@ -22,6 +22,7 @@ import { merchantSettlementRoutes } from './merchant-settlement';
 import { flagRoutes } from './flags';
 import { auditRoutes } from './audit';
 import { coverageRoutes } from './analytics-coverage';
+import { analyticsRoutes } from './analytics';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -42,6 +43,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...flagRoutes(),
   ...auditRoutes(),
   ...coverageRoutes(),
+  ...analyticsRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),

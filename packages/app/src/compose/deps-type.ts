@@ -28,6 +28,7 @@ import type { Logger } from '../http/logger';
 import type { Env } from './env';
 import type { JobRunner } from '@tmc/core/jobs/ports';
 import type { FlagStore } from '@tmc/core/analytics/flag-ports';
+import type { CounterStore } from '@tmc/core/analytics/ports';
 
 export type Deps = {
   stage: Env['STAGE'];
@@ -55,6 +56,8 @@ export type Deps = {
   policies: PolicyStore;
   jobs: JobRunner;
   merchants: MerchantStore;
+  // analytics counters read by key (the dashboard); the streams function's full CounterStore replaces it
+  counters: Pick<CounterStore, 'read'>;
   orders: OrderStore;
   scheduler: SchedulerPort;
   topups: TopupStore;

@@ -22,6 +22,7 @@ import { createNoticeMarks } from '@tmc/store/entities/notices';
 import { createWechatLinkStore } from '@tmc/store/entities/wechat-links';
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { createMerchantStore } from '@tmc/store/entities/merchants';
+import { createCounterReader } from '@tmc/store/counter-read';
 import { createOrderStore } from '@tmc/store/entities/orders';
 import { createFlagStore } from '@tmc/store/entities/flags';
 import type { SchedulerPort } from '@tmc/core/jobs/ports';
@@ -113,6 +114,7 @@ export const buildDeps = (
     ledger: createLedgerStore(db),
     policies: createPolicyStore(db),
     merchants: createMerchantStore(db),
+    counters: createCounterReader(db),
     orders: createOrderStore(db),
     // Timers go to the table and a poller fires them (packages/local/src/scheduler.ts), so a
     // restart loses none; in AWS production-deps passes EventBridge Scheduler instead.

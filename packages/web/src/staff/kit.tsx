@@ -27,14 +27,20 @@ export const staffPage = async (
   title: string,
   titleEn: string,
   body: Child,
-  opts: { status?: number } = {},
+  opts: { status?: number; scripts?: string[] } = {},
 ) =>
   render(
     c,
-    <ConsoleLayout view={viewOf(c)} title={title} titleEn={titleEn} staff={await staffHeader(deps, p)}>
+    <ConsoleLayout
+      view={viewOf(c)}
+      title={title}
+      titleEn={titleEn}
+      staff={await staffHeader(deps, p)}
+      scripts={opts.scripts}
+    >
       {body}
     </ConsoleLayout>,
-    opts,
+    { status: opts.status },
   );
 
 /** An elder this staff member may see (OUT_OF_SCOPE otherwise). */

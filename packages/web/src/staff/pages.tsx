@@ -164,6 +164,9 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
                 <T zh="服务覆盖" en="Coverage" />
               </a>
             )}
+            <a href="/staff/analytics">
+              <T zh="数据统计" en="Analytics" />
+            </a>
             {p.role === 'admin' || p.role === 'finance' ? (
               <>
                 <a href="/staff/settlement/statements?status=issued">

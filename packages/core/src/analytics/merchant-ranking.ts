@@ -1,0 +1,81 @@
+// Merchant rankings and merchants with no orders (issue 11 part 2), from the city's `|m=` counters: orders,
+// ratings and complaints (disputes opened) per merchant. A merchant is ranked in the area where it is (its
+// community), with everything its customers ordered there, so a street officer sees their street's shops.
+import { isWithin } from '../areas/model';
+import { AppError } from '../kernel/errors';
+import { byDim, loadCounters, pct, rangeSums, type CounterReader } from './dashboard';
+import type { DashboardQuery, Target } from './dashboard-query';
+import { readPlan } from './plan';
+
+/** A city has hundreds of shops; more approved ones than this is a data error, not a reason to page on. */
+export const MERCHANT_LIST_MAX = 2_000;
+/** Rankings show the top of each list: a longer table is the CSV's job. */
+export const RANKING_TOP = 20;
+
+export type MerchantRef = { merchant_id: string; business_name: string; community_code: string; status: string };
+export type MerchantDirectory = {
+  /** Approved merchants (the status index, paged), at most `max`; throws past it. */
+  approved: (max: number) => Promise<MerchantRef[]>;
+  /** Merchants read by key (those with counters that are no longer approved). */
+  byIds: (ids: readonly string[]) => Promise<MerchantRef[]>;
+};
+
+export const dashboardMerchants = async (
+  deps: { counters: CounterReader; merchants: MerchantDirectory },
+  q: DashboardQuery,
+  target: Target,
+) => {
+  const l = await loadCounters(deps.counters, ['all'], readPlan(q.from, q.to));
+  const s = rangeSums(l);
+  const requested = byDim(s, 'orders.requested', 'm');
+  const completed = byDim(s, 'orders.completed', 'm');
+  const points = byDim(s, 'orders.points', 'm');
+  const ratings = byDim(s, 'ratings.count', 'm');
+  const ratingSum = byDim(s, 'ratings.sum', 'm');
+  const complaints = byDim(s, 'disputes.opened', 'm');
+  const approved = await deps.merchants.approved(MERCHANT_LIST_MAX);
+  const known = new Map(approved.map((m) => [m.merchant_id, m]));
+  const counted = [...new Set([...Object.keys(requested), ...Object.keys(ratings), ...Object.keys(complaints)])];
+  if (counted.length > MERCHANT_LIST_MAX) throw new AppError('INTERNAL', { details: { merchants: counted.length } });
+  const missing = counted.filter((id) => !known.has(id));
+  for (const m of missing.length ? await deps.merchants.byIds(missing) : []) known.set(m.merchant_id, m);
+  const inArea = (m: MerchantRef) => target.code === null || isWithin(m.community_code, target.code);
+  const rows = counted
+    .map((id) => known.get(id))
+    .filter((m): m is MerchantRef => m !== undefined && inArea(m))
+    .map((m) => {
+      const id = m.merchant_id;
+      const count = ratings[id] ?? 0;
+      return {
+        merchant_id: id,
+        business_name: m.business_name,
+        community_code: m.community_code,
+        status: m.status,
+        requested: requested[id] ?? 0,
+        completed: completed[id] ?? 0,
+        completion_pct: pct(completed[id] ?? 0, requested[id] ?? 0),
+        points: points[id] ?? 0,
+        ratings: count,
+        rating_average: count > 0 ? Math.round(((ratingSum[id] ?? 0) * 100) / count) / 100 : null,
+        complaints: complaints[id] ?? 0,
+      };
+    });
+  type Row = (typeof rows)[number];
+  const top = (key: (r: Row) => number) =>
+    [...rows].sort((a, b) => key(b) - key(a) || a.merchant_id.localeCompare(b.merchant_id)).slice(0, RANKING_TOP);
+  const no_orders = approved
+    .filter((m) => inArea(m) && !(requested[m.merchant_id] ?? 0))
+    .sort((a, b) => a.community_code.localeCompare(b.community_code) || a.merchant_id.localeCompare(b.merchant_id))
+    .map((m) => ({ merchant_id: m.merchant_id, business_name: m.business_name, community_code: m.community_code }));
+  return {
+    range: { from: q.from, to: q.to },
+    area: { code: target.code, level: target.level },
+    items_read: l.items_read,
+    all: rows.sort((a, b) => b.requested - a.requested || a.merchant_id.localeCompare(b.merchant_id)),
+    by_orders: top((r) => r.requested),
+    by_rating: top((r) => (r.rating_average ?? -1) * 1e6 + r.ratings),
+    by_complaints: top((r) => r.complaints).filter((r) => r.complaints > 0),
+    no_orders,
+  };
+};
+export type MerchantsDashboard = Awaited<ReturnType<typeof dashboardMerchants>>;
