@@ -14,7 +14,12 @@ export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id
   const offers = o.offers.map((x, i) => (i === currentOffer(o) ? { ...x, outcome: 'accepted' as const } : x));
   const next = await putChange(
     deps,
-    changed(deps, o, 'accept', `merchant:${merchant_id}`, { status: 'accepted', offers, offer_expires_at: null }),
+    changed(deps, o, 'accept', `merchant:${merchant_id}`, {
+      status: 'accepted',
+      offers,
+      offer_expires_at: null,
+      accepted_at: deps.clock.now().toISOString(),
+    }),
     o.version,
   );
   await tell(deps, next, 'accepted');
