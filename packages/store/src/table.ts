@@ -70,6 +70,14 @@ export const ensureTable = async (db: Db): Promise<'created' | 'exists'> => {
   return 'created';
 };
 
+/** The table's stream (the local poller reads it; in AWS the event source mapping does). */
+export const streamArnOf = async (db: Db): Promise<string> => {
+  const t = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+  const arn = t.Table?.LatestStreamArn;
+  if (!arn) throw new Error(`table ${db.table} has no stream (ensureTable enables NEW_AND_OLD_IMAGES)`);
+  return arn;
+};
+
 export const pingTable = async (db: Db): Promise<void> => {
   await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
 };
