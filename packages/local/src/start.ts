@@ -38,7 +38,6 @@ export const startLocal = async (opts: { port: number; dataDir: string; quiet?: 
     // the streams function's local stand-in: the same reactors, over DynamoDB Local's stream
     const stopStream = startStreamPoller({
       db: deps.db,
-      endpoint: ddb.endpoint,
       reactors: streamReactors({ db: deps.db }),
       positionsFile: join(dataDir, 'stream-positions.json'),
       log: (msg) => deps.logger.log('warn', msg),

@@ -26,9 +26,11 @@ export type StreamReader = {
   positions: () => Record<string, string>;
 };
 
-export const createStreamReader = (db: Db, endpoint: string, start: Record<string, string> = {}): StreamReader => {
+/** A reader of `db`'s stream: DynamoDB Local's Streams API at the table client's endpoint. */
+export const createStreamReader = (db: Db, start: Record<string, string> = {}): StreamReader => {
+  if (!db.endpoint) throw new Error('the stream poller reads DynamoDB Local only (db.endpoint unset)');
   const streams = new DynamoDBStreamsClient({
-    endpoint,
+    endpoint: db.endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -106,7 +108,6 @@ export const pollOnce = async (reader: StreamReader, reactors: ChangeReactor[], 
  * markers make a repeat harmless, the file only saves the work). Answers its stop function. */
 export const startStreamPoller = (opts: {
   db: Db;
-  endpoint: string;
   reactors: ChangeReactor[];
   positionsFile?: string;
   log?: (msg: string) => void;
@@ -115,7 +116,7 @@ export const startStreamPoller = (opts: {
     opts.positionsFile && existsSync(opts.positionsFile)
       ? (JSON.parse(readFileSync(opts.positionsFile, 'utf8')) as Record<string, string>)
       : {};
-  const reader = createStreamReader(opts.db, opts.endpoint, saved);
+  const reader = createStreamReader(opts.db, saved);
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {

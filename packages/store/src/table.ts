@@ -12,7 +12,8 @@ import { TABLE_KEYS } from './table-def';
 
 export { TABLE_KEYS };
 
-export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string };
+/** `endpoint`: set for DynamoDB Local (the local stream poller reads its Streams API there). */
+export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string; endpoint?: string };
 
 export const createDb = (opts: { table: string; endpoint?: string; region?: string }): Db => {
   const raw = new DynamoDBClient({
@@ -25,7 +26,7 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
   const doc = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, raw, table: opts.table };
+  return { doc, raw, table: opts.table, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
 };
 
 /** Creates the table the way infra/ declares it; for DynamoDB Local and tests only. */
