@@ -22,11 +22,12 @@ beforeAll(async () => {
   await runFlows(t);
   const reader = createStreamReader(t.db);
   for (const records of (await reader.read()).values()) changes.push(...records.map(changeOfRecord));
-}, 300_000);
+}, 600_000);
 
 const apply = async (into: Db, batches: SourceChange[][]) => {
   const reactor = countersReactor({ counters: createCounterStore(into), elders: createElderDims(t.db) });
-  for (const b of batches) expect(await runBatch(b, [reactor])).toBeNull();
+  for (const b of batches)
+    expect(await runBatch(b, [reactor], { onError: (e) => console.error('change failed', e) })).toBeNull();
 };
 const countersOf = async (db: Db) => {
   const items: Record<string, unknown>[] = [];
@@ -88,5 +89,5 @@ describe('analytics stream replay', () => {
     await backfillCounters(t.db, createCounterStore(E));
     expect(diffCounters(await countersOf(E), await countersOf(B), true)).toEqual([]);
     expect((await verifyAnalytics(t.db, B)).problems).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });

@@ -14,7 +14,7 @@ let t: FlowWorld;
 beforeAll(async () => {
   t = await makeFlowWorld();
   await runFlows(t);
-}, 300_000);
+}, 600_000);
 
 describe('analytics:verify after the flows', () => {
   it('the stream builds counters that verify recomputes exactly; a backfill after it changes nothing', async () => {

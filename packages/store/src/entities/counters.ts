@@ -186,24 +186,26 @@ export const createCounterStore = (db: Db): CounterStore => ({
           },
         },
       ];
-      const bucket = (tr: Tracker, n: number) =>
-        scopesOf(tr.community_code).map((scope) =>
-          addTo(
-            db,
-            scope,
-            monthPeriod(tr.last_day),
-            Object.fromEntries(
-              activeCounters({
-                day: tr.last_day,
-                age: tr.age as ActiveTouch['age'],
-                care: tr.care,
-                special: tr.special,
-              }).map((c) => [c, n]),
-            ),
-          ),
-        );
-      if (prev) items.push(...bucket(prev, -1));
-      items.push(...bucket(next, 1));
+      // the old bucket's -1 and the new one's +1 often fall in the same month item: one Update per item
+      // (a transaction may not touch an item twice)
+      const moves = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+      const bucket = (tr: Tracker, n: number) => {
+        const names = activeCounters({
+          day: tr.last_day,
+          age: tr.age as ActiveTouch['age'],
+          care: tr.care,
+          special: tr.special,
+        });
+        for (const scope of scopesOf(tr.community_code)) {
+          const period = monthPeriod(tr.last_day);
+          const m = moves.get(`${scope}|${period}`) ?? { scope, period, add: {} };
+          for (const c of names) m.add[c] = (m.add[c] ?? 0) + n;
+          moves.set(`${scope}|${period}`, m);
+        }
+      };
+      if (prev) bucket(prev, -1);
+      bucket(next, 1);
+      for (const m of moves.values()) items.push(addTo(db, m.scope, m.period, m.add));
       if (await tryTx(db, items)) return true;
       // another touch moved the tracker between our read and write: read again
     }
