@@ -33,9 +33,11 @@ export const countersReactor = (deps: CountersDeps): ChangeReactor => {
   };
 };
 
-// Changes in flight at once within a batch. Reactors are order-insensitive (markers, max semantics), so
-// a window is safe; a failure reports the first failed change, and what follows it is delivered again.
-export const STREAM_CONCURRENCY = 8;
+// Changes in flight at once within a batch. One: every fact also updates its scope's month item (and the
+// city's day item), so concurrent transactions conflict there and back off; on DynamoDB Local 8 in flight
+// was several times slower than 1 (bench/analytics-stream.ts). Reactors are order-insensitive, so a
+// caller may still raise it; a failure reports the first failed change, and what follows is redelivered.
+export const STREAM_CONCURRENCY = 1;
 
 /** Runs the reactors over a batch (in order, `concurrency` changes at a time). Answers the index of the
  * first change that failed (everything from it on must be delivered again), or null when all passed. */
