@@ -82,12 +82,11 @@ const main = async (): Promise<void> => {
       const ms = performance.now() - t1;
       log('again (every fact already applied: markers refuse them)…');
       const t2 = performance.now();
-      for (let i = 0; i < changes.length; i += BATCH)
-        await runBatch(changes.slice(i, i + BATCH), [reactor], { concurrency });
+      for (let i = 0; i < list.length; i += BATCH) await runBatch(list.slice(i, i + BATCH), [reactor], { concurrency });
       return { ms, replayMs: performance.now() - t2 };
     };
-    const one = await pipeline('an-seq', 1);
-    const many = await pipeline('an-par', STREAM_CONCURRENCY);
+    const one = await pipeline('an-seq', STREAM_CONCURRENCY, changes);
+    const many = await pipeline('an-par', PARALLEL, changes.slice(0, PARALLEL_EVENTS));
     return { rawMs, one, many };
   });
   const rate = (ms: number, n = EVENTS) => (n * 1000) / ms;
