@@ -23,7 +23,12 @@ beforeAll(() => {
   // Prepare
   const app = new App({ context: cdkJsonContext() });
   const code = lambda.Code.fromInline('export const handler = async () => ({ statusCode: 200 });');
-  const stack = new TenMinuteCircleStack(app, STACK_NAME, { apiCode: code, pagesCode: code, jobsCode: code });
+  const stack = new TenMinuteCircleStack(app, STACK_NAME, {
+    apiCode: code,
+    pagesCode: code,
+    jobsCode: code,
+    streamsCode: code,
+  });
   addNagChecks(app);
   // Act: synth throws, with the report, if any AwsSolutions error is left unacknowledged.
   const assembly = app.synth();
@@ -112,7 +117,7 @@ describe('api', () => {
     },
   );
 
-  it('grants no DynamoDB wildcard action and no DynamoDB action on Resource *', () => {
+  it('grants no DynamoDB wildcard action and no DynamoDB action on Resource * (but ListStreams)', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
     );
@@ -122,6 +127,9 @@ describe('api', () => {
     for (const s of dynamo) {
       expect(actionsOf(s)).not.toContain('dynamodb:*');
       const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      // the stream event source's ListStreams has no resource-level permission: it lists stream ARNs, no data
+      // (CDK merges it with the tracing actions, which have none either)
+      if (actionsOf(s).every((a) => a === 'dynamodb:ListStreams' || a.startsWith('xray:'))) continue;
       expect(resources).not.toContain('*');
     }
     expect(statements.flatMap(actionsOf)).not.toContain('*');
@@ -150,7 +158,13 @@ const onlyIdOf = (type: string, props: Record<string, unknown>): string => {
   return ids[0] ?? '';
 };
 const jobsFnId = (): string => onlyIdOf('AWS::Lambda::Function', { Timeout: 900 });
-const dlqId = (): string => onlyIdOf('AWS::SQS::Queue', {});
+const dlqId = (): string => {
+  const ids = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+    id.startsWith('JobsDeadLetterQueue'),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] ?? '';
+};
 
 describe('jobs', () => {
   it('runs the jobs function on Node 22, arm64, 15 minutes, with capped concurrency and the app config', () => {
@@ -261,6 +275,8 @@ describe('alarms', () => {
       expect(alarms.map((a) => a.MetricName).sort()).toEqual([
         '5xx',
         'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
         'Errors',
         'Errors',
         'Errors',
@@ -282,6 +298,31 @@ describe('alarms', () => {
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: jobsFnId() } }],
       Threshold: 1,
+    });
+  });
+});
+
+describe('streams', () => {
+  it('reads the stream from the trim horizon, bisects, reports partial failures, retries, then the DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: Match.anyValue(),
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataTable'), 'StreamArn'] },
+    });
+    // both DLQs (jobs and streams) encrypted and TLS-only
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThanOrEqual(2);
+    for (const q of queues) expect(q).toMatchObject({ Properties: { SqsManagedSseEnabled: true } });
+  });
+
+  it('alarms on a message in the streams DLQ', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      AlarmDescription: Match.stringLikeRegexp('Stream records were skipped'),
     });
   });
 });

@@ -14,13 +14,14 @@ import { addNagChecks, cdkJsonContext, STACK_NAME, TenMinuteCircleStack } from '
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Folder names are scripts/build.ts's: functions/api.ts → api, functions/web.ts → web,
-// functions/jobs/run.ts → jobs-run.
+// functions/jobs/run.ts → jobs-run, functions/streams.ts → streams.
 const API_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'api');
 const WEB_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'web');
 const JOBS_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'jobs-run');
+const STREAMS_BUNDLE_DIR = join(ROOT, 'dist', 'functions', 'streams');
 
 // Without this check CDK fails later with a bare "Cannot find asset" and no hint of the fix.
-for (const dir of [API_BUNDLE_DIR, WEB_BUNDLE_DIR, JOBS_BUNDLE_DIR]) {
+for (const dir of [API_BUNDLE_DIR, WEB_BUNDLE_DIR, JOBS_BUNDLE_DIR, STREAMS_BUNDLE_DIR]) {
   if (!existsSync(join(dir, 'index.mjs'))) {
     console.error(`Missing Lambda bundle ${dir}/index.mjs: run \`npm run build\` first (\`npm run synth\` does).`);
     process.exit(1);
@@ -33,6 +34,7 @@ const stack = new TenMinuteCircleStack(app, STACK_NAME, {
   apiCode: lambda.Code.fromAsset(API_BUNDLE_DIR),
   pagesCode: lambda.Code.fromAsset(WEB_BUNDLE_DIR),
   jobsCode: lambda.Code.fromAsset(JOBS_BUNDLE_DIR),
+  streamsCode: lambda.Code.fromAsset(STREAMS_BUNDLE_DIR),
 });
 // cdk-nag AwsSolutionsChecks: any unacknowledged error fails this synth.
 addNagChecks(app);

@@ -23,6 +23,8 @@ const API_5XX_PER_PERIOD = 5;
 // need resuming by hand), and any message in the DLQ is a job that gave up: threshold 1 is "> 0".
 const JOBS_ERRORS_PER_PERIOD = 1;
 const JOBS_DLQ_MESSAGES = 1;
+// A stream batch in the DLQ is counters that were not applied (skipped after its retries): any one.
+const STREAMS_DLQ_MESSAGES = 1;
 
 export type AlarmsProps = {
   fn: lambda.IFunction;
@@ -30,6 +32,8 @@ export type AlarmsProps = {
   httpApi: apigwv2.IHttpApi;
   jobsFn: lambda.IFunction;
   jobsDlq: sqs.IQueue;
+  streamsFn: lambda.IFunction;
+  streamsDlq: sqs.IQueue;
 };
 
 export class Alarms extends Construct {
@@ -100,6 +104,19 @@ export class Alarms extends Construct {
       props.jobsDlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       JOBS_DLQ_MESSAGES,
       'A background job failed every attempt and is in the jobs DLQ; resume or rerun it, then drain the queue',
+    );
+    alarm(
+      'StreamsErrors',
+      props.streamsFn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      FUNCTION_ERRORS_PER_PERIOD,
+      'Streams function crashed or timed out; Lambda retries the batch from the failed record',
+    );
+    alarm(
+      'StreamsDeadLetters',
+      props.streamsDlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      STREAMS_DLQ_MESSAGES,
+      'Stream records were skipped after every retry (counters behind): fix the cause, run ' +
+        'analytics:backfill (markers make it safe), then drain the queue',
     );
   }
 }

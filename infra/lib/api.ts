@@ -15,7 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createAppFunction, LOG_RETENTION } from './app-function';
 import type { Secrets } from './secrets';
-import { OFFER_SCHEDULE_GROUP } from './jobs';
+import { allowTimers } from './timers';
 import { API_GATEWAY_PATHS } from '@tmc/app/http/api-paths';
 
 // 1024 MB: Lambda CPU scales with memory, and both scrypt PIN checks (~16 MB, ~50 ms on a full
@@ -116,35 +116,8 @@ export class Api extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.jobsFn.functionArn] }),
     );
-    // Offer timers: the API creates one-time schedules in its own group only, and may hand the
-    // schedules exactly the scheduler role (PassRole), nothing else.
-    fn.addEnvironment('OFFER_SCHEDULE_GROUP', props.offerGroup.scheduleGroupName);
-    fn.addEnvironment('OFFER_SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
-    fn.addEnvironment('JOBS_FUNCTION_ARN', props.jobsFn.functionArn);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${props.offerGroup.scheduleGroupName}/*`,
-          }),
-        ],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }),
-    );
-    Validations.of(fn.role ?? fn).acknowledge({
-      id:
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/` +
-        `${OFFER_SCHEDULE_GROUP}/*]`,
-      reason:
-        'The API creates one-time offer timers with names it derives per order; ' +
-        'the wildcard is limited to the offer-timers schedule group, which ' +
-        'holds nothing else.',
-    });
+    // Offer timers: one-time schedules in the timers group only (timers.ts).
+    allowTimers(fn, props);
     return fn;
   }
 }

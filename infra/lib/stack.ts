@@ -9,6 +9,7 @@ import { Api } from './api';
 import { Data } from './data';
 import { Jobs } from './jobs';
 import { Secrets } from './secrets';
+import { Streams } from './streams';
 
 export const STACK_NAME = 'TenMinuteCircle';
 
@@ -44,6 +45,8 @@ export type TenMinuteCircleStackProps = StackProps & {
   pagesCode: lambda.Code;
   /** Code of the jobs function, likewise. */
   jobsCode: lambda.Code;
+  /** Code of the streams function (analytics counters from the table's stream), likewise. */
+  streamsCode: lambda.Code;
 };
 
 export class TenMinuteCircleStack extends Stack {
@@ -51,6 +54,7 @@ export class TenMinuteCircleStack extends Stack {
   readonly secrets: Secrets;
   readonly jobs: Jobs;
   readonly api: Api;
+  readonly streams: Streams;
   readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: TenMinuteCircleStackProps) {
@@ -67,17 +71,26 @@ export class TenMinuteCircleStack extends Stack {
       schedulerRole: this.jobs.schedulerRole,
       offerGroup: this.jobs.offerGroup,
     });
+    this.streams = new Streams(this, 'Streams', {
+      code: props.streamsCode,
+      table: this.data.table,
+      secrets: this.secrets,
+      timers: { jobsFn: this.jobs.fn, schedulerRole: this.jobs.schedulerRole, offerGroup: this.jobs.offerGroup },
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       fn: this.api.fn,
       pagesFn: this.api.pagesFn,
       httpApi: this.api.httpApi,
       jobsFn: this.jobs.fn,
       jobsDlq: this.jobs.dlq,
+      streamsFn: this.streams.fn,
+      streamsDlq: this.streams.dlq,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobs.dlq.queueUrl });
+    new CfnOutput(this, 'StreamsDeadLetterQueueUrl', { value: this.streams.dlq.queueUrl });
   }
 }

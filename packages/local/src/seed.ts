@@ -15,6 +15,8 @@ import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchant
 import { maskPhone } from '@tmc/core/elders/id-card';
 import { seedKeys } from '@tmc/store/entities/seed-marker';
 import { aad } from '@tmc/core/kernel/aad';
+import { backfillCounters } from '@tmc/store/analytics-verify';
+import { createCounterStore } from '@tmc/store/entities/counters';
 
 export const DEMO_PASSWORD = 'demo-2026'; // local demo only; production staff are created by an admin
 export const DEMO_PIN = '123456'; // every demo elder's card PIN, so the card flow can be tried
@@ -92,6 +94,9 @@ export const seedDemo = async (
       shops.push((await deps.accounts.get('merchant', deps.blindIndex('phone', dm.phone)))?.account_id ?? '');
     await seedDemoSettlement(deps, ids, shops);
   }
+  // The bureau's counters for all of it, so the dashboard shows the demo's figures at once (the stream
+  // poller would get there too; the markers make the two agree).
+  if (opts.issue) await backfillCounters(deps.db, createCounterStore(deps.db));
   await deps.db.doc.send(
     new PutCommand({ TableName: deps.db.table, Item: { ...MARKER, at: deps.clock.now().toISOString() } }),
   );

@@ -11,6 +11,8 @@ import { startDynamoLocal } from './dynamo-local';
 import { loadOrCreateLocalKeys } from './local-keys';
 import { DEMO_PASSWORD, DEMO_PIN, DEMO_STAFF, seedDemo } from './seed';
 import { startLocalScheduler } from './scheduler';
+import { startStreamPoller } from './stream-poller';
+import { streamReactors } from '@tmc/app/compose/streams';
 
 export const startLocal = async (opts: { port: number; dataDir: string; quiet?: boolean }) => {
   const dataDir = resolve(opts.dataDir);
@@ -33,8 +35,16 @@ export const startLocal = async (opts: { port: number; dataDir: string; quiet?: 
     const server = serve({ fetch: app.fetch, port: opts.port, hostname: '0.0.0.0' });
     await new Promise<void>((r) => server.once('listening', () => r()));
     const stopScheduler = startLocalScheduler(deps);
+    // the streams function's local stand-in: the same reactors, over DynamoDB Local's stream
+    const stopStream = startStreamPoller({
+      db: deps.db,
+      reactors: streamReactors({ db: deps.db, deps }),
+      positionsFile: join(dataDir, 'stream-positions.json'),
+      log: (msg) => deps.logger.log('warn', msg),
+    });
     const stop = async () => {
       stopScheduler();
+      await stopStream();
       await new Promise<void>((r) => server.close(() => r()));
       await ddb.stop();
     };

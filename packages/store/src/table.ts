@@ -12,7 +12,8 @@ import { TABLE_KEYS } from './table-def';
 
 export { TABLE_KEYS };
 
-export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string };
+/** `endpoint`: set for DynamoDB Local (the local stream poller reads its Streams API there). */
+export type Db = { doc: DynamoDBDocumentClient; raw: DynamoDBClient; table: string; endpoint?: string };
 
 export const createDb = (opts: { table: string; endpoint?: string; region?: string }): Db => {
   const raw = new DynamoDBClient({
@@ -25,7 +26,7 @@ export const createDb = (opts: { table: string; endpoint?: string; region?: stri
   const doc = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, raw, table: opts.table };
+  return { doc, raw, table: opts.table, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
 };
 
 /** Creates the table the way infra/ declares it; for DynamoDB Local and tests only. */
@@ -68,6 +69,14 @@ export const ensureTable = async (db: Db): Promise<'created' | 'exists'> => {
     }),
   );
   return 'created';
+};
+
+/** The table's stream (the local poller reads it; in AWS the event source mapping does). */
+export const streamArnOf = async (db: Db): Promise<string> => {
+  const t = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+  const arn = t.Table?.LatestStreamArn;
+  if (!arn) throw new Error(`table ${db.table} has no stream (ensureTable enables NEW_AND_OLD_IMAGES)`);
+  return arn;
 };
 
 export const pingTable = async (db: Db): Promise<void> => {

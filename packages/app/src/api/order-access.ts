@@ -30,9 +30,10 @@ export const elderFor = async (c: Ctx, p: Principal, elder_id: string | undefine
   return loadElderFor(c.get('deps'), p, id);
 };
 
-/** Elder-side viewers see the completion code; merchants and staff never do. */
+/** Elder-side viewers see the completion code; merchants and staff never do. The elder's analytics
+ * snapshot (birth date, care level: sensitive under PIPL) is for the counters only, never shown. */
 export const view = (c: Ctx, o: Order, withCode: boolean) => {
-  const { code_cipher: _c, ...rest } = o;
+  const { code_cipher: _c, elder_dims: _d, ...rest } = o;
   return {
     ...rest,
     ...(withCode && ['requested', 'accepted'].includes(o.status) ? { code: orderCode(c.get('deps'), o) } : {}),

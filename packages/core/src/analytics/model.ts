@@ -88,6 +88,7 @@ export const METRICS = [
   'points.redeemed', // captured to merchants (net of releases: only captures)
   'points.reversed', // disputes upheld: back to the elder
   'points.expired',
+  'points.adjusted', // signed: staff adjustments, reversals of grants, points returned on leaving the scheme
   'points.outstanding', // stock: sum of postings on elder wallets and holds = the bureau's liability
 ] as const;
 export type Metric = (typeof METRICS)[number];
@@ -115,9 +116,31 @@ export type SourceChange = {
 };
 
 /** Something the streams function runs for each change (counters, anomaly flags, the coverage trigger).
- * At-least-once and in any order: a reactor must give the same result for a change seen twice. */
+ * At-least-once and in any order: a reactor must give the same result for a change seen twice.
+ * `prepare` (optional) sees the whole batch first, so a reactor can batch its reads (one BatchGet of the
+ * elders a batch of orders needs instead of one GetItem each). */
 export type ChangeReactor = {
   name: string;
   wants: (c: SourceChange) => boolean;
+  prepare?: (cs: SourceChange[]) => Promise<void>;
   react: (c: SourceChange) => Promise<void>;
 };
+
+/** An elder's last order day moved forward: the active-elder buckets ('active.last|last=<day>' and its
+ * dims, in the month item of the day) move with it. Max semantics, so delivery order does not matter. */
+export type ActiveTouch = {
+  elder_id: string;
+  day: string; // China date of the order (its request)
+  community_code: string;
+  age: AgeBand;
+  care: string | null;
+  special: string[];
+};
+
+/** The active-elder bucket names of one elder's last order day (the counters moved by an ActiveTouch). */
+export const activeCounters = (t: Pick<ActiveTouch, 'day' | 'age' | 'care' | 'special'>): string[] => [
+  counterName('active.last', 'last', t.day),
+  counterName('active.last.age', 'last', `${t.day}#${t.age}`),
+  ...(t.care ? [counterName('active.last.care', 'last', `${t.day}#${t.care}`)] : []),
+  ...t.special.map((s) => counterName('active.last.special', 'last', `${t.day}#${s}`)),
+];

@@ -1,10 +1,18 @@
 // What analytics needs from storage: counter items read by key (the dashboard) and applied once per fact
-// (the streams function, the backfill).
-import type { CounterRow, Fact, Period, Scope } from './model';
+// (the streams function, the backfill), the active-elder tracker, and elders' dimensions for orders that
+// carry no snapshot of them (booked before snapshots were written).
+import type { ActiveTouch, CounterRow, Fact, Period, Scope } from './model';
+import type { ElderDims } from './facts';
 
 export type CounterStore = {
   /** One BatchGetItem-shaped read of the given scope x period items; missing items are absent. */
   read: (wanted: { scope: Scope; period: Period }[]) => Promise<CounterRow[]>;
   /** Applies a fact exactly once (its marker and its deltas in one transaction); false if it was already applied. */
   apply: (fact: Fact) => Promise<boolean>;
+  /** Moves the elder's active bucket to `t.day` if that is later than the day kept (a conditional update of
+   * the elder's tracker and the bucket counters in one transaction); false when nothing moved. */
+  touchActive: (t: ActiveTouch) => Promise<boolean>;
 };
+
+/** Elders' current dimensions by id (one BatchGet for many); absent ids are unknown elders. */
+export type ElderDimsPort = { dimsOf: (elder_ids: string[]) => Promise<Map<string, ElderDims>> };

@@ -220,6 +220,9 @@ export type Order = {
   /** The transition that wrote this version: `id` is unique per attempt, so after a commit whose
    * outcome is unclear (a retried transaction) the caller can tell its own write from a rival's. */
   change?: { event: OrderEvent; by: string; at: string; id: string };
+  /** The elder's analytics dimensions at booking (community, birth date, care level, special categories),
+   * so counters split by them as they were then. Absent on older orders (analytics reads the elder). */
+  elder_dims?: { community_code: string; birth_date: string; care_level: string | null; special_categories: string[] };
   created_at: string;
   updated_at: string;
   version: number;

@@ -1,0 +1,281 @@
+// Facts: what one source change adds to the counters (pure). Order facts are "milestones present in this
+// image": every image of an order yields the facts of every milestone it shows (requested, accepted,
+// completed, rated, disputed, its terminal state), each with an id derived from the order and the
+// milestone and a day read from the image itself. So an image delivered twice, late, out of order, or
+// seen only by the backfill (the current image) gives the same facts, and the markers apply each once.
+// Ledger entries are immutable: one fact per entry. Elders: joining, then each version's difference.
+import type { Order } from '../orders/state';
+import type { JournalEntry } from '../ledger/entry';
+import { ageBandOn, counterName, dayOf, type ActiveTouch, type Dim, type Fact, type Metric } from './model';
+import type { SourceChange } from './model';
+
+/** What counters split an elder's facts by, as of booking (snapshot on the order) or now (elder record). */
+export type ElderDims = {
+  community_code: string;
+  birth_date: string;
+  care_level: string | null;
+  special_categories: string[];
+};
+export type DimsLookup = (elder_id: string) => ElderDims | null;
+
+type OrderImage = Order & { elder_dims?: ElderDims; accepted_at?: string };
+type ElderImage = ElderDims & {
+  elder_id: string;
+  status: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export const SOURCE_TYPES = ['order', 'entry', 'elder'] as const;
+export const isSource = (item: Record<string, unknown> | null): boolean =>
+  item !== null && (SOURCE_TYPES as readonly unknown[]).includes(item.type);
+
+/** The image a change's facts are read from: the new one; a removed item adds nothing (nothing we count
+ * is deleted; a deletion is not a business event). */
+const imageOf = (c: SourceChange) => (c.event === 'REMOVE' ? null : c.new);
+
+/** The elder ids of orders in `changes` that carry no snapshot of their elder's dimensions. */
+export const eldersWithoutSnapshot = (changes: SourceChange[]): string[] => [
+  ...new Set(
+    changes
+      .map(imageOf)
+      .filter((i): i is Record<string, unknown> => i?.type === 'order' && !i.elder_dims)
+      .map((i) => String(i.elder_id)),
+  ),
+];
+
+/** Adds `n` to a metric in total and split by each dimension given (one attribute each, no cross products). */
+const put = (add: Record<string, number>, metric: Metric, n: number, dims: [Dim, string | string[] | null][]) => {
+  if (n === 0) return;
+  const bump = (name: string) => (add[name] = (add[name] ?? 0) + n);
+  bump(counterName(metric));
+  for (const [dim, v] of dims)
+    for (const x of v === null ? [] : Array.isArray(v) ? v : [v]) bump(counterName(metric, dim, x));
+};
+
+const orderDimsOn = (
+  e: ElderDims,
+  day: string,
+  category: string,
+  merchant_id: string,
+): [Dim, string | string[] | null][] => [
+  ['cat', category],
+  ['age', ageBandOn(e.birth_date, day)],
+  ['care', e.care_level],
+  ['special', e.special_categories],
+  ['m', merchant_id],
+];
+
+/** Terminal states and what they count as. */
+const TERMINAL: Partial<Record<Order['status'], Metric>> = {
+  cancelled: 'orders.cancelled',
+  rejected: 'orders.rejected',
+  expired: 'orders.expired',
+  no_show: 'orders.no_show',
+  unmatched: 'orders.unmatched',
+  refunded: 'disputes.upheld',
+  dispute_dismissed: 'disputes.dismissed',
+};
+
+const orderFacts = (o: OrderImage, lookup: DimsLookup): Fact[] => {
+  const e = o.elder_dims ?? lookup(o.elder_id);
+  if (!e) return []; // an order of an unknown elder: nothing to split by (verify reports the gap)
+  const facts: Fact[] = [];
+  const fact = (milestone: string, at: string, fill: (add: Record<string, number>, day: string) => void) => {
+    const day = dayOf(at);
+    const add: Record<string, number> = {};
+    fill(add, day);
+    facts.push({ id: `order:${o.order_id}:${milestone}`, day, community_code: e.community_code, add });
+  };
+  const first = o.offers[0]?.merchant_id ?? o.merchant_id;
+  fact('requested', o.created_at, (add, day) =>
+    put(add, 'orders.requested', 1, orderDimsOn(e, day, o.category, first)),
+  );
+  const won = o.offers.findIndex((x) => x.outcome === 'accepted');
+  if (won >= 0) {
+    const offer = o.offers[won];
+    // accepted_at is written since analytics; older orders: the offer's time (an answer comes within its window)
+    fact('accepted', o.accepted_at ?? (offer?.offered_at || o.updated_at), (add, day) => {
+      put(add, 'orders.accepted', 1, orderDimsOn(e, day, o.category, offer?.merchant_id ?? o.merchant_id));
+      if (o.mode === 'find_for_me')
+        put(add, won === 0 ? 'find.matched_first' : 'find.cascaded', 1, [['cat', o.category]]);
+    });
+  }
+  if (o.completed_at)
+    fact('completed', o.completed_at, (add, day) => {
+      put(add, 'orders.completed', 1, orderDimsOn(e, day, o.category, o.merchant_id));
+      put(add, 'orders.points', o.price_points, [
+        ['cat', o.category],
+        ['m', o.merchant_id],
+      ]);
+    });
+  if (o.rating)
+    fact('rated', o.rating.at, (add) => {
+      const by: [Dim, string][] = [
+        ['cat', o.category],
+        ['m', o.merchant_id],
+      ];
+      put(add, 'ratings.count', 1, [...by, ['stars', String(o.rating?.stars)]]);
+      put(add, 'ratings.sum', o.rating?.stars ?? 0, by);
+    });
+  if (o.dispute)
+    fact('disputed', o.dispute.at, (add) =>
+      put(add, 'disputes.opened', 1, [
+        ['cat', o.category],
+        ['m', o.merchant_id],
+      ]),
+    );
+  const terminal = TERMINAL[o.status];
+  // a terminal order is never written again, so its updated_at is the day it got there, in every image
+  if (terminal)
+    fact(o.status, o.updated_at, (add, day) => {
+      if (terminal.startsWith('disputes.'))
+        put(add, terminal, 1, [
+          ['cat', o.category],
+          ['m', o.merchant_id],
+        ]);
+      else put(add, terminal, 1, orderDimsOn(e, day, o.category, o.merchant_id));
+      if (o.status === 'unmatched' && o.mode === 'find_for_me') put(add, 'find.unmatched', 1, [['cat', o.category]]);
+    });
+  return facts;
+};
+
+/** The active-elder touch of an order image: its elder ordered on the order's request day. */
+export const activeTouchOf = (c: SourceChange, lookup: DimsLookup): ActiveTouch | null => {
+  const i = imageOf(c);
+  if (i?.type !== 'order') return null;
+  const o = i as unknown as OrderImage;
+  const e = o.elder_dims ?? lookup(o.elder_id);
+  if (!e) return null;
+  const day = dayOf(o.created_at);
+  return {
+    elder_id: o.elder_id,
+    day,
+    community_code: e.community_code,
+    age: ageBandOn(e.birth_date, day),
+    care: e.care_level,
+    special: [...e.special_categories],
+  };
+};
+
+const isElderAccount = (account: string) => account.startsWith('wallet:') || account.startsWith('hold:');
+
+/** One fact per journal entry, city scope: its kind's flow and the change of what elders hold. */
+const entryFacts = (e: JournalEntry): Fact[] => {
+  const sum = (pred: (a: string) => boolean) =>
+    e.postings.filter((p) => pred(p.account)).reduce((s, p) => s + p.amount_points, 0);
+  const elders = sum(isElderAccount); // what elders hold (wallets and holds) moved by this entry
+  const merchants = sum((a) => a.startsWith('merchant:'));
+  const add: Record<string, number> = {};
+  const n = (m: Metric, v: number) => put(add, m, v, []);
+  switch (e.kind) {
+    case 'allowance':
+      n('points.issued', elders);
+      break;
+    case 'award':
+      n('points.awarded', elders);
+      break;
+    case 'top_up':
+      n('points.topped_up', elders);
+      n('topups.count', 1);
+      break;
+    case 'refund':
+      n('points.refunded', -elders);
+      break;
+    case 'capture':
+      n('points.redeemed', merchants);
+      break;
+    case 'expiry':
+      n('points.expired', -elders);
+      break;
+    case 'reversal':
+      // a capture reversed (dispute upheld) takes from the merchant; a grant reversed takes from the elder
+      if (merchants < 0) n('points.reversed', -merchants);
+      else n('points.adjusted', elders);
+      break;
+    case 'adjustment':
+    case 'scheme_exit':
+      n('points.adjusted', elders);
+      break;
+    default: // hold, release, settlement, payout: points move between elders' own accounts or past them
+  }
+  n('points.outstanding', elders);
+  return [{ id: `entry:${e.entry_id}`, day: dayOf(e.created_at), community_code: null, add }];
+};
+
+/** What an elder image adds while it is in the scheme: the registered stock, split by the age band at
+ * registration (so a later version takes back exactly what an earlier one added), care and categories. */
+const elderStock = (e: ElderImage): Record<string, number> => {
+  const add: Record<string, number> = {};
+  if (e.status === 'active')
+    put(add, 'elders.registered', 1, [
+      ['age', ageBandOn(e.birth_date, dayOf(e.created_at))],
+      ['care', e.care_level],
+      ['special', e.special_categories],
+    ]);
+  return add;
+};
+
+const minus = (a: Record<string, number>, b: Record<string, number>) => {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) - v;
+  return out;
+};
+
+const elderFacts = (c: SourceChange): Fact[] => {
+  const now = (c.new ?? null) as ElderImage | null;
+  const was = (c.old ?? null) as ElderImage | null;
+  if (c.event === 'REMOVE') return [];
+  if (!now) return [];
+  if (!was) {
+    // joining (an INSERT, or the backfill's current image): the same id either way
+    const add = elderStock(now);
+    const day = dayOf(now.created_at);
+    put(add, 'elders.joined', 1, [
+      ['age', ageBandOn(now.birth_date, day)],
+      ['care', now.care_level],
+      ['special', now.special_categories],
+    ]);
+    return [{ id: `elder:${now.elder_id}:joined`, day, community_code: now.community_code, add }];
+  }
+  const day = dayOf(now.updated_at);
+  const id = `elder:${now.elder_id}:v${now.version}`;
+  if (was.community_code === now.community_code)
+    return [{ id, day, community_code: now.community_code, add: minus(elderStock(now), elderStock(was)) }];
+  // a move: out of the old scopes, into the new ('all' nets to zero across the two)
+  return [
+    { id: `${id}:out`, day, community_code: was.community_code, add: minus({}, elderStock(was)) },
+    { id: `${id}:in`, day, community_code: now.community_code, add: elderStock(now) },
+  ];
+};
+
+/** The facts of one change. `lookup` gives current elder dims for orders booked without a snapshot. */
+export const factsOf = (c: SourceChange, lookup: DimsLookup): Fact[] => {
+  const i = imageOf(c);
+  if (!i) return [];
+  switch (i.type) {
+    case 'order':
+      return orderFacts(i as unknown as OrderImage, lookup);
+    case 'entry':
+      return entryFacts(i as unknown as JournalEntry);
+    case 'elder':
+      return elderFacts(c);
+    default:
+      return [];
+  }
+};
+
+/** A fact with its zero deltas dropped (null when nothing is left to add). */
+export const nonZero = (f: Fact): Fact | null => {
+  const add = Object.fromEntries(Object.entries(f.add).filter(([, v]) => v !== 0));
+  return Object.keys(add).length ? { ...f, add } : null;
+};
+
+/** The change the backfill and verify see for an item as it is now: its insertion. */
+export const insertOf = (item: Record<string, unknown>): SourceChange => ({
+  event: 'INSERT',
+  keys: { pk: String(item.pk), sk: String(item.sk) },
+  old: null,
+  new: item,
+});

@@ -1,0 +1,174 @@
+// Offline analytics tools (they Scan; no request path does): the backfill, which applies the facts of
+// every source item as it is now (markers make it safe to run twice and beside the stream), and
+// `analytics:verify`, which recomputes every counter from orders, ledger entries and elders with the
+// same factsOf and compares with the stored counter items.
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { activeTouchOf, factsOf, insertOf, isSource, nonZero, type ElderDims } from '@tmc/core/analytics/facts';
+import {
+  activeCounters,
+  monthPeriod,
+  parseCounterName,
+  scopesOf,
+  STOCKS,
+  TOTAL,
+  type ActiveTouch,
+  type Metric,
+} from '@tmc/core/analytics/model';
+import type { CounterStore } from '@tmc/core/analytics/ports';
+import { countersReactor, runBatch } from '@tmc/core/analytics/stream';
+import { counterKeys, createElderDims, updatesOf } from './entities/counters';
+import { ledgerKeys } from './entities/ledger';
+import type { Db } from './table';
+
+export const SCAN_SEGMENTS = 4; // parallel Scan segments: an offline tool may use the table's spare capacity
+
+/** Every item of the table, page by page, `segments` Scans in parallel. */
+export const scanAll = async (
+  db: Db,
+  onPage: (items: Record<string, unknown>[]) => Promise<void>,
+  segments = SCAN_SEGMENTS,
+): Promise<void> => {
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await db.doc.send(
+          new ScanCommand({
+            TableName: db.table,
+            Segment: segment,
+            TotalSegments: segments,
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
+        await onPage(r.Items ?? []);
+        start = r.LastEvaluatedKey;
+      } while (start);
+    }),
+  );
+};
+
+/** Backfill: the facts of every order, entry and elder as they are now, applied once each to `counters`
+ * (which may live in another table). Answers how many source items were seen. */
+export const backfillCounters = async (source: Db, counters: CounterStore, segments = SCAN_SEGMENTS) => {
+  const reactor = countersReactor({ counters, elders: createElderDims(source) });
+  let seen = 0;
+  await scanAll(
+    source,
+    async (items) => {
+      const changes = items.filter(isSource).map(insertOf);
+      seen += changes.length;
+      const failed = await runBatch(changes, [reactor]);
+      if (failed !== null) throw new Error(`backfill: change ${failed} of a page failed`);
+    },
+    segments,
+  );
+  return { seen };
+};
+
+export type AnalyticsReport = { ok: boolean; items: number; sources: number; problems: string[] };
+const PROBLEMS_MAX = 200;
+
+type Rows = Map<string, Record<string, number>>; // `${pk}|${sk}` -> counters
+const bump = (rows: Rows, pk: string, sk: string, add: Record<string, number>) => {
+  const k = `${pk}|${sk}`;
+  const row = rows.get(k) ?? {};
+  for (const [n, v] of Object.entries(add)) row[n] = (row[n] ?? 0) + v;
+  rows.set(k, row);
+};
+
+/** The counters the source items imply: every fact of every item's current image, and each elder's
+ * active bucket at its latest order day. Stocks' day and month deltas depend on history (a move is
+ * -1 here, +1 there on its day), so only their 'T' totals are recomputable; flows are compared in full. */
+export const expectedCounters = (items: Record<string, unknown>[]): Rows => {
+  const dims = new Map<string, ElderDims>();
+  for (const it of items)
+    if (it.type === 'elder')
+      dims.set(String(it.elder_id), {
+        community_code: String(it.community_code),
+        birth_date: String(it.birth_date),
+        care_level: (it.care_level as string | null) ?? null,
+        special_categories: (it.special_categories as string[] | undefined) ?? [],
+      });
+  const lookup = (id: string) => dims.get(id) ?? null;
+  const rows: Rows = new Map();
+  const latest = new Map<string, ActiveTouch>();
+  for (const it of items) {
+    if (!isSource(it)) continue;
+    const c = insertOf(it);
+    for (const f0 of factsOf(c, lookup)) {
+      const f = nonZero(f0);
+      if (f) for (const u of updatesOf(f)) bump(rows, counterKeys.counterItem(u.scope, u.period).pk, u.period, u.add);
+    }
+    const t = activeTouchOf(c, lookup);
+    const was = t && latest.get(t.elder_id);
+    if (t && (!was || was.day < t.day)) latest.set(t.elder_id, t);
+  }
+  for (const t of latest.values())
+    for (const scope of scopesOf(t.community_code))
+      bump(
+        rows,
+        counterKeys.counterItem(scope, TOTAL).pk,
+        monthPeriod(t.day),
+        Object.fromEntries(activeCounters(t).map((n) => [n, 1])),
+      );
+  return rows;
+};
+
+const comparable = (sk: string, name: string) =>
+  sk === TOTAL
+    ? STOCKS.has(parseCounterName(name).metric as Metric)
+    : !STOCKS.has(parseCounterName(name).metric as Metric);
+
+/** Differences between two sets of counter rows (missing = 0), over what is recomputable. */
+export const diffCounters = (expected: Rows, actual: Rows, all = false): string[] => {
+  const out: string[] = [];
+  for (const k of new Set([...expected.keys(), ...actual.keys()])) {
+    const e = expected.get(k) ?? {};
+    const a = actual.get(k) ?? {};
+    const sk = k.slice(k.indexOf('|') + 1); // pk (STAT#<scope>) holds no '|'
+    for (const n of new Set([...Object.keys(e), ...Object.keys(a)])) {
+      if (!all && !comparable(sk, n)) continue;
+      if ((e[n] ?? 0) !== (a[n] ?? 0)) out.push(`${k} ${n}: expected ${e[n] ?? 0}, found ${a[n] ?? 0}`);
+    }
+  }
+  return out.sort();
+};
+
+/** The STAT# items of a table as rows. */
+export const counterRows = (items: Record<string, unknown>[]): Rows => {
+  const rows: Rows = new Map();
+  for (const it of items) {
+    if (!counterKeys.isCounterItem(String(it.pk))) continue;
+    const { pk, sk, ...counters } = it;
+    rows.set(`${String(pk)}|${String(sk)}`, counters as Record<string, number>);
+  }
+  return rows;
+};
+
+/** analytics:verify: counters in `countersDb` (default: the source table) against the source items. */
+export const verifyAnalytics = async (source: Db, countersDb: Db = source): Promise<AnalyticsReport> => {
+  const items: Record<string, unknown>[] = [];
+  await scanAll(source, async (page) => void items.push(...page));
+  const stored: Record<string, unknown>[] = [];
+  if (countersDb === source) stored.push(...items);
+  else await scanAll(countersDb, async (page) => void stored.push(...page));
+  const actual = counterRows(stored);
+  const problems = diffCounters(expectedCounters(items), actual);
+  // the bureau's liability: the counters' outstanding points against the ledger's elder balances
+  let ledger = 0;
+  for (const it of items) {
+    if (!ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) continue;
+    const acct = ledgerKeys.accountOf(String(it.pk));
+    if (acct.startsWith('wallet:') || acct.startsWith('hold:')) ledger += Number(it.balance ?? 0);
+  }
+  const outstanding = actual.get(`STAT#all|${TOTAL}`)?.['points.outstanding'] ?? 0;
+  if (outstanding !== ledger)
+    problems.push(`points.outstanding in STAT#all T is ${outstanding}, the ledger's wallets and holds hold ${ledger}`);
+  return {
+    ok: problems.length === 0,
+    items: actual.size,
+    sources: items.filter(isSource).length,
+    problems: problems.slice(0, PROBLEMS_MAX),
+  };
+};
