@@ -318,6 +318,19 @@ describe('streams', () => {
     for (const q of queues) expect(q).toMatchObject({ Properties: { SqsManagedSseEnabled: true } });
   });
 
+  it('is invoked only for the item types its reactors read (not for its own counter, flag or audit writes)', () => {
+    const maps = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const patterns = maps.flatMap((m) =>
+      ((m.Properties?.FilterCriteria?.Filters ?? []) as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern)),
+    );
+    expect(patterns).toHaveLength(2);
+    for (const p of patterns) {
+      const image = p.dynamodb.NewImage ?? p.dynamodb.OldImage;
+      expect(image.type.S).toEqual(['order', 'entry', 'elder', 'merchant', 'service']);
+    }
+    expect(patterns.map((p) => Object.keys(p.dynamodb)[0]).sort()).toEqual(['NewImage', 'OldImage']);
+  });
+
   it('alarms on a message in the streams DLQ', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { createAppFunction } from './app-function';
 import type { Secrets } from './secrets';
 import { allowTimers, type TimerGrant } from './timers';
+import { STREAM_ITEM_TYPES } from '@tmc/store/table-def';
 
 // A batch is a few hundred small transactions; 512 MB is enough CPU for the SDK's marshalling.
 const MEMORY_MB = 512;
@@ -74,6 +75,12 @@ export class Streams extends Construct {
         retryAttempts: RETRY_ATTEMPTS,
         maxRecordAge: MAX_RECORD_AGE,
         onFailure: new SqsDlq(this.dlq),
+        // new or old image of a reacted-to type (a REMOVE has only the old one); criteria are OR'ed
+        filters: (['NewImage', 'OldImage'] as const).map((image) =>
+          lambda.FilterCriteria.filter({
+            dynamodb: { [image]: { type: { S: lambda.FilterRule.or(...STREAM_ITEM_TYPES) } } },
+          }),
+        ),
       }),
     );
   }

@@ -1,6 +1,7 @@
 // `npm run analytics:backfill` and `npm run analytics:verify` over the local store (or DYNAMO_ENDPOINT +
-// TABLE_NAME when given). Backfill applies the facts of every order, entry and elder as they are now
-// (safe to repeat: each fact has a marker); verify recomputes the counters and exits 1 on any difference.
+// TABLE_NAME when given, or the deployed table with ANALYTICS_TARGET=aws). Backfill applies the facts of
+// every order, entry and elder as they are now (safe to repeat: each fact has a marker); verify recomputes
+// the counters and exits 1 on any difference.
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createDb } from '@tmc/store/table';
@@ -15,7 +16,10 @@ const main = async (command: string | undefined): Promise<number> => {
   }
   let local: DynamoLocal | null = null;
   let endpoint = process.env.DYNAMO_ENDPOINT;
-  if (!endpoint) {
+  // Against the deployed table: ANALYTICS_TARGET=aws with TABLE_NAME and AWS_REGION, and the operator's own
+  // AWS credentials from the usual chain (never DynamoDB Local's dummy ones).
+  const aws = process.env.ANALYTICS_TARGET === 'aws';
+  if (!endpoint && !aws) {
     const dir = join(resolve(process.env.DATA_DIR ?? '.data'), 'dynamodb');
     if (!existsSync(dir)) {
       process.stdout.write(`no local data at ${dir}: run npm start first (or set DYNAMO_ENDPOINT)\n`);
@@ -26,7 +30,8 @@ const main = async (command: string | undefined): Promise<number> => {
     endpoint = local.endpoint;
   }
   try {
-    const db = createDb({ table: process.env.TABLE_NAME ?? 'ten-minute-circle', endpoint, region: 'local' });
+    const table = process.env.TABLE_NAME ?? 'ten-minute-circle';
+    const db = aws ? createDb({ table }) : createDb({ table, endpoint, region: 'local' });
     if (command === 'backfill') {
       const t0 = Date.now();
       const r = await backfillCounters(db, createCounterStore(db));

@@ -20,7 +20,7 @@ export const queryIndexPage = async (
       ExpressionAttributeValues: { ':p': q.pk },
       ...(q.newest_first ? { ScanIndexForward: false } : {}),
       Limit: clampLimit(q.limit),
-      ExclusiveStartKey: decodeCursor(q.cursor, { [pkName]: q.pk }),
+      ExclusiveStartKey: decodeCursor(q.cursor, { [pkName]: q.pk }, ['pk', 'sk', pkName, `${q.index}sk`]),
     }),
   );
   return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };

@@ -10,3 +10,8 @@ export const TABLE_KEYS = {
   ],
   ttl: 'ttl',
 } as const;
+
+/** Item types the streams function reacts to (counters: orders, ledger entries, elders; anomaly flags:
+ * orders; coverage: merchants, services, elders). The event source filters on them, so the function is
+ * not invoked for its own counter, marker, flag and audit writes (about ten per real change). */
+export const STREAM_ITEM_TYPES = ['order', 'entry', 'elder', 'merchant', 'service'] as const;

@@ -55,6 +55,9 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
 export const decodeCursor = (
   cursor: string | undefined,
   expect: Record<string, string>,
+  /** Attributes a start key of this read must hold (a GSI's needs the table's and the index's keys):
+   * without them DynamoDB refuses the Query, which would surface as a 500 instead of a bad cursor. */
+  required: readonly string[] = [],
 ): Record<string, string> | undefined => {
   if (!cursor) return undefined;
   let parsed: unknown;
@@ -70,7 +73,8 @@ export const decodeCursor = (
     parsed !== null &&
     !Array.isArray(parsed) &&
     Object.values(parsed).every((v) => typeof v === 'string') &&
-    Object.entries(expect).every(([k, v]) => (parsed as Record<string, unknown>)[k] === v);
+    Object.entries(expect).every(([k, v]) => (parsed as Record<string, unknown>)[k] === v) &&
+    required.every((k) => typeof (parsed as Record<string, unknown>)[k] === 'string');
   if (!ok)
     throw new AppError('VALIDATION_FAILED', {
       fields: [{ path: 'cursor', code: 'CURSOR_INVALID', message: 'invalid cursor' }],

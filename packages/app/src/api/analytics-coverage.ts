@@ -8,6 +8,7 @@ import { isWithin } from '@tmc/core/areas/model';
 import { AreaCode } from '@tmc/core/areas/model';
 import { CategoryCode } from '@tmc/core/merchants/model';
 import { coverageView, type CoverageView } from '@tmc/core/analytics/coverage-view';
+import { coverageWindow } from '@tmc/core/analytics/coverage-reactor';
 import { createCoverageStore } from '@tmc/store/entities/coverage';
 import { defineRoute } from '../http/route';
 import type { Deps } from '../compose/deps-type';
@@ -38,17 +39,23 @@ export const readCoverage = async (deps: Deps, scope: string | null, q: Coverage
   return coverageView(snap, { area, category: q.category ?? null });
 };
 
-/** Starts a coverage run now for a staff member, audited (the page uses this too). */
+/** Asks for a coverage run within the minute for a staff member, audited (the page uses this too). The run
+ * goes through the same named timer as the change reactor's (one per window), so a hundred clicks, or
+ * officers of every street at once, start one city-wide run, not a hundred. The record is written after
+ * the timer is set, so a refused request leaves none. */
 export const requestCoverageRun = async (deps: Deps, sub: string, request_id: string): Promise<void> => {
+  const window = coverageWindow(deps.clock.now(), STAFF_RECOMPUTE_WINDOW_MIN);
+  await deps.scheduler.at(new Date(window.replace('Z', ':00Z')), { job: 'coverage', window });
   await deps.audit.write({
     actor: sub,
     action: 'coverage.recompute',
     subject: 'coverage:all',
-    detail: {},
+    detail: { window },
     request_id,
   });
-  await deps.jobs.start({ job: 'coverage', by: sub });
 };
+/** A staff recompute waits for the end of the current minute (it is merged with any other in it). */
+const STAFF_RECOMPUTE_WINDOW_MIN = 1;
 
 const Gap = z.object({
   community_code: z.string(),
@@ -117,7 +124,8 @@ export const coverageRoutes = () => [
     path: '/api/analytics/coverage/recompute',
     access: { roles: COVERAGE_READERS },
     tags: ['analytics'],
-    summary: 'Recompute coverage now in the background (audited); poll GET for the new computed_at',
+    summary:
+      'Recompute coverage within the minute (one run per minute whoever asks; audited); poll GET for computed_at',
     response: z.object({ started: z.literal(true) }),
     successStatus: 202,
     async handler(c, { principal }) {

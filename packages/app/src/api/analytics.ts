@@ -44,10 +44,9 @@ export const merchantDirectory = (deps: Deps): MerchantDirectory => ({
     do {
       const page = await deps.merchants.byStatus('approved', MERCHANT_PAGE, cursor);
       out.push(...page.items.map(refOf));
-      if (out.length > max) throw new AppError('INTERNAL', { details: { approved_merchants: out.length } });
       cursor = page.cursor ?? undefined;
-    } while (cursor);
-    return out;
+    } while (cursor && out.length < max);
+    return out.slice(0, max);
   },
   async byIds(ids) {
     const found = await Promise.all(ids.map((id) => deps.merchants.getMerchant(id)));

@@ -146,7 +146,15 @@ describe('browsing', () => {
     expect(seen.filter((a) => a === 'elder.create')).toHaveLength(3);
     const one = await list(`subject=elder:${ids[0]}`);
     expect(one.items.map((r) => r.action)).toEqual(['elder.create']);
-    for (const qs of ['from=2026-01-01&to=2026-12-31x', 'role=boss', 'limit=0', 'cursor=%%%', 'from=2024-01-01'])
+    for (const qs of [
+      'from=2026-01-01&to=2026-12-31x',
+      'from=2026-13-01', // the right shape, no such month: 400, not a RangeError (500)
+      'to=2026-02-30',
+      'role=boss',
+      'limit=0',
+      'cursor=%%%',
+      'from=2024-01-01',
+    ])
       expect((await t.app.request(`/api/audit?${qs}`, bearer(tokens.admin ?? ''))).status).toBe(400);
   });
 

@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { AUDIT_ENTITY_TYPES, AUDIT_ROLES, type AuditQuery, type AuditRecord } from '@tmc/core/kernel/audit';
 import { chinaDate, chinaMidnightMs } from '@tmc/core/kernel/time';
+import { CalendarDate } from '@tmc/core/kernel/ids';
 import { defineRoute, queryInt } from '../http/route';
 import { csvResponse } from './settlement';
 import type { Deps } from '../compose/deps-type';
@@ -25,7 +26,6 @@ export const AUDIT_EXPORT_ROWS_MAX = 5_000;
 export const AUDIT_EXPORT_PAGES_MAX = 50;
 
 const DAY_MS = 86_400_000;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const optText = (max: number) =>
   z.optional(z.string().check(z.trim(), z.maxLength(max), z.regex(/^[^\s<>"']*$/, 'no spaces or markup')));
 
@@ -37,8 +37,8 @@ export const AuditFilter = z.object({
   action: z.optional(z.string().check(z.maxLength(60), z.regex(/^[a-z_.]+$/, 'a.b or a prefix ending in .'))),
   role: z.optional(z.enum(AUDIT_ROLES)),
   /** China dates, both included. */
-  from: z.optional(z.string().check(z.regex(DATE_RE))),
-  to: z.optional(z.string().check(z.regex(DATE_RE))),
+  from: z.optional(CalendarDate),
+  to: z.optional(CalendarDate),
   cursor: z.optional(z.string().check(z.maxLength(800))),
   limit: z.optional(queryInt(1, 100)),
   encoding: z.optional(z.enum(['gbk', 'utf8-bom'])),

@@ -70,6 +70,10 @@ describe('who may list and read flags', () => {
     ] as const)
       expect((await get('/api/analytics/flags', token)).status).toBe(status);
     expect((await get('/api/analytics/flags?street=zengdu', admin)).status).toBe(400); // a district is not a street
+    // a cursor naming only the partition (no sort or table keys) is a bad cursor, not a DynamoDB error (500)
+    const partial = Buffer.from(JSON.stringify({ gsi1pk: 'FLAGS#open' })).toString('base64url');
+    const bad = await get<Err>(`/api/analytics/flags?cursor=${partial}`, admin);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
   it('shows one flag with its rule in words and links to its orders; another street’s is not found', async () => {

@@ -2,18 +2,13 @@
 // community, checked against the staff member's own area (a street officer sees only their street).
 import * as z from 'zod/mini';
 import { AppError } from '../kernel/errors';
-import { DATE_RE } from '../kernel/ids';
+import { CalendarDate } from '../kernel/ids';
 import { AreaCode, isWithin, levelOf } from '../areas/model';
 import type { AreaStore } from '../areas/ports';
 import type { Scope } from './model';
 import { daysBetween, RANGE_MAX_DAYS } from './plan';
 
-const Day = z.string().check(
-  z.regex(DATE_RE),
-  z.refine(
-    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-  ),
-);
+const Day = CalendarDate;
 const Level = (parts: number) => AreaCode.check(z.refine((c) => c.split('.').length === parts, 'wrong area level'));
 
 export const DashboardQuery = z

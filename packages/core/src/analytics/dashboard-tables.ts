@@ -2,7 +2,7 @@
 // and each is exported as CSV by its id, so the page and the file always hold the same numbers.
 import { csvFile, csvLine } from '../csv/write';
 import { ORDER_STATES, type ByArea, type Overview } from './dashboard';
-import type { MerchantsDashboard } from './merchant-ranking';
+import { MERCHANT_LIST_MAX, type MerchantsDashboard } from './merchant-ranking';
 
 export type Cell = string | number | null;
 export type Table = { id: string; caption: string; columns: string[]; rows: Cell[][] };
@@ -22,7 +22,7 @@ export const overviewTables = (o: Overview, names: Names = {}): Table[] => {
   const tables: Table[] = [
     {
       id: 'elders',
-      caption: `老人：登记（当前）与活跃（${o.elders.active_window.from} 至 ${o.elders.active_window.to} 有订单）`,
+      caption: `老人：登记（当前）与活跃（最近一次下单在 ${o.elders.active_window.from} 至 ${o.elders.active_window.to}；过去的区间不含此后又下单的老人）`,
       columns: ['登记老人', '活跃老人', '活跃占比'],
       rows: [[o.elders.registered, o.elders.active, pctCell(o.elders.active_pct)]],
     },
@@ -161,7 +161,9 @@ export const merchantTables = (m: MerchantsDashboard): Table[] => {
     { id: 'merchants_all', caption: '全部有订单的商户', columns: cols, rows: m.all.map(row) },
     {
       id: 'merchants_no_orders',
-      caption: '期间没有订单的已审核商户',
+      caption: m.truncated
+        ? `期间没有订单的已审核商户（商户过多，只列出前 ${MERCHANT_LIST_MAX} 家）`
+        : '期间没有订单的已审核商户',
       columns: ['商户', '社区'],
       rows: m.no_orders.map((r) => [r.business_name, r.community_code]),
     },

@@ -2,19 +2,19 @@
 // ratings and complaints (disputes opened) per merchant. A merchant is ranked in the area where it is (its
 // community), with everything its customers ordered there, so a street officer sees their street's shops.
 import { isWithin } from '../areas/model';
-import { AppError } from '../kernel/errors';
 import { byDim, loadCounters, pct, rangeSums, type CounterReader } from './dashboard';
 import type { DashboardQuery, Target } from './dashboard-query';
 import { readPlan } from './plan';
 
-/** A city has hundreds of shops; more approved ones than this is a data error, not a reason to page on. */
+/** Shops one dashboard read looks at (20 index pages of 100): a city has hundreds; past this the lists are
+ * cut (the most-ordered shops kept, `truncated` set) rather than the read growing with the alliance. */
 export const MERCHANT_LIST_MAX = 2_000;
 /** Rankings show the top of each list: a longer table is the CSV's job. */
 export const RANKING_TOP = 20;
 
 export type MerchantRef = { merchant_id: string; business_name: string; community_code: string; status: string };
 export type MerchantDirectory = {
-  /** Approved merchants (the status index, paged), at most `max`; throws past it. */
+  /** Approved merchants (the status index, paged), the first `max` of them. */
   approved: (max: number) => Promise<MerchantRef[]>;
   /** Merchants read by key (those with counters that are no longer approved). */
   byIds: (ids: readonly string[]) => Promise<MerchantRef[]>;
@@ -36,7 +36,11 @@ export const dashboardMerchants = async (
   const approved = await deps.merchants.approved(MERCHANT_LIST_MAX);
   const known = new Map(approved.map((m) => [m.merchant_id, m]));
   const counted = [...new Set([...Object.keys(requested), ...Object.keys(ratings), ...Object.keys(complaints)])];
-  if (counted.length > MERCHANT_LIST_MAX) throw new AppError('INTERNAL', { details: { merchants: counted.length } });
+  const truncated = counted.length > MERCHANT_LIST_MAX || approved.length >= MERCHANT_LIST_MAX;
+  if (counted.length > MERCHANT_LIST_MAX) {
+    counted.sort((a, b) => (requested[b] ?? 0) - (requested[a] ?? 0) || a.localeCompare(b));
+    counted.length = MERCHANT_LIST_MAX;
+  }
   const missing = counted.filter((id) => !known.has(id));
   for (const m of missing.length ? await deps.merchants.byIds(missing) : []) known.set(m.merchant_id, m);
   const inArea = (m: MerchantRef) => target.code === null || isWithin(m.community_code, target.code);
@@ -71,6 +75,8 @@ export const dashboardMerchants = async (
     range: { from: q.from, to: q.to },
     area: { code: target.code, level: target.level },
     items_read: l.items_read,
+    /** More shops than one read looks at: the lists hold the most-ordered ones (the page says so). */
+    truncated,
     all: rows.sort((a, b) => b.requested - a.requested || a.merchant_id.localeCompare(b.merchant_id)),
     by_orders: top((r) => r.requested),
     by_rating: top((r) => (r.rating_average ?? -1) * 1e6 + r.ratings),

@@ -17,6 +17,14 @@ export const CATEGORY_CODE_RE = /^[a-z_]{2,30}$/;
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A calendar date 'YYYY-MM-DD'. */
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** A calendar date that exists (2026-02-30 does not): a shape check alone lets Date throw later. */
+export const CalendarDate = z.string().check(
+  z.regex(DATE_RE, 'date as YYYY-MM-DD'),
+  z.refine((d) => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+  }, 'no such date'),
+);
 /** Mainland mobile numbers: 11 digits starting with 1[3-9]. */
 export const PHONE_RE = /^1[3-9]\d{9}$/;
 /** A points card number as printed (the check digit is points-card.ts's business). */

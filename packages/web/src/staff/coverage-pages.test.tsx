@@ -1,6 +1,6 @@
 // The staff coverage page: before a run it says so; after the job it shows the table, the ranked gaps, the
 // map (SVG with title, description, legend; every community with its share as text), the CSV links; a
-// street officer sees only their street; the recompute button starts the job and is audited.
+// street officer sees only their street; the recompute button sets the coverage timer and is audited.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '@tmc/app/harness';
 import { Client, makeSite, signInStaff, type Site } from '../../../../tests/support/site';
@@ -11,8 +11,8 @@ let street: Client;
 const started: unknown[] = [];
 beforeAll(async () => {
   site = await makeSite({ elders: 24, at: '2026-11-23T08:00:00Z' });
-  site.deps.jobs = {
-    start: async (j) => {
+  site.deps.scheduler = {
+    at: async (_at, j) => {
       started.push(j);
     },
   };
@@ -49,7 +49,7 @@ describe('staff coverage page', () => {
     expect(one).not.toContain('data-community="zengdu.dongcheng.');
   });
 
-  it('recompute starts the job, back to the page, and is audited', async () => {
+  it('recompute sets the coverage timer, back to the page, and is audited', async () => {
     const r = await street.post('/staff/coverage/recompute', {});
     expect(r.status).toBe(303);
     expect(r.location).toBe('/staff/coverage?done=started');
