@@ -94,6 +94,9 @@ export const seedDemo = async (
       shops.push((await deps.accounts.get('merchant', deps.blindIndex('phone', dm.phone)))?.account_id ?? '');
     await seedDemoSettlement(deps, ids, shops);
   }
+  // Coverage of the demo's shops, at once: a fresh laptop's coverage page and map have figures (the
+  // stream's debounced trigger would run it within COVERAGE_DEBOUNCE_MIN; the nightly run keeps it).
+  if (opts.issue && opts.merchants !== false) await runJob(deps, { job: 'coverage', by: 'system:seed' });
   // The bureau's counters for all of it, so the dashboard shows the demo's figures at once (the stream
   // poller would get there too; the markers make the two agree).
   if (opts.issue) await backfillCounters(deps.db, createCounterStore(deps.db));

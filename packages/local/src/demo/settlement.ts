@@ -1,12 +1,16 @@
 // Demo settlement history for `npm start`: a dozen real orders (booked, accepted, completed by the
-// order code) in the last closed period at demo shops, bank details for those shops, and that
-// period settled, so finance has statements to approve, batch, download and mark paid on a fresh
-// laptop. Everything goes through the same use cases as production, with the clock set back.
+// order code, most of them rated by the elder) in the last closed period at demo shops, bank details
+// for those shops, and that period settled, so finance has statements to approve, batch, download and
+// mark paid on a fresh laptop, and the bureau's dashboard has orders, points and ratings. One shop
+// marks an order done seconds after accepting it (the anomaly rule `fast_complete`), so the flags page
+// has a real flag to look at. Everything goes through the same use cases as production, with the
+// clock set back.
 import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { credit } from '@tmc/core/ledger/service';
 import { requestOrder } from '@tmc/core/orders/book';
 import { acceptOrder } from '@tmc/core/orders/answer';
 import { completeOrder, orderCode } from '@tmc/core/orders/complete';
+import { rateOrder } from '@tmc/core/orders/disputes';
 import { lastClosedPeriod, periodBounds } from '@tmc/core/settlement/period';
 import { runSettlement } from '@tmc/core/settlement/run';
 import { setBankPayee } from '@tmc/core/settlement/payee-service';
@@ -16,6 +20,15 @@ import { orderDeps, policyNow, settlementDeps } from '@tmc/app/harness';
 const DEMO_ORDERS = 12;
 const DEMO_SHOPS = 4;
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** How long each demo service takes, accept to complete (minutes): a haircut, a meal, a cleaning. */
+const SERVICE_MINUTES = [25, 40, 30, 55, 35, 45];
+/** The order a shop "completes" 20 seconds after accepting it, without serving: the fast_complete rule
+ * (DEFAULT_ANOMALY.fast_complete_seconds = 60) flags it once the stream sees the completion. */
+const FAST_ORDER = 7;
+const FAST_SECONDS = 20;
+/** The elders' stars, order by order (0: not rated; some elders never rate). */
+const DEMO_STARS = [5, 4, 5, 3, 0, 5, 4, 2, 5, 0, 4, 5];
 const BANKS = ['中国工商银行随州分行', '中国农业银行随州曾都支行', '中国建设银行随州分行', '湖北银行随州分行'];
 
 export const seedDemoSettlement = async (
@@ -71,7 +84,17 @@ export const seedDemoSettlement = async (
     await acceptOrder(od, o.order_id, shop.merchant_id);
     const accepted = await deps.orders.get(o.order_id);
     if (!accepted) continue;
-    await completeOrder(od, policy, o.order_id, shop.merchant_id, { code: orderCode(past, accepted) });
+    const served_ms =
+      k === FAST_ORDER ? FAST_SECONDS * 1000 : (SERVICE_MINUTES[k % SERVICE_MINUTES.length] ?? 30) * MINUTE_MS;
+    const doneAt = new Date(at.getTime() + served_ms);
+    const later = { ...deps, clock: { now: () => doneAt } };
+    await completeOrder(orderDeps(later), policy, o.order_id, shop.merchant_id, { code: orderCode(later, accepted) });
+    const stars = DEMO_STARS[k % DEMO_STARS.length] ?? 0;
+    if (stars > 0) {
+      // the elder rates an hour after the service
+      const rater = orderDeps({ ...deps, clock: { now: () => new Date(doneAt.getTime() + 60 * MINUTE_MS) } });
+      await rateOrder(rater, o.order_id, 'elder', { stars, tags: [], comment: '' }, `elder:${elder_id}`);
+    }
     orders++;
   }
   for (const [i, shop] of shops.entries())
