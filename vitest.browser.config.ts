@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/browser/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    testTimeout: 180_000, // a page walk of several steps on a small, busy CI box
+    hookTimeout: 600_000, // starting the full local server with the demo seed (stream, coverage) takes minutes under load
     pool: 'forks',
     fileParallelism: false,
   },
