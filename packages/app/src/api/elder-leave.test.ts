@@ -165,7 +165,8 @@ describe('leaving the scheme', () => {
 
   it(
     'a completed order of an elder who left cannot be disputed (an upheld ' +
-      'dispute would put points into the closed wallet); its analytics snapshot and the active tracker lose care and special',
+      'dispute would put points into the closed wallet); its analytics snapshot ' +
+      'and the active tracker lose care and special',
     async () => {
       // Prepare: a completed order, then the elder leaves
       const hits = (
