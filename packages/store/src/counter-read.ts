@@ -3,7 +3,7 @@
 import type { CounterRow, Period, Scope } from '@tmc/core/analytics/model';
 import type { CounterStore } from '@tmc/core/analytics/ports';
 import { batchGet } from './batch-get';
-import { counterKeys } from './entities/counters';
+import { counterKeys, eraseActiveDims } from './entities/counters';
 import type { Db } from './table';
 
 /** Counter attributes are numbers; the keys and any bookkeeping attribute are not counters. */
@@ -13,7 +13,9 @@ export const countersOfItem = (item: Record<string, unknown>): Record<string, nu
   return out;
 };
 
-export const createCounterReader = (db: Db): Pick<CounterStore, 'read'> => ({
+/** The API's side: reads, and the erasure when an elder leaves the scheme (elders/leave.ts). */
+export const createCounterReader = (db: Db): Pick<CounterStore, 'read' | 'eraseActiveDims'> => ({
+  eraseActiveDims: (elder_id: string) => eraseActiveDims(db, elder_id),
   async read(wanted: { scope: Scope; period: Period }[]): Promise<CounterRow[]> {
     const items = await batchGet(
       db,

@@ -30,6 +30,11 @@ no rating: a rating is one item, read by key for the page shown.
   subsidy lot returned in a \`scheme_exit\` entry with its audit record in the entry's transaction),
   ends bindings and sessions, then rewrites the profile with personal and health fields erased and
   deletes the ID, card and phone guards in one transaction; the pseudonymous \`elder_id\` remains.
+  Before the profile, the analytics copies go (PIPL art. 47): each order's \`elder_dims\` (walked
+  through \`ordersOfElder\`, at most 20 pages of 100, an \`UpdateItem\` conditional on \`version\`)
+  keeps community and age band only, and the \`ACTIVE#\` tracker drops care and special, its
+  buckets moved in the same transaction. Orders snapshot derived values only (age band on the
+  booking day, never the birth date); the counters keep their sums.
 - A family binding moves \`pending -> active -> removed\` by conditional puts on \`version\`.
 
 - A ledger entry is one transaction: the entry, one posting item per account, each balance item

@@ -9,6 +9,8 @@ import { bearer, json, makeTestApp, phoneToken, staffToken } from '../../../../t
 import { orderCode } from '@tmc/core/orders/complete';
 import { orderDeps } from '../compose/order-deps';
 import { runJob } from '../compose/jobs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { counterKeys, createCounterStore } from '@tmc/store/entities/counters';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let g: FakeGateway;
@@ -163,7 +165,8 @@ describe('leaving the scheme', () => {
 
   it(
     'a completed order of an elder who left cannot be disputed (an upheld ' +
-      'dispute would put points into the closed wallet)',
+      'dispute would put points into the closed wallet); its analytics snapshot ' +
+      'and the active tracker lose care and special',
     async () => {
       // Prepare: a completed order, then the elder leaves
       const hits = (
@@ -199,7 +202,37 @@ describe('leaving the scheme', () => {
       }
       expect((await t.app.request(`/api/orders/${order_id}/accept`, bearer(shop, json({})))).status).toBe(200);
       expect((await t.app.request(`/api/orders/${order_id}/complete`, bearer(shop, json({ code })))).status).toBe(200);
+      // the snapshot is derived (review H3): an age band, never the birth date
+      const snap = (await t.deps.orders.get(order_id))?.elder_dims as Record<string, unknown> | undefined;
+      expect(Object.keys(snap ?? {}).sort()).toEqual(['age_band', 'care', 'community_code', 'special']);
+      // the streams function's active tracker, as it would have counted the elder (care and special set)
+      const community_code = String(snap?.community_code);
+      const touch = { elder_id: elder.elder_id, day: '2026-11-23', community_code, age: '70-79' as const };
+      await createCounterStore(t.db).touchActive({ ...touch, care: 'light', special: ['living_alone'] });
       expect((await leave()).status).toBe(200);
+      // erased: care and special gone from the order's snapshot and from the tracker, whose buckets moved
+      expect((await t.deps.orders.get(order_id))?.elder_dims).toEqual({
+        community_code,
+        age_band: snap?.age_band,
+        care: null,
+        special: [],
+        erased: true,
+      });
+      const tracker = await t.db.doc.send(
+        new GetCommand({ TableName: t.db.table, Key: counterKeys.activeTracker(elder.elder_id), ConsistentRead: true }),
+      );
+      expect(tracker.Item).toMatchObject({ last_day: '2026-11-23', age: '70-79', care: null, special: [] });
+      const [month] = await createCounterStore(t.db).read([{ scope: 'all', period: 'M#2026-11' }]);
+      expect(month?.counters).toMatchObject({
+        'active.last|last=2026-11-23': 1,
+        'active.last.age|last=2026-11-23#70-79': 1,
+        'active.last.care|last=2026-11-23#light': 0,
+        'active.last.special|last=2026-11-23#living_alone': 0,
+      });
+      const detail = (await t.deps.audit.listBySubject(`elder:${elder.elder_id}`, 100)).items.find(
+        (a) => a.action === 'elder.leave',
+      )?.detail;
+      expect(detail).toMatchObject({ order_snapshots_erased: 1 });
       // Act: staff try to dispute on the elder's behalf
       const res = await t.app.request(
         `/api/orders/${order_id}/dispute`,

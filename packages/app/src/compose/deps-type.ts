@@ -57,7 +57,7 @@ export type Deps = {
   jobs: JobRunner;
   merchants: MerchantStore;
   // analytics counters read by key (the dashboard); the streams function's full CounterStore replaces it
-  counters: Pick<CounterStore, 'read'>;
+  counters: Pick<CounterStore, 'read' | 'eraseActiveDims'>;
   orders: OrderStore;
   scheduler: SchedulerPort;
   topups: TopupStore;

@@ -2,7 +2,7 @@
 // shows, with the same ids and the same deltas whichever image, so duplicates and any delivery order
 // count once. Ledger entries classify by kind; outstanding is the change of what elders hold.
 import { describe, expect, it } from 'vitest';
-import { factsOf, insertOf, type ElderDims } from './facts';
+import { activeTouchOf, erasedOrderDims, factsOf, insertOf, orderElderDims, type ElderDims } from './facts';
 import type { Fact, SourceChange } from './model';
 
 const dims: ElderDims = {
@@ -105,6 +105,38 @@ describe('order facts', () => {
     const { elder_dims: _, ...bare } = base;
     expect(factsOf(insertOf(bare), () => dims)[0]?.community_code).toBe('zengdu.xicheng.a');
     expect(factsOf(insertOf(bare), none)).toEqual([]);
+  });
+
+  it('the booking snapshot is derived (age band, no birth date) and counts as the raw one did', () => {
+    const snap = orderElderDims(dims, new Date(base.created_at));
+    expect(snap).toEqual({
+      community_code: 'zengdu.xicheng.a',
+      age_band: '70-79',
+      care: 'self_care',
+      special: ['living_alone'],
+    });
+    expect(JSON.stringify(snap)).not.toContain('1950');
+    const derived = images.map((i) => ({ ...i, elder_dims: snap }));
+    const facts = (xs: Record<string, unknown>[]) => xs.flatMap((i) => factsOf(insertOf(i), none));
+    expect(facts(derived)).toEqual(facts(images));
+    expect(activeTouchOf(insertOf(derived[0]!), none)).toEqual(activeTouchOf(insertOf(images[0]!), none));
+  });
+
+  it('leaving erases care and special from a snapshot of either shape, keeps community and age band', () => {
+    const fromLegacy = erasedOrderDims(base as never);
+    const fromDerived = erasedOrderDims({
+      ...base,
+      elder_dims: orderElderDims(dims, new Date(base.created_at)),
+    } as never);
+    const want = { community_code: 'zengdu.xicheng.a', age_band: '70-79', care: null, special: [], erased: true };
+    expect(fromLegacy).toEqual(want);
+    expect(fromDerived).toEqual(want);
+    expect(erasedOrderDims({ ...base, elder_dims: want } as never)).toBeNull(); // done already
+    const { elder_dims: _, ...bare } = base;
+    expect(erasedOrderDims(bare as never)).toBeNull(); // nothing kept on the order
+    const add = byId(factsOf(insertOf({ ...base, elder_dims: fromLegacy }), none)).get('order:o1:requested')?.add;
+    expect(add).toMatchObject({ 'orders.requested': 1, 'orders.requested|age=70-79': 1 });
+    expect(Object.keys(add ?? {}).filter((n) => n.includes('care=') || n.includes('special='))).toEqual([]);
   });
 
   it('帮我找: accepted at the second offer is cascaded; exhausted is unmatched', () => {

@@ -4,7 +4,8 @@
 // milestone and a day read from the image itself. So an image delivered twice, late, out of order, or
 // seen only by the backfill (the current image) gives the same facts, and the markers apply each once.
 // Ledger entries are immutable: one fact per entry. Elders: joining, then each version's difference.
-import type { Order } from '../orders/state';
+import type { Order, OrderElderDims } from '../orders/state';
+import { chinaDate } from '../kernel/time';
 import type { JournalEntry } from '../ledger/entry';
 import { ageBandOn, counterName, dayOf, type ActiveTouch, type Dim, type Fact, type Metric } from './model';
 import type { SourceChange } from './model';
@@ -18,7 +19,46 @@ export type ElderDims = {
 };
 export type DimsLookup = (elder_id: string) => ElderDims | null;
 
-type OrderImage = Order & { elder_dims?: ElderDims; accepted_at?: string };
+type OrderImage = Order & { accepted_at?: string };
+
+/** The snapshot a booking writes on its order (review H3): derived values only, so the birth date and the
+ * raw profile fields never reach the order, its index projections or backups. */
+export const orderElderDims = (
+  e: Pick<ElderDims, 'community_code' | 'birth_date' | 'care_level' | 'special_categories'>,
+  now: Date,
+): OrderElderDims => ({
+  community_code: e.community_code,
+  age_band: ageBandOn(e.birth_date, chinaDate(now)),
+  care: e.care_level,
+  special: [...e.special_categories],
+});
+
+/** What leaving the scheme leaves of an order's snapshot: community and age band (the profile keeps the birth
+ * year, and the counters' age split stays recomputable); care and special go (health data, PIPL art. 47).
+ * Null when there is nothing to erase (no snapshot, or erased already). */
+export const erasedOrderDims = (o: Pick<Order, 'elder_dims' | 'created_at'>): OrderElderDims | null => {
+  const d = o.elder_dims;
+  if (!d || ('erased' in d && d.erased)) return null;
+  const age_band = 'age_band' in d ? d.age_band : ageBandOn(d.birth_date, dayOf(o.created_at));
+  return { community_code: d.community_code, age_band, care: null, special: [], erased: true };
+};
+
+/** An order's elder dimensions as the counters split by them: from its snapshot (derived since H3, raw
+ * before), else from the elder's current record. */
+type SplitDims = { community_code: string; ageOn: (day: string) => string; care: string | null; special: string[] };
+const splitDimsOf = (o: OrderImage, lookup: DimsLookup): SplitDims | null => {
+  const d = o.elder_dims;
+  if (d && 'age_band' in d)
+    return { community_code: d.community_code, ageOn: () => d.age_band, care: d.care, special: d.special };
+  const e: ElderDims | null = d ?? lookup(o.elder_id);
+  if (!e) return null;
+  return {
+    community_code: e.community_code,
+    ageOn: (day) => ageBandOn(e.birth_date, day),
+    care: e.care_level,
+    special: e.special_categories,
+  };
+};
 type ElderImage = ElderDims & {
   elder_id: string;
   status: string;
@@ -55,15 +95,15 @@ const put = (add: Record<string, number>, metric: Metric, n: number, dims: [Dim,
 };
 
 const orderDimsOn = (
-  e: ElderDims,
+  e: SplitDims,
   day: string,
   category: string,
   merchant_id: string,
 ): [Dim, string | string[] | null][] => [
   ['cat', category],
-  ['age', ageBandOn(e.birth_date, day)],
-  ['care', e.care_level],
-  ['special', e.special_categories],
+  ['age', e.ageOn(day)],
+  ['care', e.care],
+  ['special', e.special],
   ['m', merchant_id],
 ];
 
@@ -79,7 +119,7 @@ const TERMINAL: Partial<Record<Order['status'], Metric>> = {
 };
 
 const orderFacts = (o: OrderImage, lookup: DimsLookup): Fact[] => {
-  const e = o.elder_dims ?? lookup(o.elder_id);
+  const e = splitDimsOf(o, lookup);
   if (!e) return []; // an order of an unknown elder: nothing to split by (verify reports the gap)
   const facts: Fact[] = [];
   const fact = (milestone: string, at: string, fill: (add: Record<string, number>, day: string) => void) => {
@@ -146,16 +186,16 @@ export const activeTouchOf = (c: SourceChange, lookup: DimsLookup): ActiveTouch 
   const i = imageOf(c);
   if (i?.type !== 'order') return null;
   const o = i as unknown as OrderImage;
-  const e = o.elder_dims ?? lookup(o.elder_id);
+  const e = splitDimsOf(o, lookup);
   if (!e) return null;
   const day = dayOf(o.created_at);
   return {
     elder_id: o.elder_id,
     day,
     community_code: e.community_code,
-    age: ageBandOn(e.birth_date, day),
-    care: e.care_level,
-    special: [...e.special_categories],
+    age: e.ageOn(day) as ActiveTouch['age'],
+    care: e.care,
+    special: [...e.special],
   };
 };
 

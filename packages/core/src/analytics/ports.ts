@@ -12,6 +12,10 @@ export type CounterStore = {
   /** Moves the elder's active bucket to `t.day` if that is later than the day kept (a conditional update of
    * the elder's tracker and the bucket counters in one transaction); false when nothing moved. */
   touchActive: (t: ActiveTouch) => Promise<boolean>;
+  /** Leaving the scheme (PIPL art. 47): the elder's tracker forgets care level and special categories, and
+   * its active buckets move from those dims to none (one transaction, conditional on the tracker read), so
+   * the counters equal what the erased orders imply. The age band stays. False when there was nothing to erase. */
+  eraseActiveDims: (elder_id: string) => Promise<boolean>;
 };
 
 /** Elders' current dimensions by id (one BatchGet for many); absent ids are unknown elders. */

@@ -4,7 +4,9 @@ import { AppError } from '../kernel/errors';
 import type { ElderRecord } from './model';
 import type { Page } from '../kernel/page';
 import type { BindingPort } from './family/bindings';
-import type { Order } from '../orders/state';
+import type { Order, OrderElderDims } from '../orders/state';
+import type { CounterStore } from '../analytics/ports';
+import { erasedOrderDims } from '../analytics/facts';
 import type { TopupDeps } from '../topups/ports';
 import { debitLot } from '../ledger/refund';
 import { setWalletFrozen } from '../ledger/service';
@@ -18,7 +20,12 @@ export type LeaveDeps = ElderDeps &
   TopupDeps & {
     bindings: Pick<BindingPort, 'ofElder' | 'put'>;
     sessions: { revokeAllOf: (sub: string) => Promise<number> };
-    orders: { ofElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Order>> };
+    orders: {
+      ofElder: (elder_id: string, limit: number, cursor?: string) => Promise<Page<Order>>;
+      get: (order_id: string) => Promise<Order | null>;
+      eraseElderDims: (order_id: string, dims: OrderElderDims, expect_version: number) => Promise<boolean>;
+    };
+    counters: Pick<CounterStore, 'eraseActiveDims'>;
   };
 
 /** Orders whose points can still move back into the wallet: a hold that is open, or a dispute. */
@@ -35,6 +42,38 @@ const openOrders = async (deps: LeaveDeps, elder_id: string): Promise<string[]> 
     cursor = r.cursor;
   }
   return open;
+};
+
+const ERASE_TRIES_MAX = 5; // an order rewritten under us (a late settlement step) is read again this often
+
+/**
+ * The analytics snapshot on the elder's orders loses care level and special categories (health data), and
+ * the birth date of orders booked before snapshots were derived (review H3). The same bounded walk as
+ * openOrders: ORDER_PAGES_MAX pages of 100, newest first, so at most 2,000 orders; answers how many were
+ * erased and whether the walk reached the oldest order (false: more than 2,000 orders, noted in the audit
+ * record). Idempotent: an erased snapshot is skipped, so a leave tried again finishes the walk.
+ */
+const eraseOrderDims = async (deps: LeaveDeps, elder_id: string) => {
+  let erased = 0;
+  let cursor: string | undefined;
+  for (let page = 0; page < ORDER_PAGES_MAX; page++) {
+    const r = await deps.orders.ofElder(elder_id, 100, cursor);
+    for (const listed of r.items) {
+      let o: Order | null = listed;
+      for (let attempt = 0; o && attempt < ERASE_TRIES_MAX; attempt++) {
+        const dims = erasedOrderDims(o);
+        if (!dims) break;
+        if (await deps.orders.eraseElderDims(o.order_id, dims, o.version)) {
+          erased++;
+          break;
+        }
+        o = await deps.orders.get(o.order_id);
+      }
+    }
+    if (!r.cursor) return { erased, complete: true };
+    cursor = r.cursor;
+  }
+  return { erased, complete: false };
 };
 
 const TOPUP_LOT_PREFIX = 'topup:'; // a paid lot's id is its top-up entry id (topup.ts topupEntryId)
@@ -161,6 +200,9 @@ export const leaveScheme = async (
   const money = await settleWallet(deps, id, actor, reason, request_id);
   const bindings_ended = await endBindings(deps, id, actor);
   const sessions_ended = await deps.sessions.revokeAllOf(`elder:${id}`);
+  // before the profile is erased: if this fails the elder is still active and leaving again finishes it
+  const orderDims = await eraseOrderDims(deps, id);
+  await deps.counters.eraseActiveDims(id);
 
   const id_number = deps.cipher.decrypt(prev.id_cipher, aad.elderField(id, 'id'));
   const phone = decryptPhone(deps, prev);
@@ -179,7 +221,7 @@ export const leaveScheme = async (
     emergency_contact_name: null,
     care_level: null,
     special_categories: [],
-    pin_hash: '', // health data goes too
+    pin_hash: '', // health data goes too (and from the orders' snapshots and the active tracker, above)
     status: 'left',
     version: prev.version + 1,
     updated_at: now,
@@ -197,6 +239,8 @@ export const leaveScheme = async (
       returned_points: money.returned_points,
       bindings_ended,
       sessions_ended,
+      order_snapshots_erased: orderDims.erased,
+      ...(orderDims.complete ? {} : { order_snapshots_incomplete: true }),
     },
   });
   return next;

@@ -12,6 +12,7 @@ import { tellMerchant } from './tell';
 import type { SearchHit } from '../search/search';
 import type { OrderDeps } from './ports';
 import { aad } from '../kernel/aad';
+import { orderElderDims } from '../analytics/facts';
 
 export type BookArgs = {
   order_id?: string;
@@ -99,12 +100,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     rating: null,
     dispute: null,
     completed_at: null,
-    elder_dims: {
-      community_code: elder.community_code,
-      birth_date: elder.birth_date,
-      care_level: elder.care_level,
-      special_categories: [...elder.special_categories],
-    },
+    elder_dims: orderElderDims(elder, now),
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
     version: 1,

@@ -182,6 +182,22 @@ export type Offer = {
   outcome: 'pending' | 'accepted' | 'rejected' | 'expired';
 };
 
+/** What an order keeps of its elder for analytics since review H3: derived values only, never the birth date. */
+export type OrderElderDims = {
+  community_code: string;
+  age_band: string; // analytics/model AGE_BANDS, on the booking day (China date)
+  care: string | null;
+  special: string[];
+  erased?: true; // set when the elder left: care and special were removed then (the counters keep their sums)
+};
+/** The snapshot written before review H3 (raw profile fields); replaced by OrderElderDims when the elder leaves. */
+export type LegacyElderDims = {
+  community_code: string;
+  birth_date: string;
+  care_level: string | null;
+  special_categories: string[];
+};
+
 export type Order = {
   order_id: string;
   elder_id: string;
@@ -220,9 +236,11 @@ export type Order = {
   /** The transition that wrote this version: `id` is unique per attempt, so after a commit whose
    * outcome is unclear (a retried transaction) the caller can tell its own write from a rival's. */
   change?: { event: OrderEvent; by: string; at: string; id: string };
-  /** The elder's analytics dimensions at booking (community, birth date, care level, special categories),
-   * so counters split by them as they were then. Absent on older orders (analytics reads the elder). */
-  elder_dims?: { community_code: string; birth_date: string; care_level: string | null; special_categories: string[] };
+  /** The elder's analytics dimensions at booking, derived (the age band on the booking day, care level and
+   * special categories as the counters name them), so counters split by them as they were then. Leaving
+   * the scheme (PIPL art. 47) clears care and special here too (`erased`). Orders booked before this shape
+   * carry the raw fields (LegacyElderDims) until their elder leaves; older ones none (analytics reads the elder). */
+  elder_dims?: OrderElderDims | LegacyElderDims;
   created_at: string;
   updated_at: string;
   version: number;

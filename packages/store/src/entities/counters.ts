@@ -131,6 +131,43 @@ const tryTx = async (db: Db, items: TxItem[]): Promise<boolean> => {
 
 type Tracker = { last_day: string; community_code: string; age: string; care: string | null; special: string[] };
 
+/** Leaving the scheme: the tracker keeps its day, community and age band, loses care and special; the buckets
+ * those counted in get -1 (the bucket of the day and the age band is untouched). Conditional on the tracker
+ * as read, retried on a rival touch. */
+export const eraseActiveDims = async (db: Db, elder_id: string): Promise<boolean> => {
+  const key = counterKeys.activeTracker(elder_id);
+  for (let attempt = 0; attempt < APPLY_TRIES_MAX; attempt++) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }));
+    const prev = r.Item as (Tracker & Record<string, unknown>) | undefined;
+    if (!prev || (prev.care === null && (prev.special ?? []).length === 0)) return false;
+    const dims = { day: prev.last_day, age: prev.age as ActiveTouch['age'] };
+    const kept = new Set(activeCounters({ ...dims, care: null, special: [] }));
+    const gone = activeCounters({ ...dims, care: prev.care, special: prev.special ?? [] }).filter((n) => !kept.has(n));
+    const items: TxItem[] = [
+      {
+        Put: {
+          TableName: db.table,
+          Item: {
+            ...key,
+            last_day: prev.last_day,
+            community_code: prev.community_code,
+            age: prev.age,
+            care: null,
+            special: [],
+          },
+          ConditionExpression: 'last_day = :p',
+          ExpressionAttributeValues: { ':p': prev.last_day },
+        },
+      },
+      ...scopesOf(prev.community_code).map((scope) =>
+        addTo(db, scope, monthPeriod(prev.last_day), Object.fromEntries(gone.map((n) => [n, -1]))),
+      ),
+    ];
+    if (await tryTx(db, items)) return true;
+  }
+  throw new Error(`active tracker of ${elder_id}: too many rival updates`);
+};
+
 /** Counters written to `db`, which need not be the table the facts came from (replay tests, benches). */
 export const createCounterStore = (db: Db): CounterStore => ({
   async read(wanted) {
@@ -211,6 +248,8 @@ export const createCounterStore = (db: Db): CounterStore => ({
     }
     throw new Error(`active tracker of ${t.elder_id}: too many rival updates`);
   },
+
+  eraseActiveDims: (elder_id) => eraseActiveDims(db, elder_id),
 });
 
 /** Current elder dimensions for orders without a snapshot: one BatchGet per batch. */

@@ -1,8 +1,8 @@
 // Orders (orderById, ordersOfElder, ordersOfMerchant). State changes that move points go through
 // the ledger commit (the order rides in the same transaction); the others are conditional puts here.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import type { Order } from '@tmc/core/orders/state';
+import type { Order, OrderElderDims } from '@tmc/core/orders/state';
 import type { OrderPutExtras } from '@tmc/core/orders/ports';
 import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
@@ -17,10 +17,10 @@ export const orderPatterns = (): AccessPattern[] => [
   {
     name: 'orderById',
     index: 'table',
-    operation: ['GetItem', 'PutItem', 'TransactWriteItems'],
+    operation: ['GetItem', 'PutItem', 'UpdateItem', 'TransactWriteItems'],
     pk: 'ORDER#{order_id}',
     sk: 'ORDER',
-    used_by: 'orders (OrderStore, ledger commit)',
+    used_by: 'orders (OrderStore, ledger commit; UpdateItem: leaving the scheme erases elder_dims)',
     about: 'conditional on `version`; moves that move points ride in the ledger commit',
   },
   {
@@ -29,7 +29,7 @@ export const orderPatterns = (): AccessPattern[] => [
     operation: ['Query'],
     pk: 'ELDER_ORDERS#{elder_id}',
     sk: '{created_at}#{order_id}',
-    used_by: 'orders (elder and family pages)',
+    used_by: 'orders (elder and family pages; leaving the scheme, at most 20 pages of 100)',
     about: 'newest first',
   },
   {
@@ -100,6 +100,26 @@ export const createOrderStore = (db: Db) => ({
     } catch (e) {
       if (isConditionFailed(e))
         throw new AppError('ORDER_STATE', { cause: e, details: { reason: 'changed meanwhile' } });
+      throw e;
+    }
+  },
+  /** Leaving the scheme: the order's elder snapshot replaced by its erased form. Conditional on the version read
+   * and bumping it, so a transition that read the order before cannot write the old snapshot back; false when
+   * the order changed meanwhile (the caller reads it again). */
+  async eraseElderDims(order_id: string, dims: OrderElderDims, expect_version: number): Promise<boolean> {
+    try {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: keys.order(order_id),
+          UpdateExpression: 'SET elder_dims = :d, version = :n',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':d': dims, ':v': expect_version, ':n': expect_version + 1 },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailed(e)) return false;
       throw e;
     }
   },
