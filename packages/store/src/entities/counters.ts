@@ -8,6 +8,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   activeCounters,
   dayPeriod,
+  itemPeriodOf,
   monthPeriod,
   parseCounterName,
   scopesOf,
@@ -44,9 +45,9 @@ export const counterPatterns = (): AccessPattern[] => [
     index: 'table',
     operation: ['GetItem', 'BatchGetItem'],
     pk: 'STAT#{all|street:<code>|community:<code>}',
-    sk: 'D#{yyyy-mm-dd} | M#{yyyy-mm} | T',
+    sk: 'D#{yyyy-mm-dd} | M#{yyyy-mm} | T | D#{yyyy-mm-dd}#m{bucket} | M#{yyyy-mm}#m{bucket}',
     used_by: 'analytics dashboard (read), streams function and backfill (ADD)',
-    about: 'counters as number attributes named metric or metric|dim=value',
+    about: 'counters as number attributes named metric or metric|dim=value; |m= counters in 64 bucket items',
   },
   {
     name: 'appliedFact',
@@ -95,14 +96,19 @@ const addTo = (db: Db, scope: Scope, period: Period, add: Record<string, number>
 
 const isStock = (name: string) => STOCKS.has(parseCounterName(name).metric as Metric);
 
-/** The counter items a fact touches and what each gets: day and month for all; 'T' for stocks. */
+/** The counter items a fact touches and what each gets: day and month for all; 'T' for stocks; per-merchant
+ * counters (dim 'm') in their day's and month's merchant bucket item instead (model.ts MERCHANT_BUCKETS). */
 export const updatesOf = (f: Fact): { scope: Scope; period: Period; add: Record<string, number> }[] => {
-  const stocks = Object.fromEntries(Object.entries(f.add).filter(([k]) => isStock(k)));
-  return scopesOf(f.community_code).flatMap((scope) => [
-    { scope, period: dayPeriod(f.day), add: f.add },
-    { scope, period: monthPeriod(f.day), add: f.add },
-    ...(Object.keys(stocks).length ? [{ scope, period: TOTAL, add: stocks }] : []),
-  ]);
+  const items = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+  for (const scope of scopesOf(f.community_code))
+    for (const [name, n] of Object.entries(f.add))
+      for (const base of [dayPeriod(f.day), monthPeriod(f.day), ...(isStock(name) ? [TOTAL] : [])]) {
+        const period = itemPeriodOf(name, base);
+        const k = `${scope}|${period}`;
+        const u = items.get(k) ?? items.set(k, { scope, period, add: {} }).get(k)!;
+        u.add[name] = (u.add[name] ?? 0) + n;
+      }
+  return [...items.values()];
 };
 
 type Cancelled = 'condition' | 'conflict' | null;
