@@ -170,3 +170,13 @@ export const activeCounters = (t: Pick<ActiveTouch, 'day' | 'age' | 'care' | 'sp
   ...(t.care ? [counterName('active.last.care', 'last', `${t.day}#${t.care}`)] : []),
   ...t.special.map((s) => counterName('active.last.special', 'last', `${t.day}#${s}`)),
 ];
+
+/** An elder's registered stock as of one version of its profile (facts.ts elderCountOf): the counters move
+ * from what was last counted for the elder to this when `version` is newer (CounterStore.countElder). */
+export type ElderCount = {
+  elder_id: string;
+  version: number;
+  day: string; // China date of the version (its day and month items get the stock's move)
+  community_code: string;
+  stock: Record<string, number>; // counter name -> 1 ('elders.registered' and its splits); {} once left
+};

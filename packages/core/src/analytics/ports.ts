@@ -1,7 +1,7 @@
 // What analytics needs from storage: counter items read by key (the dashboard) and applied once per fact
 // (the streams function, the backfill), the active-elder tracker, and elders' dimensions for orders that
 // carry no snapshot of them (booked before snapshots were written).
-import type { ActiveTouch, CounterRow, Fact, Period, Scope } from './model';
+import type { ActiveTouch, CounterRow, ElderCount, Fact, Period, Scope } from './model';
 import type { ElderDims } from './facts';
 
 export type CounterStore = {
@@ -12,6 +12,10 @@ export type CounterStore = {
   /** Moves the elder's active bucket to `t.day` if that is later than the day kept (a conditional update of
    * the elder's tracker and the bucket counters in one transaction); false when nothing moved. */
   touchActive: (t: ActiveTouch) => Promise<boolean>;
+  /** Moves the elder's registered stock from what was last counted to `e` if `e.version` is newer (the
+   * elder's "as counted" item, conditional on the version read, and the counter deltas in one transaction);
+   * false when an equal or newer version was already counted. */
+  countElder: (e: ElderCount) => Promise<boolean>;
 };
 
 /** Elders' current dimensions by id (one BatchGet for many); absent ids are unknown elders. */

@@ -16,6 +16,7 @@ import {
   TOTAL,
   type ActiveTouch,
   type CounterRow,
+  type ElderCount,
   type Fact,
   type Metric,
   type Period,
@@ -37,6 +38,8 @@ export const counterKeys = {
   isAppliedFact: (pk: string) => pk.startsWith('FACT#'),
   activeTracker: (elderId: string) => ({ pk: `ACTIVE#${elderId}`, sk: 'LAST' }),
   isActiveTracker: (pk: string) => pk.startsWith('ACTIVE#'),
+  elderCounted: (elderId: string) => ({ pk: `ELDER_COUNTED#${elderId}`, sk: 'STOCK' }),
+  isElderCounted: (pk: string) => pk.startsWith('ELDER_COUNTED#'),
 } as const;
 
 export const counterPatterns = (): AccessPattern[] => [
@@ -66,6 +69,15 @@ export const counterPatterns = (): AccessPattern[] => [
     sk: 'LAST',
     used_by: 'streams function and backfill (active elders)',
     about: "the elder's last order day and the bucket it counts in; moved forward only (conditional on the day read)",
+  },
+  {
+    name: 'elderCounted',
+    index: 'table',
+    operation: ['GetItem', 'TransactWriteItems'],
+    pk: 'ELDER_COUNTED#{elder_id}',
+    sk: 'STOCK',
+    used_by: 'streams function and backfill (registered elders); analytics:verify',
+    about: "the elder's version, community and registered-stock counters as last counted; moved to newer versions only",
   },
 ];
 
@@ -136,6 +148,53 @@ const tryTx = async (db: Db, items: TxItem[]): Promise<boolean> => {
 };
 
 type Tracker = { last_day: string; community_code: string; age: string; care: string | null; special: string[] };
+
+/** What was last counted for an elder (countElder). The stock's names carry the counter dims (age band at
+ * registration, care value, special category) only while the elder is in the scheme: a left elder's stock
+ * is {} (facts.ts elderStock), so leaving the scheme leaves no health data here (H3/PIPL). */
+type ElderCounted = { version: number; community_code: string; stock: Record<string, number> };
+
+/** Moves an elder's registered stock from what was last counted to `e` when `e` is a newer version: the
+ * tracker's Put (conditional on the version read, or on its absence) and -old/+new in one transaction. An
+ * equal or older version (a duplicate, the stream after the backfill, a replayed DLQ batch) does nothing. */
+const countElder = async (db: Db, e: ElderCount): Promise<boolean> => {
+  const key = counterKeys.elderCounted(e.elder_id);
+  for (let attempt = 0; attempt < APPLY_TRIES_MAX; attempt++) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }));
+    const prev = r.Item as ElderCounted | undefined;
+    if (prev && prev.version >= e.version) return false;
+    const items: TxItem[] = [
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...key, version: e.version, community_code: e.community_code, stock: e.stock },
+          ...(prev
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prev.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+    ];
+    // -old and +new share items ('all', and every scope when the elder did not move): one Update per item
+    const moves = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+    const move = (community_code: string, stock: Record<string, number>, sign: number) => {
+      const add = Object.fromEntries(Object.entries(stock).map(([k, n]) => [k, sign * n]));
+      for (const u of updatesOf({ id: e.elder_id, day: e.day, community_code, add })) {
+        const k = `${u.scope}|${u.period}`;
+        const m = moves.get(k) ?? moves.set(k, { scope: u.scope, period: u.period, add: {} }).get(k)!;
+        for (const [name, n] of Object.entries(u.add)) m.add[name] = (m.add[name] ?? 0) + n;
+      }
+    };
+    if (prev) move(prev.community_code, prev.stock ?? {}, -1);
+    move(e.community_code, e.stock, 1);
+    for (const m of moves.values()) {
+      const add = Object.fromEntries(Object.entries(m.add).filter(([, n]) => n !== 0));
+      if (Object.keys(add).length) items.push(addTo(db, m.scope, m.period, add));
+    }
+    if (await tryTx(db, items)) return true;
+    // another version was counted between our read and write: read again
+  }
+  throw new Error(`elder tracker of ${e.elder_id}: too many rival updates`);
+};
 
 /** Counters written to `db`, which need not be the table the facts came from (replay tests, benches). */
 export const createCounterStore = (db: Db): CounterStore => ({
@@ -217,6 +276,8 @@ export const createCounterStore = (db: Db): CounterStore => ({
     }
     throw new Error(`active tracker of ${t.elder_id}: too many rival updates`);
   },
+
+  countElder: (e: ElderCount) => countElder(db, e),
 });
 
 /** Current elder dimensions for orders without a snapshot: one BatchGet per batch. */
