@@ -112,8 +112,8 @@ export const expectedCounters = (items: Record<string, unknown>[]): Rows => {
     // an elder's registered stock: its current version's (what the elder tracker converges on)
     const ec = elderCountOf(c);
     if (ec)
-      for (const u of updatesOf({ id: ec.elder_id, day: ec.day, community_code: ec.community_code, add: ec.stock }))
-        bump(rows, counterKeys.counterItem(u.scope, u.period).pk, u.period, u.add);
+      for (const scope of scopesOf(ec.community_code))
+        bump(rows, counterKeys.counterItem(scope, TOTAL).pk, TOTAL, ec.stock);
     const t = activeTouchOf(c, lookup);
     const was = t && latest.get(t.elder_id);
     if (t && (!was || was.day < t.day)) latest.set(t.elder_id, t);

@@ -238,7 +238,6 @@ export const elderCountOf = (c: SourceChange): ElderCount | null => {
   return {
     elder_id: now.elder_id,
     version: now.version,
-    day: dayOf(now.updated_at),
     community_code: now.community_code,
     stock: elderStock(now),
   };

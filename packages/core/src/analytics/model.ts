@@ -172,11 +172,11 @@ export const activeCounters = (t: Pick<ActiveTouch, 'day' | 'age' | 'care' | 'sp
 ];
 
 /** An elder's registered stock as of one version of its profile (facts.ts elderCountOf): the counters move
- * from what was last counted for the elder to this when `version` is newer (CounterStore.countElder). */
+ * from what was last counted for the elder to this when `version` is newer (CounterStore.countElder). Kept
+ * in the 'T' items only: the dashboard reads the registered stock there. */
 export type ElderCount = {
   elder_id: string;
   version: number;
-  day: string; // China date of the version (its day and month items get the stock's move)
   community_code: string;
   stock: Record<string, number>; // counter name -> 1 ('elders.registered' and its splits); {} once left
 };

@@ -176,12 +176,12 @@ const countElder = async (db: Db, e: ElderCount): Promise<boolean> => {
     ];
     // -old and +new share items ('all', and every scope when the elder did not move): one Update per item
     const moves = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+    // the stock is kept in 'T' only (what the dashboard reads): day and month deltas of a stock would record
+    // which version was counted first, and backfill and stream must leave the same items in any order
     const move = (community_code: string, stock: Record<string, number>, sign: number) => {
-      const add = Object.fromEntries(Object.entries(stock).map(([k, n]) => [k, sign * n]));
-      for (const u of updatesOf({ id: e.elder_id, day: e.day, community_code, add })) {
-        const k = `${u.scope}|${u.period}`;
-        const m = moves.get(k) ?? moves.set(k, { scope: u.scope, period: u.period, add: {} }).get(k)!;
-        for (const [name, n] of Object.entries(u.add)) m.add[name] = (m.add[name] ?? 0) + n;
+      for (const scope of scopesOf(community_code)) {
+        const m = moves.get(scope) ?? moves.set(scope, { scope, period: TOTAL, add: {} }).get(scope)!;
+        for (const [name, n] of Object.entries(stock)) m.add[name] = (m.add[name] ?? 0) + sign * n;
       }
     };
     if (prev) move(prev.community_code, prev.stock ?? {}, -1);
