@@ -3,7 +3,7 @@
 // per month and the totals. Attributes are the metrics split by one dimension each (category, age band,
 // care level, merchant, stars): their number grows with days x dimension values, not with orders.
 import { counterKeys } from '@tmc/store/entities/counters';
-import { counterName, scopesOf, type Metric, type Period, type Scope } from '@tmc/core/analytics/model';
+import { counterName, itemPeriodOf, scopesOf, type Metric, type Period, type Scope } from '@tmc/core/analytics/model';
 import { daysOf } from '@tmc/core/analytics/plan';
 import type { Db } from '@tmc/store/table';
 import { BATCH_WRITE_MAX, batchWriteAll } from '../fixtures/dynamo';
@@ -110,7 +110,10 @@ export const writeCounters = async (db: Db, orders: number): Promise<Built> => {
       for (const period of [`D#${day}`, `M#${day.slice(0, 7)}`] as Period[]) {
         for (const [metric, v, dims] of deltas) {
           add(scope, period, metric, v);
-          for (const [dim, value] of dims) add(scope, period, counterName(metric, dim as never, value), v);
+          for (const [dim, value] of dims) {
+            const name = counterName(metric, dim as never, value);
+            add(scope, itemPeriodOf(name, period), name, v); // |m= counters: their merchant bucket item
+          }
         }
         if (period.startsWith('M#')) add(scope, period, counterName('active.last', 'last', day), 1);
       }

@@ -2,7 +2,7 @@
 // that must not depend on the pipeline. ADD to the day and month items of every scope of a community.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { counterKeys } from '@tmc/store/entities/counters';
-import { counterName, scopesOf, type Period, type Scope } from '@tmc/core/analytics/model';
+import { counterName, itemPeriodOf, scopesOf, type Period, type Scope } from '@tmc/core/analytics/model';
 import type { Db } from '@tmc/store/table';
 
 export const addCounters = async (db: Db, scope: Scope, period: Period, counters: Record<string, number>) => {
@@ -21,8 +21,15 @@ export const addCounters = async (db: Db, scope: Scope, period: Period, counters
 /** A flow on `day` in `community` (null: the city only): its day and month items in every scope. */
 export const addFlow = async (db: Db, day: string, community: string | null, counters: Record<string, number>) => {
   for (const scope of scopesOf(community))
-    for (const period of [`D#${day}`, `M#${day.slice(0, 7)}`] as Period[])
-      await addCounters(db, scope, period, counters);
+    for (const period of [`D#${day}`, `M#${day.slice(0, 7)}`] as Period[]) {
+      // per-merchant counters live in their bucket item (model.ts MERCHANT_BUCKETS)
+      const items = new Map<Period, Record<string, number>>();
+      for (const [name, n] of Object.entries(counters)) {
+        const p = itemPeriodOf(name, period);
+        (items.get(p) ?? items.set(p, {}).get(p)!)[name] = n;
+      }
+      for (const [p, add] of items) await addCounters(db, scope, p, add);
+    }
 };
 
 /** An order completed on `day` by an elder of `community` at merchant `m`, with its points and a rating. */

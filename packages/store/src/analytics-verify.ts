@@ -1,9 +1,18 @@
 // Offline analytics tools (they Scan; no request path does): the backfill, which applies the facts of
-// every source item as it is now (markers make it safe to run twice and beside the stream), and
+// every source item as it is now (markers make flows safe to run twice and beside the stream; elders'
+// registered stock is state kept per elder and moved to newer versions only, so it is safe too), and
 // `analytics:verify`, which recomputes every counter from orders, ledger entries and elders with the
 // same factsOf and compares with the stored counter items.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { activeTouchOf, factsOf, insertOf, isSource, nonZero, type ElderDims } from '@tmc/core/analytics/facts';
+import {
+  activeTouchOf,
+  elderCountOf,
+  factsOf,
+  insertOf,
+  isSource,
+  nonZero,
+  type ElderDims,
+} from '@tmc/core/analytics/facts';
 import {
   activeCounters,
   monthPeriod,
@@ -111,6 +120,11 @@ export const expectedCounters = (items: Record<string, unknown>[], erased: Rows 
           bump(erased, pk, u.period, Object.fromEntries(Object.entries(u.add).filter(([n]) => !n.includes('|'))));
       }
     }
+    // an elder's registered stock: its current version's (what the elder tracker converges on)
+    const ec = elderCountOf(c);
+    if (ec)
+      for (const scope of scopesOf(ec.community_code))
+        bump(rows, counterKeys.counterItem(scope, TOTAL).pk, TOTAL, ec.stock);
     const t = activeTouchOf(c, lookup);
     const was = t && latest.get(t.elder_id);
     if (t && (!was || was.day < t.day)) latest.set(t.elder_id, t);
@@ -178,6 +192,23 @@ export const counterRows = (items: Record<string, unknown>[]): Rows => {
   return rows;
 };
 
+/** Every elder's "as counted" tracker must be at its current version (else the stream is behind or lost a
+ * change: its stock in the counters is an older version's). */
+export const elderTrackerProblems = (source: Record<string, unknown>[], stored: Record<string, unknown>[]) => {
+  const counted = new Map<string, number>();
+  for (const it of stored)
+    if (counterKeys.isElderCounted(String(it.pk))) counted.set(String(it.pk), Number(it.version));
+  const out: string[] = [];
+  for (const it of source) {
+    if (it.type !== 'elder') continue;
+    const { pk } = counterKeys.elderCounted(String(it.elder_id));
+    const v = counted.get(pk);
+    if (v !== Number(it.version))
+      out.push(`${pk}: counted version ${v ?? 'none'}, the elder is at ${String(it.version)}`);
+  }
+  return out.sort();
+};
+
 /** analytics:verify: counters in `countersDb` (default: the source table) against the source items. */
 export const verifyAnalytics = async (source: Db, countersDb: Db = source): Promise<AnalyticsReport> => {
   const items: Record<string, unknown>[] = [];
@@ -188,6 +219,7 @@ export const verifyAnalytics = async (source: Db, countersDb: Db = source): Prom
   const actual = counterRows(stored);
   const erased: Rows = new Map();
   const problems = diffCounters(expectedCounters(items, erased), actual, false, erased);
+  problems.push(...elderTrackerProblems(items, stored));
   // the bureau's liability: the counters' outstanding points against the ledger's elder balances
   let ledger = 0;
   for (const it of items) {

@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { bearer, makeTestApp, phoneToken, staffToken } from '../../../../tests/support/app';
 import { counterKeys } from '@tmc/store/entities/counters';
-import { counterName, scopesOf, type Period, type Scope } from '@tmc/core/analytics/model';
+import { counterName, scopesOf, type Period, type Scope, itemPeriodOf } from '@tmc/core/analytics/model';
 import type { Merchant } from '@tmc/core/merchants/model';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
@@ -29,15 +29,17 @@ const add = async (scope: Scope, period: Period, counters: Record<string, number
 /** An order completed on `day` in `community` at `m`, in its day and month items of every scope. */
 const order = async (day: string, community: string, m: string) => {
   for (const scope of scopesOf(community))
-    for (const period of [`D#${day}`, `M#${day.slice(0, 7)}`] as Period[])
+    for (const period of [`D#${day}`, `M#${day.slice(0, 7)}`] as Period[]) {
       await add(scope, period, {
         'orders.requested': 1,
         'orders.completed': 1,
         'orders.points': 25,
         [counterName('orders.requested', 'cat', 'barber')]: 1,
         [counterName('orders.points', 'cat', 'barber')]: 25,
-        ...(scope === 'all' ? { [counterName('orders.requested', 'm', m)]: 1 } : {}),
       });
+      const byM = counterName('orders.requested', 'm', m); // per-merchant counters: their bucket item
+      if (scope === 'all') await add(scope, itemPeriodOf(byM, period), { [byM]: 1 });
+    }
 };
 
 beforeAll(async () => {

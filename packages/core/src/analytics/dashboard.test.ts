@@ -1,8 +1,19 @@
 // The dashboard's figures from counter items (written here as the streams function would: a fact's deltas
 // added to day and month items of its scopes), and its scope checks.
 import { describe, expect, it } from 'vitest';
-import { counterName, dayPeriod, monthPeriod, scopesOf, type CounterRow, type Period, type Scope } from './model';
+import {
+  counterName,
+  dayPeriod,
+  itemPeriodOf,
+  MERCHANT_BUCKETS,
+  monthPeriod,
+  scopesOf,
+  type CounterRow,
+  type Period,
+  type Scope,
+} from './model';
 import { dashboardByArea, dashboardOverview } from './dashboard';
+import { MERCHANT_ITEMS_MAX } from './plan';
 import { DashboardQuery, resolveTarget } from './dashboard-query';
 import { dashboardMerchants, type MerchantRef } from './merchant-ranking';
 import { overviewTables, tableCsv } from './dashboard-tables';
@@ -20,7 +31,8 @@ const memoryCounters = () => {
   return {
     /** a flow on a day in a community: day and month items of its scopes */
     flow: (day: string, community: string | null, name: string, v = 1) => {
-      for (const s of scopesOf(community)) for (const p of [dayPeriod(day), monthPeriod(day)]) add(s, p, name, v);
+      for (const s of scopesOf(community))
+        for (const p of [dayPeriod(day), monthPeriod(day)]) add(s, itemPeriodOf(name, p), name, v);
     },
     stock: (community: string | null, name: string, v = 1) => {
       for (const s of scopesOf(community)) add(s, 'T', name, v);
@@ -186,7 +198,18 @@ describe('dashboard', () => {
       ['m_bbbb', 1, 'suspended'],
     ]);
     expect(m.no_orders.map((r) => r.merchant_id)).toEqual(['m_cccc']);
-    expect(m.items_read).toBe(13);
+    expect(m.items_read).toBe(12 * MERCHANT_BUCKETS); // every bucket item of the 12 months, nothing else
+    // a partial range: December less its first 19 days, by the bucket items of the month and days
+    const dec = await dashboardMerchants(
+      { counters: c, merchants: { approved: async () => shops, byIds } },
+      q('2025-12-20', '2025-12-31'),
+      await resolveTarget(areas, null, {}),
+    );
+    expect(dec.all.map((r) => [r.merchant_id, r.requested])).toEqual([
+      ['m_aaaa', 1],
+      ['m_bbbb', 1],
+    ]);
+    expect(dec.items_read).toBeLessThanOrEqual(MERCHANT_ITEMS_MAX);
   });
 
   it('refuses a reversed range, more than a year, a community outside the street', () => {

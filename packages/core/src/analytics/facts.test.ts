@@ -2,7 +2,15 @@
 // shows, with the same ids and the same deltas whichever image, so duplicates and any delivery order
 // count once. Ledger entries classify by kind; outstanding is the change of what elders hold.
 import { describe, expect, it } from 'vitest';
-import { activeTouchOf, erasedOrderDims, factsOf, insertOf, orderElderDims, type ElderDims } from './facts';
+import {
+  activeTouchOf,
+  elderCountOf,
+  erasedOrderDims,
+  factsOf,
+  insertOf,
+  orderElderDims,
+  type ElderDims,
+} from './facts';
 import type { Fact, SourceChange } from './model';
 
 const dims: ElderDims = {
@@ -218,7 +226,7 @@ describe('entry and elder facts', () => {
     expect(entry('hold', [])?.community_code).toBeNull();
   });
 
-  it('elders: joining counts registered and joined; a move is out of the old scopes and into the new', () => {
+  it('elders: joining is a city flow by registration day; the registered stock is state by version', () => {
     const e = {
       pk: 'ELDER#e1',
       sk: 'PROFILE',
@@ -230,16 +238,38 @@ describe('entry and elder facts', () => {
       created_at: base.created_at,
       updated_at: base.created_at,
     };
-    const [joined] = factsOf(insertOf(e), none);
-    expect(joined).toMatchObject({ id: 'elder:e1:joined', add: { 'elders.registered': 1, 'elders.joined': 1 } });
-    const moved = { ...e, version: 2, community_code: 'zengdu.dongcheng.b', updated_at: '2026-11-25T01:00:00.000Z' };
-    const fs = factsOf({ event: 'MODIFY', keys: { pk: 'ELDER#e1', sk: 'PROFILE' }, old: e, new: moved }, none);
-    expect(fs.map((f) => [f.id, f.community_code, f.add['elders.registered']])).toEqual([
-      ['elder:e1:v2:out', 'zengdu.xicheng.a', -1],
-      ['elder:e1:v2:in', 'zengdu.dongcheng.b', 1],
+    const change = (old: typeof e, now: typeof e): SourceChange => ({
+      event: 'MODIFY',
+      keys: { pk: 'ELDER#e1', sk: 'PROFILE' },
+      old,
+      new: now,
+    });
+    expect(factsOf(insertOf(e), none)).toEqual([
+      { id: 'elder:e1:joined', day: '2026-11-23', community_code: null, add: { 'elders.joined': 1 } },
     ]);
-    const left = { ...e, version: 2, status: 'left', updated_at: '2026-11-25T01:00:00.000Z' };
-    const [l] = factsOf({ event: 'MODIFY', keys: { pk: 'ELDER#e1', sk: 'PROFILE' }, old: e, new: left }, none);
-    expect(l?.add['elders.registered']).toBe(-1);
+    expect(elderCountOf(insertOf(e))).toMatchObject({
+      version: 1,
+      community_code: 'zengdu.xicheng.a',
+      stock: {
+        'elders.registered': 1,
+        'elders.registered|age=70-79': 1,
+        'elders.registered|care=self_care': 1,
+        'elders.registered|special=living_alone': 1,
+      },
+    });
+    const moved = { ...e, version: 2, community_code: 'zengdu.dongcheng.b', updated_at: '2026-11-25T01:00:00.000Z' };
+    expect(factsOf(change(e, moved), none)).toEqual([]); // no delta facts: the store moves the stock by version
+    expect(elderCountOf(change(e, moved))).toMatchObject({ version: 2, community_code: 'zengdu.dongcheng.b' });
+    const left = {
+      ...e,
+      version: 3,
+      status: 'left',
+      care_level: null,
+      special_categories: [],
+      updated_at: moved.updated_at,
+    };
+    expect(elderCountOf(change(moved, left))).toMatchObject({ version: 3, stock: {} });
+    // the leave's image gives the same joining fact as the INSERT (verify recomputes from the current image)
+    expect(factsOf(insertOf(left), none)).toEqual(factsOf(insertOf(e), none));
   });
 });

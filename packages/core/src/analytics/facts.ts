@@ -3,11 +3,21 @@
 // completed, rated, disputed, its terminal state), each with an id derived from the order and the
 // milestone and a day read from the image itself. So an image delivered twice, late, out of order, or
 // seen only by the backfill (the current image) gives the same facts, and the markers apply each once.
-// Ledger entries are immutable: one fact per entry. Elders: joining, then each version's difference.
+// Ledger entries are immutable: one fact per entry. Elders: joining (a flow fact), and their registered
+// stock as state (elderCountOf), applied by version.
 import type { Order, OrderElderDims } from '../orders/state';
 import { chinaDate } from '../kernel/time';
 import type { JournalEntry } from '../ledger/entry';
-import { ageBandOn, counterName, dayOf, type ActiveTouch, type Dim, type Fact, type Metric } from './model';
+import {
+  ageBandOn,
+  counterName,
+  dayOf,
+  type ActiveTouch,
+  type Dim,
+  type ElderCount,
+  type Fact,
+  type Metric,
+} from './model';
 import type { SourceChange } from './model';
 
 /** What counters split an elder's facts by, as of booking (snapshot on the order) or now (elder record). */
@@ -245,7 +255,7 @@ const entryFacts = (e: JournalEntry): Fact[] => {
 };
 
 /** What an elder image adds while it is in the scheme: the registered stock, split by the age band at
- * registration (so a later version takes back exactly what an earlier one added), care and categories. */
+ * registration, care and categories; nothing once the elder has left. */
 const elderStock = (e: ElderImage): Record<string, number> => {
   const add: Record<string, number> = {};
   if (e.status === 'active')
@@ -257,36 +267,37 @@ const elderStock = (e: ElderImage): Record<string, number> => {
   return add;
 };
 
-const minus = (a: Record<string, number>, b: Record<string, number>) => {
-  const out: Record<string, number> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) - v;
-  return out;
+/** The elder's registered stock as of this image (review H2: state, not deltas). The store keeps what it last
+ * counted per elder (version, community, stock) and moves the counters from that to this only when this
+ * version is newer, so backfill and stream, in any order, duplicated or replayed, converge on the newest
+ * version's stock. */
+export const elderCountOf = (c: SourceChange): ElderCount | null => {
+  const i = imageOf(c);
+  if (i?.type !== 'elder') return null;
+  const now = i as unknown as ElderImage;
+  return {
+    elder_id: now.elder_id,
+    version: now.version,
+    community_code: now.community_code,
+    stock: elderStock(now),
+  };
 };
 
+/** Joining is a flow counted once (its marker), for the city only and by day of registration: every image
+ * of an elder agrees on those, while its community, care, categories and birth date change with moves,
+ * edits and leaving (which erases them), so a split by them would depend on which image was seen first
+ * and analytics:verify could never agree (review M1). The dashboard does not show joining by area. */
 const elderFacts = (c: SourceChange): Fact[] => {
   const now = (c.new ?? null) as ElderImage | null;
-  const was = (c.old ?? null) as ElderImage | null;
-  if (c.event === 'REMOVE') return [];
-  if (!now) return [];
-  if (!was) {
-    // joining (an INSERT, or the backfill's current image): the same id either way
-    const add = elderStock(now);
-    const day = dayOf(now.created_at);
-    put(add, 'elders.joined', 1, [
-      ['age', ageBandOn(now.birth_date, day)],
-      ['care', now.care_level],
-      ['special', now.special_categories],
-    ]);
-    return [{ id: `elder:${now.elder_id}:joined`, day, community_code: now.community_code, add }];
-  }
-  const day = dayOf(now.updated_at);
-  const id = `elder:${now.elder_id}:v${now.version}`;
-  if (was.community_code === now.community_code)
-    return [{ id, day, community_code: now.community_code, add: minus(elderStock(now), elderStock(was)) }];
-  // a move: out of the old scopes, into the new ('all' nets to zero across the two)
+  if (c.event === 'REMOVE' || !now || c.old) return [];
+  // an INSERT, or the backfill's current image: the same id and the same deltas either way
   return [
-    { id: `${id}:out`, day, community_code: was.community_code, add: minus({}, elderStock(was)) },
-    { id: `${id}:in`, day, community_code: now.community_code, add: elderStock(now) },
+    {
+      id: `elder:${now.elder_id}:joined`,
+      day: dayOf(now.created_at),
+      community_code: null,
+      add: { 'elders.joined': 1 },
+    },
   ];
 };
 

@@ -1,10 +1,12 @@
-// Merchant rankings and merchants with no orders (issue 11 part 2), from the city's `|m=` counters: orders,
+// Merchant rankings and merchants with no orders (issue 11 part 2), from the city's `|m=` counters (kept in
+// MERCHANT_BUCKETS bucket items per day and month, model.ts; at most MERCHANT_ITEMS_MAX keys a view): orders,
 // ratings and complaints (disputes opened) per merchant. A merchant is ranked in the area where it is (its
 // community), with everything its customers ordered there, so a street officer sees their street's shops.
 import { isWithin } from '../areas/model';
-import { byDim, loadCounters, pct, rangeSums, type CounterReader } from './dashboard';
+import { byDim, pct, type CounterReader } from './dashboard';
 import type { DashboardQuery, Target } from './dashboard-query';
-import { readPlan } from './plan';
+import { MERCHANT_BUCKETS, merchantPeriod, type Period } from './model';
+import { merchantPlan } from './plan';
 
 /** Shops one dashboard read looks at (20 index pages of 100): a city has hundreds; past this the lists are
  * cut (the most-ordered shops kept, `truncated` set) rather than the read growing with the alliance. */
@@ -20,13 +22,25 @@ export type MerchantDirectory = {
   byIds: (ids: readonly string[]) => Promise<MerchantRef[]>;
 };
 
+/** The city's per-merchant counters over the range: every bucket item of every period of the plan, summed
+ * with the period's sign (a month less its days outside the range). */
+const merchantSums = async (counters: CounterReader, from: string, to: string) => {
+  const sign = new Map<Period, number>();
+  for (const p of merchantPlan(from, to))
+    for (let b = 0; b < MERCHANT_BUCKETS; b++) sign.set(merchantPeriod(p.period, b), p.sign);
+  const wanted = [...sign.keys()].map((period) => ({ scope: 'all' as const, period }));
+  const s: Record<string, number> = {};
+  for (const r of await counters.read(wanted))
+    for (const [k, v] of Object.entries(r.counters)) s[k] = (s[k] ?? 0) + (sign.get(r.period) ?? 0) * v;
+  return { s, items_read: wanted.length };
+};
+
 export const dashboardMerchants = async (
   deps: { counters: CounterReader; merchants: MerchantDirectory },
   q: DashboardQuery,
   target: Target,
 ) => {
-  const l = await loadCounters(deps.counters, ['all'], readPlan(q.from, q.to));
-  const s = rangeSums(l);
+  const { s, items_read } = await merchantSums(deps.counters, q.from, q.to);
   const requested = byDim(s, 'orders.requested', 'm');
   const completed = byDim(s, 'orders.completed', 'm');
   const points = byDim(s, 'orders.points', 'm');
@@ -74,7 +88,7 @@ export const dashboardMerchants = async (
   return {
     range: { from: q.from, to: q.to },
     area: { code: target.code, level: target.level },
-    items_read: l.items_read,
+    items_read,
     /** More shops than one read looks at: the lists hold the most-ordered ones (the page says so). */
     truncated,
     all: rows.sort((a, b) => b.requested - a.requested || a.merchant_id.localeCompare(b.merchant_id)),

@@ -46,6 +46,32 @@ export const parseCounterName = (name: string): { metric: string; dim: string | 
   return { metric: name.slice(0, bar), dim: name.slice(bar + 1, eq), value: name.slice(eq + 1) };
 };
 
+/** Per-merchant counters (dim 'm') are high-cardinality: kept beside the scope's item they would grow it by
+ * ~14 attributes per merchant and overflow DynamoDB's 400 KB item at ~1,350 merchants a month (review H1).
+ * So every `|m=` counter of a day or month lives in one of MERCHANT_BUCKETS bucket items `<period>#m<bucket>`,
+ * bucket = a stable hash of the merchant id. Sizing: an attribute is ~40 bytes of name
+ * (`orders.requested|m=m_` + 16 id characters) plus a number (<= 21 bytes), call it 60 B; 10,000 merchants
+ * x 8 metrics x 60 B = 4.8 MB a month, / 64 buckets = 75 KB per bucket item on average (all 14 `m` metrics:
+ * 131 KB), well below 400 KB; hash skew at ~156 merchants a bucket is a few percent. The merchants view reads
+ * MERCHANT_BUCKETS items per period it reads (plan.ts MERCHANT_ITEMS_MAX). */
+export const MERCHANT_BUCKETS = 64;
+/** FNV-1a (32 bit) of the merchant id, mod MERCHANT_BUCKETS: stable across runtimes and deploys. */
+export const merchantBucketOf = (merchant_id: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < merchant_id.length; i++) h = Math.imul(h ^ merchant_id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % MERCHANT_BUCKETS;
+};
+/** The bucket item of a day or month period: `D#2026-11-05#m17`, `M#2026-11#m17`. */
+export const merchantPeriod = (period: Period, bucket: number): Period => `${period}#m${bucket}` as Period;
+export const isMerchantPeriod = (period: string): boolean => /#m\d+$/.test(period);
+/** The item a counter named `name` is kept in for the fact period `period` (a day, a month or 'T'). */
+export const itemPeriodOf = (name: string, period: Period): Period => {
+  const c = parseCounterName(name);
+  return c.dim === 'm' && c.value !== null && period !== TOTAL
+    ? merchantPeriod(period, merchantBucketOf(c.value))
+    : period;
+};
+
 /** Every metric the counters keep. Flow metrics are kept per day and month; stock metrics (marked
  * in STOCKS) also in 'T'. Dimensions in a comment are those the metric is split by. */
 export const METRICS = [
@@ -144,3 +170,13 @@ export const activeCounters = (t: Pick<ActiveTouch, 'day' | 'age' | 'care' | 'sp
   ...(t.care ? [counterName('active.last.care', 'last', `${t.day}#${t.care}`)] : []),
   ...t.special.map((s) => counterName('active.last.special', 'last', `${t.day}#${s}`)),
 ];
+
+/** An elder's registered stock as of one version of its profile (facts.ts elderCountOf): the counters move
+ * from what was last counted for the elder to this when `version` is newer (CounterStore.countElder). Kept
+ * in the 'T' items only: the dashboard reads the registered stock there. */
+export type ElderCount = {
+  elder_id: string;
+  version: number;
+  community_code: string;
+  stock: Record<string, number>; // counter name -> 1 ('elders.registered' and its splits); {} once left
+};

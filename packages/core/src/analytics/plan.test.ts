@@ -1,7 +1,16 @@
 // The read plan: exact (a range's sum from months, days and months less days equals the sum of its days)
 // and bounded (no range of up to a year reads more than PLAN_ITEMS_MAX items a scope).
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, daysOf, PLAN_ITEMS_MAX, RANGE_MAX_DAYS, readPlan } from './plan';
+import {
+  addDays,
+  daysBetween,
+  daysOf,
+  MERCHANT_PLAN_PERIODS_MAX,
+  merchantPlan,
+  PLAN_ITEMS_MAX,
+  RANGE_MAX_DAYS,
+  readPlan,
+} from './plan';
 
 // a value per day that a month item holds the sum of
 const valueOf = (day: string) => (Number(day.slice(8, 10)) * 7 + Number(day.slice(5, 7)) * 3) % 11;
@@ -14,6 +23,20 @@ const itemValue = (period: string): number => {
 };
 
 describe('readPlan', () => {
+  it('the merchants plan sums every range exactly in at most MERCHANT_PLAN_PERIODS_MAX periods', () => {
+    let most = 0;
+    for (const from of daysOf('2024-01-01', '2024-12-31'))
+      for (const len of [1, 31, 62, 63, 200, 335, 365, RANGE_MAX_DAYS]) {
+        const to = addDays(from, len - 1);
+        const parts = merchantPlan(from, to);
+        most = Math.max(most, new Set(parts.map((p) => p.period)).size);
+        const got = parts.reduce((n, p) => n + p.sign * itemValue(p.period), 0);
+        expect(got).toBe(daysOf(from, to).reduce((n, d) => n + valueOf(d), 0));
+      }
+    expect(most).toBeLessThanOrEqual(MERCHANT_PLAN_PERIODS_MAX);
+    expect(most).toBeGreaterThan(MERCHANT_PLAN_PERIODS_MAX - 4); // the bound is close, not loose
+  });
+
   it('sums every range exactly and reads at most PLAN_ITEMS_MAX items (every start in a leap year)', () => {
     let most = 0;
     for (const from of daysOf('2024-01-01', '2024-12-31')) {

@@ -2,7 +2,7 @@
 // their `M#` item, a partial edge month reads its days (`D#`) or, when fewer, its month minus the days
 // outside the range (counters are sums, so a month less some days is exact). A year therefore costs about
 // 12 month items and a few edge items per scope, whatever the number of orders behind them.
-import type { Period } from './model';
+import { MERCHANT_BUCKETS, type Period } from './model';
 
 /** The longest range a dashboard shows: a year, leap day included. */
 export const RANGE_MAX_DAYS = 366;
@@ -16,6 +16,11 @@ export const ACTIVE_WINDOW_DAYS = 30;
  * the active window adds at most 2 month items and the stock totals 1 ('T'): 11 + 2 x 16 + 2 + 1 = 46.
  * A daily series (ranges up to 62 days) reads at most 62 day items + 2 + 1. So: at most 65 per scope. */
 export const PLAN_ITEMS_MAX = 65;
+/** The merchants view reads per-merchant bucket items (model.ts MERCHANT_BUCKETS) by month whatever the range
+ * (no daily series): 13 months at most, 11 whole, two edges of at most 16 items each: 11 + 2 x 16 = 43 periods,
+ * each MERCHANT_BUCKETS items: 43 x 64 = 2,752 keys (28 BatchGetItems), bounded whatever the volume. */
+export const MERCHANT_PLAN_PERIODS_MAX = 43;
+export const MERCHANT_ITEMS_MAX = MERCHANT_PLAN_PERIODS_MAX * MERCHANT_BUCKETS;
 
 const DAY_MS = 86_400_000;
 const ms = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -70,4 +75,11 @@ export const readPlan = (from: string, to: string): ReadPlan => {
   const activePeriods: Period[] = [...new Set([activeFrom.slice(0, 7), to.slice(0, 7)])].map((m): Period => `M#${m}`);
   const periods = [...new Set<Period>([...parts.map((p) => p.period), ...activePeriods, 'T'])];
   return { from, to, series, parts, active: { from: activeFrom, to, periods: activePeriods }, periods };
+};
+
+/** The merchants view's plan: whole months as `M#` items, edge months as days or month less days. */
+export const merchantPlan = (from: string, to: string): PlanPart[] => {
+  const parts: PlanPart[] = [];
+  for (let m = from.slice(0, 7); m <= to.slice(0, 7); m = nextMonth(m)) parts.push(...monthParts(m, from, to));
+  return parts;
 };

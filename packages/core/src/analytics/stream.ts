@@ -1,13 +1,14 @@
 // The stream pipeline: each batch of table changes runs through the reactors (counters here; the
 // coverage trigger and anomaly flags are added beside it). The same code runs in the streams Lambda,
 // the local poller, the backfill (insertions of current images) and the tests.
-import { activeTouchOf, eldersWithoutSnapshot, factsOf, isSource, type ElderDims } from './facts';
+import { activeTouchOf, elderCountOf, eldersWithoutSnapshot, factsOf, isSource, type ElderDims } from './facts';
 import type { ChangeReactor, SourceChange } from './model';
 import type { CounterStore, ElderDimsPort } from './ports';
 
 export type CountersDeps = { counters: CounterStore; elders: ElderDimsPort };
 
-/** Counters: each change's facts applied once, and its elder's active bucket moved forward. */
+/** Counters: each change's facts applied once, its elder's active bucket moved forward, and an elder's
+ * registered stock moved to its newest version. */
 export const countersReactor = (deps: CountersDeps): ChangeReactor => {
   // elder dims for orders without a snapshot, loaded once per batch (prepare) and kept for the batch's
   // changes; a miss (an order outside the prepared batch) is loaded on its own
@@ -29,6 +30,8 @@ export const countersReactor = (deps: CountersDeps): ChangeReactor => {
       for (const f of factsOf(c, lookup)) await deps.counters.apply(f);
       const touch = activeTouchOf(c, lookup);
       if (touch) await deps.counters.touchActive(touch);
+      const elder = elderCountOf(c);
+      if (elder) await deps.counters.countElder(elder);
     },
   };
 };

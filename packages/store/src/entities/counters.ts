@@ -8,6 +8,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   activeCounters,
   dayPeriod,
+  itemPeriodOf,
   monthPeriod,
   parseCounterName,
   scopesOf,
@@ -15,6 +16,7 @@ import {
   TOTAL,
   type ActiveTouch,
   type CounterRow,
+  type ElderCount,
   type Fact,
   type Metric,
   type Period,
@@ -36,6 +38,8 @@ export const counterKeys = {
   isAppliedFact: (pk: string) => pk.startsWith('FACT#'),
   activeTracker: (elderId: string) => ({ pk: `ACTIVE#${elderId}`, sk: 'LAST' }),
   isActiveTracker: (pk: string) => pk.startsWith('ACTIVE#'),
+  elderCounted: (elderId: string) => ({ pk: `ELDER_COUNTED#${elderId}`, sk: 'STOCK' }),
+  isElderCounted: (pk: string) => pk.startsWith('ELDER_COUNTED#'),
 } as const;
 
 export const counterPatterns = (): AccessPattern[] => [
@@ -44,9 +48,9 @@ export const counterPatterns = (): AccessPattern[] => [
     index: 'table',
     operation: ['GetItem', 'BatchGetItem'],
     pk: 'STAT#{all|street:<code>|community:<code>}',
-    sk: 'D#{yyyy-mm-dd} | M#{yyyy-mm} | T',
+    sk: 'D#{yyyy-mm-dd} | M#{yyyy-mm} | T | D#{yyyy-mm-dd}#m{bucket} | M#{yyyy-mm}#m{bucket}',
     used_by: 'analytics dashboard (read), streams function and backfill (ADD)',
-    about: 'counters as number attributes named metric or metric|dim=value',
+    about: 'counters as number attributes named metric or metric|dim=value; |m= counters in 64 bucket items',
   },
   {
     name: 'appliedFact',
@@ -65,6 +69,15 @@ export const counterPatterns = (): AccessPattern[] => [
     sk: 'LAST',
     used_by: 'streams function and backfill (active elders)',
     about: "the elder's last order day and the bucket it counts in; moved forward only (conditional on the day read)",
+  },
+  {
+    name: 'elderCounted',
+    index: 'table',
+    operation: ['GetItem', 'TransactWriteItems'],
+    pk: 'ELDER_COUNTED#{elder_id}',
+    sk: 'STOCK',
+    used_by: 'streams function and backfill (registered elders); analytics:verify',
+    about: "the elder's version, community and registered-stock counters as last counted; moved to newer versions only",
   },
 ];
 
@@ -95,14 +108,19 @@ const addTo = (db: Db, scope: Scope, period: Period, add: Record<string, number>
 
 const isStock = (name: string) => STOCKS.has(parseCounterName(name).metric as Metric);
 
-/** The counter items a fact touches and what each gets: day and month for all; 'T' for stocks. */
+/** The counter items a fact touches and what each gets: day and month for all; 'T' for stocks; per-merchant
+ * counters (dim 'm') in their day's and month's merchant bucket item instead (model.ts MERCHANT_BUCKETS). */
 export const updatesOf = (f: Fact): { scope: Scope; period: Period; add: Record<string, number> }[] => {
-  const stocks = Object.fromEntries(Object.entries(f.add).filter(([k]) => isStock(k)));
-  return scopesOf(f.community_code).flatMap((scope) => [
-    { scope, period: dayPeriod(f.day), add: f.add },
-    { scope, period: monthPeriod(f.day), add: f.add },
-    ...(Object.keys(stocks).length ? [{ scope, period: TOTAL, add: stocks }] : []),
-  ]);
+  const items = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+  for (const scope of scopesOf(f.community_code))
+    for (const [name, n] of Object.entries(f.add))
+      for (const base of [dayPeriod(f.day), monthPeriod(f.day), ...(isStock(name) ? [TOTAL] : [])]) {
+        const period = itemPeriodOf(name, base);
+        const k = `${scope}|${period}`;
+        const u = items.get(k) ?? items.set(k, { scope, period, add: {} }).get(k)!;
+        u.add[name] = (u.add[name] ?? 0) + n;
+      }
+  return [...items.values()];
 };
 
 type Cancelled = 'condition' | 'conflict' | null;
@@ -166,6 +184,54 @@ export const eraseActiveDims = async (db: Db, elder_id: string): Promise<boolean
     if (await tryTx(db, items)) return true;
   }
   throw new Error(`active tracker of ${elder_id}: too many rival updates`);
+};
+
+/** What was last counted for an elder (countElder). The stock's names carry the counter dims (age band at
+ * registration, care value, special category) only while the elder is in the scheme: a left elder's stock
+ * is {} (facts.ts elderStock), so leaving the scheme leaves no health data here (H3/PIPL). */
+type ElderCounted = { version: number; community_code: string; stock: Record<string, number> };
+
+/** Moves an elder's registered stock from what was last counted to `e` when `e` is a newer version: the
+ * tracker's Put (conditional on the version read, or on its absence) and -old/+new in one transaction. An
+ * equal or older version (a duplicate, the stream after the backfill, a replayed DLQ batch) does nothing. */
+const countElder = async (db: Db, e: ElderCount): Promise<boolean> => {
+  const key = counterKeys.elderCounted(e.elder_id);
+  for (let attempt = 0; attempt < APPLY_TRIES_MAX; attempt++) {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }));
+    const prev = r.Item as ElderCounted | undefined;
+    if (prev && prev.version >= e.version) return false;
+    const items: TxItem[] = [
+      {
+        Put: {
+          TableName: db.table,
+          Item: { ...key, version: e.version, community_code: e.community_code, stock: e.stock },
+          ...(prev
+            ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prev.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+    ];
+    // -old and +new share items ('all', and every scope when the elder did not move): one Update per item
+    const moves = new Map<string, { scope: Scope; period: Period; add: Record<string, number> }>();
+    // the stock is kept in 'T' only (what the dashboard reads): day and month deltas of a stock would record
+    // which version was counted first, and backfill and stream must leave the same items in any order
+    const move = (community_code: string, stock: Record<string, number>, sign: number) => {
+      for (const scope of scopesOf(community_code)) {
+        let m = moves.get(scope);
+        if (!m) moves.set(scope, (m = { scope, period: TOTAL, add: {} }));
+        for (const [name, n] of Object.entries(stock)) m.add[name] = (m.add[name] ?? 0) + sign * n;
+      }
+    };
+    if (prev) move(prev.community_code, prev.stock ?? {}, -1);
+    move(e.community_code, e.stock, 1);
+    for (const m of moves.values()) {
+      const add = Object.fromEntries(Object.entries(m.add).filter(([, n]) => n !== 0));
+      if (Object.keys(add).length) items.push(addTo(db, m.scope, m.period, add));
+    }
+    if (await tryTx(db, items)) return true;
+    // another version was counted between our read and write: read again
+  }
+  throw new Error(`elder tracker of ${e.elder_id}: too many rival updates`);
 };
 
 /** Counters written to `db`, which need not be the table the facts came from (replay tests, benches). */
@@ -250,6 +316,7 @@ export const createCounterStore = (db: Db): CounterStore => ({
   },
 
   eraseActiveDims: (elder_id) => eraseActiveDims(db, elder_id),
+  countElder: (e: ElderCount) => countElder(db, e),
 });
 
 /** Current elder dimensions for orders without a snapshot: one BatchGet per batch. */
