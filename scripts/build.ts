@@ -1,11 +1,12 @@
 // Bundles every Lambda entry (functions/*.ts, functions/jobs/*.ts) into
 // dist/functions/<name>/index.mjs: one folder per function, so CDK takes each folder as an asset.
+// The pages function also gets the chart island, prebuilt (see buildChartsInto).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heaviestInputs, lambdaBuildOptions } from './esbuild-options';
+import { buildChartsInto, heaviestInputs, lambdaBuildOptions, PAGES_FUNCTION } from './esbuild-options';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = join(ROOT, 'functions');
@@ -32,8 +33,14 @@ const main = async (): Promise<void> => {
   // Start clean: a function deleted from functions/ must not linger as a deployable asset.
   await rm(OUT_DIR, { recursive: true, force: true });
   const outfile = (e: Entry): string => join(OUT_DIR, e.name, 'index.mjs');
+  // The island first: its hash is folded into the pages bundle, which then links and serves the file.
+  const charts = await buildChartsInto(join(OUT_DIR, PAGES_FUNCTION));
   const results = await Promise.all(
-    entries.map((e) => build({ ...lambdaBuildOptions(e.entry, outfile(e)), metafile: true })),
+    entries.map((e) => {
+      const options = lambdaBuildOptions(e.entry, outfile(e));
+      const define = e.name === PAGES_FUNCTION ? { ...options.define, ...charts.define } : options.define;
+      return build({ ...options, define, metafile: true });
+    }),
   );
   for (const [i, e] of entries.entries()) {
     const out = outfile(e);
@@ -42,6 +49,7 @@ const main = async (): Promise<void> => {
     console.log(`${e.name.padEnd(24)} ${kb(size).padStart(10)}  ${relative(ROOT, out)}`);
     if (meta) console.log(`${''.padEnd(24)} largest: ${heaviestInputs(meta, out)}`);
   }
+  console.log(`${'charts island'.padEnd(24)} ${kb(charts.bytes).padStart(10)}  ${relative(ROOT, charts.file)}`);
 };
 
 main().catch((e: unknown) => {

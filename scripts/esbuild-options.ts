@@ -1,7 +1,9 @@
 // The one set of esbuild options for Lambda bundles. scripts/build.ts ships with them and
 // bench/bundle.ts measures with them, so the benchmark always measures what ships.
-import type { BuildOptions, Metafile } from 'esbuild';
-import { dirname } from 'node:path';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CHARTS_HASH_DEFINE, chartsBuildOptions, chartsHash, prebuiltChartsFile } from '@tmc/web/charts-build';
 
 /** Must match the function runtime in infra/lib/api.ts (Lambda nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';
@@ -65,4 +67,24 @@ export const heaviestInputs = (meta: Metafile, outfile: string): string => {
     .slice(0, TOP_INPUTS)
     .map(([origin, bytes]) => `${origin} ${(bytes / 1024).toFixed(1)} KB`)
     .join(', ');
+};
+
+/** The pages function's folder under dist/functions (from functions/web.ts). */
+export const PAGES_FUNCTION = 'web';
+
+/** Builds the console's chart island (ECharts) into the pages function's folder as
+ * static/charts-<hash>.js, and answers the `define` that tells the pages bundle its hash. The island is a
+ * browser script the function serves as a file (/static/charts.js), never imported: it adds nothing to the
+ * bundle's cold start, and the Lambda needs no esbuild at run time. */
+export const buildChartsInto = async (
+  functionDir: string,
+): Promise<{ file: string; bytes: number; hash: string; define: Record<string, string> }> => {
+  const r = await build(chartsBuildOptions());
+  const body = r.outputFiles?.[0]?.text;
+  if (!body) throw new Error('the chart island built to nothing');
+  const hash = chartsHash(body);
+  const file = join(functionDir, prebuiltChartsFile(hash));
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, body);
+  return { file, bytes: Buffer.byteLength(body), hash, define: { [CHARTS_HASH_DEFINE]: JSON.stringify(hash) } };
 };
