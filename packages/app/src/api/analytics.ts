@@ -3,7 +3,6 @@
 // OUT_OF_SCOPE, as for staff elsewhere). Every figure comes from counter items read by key (core/analytics).
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
-import { csvGbk } from '@tmc/core/csv/write';
 import {
   DASHBOARD_ERRORS,
   DashboardCsvQuery,
@@ -111,7 +110,9 @@ export const analyticsRoutes = () =>
         if (!t) throw new AppError('NOT_FOUND', { details: { table: query.table } });
         const enc = query.encoding ?? 'utf8-bom';
         const text = tableCsv(t);
-        const bytes = enc === 'gbk' ? csvGbk(text) : new TextEncoder().encode(text);
+        // the GBK encoder (iconv-lite) loads on a GBK export only, not at the function's cold start
+        const bytes =
+          enc === 'gbk' ? (await import('@tmc/core/csv/write')).csvGbk(text) : new TextEncoder().encode(text);
         return csvResponse(bytes, `analytics-${t.id}-${query.from}-${query.to}.csv`, enc);
       },
     }),

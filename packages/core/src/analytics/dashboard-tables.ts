@@ -1,6 +1,6 @@
 // Every dashboard figure as a captioned table: the console shows these (a chart alone is not accessible)
 // and each is exported as CSV by its id, so the page and the file always hold the same numbers.
-import { csvFile, csvLine } from '../csv/write';
+import { csvFile, csvLine } from '../csv/text';
 import { ORDER_STATES, type ByArea, type Overview } from './dashboard';
 import { MERCHANT_LIST_MAX, type MerchantsDashboard } from './merchant-ranking';
 
