@@ -70,7 +70,7 @@ it('ships the chart island beside the pages bundle, served with its hash and a y
   // marks the shipped file, so an answer of its length comes from it (not from a build on the spot)
   const MARK = '\n/* shipped */';
   await appendFile(charts.file, MARK);
-  const child = { ...process.env, ...CHILD_ENV, NODE_OPTIONS: '' };
+  const child: NodeJS.ProcessEnv = { ...process.env, ...CHILD_ENV, NODE_OPTIONS: '' };
   delete child.TMC_CHARTS_HASH;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', CALL, pathToFileURL(outfile).href, charts.hash], {
     cwd: ROOT,
