@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['tests/browser/**/*.test.ts'],
     testTimeout: 180_000, // a page walk of several steps on a small, busy CI box
-    hookTimeout: 600_000, // starting the full local server with the demo seed (stream, coverage) takes minutes under load
+    // starting the full local server with the demo seed (stream, coverage) takes minutes under load
+    hookTimeout: 600_000,
     pool: 'forks',
     fileParallelism: false,
   },
