@@ -196,6 +196,35 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
               </a>
             </div>
           )}
+          {officer && (
+            <div class="panel links">
+              <a href="/staff/merchants?status=pending">
+                <T zh="商户入驻审核" en="Merchant applications" />
+              </a>
+              <a href="/staff/merchants?status=approved">
+                <T zh="联盟商户" en="Merchants" />
+              </a>
+              <a href="/staff/disputes">
+                <T zh="投诉处理" en="Disputes" />
+              </a>
+              <a href="/staff/awards">
+                <T zh="活动奖励积分" en="Activity awards" />
+              </a>
+            </div>
+          )}
+          {p.role === 'admin' && (
+            <div class="panel links">
+              <a href="/staff/categories">
+                <T zh="服务类别" en="Categories" />
+              </a>
+              <a href="/staff/policies">
+                <T zh="积分政策" en="Points policy" />
+              </a>
+              <a href="/staff/accounts">
+                <T zh="工作人员账号" en="Staff accounts" />
+              </a>
+            </div>
+          )}
         </>,
       );
     },
