@@ -87,6 +87,9 @@ input[aria-invalid=true],select[aria-invalid=true]{border-color:#8a1c1c}
 .choice .en{display:block;margin:0;font-size:.9rem}
 .links{display:flex;flex-wrap:wrap;gap:.5rem}
 .links a{display:inline-flex;align-items:center;min-height:48px;min-width:48px;padding:0 .4rem}
+/* the console's home menu: one card per kind of work, as many across as the screen holds */
+.menu-groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 1rem}
+ul.links{list-style:none;padding:0;margin:0}
 /* the value column may shrink below its longest word: a masked ID or card number breaks rather
    than pushing a 360 px page sideways */
 dl.kv{margin:0;display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.3rem .8rem}

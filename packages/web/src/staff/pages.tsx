@@ -7,12 +7,13 @@ import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { CARE_LEVEL_ZH, GENDER_ZH, SPECIAL_CATEGORY_ZH, type ElderRecord } from '@tmc/core/elders/model';
 import { ageOn } from '@tmc/core/elders/id-card';
 import { PHONE_RE } from '@tmc/core/kernel/ids';
-import { AUDIT_READERS, defineRoute, type RouteDef, type Deps } from '@tmc/app/public';
+import { defineRoute, type RouteDef, type Deps } from '@tmc/app/public';
 import { assertAreaInScope } from '@tmc/core/elders/access';
 import { T } from '../kit/layout';
 import { ALL_STAFF, ELDER_OFFICERS, isOfficer, type StaffP } from '../kit/principal';
 import { communitiesOf, loadAreaTree, type AreaNode } from '../kit/areas';
 import { staffPage } from './kit';
+import { ConsoleMenu } from './console-menu';
 
 export const COMMUNITY_PAGE_SIZE = 20; // one screen of a desktop table
 export const SEARCH_RESULTS_MAX = 50; // an exact name rarely matches more people in one district
@@ -140,6 +141,7 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
               <SearchBox />
             </div>
           )}
+          <ConsoleMenu p={p} />
           <div class="panel">
             <h2>
               <T zh="管辖区域" en="My areas" />
@@ -152,79 +154,6 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
               </div>
             )}
           </div>
-          <div class="panel links">
-            <a href="/staff/issuance">
-              <T zh="积分发放" en="Issuance" />
-            </a>
-            <a href="/staff/settlement">
-              <T zh="商户结算" en="Merchant settlement" />
-            </a>
-            {officer && (
-              <a href="/staff/coverage">
-                <T zh="服务覆盖" en="Coverage" />
-              </a>
-            )}
-            <a href="/staff/analytics">
-              <T zh="数据统计" en="Analytics" />
-            </a>
-            {p.role === 'admin' || p.role === 'finance' ? (
-              <>
-                <a href="/staff/settlement/statements?status=issued">
-                  <T zh="待审核结算单" en="Statements to review" />
-                </a>
-                <a href="/staff/settlement/batches">
-                  <T zh="银行付款批次" en="Bank batches" />
-                </a>
-              </>
-            ) : null}
-            {(AUDIT_READERS as readonly string[]).includes(p.role) && (
-              <a href="/staff/audit">
-                <T zh="操作日志" en="Audit log" />
-              </a>
-            )}
-          </div>
-          {officer && (
-            <div class="panel links">
-              <a href="/staff/elders/new">
-                <T zh="登记老人" en="Register an elder" />
-              </a>
-              <a href="/staff/import">
-                <T zh="导入老人名单 (CSV)" en="Import roster" />
-              </a>
-              <a href="/staff/flags">
-                <T zh="异常提示" en="Anomaly flags" />
-              </a>
-            </div>
-          )}
-          {officer && (
-            <div class="panel links">
-              <a href="/staff/merchants?status=pending">
-                <T zh="商户入驻审核" en="Merchant applications" />
-              </a>
-              <a href="/staff/merchants?status=approved">
-                <T zh="联盟商户" en="Merchants" />
-              </a>
-              <a href="/staff/disputes">
-                <T zh="投诉处理" en="Disputes" />
-              </a>
-              <a href="/staff/awards">
-                <T zh="活动奖励积分" en="Activity awards" />
-              </a>
-            </div>
-          )}
-          {p.role === 'admin' && (
-            <div class="panel links">
-              <a href="/staff/categories">
-                <T zh="服务类别" en="Categories" />
-              </a>
-              <a href="/staff/policies">
-                <T zh="积分政策" en="Points policy" />
-              </a>
-              <a href="/staff/accounts">
-                <T zh="工作人员账号" en="Staff accounts" />
-              </a>
-            </div>
-          )}
         </>,
       );
     },
