@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('staff accounts end to end', () => {
-  it('admin creates an officer, who signs in with the one-time password, changes it, and is later disabled', async () => {
+  it('admin creates an officer, who signs in with the one-time password, changes it, is later disabled', async () => {
     const url = server!.url;
     const actx = await browser!.newContext(DESKTOP);
     const admin = await signIn(actx, 'admin', DEMO_PASSWORD, '/staff');
