@@ -32,3 +32,5 @@ export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/a
 export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';
 // The analytics console pages (issue 11) read the same views as the API.
 export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';
+// Staff accounts (issue 12): the pages manage accounts under the API's declared roles.
+export { STAFF_ADMINS, STAFF_SELF, staffActorOf } from './api/staff';

@@ -64,6 +64,11 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   ['/staff/coverage', { admin: 200, street: 200, anon: 303, rest: 403 }],
   ['/staff/coverage?street=zengdu.dongcheng', { admin: 200, street: 403, anon: 303, rest: 403 }],
   ['/merchant/settlement', { merchant: 200, anon: 303, rest: 403 }],
+  ['/staff/accounts', { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/accounts/new', { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/accounts/xicheng', { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/accounts/nobody', { admin: 404, anon: 303, rest: 403 }],
+  ['/staff/password', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   ['/merchant/settlement/st_2026-11_m_nosuch1', { merchant: 404, anon: 303, rest: 403 }],
 ];
 

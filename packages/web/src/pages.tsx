@@ -24,6 +24,8 @@ import { staffFlagPageRoutes } from './staff/flag-pages';
 import { staffAuditPageRoutes } from './staff/audit-pages';
 import { staffCoveragePageRoutes } from './staff/coverage-pages';
 import { staffAnalyticsPageRoutes } from './staff/analytics-pages';
+import { staffAccountListRoutes } from './staff/account-pages';
+import { staffAccountEditRoutes } from './staff/account-edit';
 import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
@@ -59,4 +61,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffAuditPageRoutes(deps),
   ...staffCoveragePageRoutes(deps),
   ...staffAnalyticsPageRoutes(deps),
+  // '/staff/accounts/new' and '/export' are declared before '/staff/accounts/:username'
+  ...staffAccountListRoutes(deps),
+  ...staffAccountEditRoutes(deps),
 ];

@@ -25,6 +25,8 @@ const TokensOut = z.object({
   refresh_token: z.string(),
   expires_in: z.number(),
   role: z.string(),
+  /** Staff only: the password is a one-time one and must be changed now (POST /api/auth/staff/password). */
+  must_change_password: z.optional(z.boolean()),
 });
 
 /** A new session: cookies for the pages, the same tokens in the body for API clients. */
@@ -77,13 +79,20 @@ export const authRoutes = () => [
       `${describeRule('staff_login_per_address', 'ADDRESS_RATE_LIMITED')}`,
     body: StaffLogin,
     response: TokensOut,
-    errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'],
+    errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED', 'ACCOUNT_DISABLED'],
     async handler(c, { body }) {
       const deps = c.get('deps');
       const client = clientKey(c, deps.blindIndex);
       const a = await staffLogin(deps, body.username, body.password, client, c.get('requestId'));
       const s = await startStaffSession(deps, a, c.get('requestId'));
-      return signedIn(c, s, a.role);
+      setSessionCookies(c, s, s.refresh_ttl_s);
+      return c.json({
+        access_token: s.access_token,
+        refresh_token: s.refresh_token,
+        expires_in: s.expires_in,
+        role: a.role,
+        must_change_password: a.must_change_password ?? false,
+      });
     },
   }),
   defineRoute({

@@ -23,6 +23,7 @@ import { flagRoutes } from './flags';
 import { auditRoutes } from './audit';
 import { coverageRoutes } from './analytics-coverage';
 import { analyticsRoutes } from './analytics';
+import { staffRoutes } from './staff';
 
 export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[] => [
   ...healthRoutes(),
@@ -44,6 +45,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...auditRoutes(),
   ...coverageRoutes(),
   ...analyticsRoutes(),
+  ...staffRoutes(),
   // Lambda bundles run STAGE=production only, where dev pages are never mounted: leave their code out (esbuild define)
   ...(process.env.TMC_LAMBDA_BUNDLE === '1' ? [] : devRoutes(deps)),
   ...docsRoutes(all),

@@ -155,7 +155,10 @@ const principalFromSub = async (deps: Deps, sub: string, sid: string): Promise<P
   if (!id) return null;
   if (kind === 'staff') {
     const a = await deps.staff.get(id);
-    return a ? { kind: 'staff', role: a.role, sub, username: a.username, scope: a.scope, sid } : null;
+    // a disabled account's sessions are revoked when it is disabled; this catches any that slipped by
+    return a && a.status !== 'disabled'
+      ? { kind: 'staff', role: a.role, sub, username: a.username, scope: a.scope, sid }
+      : null;
   }
   if (kind === 'elder') {
     const e = await deps.elders.get(id);

@@ -32,4 +32,20 @@ export type StaffAccount = {
   failures: number;
   locked_until_ms: number;
   version: number;
+  /** Absent on accounts stored before staff accounts were managed (issue 12): read as active. */
+  status?: StaffStatus;
+  /** Set by create and reset-password: the one-time password must be replaced at the next sign-in. */
+  must_change_password?: boolean;
+  /** The latest successful sign-in and the one before it (shown to the user, so a sign-in that was
+   * not theirs stands out). Written by sign-in without touching `version`. */
+  last_login_at?: string | null;
+  prev_login_at?: string | null;
+  created_at?: string;
+  updated_at?: string;
 };
+
+export const STAFF_STATUSES = ['active', 'disabled'] as const;
+export type StaffStatus = (typeof STAFF_STATUSES)[number];
+
+/** Accounts stored before issue 12 have no status: they are active. */
+export const staffStatusOf = (a: Pick<StaffAccount, 'status'>): StaffStatus => a.status ?? 'active';

@@ -10,10 +10,19 @@ import { randomDigits, randomId, sha256, verifySecret } from '../kernel/secrets'
 import type { Clock } from '../kernel/clock';
 import type { Notice, Notifier } from '../notices/ports';
 import type { OtpStore, StaffStore } from './ports';
-import { PHONE_ROLES, STAFF_ROLES, type StaffAccount } from './model';
+import { PHONE_ROLES, STAFF_ROLES, staffStatusOf, type StaffAccount } from './model';
 
 export { PHONE_ROLES, STAFF_ROLES };
-export type { OtpRecord, PhoneRole, Principal, PrincipalInit, Role, StaffAccount, StaffRole } from './model';
+export type {
+  OtpRecord,
+  PhoneRole,
+  Principal,
+  PrincipalInit,
+  Role,
+  StaffAccount,
+  StaffRole,
+  StaffStatus,
+} from './model';
 
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_SENDS_PER_HOUR = 5;
@@ -89,7 +98,9 @@ const DUMMY_HASH = 'scrypt.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
  * (`staff.login_locked`), and a try the limiter refused before comparing (`staff.login_refused`).
  * A refused try costs the limiter's conditional write already; its record is one more write, so the
  * log grows at most as fast as the attempts the API lets through its throttle. The successful
- * sign-in is audited where its session starts (app compose/staff-session.ts). */
+ * sign-in is audited where its session starts (app compose/staff-session.ts); it moves the account's
+ * last sign-in time to `prev_login_at` (shown to the user). A disabled account is refused with
+ * ACCOUNT_DISABLED, but only after the right password. */
 export const staffLogin = async (
   deps: { staff: StaffStore; clock: Clock; limiter: AttemptLimiter; audit: AuditLog },
   username: string,
@@ -135,5 +146,8 @@ export const staffLogin = async (
   }
   await deps.limiter.refund('staff_password', subject, a);
   if (client && byAddress) await deps.limiter.refund('staff_login_per_address', client, byAddress);
-  return acct;
+  // told only to whoever knows the password: a disabled account is not a secret from its owner
+  if (staffStatusOf(acct) === 'disabled')
+    throw await failed(new AppError('ACCOUNT_DISABLED'), 'staff.login_refused', { reason: 'disabled' });
+  return (await deps.staff.recordLogin(username, deps.clock.now().toISOString())) ?? acct;
 };

@@ -227,6 +227,29 @@ export const ERRORS = {
     zh: '该异常提示已被他人处理，请刷新后查看',
     en: 'The flag has already been decided; reload to see its state',
   },
+  // staff accounts (issue 12)
+  STAFF_NOT_FOUND: { status: 404, zh: '找不到该工作人员账号', en: 'Staff account not found' },
+  STAFF_EXISTS: { status: 409, zh: '该用户名已被使用', en: 'That username is taken' },
+  STAFF_SCOPE_INVALID: {
+    status: 400,
+    zh: '管辖区域不符：区级干部须选一个区，街道干部须选一个街道，市级管理员和财务不选',
+    en: 'Area does not fit the role: a district for district officers, a street for street officers, none otherwise',
+  },
+  STAFF_SELF_LOCKOUT: {
+    status: 403,
+    zh: '不能停用自己的账号，也不能取消自己的管理员角色',
+    en: 'You cannot disable your own account or take away your own admin role',
+  },
+  ACCOUNT_DISABLED: {
+    status: 403,
+    zh: '该账号已停用，请联系管理员',
+    en: 'This account is disabled; ask an administrator',
+  },
+  PASSWORD_WEAK: {
+    status: 400,
+    zh: '新密码至少10位，不能与用户名或原密码相同',
+    en: 'The new password needs at least 10 characters and must differ from the username and the old one',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -7,7 +7,7 @@ import type { AccessPattern } from '../access-pattern';
 
 export const sessionKeys = {
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: 'SESSION' }),
-  // every session of one person, to end them all when an elder leaves
+  // every session of one person, to end them all when an elder leaves or a staff account is changed
   sessionSubIndex: (sub: string, sid: string) => ({ gsi1pk: `SESSIONS_OF#${sub}`, gsi1sk: sid }),
   sessionsOfSubPk: (sub: string) => `SESSIONS_OF#${sub}`,
 } as const;
@@ -28,8 +28,8 @@ export const sessionPatterns = (): AccessPattern[] => [
     operation: ['Query'],
     pk: 'SESSIONS_OF#{sub}',
     sk: '{sid}',
-    used_by: 'elders (leaving; SessionStore.revokeAllOf)',
-    about: 'an elder leaving ends them all',
+    used_by: 'elders (leaving), staff accounts (disable, new role or area, reset password): SessionStore.revokeAllOf',
+    about: 'an elder leaving or a staff change ends them all',
   },
 ];
 const keys = sessionKeys; // this entity's own keys, by their short names
@@ -48,7 +48,8 @@ export type SessionStore = {
   /** Swaps the refresh token only if the presented one is current: a stolen, already-used refresh fails. */
   rotate: (sid: string, from_hash: string, to_hash: string, expires_at_ms: number) => Promise<boolean>;
   revoke: (sid: string) => Promise<void>;
-  /** Revokes every live session of `sub` (an elder leaving); answers how many it revoked. */
+  /** Revokes every live session of `sub` (an elder leaving, a staff account disabled or changed);
+   * answers how many it revoked. */
   revokeAllOf: (sub: string) => Promise<number>;
 };
 

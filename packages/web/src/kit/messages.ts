@@ -28,6 +28,11 @@ const FIELD_CODES: Record<string, Msg> = {
   INVALID_VALUE: { zh: '请从列表中选择', en: 'Choose from the list' },
   INVALID_TYPE: { zh: '必填', en: 'Required' },
   ACCOUNT_NO_INVALID: { zh: '银行账号应为8到32位数字', en: 'The account number is 8 to 32 digits' },
+  USERNAME_INVALID: {
+    zh: '用户名为3–32位小写字母、数字或 . _ -，以字母开头',
+    en: 'Use 3–32 lower-case letters, digits or . _ -, starting with a letter',
+  },
+  PASSWORD_MISMATCH: { zh: '两次输入的新密码不一致', en: 'The two new passwords differ' },
 };
 
 /** Field issue codes that are error codes too: worded by the error table, in Chinese always; in

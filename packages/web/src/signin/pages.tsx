@@ -10,6 +10,7 @@ import { clearSessionCookies } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { phoneLoginRoutes } from './phone-login';
 import { staffLoginRoutes } from './staff-login';
+import { staffPasswordRoutes } from './staff-password';
 
 /** Sign-out is public so a half-expired session can still clear its cookies. */
 const logoutRoutes = (deps: Deps): RouteDef[] =>
@@ -36,5 +37,6 @@ export const authPageRoutes = (deps: Deps): RouteDef[] => [
   ...phoneLoginRoutes(deps, 'family'),
   ...phoneLoginRoutes(deps, 'merchant'),
   ...staffLoginRoutes(deps),
+  ...staffPasswordRoutes(deps),
   ...logoutRoutes(deps),
 ];

@@ -94,7 +94,7 @@ export const staffLoginRoutes = (deps: Deps): RouteDef[] => [
           { status: 400 },
         );
       }
-      const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED'], () =>
+      const r = await expected(['LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ADDRESS_RATE_LIMITED', 'ACCOUNT_DISABLED'], () =>
         staffLogin(deps, username, body.password, clientKey(c, deps.blindIndex), c.get('requestId')),
       );
       if (!r.ok) {
@@ -108,6 +108,11 @@ export const staffLoginRoutes = (deps: Deps): RouteDef[] => [
       const a = r.value;
       const s = await startStaffSession(deps, a, c.get('requestId'));
       setSessionCookies(c, s, s.refresh_ttl_s);
+      // a one-time password (new account, reset) is replaced before anything else
+      if (a.must_change_password) {
+        const next = safeNext('staff', body.next);
+        return c.redirect(`/staff/password${next === '/staff' ? '' : `?next=${encodeURIComponent(next)}`}`, 303);
+      }
       return c.redirect(safeNext('staff', body.next), 303);
     },
   }),

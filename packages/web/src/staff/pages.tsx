@@ -12,8 +12,9 @@ import { assertAreaInScope } from '@tmc/core/elders/access';
 import { T } from '../kit/layout';
 import { ALL_STAFF, ELDER_OFFICERS, isOfficer, type StaffP } from '../kit/principal';
 import { communitiesOf, loadAreaTree, type AreaNode } from '../kit/areas';
-import { staffPage } from './kit';
+import { chinaTime, staffPage } from './kit';
 import { ConsoleMenu } from './console-menu';
+import { Notice } from '../kit/ui';
 
 export const COMMUNITY_PAGE_SIZE = 20; // one screen of a desktop table
 export const SEARCH_RESULTS_MAX = 50; // an exact name rarely matches more people in one district
@@ -118,6 +119,17 @@ export const searchElders = async (deps: Deps, p: StaffP, q: Query): Promise<Eld
   return found.filter((e) => e.status === 'active' && (!p.scope || isWithin(e.community_code, p.scope)));
 };
 
+/** This sign-in and the one before it: a "before" the user does not remember was someone else. */
+const LastSignIn = (props: { last: string | null; prev: string | null }) => (
+  <p class="muted" data-last-sign-in={props.prev ?? ''}>
+    <T zh="上次登录" en="Previous sign-in" />：{props.prev ? chinaTime(props.prev) : '—'} ·{' '}
+    <T zh="最近一次登录" en="Latest sign-in" />：{props.last ? chinaTime(props.last) : '—'} ·{' '}
+    <a href="/staff/password">
+      <T zh="修改密码" en="Change password" />
+    </a>
+  </p>
+);
+
 export const staffPageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get',
@@ -125,9 +137,10 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
     access: { roles: ALL_STAFF },
     tags: ['pages'],
     page: true,
-    summary: 'Staff console: the areas under my scope',
-    async handler(c, { principal: p }) {
-      const tree = await loadAreaTree(deps, p.scope);
+    summary: 'Staff console: the areas under my scope, and my last sign-ins',
+    query: z.object({ done: z.optional(z.literal('password')) }),
+    async handler(c, { query, principal: p }) {
+      const [tree, me] = await Promise.all([loadAreaTree(deps, p.scope), deps.staff.get(p.username)]);
       const officer = isOfficer(p);
       return staffPage(
         c,
@@ -136,6 +149,8 @@ export const staffPageRoutes = (deps: Deps): RouteDef[] => [
         '工作台',
         'Console',
         <>
+          {query.done === 'password' && <Notice msg={{ zh: '新密码已保存', en: 'New password saved' }} />}
+          <LastSignIn last={me?.last_login_at ?? null} prev={me?.prev_login_at ?? null} />
           {officer && (
             <div class="panel">
               <SearchBox />
