@@ -32,3 +32,17 @@ export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/a
 export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';
 // The analytics console pages (issue 11) read the same views as the API.
 export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';
+// The staff workbench (issue 12): merchants and categories under the API's role lists and scope rule.
+export {
+  MERCHANT_DECISIONS,
+  MERCHANT_STAFF,
+  MerchantListQuery,
+  merchantDetail,
+  merchantForStaff,
+  merchantOrders,
+  merchantsFor,
+  type MerchantDecision,
+  type MerchantOrderRow,
+} from './api/merchant-review';
+export { DECISION_REASON_MAX, DECISION_REASON_MIN } from './api/merchants';
+export { CATEGORY_ADMINS, CATEGORY_READERS } from './api/categories';

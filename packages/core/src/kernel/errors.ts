@@ -227,6 +227,9 @@ export const ERRORS = {
     zh: '该异常提示已被他人处理，请刷新后查看',
     en: 'The flag has already been decided; reload to see its state',
   },
+  // service categories (issue 12: the staff workbench retires a category)
+  CATEGORY_NOT_FOUND: { status: 404, zh: '没有这个服务类别', en: 'No such category' },
+  CATEGORY_RETIRED: { status: 409, zh: '该服务类别已停用', en: 'The category is already retired' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
