@@ -24,6 +24,8 @@ import { staffFlagPageRoutes } from './staff/flag-pages';
 import { staffAuditPageRoutes } from './staff/audit-pages';
 import { staffCoveragePageRoutes } from './staff/coverage-pages';
 import { staffAnalyticsPageRoutes } from './staff/analytics-pages';
+import { staffMerchantPageRoutes } from './staff/merchant-pages';
+import { staffCategoryPageRoutes } from './staff/category-pages';
 import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
@@ -59,4 +61,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffAuditPageRoutes(deps),
   ...staffCoveragePageRoutes(deps),
   ...staffAnalyticsPageRoutes(deps),
+  // '/staff/merchants.csv' and the payee pages (settlement) sit beside '/staff/merchants/:merchant_id'
+  ...staffMerchantPageRoutes(deps),
+  ...staffCategoryPageRoutes(deps),
 ];

@@ -20,7 +20,8 @@ export const categoryRoutes = () => [
     path: '/api/categories',
     access: { public: true },
     tags: ['merchants'],
-    summary: 'Service categories on offer (理发, 家电水电维修, 家政, 医疗保健, 助餐, and any staff added; not retired ones)',
+    summary:
+      'Service categories on offer (理发, 家电水电维修, 家政, 医疗保健, 助餐, and any staff added; not retired ones)',
     response: z.object({ items: z.array(Category) }),
     async handler(c) {
       return c.json({ items: activeCategories(await c.get('deps').merchants.categories()) });

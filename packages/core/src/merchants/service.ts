@@ -169,7 +169,10 @@ export const saveService = async (
   const prev = service_id ? list.find((s) => s.service_id === service_id) : undefined;
   if (service_id && !prev) throw new AppError('SERVICE_NOT_FOUND');
   // a retired category takes no new service; a service already in it keeps it through edits
-  if (prev?.category !== input.category && (await deps.merchants.categories()).some((c) => c.code === input.category && c.retired))
+  if (
+    prev?.category !== input.category &&
+    (await deps.merchants.categories()).some((c) => c.code === input.category && c.retired)
+  )
     throw new AppError('VALIDATION_FAILED', {
       fields: [{ path: 'category', code: 'CATEGORY_RETIRED', message: 'the category is retired' }],
     });

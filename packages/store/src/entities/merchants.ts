@@ -333,7 +333,13 @@ export const createMerchantStore = (db: Db) => {
             Key: keys.category(c.code),
             UpdateExpression: 'SET #t = :t, code = :c, name_zh = :zh, name_en = :en, icon = :i',
             ExpressionAttributeNames: { '#t': 'type' },
-            ExpressionAttributeValues: { ':t': 'category', ':c': c.code, ':zh': c.name_zh, ':en': c.name_en, ':i': c.icon },
+            ExpressionAttributeValues: {
+              ':t': 'category',
+              ':c': c.code,
+              ':zh': c.name_zh,
+              ':en': c.name_en,
+              ':i': c.icon,
+            },
           },
         },
       ];
