@@ -147,7 +147,10 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
       bindings.sort((a, b) =>
         a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1,
       );
-      const [points, categories] = await Promise.all([pointsSummary(deps, e.elder_id), deps.merchants.categories().then(activeCategories)]);
+      const [points, categories] = await Promise.all([
+        pointsSummary(deps, e.elder_id),
+        deps.merchants.categories().then(activeCategories),
+      ]);
       return render(
         c,
         <ElderHome

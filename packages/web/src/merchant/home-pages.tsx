@@ -1,6 +1,12 @@
 // The merchant's home, on the shop phone (same large H5 look as the elder's): the review status,
 // or the application to join, and the shop's orders, newest first.
-import { activeCategories, MerchantApplication, type Category, type Merchant, type Service } from '@tmc/core/merchants/model';
+import {
+  activeCategories,
+  MerchantApplication,
+  type Category,
+  type Merchant,
+  type Service,
+} from '@tmc/core/merchants/model';
 import { applyAsMerchant } from '@tmc/core/merchants/service';
 import { allowedEvents, type Order } from '@tmc/core/orders/state';
 import { defineRoute, type RouteDef } from '@tmc/app/public';

@@ -42,7 +42,7 @@ describe('merchant list', () => {
     expect(r.text).toContain('<th scope="col">统一社会信用代码 Credit code</th>');
   });
 
-  it('filters by street or community; a street officer cannot look into another street; finance is refused', async () => {
+  it('filters by street or community; a street officer not into another street; finance refused', async () => {
     const west = await admin.get('/staff/merchants?status=approved&area=zengdu.xicheng');
     expect(west.text).not.toContain(east.business_name);
     const eastOnly = await admin.get(`/staff/merchants?status=approved&area=${east.community_code}`);

@@ -40,7 +40,7 @@ const namesOf = (tree: AreaNode[]): Map<string, string> => {
   return out;
 };
 
-const MerchantTable = (props: { items: Merchant[]; names: Map<string, string> }) => (
+const MerchantTable = (props: { items: Merchant[]; names: Map<string, string>; cats: Map<string, string> }) => (
   <table>
     <thead>
       <tr>
@@ -59,7 +59,7 @@ const MerchantTable = (props: { items: Merchant[]; names: Map<string, string> })
             <a href={`/staff/merchants/${m.merchant_id}`}>{m.business_name}</a>
           </td>
           <td class="num">{m.uscc}</td>
-          <td>{m.categories.join(', ')}</td>
+          <td>{m.categories.map((k) => props.cats.get(k) ?? k).join('、')}</td>
           <td>{props.names.get(m.community_code) ?? m.community_code}</td>
           <td>
             <T zh={MERCHANT_STATUS_MSG[m.status].zh} en={MERCHANT_STATUS_MSG[m.status].en} />
@@ -72,7 +72,11 @@ const MerchantTable = (props: { items: Merchant[]; names: Map<string, string> })
 );
 
 const listPage = async (c: Ctx, deps: Deps, p: StaffP, q: MerchantListQuery) => {
-  const [page, tree] = await Promise.all([merchantsFor(deps, p, q), loadAreaTree(deps, p.scope)]);
+  const [page, tree, cats] = await Promise.all([
+    merchantsFor(deps, p, q),
+    loadAreaTree(deps, p.scope),
+    deps.merchants.categories(),
+  ]);
   const filter = new URLSearchParams({ status: q.status, ...(q.area ? { area: q.area } : {}) });
   const csv = csvLinks(`/staff/merchants.csv?${filter.toString()}`);
   const m = MERCHANT_STATUS_MSG[q.status];
@@ -121,7 +125,11 @@ const listPage = async (c: Ctx, deps: Deps, p: StaffP, q: MerchantListQuery) => 
             <T zh="本页没有商户。" en="No merchants on this page." />
           </p>
         ) : (
-          <MerchantTable items={page.items} names={namesOf(tree)} />
+          <MerchantTable
+            items={page.items}
+            names={namesOf(tree)}
+            cats={new Map(cats.map((k) => [k.code, k.name_zh]))}
+          />
         )}
         <p class="pager links">
           {q.cursor && (
