@@ -14,7 +14,8 @@ let east: Merchant;
 
 beforeAll(async () => {
   t = await makeTestApp({ seedElders: 4, merchants: true });
-  [admin, street, finance] = await Promise.all(['admin', 'xicheng', 'finance'].map((u) => staffToken(t.app, u)));
+  const tokens = await Promise.all(['admin', 'xicheng', 'finance'].map((u) => staffToken(t.app, u)));
+  [admin, street, finance] = tokens as [string, string, string];
   const shops = (await t.deps.merchants.byStatus('approved', 100)).items;
   west = shops.find((m) => m.community_code.startsWith('zengdu.xicheng.')) as Merchant;
   east = shops.find((m) => m.community_code.startsWith('zengdu.dongcheng.')) as Merchant;
