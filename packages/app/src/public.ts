@@ -34,3 +34,17 @@ export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery 
 export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';
 // Staff accounts (issue 12): the pages manage accounts under the API's declared roles.
 export { STAFF_ADMINS, STAFF_SELF, staffActorOf } from './api/staff';
+// The staff workbench (issue 12): merchants and categories under the API's role lists and scope rule.
+export {
+  MERCHANT_DECISIONS,
+  MERCHANT_STAFF,
+  MerchantListQuery,
+  merchantDetail,
+  merchantForStaff,
+  merchantOrders,
+  merchantsFor,
+  type MerchantDecision,
+  type MerchantOrderRow,
+} from './api/merchant-review';
+export { DECISION_REASON_MAX, DECISION_REASON_MIN } from './api/merchants';
+export { CATEGORY_ADMINS, CATEGORY_READERS } from './api/categories';

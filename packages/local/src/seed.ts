@@ -11,6 +11,7 @@ import { runJob } from '@tmc/app/compose/jobs';
 import { DEFAULT_CATEGORIES } from '@tmc/core/merchants/model';
 import { seedDemoSettlement } from './demo/settlement';
 import { demoMerchants } from '@tmc/local/demo/merchants';
+import { seedDemoApplications } from './demo/applications';
 import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { maskPhone } from '@tmc/core/elders/id-card';
 import { seedKeys } from '@tmc/store/entities/seed-marker';
@@ -81,6 +82,7 @@ export const seedDemo = async (
       for (const s of dm.services) await saveService(deps, acct.account_id, s, null, null);
     }
   }
+  if (opts.merchants !== false) await seedDemoApplications(deps); // the review queue's work (xicheng's street)
   // This month's allowance, so the demo wallets have points (the same idempotent job staff run).
   if (opts.issue) await runJob(deps, { job: 'issuance', month: deps.clock.now().toISOString().slice(0, 7) });
   // Last month's orders at a few shops, settled: statements for finance to approve and pay.

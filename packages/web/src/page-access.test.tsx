@@ -11,6 +11,8 @@ let site: Site;
 const clients = {} as Record<Who, Client>;
 let inStreet = ''; // an elder in 西城街道 (the street officer's area)
 let outside = ''; // an elder in 东城街道
+let westShop = ''; // a merchant in 西城街道
+let eastShop = ''; // a merchant in 东城街道
 
 beforeAll(async () => {
   site = await makeSite({ elders: 20 });
@@ -23,6 +25,9 @@ beforeAll(async () => {
   clients.finance = await signInStaff(site, 'finance');
   inStreet = (await site.deps.elders.listByCommunity('zengdu.xicheng.shengli', 1)).items[0]?.elder_id ?? '';
   outside = (await site.deps.elders.listByCommunity('zengdu.dongcheng.qingnian', 1)).items[0]?.elder_id ?? '';
+  const shops = (await site.deps.merchants.byStatus('approved', 100)).items;
+  westShop = shops.find((m) => m.community_code.startsWith('zengdu.xicheng.'))?.merchant_id ?? '';
+  eastShop = shops.find((m) => m.community_code.startsWith('zengdu.dongcheng.'))?.merchant_id ?? '';
 });
 
 // [path, expected status per visitor]: 200 page, 303 to sign-in (or home when already in), 403 page
@@ -42,7 +47,13 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   [() => `/family/elders/${inStreet}/orders`, { anon: 303, rest: 403 }],
   [() => `/family/elders/${inStreet}/topup`, { anon: 303, rest: 403 }],
   [`/family/topups/t_${'0'.repeat(32)}`, { family: 404, anon: 303, rest: 403 }], // Stripe's return URL: a page
-  ['/staff/merchants', { rest: 404 }], // no such page: a 404 page, never JSON
+  ['/staff/no-such-page', { rest: 404 }], // no such page: a 404 page, never JSON
+  ['/staff/merchants?status=pending', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/merchants?status=approved&area=zengdu.dongcheng', { admin: 200, street: 403, anon: 303, rest: 403 }],
+  ['/staff/merchants/m_nosuchmerchant1', { admin: 404, street: 404, anon: 303, rest: 403 }],
+  [() => `/staff/merchants/${westShop}`, { admin: 200, street: 200, anon: 303, rest: 403 }],
+  [() => `/staff/merchants/${eastShop}`, { admin: 200, anon: 303, rest: 403 }],
+  ['/staff/categories', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   ['/merchant', { merchant: 200, anon: 303, rest: 403 }],
   ['/merchant/services', { merchant: 200, anon: 303, rest: 403 }],
   ['/staff', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],

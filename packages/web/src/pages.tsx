@@ -26,6 +26,8 @@ import { staffCoveragePageRoutes } from './staff/coverage-pages';
 import { staffAnalyticsPageRoutes } from './staff/analytics-pages';
 import { staffAccountListRoutes } from './staff/account-pages';
 import { staffAccountEditRoutes } from './staff/account-edit';
+import { staffMerchantPageRoutes } from './staff/merchant-pages';
+import { staffCategoryPageRoutes } from './staff/category-pages';
 import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
@@ -64,4 +66,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   // '/staff/accounts/new' and '/export' are declared before '/staff/accounts/:username'
   ...staffAccountListRoutes(deps),
   ...staffAccountEditRoutes(deps),
+  // '/staff/merchants.csv' and the payee pages (settlement) sit beside '/staff/merchants/:merchant_id'
+  ...staffMerchantPageRoutes(deps),
+  ...staffCategoryPageRoutes(deps),
 ];

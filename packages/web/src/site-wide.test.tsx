@@ -66,7 +66,7 @@ describe('compression', () => {
 
 describe('unknown URLs', () => {
   it('a page URL that does not exist answers with an HTML page, not JSON', async () => {
-    for (const path of ['/staff/merchants', '/elder/nothing-here', '/family/topups', '/no-such-page']) {
+    for (const path of ['/staff/no-such-page', '/elder/nothing-here', '/family/topups', '/no-such-page']) {
       const r = await new Client(site.app).get(path);
       expect(r.status, path).toBe(404);
       expect(r.headers.get('content-type'), path).toMatch(/^text\/html/);
@@ -174,7 +174,7 @@ describe('language', () => {
   it('error pages follow the language too', async () => {
     const c = new Client(site.app);
     c.cookies.set('tmc_lang', 'en');
-    const r = await c.get('/staff/merchants');
+    const r = await c.get('/staff/no-such-page');
     expect(r.status).toBe(404);
     expect(r.text).toMatch(/<html lang="en"/);
     expect(textOf(r.text)).toContain('Something went wrong');

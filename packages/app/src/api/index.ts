@@ -13,6 +13,7 @@ import { docsRoutes } from './docs';
 import { pointsRoutes } from './points';
 import { issuanceRoutes } from './issuance';
 import { merchantRoutes } from './merchants';
+import { categoryRoutes } from './categories';
 import { orderRoutes } from './orders';
 import { topupRoutes } from './topups';
 import { wechatRoutes } from './wechat';
@@ -34,6 +35,7 @@ export const apiRoutes = (deps: Deps, all: () => readonly RouteDef[]): RouteDef[
   ...familyRoutes(),
   ...pointsRoutes(),
   ...issuanceRoutes(),
+  ...categoryRoutes(),
   ...merchantRoutes(),
   ...orderRoutes(),
   ...topupRoutes(deps),

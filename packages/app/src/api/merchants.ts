@@ -4,59 +4,34 @@ import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { LatLng, QueryCoordinate } from '@tmc/core/areas/model';
 import { ElderIdParam } from './elders';
-import {
-  Category,
-  CategoryCode,
-  MerchantApplication,
-  MERCHANT_STATUSES,
-  ServiceInput,
-} from '@tmc/core/merchants/model';
+import { CategoryCode, MerchantApplication, ServiceInput } from '@tmc/core/merchants/model';
 import { applyAsMerchant, deactivateService, decideMerchant, saveService } from '@tmc/core/merchants/service';
 import { SearchAnswerOut, searchServices, SEARCH_LIMIT_MAX } from '@tmc/core/search/search';
 import { defineRoute, queryInt } from '../http/route';
-import { assertAreaInScope, loadElderFor } from '@tmc/core/elders/access';
+import { loadElderFor } from '@tmc/core/elders/access';
 import { policyNow } from '../compose/policy-now';
 import { FreeText } from '@tmc/core/kernel/text';
 import { MerchantId, ServiceId } from '@tmc/core/kernel/ids';
 
 const MerchantIdP = z.object({ merchant_id: MerchantId });
 const ServiceIdP = z.object({ service_id: ServiceId });
-const Reason = z.object({ reason: FreeText(2, 200) });
-const STAFF = ['admin', 'district', 'street'] as const;
+/** A decision's reason: what the shop is told and the audit keeps. */
+export const DECISION_REASON_MIN = 2;
+export const DECISION_REASON_MAX = 200;
+const Reason = z.object({ reason: FreeText(DECISION_REASON_MIN, DECISION_REASON_MAX) });
+import {
+  MERCHANT_DECISIONS,
+  MERCHANT_ORDERS_PAGE,
+  MERCHANT_STAFF,
+  MerchantListQuery,
+  MerchantOrdersQuery,
+  merchantForStaff,
+  merchantDetail,
+  merchantOrders,
+  merchantsFor,
+} from './merchant-review';
 
 export const merchantRoutes = () => [
-  defineRoute({
-    method: 'get',
-    path: '/api/categories',
-    access: { public: true },
-    tags: ['merchants'],
-    summary: 'Service categories (理发, 家电水电维修, 家政, 医疗保健, 助餐, and any staff added)',
-    response: z.object({ items: z.array(Category) }),
-    async handler(c) {
-      return c.json({ items: await c.get('deps').merchants.categories() });
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/categories',
-    access: { roles: ['admin'] },
-    tags: ['merchants'],
-    summary: 'Add or rename a category',
-    body: Category,
-    response: Category,
-    successStatus: 201,
-    async handler(c, { body, principal }) {
-      const deps = c.get('deps');
-      await deps.merchants.putCategory(body);
-      await deps.audit.write({
-        actor: principal.sub,
-        action: 'category.put',
-        subject: `category:${body.code}`,
-        request_id: c.get('requestId'),
-      });
-      return c.json(body, 201);
-    },
-  }),
   defineRoute({
     method: 'post',
     path: '/api/merchant/application',
@@ -133,26 +108,49 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/merchants',
-    access: { roles: STAFF },
+    access: { roles: MERCHANT_STAFF },
     tags: ['merchants'],
-    summary: 'Merchants by status (the review queue is status=pending), paged',
-    query: z.object({ status: z.enum(MERCHANT_STATUSES), cursor: z.optional(z.string().check(z.maxLength(500))) }),
+    summary:
+      'Merchants by status (the review queue is status=pending), in my area or a street / community of it, ' +
+      'oldest change first, paged (a page may hold fewer than asked and still have a cursor)',
+    query: MerchantListQuery,
+    errors: ['OUT_OF_SCOPE'],
     async handler(c, { query, principal }) {
-      const page = await c.get('deps').merchants.byStatus(query.status, 50, query.cursor);
-      const scope = principal.scope;
-      return c.json({
-        items: page.items.filter(
-          (m) => !scope || m.community_code.startsWith(`${scope}.`) || m.community_code === scope,
-        ),
-        cursor: page.cursor,
-      });
+      return c.json(await merchantsFor(c.get('deps'), principal, query));
     },
   }),
-  ...(['approve', 'reject', 'suspend', 'reinstate'] as const).map((decision) =>
+  defineRoute({
+    method: 'get',
+    path: '/api/merchants/:merchant_id',
+    access: { roles: MERCHANT_STAFF },
+    tags: ['merchants'],
+    summary: 'One merchant for staff: the application, status, services and rating',
+    params: MerchantIdP,
+    errors: ['MERCHANT_NOT_FOUND', 'OUT_OF_SCOPE'],
+    async handler(c, { params, principal }) {
+      return c.json(await merchantDetail(c.get('deps'), principal, params.merchant_id));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/merchants/:merchant_id/orders',
+    access: { roles: MERCHANT_STAFF },
+    tags: ['merchants'],
+    summary: `A merchant's orders for staff, newest first, ${MERCHANT_ORDERS_PAGE} a page`,
+    params: MerchantIdP,
+    query: MerchantOrdersQuery,
+    errors: ['MERCHANT_NOT_FOUND', 'OUT_OF_SCOPE'],
+    async handler(c, { params, query, principal }) {
+      const deps = c.get('deps');
+      const m = await merchantForStaff(deps, principal, params.merchant_id);
+      return c.json(await merchantOrders(deps, m.merchant_id, query.cursor));
+    },
+  }),
+  ...MERCHANT_DECISIONS.map((decision) =>
     defineRoute({
       method: 'post',
       path: `/api/merchants/:merchant_id/${decision}`,
-      access: { roles: STAFF },
+      access: { roles: MERCHANT_STAFF },
       tags: ['merchants'],
       summary: `Staff decision: ${decision} (with a reason; audited; the geo index follows at once)`,
       params: MerchantIdP,
@@ -161,9 +159,7 @@ export const merchantRoutes = () => [
       errors: ['MERCHANT_NOT_FOUND', 'MERCHANT_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
       async handler(c, { params, body, principal }) {
         const deps = c.get('deps');
-        const m = await deps.merchants.getMerchant(params.merchant_id);
-        if (!m) throw new AppError('MERCHANT_NOT_FOUND');
-        assertAreaInScope(principal, m.community_code);
+        await merchantForStaff(deps, principal, params.merchant_id);
         const next = await decideMerchant(deps, params.merchant_id, decision, body.reason, principal.sub);
         return c.json({ merchant_id: next.merchant_id, status: next.status });
       },

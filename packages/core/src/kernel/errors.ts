@@ -250,6 +250,9 @@ export const ERRORS = {
     zh: '新密码至少10位，不能与用户名或原密码相同',
     en: 'The new password needs at least 10 characters and must differ from the username and the old one',
   },
+  // service categories (issue 12: the staff workbench retires a category)
+  CATEGORY_NOT_FOUND: { status: 404, zh: '没有这个服务类别', en: 'No such category' },
+  CATEGORY_RETIRED: { status: 409, zh: '该服务类别已停用', en: 'The category is already retired' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -31,13 +31,20 @@ export const isValidUscc = (raw: string): boolean => {
 export const Uscc = z.string().check(z.trim(), z.toUpperCase(), z.refine(isValidUscc, 'USCC_INVALID'));
 
 export const CategoryCode = z.string().check(z.regex(CATEGORY_CODE_RE));
-export const Category = z.object({
+/** What staff send to add or rename a category (retiring is its own move, not a field to post). */
+export const CategoryInput = z.object({
   code: CategoryCode,
-  name_zh: z.string().check(z.minLength(1), z.maxLength(20)),
-  name_en: z.string().check(z.minLength(1), z.maxLength(40)),
-  icon: z.string().check(z.maxLength(8)),
+  name_zh: z.string().check(z.trim(), z.minLength(1), z.maxLength(20), safeLine()),
+  name_en: z.string().check(z.trim(), z.minLength(1), z.maxLength(40), safeLine()),
+  icon: z.string().check(z.trim(), z.maxLength(8), safeLine()),
 });
+export type CategoryInput = z.infer<typeof CategoryInput>;
+/** A retired category is offered to no new application or service and listed on no elder page;
+ * orders, services and statistics that name it keep it (its names still render). Absent = false. */
+export const Category = z.extend(CategoryInput, { retired: z.optional(z.boolean()) });
 export type Category = z.infer<typeof Category>;
+/** The categories still offered: what elder pages list and new applications and services may name. */
+export const activeCategories = (all: readonly Category[]): Category[] => all.filter((c) => !c.retired);
 
 export const DEFAULT_CATEGORIES: Category[] = [
   { code: 'barber', name_zh: '理发', name_en: 'Barber', icon: '✂' },

@@ -26,11 +26,15 @@ export type MerchantDeps = {
 };
 
 const checkCategories = async (deps: MerchantDeps, codes: string[]) => {
-  const known = new Set((await deps.merchants.categories()).map((c) => c.code));
-  const bad = codes.filter((c) => !known.has(c));
+  const known = new Map((await deps.merchants.categories()).map((c) => [c.code, c]));
+  // a retired category is offered to no new application (re-applying shops choose again)
+  const bad = codes.flatMap((c) => {
+    const k = known.get(c);
+    return !k ? [{ c, code: 'CATEGORY_UNKNOWN' }] : k.retired ? [{ c, code: 'CATEGORY_RETIRED' }] : [];
+  });
   if (bad.length)
     throw new AppError('VALIDATION_FAILED', {
-      fields: bad.map((c) => ({ path: 'categories', code: 'CATEGORY_UNKNOWN', message: c })),
+      fields: bad.map((b) => ({ path: 'categories', code: b.code, message: b.c })),
     });
 };
 
@@ -164,6 +168,14 @@ export const saveService = async (
   const list = await deps.merchants.services(merchant_id);
   const prev = service_id ? list.find((s) => s.service_id === service_id) : undefined;
   if (service_id && !prev) throw new AppError('SERVICE_NOT_FOUND');
+  // a retired category takes no new service; a service already in it keeps it through edits
+  if (
+    prev?.category !== input.category &&
+    (await deps.merchants.categories()).some((c) => c.code === input.category && c.retired)
+  )
+    throw new AppError('VALIDATION_FAILED', {
+      fields: [{ path: 'category', code: 'CATEGORY_RETIRED', message: 'the category is retired' }],
+    });
   if (prev && expect_version !== null && prev.version !== expect_version)
     throw new AppError('CONFLICT', { details: { current_version: prev.version } });
   if (!prev && list.length >= SERVICES_MAX)

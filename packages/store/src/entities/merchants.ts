@@ -10,6 +10,7 @@ import {
   isMatchable,
   serviceCard,
   type Category,
+  type CategoryInput,
   type Merchant,
   type Service,
   type ServiceCard,
@@ -23,7 +24,10 @@ import {
   type MerchantRating,
   type SlotRef,
 } from '@tmc/core/search/search';
+import { AppError } from '@tmc/core/kernel/errors';
+import type { CategoryAudit } from '@tmc/core/merchants/categories';
 import { batchGet } from '../batch-get';
+import { auditItem } from './audit';
 import { ledgerKeys } from './ledger';
 import { transact, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import { queryIndexPage } from '../page-query';
@@ -33,6 +37,16 @@ import type { Db } from '../table';
 
 export const SERVICES_PER_MERCHANT_MAX = 30;
 const BATCH_WRITE_MAX = 25;
+/** One Query page reads every category: the bureau's list is a handful (five to start), never near this. */
+const CATEGORIES_MAX = 100;
+
+const auditPut = (table: string, a: CategoryAudit): TxItem => ({
+  Put: {
+    TableName: table,
+    Item: auditItem(a.event, a.at, a.id),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
 
 export const merchantKeys = {
   merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: 'PROFILE' }),
@@ -290,13 +304,15 @@ export const createMerchantStore = (db: Db) => {
         cursor: r.cursor,
       };
     },
+    /** Every category, retired ones included (marked): callers that offer categories filter them
+     * with `activeCategories` (core merchants/model.ts). */
     async categories(): Promise<Category[]> {
       const r = await db.doc.send(
         new QueryCommand({
           TableName: T,
           KeyConditionExpression: 'pk = :p',
           ExpressionAttributeValues: { ':p': keys.categoriesPk() },
-          Limit: 100,
+          Limit: CATEGORIES_MAX,
         }),
       );
       return (r.Items ?? []).map((it) => ({
@@ -304,14 +320,58 @@ export const createMerchantStore = (db: Db) => {
         name_zh: String(it.name_zh),
         name_en: String(it.name_en),
         icon: String(it.icon),
+        ...(it.retired === true ? { retired: true } : {}),
       }));
     },
-    async putCategory(c: Category) {
-      await transact(
-        db,
-        [{ Put: { TableName: T, Item: { ...keys.category(c.code), type: 'category', ...c } } }],
-        () => 'CONFLICT',
-      );
+    /** Adds a category or renames one (names and icon only: an Update, so a rename racing a
+     * retirement never brings the category back); its audit record rides in the same transaction. */
+    async putCategory(c: CategoryInput, audit?: CategoryAudit) {
+      const items: TxItem[] = [
+        {
+          Update: {
+            TableName: T,
+            Key: keys.category(c.code),
+            UpdateExpression: 'SET #t = :t, code = :c, name_zh = :zh, name_en = :en, icon = :i',
+            ExpressionAttributeNames: { '#t': 'type' },
+            ExpressionAttributeValues: {
+              ':t': 'category',
+              ':c': c.code,
+              ':zh': c.name_zh,
+              ':en': c.name_en,
+              ':i': c.icon,
+            },
+          },
+        },
+      ];
+      if (audit) items.push(auditPut(T, audit));
+      await transact(db, items, () => 'CONFLICT');
+    },
+    /** Retires a category once: the one writer whose condition holds (it exists, not yet retired)
+     * writes the flag and its audit record together; anyone else learns which case it was. */
+    async retireCategory(code: string, audit: CategoryAudit): Promise<'retired' | 'missing' | 'already'> {
+      try {
+        await transact(
+          db,
+          [
+            {
+              Update: {
+                TableName: T,
+                Key: keys.category(code),
+                UpdateExpression: 'SET retired = :y',
+                ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(retired) OR retired = :n)',
+                ExpressionAttributeValues: { ':y': true, ':n': false },
+              },
+            },
+            auditPut(T, audit),
+          ],
+          (i) => (i === 0 ? 'CATEGORY_RETIRED' : 'CONFLICT'),
+        );
+        return 'retired';
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== 'CATEGORY_RETIRED') throw e;
+        const r = await db.doc.send(new GetCommand({ TableName: T, Key: keys.category(code), ConsistentRead: true }));
+        return r.Item ? 'already' : 'missing';
+      }
     },
     /** Places taken per slot (the counters order requests and releases move), by GetItem keys. */
     async slotsTaken(slots: readonly SlotRef[]): Promise<Map<string, number>> {

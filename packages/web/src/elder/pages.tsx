@@ -22,7 +22,7 @@ import { assetUrl } from '../kit/static';
 import { HOTLINE } from '../kit/contacts';
 import { pointsSummary, type PointsSummary } from '../kit/booking';
 import { CategoryButtons, PointsPanel } from '../kit/order-ui';
-import type { Category } from '@tmc/core/merchants/model';
+import { activeCategories, type Category } from '@tmc/core/merchants/model';
 import { FamilyId } from '@tmc/core/kernel/ids';
 
 const FamilyIdP = z.object({ family_id: FamilyId });
@@ -147,7 +147,10 @@ export const elderPageRoutes = (deps: Deps): RouteDef[] => [
       bindings.sort((a, b) =>
         a.status === b.status ? a.requested_at.localeCompare(b.requested_at) : a.status === 'pending' ? -1 : 1,
       );
-      const [points, categories] = await Promise.all([pointsSummary(deps, e.elder_id), deps.merchants.categories()]);
+      const [points, categories] = await Promise.all([
+        pointsSummary(deps, e.elder_id),
+        deps.merchants.categories().then(activeCategories),
+      ]);
       return render(
         c,
         <ElderHome

@@ -8,6 +8,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { isValidCardNumber } from '@tmc/core/elders/points-card';
 import { ageOn } from '@tmc/core/elders/id-card';
 import { getElderOrThrow } from '@tmc/core/elders/service';
+import { activeCategories } from '@tmc/core/merchants/model';
 import { confirmBindingWithCode, removeBinding, requestBinding } from '@tmc/core/elders/family/bindings';
 import type { Deps } from '@tmc/app/public';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
@@ -188,7 +189,7 @@ export const familyPageRoutes = (deps: Deps): RouteDef[] => [
       const [area, points, categories, orders] = await Promise.all([
         areaLabel(deps, e.community_code),
         pointsSummary(deps, e.elder_id),
-        deps.merchants.categories(),
+        deps.merchants.categories().then(activeCategories),
         deps.orders.ofElder(e.elder_id, RECENT_ORDERS_SHOWN),
       ]);
       return render(

@@ -18,6 +18,7 @@ const FIELD_CODES: Record<string, Msg> = {
     en: 'Check the 18-character credit code on the licence',
   },
   CATEGORY_UNKNOWN: { zh: '没有这个服务类别', en: 'Unknown category' },
+  CATEGORY_RETIRED: { zh: '该服务类别已停用，请选择其他类别', en: 'That category is retired; choose another' },
   CATEGORY_NOT_DECLARED: { zh: '入驻申请里没有这个类别', en: 'Not a category you applied for' },
   TOO_MANY: { zh: '服务太多了，请先下架不用的', en: 'Too many services; withdraw some first' },
   BOTH_OR_NEITHER: { zh: '两项要么都填，要么都不填', en: 'Fill in both or neither' },

@@ -1,6 +1,12 @@
 // The merchant's home, on the shop phone (same large H5 look as the elder's): the review status,
 // or the application to join, and the shop's orders, newest first.
-import { MerchantApplication, type Category, type Merchant, type Service } from '@tmc/core/merchants/model';
+import {
+  activeCategories,
+  MerchantApplication,
+  type Category,
+  type Merchant,
+  type Service,
+} from '@tmc/core/merchants/model';
 import { applyAsMerchant } from '@tmc/core/merchants/service';
 import { allowedEvents, type Order } from '@tmc/core/orders/state';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
@@ -278,7 +284,7 @@ export const merchantHome = async (c: Ctx, deps: Deps, p: MerchantP, state: Home
   const [orders, services, categories] = await Promise.all([
     m ? deps.orders.ofMerchant(m.merchant_id, ORDERS_SHOWN) : Promise.resolve({ items: [] as Order[] }),
     m ? deps.merchants.services(m.merchant_id) : Promise.resolve([] as Service[]),
-    deps.merchants.categories(),
+    deps.merchants.categories().then(activeCategories), // a retired category is offered to no new application
   ]);
   // the community list is read only when the application form is on the page
   const communities = !m || m.status === 'rejected' ? communitiesOf(await loadAreaTree(deps, null)) : [];

@@ -105,6 +105,7 @@ export const ACTION_ZH: Record<string, string> = {
   'statement.paid': '结算单已付款',
   'area.create': '新建区域',
   'category.put': '设置服务类别',
+  'category.retire': '停用服务类别',
   'wechat.link': '开通微信通知',
   'wechat.unlink': '关闭微信通知',
   'coverage.recompute': '重新计算服务覆盖',
