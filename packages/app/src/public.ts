@@ -32,3 +32,20 @@ export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/a
 export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';
 // The analytics console pages (issue 11) read the same views as the API.
 export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';
+// The staff workbench (issue 12): an elder's points, freeze, reversal, top-ups and refunds, orders and
+// the disputes queue, through the same functions and role lists as the API routes.
+export {
+  EntryIdParam,
+  HISTORY_PAGE_DEFAULT,
+  historyOf,
+  pointsOf,
+  REVERSERS,
+  reverseEntryAudited,
+  STAFF_POINTS_READERS,
+  WALLET_FREEZERS,
+  type PointsView,
+} from './api/points';
+export { idempotencyOfForm } from './http/idempotency';
+export { REFUNDERS, refundTopupAs, STAFF_READERS as TOPUP_STAFF_READERS, topupsOfElder } from './api/topups';
+export { OFFICERS } from './api/order-access';
+export { decideDisputeAs, openDisputesFor } from './api/order-steps';
