@@ -135,7 +135,8 @@ export type FreezeBy = { actor: string; reason: string; request_id?: string };
 
 /** Freeze or unfreeze a wallet. With `by`, the audit record is written in the same conditional write
  * (keyed by the balance's new version), so a change is never without its record, nor a record without
- * its change; the API route and the staff page both call this. */
+ * its change, and a wallet already in that state is left alone: of requests that race, one changes it
+ * and the others lose (CONFLICT) or find it done. The API route and the staff page both call this. */
 export const setWalletFrozen = async (
   deps: LedgerDeps,
   elder_id: string,
@@ -144,6 +145,8 @@ export const setWalletFrozen = async (
 ): Promise<void> => {
   const w = walletAccount(elder_id);
   const s = await deps.ledger.account(w);
+  // already so: nothing to change and nothing to record (a repeated or raced request is answered as done)
+  if (by && s.frozen === frozen) return;
   const audit = by && {
     event: {
       actor: by.actor,
