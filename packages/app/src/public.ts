@@ -48,3 +48,20 @@ export {
 } from './api/merchant-review';
 export { DECISION_REASON_MAX, DECISION_REASON_MIN } from './api/merchants';
 export { CATEGORY_ADMINS, CATEGORY_READERS } from './api/categories';
+// The staff workbench (issue 12): an elder's points, freeze, reversal, top-ups and refunds, orders and
+// the disputes queue, through the same functions and role lists as the API routes.
+export {
+  EntryIdParam,
+  HISTORY_PAGE_DEFAULT,
+  historyOf,
+  pointsOf,
+  REVERSERS,
+  reverseEntryAudited,
+  STAFF_POINTS_READERS,
+  WALLET_FREEZERS,
+  type PointsView,
+} from './api/points';
+export { idempotencyOfForm } from './http/idempotency';
+export { REFUNDERS, refundTopupAs, STAFF_READERS as TOPUP_STAFF_READERS, topupsOfElder } from './api/topups';
+export { OFFICERS } from './api/order-access';
+export { decideDisputeAs, openDisputesFor } from './api/order-steps';

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY } from '@tmc/core/policy/model';
 import { runJob } from '@tmc/app/compose/jobs';
 import { DEFAULT_CATEGORIES } from '@tmc/core/merchants/model';
 import { seedDemoSettlement } from './demo/settlement';
+import { seedDemoDispute } from './demo/disputes';
 import { demoMerchants } from '@tmc/local/demo/merchants';
 import { seedDemoApplications } from './demo/applications';
 import { applyAsMerchant, decideMerchant, saveService } from '@tmc/core/merchants/service';
@@ -95,6 +96,7 @@ export const seedDemo = async (
     for (const dm of demoMerchants().slice(0, 4))
       shops.push((await deps.accounts.get('merchant', deps.blindIndex('phone', dm.phone)))?.account_id ?? '');
     await seedDemoSettlement(deps, ids, shops);
+    await seedDemoDispute(deps); // one open dispute in 西城街道 for the street officer's queue
   }
   // Coverage of the demo's shops, at once: a fresh laptop's coverage page and map have figures (the
   // stream's debounced trigger would run it within COVERAGE_DEBOUNCE_MIN; the nightly run keeps it).

@@ -65,6 +65,17 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   ['/staff/communities/zengdu.xicheng.shengli/cards', { admin: 200, street: 200, anon: 303, rest: 403 }],
   [() => `/staff/elders/${inStreet}`, { admin: 200, street: 200, anon: 303, rest: 403 }],
   [() => `/staff/elders/${outside}`, { admin: 200, anon: 303, rest: 403 }],
+  // an elder's points, orders and top-ups, and the disputes queue (issue 12): the API's roles and scope
+  [() => `/staff/elders/${inStreet}/points`, { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}/points`, { admin: 200, finance: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}/points/entries/nosuch1/reverse`, { admin: 404, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}/orders`, { admin: 200, street: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}/orders`, { admin: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}/topups`, { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}/topups`, { admin: 200, finance: 200, anon: 303, rest: 403 }],
+  ['/staff/disputes', { admin: 200, street: 200, anon: 303, rest: 403 }],
+  ['/staff/disputes?area=zengdu.dongcheng', { admin: 200, street: 403, anon: 303, rest: 403 }],
+  ['/staff/disputes/o_nosuchorder1', { admin: 404, street: 404, anon: 303, rest: 403 }],
   ['/staff/settlement', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   ['/staff/settlement/statements?status=paid', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   [

@@ -16,6 +16,11 @@ import { merchantOrderRoutes } from './merchant/order-pages';
 import { merchantServiceRoutes } from './merchant/service-pages';
 import { staffPageRoutes } from './staff/pages';
 import { staffElderPageRoutes } from './staff/elder-pages';
+import { staffPointsPageRoutes } from './staff/elder-points';
+import { staffReversePageRoutes } from './staff/elder-reverse';
+import { staffElderOrderPageRoutes } from './staff/elder-orders';
+import { staffTopupPageRoutes } from './staff/elder-topups';
+import { staffDisputePageRoutes } from './staff/dispute-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
@@ -55,6 +60,12 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffPageRoutes(deps),
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),
+  // an elder's points, reversal, orders and top-ups (issue 12), and the disputes queue
+  ...staffPointsPageRoutes(deps),
+  ...staffReversePageRoutes(deps),
+  ...staffElderOrderPageRoutes(deps),
+  ...staffTopupPageRoutes(deps),
+  ...staffDisputePageRoutes(deps),
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),

@@ -132,6 +132,13 @@ describe('staff rate and dispute on behalf', () => {
       expect(mine.items[0]?.status).toBe('disputed');
       const all = await queue(admin);
       expect(all.items.map((x) => x.order_id).sort()).toEqual([o.order_id, far.order_id].sort());
+      // narrowed to a street or community of the caller's area; another street's is refused
+      expect((await queue(admin, '?area=zengdu.xicheng')).items.map((x) => x.order_id)).toEqual([o.order_id]);
+      const own = (await t.deps.elders.get(elder))?.community_code ?? '';
+      expect((await queue(street, `?area=${own}`)).items.map((x) => x.order_id)).toEqual([o.order_id]);
+      const other = await t.app.request('/api/disputes?area=zengdu.dongcheng', bearer(street));
+      expect(other.status).toBe(403);
+      expect(((await other.json()) as { error: { code: string } }).error.code).toBe('OUT_OF_SCOPE');
       // paged: one at a time walks the same two
       const first = await queue(admin, '?limit=1');
       expect(first.items).toHaveLength(1);

@@ -9,13 +9,36 @@ import { completeOrder } from '@tmc/core/orders/complete';
 import { decideDispute, disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
 import { defineRoute, queryInt } from '../http/route';
 import { describeRule } from '@tmc/core/auth/attempts';
-import { staffScope } from '@tmc/core/elders/access';
+import { assertAreaInScope, staffScope } from '@tmc/core/elders/access';
+import { AreaCode } from '@tmc/core/areas/model';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { policyNow } from '../compose/policy-now';
 import { orderDeps } from '../compose/order-deps';
 import { FreeText } from '@tmc/core/kernel/text';
 import { CardNumber, SixDigits } from '@tmc/core/kernel/ids';
+import type { Principal } from '@tmc/core/auth/service';
+import type { Ctx } from '../http/context';
+import type { Deps } from '../compose/deps';
 import { BOOKERS, ELDER_SIDE, OFFICERS, OrderIdP, Reason, actorOf, loadVisible, view } from './order-access';
+
+/** Open disputes of elders in the caller's area (GET /api/disputes and the staff queue page). */
+export const openDisputesFor = (deps: Deps, p: Principal, limit: number, cursor?: string, area?: string) => {
+  // a street or community inside the caller's area narrows the same key range (OUT_OF_SCOPE otherwise)
+  if (area) assertAreaInScope(p, area);
+  return createDisputeQueue(deps.db).list(area ?? staffScope(p), limit, cursor);
+};
+
+/** Uphold or dismiss a dispute on an order the caller may see (the API route and the staff page). */
+export const decideDisputeAs = async (
+  c: Ctx,
+  p: Principal,
+  order_id: string,
+  decision: 'uphold' | 'dismiss',
+  reason: string,
+) => {
+  await loadVisible(c, p, order_id);
+  return decideDispute(orderDeps(c.get('deps')), order_id, decision, p.sub, reason);
+};
 
 export const orderStepRoutes = () => [
   ...(['accept', 'reject', 'no-show'] as const).map((what) =>
@@ -144,10 +167,17 @@ export const orderStepRoutes = () => [
     path: '/api/disputes',
     access: { roles: OFFICERS },
     tags: ['orders'],
-    summary: 'Staff: open disputes of elders in my area, by community then oldest first (paged)',
-    query: z.object({ cursor: z.optional(z.string().check(z.maxLength(500))), limit: z.optional(queryInt(1, 100)) }),
+    summary:
+      'Staff: open disputes of elders in my area (or a street or community of it: `area`), by community then ' +
+      'oldest first (paged)',
+    query: z.object({
+      cursor: z.optional(z.string().check(z.maxLength(500))),
+      limit: z.optional(queryInt(1, 100)),
+      area: z.optional(AreaCode),
+    }),
+    errors: ['OUT_OF_SCOPE'],
     async handler(c, { query, principal: p }) {
-      const page = await createDisputeQueue(c.get('deps').db).list(staffScope(p), query.limit ?? 20, query.cursor);
+      const page = await openDisputesFor(c.get('deps'), p, query.limit ?? 20, query.cursor, query.area);
       return c.json({
         items: page.items.map((d) => ({ ...view(c, d.order, false), community_code: d.community_code })),
         cursor: page.cursor,
@@ -168,10 +198,7 @@ export const orderStepRoutes = () => [
       body: Reason,
       errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
       async handler(c, { params, body, principal: p }) {
-        await loadVisible(c, p, params.order_id);
-        return c.json(
-          view(c, await decideDispute(orderDeps(c.get('deps')), params.order_id, decision, p.sub, body.reason), false),
-        );
+        return c.json(view(c, await decideDisputeAs(c, p, params.order_id, decision, body.reason), false));
       },
     }),
   ),

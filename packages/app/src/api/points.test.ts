@@ -273,6 +273,11 @@ describe('balances, history, awards, reversal, freeze', () => {
         reason: 't',
       });
     await expect(spend('f1')).rejects.toMatchObject({ code: 'WALLET_FROZEN' });
+    // the record is written with the change, in one transaction
+    const freezes = (await t.deps.audit.listBySubject(`elder:${id}`, 50)).items.filter(
+      (a) => a.action === 'wallet.freeze',
+    );
+    expect(freezes.map((a) => a.detail?.reason)).toEqual(['疑似冒用']);
     expect(
       (await t.app.request(`/api/elders/${id}/wallet/unfreeze`, bearer(admin, json({ reason: '核实无误' })))).status,
     ).toBe(200);

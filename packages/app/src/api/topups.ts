@@ -20,6 +20,7 @@ import { defineRoute, pathElder, queryInt } from '../http/route';
 import { ElderIdParam } from './elders';
 import { assertAreaInScope } from '@tmc/core/elders/access';
 import { idempotencyOf, markReplay } from '../http/idempotency';
+import type { Idem } from '@tmc/core/ledger/service';
 import { policyNow } from '../compose/policy-now';
 import type { Ctx } from '../http/context';
 import type { Deps } from '../compose/deps';
@@ -31,8 +32,10 @@ const TopupIdP = z.object({ topup_id: TopupId });
 const ElderIdP = z.object({ elder_id: ElderIdParam });
 // staff may start one for an elder at the community office
 const PAYERS = ['family', 'admin', 'district', 'street'] as const;
-const STAFF_READERS = ['admin', 'district', 'street', 'finance'] as const;
-const REFUNDERS = ['admin', 'finance'] as const;
+/** Staff who read an elder's top-ups (API and the staff top-ups page). */
+export const STAFF_READERS = ['admin', 'district', 'street', 'finance'] as const;
+/** Who refunds a top-up (API and the staff top-ups page). */
+export const REFUNDERS = ['admin', 'finance'] as const;
 
 const Started = z.object({
   topup_id: z.string(),
@@ -44,8 +47,10 @@ const Started = z.object({
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() });
 
 /** The payer sees their own top-up; staff see those of elders in their area. Others learn nothing. */
-const loadVisible = async (c: Ctx, p: Principal, topup_id: string): Promise<Topup> => {
-  const deps = c.get('deps');
+const loadVisible = async (c: Ctx, p: Principal, topup_id: string): Promise<Topup> =>
+  loadVisibleTopup(c.get('deps'), p, topup_id);
+
+export const loadVisibleTopup = async (deps: Deps, p: Principal, topup_id: string): Promise<Topup> => {
   const t = await deps.topups.get(topup_id);
   if (!t) throw new AppError('TOPUP_NOT_FOUND');
   if (p.kind === 'staff') {
@@ -55,6 +60,24 @@ const loadVisible = async (c: Ctx, p: Principal, topup_id: string): Promise<Topu
   if (t.payer !== p.sub) throw new AppError('TOPUP_NOT_FOUND');
   return t;
 };
+
+/** A staff refund of a top-up the caller may see: POST /api/topups/:id/refund and the staff page. */
+export const refundTopupAs = async (
+  deps: Deps,
+  p: Principal,
+  topup_id: string,
+  reason: string,
+  idem: Idem,
+  request_id: string,
+) => {
+  await loadVisibleTopup(deps, p, topup_id);
+  // the audit record is written with the refund itself (refundTopup), once however many requests race
+  return (await flow()).refundTopup(deps, { topup_id, reason, actor: p.sub, idem, request_id });
+};
+
+/** An elder's top-ups, newest first (the caller already passed the elder-access rule). */
+export const topupsOfElder = async (deps: Deps, elder_id: string, limit: number, cursor?: string) =>
+  deps.topups.listByElder(elder_id, limit, cursor);
 
 const logWebhook = (deps: Deps, request_id: string, r: WebhookResult) => {
   const odd = r.outcome === 'unknown_topup' || r.outcome === 'amount_mismatch';
@@ -145,7 +168,7 @@ export const topupRoutes = (deps: Deps) => [
     errors: ['ELDER_NOT_FOUND', 'OUT_OF_SCOPE'],
     async handler(c, { query, principal: p, elder }) {
       const deps = c.get('deps');
-      const page = await deps.topups.listByElder(pathElder(elder).elder_id, query.limit ?? 20, query.cursor);
+      const page = await topupsOfElder(deps, pathElder(elder).elder_id, query.limit ?? 20, query.cursor);
       return c.json({ items: page.items.map((t) => toTopupView(t, p.sub)), cursor: page.cursor });
     },
   }),
@@ -209,19 +232,8 @@ export const topupRoutes = (deps: Deps) => [
       'CONFLICT',
     ],
     async handler(c, { params, body, principal: p }) {
-      const deps = c.get('deps');
       const idem = idempotencyOf(c, body);
-      await loadVisible(c, p, params.topup_id);
-      // the audit record is written with the refund itself (refundTopup), once however many requests race
-      const r = await (
-        await flow()
-      ).refundTopup(deps, {
-        topup_id: params.topup_id,
-        reason: body.reason,
-        actor: p.sub,
-        idem,
-        request_id: c.get('requestId'),
-      });
+      const r = await refundTopupAs(c.get('deps'), p, params.topup_id, body.reason, idem, c.get('requestId'));
       markReplay(c, r.replayed);
       return c.json(toTopupView(r.topup, p.sub));
     },

@@ -123,7 +123,13 @@ export type LedgerStore = {
   idempotency: (scope: string, key: string) => Promise<IdempotencyRecord | null>;
   // throws CommitRejected, or AppError CONFLICT on contention after retries
   commit: (plan: CommitPlan) => Promise<void>;
-  setFrozen: (account: string, frozen: boolean, expect_version: number) => Promise<void>;
+  /** With `audit`, its record is put in the same transaction (CONFLICT if either condition fails). */
+  setFrozen: (
+    account: string,
+    frozen: boolean,
+    expect_version: number,
+    audit?: { event: AuditEvent; at: string; id: string },
+  ) => Promise<void>;
   history: (
     account: string,
     limit: number,

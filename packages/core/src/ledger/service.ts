@@ -130,9 +130,35 @@ export const expireWallet = async (
   });
 };
 
-export const setWalletFrozen = async (deps: LedgerDeps, elder_id: string, frozen: boolean): Promise<void> => {
-  const s = await deps.ledger.account(walletAccount(elder_id));
-  await deps.ledger.setFrozen(walletAccount(elder_id), frozen, s.version);
+/** Who froze or unfroze a wallet and why: the audit record of the change. */
+export type FreezeBy = { actor: string; reason: string; request_id?: string };
+
+/** Freeze or unfreeze a wallet. With `by`, the audit record is written in the same conditional write
+ * (keyed by the balance's new version), so a change is never without its record, nor a record without
+ * its change, and a wallet already in that state is left alone: of requests that race, one changes it
+ * and the others lose (CONFLICT) or find it done. The API route and the staff page both call this. */
+export const setWalletFrozen = async (
+  deps: LedgerDeps,
+  elder_id: string,
+  frozen: boolean,
+  by?: FreezeBy,
+): Promise<void> => {
+  const w = walletAccount(elder_id);
+  const s = await deps.ledger.account(w);
+  // already so: nothing to change and nothing to record (a repeated or raced request is answered as done)
+  if (by && s.frozen === frozen) return;
+  const audit = by && {
+    event: {
+      actor: by.actor,
+      action: frozen ? 'wallet.freeze' : 'wallet.unfreeze',
+      subject: `elder:${elder_id}`,
+      detail: { reason: by.reason },
+      ...(by.request_id ? { request_id: by.request_id } : {}),
+    },
+    at: deps.clock.now().toISOString(),
+    id: `${w}.v${s.version + 1}`,
+  };
+  await deps.ledger.setFrozen(w, frozen, s.version, audit);
 };
 
 export { NEVER_EXPIRES };

@@ -11,7 +11,8 @@ import { AppError } from '@tmc/core/kernel/errors';
 import type { Lot } from '@tmc/core/ledger/lots';
 import { CommitRejected, type Hold, type LedgerStore, type PostingLine } from '@tmc/core/ledger/ports';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
-import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed } from '../tx';
+import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact } from '../tx';
+import { auditItem } from './audit';
 import { fromItem } from '../item';
 import type { Db } from '../table';
 import { buildCommit } from './ledger-commit';
@@ -150,25 +151,34 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
     }
   },
 
-  async setFrozen(account, frozen, expect_version) {
+  async setFrozen(account, frozen, expect_version, audit) {
+    const update = {
+      TableName: db.table,
+      Key: keys.balance(account),
+      UpdateExpression:
+        'SET frozen = :f, version = if_not_exists(version, :z) + :one, balance ' +
+        '= if_not_exists(balance, :z), account = :a',
+      ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+      ExpressionAttributeValues: {
+        ':f': frozen,
+        ':z': 0,
+        ':one': 1,
+        ':a': account,
+        ...(expect_version === 0 ? {} : { ':v': expect_version }),
+      },
+    };
+    if (audit) {
+      // the change and its record together: a lost race writes neither
+      const record = {
+        TableName: db.table,
+        Item: auditItem(audit.event, audit.at, audit.id),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      await transact(db, [{ Update: update }, { Put: record }], () => 'CONFLICT');
+      return;
+    }
     try {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.table,
-          Key: keys.balance(account),
-          UpdateExpression:
-            'SET frozen = :f, version = if_not_exists(version, :z) + :one, balance ' +
-            '= if_not_exists(balance, :z), account = :a',
-          ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-          ExpressionAttributeValues: {
-            ':f': frozen,
-            ':z': 0,
-            ':one': 1,
-            ':a': account,
-            ...(expect_version === 0 ? {} : { ':v': expect_version }),
-          },
-        }),
-      );
+      await db.doc.send(new UpdateCommand(update));
     } catch (e) {
       if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
       throw e;

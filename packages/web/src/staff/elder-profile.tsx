@@ -14,6 +14,7 @@ import { ErrorBox, Field, Notice, PostButton, CardNumber, type Msg } from '../ki
 import { communitiesOf, loadAreaTree } from '../kit/areas';
 import { ACTION_ZH, chinaTime, staffPage } from './kit';
 import { ElderFields, valuesOf, type ElderFormValues } from './elder-form';
+import { ElderNav } from './elder-nav';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -52,6 +53,7 @@ const Profile = (props: {
   const base = `/staff/elders/${e.elder_id}`;
   return (
     <>
+      <ElderNav elder_id={e.elder_id} current="profile" name={e.name} />
       <Notice msg={x.done} />
       {x.reveal && (
         <div class="panel" role="status">
