@@ -32,3 +32,8 @@ export { AUDIT_READERS, AuditFilter, auditQueryOf, withoutBlanks } from './api/a
 export { COVERAGE_READERS, readCoverage, requestCoverageRun, type CoverageQuery } from './api/analytics-coverage';
 // The analytics console pages (issue 11) read the same views as the API.
 export { ANALYTICS_READERS, analyticsTables, type AnalyticsView } from './api/analytics';
+// Booking on behalf (issue 12, 代下单): the staff pages search, book and act on an order with the API's
+// declared roles and its visibility and code rules.
+export { SEARCHERS } from './api/merchants';
+export { BOOKERS, DISPUTERS, RATERS, Reason, loadVisible, seesCode } from './api/order-access';
+export { RateBody } from './api/order-steps';

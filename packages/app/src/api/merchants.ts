@@ -23,6 +23,8 @@ const MerchantIdP = z.object({ merchant_id: MerchantId });
 const ServiceIdP = z.object({ service_id: ServiceId });
 const Reason = z.object({ reason: FreeText(2, 200) });
 const STAFF = ['admin', 'district', 'street'] as const;
+/** Who may search the circle around an elder's home: the elder, bound family, and officers (to book on behalf). */
+export const SEARCHERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 
 export const merchantRoutes = () => [
   defineRoute({
@@ -172,7 +174,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/search',
-    access: { roles: ['elder', 'family', 'admin', 'district', 'street'] },
+    access: { roles: SEARCHERS },
     tags: ['search'],
     summary:
       'Services of a category in the ten-minute circle around a point or an ' +
