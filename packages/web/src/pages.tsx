@@ -16,6 +16,7 @@ import { merchantOrderRoutes } from './merchant/order-pages';
 import { merchantServiceRoutes } from './merchant/service-pages';
 import { staffPageRoutes } from './staff/pages';
 import { staffElderPageRoutes } from './staff/elder-pages';
+import { staffBehalfPageRoutes } from './staff/behalf-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
@@ -51,6 +52,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffPageRoutes(deps),
   // '/staff/elders/new' is declared before '/staff/elders/:elder_id' inside this list
   ...staffElderPageRoutes(deps),
+  ...staffBehalfPageRoutes(deps), // 代下单: /staff/elders/:elder_id/book and its orders
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),
