@@ -166,7 +166,7 @@ describe('staff rate and dispute on behalf', () => {
 });
 
 describe('the completion code and staff', () => {
-  it('staff in scope see the code of an order booked on behalf (to read it out), never of one the elder booked', async () => {
+  it('staff in scope see the code of an order booked on behalf, never of one the elder booked', async () => {
     const elder_id = inStreet[0] ?? '';
     const h = (await hitsFor(elder_id, 'canteen'))[0];
     if (!h) throw new Error('no canteen near the elder');

@@ -25,7 +25,8 @@ import { isOpen } from '../kit/order-ui';
 import { MerchantId, ServiceId } from '../elder/booker';
 import { confirmOf } from '../elder/confirm-page';
 import { staffPage } from './kit';
-import { ConfirmView, ElderPanel, RESULTS_PAGE_SIZE, RecentOrders, SearchView } from './behalf-find';
+import { ConfirmView, RESULTS_PAGE_SIZE, SearchView } from './behalf-find';
+import { ElderPanel, RecentOrders } from './behalf-elder';
 import { OrderView, PrintSlip, orderLastChange, type OrderForm } from './behalf-order';
 
 const ElderP = z.object({ elder_id: ElderId });
