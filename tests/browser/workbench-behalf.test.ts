@@ -109,7 +109,7 @@ afterAll(async () => {
 });
 
 describe('代下单 for a phone-less elder', () => {
-  it('the street officer finds a service in the circle, books it, reads the code and opens the print slip', async () => {
+  it('the street officer finds a service in the circle, books it, reads the code, opens the slip', async () => {
     expect(elder, 'a phone-less elder in 西城 with a service nearby').toBeDefined();
     const e = elder as ElderRecord;
     const url = local().url;
@@ -166,7 +166,7 @@ describe('代下单 for a phone-less elder', () => {
     await page.close();
   });
 
-  it('the merchant accepts and completes it with the card number + PIN; the officer sees it done and rates it', async () => {
+  it('the merchant completes it by card number + PIN; the officer sees it done and rates it', async () => {
     const order_id = orderUrl.split('/').pop() ?? '';
     const o = await local().deps.orders.get(order_id);
     expect(o?.booked_by).toBe('staff:xicheng');
