@@ -65,3 +65,8 @@ export { idempotencyOfForm } from './http/idempotency';
 export { REFUNDERS, refundTopupAs, STAFF_READERS as TOPUP_STAFF_READERS, topupsOfElder } from './api/topups';
 export { OFFICERS } from './api/order-access';
 export { decideDisputeAs, openDisputesFor } from './api/order-steps';
+// Booking on behalf (issue 12, 代下单): the staff pages search, book and act on an order with the API's
+// declared roles and its visibility and code rules.
+export { SEARCHERS } from './api/merchants';
+export { BOOKERS, DISPUTERS, RATERS, Reason, loadVisible, seesCode } from './api/order-access';
+export { RateBody } from './api/order-steps';

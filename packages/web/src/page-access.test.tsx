@@ -76,6 +76,10 @@ const TABLE: [string | (() => string), Partial<Record<Who, number>> & { rest: nu
   ['/staff/disputes', { admin: 200, street: 200, anon: 303, rest: 403 }],
   ['/staff/disputes?area=zengdu.dongcheng', { admin: 200, street: 403, anon: 303, rest: 403 }],
   ['/staff/disputes/o_nosuchorder1', { admin: 404, street: 404, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}/book`, { admin: 200, street: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}/book?category=barber`, { admin: 200, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${inStreet}/orders/o_nosuchorder1`, { admin: 404, street: 404, anon: 303, rest: 403 }],
+  [() => `/staff/elders/${outside}/orders/o_nosuchorder1`, { admin: 404, anon: 303, rest: 403 }],
   ['/staff/settlement', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   ['/staff/settlement/statements?status=paid', { admin: 200, street: 200, finance: 200, anon: 303, rest: 403 }],
   [

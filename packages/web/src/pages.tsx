@@ -21,6 +21,7 @@ import { staffReversePageRoutes } from './staff/elder-reverse';
 import { staffElderOrderPageRoutes } from './staff/elder-orders';
 import { staffTopupPageRoutes } from './staff/elder-topups';
 import { staffDisputePageRoutes } from './staff/dispute-pages';
+import { staffBehalfPageRoutes } from './staff/behalf-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
@@ -66,6 +67,7 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffElderOrderPageRoutes(deps),
   ...staffTopupPageRoutes(deps),
   ...staffDisputePageRoutes(deps),
+  ...staffBehalfPageRoutes(deps), // 代下单: /staff/elders/:elder_id/book and its orders
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
   ...cardSheetPageRoutes(deps),

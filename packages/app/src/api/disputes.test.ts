@@ -172,6 +172,35 @@ describe('staff rate and dispute on behalf', () => {
   });
 });
 
+describe('the completion code and staff', () => {
+  it('staff in scope see the code of an order booked on behalf, never of one the elder booked', async () => {
+    const elder_id = inStreet[0] ?? '';
+    const h = (await hitsFor(elder_id, 'canteen'))[0];
+    if (!h) throw new Error('no canteen near the elder');
+    const body = { elder_id, merchant_id: h.merchant_id, service_id: h.service_id };
+    const booked = await post('/api/orders', street, body, key());
+    expect(booked.status).toBe(201);
+    const mine = (await booked.json()) as { order_id: string; code?: string };
+    const o = await t.deps.orders.get(mine.order_id);
+    if (!o) throw new Error('order gone');
+    expect(mine.code).toBe(orderCode(t.deps, o));
+    const read = async (token: string, id: string) =>
+      (await (await t.app.request(`/api/orders/${id}`, bearer(token))).json()) as { code?: string; status: string };
+    expect((await read(admin, o.order_id)).code).toBe(orderCode(t.deps, o));
+    expect((await read(merchantTokens.get(h.merchant_id) ?? '', o.order_id)).code).toBeUndefined();
+
+    const phone = t.seed?.elderPhones[0] ?? '';
+    const elderToken = await phoneToken(t.app, t.deps, phone, 'elder');
+    const own = await post('/api/orders', elderToken, { merchant_id: h.merchant_id, service_id: h.service_id }, key());
+    expect(own.status).toBe(201);
+    const theirs = (await own.json()) as { order_id: string; code?: string };
+    expect(theirs.code).toMatch(/^\d{6}$/);
+    expect((await read(admin, theirs.order_id)).code).toBeUndefined();
+    for (const id of [o.order_id, theirs.order_id])
+      expect((await post(`/api/orders/${id}/cancel`, admin)).status).toBe(200);
+  });
+});
+
 describe('帮我找 keeps to what the elder asked for', () => {
   it(
     'later shops are offered the same kind of service as the first, never ' +

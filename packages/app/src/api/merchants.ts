@@ -30,6 +30,8 @@ import {
   merchantOrders,
   merchantsFor,
 } from './merchant-review';
+/** Who may search the circle around an elder's home: the elder, bound family, and officers (to book on behalf). */
+export const SEARCHERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 
 export const merchantRoutes = () => [
   defineRoute({
@@ -168,7 +170,7 @@ export const merchantRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/search',
-    access: { roles: ['elder', 'family', 'admin', 'district', 'street'] },
+    access: { roles: SEARCHERS },
     tags: ['search'],
     summary:
       'Services of a category in the ten-minute circle around a point or an ' +

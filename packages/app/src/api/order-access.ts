@@ -16,6 +16,9 @@ export const OrderIdP = z.object({ order_id: OrderId });
 export const BOOKERS = ['elder', 'family', 'admin', 'district', 'street'] as const;
 export const OFFICERS = ['admin', 'district', 'street'] as const;
 export const ELDER_SIDE = ['elder', 'family'] as const;
+/** Who may rate and dispute: the elder side, and officers on behalf of an elder in scope (audited). */
+export const RATERS = [...ELDER_SIDE, ...OFFICERS] as const;
+export const DISPUTERS = [...ELDER_SIDE, ...OFFICERS] as const;
 export const Reason = z.object({ reason: FreeText(2, 300) });
 
 export const actorOf = (p: Principal) => (p.kind === 'staff' ? ('staff' as const) : p.kind);
@@ -30,7 +33,13 @@ export const elderFor = async (c: Ctx, p: Principal, elder_id: string | undefine
   return loadElderFor(c.get('deps'), p, id);
 };
 
-/** Elder-side viewers see the completion code; merchants and staff never do. The elder's analytics
+/** Who is shown an open order's completion code: the elder side always; staff only on an order booked
+ * on behalf (代下单: booked_by is a staff account), where the officer is the phone-less elder's phone and
+ * reads the code out or prints it. The merchant never: the code is the elder's proof of presence. */
+export const seesCode = (p: Principal, o: Pick<Order, 'booked_by'>): boolean =>
+  p.kind === 'elder' || p.kind === 'family' || (p.kind === 'staff' && o.booked_by.startsWith('staff:'));
+
+/** The view of an order, with the code when `withCode` (see seesCode). The elder's analytics
  * snapshot (birth date, care level: sensitive under PIPL) is for the counters only, never shown. */
 export const view = (c: Ctx, o: Order, withCode: boolean) => {
   const { code_cipher: _c, elder_dims: _d, ...rest } = o;

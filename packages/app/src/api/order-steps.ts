@@ -19,7 +19,14 @@ import { CardNumber, SixDigits } from '@tmc/core/kernel/ids';
 import type { Principal } from '@tmc/core/auth/service';
 import type { Ctx } from '../http/context';
 import type { Deps } from '../compose/deps';
-import { BOOKERS, ELDER_SIDE, OFFICERS, OrderIdP, Reason, actorOf, loadVisible, view } from './order-access';
+import { BOOKERS, DISPUTERS, OFFICERS, OrderIdP, RATERS, Reason, actorOf, loadVisible, view } from './order-access';
+
+/** A rating as the API takes it; the staff page checks its form with the same schema. */
+export const RateBody = z.object({
+  stars: z.int().check(z.gte(1), z.lte(5)),
+  tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []),
+  comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), ''),
+});
 
 /** Open disputes of elders in the caller's area (GET /api/disputes and the staff queue page). */
 export const openDisputesFor = (deps: Deps, p: Principal, limit: number, cursor?: string, area?: string) => {
@@ -125,17 +132,13 @@ export const orderStepRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/orders/:order_id/rate',
-    access: { roles: [...ELDER_SIDE, ...OFFICERS] },
+    access: { roles: RATERS },
     tags: ['orders'],
     summary:
       'Rate a completed order once: 1-5 stars, tags, comment (the elder, ' +
       'bound family, or staff on behalf of an elder in scope, audited)',
     params: OrderIdP,
-    body: z.object({
-      stars: z.int().check(z.gte(1), z.lte(5)),
-      tags: z._default(z.array(z.enum(RATING_TAGS)).check(z.maxLength(5)), []),
-      comment: z._default(FreeText(0, 200).check(z.regex(/^[^<>]*$/)), ''),
-    }),
+    body: RateBody,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'CONFLICT'],
     async handler(c, { params, body, principal: p }) {
       await loadVisible(c, p, params.order_id);
@@ -147,7 +150,7 @@ export const orderStepRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/orders/:order_id/dispute',
-    access: { roles: [...ELDER_SIDE, ...OFFICERS] },
+    access: { roles: DISPUTERS },
     tags: ['orders'],
     summary:
       'Dispute a completed order within 7 days (the elder, bound family, or ' +

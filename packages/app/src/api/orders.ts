@@ -15,7 +15,7 @@ import { policyNow } from '../compose/policy-now';
 import { orderDeps } from '../compose/order-deps';
 import { FreeText } from '@tmc/core/kernel/text';
 import { MerchantId, ServiceId } from '@tmc/core/kernel/ids';
-import { BOOKERS, OrderIdP, elderFor, loadVisible, view } from './order-access';
+import { BOOKERS, OrderIdP, elderFor, loadVisible, seesCode, view } from './order-access';
 import { orderStepRoutes } from './order-steps';
 
 export const orderRoutes = () => [
@@ -69,7 +69,7 @@ export const orderRoutes = () => [
         idem,
       );
       markReplay(c, before !== null);
-      return c.json(view(c, o, p.kind !== 'staff'), 201);
+      return c.json(view(c, o, seesCode(p, o)), 201);
     },
   }),
   defineRoute({
@@ -143,12 +143,14 @@ export const orderRoutes = () => [
     path: '/api/orders/:order_id',
     access: { roles: [...BOOKERS, 'merchant'] },
     tags: ['orders'],
-    summary: 'One order (the elder and bound family also see the completion code while it is open)',
+    summary:
+      'One order (while it is open the elder and bound family see the completion code, and so does staff ' +
+      'in scope on an order booked on behalf: they read it out to a phone-less elder)',
     params: OrderIdP,
     errors: ['ORDER_NOT_FOUND'],
     async handler(c, { params, principal }) {
-      const { o, elderSide } = await loadVisible(c, principal, params.order_id);
-      return c.json(view(c, o, elderSide));
+      const { o } = await loadVisible(c, principal, params.order_id);
+      return c.json(view(c, o, seesCode(principal, o)));
     },
   }),
   defineRoute({

@@ -17,7 +17,7 @@ import { Back, ForWhom, type Booker } from './booker';
 type DaySlots = { date: string; slots: string[] };
 /** `days` lists only days with a free time; `date` is the day shown, `slot` the time preselected
  * (null: the service keeps no hours, so the shop calls to agree a time). */
-type Confirm = {
+export type Confirm = {
   hit: SearchHit;
   address: string;
   slot: string | null;
@@ -34,7 +34,8 @@ const DAYS_SHOWN_MAX = 7;
  * pick the next free time is preselected, so one tap still books the soonest. */
 export const confirmOf = async (
   deps: Deps,
-  b: Booker,
+  b: Pick<Booker, 'elder'>, // the staff 代下单 page measures from the elder's home too
+
   merchant_id: string,
   service_id: string,
   want: { date?: string | undefined; slot?: string | null | undefined } = {},

@@ -32,14 +32,14 @@ export const servicesNear = async (
   policy: Policy,
   origin: LatLng,
   category: string,
-  opts: { minutes?: number; limit?: number } = {},
+  opts: { minutes?: number; limit?: number; offset?: number } = {},
 ) =>
   searchServices(deps.merchants, {
     category,
     origin,
     now: deps.clock.now(),
     limit: opts.limit ?? SEARCH_PAGE_MAX,
-    offset: 0,
+    offset: opts.offset ?? 0,
     walking: { ...policy.circle, minutes: opts.minutes ?? policy.circle.minutes },
   });
 

@@ -2,7 +2,7 @@
 // its handler's principal (app http/route.ts); asElder/asFamily narrow by hand only where one
 // function serves both flavors (elder/service-pages.tsx).
 import { AppError } from '@tmc/core/kernel/errors';
-import type { Principal, StaffRole } from '@tmc/core/auth/service';
+import { STAFF_ROLES, type Principal, type Role, type StaffRole } from '@tmc/core/auth/service';
 
 export type ElderP = Extract<Principal, { kind: 'elder' }>;
 export type FamilyP = Extract<Principal, { kind: 'family' }>;
@@ -29,6 +29,10 @@ export const asFamily = (p: Principal | null): FamilyP => {
 /** Staff who work with elder records (finance sees the console but not elders). */
 export const ELDER_OFFICERS = ['admin', 'district', 'street'] as const satisfies readonly StaffRole[];
 export const ALL_STAFF = ['admin', 'district', 'street', 'finance'] as const satisfies readonly StaffRole[];
+/** The staff roles of an API route's declared role list: a staff page serves exactly the staff the
+ * API serves (elders and family have their own pages), derived, never a second hand-written list. */
+export const staffRolesOf = <R extends Role>(roles: readonly R[]): readonly Extract<R, StaffRole>[] =>
+  roles.filter((r): r is Extract<R, StaffRole> => (STAFF_ROLES as readonly Role[]).includes(r));
 export const isOfficer = (p: StaffP): boolean => (ELDER_OFFICERS as readonly string[]).includes(p.role);
 
 export const ROLE_ZH: Record<StaffRole, string> = {

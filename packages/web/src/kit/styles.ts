@@ -164,6 +164,8 @@ th{background:#e6e9ec}
 .secret{font-size:1.3rem;font-weight:700;font-variant-numeric:tabular-nums;letter-spacing:.05em}
 .pager{margin:1rem 0}
 .narrow{max-width:28rem}
+/* 代下单's booking slip (staff/behalf-order.tsx): printed for a phone-less elder, the code first */
+.slip{max-width:40rem}
 /* printable card sheet: 85.6 x 54 mm cards, ten to an A4 page */
 .sheet{display:grid;grid-template-columns:repeat(auto-fill,85.6mm);grid-auto-rows:54mm;gap:2mm 4mm}
 .pcard{width:85.6mm;height:54mm;border:.3mm dashed #555;border-radius:3mm;padding:3.5mm 4mm;background:#fff;
@@ -179,6 +181,8 @@ th{background:#e6e9ec}
 @page{size:A4;margin:8mm}
 body,.console{background:#fff}
 .noprint,.console .top,.console main>h1{display:none!important}
+.console .lang,.console .skip{display:none!important}
+.slip{border:.3mm solid #111;max-width:150mm}
 .console main{padding:0;max-width:none}
 .sheet{gap:2mm 4mm}
 }

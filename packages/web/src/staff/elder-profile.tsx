@@ -82,6 +82,11 @@ const Profile = (props: {
         <h2>
           {e.name} <span class="tag">{active ? '在册 Active' : '已退出 Left'}</span>
         </h2>
+        {active && (
+          <p class="links">
+            <a href={`${base}/book`}>代下单 Book for this elder</a>
+          </p>
+        )}
         <dl class="kv">
           <dt>性别 Gender</dt>
           <dd>{GENDER_ZH[e.gender]}</dd>

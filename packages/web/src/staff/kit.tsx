@@ -81,6 +81,7 @@ export const ACTION_ZH: Record<string, string> = {
   'order.cancel': '取消订单',
   'order.complete': '完成订单',
   'order.dispute_on_behalf': '代老人投诉',
+  'order.rate_on_behalf': '代老人评价',
   'order.dispute_dismiss': '驳回投诉',
   'order.dispute_uphold': '支持投诉',
   'merchant.apply': '商户申请入驻',
