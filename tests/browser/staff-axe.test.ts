@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '@tmc/local/seed';
+import { walletAccount } from '@tmc/core/ledger/accounts';
+import { createDisputeQueue } from '@tmc/store/entities/disputes';
+import { reversibleHere } from '../../packages/web/src/staff/elder-points';
 import { pageRoutes } from '../../packages/web/src/pages';
 import { DESKTOP, launch, runAxe, startServer, stopServer, type AxeViolation, type Local } from './support';
 
@@ -18,13 +21,24 @@ const COMMUNITY = 'zengdu.xicheng.shengli'; // in the street officer's area
 const FLAG_WAIT_MS = 120_000; // the poller reads the seed's changes from the stream's start
 const STATEMENT_STATUSES = ['issued', 'approved', 'paying', 'paid', 'returned'] as const;
 
-type Sample = (s: Local) => Promise<string | null>;
+/** Resolves one path parameter; `got` holds the ones earlier in the same path (an order of that elder). */
+type Sample = (s: Local, got: Readonly<Record<string, string>>) => Promise<string | null>;
 const first = <T>(xs: readonly T[]): T | null => xs[0] ?? null;
 
 /** A value for each path parameter, read from the seeded demo data. */
 const SAMPLES: Record<string, Sample> = {
   code: async () => COMMUNITY,
-  elder_id: async (s) => first((await s.deps.elders.listByCommunity(COMMUNITY, 1)).items)?.elder_id ?? null,
+  // the elder of the demo dispute (in the officer's street): they have points, an order and a dispute
+  elder_id: async (s) => first((await createDisputeQueue(s.deps.db).list(null, 1)).items)?.order.elder_id ?? null,
+  order_id: async (s, got) => {
+    const d = first((await createDisputeQueue(s.deps.db).list(null, 1)).items);
+    return d && (!got.elder_id || d.order.elder_id === got.elder_id) ? d.order.order_id : null;
+  },
+  entry_id: async (s, got) => {
+    if (!got.elder_id) return null;
+    const h = await s.deps.ledger.history(walletAccount(got.elder_id), 50);
+    return h.items.find((x) => reversibleHere(x.kind))?.entry_id ?? null;
+  },
   merchant_id: async (s) => first((await s.deps.merchants.byStatus('approved', 1)).items)?.merchant_id ?? null,
   flag_id: async (s) => {
     // the demo's one flag is raised by the stream poller after the seed: wait for it as console-e2e does
@@ -45,8 +59,14 @@ const SAMPLES: Record<string, Sample> = {
   username: async () => 'xicheng',
 };
 
-/** Pages that need a query to be a page at all (a filter with no default). */
-const QUERY: Record<string, string> = {};
+/** Pages that need a query to be a page at all (a filter with no default, the service being booked). */
+const QUERY: Record<string, Sample> = {
+  // the service of the demo dispute's order: that elder booked it, so it is in their circle
+  '/staff/elders/:elder_id/book/confirm': async (s) => {
+    const o = first((await createDisputeQueue(s.deps.db).list(null, 1)).items)?.order;
+    return o ? `?merchant_id=${o.merchant_id}&service_id=${o.service_id}` : null;
+  },
+};
 
 /** Path parameters that have no demo value yet, each with the reason; every other one must resolve. */
 const NO_DEMO_VALUE: Record<string, string> = {};
@@ -92,19 +112,26 @@ describe('every staff page at 1280 px', () => {
       if (!who) continue; // a page none of the three may open (none today)
       let path = r.path;
       let missing = false;
+      const got: Record<string, string> = {};
       for (const name of r.path.match(/:([a-z_]+)/g)?.map((m) => m.slice(1)) ?? []) {
         const sample = SAMPLES[name];
         if (!sample) throw new Error(`add a sample value for :${name} (used by ${r.path})`);
-        const v = await sample(server!);
+        const v = await sample(server!, got);
         if (v === null) {
           missing = true;
           if (!NO_DEMO_VALUE[name]) unsampled.push(`${r.path} (:${name})`);
           break;
         }
+        got[name] = v;
         path = path.replace(`:${name}`, encodeURIComponent(v));
       }
       if (missing) continue;
-      const url = `${server!.url}${path}${QUERY[r.path] ?? ''}`;
+      const query = QUERY[r.path] ? await QUERY[r.path]!(server!, got) : '';
+      if (query === null) {
+        unsampled.push(`${r.path} (query)`);
+        continue;
+      }
+      const url = `${server!.url}${path}${query}`;
       const page = await signIn(who);
       const res = await page.goto(url);
       if (res?.status() !== 200) {

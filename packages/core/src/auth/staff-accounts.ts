@@ -20,7 +20,7 @@ import type { SessionEnder, StaffListQuery, StaffStore } from './ports';
 
 /** Lower-case letters, digits and . _ - ; 3 to 32 characters, starting with a letter. */
 export const USERNAME_RE = /^[a-z][a-z0-9._-]{2,31}$/;
-/** Path words of the account pages (/staff/accounts/new, /staff/accounts/export): never a username. */
+/** Path words of the account pages (/staff/accounts/new; 'export' kept from its old CSV path): never a username. */
 export const RESERVED_USERNAMES: readonly string[] = ['new', 'export', 'admin-console'];
 export const DISPLAY_NAME_MAX = 40;
 /** A password people choose: long rather than clever (NIST SP 800-63B: at least 8; we ask 10). */

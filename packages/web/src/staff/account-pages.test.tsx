@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 describe('who may open them', () => {
   it('administrators only: officers and finance get a 403 page; signed out goes to sign-in', async () => {
-    for (const path of ['/staff/accounts', '/staff/accounts/new', '/staff/accounts/xicheng', '/staff/accounts/export'])
+    for (const path of ['/staff/accounts', '/staff/accounts/new', '/staff/accounts/xicheng', '/staff/accounts.csv'])
       for (const c of [street, district, finance]) {
         const r = await c.get(path);
         expect(r.status, `${path}`).toBe(403);
@@ -152,12 +152,12 @@ describe('list and CSV', () => {
     const fin = await admin.get('/staff/accounts?role=finance');
     expect(fin.text).toContain('/staff/accounts/finance"');
     expect(fin.text).not.toContain('/staff/accounts/admin"');
-    const csv = await admin.get('/staff/accounts/export?role=finance');
+    const csv = await admin.get('/staff/accounts.csv?role=finance');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.startsWith('用户名')).toBe(true); // the BOM is dropped by the decoder (kit/csv-download)
     expect(csv.text).toContain('finance');
     expect(csv.text).not.toContain('admin,');
-    const gbk = await admin.get('/staff/accounts/export?encoding=gbk');
+    const gbk = await admin.get('/staff/accounts.csv?encoding=gbk');
     expect(gbk.headers.get('content-type')).toMatch(/gbk/i);
   });
 });

@@ -51,7 +51,7 @@ const filterParams = (q: ListQ) =>
 const listPage = async (c: Ctx, deps: Deps, p: StaffP, q: ListQ) => {
   const [page, choices] = await Promise.all([listStaff(deps, { ...filterOf(q), cursor: q.cursor }), areaChoices(deps)]);
   const f = filterParams(q);
-  const csv = csvLinks(`/staff/accounts/export${f ? `?${f}` : ''}`);
+  const csv = csvLinks(`/staff/accounts.csv${f ? `?${f}` : ''}`);
   return staffPage(
     c,
     deps,
@@ -244,7 +244,7 @@ export const staffAccountListRoutes = (deps: Deps): RouteDef[] => [
   }),
   defineRoute({
     method: 'get',
-    path: '/staff/accounts/export',
+    path: '/staff/accounts.csv',
     access: { roles: STAFF_ADMINS },
     tags: ['pages'],
     page: true,
