@@ -212,7 +212,7 @@ describe('帮我找 keeps to what the elder asked for', () => {
       if (!first) throw new Error('no haircut nearby');
       // shaves are there to be wrongly offered
       expect(all.some((h) => h.name !== first.name && h.merchant_id !== first.merchant_id)).toBe(true);
-      const o = await requestOrder(
+      const { order: o } = await requestOrder(
         orderDeps(t.deps),
         await policyNow(t.deps),
         {
@@ -290,7 +290,7 @@ describe('帮我找 skips a candidate that went away', () => {
       const all = (await hitsFor(elder, 'barber')).filter((h) => h.open_now && h.next_slot);
       const cut = all.find((h) => h.name === '老人理发');
       if (!cut) throw new Error('no haircut nearby');
-      const o = await requestOrder(
+      const { order: o } = await requestOrder(
         orderDeps(t.deps),
         await policyNow(t.deps),
         {

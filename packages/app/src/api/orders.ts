@@ -53,12 +53,11 @@ export const orderRoutes = () => [
     async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
       const e = await elderFor(c, p, body.elder_id);
-      const idem = idempotencyOf(c, body);
-      const before = await deps.ledger.idempotency(idem.scope, idem.key);
-      const o = await requestOrder(
+      const { order: o, replayed } = await requestOrder(
         orderDeps(deps),
         await policyNow(deps),
         {
+          elder: e,
           elder_id: e.elder_id,
           booked_by: p.sub,
           mode: 'direct',
@@ -66,9 +65,9 @@ export const orderRoutes = () => [
           service_id: body.service_id,
           slot_start: body.slot_start,
         },
-        idem,
+        idempotencyOf(c, body),
       );
-      markReplay(c, before !== null);
+      markReplay(c, replayed);
       return c.json(view(c, o, seesCode(p, o)), 201);
     },
   }),
@@ -121,10 +120,11 @@ export const orderRoutes = () => [
       const ranked = findOffers(r.items, FIND_OFFERS_MAX, { service_name: body.service_name });
       const first = ranked[0];
       if (!first) return c.json({ status: 'unmatched', nearest: r.items.slice(0, 5) }, 200);
-      const o = await requestOrder(
+      const { order: o } = await requestOrder(
         orderDeps(deps),
         policy,
         {
+          elder: e,
           elder_id: e.elder_id,
           booked_by: p.sub,
           mode: 'find_for_me',

@@ -9,7 +9,8 @@ export const policyNow = async (
   deps: { policies: PolicyStore; clock: Clock },
   day = deps.clock.now().toISOString().slice(0, 10),
 ): Promise<Policy> => {
-  const p = policyOn(await deps.policies.versions(), day);
+  // the versions as read within POLICY_STALE_MS by this process: every booking and award needs the policy
+  const p = policyOn(await deps.policies.recentVersions(), day);
   if (!p) throw new AppError('POLICY_MISSING');
   return p;
 };

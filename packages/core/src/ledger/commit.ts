@@ -5,7 +5,7 @@ import { AppError } from '../kernel/errors';
 import type { Clock } from '../kernel/clock';
 import { holdAccount, isFloored, isVersioned } from './accounts';
 import { assertBalanced, type JournalEntry, type Posting } from './entry';
-import { CommitRejected, type CommitPlan, type LedgerStore } from './ports';
+import { CommitRejected, type AccountState, type CommitPlan, type LedgerStore } from './ports';
 
 // re-plans after a lost race; 50 concurrent spends on one wallet settle well within it
 export const LEDGER_RETRIES = 12;
@@ -52,18 +52,27 @@ export const priorResult = async (deps: LedgerDeps, idem: Idem | undefined): Pro
   return prior ? replay(prior, idem) : null;
 };
 
-/** Runs `plan` until it commits, re-planning on lost races; maps the rest to stable codes. */
+/**
+ * Runs `plan` until it commits, re-planning on lost races; maps the rest to stable codes. `plan` is
+ * told its attempt (0 first), so a hot path can plan optimistically once and carefully after a loss.
+ * With `lookFirst: false` the key's record is not read before the first plan: the commit's own
+ * condition on it (attribute_not_exists) refuses a replay, which then gets the twin's result below,
+ * so the common path saves a read and a replay costs one more.
+ */
 export const commitWith = async (
   deps: LedgerDeps,
   idem: Idem | undefined,
-  plan: () => Promise<CommitPlan>,
+  plan: (attempt: number) => Promise<CommitPlan>,
+  opts: { lookFirst?: boolean } = {},
 ): Promise<EntryResult> => {
-  const first = await priorResult(deps, idem);
-  if (first) return first;
+  if (opts.lookFirst !== false) {
+    const first = await priorResult(deps, idem);
+    if (first) return first;
+  }
   for (let attempt = 0; ; attempt++) {
     let p: CommitPlan;
     try {
-      p = await plan();
+      p = await plan(attempt);
     } catch (e) {
       // A twin with our key may have committed between our first look and this plan (which then
       // sees its hold or its reversal and refuses): the twin's result is our answer.
@@ -110,11 +119,13 @@ const replay = (prior: { request_hash: string; result: string }, idem: Idem): En
 
 export type Move = { account: string; delta: number };
 
-/** Balance lines for the plan: floored accounts are versioned from the state just read. */
+/** Balance lines for the plan: floored accounts are versioned from the state just read (`known`:
+ * states the plan already read, or assumes, for some of the accounts; the rest are read here). */
 export const balancesFor = async (
   deps: LedgerDeps,
   moves: Move[],
   spendFrom: Set<string>,
+  known: ReadonlyMap<string, AccountState> = new Map(),
 ): Promise<CommitPlan['balances']> => {
   const out: CommitPlan['balances'] = [];
   for (const m of moves) {
@@ -129,7 +140,7 @@ export const balancesFor = async (
       });
       continue;
     }
-    const s = await deps.ledger.account(m.account);
+    const s = known.get(m.account) ?? (await deps.ledger.account(m.account));
     if (m.delta < 0 && spendFrom.has(m.account) && s.frozen) throw new AppError('WALLET_FROZEN');
     // A hold account always holds exactly its hold's amount, so a shortfall there means the hold was
     // settled between our reads (the hold item was read before that commit, the balance after).

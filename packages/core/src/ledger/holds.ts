@@ -6,7 +6,8 @@ import { chinaDate } from '../kernel/time';
 import { holdAccount, merchantAccount, walletAccount } from './accounts';
 import type { LotMove } from './entry';
 import { pickLots } from './lots';
-import type { CommitPlan, Hold } from './ports';
+import type { AccountState, CommitPlan, Hold } from './ports';
+import type { Lot } from './lots';
 import {
   balancesFor,
   commitWith,
@@ -47,80 +48,106 @@ export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem, attach?: Attach
   const now = deps.clock.now();
   const today = chinaDate(now); // lots expire at the end of a Chinese calendar day
   const month = today.slice(0, 7);
-  return commitWith(deps, idem, async () => {
-    if (await deps.ledger.hold(a.hold_id))
-      throw new AppError('HOLD_ALREADY_FINAL', { details: { reason: 'hold id already used' } });
-    const state = await deps.ledger.account(wallet);
-    if (state.frozen) throw new AppError('WALLET_FROZEN');
-    const lots = await deps.ledger.lots(wallet);
-    const picked = pickLots(lots, a.amount_points, { today, subsidyAllowed: a.subsidy_allowed });
-    if ('short_points' in picked) {
-      const anyPoints = pickLots(lots, a.amount_points, { today, subsidyAllowed: true });
-      throw new AppError(!a.subsidy_allowed && 'takes' in anyPoints ? 'CATEGORY_NOT_ALLOWED' : 'INSUFFICIENT_POINTS', {
-        details: { short_points: picked.short_points },
-      });
-    }
-    const byId = new Map(lots.map((l) => [l.lot_id, l]));
-    const moves: Move[] = [
-      { account: wallet, delta: -a.amount_points },
-      { account: hacct, delta: a.amount_points },
-    ];
-    const lot_moves: LotMove[] = picked.takes.map((t) => ({
-      wallet,
-      lot_id: t.lot_id,
-      expires_on: t.expires_on,
-      delta_points: -t.amount_points,
-    }));
-    const h: Hold = {
-      hold_id: a.hold_id,
-      wallet,
-      elder_id: a.elder_id,
-      amount_points: a.amount_points,
-      category: a.category,
-      takes: picked.takes,
-      status: 'open',
-      expires_at: a.expires_at,
-      month,
-      category_counted: true,
-      created_at: now.toISOString(),
-      version: 1,
-    };
-    const entry = entryOf(deps, {
-      entry_id: `hold:${a.hold_id}`,
-      kind: 'hold',
-      reason: a.reason,
-      actor: a.actor,
-      policy_version: null,
-      ref: { hold_id: a.hold_id, elder_id: a.elder_id, category: a.category },
-      moves,
-      lot_moves,
+  return commitWith(
+    deps,
+    idem,
+    async (attempt) => {
+      // First plan, the common case: one Query for the wallet's balance and lots, and the hold and its
+      // account assumed new (ids come from idempotency keys). If either exists, or the key was used,
+      // the commit's conditions refuse it (the idempotency record, the hold's attribute_not_exists,
+      // the hold account at version 0) and the next plan reads each of them.
+      const careful = attempt > 0;
+      if (careful && (await deps.ledger.hold(a.hold_id)))
+        throw new AppError('HOLD_ALREADY_FINAL', { details: { reason: 'hold id already used' } });
+      const { state, lots } = await deps.ledger.walletWithLots(wallet);
+      if (state.frozen) throw new AppError('WALLET_FROZEN');
+      const known = new Map([[wallet, state]]);
+      if (!careful) known.set(hacct, { account: hacct, balance_points: 0, version: 0, frozen: false });
+      return planHold(deps, a, { wallet, hacct, today, month, now, lots, known }, attach);
+    },
+    { lookFirst: false },
+  );
+};
+
+type HoldReads = {
+  wallet: string;
+  hacct: string;
+  today: string;
+  month: string;
+  now: Date;
+  lots: Lot[];
+  known: Map<string, AccountState>;
+};
+
+const planHold = async (deps: LedgerDeps, a: HoldArgs, r: HoldReads, attach?: Attach): Promise<CommitPlan> => {
+  const { wallet, hacct, today, month, now, lots } = r;
+  const picked = pickLots(lots, a.amount_points, { today, subsidyAllowed: a.subsidy_allowed });
+  if ('short_points' in picked) {
+    const anyPoints = pickLots(lots, a.amount_points, { today, subsidyAllowed: true });
+    throw new AppError(!a.subsidy_allowed && 'takes' in anyPoints ? 'CATEGORY_NOT_ALLOWED' : 'INSUFFICIENT_POINTS', {
+      details: { short_points: picked.short_points },
     });
-    return withAttach(
-      {
-        entry,
-        balances: await balancesFor(deps, moves, new Set([wallet])),
-        lots: picked.takes.map((t) => ({
-          op: 'take' as const,
-          wallet,
-          lot_id: t.lot_id,
-          expires_on: t.expires_on,
-          amount_points: t.amount_points,
-          expect_remaining: byId.get(t.lot_id)?.remaining_points ?? 0,
-        })),
-        hold: { next: h, expect_version: 0 },
-        // Both counted even without a cap, so a cap added mid-month starts from the true spend.
-        counters: [
-          { key: { kind: 'spent_month', elder_id: a.elder_id, month }, delta: a.amount_points, max: a.per_month_max },
-          {
-            key: { kind: 'spent_month_category', elder_id: a.elder_id, month, category: a.category },
-            delta: a.amount_points,
-            max: a.per_category_month_max ?? null,
-          },
-        ],
-      },
-      attach,
-    );
+  }
+  const byId = new Map(lots.map((l) => [l.lot_id, l]));
+  const moves: Move[] = [
+    { account: wallet, delta: -a.amount_points },
+    { account: hacct, delta: a.amount_points },
+  ];
+  const lot_moves: LotMove[] = picked.takes.map((t) => ({
+    wallet,
+    lot_id: t.lot_id,
+    expires_on: t.expires_on,
+    delta_points: -t.amount_points,
+  }));
+  const h: Hold = {
+    hold_id: a.hold_id,
+    wallet,
+    elder_id: a.elder_id,
+    amount_points: a.amount_points,
+    category: a.category,
+    takes: picked.takes,
+    status: 'open',
+    expires_at: a.expires_at,
+    month,
+    category_counted: true,
+    created_at: now.toISOString(),
+    version: 1,
+  };
+  const entry = entryOf(deps, {
+    entry_id: `hold:${a.hold_id}`,
+    kind: 'hold',
+    reason: a.reason,
+    actor: a.actor,
+    policy_version: null,
+    ref: { hold_id: a.hold_id, elder_id: a.elder_id, category: a.category },
+    moves,
+    lot_moves,
   });
+  return withAttach(
+    {
+      entry,
+      balances: await balancesFor(deps, moves, new Set([wallet]), r.known),
+      lots: picked.takes.map((t) => ({
+        op: 'take' as const,
+        wallet,
+        lot_id: t.lot_id,
+        expires_on: t.expires_on,
+        amount_points: t.amount_points,
+        expect_remaining: byId.get(t.lot_id)?.remaining_points ?? 0,
+      })),
+      hold: { next: h, expect_version: 0 },
+      // Both counted even without a cap, so a cap added mid-month starts from the true spend.
+      counters: [
+        { key: { kind: 'spent_month', elder_id: a.elder_id, month }, delta: a.amount_points, max: a.per_month_max },
+        {
+          key: { kind: 'spent_month_category', elder_id: a.elder_id, month, category: a.category },
+          delta: a.amount_points,
+          max: a.per_category_month_max ?? null,
+        },
+      ],
+    },
+    attach,
+  );
 };
 
 /** The monthly spend counters a hold raised, lowered by what it gives back. */

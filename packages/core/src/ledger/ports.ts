@@ -117,6 +117,8 @@ export type PostingLine = {
 export type LedgerStore = {
   account: (account: string) => Promise<AccountState>;
   lots: (wallet: string) => Promise<Lot[]>; // bounded: LOTS_READ_MAX
+  /** The wallet's balance and its lots in one read (the booking path); same bounds as `lots`. */
+  walletWithLots: (wallet: string) => Promise<{ state: AccountState; lots: Lot[] }>;
   hold: (hold_id: string) => Promise<Hold | null>;
   entry: (entry_id: string) => Promise<JournalEntry | null>;
   isReversed: (entry_id: string) => Promise<boolean>;

@@ -11,6 +11,7 @@ import { changeId, loadService } from './commit';
 import { tellMerchant } from './tell';
 import type { SearchHit } from '../search/search';
 import type { OrderDeps } from './ports';
+import type { ElderRecord } from '../elders/model';
 import { aad } from '../kernel/aad';
 import { orderElderDims } from '../analytics/facts';
 
@@ -23,12 +24,19 @@ export type BookArgs = {
   service_id: string;
   slot_start: string | null;
   candidates?: SearchHit[]; // 帮我找: the ranked list; the first is offered now
+  /** The elder as the caller just read it (to check who may book for them): not read again. */
+  elder?: ElderRecord;
 };
 
+/** The order and whether it was this request's (false) or an earlier one with the same key (true). */
+export type Booked = { order: Order; replayed: boolean };
+
 /** Request: points held, slot taken (if any), order written: one transaction. */
-export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Order> => {
-  const { m, s } = await loadService(deps, a.merchant_id, a.service_id);
-  const elder = await deps.elders.get(a.elder_id);
+export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Booked> => {
+  const [{ m, s }, elder] = await Promise.all([
+    loadService(deps, a.merchant_id, a.service_id),
+    a.elder?.elder_id === a.elder_id ? a.elder : deps.elders.get(a.elder_id),
+  ]);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
   // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
   // must not count as two slots (that would let a slot be overbooked).
@@ -152,10 +160,10 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
         : {}),
     }),
   );
-  const saved = (await deps.orders.get(order_id)) ?? order;
-  if (!r.replayed) {
-    await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
-    await tellMerchant(deps, saved);
-  }
-  return saved;
+  // This request's commit wrote `order` as it is; a replay answers with the winner's order as stored.
+  if (r.replayed) return { order: (await deps.orders.get(order_id)) ?? order, replayed: true };
+  await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
+  // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
+  await tellMerchant(deps, order, 'new', { committedHere: true });
+  return { order, replayed: false };
 };

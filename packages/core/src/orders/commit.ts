@@ -11,9 +11,9 @@ import { transitionOf, type Order, type OrderEvent } from './state';
 import type { AuditEvent } from '../kernel/audit';
 import type { OrderDeps, OrderPutExtras } from './ports';
 
+/** The merchant and the service being booked, both bookable (one BatchGet of their two items). */
 export const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) => {
-  const m = await deps.merchants.getMerchant(merchant_id);
-  const s = m ? (await deps.merchants.services(merchant_id)).find((x) => x.service_id === service_id) : undefined;
+  const { merchant: m, service: s } = await deps.merchants.merchantAndService(merchant_id, service_id);
   if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
   return { m, s };
 };

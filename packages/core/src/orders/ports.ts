@@ -39,7 +39,15 @@ export type DisputeQueuePort = {
 export type OrderDeps = LedgerDeps & {
   orders: OrderPort;
   elders: ElderStore;
-  merchants: { getMerchant: (id: string) => Promise<Merchant | null>; services: (id: string) => Promise<Service[]> };
+  merchants: {
+    getMerchant: (id: string) => Promise<Merchant | null>;
+    services: (id: string) => Promise<Service[]>;
+    /** The profile and one service in one read (booking); the profile without its rating totals. */
+    merchantAndService: (
+      merchant_id: string,
+      service_id: string,
+    ) => Promise<{ merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null; service: Service | null }>;
+  };
   cipher: FieldCipher;
   blindIndex: BlindIndex;
   notifier: Notifier;

@@ -20,8 +20,16 @@ type ElderSideKind =
 
 /** Sends `n` to each phone once per (order, version, kind): the winner of a change sends, and a
  * retry of the same change finds the key taken. */
-const sendOnce = async (deps: OrderDeps, o: Order, key: string, phones: string[], n: (to_phone: string) => Notice) => {
-  if (phones.length === 0 || !(await deps.noticeOnce(`${o.order_id}:v${o.version}:${key}`))) return;
+const sendOnce = async (
+  deps: OrderDeps,
+  o: Order,
+  key: string,
+  phones: string[],
+  n: (to_phone: string) => Notice,
+  committedHere = false,
+) => {
+  if (phones.length === 0) return;
+  if (!committedHere && !(await deps.noticeOnce(`${o.order_id}:v${o.version}:${key}`))) return;
   // A failed notice must not undo a committed order: it is logged by the caller's logger via the notifier.
   for (const phone of phones) await deps.notifier.send(n(phone)).catch(() => undefined);
 };
@@ -116,6 +124,8 @@ export const tellMerchant = async (
   deps: OrderDeps,
   o: Order,
   what: 'new' | 'cancelled' | 'no_show' | 'dispute_opened' | 'dispute_decided' = 'new',
+  // the caller's own commit wrote this version (only one request can): it needs no marker to send once
+  opts: { committedHere?: boolean } = {},
 ) => {
   const phone = await deps.merchantPhone(o.merchant_id);
   if (!phone) return;
@@ -170,5 +180,5 @@ export const tellMerchant = async (
           },
   };
   // keyed by the shop too: after 帮我找 moves on, each shop offered is told once
-  await sendOnce(deps, o, `merchant:${o.merchant_id}:${what}`, [phone], n[what]);
+  await sendOnce(deps, o, `merchant:${o.merchant_id}:${what}`, [phone], n[what], opts.committedHere);
 };

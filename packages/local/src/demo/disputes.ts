@@ -49,7 +49,7 @@ export const seedDemoDispute = async (deps: Deps, street = DEMO_DISPUTE_STREET):
     actor: 'system:seed',
     policy_version: null,
   });
-  const o = await requestOrder(
+  const { order: o } = await requestOrder(
     orderDeps(past),
     await policyNow(past),
     {

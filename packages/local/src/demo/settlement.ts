@@ -68,7 +68,7 @@ export const seedDemoSettlement = async (
       actor: 'system:seed',
       policy_version: null,
     });
-    const o = await requestOrder(
+    const { order: o } = await requestOrder(
       od,
       policy,
       {

@@ -9,7 +9,13 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Lot } from '@tmc/core/ledger/lots';
-import { CommitRejected, type Hold, type LedgerStore, type PostingLine } from '@tmc/core/ledger/ports';
+import {
+  CommitRejected,
+  type AccountState,
+  type Hold,
+  type LedgerStore,
+  type PostingLine,
+} from '@tmc/core/ledger/ports';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact } from '../tx';
 import { auditItem } from './audit';
@@ -56,17 +62,30 @@ const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unkn
   return out;
 };
 
+const stateOf = (account: string, it: Record<string, unknown> | undefined): AccountState => ({
+  account,
+  balance_points: Number(it?.balance ?? 0),
+  version: Number(it?.version ?? 0),
+  frozen: Boolean(it?.frozen),
+});
+
+const lotOf = (it: Record<string, unknown>): Lot => ({
+  lot_id: String(it.lot_id),
+  wallet: String(it.wallet),
+  source: it.source as Lot['source'],
+  subsidy: Boolean(it.subsidy),
+  original_points: Number(it.original_points),
+  remaining_points: Number(it.remaining_points),
+  expires_on: String(it.expires_on),
+  entry_id: String(it.entry_id),
+});
+
 export const createLedgerStore = (db: Db): LedgerStore => ({
   async account(account) {
     const r = await db.doc.send(
       new GetCommand({ TableName: db.table, Key: keys.balance(account), ConsistentRead: true }),
     );
-    return {
-      account,
-      balance_points: Number(r.Item?.balance ?? 0),
-      version: Number(r.Item?.version ?? 0),
-      frozen: Boolean(r.Item?.frozen),
-    };
+    return stateOf(account, r.Item);
   },
 
   async lots(wallet) {
@@ -79,16 +98,28 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
         ExpressionAttributeValues: { ':p': keys.accountPk(wallet), ':l': keys.lotSkPrefix() },
       }),
     );
-    return (r.Items ?? []).map((it) => ({
-      lot_id: String(it.lot_id),
-      wallet: String(it.wallet),
-      source: it.source as Lot['source'],
-      subsidy: Boolean(it.subsidy),
-      original_points: Number(it.original_points),
-      remaining_points: Number(it.remaining_points),
-      expires_on: String(it.expires_on),
-      entry_id: String(it.entry_id),
-    }));
+    return (r.Items ?? []).map(lotOf);
+  },
+
+  async walletWithLots(wallet) {
+    // 'BAL' sorts just before 'LOT#…' and postings ('P#…') after them: one Query reads the balance
+    // and the lots, bounded like lots() (+1 for the balance item).
+    const r = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        ConsistentRead: true,
+        Limit: LOTS_READ_MAX + 1,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :b AND :l',
+        ExpressionAttributeValues: {
+          ':p': keys.accountPk(wallet),
+          ':b': keys.balance(wallet).sk,
+          ':l': `${keys.lotSkPrefix()}\uffff`,
+        },
+      }),
+    );
+    const items = r.Items ?? [];
+    const bal = items.find((it) => it.sk === keys.balance(wallet).sk);
+    return { state: stateOf(wallet, bal), lots: items.filter((it) => it !== bal).map(lotOf) };
   },
 
   async hold(hold_id) {

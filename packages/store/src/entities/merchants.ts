@@ -197,6 +197,21 @@ export const createMerchantStore = (db: Db) => {
     return out;
   };
 
+  /** The booking path's read: the profile and one service in one consistent BatchGet (no rating, no
+   * other services). The merchant comes without its rating totals, which booking never shows. */
+  const merchantAndService = async (
+    merchant_id: string,
+    service_id: string,
+  ): Promise<{ merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null; service: Service | null }> => {
+    const items = await batchGet(db, [keys.merchant(merchant_id), keys.service(merchant_id, service_id)], true);
+    const merchant = items.find((it) => it.sk === 'PROFILE');
+    const service = items.find((it) => it.sk !== 'PROFILE');
+    return {
+      merchant: merchant ? fromItem<Omit<Merchant, 'rating_sum' | 'rating_count'>>(merchant) : null,
+      service: service ? fromItem<Service>(service) : null,
+    };
+  };
+
   const services = async (merchant_id: string): Promise<Service[]> => {
     const r = await db.doc.send(
       new QueryCommand({
@@ -276,6 +291,7 @@ export const createMerchantStore = (db: Db) => {
 
   return {
     getMerchant,
+    merchantAndService,
     services,
     save,
     ratingsOf,

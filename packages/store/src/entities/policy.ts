@@ -46,8 +46,18 @@ const ADDED_LATER: Pick<
   anomaly: DEFAULT_ANOMALY, // anomaly flags (issue 11)
 };
 
+/**
+ * How stale the versions a warm function books with may be (`recentVersions`). A saved version
+ * reaches this process at once (its own save clears the copy) and every other warm function within
+ * this time; versions usually take effect on a later date, so the effect is nil in practice, and at
+ * worst a booking in that minute uses the version that was in force a minute earlier.
+ */
+export const POLICY_STALE_MS = 60_000;
+
 export type PolicyStore = {
   versions: () => Promise<Policy[]>;
+  /** `versions()` as read at most POLICY_STALE_MS ago by this store (the booking path: no read per request). */
+  recentVersions: () => Promise<Policy[]>;
   /** Appends version `latest + 1`; two staff saving at once: one gets CONFLICT and retries. */
   append: (input: PolicyInput, by: string, at: string) => Promise<Policy>;
 };
@@ -67,9 +77,22 @@ export const createPolicyStore = (db: Db): PolicyStore => {
     // Fields added after a version was stored read as their documented default.
     return (r.Items ?? []).map((it) => ({ ...ADDED_LATER, ...fromItem<Partial<Policy>>(it) }) as Policy);
   };
+  // performance.now, not the app's clock: tests move that clock by days, and staleness is real time
+  let copy: { read_at: number; versions: Promise<Policy[]> } | null = null;
   return {
     versions,
+    recentVersions() {
+      if (!copy || performance.now() - copy.read_at > POLICY_STALE_MS) {
+        const read = versions();
+        copy = { read_at: performance.now(), versions: read };
+        read.catch(() => {
+          copy = null; // a failed read is not kept
+        });
+      }
+      return copy.versions;
+    },
     async append(input, by, at) {
+      copy = null;
       const latest = (await versions())[0]?.version ?? 0;
       const p: Policy = { ...input, version: latest + 1, created_by: by, created_at: at };
       try {
@@ -83,6 +106,8 @@ export const createPolicyStore = (db: Db): PolicyStore => {
       } catch (e) {
         if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
         throw e;
+      } finally {
+        copy = null; // also a copy read while this save was in flight
       }
       return p;
     },

@@ -39,7 +39,12 @@ const BOOKING_ERRORS: readonly ErrorCode[] = [
  * booking alike); a refusal the page explains comes back as a value. */
 const bookFor = (deps: Deps, policy: Policy, b: Booker, order: Omit<BookArgs, 'elder_id' | 'booked_by'>, idem: Idem) =>
   expected(BOOKING_ERRORS, () =>
-    requestOrder(orderDeps(deps), policy, { elder_id: b.elder.elder_id, booked_by: b.p.sub, ...order }, idem),
+    requestOrder(
+      orderDeps(deps),
+      policy,
+      { elder: b.elder, elder_id: b.elder.elder_id, booked_by: b.p.sub, ...order },
+      idem,
+    ).then((r) => r.order),
   );
 
 export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {

@@ -253,6 +253,7 @@ export const staffBehalfPageRoutes = (deps: Deps): RouteDef[] => [
           orderDeps(deps),
           policy,
           {
+            elder: e,
             elder_id: e.elder_id,
             booked_by: p.sub,
             mode: 'direct',
@@ -263,7 +264,7 @@ export const staffBehalfPageRoutes = (deps: Deps): RouteDef[] => [
           idem,
         ),
       );
-      if (r.ok) return c.redirect(`/staff/elders/${e.elder_id}/orders/${r.value.order_id}?done=booked`, 303);
+      if (r.ok) return c.redirect(`/staff/elders/${e.elder_id}/orders/${r.value.order.order_id}?done=booked`, 303);
       // shown again with a fresh key (the refused attempt wrote nothing), the time asked for kept while free
       return confirmPage(c, deps, p, e, { ...body, slot }, { msg: msgOfError(r.error), status: r.error.status });
     },
