@@ -1,0 +1,48 @@
+// Counts the DynamoDB requests a piece of work sends: a middleware on the document client (whose
+// stack the raw client shares) tallies each command by name while a window is open. Failed requests
+// count too: a request DynamoDB refused was still a round trip.
+import type { Db } from '@tmc/store/table';
+import { bump } from '../fixtures/stats';
+
+export type RequestCounter = {
+  /** Runs `fn` with counting on; returns its value and the requests it sent, by command name (`total`
+   * leaves out the dev outbox). */
+  during: <T>(fn: () => Promise<T>) => Promise<{ value: T; byCommand: Map<string, number>; total: number }>;
+};
+
+/** Command names as DynamoDB calls them (GetItemCommand -> GetItem). */
+const shortName = (commandName: string): string => commandName.replace(/Command$/, '');
+
+/** The dev notifier's outbox write stands in for a WeChat or SMS call in production: its own column. */
+export const OUTBOX = 'PutItem (dev outbox)';
+const nameOf = (commandName: string, input: unknown): string => {
+  const item = (input as { Item?: { pk?: unknown } } | undefined)?.Item;
+  return commandName === 'PutItemCommand' && String(item?.pk ?? '').startsWith('DEV_OUTBOX')
+    ? OUTBOX
+    : shortName(commandName);
+};
+
+export const countRequests = (db: Db): RequestCounter => {
+  let open: Map<string, number> | null = null;
+  db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (open) bump(open, nameOf(String(context.commandName ?? 'unknown'), args.input));
+      return next(args);
+    },
+    { step: 'initialize', name: 'bench-request-counter' },
+  );
+  return {
+    async during(fn) {
+      if (open) throw new Error('one counting window at a time');
+      const byCommand = new Map<string, number>();
+      open = byCommand;
+      try {
+        const value = await fn();
+        const total = [...byCommand].reduce((a, [k, n]) => a + (k === OUTBOX ? 0 : n), 0);
+        return { value, byCommand, total };
+      } finally {
+        open = null;
+      }
+    },
+  };
+};
