@@ -1,8 +1,9 @@
 // Points policy versions (policyVersions). Versions are append-only: a change is a new version.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '@tmc/core/kernel/errors';
-import { DEFAULT_ANOMALY, type Policy, type PolicyInput } from '@tmc/core/policy/model';
-import { isConditionFailed } from '../tx';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_ANOMALY, type Policy } from '@tmc/core/policy/model';
+import type { PolicyPort } from '@tmc/core/policy/versions';
+import { transact, type TxItem } from '../tx';
+import { auditItem } from './audit';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -46,11 +47,8 @@ const ADDED_LATER: Pick<
   anomaly: DEFAULT_ANOMALY, // anomaly flags (issue 11)
 };
 
-export type PolicyStore = {
-  versions: () => Promise<Policy[]>;
-  /** Appends version `latest + 1`; two staff saving at once: one gets CONFLICT and retries. */
-  append: (input: PolicyInput, by: string, at: string) => Promise<Policy>;
-};
+/** Two staff saving at once from the same version: one gets CONFLICT and retries. */
+export type PolicyStore = PolicyPort;
 
 export const createPolicyStore = (db: Db): PolicyStore => {
   const versions = async (): Promise<Policy[]> => {
@@ -69,21 +67,29 @@ export const createPolicyStore = (db: Db): PolicyStore => {
   };
   return {
     versions,
-    async append(input, by, at) {
-      const latest = (await versions())[0]?.version ?? 0;
-      const p: Policy = { ...input, version: latest + 1, created_by: by, created_at: at };
-      try {
-        await db.doc.send(
-          new PutCommand({
+    async append(input, by, at, opts = {}) {
+      const after = opts.after ?? (await versions())[0]?.version ?? 0;
+      const p: Policy = { ...input, version: after + 1, created_by: by, created_at: at };
+      const a = opts.audit?.(p);
+      const items: TxItem[] = [
+        {
+          Put: {
             TableName: db.table,
             Item: { ...keys.policy(p.version), type: 'policy', ...p },
+            ConditionExpression: 'attribute_not_exists(pk)', // the version is taken: someone saved first
+          },
+        },
+      ];
+      // the audit record is written exactly when the version is: one save, one record
+      if (a)
+        items.push({
+          Put: {
+            TableName: db.table,
+            Item: auditItem(a.event, a.at, a.id),
             ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (e) {
-        if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
-        throw e;
-      }
+          },
+        });
+      await transact(db, items, () => 'CONFLICT');
       return p;
     },
   };
