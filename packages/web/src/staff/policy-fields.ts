@@ -2,7 +2,7 @@
 // Chinese label first) and as the flat form of the editor (one input per field, named by the
 // field's path, so a schema error on `allowance.age_bands.1.points` lands next to that input).
 import { CARE_LEVEL_ZH, SPECIAL_CATEGORY_ZH } from '@tmc/core/elders/model';
-import type { PolicyInput } from '@tmc/core/policy/model';
+import type { Policy, PolicyInput } from '@tmc/core/policy/model';
 
 export type Row = { path: string; zh: string; en: string; value: string };
 
@@ -103,10 +103,17 @@ const flatten = (v: unknown, path: string, out: [string, unknown][]) => {
   } else out.push([path, v]);
 };
 
+const withoutMeta = (p: PolicyInput | Policy): PolicyInput => {
+  if (!('version' in p)) return p;
+  const { version: _v, created_by: _b, created_at: _a, ...fields } = p;
+  return fields;
+};
+
 /** Every field of a version as a readable row, in the schema's order; empty sections say so. */
 export const policyRows = (p: PolicyInput): Row[] => {
   const out: [string, unknown][] = [];
-  const { effective_from, note, ...rest } = p;
+  // a stored version's own facts (number, who, when) are shown beside the table, not as fields
+  const { effective_from, note, ...rest } = withoutMeta(p);
   flatten({ effective_from, note, ...rest }, '', out);
   if (Object.keys(p.category_month_max_points).length === 0) out.push(['category_month_max_points', []]);
   return out.map(([path, v]) => ({ path, ...labelOf(path), value: shown(path, v) }));

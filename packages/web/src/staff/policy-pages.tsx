@@ -28,6 +28,17 @@ const versionOf = (list: readonly Policy[], v: string | number): Policy => {
   return p;
 };
 
+/** A field's name in both languages: Chinese first, the English under it (the bureau's terms). */
+const FieldName = (props: { zh: string; en: string }) => (
+  <th scope="row">
+    {props.zh}
+    <br />
+    <span lang="en" class="muted">
+      {props.en}
+    </span>
+  </th>
+);
+
 const InForce = (props: { on: boolean }) => (props.on ? <strong> · 现行 In force</strong> : null);
 
 const VersionOptions = (props: { list: readonly Policy[]; selected: number | undefined; current: number | null }) => (
@@ -207,9 +218,7 @@ export const staffPolicyPageRoutes = (deps: Deps): RouteDef[] => [
               <tbody>
                 {rows.map((r) => (
                   <tr data-changed={r.changed ? 'yes' : 'no'} data-path={r.path}>
-                    <th scope="row">
-                      <T zh={r.zh} en={r.en} />
-                    </th>
+                    <FieldName zh={r.zh} en={r.en} />
                     <td>{r.value}</td>
                     <td>{r.other}</td>
                     <td>{r.changed ? '已修改 changed' : '相同 same'}</td>
@@ -261,9 +270,7 @@ export const staffPolicyPageRoutes = (deps: Deps): RouteDef[] => [
               <tbody>
                 {policyRows(v).map((r) => (
                   <tr data-path={r.path}>
-                    <th scope="row">
-                      <T zh={r.zh} en={r.en} />
-                    </th>
+                    <FieldName zh={r.zh} en={r.en} />
                     <td>{r.value}</td>
                   </tr>
                 ))}
