@@ -109,7 +109,8 @@ describe('points policy in the browser', () => {
     await Promise.all([page.waitForURL(/diff\?a=2&b=1/), page.click('button:has-text("比较")')]);
     expect(await page.locator('tr[data-changed="yes"]').count()).toBe(2);
     expect((await page.goto(`${server!.url}/staff/policies/new`))?.status()).toBe(403);
-    expect(pageErrors).toEqual([]);
+    // the refused date (422) and the editor refused to the officer (403) are answers the test asked for
+    expect(pageErrors.filter((e) => !/status of (422|403)/.test(e))).toEqual([]);
     await ctx.close();
   });
 });

@@ -2,7 +2,7 @@
 // Chinese label first) and as the flat form of the editor (one input per field, named by the
 // field's path, so a schema error on `allowance.age_bands.1.points` lands next to that input).
 import { CARE_LEVEL_ZH, SPECIAL_CATEGORY_ZH } from '@tmc/core/elders/model';
-import type { Policy, PolicyInput } from '@tmc/core/policy/model';
+import { PolicyInput, type Policy } from '@tmc/core/policy/model';
 
 export type Row = { path: string; zh: string; en: string; value: string };
 
@@ -92,30 +92,28 @@ export const labelOf = (path: string): { zh: string; en: string } => {
 const shown = (path: string, v: unknown): string => {
   if (v === null || v === undefined) return '不限 none';
   if (Array.isArray(v)) return v.length === 0 ? '（无 none）' : v.join(', ');
+  if (typeof v === 'object') return '（无 none）'; // an empty map: no per-category caps
   const choice = CHOICES[path]?.[String(v)];
   return choice ?? String(v);
 };
 
 const flatten = (v: unknown, path: string, out: [string, unknown][]) => {
   const leafArray = Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object');
-  if (v !== null && typeof v === 'object' && !leafArray) {
+  if (v !== null && typeof v === 'object' && !leafArray && Object.keys(v).length > 0) {
     for (const [k, x] of Object.entries(v)) flatten(x, path ? `${path}.${k}` : k, out);
   } else out.push([path, v]);
 };
 
-const withoutMeta = (p: PolicyInput | Policy): PolicyInput => {
-  if (!('version' in p)) return p;
-  const { version: _v, created_by: _b, created_at: _a, ...fields } = p;
-  return fields;
+/** A version's fields in the schema's order (a stored item comes back in DynamoDB's order). */
+const ordered = (p: PolicyInput | Policy): PolicyInput => {
+  const r = PolicyInput.safeParse(p); // drops the stored version's own facts (number, who, when) too
+  return r.success ? r.data : p;
 };
 
-/** Every field of a version as a readable row, in the schema's order; empty sections say so. */
+/** Every field of a version as a readable row, in the schema's order; an empty map is one row. */
 export const policyRows = (p: PolicyInput): Row[] => {
   const out: [string, unknown][] = [];
-  // a stored version's own facts (number, who, when) are shown beside the table, not as fields
-  const { effective_from, note, ...rest } = withoutMeta(p);
-  flatten({ effective_from, note, ...rest }, '', out);
-  if (Object.keys(p.category_month_max_points).length === 0) out.push(['category_month_max_points', []]);
+  flatten(ordered(p), '', out);
   return out.map(([path, v]) => ({ path, ...labelOf(path), value: shown(path, v) }));
 };
 
@@ -140,7 +138,8 @@ export const diffRows = (a: PolicyInput, b: PolicyInput): DiffRow[] => {
 export type PolicyForm = Record<string, string>;
 
 /** A version as the editor's inputs (name = path, value = text), with blank age bands to add. */
-export const formOfPolicy = (p: PolicyInput): PolicyForm => {
+export const formOfPolicy = (version: PolicyInput): PolicyForm => {
+  const p = ordered(version);
   const f: PolicyForm = {};
   const put = (v: unknown, path: string) => {
     if (path === 'subsidy_categories') f[path] = p.subsidy_categories.join(', ');
@@ -154,10 +153,13 @@ export const formOfPolicy = (p: PolicyInput): PolicyForm => {
   };
   put(p, '');
   if (p.expiry.rule === 'end_of_year') f['expiry.months'] = '';
+  // blank bands to add go right after the last band, so they show in its place on the form
   const n = p.allowance.age_bands.length;
+  const blanks: [string, string][] = [];
   for (let i = n; i < Math.min(AGE_BANDS_MAX, n + AGE_BAND_BLANKS); i++)
-    for (const k of ['min_age', 'max_age', 'points']) f[`allowance.age_bands.${i}.${k}`] = '';
-  return f;
+    for (const k of ['min_age', 'max_age', 'points']) blanks.push([`allowance.age_bands.${i}.${k}`, '']);
+  const last = `allowance.age_bands.${n - 1}.points`;
+  return Object.fromEntries(Object.entries(f).flatMap((e) => (e[0] === last ? [e, ...blanks] : [e])));
 };
 
 const NULLABLE = /^(per_order_max_points|per_month_max_points|allowance\.age_bands\.\d+\.max_age)$/;

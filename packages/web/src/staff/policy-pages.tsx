@@ -53,22 +53,24 @@ const VersionOptions = (props: { list: readonly Policy[]; selected: number | und
 
 /** The GET form that picks two versions to compare. */
 const ComparePicker = (props: { list: readonly Policy[]; a?: number; b?: number; current: number | null }) => (
-  <form method="get" action="/staff/policies/diff" class="row">
-    <div class="field">
-      <label for="cmp-a">
-        <T zh="版本甲" en="Version A" />
-      </label>
-      <select id="cmp-a" name="a">
-        <VersionOptions list={props.list} selected={props.a} current={props.current} />
-      </select>
-    </div>
-    <div class="field">
-      <label for="cmp-b">
-        <T zh="版本乙" en="Version B" />
-      </label>
-      <select id="cmp-b" name="b">
-        <VersionOptions list={props.list} selected={props.b} current={props.current} />
-      </select>
+  <form method="get" action="/staff/policies/diff">
+    <div class="cols">
+      <div class="field">
+        <label for="cmp-a">
+          <T zh="版本甲" en="Version A" />
+        </label>
+        <select id="cmp-a" name="a">
+          <VersionOptions list={props.list} selected={props.a} current={props.current} />
+        </select>
+      </div>
+      <div class="field">
+        <label for="cmp-b">
+          <T zh="版本乙" en="Version B" />
+        </label>
+        <select id="cmp-b" name="b">
+          <VersionOptions list={props.list} selected={props.b} current={props.current} />
+        </select>
+      </div>
     </div>
     <button type="submit" class="btn btn-2">
       <T zh="比较" en="Compare" />
