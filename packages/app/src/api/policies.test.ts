@@ -40,5 +40,8 @@ describe('POST /api/policies', () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('POLICY_EFFECTIVE_PAST');
     expect((await save({ effective_from: '2026-11-01' })).status).toBe(201);
     expect((await save({}, await staffToken(t.app, 'finance'))).status).toBe(403);
+    const newest = (await t.deps.policies.versions())[0]?.version ?? 0;
+    expect((await save({ after_version: newest + 5 })).status).toBe(409); // no gap in the numbers
+    expect((await t.deps.policies.versions())[0]?.version).toBe(newest);
   });
 });

@@ -80,6 +80,15 @@ export const createPolicyStore = (db: Db): PolicyStore => {
           },
         },
       ];
+      // a save based on a version that was never stored would leave a gap in the numbers
+      if (opts.after !== undefined && opts.after > 0)
+        items.push({
+          ConditionCheck: {
+            TableName: db.table,
+            Key: keys.policy(opts.after),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        });
       // the audit record is written exactly when the version is: one save, one record
       if (a)
         items.push({

@@ -184,8 +184,8 @@ export const staffPolicyEditRoutes = (deps: Deps): RouteDef[] => [
       const after = Number(/^\d{1,6}$/.test(body.after_version ?? '') ? body.after_version : 0);
       const list = await deps.policies.versions();
       const template: PolicyInput = list.find((v) => v.version === after) ?? list[0] ?? DEFAULT_POLICY;
-      const values = { ...formOfPolicy(template), ...body };
-      delete values.after_version;
+      // the inputs this form has, as posted (an input left out of the post is blank, never the old value)
+      const values = Object.fromEntries(Object.keys(formOfPolicy(template)).map((k) => [k, body[k] ?? '']));
       if (Object.keys(body).length > FORM_KEYS_MAX) return editPage(c, deps, p, { values, after, error: FIX }, 400);
       const parsed = PolicyInput.safeParse(policyOfForm(values, template));
       if (!parsed.success)
