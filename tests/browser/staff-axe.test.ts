@@ -57,6 +57,7 @@ const SAMPLES: Record<string, Sample> = {
     return null;
   },
   username: async () => 'xicheng',
+  version: async (s) => String((await s.deps.policies.versions())[0]?.version ?? '') || null,
 };
 
 /** Pages that need a query to be a page at all (a filter with no default, the service being booked). */

@@ -70,3 +70,5 @@ export { decideDisputeAs, openDisputesFor } from './api/order-steps';
 export { SEARCHERS } from './api/merchants';
 export { BOOKERS, DISPUTERS, RATERS, Reason, loadVisible, seesCode } from './api/order-access';
 export { RateBody } from './api/order-steps';
+// Points policy pages (issue 12): versions read and saved under the API's role lists.
+export { POLICY_READERS, POLICY_WRITERS } from './api/issuance';

@@ -34,6 +34,8 @@ import { staffAccountListRoutes } from './staff/account-pages';
 import { staffAccountEditRoutes } from './staff/account-edit';
 import { staffMerchantPageRoutes } from './staff/merchant-pages';
 import { staffCategoryPageRoutes } from './staff/category-pages';
+import { staffPolicyEditRoutes } from './staff/policy-edit';
+import { staffPolicyPageRoutes } from './staff/policy-pages';
 import { chartsRoutes } from './kit/charts/asset';
 import { merchantSettlementRoutes } from './merchant/settlement-pages';
 import { wechatPageRoutes } from '@tmc/app/public';
@@ -70,6 +72,9 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffBehalfPageRoutes(deps), // 代下单: /staff/elders/:elder_id/book and its orders
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
+  // '/staff/policies/new' is declared before '/staff/policies/:version'
+  ...staffPolicyEditRoutes(deps),
+  ...staffPolicyPageRoutes(deps),
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
   ...staffFlagPageRoutes(deps),

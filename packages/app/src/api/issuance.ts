@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
 import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy/model';
+import { savePolicy } from '@tmc/core/policy/versions';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
 import type { PreviewRecord } from '@tmc/core/policy/issuance';
 import { defineRoute, pathElder } from '../http/route';
@@ -19,6 +20,12 @@ const awardPoints: typeof import('@tmc/core/policy/awards').awardPoints = async 
 
 const Month = z.object({ month: z.string().check(z.regex(MONTH_RE)) });
 const STAFF = ['admin', 'district', 'street', 'finance'] as const;
+/** Who reads the policy versions and who saves one (the staff policy pages use these too). */
+export const POLICY_READERS = STAFF;
+export const POLICY_WRITERS = ['admin'] as const;
+/** A version to save; `after_version` (optional): the version it was edited from, so a save racing a
+ * colleague's gets CONFLICT instead of landing on top of it. */
+const PolicySave = z.extend(PolicyInput, { after_version: z.optional(z.int().check(z.gte(0))) });
 
 const Figures = z.object({ elders: z.number(), points: z.number() });
 const PreviewView = z.object({
@@ -52,7 +59,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/policies',
-    access: { roles: STAFF },
+    access: { roles: POLICY_READERS },
     tags: ['policy'],
     summary: 'All policy versions, newest first, and the one in force today',
     response: z.object({
@@ -69,21 +76,21 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/policies',
-    access: { roles: ['admin'] },
+    access: { roles: POLICY_WRITERS },
     tags: ['policy'],
-    summary: 'Add a policy version (takes effect from its date; past entries keep the version that made them)',
-    body: PolicyInput,
+    summary:
+      'Add a policy version (takes effect from its date, not before the first of this month; past entries ' +
+      'keep the version that made them); audited in the same write. With after_version, CONFLICT unless ' +
+      'that version is still the newest.',
+    body: PolicySave,
     response: z.looseObject({ version: z.number(), effective_from: z.string() }),
     successStatus: 201,
-    errors: ['CONFLICT'],
+    errors: ['CONFLICT', 'POLICY_EFFECTIVE_PAST'],
     async handler(c, { body, principal }) {
-      const deps = c.get('deps');
-      const p = await deps.policies.append(body, principal.sub, deps.clock.now().toISOString());
-      await deps.audit.write({
+      const { after_version, ...input } = body;
+      const p = await savePolicy(c.get('deps'), input, {
         actor: principal.sub,
-        action: 'policy.create',
-        subject: `policy:${p.version}`,
-        detail: { effective_from: p.effective_from },
+        ...(after_version === undefined ? {} : { after: after_version }),
         request_id: c.get('requestId'),
       });
       return c.json(p, 201);

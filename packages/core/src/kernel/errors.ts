@@ -253,6 +253,13 @@ export const ERRORS = {
   // service categories (issue 12: the staff workbench retires a category)
   CATEGORY_NOT_FOUND: { status: 404, zh: '没有这个服务类别', en: 'No such category' },
   CATEGORY_RETIRED: { status: 409, zh: '该服务类别已停用', en: 'The category is already retired' },
+  // points policy (issue 12: the staff workbench shows and saves policy versions)
+  POLICY_NOT_FOUND: { status: 404, zh: '找不到该版本的积分政策', en: 'No such policy version' },
+  POLICY_EFFECTIVE_PAST: {
+    status: 422,
+    zh: '生效日期不能早于本月1日',
+    en: 'The effective date cannot be before the first of this month',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

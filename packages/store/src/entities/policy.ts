@@ -1,8 +1,9 @@
 // Points policy versions (policyVersions). Versions are append-only: a change is a new version.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '@tmc/core/kernel/errors';
-import { DEFAULT_ANOMALY, type Policy, type PolicyInput } from '@tmc/core/policy/model';
-import { isConditionFailed } from '../tx';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_ANOMALY, type Policy } from '@tmc/core/policy/model';
+import type { PolicyPort } from '@tmc/core/policy/versions';
+import { transact, type TxItem } from '../tx';
+import { auditItem } from './audit';
 import type { Db } from '../table';
 import type { AccessPattern } from '../access-pattern';
 import { fromItem } from '../item';
@@ -54,12 +55,10 @@ const ADDED_LATER: Pick<
  */
 export const POLICY_STALE_MS = 60_000;
 
-export type PolicyStore = {
-  versions: () => Promise<Policy[]>;
+/** Two staff saving at once from the same version: one gets CONFLICT and retries. */
+export type PolicyStore = PolicyPort & {
   /** `versions()` as read at most POLICY_STALE_MS ago by this store (the booking path: no read per request). */
   recentVersions: () => Promise<Policy[]>;
-  /** Appends version `latest + 1`; two staff saving at once: one gets CONFLICT and retries. */
-  append: (input: PolicyInput, by: string, at: string) => Promise<Policy>;
 };
 
 export const createPolicyStore = (db: Db): PolicyStore => {
@@ -91,21 +90,40 @@ export const createPolicyStore = (db: Db): PolicyStore => {
       }
       return copy.versions;
     },
-    async append(input, by, at) {
+    async append(input, by, at, opts = {}) {
       copy = null;
-      const latest = (await versions())[0]?.version ?? 0;
-      const p: Policy = { ...input, version: latest + 1, created_by: by, created_at: at };
-      try {
-        await db.doc.send(
-          new PutCommand({
+      const after = opts.after ?? (await versions())[0]?.version ?? 0;
+      const p: Policy = { ...input, version: after + 1, created_by: by, created_at: at };
+      const a = opts.audit?.(p);
+      const items: TxItem[] = [
+        {
+          Put: {
             TableName: db.table,
             Item: { ...keys.policy(p.version), type: 'policy', ...p },
+            ConditionExpression: 'attribute_not_exists(pk)', // the version is taken: someone saved first
+          },
+        },
+      ];
+      // a save based on a version that was never stored would leave a gap in the numbers
+      if (opts.after !== undefined && opts.after > 0)
+        items.push({
+          ConditionCheck: {
+            TableName: db.table,
+            Key: keys.policy(opts.after),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        });
+      // the audit record is written exactly when the version is: one save, one record
+      if (a)
+        items.push({
+          Put: {
+            TableName: db.table,
+            Item: auditItem(a.event, a.at, a.id),
             ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (e) {
-        if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
-        throw e;
+          },
+        });
+      try {
+        await transact(db, items, () => 'CONFLICT');
       } finally {
         copy = null; // also a copy read while this save was in flight
       }

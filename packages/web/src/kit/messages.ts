@@ -40,6 +40,7 @@ const FIELD_CODES: Record<string, Msg> = {
  * English too unless the page's wording differed (kept: a reshape does not change rendered text). */
 const FIELD_ERRORS: Partial<Record<ErrorCode, { en?: string }>> = {
   ID_NUMBER_INVALID: { en: 'Invalid ID number' }, // API: 'Invalid ID-card number'
+  POLICY_EFFECTIVE_PAST: {},
 };
 
 /** Codes whose message gains "n tries left" when the error says how many are left. */

@@ -151,6 +151,8 @@ html.big .console{font-size:.7rem}
 .console .cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:0 1.2rem}
 .console fieldset{border:1px solid #ccc;border-radius:6px;margin:.7rem 0;padding:.4rem .8rem}
 .console legend{font-weight:700}
+/* policy versions: the one in force and changed fields carry a text marker too, never colour alone */
+tr[data-current=yes],tr[data-changed=yes]{background:#fff4cc;font-weight:700}
 .checks label{display:inline-flex;align-items:center;gap:.3rem;margin-right:1rem;min-height:40px;font-weight:400}
 .checks input{width:1.2rem;height:1.2rem}
 table{border-collapse:collapse;width:100%;background:#fff}

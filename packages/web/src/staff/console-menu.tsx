@@ -3,6 +3,7 @@
 // menu never offers a page that answers 403. Role lists come from the API modules where they exist.
 import type { StaffRole } from '@tmc/core/auth/service';
 import { ANALYTICS_READERS, AUDIT_READERS, COVERAGE_READERS, FLAG_READERS, SETTLEMENT_READERS } from '@tmc/app/public';
+import { POLICY_READERS } from '@tmc/app/public';
 import { T } from '../kit/layout';
 import { ALL_STAFF, ELDER_OFFICERS, type StaffP } from '../kit/principal';
 
@@ -37,7 +38,7 @@ export const CONSOLE_MENU: readonly Group[] = [
     links: [
       { href: '/staff/issuance', zh: '每月积分发放', en: 'Monthly issuance', roles: ALL_STAFF },
       { href: '/staff/awards', zh: '活动奖励积分', en: 'Activity awards', roles: ELDER_OFFICERS },
-      { href: '/staff/policies', zh: '积分政策', en: 'Points policy', roles: ELDER_OFFICERS },
+      { href: '/staff/policies', zh: '积分政策', en: 'Points policy', roles: POLICY_READERS },
     ],
   },
   {
