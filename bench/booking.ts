@@ -79,6 +79,9 @@ const rate = async (n: number, op: (worker: number) => Promise<unknown>): Promis
   return { perSec: (ELDERS * n * 1000) / ms, ms };
 };
 
+const roundLine = (x: { raw: number; http: number; core: number }) =>
+  `raw ${x.raw.toFixed(0)}, booking ${x.http.toFixed(0)}, hold ${x.core.toFixed(0)}`;
+
 const main = async (): Promise<void> => {
   await withDynamo(async (dynamo) => {
     const db = await openTable(dynamo, 'booking');
@@ -106,9 +109,7 @@ const main = async (): Promise<void> => {
         }),
       );
       rounds.push({ raw: raw.perSec, http: http.perSec, core: core.perSec });
-      log(
-        `round ${r + 1}: raw ${raw.perSec.toFixed(1)}/s, bookings ${http.perSec.toFixed(1)}/s, core hold ${core.perSec.toFixed(1)}/s`,
-      );
+      log(`round ${r + 1}: ${roundLine({ raw: raw.perSec, http: http.perSec, core: core.perSec })} per second`);
     }
     const raw = median(rounds.map((x) => x.raw));
     const http = median(rounds.map((x) => x.http));
@@ -120,11 +121,12 @@ const main = async (): Promise<void> => {
       '',
       provenance('npm run bench', 'npx tsx bench/booking.ts'),
       '',
-      'Through the HTTP app (`app.request`, the same handlers as Lambda) on DynamoDB Local, the demo seed, a policy without ' +
-        'spending caps, eight elders signed in by SMS code. Requests are counted by a middleware on the document client ' +
-        'during one call, the second time each operation runs (warm caches, as in a warm Lambda). The dev notifier writes ' +
-        'each notice to the outbox table (one PutItem per notice sent): in production that PutItem is a WeChat or SMS ' +
-        'call instead, so it has its own column and is not in `requests`.',
+      'Through the HTTP app (`app.request`, the same handlers as Lambda) on DynamoDB Local, the demo seed, ' +
+        'a policy without spending caps, eight elders signed in by SMS code. Requests are counted by a ' +
+        'middleware on the document client during one call, the second time each operation runs (warm ' +
+        'caches, as in a warm Lambda). The dev notifier writes each notice to the outbox table (one PutItem ' +
+        'per notice sent): in production that PutItem is a WeChat or SMS call instead, so it has its own ' +
+        'column and is not in `requests`.',
       '',
       `| operation | requests | ${commands.join(' | ')} |`,
       `| --- | ---: | ${commands.map(() => '---:').join(' | ')} |`,
@@ -140,8 +142,9 @@ const main = async (): Promise<void> => {
       '',
       `- Requests per booking ${book1.total}, the dev outbox put left out (goal <= ${GOAL_REQUESTS}): ` +
         `**${book1.total <= GOAL_REQUESTS ? 'met' : 'missed'}**.`,
-      `- Booking rate ${(http / raw).toFixed(2)}x the raw transaction (goal >= ${GOAL_RATIO}): **${http / raw >= GOAL_RATIO ? 'met' : 'missed'}**.`,
-      `- Rounds: ${rounds.map((x) => `raw ${x.raw.toFixed(0)}, booking ${x.http.toFixed(0)}, hold ${x.core.toFixed(0)}`).join('; ')} per second.`,
+      `- Booking rate ${(http / raw).toFixed(2)}x the raw transaction (goal >= ${GOAL_RATIO}): ` +
+        `**${http / raw >= GOAL_RATIO ? 'met' : 'missed'}**.`,
+      `- Rounds (per second): ${rounds.map(roundLine).join('; ')}.`,
     ];
     await writeSection(SECTION, lines.join('\n'));
     console.log(lines.join('\n'));
