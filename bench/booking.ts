@@ -89,6 +89,7 @@ const main = async (): Promise<void> => {
     const w = await buildWorld(db);
     log('counting requests per operation');
     const ops = await countOperations(w);
+    if (process.env.BENCH_TRACE === '1') return; // tracing the counts: no rates, no report
     const rounds: { raw: number; http: number; core: number }[] = [];
     let holdSeq = 0;
     for (let r = 0; r < ROUNDS; r++) {

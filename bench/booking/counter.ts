@@ -22,11 +22,31 @@ const nameOf = (commandName: string, input: unknown): string => {
     : shortName(commandName);
 };
 
+// BENCH_TRACE=1 prints each counted request with the keys it names: where a count comes from
+const TRACE = process.env.BENCH_TRACE === '1';
+const keysOf = (input: unknown): string => {
+  const i = input as Record<string, unknown>;
+  const key = (k: unknown) => {
+    const r = k as { pk?: unknown; sk?: unknown } | undefined;
+    return r ? `${String(r.pk)}|${String(r.sk)}` : '';
+  };
+  if (i.Key) return key(i.Key);
+  if (i.Item) return key(i.Item);
+  if (i.KeyConditionExpression)
+    return `${String(i.IndexName ?? 'table')} ${JSON.stringify(i.ExpressionAttributeValues)}`;
+  if (Array.isArray(i.TransactItems)) return `${i.TransactItems.length} items`;
+  return JSON.stringify(i).slice(0, 160);
+};
+
 export const countRequests = (db: Db): RequestCounter => {
   let open: Map<string, number> | null = null;
   db.doc.middlewareStack.add(
     (next, context) => async (args) => {
-      if (open) bump(open, nameOf(String(context.commandName ?? 'unknown'), args.input));
+      if (open) {
+        const name = nameOf(String(context.commandName ?? 'unknown'), args.input);
+        bump(open, name);
+        if (TRACE) console.error(`  ${name} ${keysOf(args.input)}`);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'bench-request-counter' },
