@@ -253,6 +253,12 @@ export const ERRORS = {
   // service categories (issue 12: the staff workbench retires a category)
   CATEGORY_NOT_FOUND: { status: 404, zh: '没有这个服务类别', en: 'No such category' },
   CATEGORY_RETIRED: { status: 409, zh: '该服务类别已停用', en: 'The category is already retired' },
+  // monthly issuance from the staff workbench (issue 12): a plain start of a finished month pays nobody
+  ISSUANCE_COMPLETED: {
+    status: 409,
+    zh: '本月积分已发放完毕；为新登记的老人补发请选择“补发”',
+    en: "This month's issuance is complete; choose resume to pay newcomers",
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
