@@ -70,3 +70,6 @@ export { decideDisputeAs, openDisputesFor } from './api/order-steps';
 export { SEARCHERS } from './api/merchants';
 export { BOOKERS, DISPUTERS, RATERS, Reason, loadVisible, seesCode } from './api/order-access';
 export { RateBody } from './api/order-steps';
+// Monthly issuance and activity awards (issue 12): the pages start a run and award points through the
+// same functions and role lists as the API routes.
+export { AWARD_OFFICERS, awardToElder, ISSUANCE_COMMITTERS, ISSUANCE_READERS, startIssuance } from './api/issuance';

@@ -13,13 +13,13 @@ import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
 import { MONTH_RE } from '../kernel/ids';
 import type { IssuanceRunStore, PreviewStore } from './ports';
-import type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
+import { isStalled, type IssuanceRun, type Preview, type PreviewRecord } from './issuance-records';
 
 export type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
+export { isStalled, STALE_RUN_MS } from './issuance-records';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
-export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this long was interrupted
 // Progress is saved every few pages, not every page: the run record would otherwise be written once
 // per 100 elders (1% of them), the hottest item of the month. A resume redoes at most these pages,
 // which finds their elders already credited.
@@ -235,10 +235,6 @@ export const claimIssuance = async (
   await deps.runs.put(next, run?.version ?? 0);
   return next;
 };
-
-/** Whether a running run has not saved progress for STALE_RUN_MS: its walker died; resume takes it over. */
-export const isStalled = (run: IssuanceRun, now: Date): boolean =>
-  run.status === 'running' && Date.parse(run.updated_at) <= now.getTime() - STALE_RUN_MS;
 
 /** Runs (or resumes) the month's issuance. Safe to call again at any time: an interrupted run
  * continues from its saved place; a live one is refused. A completed month returns its run, or
