@@ -24,6 +24,8 @@ import { staffDisputePageRoutes } from './staff/dispute-pages';
 import { staffBehalfPageRoutes } from './staff/behalf-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
+import { staffAwardPageRoutes } from './staff/award-pages';
+import { staffAwardCsvPageRoutes } from './staff/award-csv-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
 import { staffFlagPageRoutes } from './staff/flag-pages';
@@ -70,6 +72,8 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   ...staffBehalfPageRoutes(deps), // 代下单: /staff/elders/:elder_id/book and its orders
   ...staffImportPageRoutes(deps),
   ...staffIssuancePageRoutes(deps),
+  ...staffAwardPageRoutes(deps),
+  ...staffAwardCsvPageRoutes(deps),
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
   ...staffFlagPageRoutes(deps),
