@@ -28,6 +28,8 @@ const KIND_BY_NAME: Record<string, AwardKind> = {
 
 export type AwardRowError = { row: number; column: string; code: string; message: string; message_en: string };
 
+const csvAwardId = (file_id: string, row: number) => `csv:${file_id}:${row}`;
+
 /** A row that passed every check, caps included, ready to award. */
 export type AwardRow = {
   row: number;
@@ -86,6 +88,7 @@ export const checkAwardCsv = async (
   const good: AwardRow[] = [];
   const monthTotals = new Map<string, number>();
   const month = chinaMonth(deps.clock.now());
+  const file_id = sha256(Buffer.from(args.bytes)).slice(0, 16);
   for (const [i, r] of rows.entries()) {
     const row = i + 2; // header is line 1
     const card = (r[ci.card] ?? '').trim();
@@ -120,6 +123,11 @@ export const checkAwardCsv = async (
       continue;
     }
     const rule = policy.awards[kind];
+    // a row of this file awarded before is not awarded again, so it does not count against the cap twice
+    if (await deps.ledger.entry(`award:${csvAwardId(file_id, row)}`)) {
+      good.push({ row, elder_id: elder.elder_id, kind, quantity, reason, points: rule.points * quantity });
+      continue;
+    }
     const key = `${elder.elder_id}|${kind}`;
     const sum = (monthTotals.get(key) ?? 0) + rule.points * quantity;
     monthTotals.set(key, sum);
@@ -139,7 +147,6 @@ export const checkAwardCsv = async (
       );
     else good.push({ row, elder_id: elder.elder_id, kind, quantity, reason, points: rule.points * quantity });
   }
-  const file_id = sha256(Buffer.from(args.bytes)).slice(0, 16);
   return {
     rows: good,
     row_count: rows.length,
@@ -162,7 +169,7 @@ export const awardCheckedRows = async (
   let already = 0;
   for (const g of check.rows) {
     const r = await awardPoints(deps, policy, {
-      award_id: `csv:${check.file_id}:${g.row}`,
+      award_id: csvAwardId(check.file_id, g.row),
       elder_id: g.elder_id,
       kind: g.kind,
       quantity: g.quantity,

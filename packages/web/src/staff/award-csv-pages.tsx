@@ -24,7 +24,7 @@ import { LastChangeLine, lastChangeOf } from './last-change';
 /** Errors listed on the page; the download has every error kept with the file. */
 const ERRORS_SHOWN = 50;
 const MAX_TEXT = `${Math.floor(AWARD_UPLOAD_MAX_BYTES / 1024)} KB`;
-const UPLOAD_ID_RE = /^[0-9a-f]{32}$/;
+const UPLOAD_ID_RE = /^[A-Za-z0-9_-]{32}$/; // base64url of a sha256
 
 export const CsvUploadForm = (props: { error?: Msg | undefined }) => (
   <section class="panel narrow" aria-labelledby="csv-h">
