@@ -224,7 +224,8 @@ export const CommitPanel = (props: {
                 aria-describedby={props.form.confirmError ? 'f-confirm-err' : undefined}
               />{' '}
               {resume
-                ? `我确认${props.state === 'completed' ? '补发' : '继续发放'} ${props.month} 月积分（预览：${p.elders} 位老人，共 ${p.points} 积分）`
+                ? `我确认${props.state === 'completed' ? '补发' : '继续发放'} ${props.month} 月积分` +
+                  `（预览：${p.elders} 位老人，共 ${p.points} 积分）`
                 : `我确认发放 ${props.month} 月积分：${p.elders} 位老人，共 ${p.points} 积分`}
             </label>
           </div>
