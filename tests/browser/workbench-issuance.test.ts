@@ -69,7 +69,10 @@ describe('the staff workbench: issuance and awards', () => {
     await noAxe(page);
     await page.screenshot({ path: '/tmp/issuance-preview.png', fullPage: true });
     await page.check('input[name=confirm]');
-    await Promise.all([page.waitForURL(`**/staff/issuance?month=${month}&done=started`), page.click('text=确认发放')]);
+    await Promise.all([
+      page.waitForURL(`**/staff/issuance?month=${month}&done=started`),
+      page.click('button:has-text("确认发放")'),
+    ]);
     await reloadUntil(page, '[data-run-status="completed"]');
     expect(await page.locator('#run-figures').textContent()).toContain(String(elders));
     expect(await page.locator('[data-last-change]').getAttribute('data-last-change')).toBe('issuance.start');

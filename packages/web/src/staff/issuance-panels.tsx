@@ -1,50 +1,56 @@
 // The parts of the staff issuance page: the stored preview by street and by rule, the month's run
 // (progress, result, stalled), and the admin's start / resume form with its confirmation.
 import type { IssuanceRun, PreviewRecord } from '@tmc/core/policy/issuance';
+import { CARE_LEVEL_ZH, SPECIAL_CATEGORY_ZH } from '@tmc/core/elders/model';
 import { T } from '../kit/layout';
 import { ErrorBox, type Msg } from '../kit/ui';
 import { chinaTime } from './kit';
 
 type Figures = Record<string, { elders: number; points: number }>;
 
+const zhOf = (table: Record<string, string>, k: string): string => (Object.hasOwn(table, k) ? table[k] : null) ?? k;
+
 /** `age:80-89`, `care:2`, `category:xxx`, `newcomer:full` in words (the rule names of core policy/model). */
 export const ruleZh = (rule: string): string => {
   const [kind = '', arg = ''] = rule.split(':');
   if (kind === 'age') return `年龄 ${arg.replace(/-\+$/, ' 岁以上').replace(/-(\d+)$/, '–$1 岁')} Age band`;
-  if (kind === 'care') return `护理等级 ${arg} Care level`;
-  if (kind === 'category') return `特殊类别 ${arg} Category`;
+  if (kind === 'care') return `护理等级：${zhOf(CARE_LEVEL_ZH, arg)} Care level`;
+  if (kind === 'category') return `特殊类别：${zhOf(SPECIAL_CATEGORY_ZH, arg)} Category`;
   if (kind === 'newcomer') return `新登记老人（${arg}）Newcomers`;
   return rule;
 };
 
+// in a div: a table as a grid item would stretch its rows to the taller neighbour's height
 const FiguresTable = (props: { id: string; caption: Msg; head: Msg; rows: Figures; label: (k: string) => string }) => (
-  <table id={props.id}>
-    <caption>
-      <T zh={props.caption.zh} en={props.caption.en} />
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">
-          <T zh={props.head.zh} en={props.head.en} />
-        </th>
-        <th scope="col">
-          <T zh="老人" en="Elders" />
-        </th>
-        <th scope="col">
-          <T zh="积分" en="Points" />
-        </th>
-      </tr>
-    </thead>
-    <tbody>
-      {Object.entries(props.rows).map(([k, f]) => (
+  <div>
+    <table id={props.id}>
+      <caption>
+        <T zh={props.caption.zh} en={props.caption.en} />
+      </caption>
+      <thead>
         <tr>
-          <td>{props.label(k)}</td>
-          <td class="num">{f.elders}</td>
-          <td class="num">{f.points}</td>
+          <th scope="col">
+            <T zh={props.head.zh} en={props.head.en} />
+          </th>
+          <th scope="col">
+            <T zh="老人" en="Elders" />
+          </th>
+          <th scope="col">
+            <T zh="积分" en="Points" />
+          </th>
         </tr>
-      ))}
-    </tbody>
-  </table>
+      </thead>
+      <tbody>
+        {Object.entries(props.rows).map(([k, f]) => (
+          <tr>
+            <td>{props.label(k)}</td>
+            <td class="num">{f.elders}</td>
+            <td class="num">{f.points}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </div>
 );
 
 export const PreviewPanel = (props: {
