@@ -44,6 +44,11 @@ const SAMPLES: Record<string, Sample> = {
     return null;
   },
   username: async () => 'xicheng',
+  // an entry of the :elder_id sample's wallet (the seed issued the month: its allowance at least)
+  entry_id: async (s) => {
+    const e = first((await s.deps.elders.listByCommunity(COMMUNITY, 1)).items);
+    return e ? (first((await s.deps.ledger.history(`wallet:${e.elder_id}`, 1)).items)?.entry_id ?? null) : null;
+  },
   // a checked award sheet with one bad row, as the admin (the first who may open it) uploaded it
   upload_id: async (s) => {
     const upload_id = 'axeSampleUpload0123456789abcdefg';
