@@ -11,6 +11,7 @@ import { walletAccount } from '@tmc/core/ledger/accounts';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { reversibleHere } from '../../packages/web/src/staff/elder-points';
 import { pageRoutes } from '../../packages/web/src/pages';
+import { createAwardUploadStore } from '@tmc/store/entities/award-uploads';
 import { DESKTOP, launch, runAxe, startServer, stopServer, type AxeViolation, type Local } from './support';
 
 let server: Local | undefined;
@@ -58,6 +59,26 @@ const SAMPLES: Record<string, Sample> = {
   },
   username: async () => 'xicheng',
   version: async (s) => String((await s.deps.policies.versions())[0]?.version ?? '') || null,
+  // a checked award sheet with one bad row, as the admin (the first who may open it) uploaded it
+  upload_id: async (s) => {
+    const upload_id = 'axeSampleUpload0123456789abcdefg';
+    await createAwardUploadStore(s.deps.db).put({
+      upload_id,
+      scope: null,
+      actor: 'staff:admin',
+      file_name: '签到表.csv',
+      bytes: new TextEncoder().encode('卡号,类型,数量,说明\n000000000000,社区活动,1,活动\n'),
+      checked_at: s.deps.clock.now().toISOString(),
+      row_count: 1,
+      elders: 0,
+      points: 0,
+      error_count: 1,
+      errors: [
+        { row: 2, column: '卡号', code: 'CARD_INVALID', message: '卡号无效', message_en: 'Invalid card number' },
+      ],
+    });
+    return upload_id;
+  },
 };
 
 /** Pages that need a query to be a page at all (a filter with no default, the service being booked). */

@@ -72,3 +72,6 @@ export { BOOKERS, DISPUTERS, RATERS, Reason, loadVisible, seesCode } from './api
 export { RateBody } from './api/order-steps';
 // Points policy pages (issue 12): versions read and saved under the API's role lists.
 export { POLICY_READERS, POLICY_WRITERS } from './api/issuance';
+// Monthly issuance and activity awards (issue 12): the pages start a run and award points through the
+// same functions and role lists as the API routes.
+export { AWARD_OFFICERS, awardToElder, ISSUANCE_COMMITTERS, ISSUANCE_READERS, startIssuance } from './api/issuance';

@@ -24,6 +24,7 @@ import { statementPatterns } from './entities/statements';
 import { counterPatterns } from './entities/counters';
 import { flagPatterns } from './entities/flags';
 import { coveragePatterns } from './entities/coverage';
+import { awardUploadPatterns } from './entities/award-uploads';
 import { payeePatterns } from './entities/payees';
 import { timerPatterns } from './entities/timers';
 import { topupPatterns } from './entities/topups';
@@ -47,6 +48,7 @@ export const ENTITY_PATTERNS: { entity: string; patterns: AccessPattern[] }[] = 
   { entity: 'ledger', patterns: ledgerPatterns() },
   { entity: 'policy', patterns: policyPatterns() },
   { entity: 'issuance-runs', patterns: issuancePatterns() },
+  { entity: 'award-uploads', patterns: awardUploadPatterns() },
   { entity: 'notices', patterns: noticePatterns() },
   { entity: 'topups', patterns: topupPatterns() },
   { entity: 'merchants', patterns: merchantPatterns() },

@@ -28,6 +28,7 @@ import { wechatLinkKeys } from './entities/wechat-links';
 import { counterKeys } from './entities/counters';
 import { flagKeys } from './entities/flags';
 import { coverageKeys } from './entities/coverage';
+import { awardUploadKeys } from './entities/award-uploads';
 
 export { ROOT_AREA } from './entities/areas';
 
@@ -60,6 +61,7 @@ export const KEY_TABLES = [
   counterKeys,
   flagKeys,
   coverageKeys,
+  awardUploadKeys,
 ] as const;
 
 export const keys = {
@@ -90,4 +92,5 @@ export const keys = {
   ...counterKeys,
   ...flagKeys,
   ...coverageKeys,
+  ...awardUploadKeys,
 } as const;

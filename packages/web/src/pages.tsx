@@ -24,6 +24,8 @@ import { staffDisputePageRoutes } from './staff/dispute-pages';
 import { staffBehalfPageRoutes } from './staff/behalf-pages';
 import { staffImportPageRoutes } from './staff/import-pages';
 import { staffIssuancePageRoutes } from './staff/issuance-pages';
+import { staffAwardPageRoutes } from './staff/award-pages';
+import { staffAwardCsvPageRoutes } from './staff/award-csv-pages';
 import { cardSheetPageRoutes } from './staff/card-sheet-pages';
 import { staffSettlementPageRoutes } from './staff/settlement-pages';
 import { staffFlagPageRoutes } from './staff/flag-pages';
@@ -75,6 +77,8 @@ export const pageRoutes = (deps: Deps): RouteDef[] => [
   // '/staff/policies/new' is declared before '/staff/policies/:version'
   ...staffPolicyEditRoutes(deps),
   ...staffPolicyPageRoutes(deps),
+  ...staffAwardPageRoutes(deps),
+  ...staffAwardCsvPageRoutes(deps),
   ...cardSheetPageRoutes(deps),
   ...staffSettlementPageRoutes(deps),
   ...staffFlagPageRoutes(deps),

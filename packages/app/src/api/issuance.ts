@@ -1,8 +1,11 @@
 // Points policy versions, monthly issuance (stored preview computed by a job, start, progress) and activity awards.
 import * as z from 'zod/mini';
 import { AppError } from '@tmc/core/kernel/errors';
-import { AWARD_KINDS, PolicyInput } from '@tmc/core/policy/model';
 import { savePolicy } from '@tmc/core/policy/versions';
+import { AWARD_KINDS, PolicyInput, type AwardKind } from '@tmc/core/policy/model';
+import type { ElderRecord } from '@tmc/core/elders/model';
+import type { Idem } from '@tmc/core/ledger/service';
+import type { Deps } from '../compose/deps';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
 import type { PreviewRecord } from '@tmc/core/policy/issuance';
 import { defineRoute, pathElder } from '../http/route';
@@ -26,6 +29,53 @@ export const POLICY_WRITERS = ['admin'] as const;
 /** A version to save; `after_version` (optional): the version it was edited from, so a save racing a
  * colleague's gets CONFLICT instead of landing on top of it. */
 const PolicySave = z.extend(PolicyInput, { after_version: z.optional(z.int().check(z.gte(0))) });
+/** Who reads the month's preview and run, and asks for a preview of their area. */
+export const ISSUANCE_READERS = STAFF;
+/** Who starts or resumes the month's issuance (it pays the whole city). */
+export const ISSUANCE_COMMITTERS = ['admin'] as const;
+/** Who awards activity points, one elder or a CSV sheet (within their area). */
+export const AWARD_OFFICERS = ['admin', 'district', 'street'] as const;
+
+/** Awards activity points to one elder (the API route and the staff page): active elders only, within
+ * the monthly cap, once per idempotency key (the award id is the actor's key), audited in the award's
+ * transaction. The caller has checked the elder is in the actor's area. */
+export const awardToElder = async (
+  deps: Deps,
+  a: { elder: ElderRecord; kind: AwardKind; quantity: number; reason: string; actor: string; request_id: string },
+  idem: Idem,
+) => {
+  if (a.elder.status !== 'active') throw new AppError('ELDER_INACTIVE');
+  const audit = {
+    actor: a.actor,
+    action: 'award.create',
+    subject: `elder:${a.elder.elder_id}`,
+    detail: { kind: a.kind, quantity: a.quantity, reason: a.reason },
+    request_id: a.request_id,
+  };
+  const award = { award_id: `${a.actor}:${idem.key}`, elder_id: a.elder.elder_id, kind: a.kind, quantity: a.quantity };
+  return awardPoints(deps, await policyNow(deps), { ...award, reason: a.reason, actor: a.actor, audit }, idem);
+};
+
+/** Starts (or resumes) the month's issuance: the API route and the staff page both call this. The
+ * claim is one versioned write, so of many simultaneous starts one claims the run, starts the job and
+ * writes the audit record; the rest get ISSUANCE_RUNNING. The job walks the claimed run (`resume`). */
+export const startIssuance = async (
+  deps: Deps,
+  a: { month: string; resume: boolean; actor: string; request_id: string },
+) => {
+  const policy = await policyNow(deps, `${a.month}-01`); // fail now, not in the background
+  const { claimIssuance } = await import('@tmc/core/policy/issuance');
+  const run = await claimIssuance({ ...deps, runs: createIssuanceRunStore(deps.db) }, policy, a.month, a.resume);
+  await deps.audit.write({
+    actor: a.actor,
+    action: 'issuance.start',
+    subject: `issuance:${a.month}`,
+    detail: { resume: a.resume, pass: run.pass },
+    request_id: a.request_id,
+  });
+  await deps.jobs.start({ job: 'issuance', month: a.month, resume: true });
+  return run;
+};
 
 const Figures = z.object({ elders: z.number(), points: z.number() });
 const PreviewView = z.object({
@@ -99,7 +149,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/issuance/:month/preview',
-    access: { roles: STAFF },
+    access: { roles: ISSUANCE_READERS },
     tags: ['issuance'],
     summary:
       "The stored dry run of a month's issuance in your area (elders, points, " +
@@ -117,7 +167,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/issuance/:month/preview',
-    access: { roles: STAFF },
+    access: { roles: ISSUANCE_READERS },
     tags: ['issuance'],
     summary:
       "Compute the month's preview for your area in the background (it reads " +
@@ -139,28 +189,23 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/issuance/:month/commit',
-    access: { roles: ['admin'] },
+    access: { roles: ISSUANCE_COMMITTERS },
     tags: ['issuance'],
     summary:
       "Start (or resume) the month's issuance in the background; idempotent " +
-      'per elder and month. `resume` on a completed month pays elders ' +
-      "registered since (by the policy's newcomer_allowance). Poll GET " +
+      'per elder and month; of simultaneous starts one wins. `resume` on a completed month pays elders ' +
+      "registered since (by the policy's newcomer_allowance), on a running one takes it over. Poll GET " +
       '/api/issuance/{month}.',
     params: Month,
     body: z.object({ resume: z._default(z.boolean(), false) }),
     response: z.object({ month: z.string(), started: z.literal(true) }),
     successStatus: 202,
-    errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING'],
+    errors: ['POLICY_MISSING', 'ISSUANCE_RUNNING', 'ISSUANCE_COMPLETED'],
     async handler(c, { params, body, principal }) {
-      const deps = c.get('deps');
-      await policyNow(deps, `${params.month}-01`); // fail now, not in the background
-      const run = await createIssuanceRunStore(deps.db).get(params.month);
-      if (run?.status === 'running' && !body.resume) throw new AppError('ISSUANCE_RUNNING');
-      await deps.jobs.start({ job: 'issuance', month: params.month, resume: body.resume });
-      await deps.audit.write({
+      await startIssuance(c.get('deps'), {
+        month: params.month,
+        resume: body.resume,
         actor: principal.sub,
-        action: 'issuance.start',
-        subject: `issuance:${params.month}`,
         request_id: c.get('requestId'),
       });
       return c.json({ month: params.month, started: true as const }, 202);
@@ -169,7 +214,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'get',
     path: '/api/issuance/:month',
-    access: { roles: STAFF },
+    access: { roles: ISSUANCE_READERS },
     tags: ['issuance'],
     summary: "Progress of a month's issuance",
     params: Month,
@@ -191,7 +236,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/elders/:elder_id/awards',
-    access: { roles: ['admin', 'district', 'street'] },
+    access: { roles: AWARD_OFFICERS },
     tags: ['awards'],
     summary:
       'Award activity points (health check-up, community event, volunteer ' +
@@ -215,21 +260,10 @@ export const issuanceRoutes = () => [
       'CONFLICT',
     ],
     async handler(c, { params, body, principal, elder }) {
-      const deps = c.get('deps');
-      const e = pathElder(elder);
-      if (e.status !== 'active') throw new AppError('ELDER_INACTIVE');
       const idem = idempotencyOf(c, { ...params, ...body });
-      const r = await awardPoints(
-        deps,
-        await policyNow(deps),
-        {
-          award_id: `${principal.sub}:${idem.key}`,
-          elder_id: e.elder_id,
-          kind: body.kind,
-          quantity: body.quantity,
-          reason: body.reason,
-          actor: principal.sub,
-        },
+      const r = await awardToElder(
+        c.get('deps'),
+        { elder: pathElder(elder), ...body, actor: principal.sub, request_id: c.get('requestId') },
         idem,
       );
       markReplay(c, r.replayed);
@@ -239,7 +273,7 @@ export const issuanceRoutes = () => [
   defineRoute({
     method: 'post',
     path: '/api/awards/csv',
-    access: { roles: ['admin', 'district', 'street'] },
+    access: { roles: AWARD_OFFICERS },
     tags: ['awards'],
     summary:
       'Award points from a CSV sign-in sheet (卡号, 类型, 数量, 说明). All rows are ' +

@@ -260,6 +260,12 @@ export const ERRORS = {
     zh: '生效日期不能早于本月1日',
     en: 'The effective date cannot be before the first of this month',
   },
+  // monthly issuance from the staff workbench (issue 12): a plain start of a finished month pays nobody
+  ISSUANCE_COMPLETED: {
+    status: 409,
+    zh: '本月积分已发放完毕；为新登记的老人补发请选择“补发”',
+    en: "This month's issuance is complete; choose resume to pay newcomers",
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -7,6 +7,7 @@
 // reverse.ts; this module keeps credit, expiry and freezing and re-exports the rest, so
 // `@tmc/core/ledger/service` stays the one entry point of ledger operations.
 import { AppError } from '../kernel/errors';
+import type { AuditEvent } from '../kernel/audit';
 import { walletAccount, systemAccount, type SystemKind } from './accounts';
 import type { EntryKind } from './entry';
 import { NEVER_EXPIRES, type Lot, type LotSource } from './lots';
@@ -39,6 +40,7 @@ export type CreditArgs = {
   policy_version: number | null;
   ref?: Record<string, string>;
   counters?: { key: CounterKey; delta: number; max: number | null }[];
+  audit?: AuditEvent; // written in the entry's transaction: one record exactly when the entry exists
 };
 
 /** Points into an elder's wallet from a system account, as a new lot. */
@@ -76,6 +78,7 @@ export const credit = (deps: LedgerDeps, a: CreditArgs, idem?: Idem): Promise<En
       balances: await balancesFor(deps, moves, new Set()),
       lots: [{ op: 'create', lot }],
       ...(a.counters ? { counters: a.counters } : {}),
+      ...(a.audit ? { audit: { event: a.audit } } : {}),
     };
   });
 };

@@ -28,11 +28,37 @@ const KIND_BY_NAME: Record<string, AwardKind> = {
 
 export type AwardRowError = { row: number; column: string; code: string; message: string; message_en: string };
 
-export const awardCsv = async (
-  deps: LedgerDeps & { elders: ElderStore },
+const csvAwardId = (file_id: string, row: number) => `csv:${file_id}:${row}`;
+
+/** A row that passed every check, caps included, ready to award. */
+export type AwardRow = {
+  row: number;
+  elder_id: string;
+  kind: AwardKind;
+  quantity: number;
+  reason: string;
+  points: number;
+};
+
+export type AwardCheck = {
+  rows: AwardRow[]; // the good rows (with errors elsewhere, none is awarded)
+  row_count: number; // data rows in the file
+  errors: AwardRowError[];
+  /** The file's id (hash of its bytes): award ids derive from it and the row, so a file awards once. */
+  file_id: string;
+  elders: number;
+  points: number;
+};
+
+type CsvDeps = LedgerDeps & { elders: ElderStore };
+
+/** Checks every row of the file, caps included (summed over the file and what the month has already
+ * awarded), and writes nothing: the staff page shows this before the officer confirms. */
+export const checkAwardCsv = async (
+  deps: CsvDeps,
   policy: Policy,
-  args: { bytes: Uint8Array; actor: string; scope: string | null },
-): Promise<{ awarded: number; already: number; errors: AwardRowError[] }> => {
+  args: { bytes: Uint8Array; scope: string | null },
+): Promise<AwardCheck> => {
   const { text } = decodeCsv(args.bytes);
   const records = parse(text, {
     bom: true,
@@ -59,9 +85,10 @@ export const awardCsv = async (
   const errors: AwardRowError[] = [];
   const err = (row: number, column: string, code: string, message: string, message_en: string) =>
     errors.push({ row, column, code, message, message_en });
-  const good: { row: number; elder_id: string; kind: AwardKind; quantity: number; reason: string }[] = [];
+  const good: AwardRow[] = [];
   const monthTotals = new Map<string, number>();
   const month = chinaMonth(deps.clock.now());
+  const file_id = sha256(Buffer.from(args.bytes)).slice(0, 16);
   for (const [i, r] of rows.entries()) {
     const row = i + 2; // header is line 1
     const card = (r[ci.card] ?? '').trim();
@@ -96,6 +123,11 @@ export const awardCsv = async (
       continue;
     }
     const rule = policy.awards[kind];
+    // a row of this file awarded before is not awarded again, so it does not count against the cap twice
+    if (await deps.ledger.entry(`award:${csvAwardId(file_id, row)}`)) {
+      good.push({ row, elder_id: elder.elder_id, kind, quantity, reason, points: rule.points * quantity });
+      continue;
+    }
     const key = `${elder.elder_id}|${kind}`;
     const sum = (monthTotals.get(key) ?? 0) + rule.points * quantity;
     monthTotals.set(key, sum);
@@ -113,23 +145,50 @@ export const awardCsv = async (
         `超过本月上限 ${rule.monthly_cap_points} 积分`,
         `Over the monthly cap of ${rule.monthly_cap_points} points`,
       );
-    else good.push({ row, elder_id: elder.elder_id, kind, quantity, reason });
+    else good.push({ row, elder_id: elder.elder_id, kind, quantity, reason, points: rule.points * quantity });
   }
-  if (errors.length) return { awarded: 0, already: 0, errors };
-  const fileId = sha256(Buffer.from(args.bytes)).slice(0, 16);
+  return {
+    rows: good,
+    row_count: rows.length,
+    errors,
+    file_id,
+    elders: new Set(good.map((g) => g.elder_id)).size,
+    points: good.reduce((s, g) => s + g.points, 0),
+  };
+};
+
+/** Awards the checked rows one by one (entry ids from the file and row: a second time awards nothing). */
+export const awardCheckedRows = async (
+  deps: LedgerDeps,
+  policy: Policy,
+  check: AwardCheck,
+  actor: string,
+): Promise<{ awarded: number; already: number }> => {
+  if (check.errors.length) throw new AppError('IMPORT_INVALID', { details: { error_count: check.errors.length } });
   let awarded = 0;
   let already = 0;
-  for (const g of good) {
+  for (const g of check.rows) {
     const r = await awardPoints(deps, policy, {
-      award_id: `csv:${fileId}:${g.row}`,
+      award_id: csvAwardId(check.file_id, g.row),
       elder_id: g.elder_id,
       kind: g.kind,
       quantity: g.quantity,
       reason: g.reason,
-      actor: args.actor,
+      actor,
     });
     if (r.replayed) already++;
     else awarded++;
   }
-  return { awarded, already, errors: [] };
+  return { awarded, already };
+};
+
+/** Check, then award if no row is bad: one bad row and nothing is awarded. */
+export const awardCsv = async (
+  deps: CsvDeps,
+  policy: Policy,
+  args: { bytes: Uint8Array; actor: string; scope: string | null },
+): Promise<{ awarded: number; already: number; errors: AwardRowError[] }> => {
+  const check = await checkAwardCsv(deps, policy, args);
+  if (check.errors.length) return { awarded: 0, already: 0, errors: check.errors };
+  return { ...(await awardCheckedRows(deps, policy, check, args.actor)), errors: [] };
 };

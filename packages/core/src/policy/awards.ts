@@ -1,6 +1,7 @@
 // Activity awards (活动奖励): health check-up, community event, volunteer hours. Points per the
 // policy, limited per elder per month and kind by a capped counter in the same transaction.
 import { AppError } from '../kernel/errors';
+import type { AuditEvent } from '../kernel/audit';
 import { chinaMonth } from '../kernel/time';
 import { credit, type EntryResult, type Idem, type LedgerDeps } from '../ledger/service';
 import { allowanceExpiresOn, type AwardKind, type Policy } from './model';
@@ -14,6 +15,7 @@ export type AwardArgs = {
   quantity: number;
   reason: string;
   actor: string;
+  audit?: AuditEvent; // in the award's transaction (a single award from the staff page or API)
 };
 
 export const awardPoints = (deps: LedgerDeps, policy: Policy, a: AwardArgs, idem?: Idem): Promise<EntryResult> => {
@@ -47,6 +49,7 @@ export const awardPoints = (deps: LedgerDeps, policy: Policy, a: AwardArgs, idem
       expires_on: allowanceExpiresOn(policy, month),
       reason: a.reason,
       actor: a.actor,
+      ...(a.audit ? { audit: a.audit } : {}),
       policy_version: policy.version,
       ref: { award_kind: a.kind, quantity: String(a.quantity), month },
       counters: [

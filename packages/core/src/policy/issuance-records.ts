@@ -20,6 +20,13 @@ export type IssuanceRun = {
   version: number;
 };
 
+export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this long was interrupted
+
+/** Whether a running run has not saved progress for STALE_RUN_MS: its walker died; resume takes it over.
+ * Here, not in issuance.ts, so the issuance page can say so without loading the issuance code. */
+export const isStalled = (run: IssuanceRun, now: Date): boolean =>
+  run.status === 'running' && Date.parse(run.updated_at) <= now.getTime() - STALE_RUN_MS;
+
 export type Preview = {
   month: string;
   policy_version: number;

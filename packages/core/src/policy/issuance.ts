@@ -13,13 +13,13 @@ import type { ElderStore } from '../elders/ports';
 import type { ElderRecord } from '../elders/model';
 import { MONTH_RE } from '../kernel/ids';
 import type { IssuanceRunStore, PreviewStore } from './ports';
-import type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
+import { isStalled, type IssuanceRun, type Preview, type PreviewRecord } from './issuance-records';
 
 export type { IssuanceRun, Preview, PreviewRecord } from './issuance-records';
+export { isStalled, STALE_RUN_MS } from './issuance-records';
 
 export const ISSUANCE_PAGE = 100; // elders read per Query page
 export const ISSUANCE_CONCURRENCY = 16; // credits in flight: fast on DynamoDB, gentle on shards
-export const STALE_RUN_MS = 15 * 60_000; // a 'running' run not updated for this long was interrupted
 // Progress is saved every few pages, not every page: the run record would otherwise be written once
 // per 100 elders (1% of them), the hottest item of the month. A resume redoes at most these pages,
 // which finds their elders already credited.
@@ -184,6 +184,58 @@ const creditElder = async (
   return { r: r.replayed ? 'already' : 'issued', points: a.points, newcomer: a.newcomer };
 };
 
+const firstRun = (policy: Policy, month: string, at: string): IssuanceRun => ({
+  month,
+  status: 'running',
+  policy_version: policy.version,
+  community_index: 0,
+  cursor: null,
+  issued: 0,
+  already: 0,
+  skipped: 0,
+  points: 0,
+  newcomers: 0,
+  pass: 1,
+  pass_started_at: at,
+  started_at: at,
+  updated_at: at,
+  version: 1,
+});
+
+/** A completed month walked again for newcomers (see commitIssuance). */
+const nextPass = (run: IssuanceRun, at: string): IssuanceRun => ({
+  ...run,
+  status: 'running',
+  pass: run.pass + 1,
+  pass_started_at: at,
+  community_index: 0,
+  cursor: null,
+  updated_at: at,
+  version: run.version + 1,
+});
+
+/** Claims the start of a walk for one caller, before any job runs: the month's first run; with
+ * `resume`, a newcomer pass of a completed month or the takeover of an interrupted run. The claimed
+ * run is then walked by commitIssuance with `resume`. Of many simultaneous claims exactly one wins
+ * (a versioned put); the others get ISSUANCE_RUNNING, so one start is one job and one audit record. */
+export const claimIssuance = async (
+  deps: Pick<IssuanceDeps, 'runs' | 'clock'>,
+  policy: Policy,
+  month: string,
+  resume: boolean,
+): Promise<IssuanceRun> => {
+  checkMonth(month);
+  const at = deps.clock.now().toISOString();
+  const run = await deps.runs.get(month);
+  let next: IssuanceRun;
+  if (!run) next = firstRun(policy, month, at);
+  else if (!resume) throw new AppError(run.status === 'completed' ? 'ISSUANCE_COMPLETED' : 'ISSUANCE_RUNNING');
+  else if (run.status === 'completed') next = nextPass(run, at);
+  else next = { ...run, updated_at: at, version: run.version + 1 };
+  await deps.runs.put(next, run?.version ?? 0);
+  return next;
+};
+
 /** Runs (or resumes) the month's issuance. Safe to call again at any time: an interrupted run
  * continues from its saved place; a live one is refused. A completed month returns its run, or
  * with `resume`, walks again as a newcomer pass: it pays whoever has no allowance entry for the
@@ -199,41 +251,16 @@ export const commitIssuance = async (
   let run = await deps.runs.get(month);
   if (run?.status === 'completed') {
     if (!opts.resume) return run;
-    const next: IssuanceRun = {
-      ...run,
-      status: 'running',
-      pass: run.pass + 1,
-      pass_started_at: now(),
-      community_index: 0,
-      cursor: null,
-      updated_at: now(),
-      version: run.version + 1,
-    };
+    const next = nextPass(run, now());
     await deps.runs.put(next, run.version); // two resumes at once: one starts the pass, the other gets ISSUANCE_RUNNING
     run = next;
-  } else if (run && !opts.resume && Date.parse(run.updated_at) > deps.clock.now().getTime() - STALE_RUN_MS) {
+  } else if (run && !opts.resume && !isStalled(run, deps.clock.now())) {
     // Probably live elsewhere. Racing it would be safe (credits are idempotent and the run record
     // is versioned) but wasteful; `resume` is for a run known to have died.
     throw new AppError('ISSUANCE_RUNNING');
   }
   if (!run) {
-    run = {
-      month,
-      status: 'running',
-      policy_version: policy.version,
-      community_index: 0,
-      cursor: null,
-      issued: 0,
-      already: 0,
-      skipped: 0,
-      points: 0,
-      newcomers: 0,
-      pass: 1,
-      pass_started_at: now(),
-      started_at: now(),
-      updated_at: now(),
-      version: 1,
-    };
+    run = firstRun(policy, month, now());
     await deps.runs.put(run, 0);
   }
   const communities = await communitiesUnder(deps.areas, null);

@@ -2,10 +2,10 @@
 // points, money, figures, administration), each link shown only to the roles its page admits, so the
 // menu never offers a page that answers 403. Role lists come from the API modules where they exist.
 import type { StaffRole } from '@tmc/core/auth/service';
-import { ANALYTICS_READERS, AUDIT_READERS, COVERAGE_READERS, FLAG_READERS, SETTLEMENT_READERS } from '@tmc/app/public';
-import { POLICY_READERS } from '@tmc/app/public';
+import { ANALYTICS_READERS, AUDIT_READERS, AWARD_OFFICERS, COVERAGE_READERS, FLAG_READERS } from '@tmc/app/public';
+import { ISSUANCE_READERS, POLICY_READERS, SETTLEMENT_READERS } from '@tmc/app/public';
 import { T } from '../kit/layout';
-import { ALL_STAFF, ELDER_OFFICERS, type StaffP } from '../kit/principal';
+import { ELDER_OFFICERS, type StaffP } from '../kit/principal';
 
 type Link = { href: string; zh: string; en: string; roles: readonly StaffRole[] };
 type Group = { zh: string; en: string; links: Link[] };
@@ -36,8 +36,8 @@ export const CONSOLE_MENU: readonly Group[] = [
     zh: '积分',
     en: 'Points',
     links: [
-      { href: '/staff/issuance', zh: '每月积分发放', en: 'Monthly issuance', roles: ALL_STAFF },
-      { href: '/staff/awards', zh: '活动奖励积分', en: 'Activity awards', roles: ELDER_OFFICERS },
+      { href: '/staff/issuance', zh: '每月积分发放', en: 'Monthly issuance', roles: ISSUANCE_READERS },
+      { href: '/staff/awards', zh: '活动奖励积分', en: 'Activity awards', roles: AWARD_OFFICERS },
       { href: '/staff/policies', zh: '积分政策', en: 'Points policy', roles: POLICY_READERS },
     ],
   },

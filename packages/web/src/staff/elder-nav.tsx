@@ -1,7 +1,7 @@
 // The small navigation of one elder's staff pages: the profile, points, orders and top-ups, each a
 // page of its own (the profile page is near its size limit), and the "who did it last" line of a
 // page that shows only some of an elder's audited actions.
-import type { Deps } from '@tmc/app/public';
+import { AWARD_OFFICERS, type Deps } from '@tmc/app/public';
 import { T } from '../kit/layout';
 import type { LastChange } from './last-change';
 
@@ -13,7 +13,8 @@ const TABS: readonly { tab: ElderTab; path: string; zh: string; en: string }[] =
   { tab: 'topups', path: '/topups', zh: '充值', en: 'Top-ups' },
 ];
 
-export const ElderNav = (props: { elder_id: string; current: ElderTab; name?: string }) => (
+/** With `role`, the award link shows for those who may award (the awards API's roles). */
+export const ElderNav = (props: { elder_id: string; current: ElderTab; name?: string; role?: string }) => (
   <nav class="links panel" aria-label={`老人页面 Elder pages${props.name ? `：${props.name}` : ''}`}>
     {TABS.map((t) =>
       t.tab === props.current ? (
@@ -27,6 +28,11 @@ export const ElderNav = (props: { elder_id: string; current: ElderTab; name?: st
           <T zh={t.zh} en={t.en} />
         </a>
       ),
+    )}
+    {props.role && (AWARD_OFFICERS as readonly string[]).includes(props.role) && (
+      <a href={`/staff/awards?elder=${props.elder_id}`}>
+        <T zh="奖励积分" en="Award points" />
+      </a>
     )}
   </nav>
 );

@@ -41,7 +41,7 @@ export const staffElderOrderPageRoutes = (deps: Deps): RouteDef[] => [
         `老人订单：${e.name}`,
         'Elder orders',
         <>
-          <ElderNav elder_id={e.elder_id} current="orders" name={e.name} />
+          <ElderNav elder_id={e.elder_id} current="orders" name={e.name} role={p.role} />
           <section class="panel" aria-labelledby="orders-h">
             <h2 id="orders-h">
               <T zh="订单" en="Orders" />

@@ -99,7 +99,7 @@ export const pointsPage = async (
     `老人积分：${e.name}`,
     'Elder points',
     <>
-      <ElderNav elder_id={e.elder_id} current="points" name={e.name} />
+      <ElderNav elder_id={e.elder_id} current="points" name={e.name} role={p.role} />
       <Notice msg={x.done} />
       <section class="panel" aria-labelledby="bal-h">
         <h2 id="bal-h">

@@ -47,13 +47,14 @@ const Profile = (props: {
   auditCursor?: string | undefined;
   communities: { code: string; label: string }[];
   x: ProfileExtras;
+  role: string;
 }) => {
   const { e, x } = props;
   const active = e.status === 'active';
   const base = `/staff/elders/${e.elder_id}`;
   return (
     <>
-      <ElderNav elder_id={e.elder_id} current="profile" name={e.name} />
+      <ElderNav elder_id={e.elder_id} current="profile" name={e.name} role={props.role} />
       <Notice msg={x.done} />
       {x.reveal && (
         <div class="panel" role="status">
@@ -323,6 +324,7 @@ export const profilePage = async (
       auditCursor={opts.auditCursor}
       communities={communities}
       x={x}
+      role={p.role}
     />,
     { status: opts.status ?? 200 },
   );

@@ -65,7 +65,7 @@ const reversePage = async (
     `冲正积分记录：${e.name}`,
     'Reverse an entry',
     <>
-      <ElderNav elder_id={e.elder_id} current="points" name={e.name} />
+      <ElderNav elder_id={e.elder_id} current="points" name={e.name} role={p.role} />
       <section class="panel" aria-labelledby="entry-h">
         <h2 id="entry-h">
           <T zh="积分记录" en="The entry" />

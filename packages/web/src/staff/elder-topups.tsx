@@ -108,7 +108,7 @@ export const topupsPage = async (
     `老人充值：${e.name}`,
     'Elder top-ups',
     <>
-      <ElderNav elder_id={e.elder_id} current="topups" name={e.name} />
+      <ElderNav elder_id={e.elder_id} current="topups" name={e.name} role={p.role} />
       <Notice msg={x.done} />
       <section class="panel" aria-labelledby="topups-h">
         <h2 id="topups-h">

@@ -1,161 +1,108 @@
-// Staff issuance page: the month's stored preview for the officer's area (computed by a job,
-// never on this request: it reads every elder in the area) with when it was computed, a button
-// to compute it again, and the month's run. GetItems only.
+// Staff issuance page: the month's stored preview for the officer's area by street and by rule
+// (computed by a job, never on this request: it reads every elder in the area) with when it was
+// computed, a button to compute it again, the month's run (progress, result), and for an admin the
+// start / resume form: the same startIssuance as POST /api/issuance/:month/commit. GetItems only.
 import * as z from 'zod/mini';
 import { chinaMonth } from '@tmc/core/kernel/time';
-import type { IssuanceRun, PreviewRecord } from '@tmc/core/policy/issuance';
+import { isStalled } from '@tmc/core/policy/issuance-records';
 import { createIssuancePreviewStore, createIssuanceRunStore } from '@tmc/store/entities/issuance-runs';
-import { defineRoute, type RouteDef } from '@tmc/app/public';
+import { defineRoute, type Ctx, type RouteDef } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
-import { policyNow } from '@tmc/app/public';
+import { ISSUANCE_COMMITTERS, ISSUANCE_READERS, policyNow, startIssuance } from '@tmc/app/public';
 import { T } from '../kit/layout';
-import { ALL_STAFF } from '../kit/principal';
-import { chinaTime, staffPage } from './kit';
+import type { StaffP } from '../kit/principal';
+import { expected, msgOfError, Notice, type Msg } from '../kit/ui';
+import { staffPage } from './kit';
 import { MONTH_RE } from '@tmc/core/kernel/ids';
+import { CommitPanel, PreviewPanel, RunPanel, runStateOf, type CommitState } from './issuance-panels';
+import { LastChangeLine, lastChangeOf } from './last-change';
 
-const MonthQ = z.object({ month: z.optional(z.string().check(z.regex(MONTH_RE))) });
+const MonthQ = z.object({
+  month: z.optional(z.string().check(z.regex(MONTH_RE))),
+  done: z.optional(z.enum(['started'])),
+});
 const MonthBody = z.object({ month: z.string().check(z.regex(MONTH_RE)) });
+const CommitBody = z.object({
+  month: z.string().check(z.regex(MONTH_RE)),
+  resume: z.optional(z.enum(['0', '1'])),
+  confirm: z.optional(z.string().check(z.maxLength(20))),
+});
+const STARTED: Msg = { zh: '已开始发放，进度见下方', en: 'Started; progress below' };
+const CONFIRM_NEEDED: Msg = {
+  zh: '请勾选确认发放的月份、人数和积分',
+  en: 'Tick the box to confirm the month and figures',
+};
+const NO_PREVIEW: Msg = { zh: '请先计算本月预览，核对后再发放', en: 'Compute the preview first' };
 
-const PreviewPanel = (props: {
-  month: string;
-  rec: PreviewRecord | null;
-  policyMissing: boolean;
-  names: Map<string, string>;
-}) => {
-  const p = props.rec?.preview ?? null;
-  return (
-    <div class="panel">
-      <h2>
-        <T zh={`${props.month} 发放预览`} en={`Preview for ${props.month}`} />
-      </h2>
-      {p ? (
-        <p data-computed-at={props.rec?.computed_at ?? ''}>
-          <T zh="计算于" en="Computed at" /> {chinaTime(props.rec?.computed_at ?? '')} ·{' '}
-          <T zh="政策版本" en="Policy version" /> {p.policy_version}
-        </p>
-      ) : (
-        <p>
-          <T zh="尚未计算" en="Not computed yet" />
-        </p>
+const issuancePage = async (
+  c: Ctx,
+  deps: Deps,
+  p: StaffP,
+  month: string,
+  opts: { done?: Msg | undefined; form?: CommitState; status?: number } = {},
+) => {
+  const [rec, run, policy, last] = await Promise.all([
+    createIssuancePreviewStore(deps.db).get(month, p.scope),
+    createIssuanceRunStore(deps.db).get(month),
+    policyNow(deps, `${month}-01`).catch(() => null),
+    lastChangeOf(deps, `issuance:${month}`),
+  ]);
+  // a city has a handful of streets: one GetItem each for their names
+  const names = new Map(
+    (await Promise.all(Object.keys(rec?.preview?.by_street ?? {}).map((code) => deps.areas.get(code)))).flatMap((a) =>
+      a ? [[a.code, a.name] as const] : [],
+    ),
+  );
+  const state = runStateOf(run, run !== null && isStalled(run, deps.clock.now()));
+  const committer = (ISSUANCE_COMMITTERS as readonly string[]).includes(p.role);
+  return staffPage(
+    c,
+    deps,
+    p,
+    '积分发放',
+    'Issuance',
+    <>
+      <form method="get" action="/staff/issuance" class="panel">
+        <label for="f-month">
+          <T zh="月份" en="Month" />
+        </label>{' '}
+        <input id="f-month" name="month" type="month" value={month} pattern="\d{4}-\d{2}" />{' '}
+        <button class="btn btn-2" type="submit">
+          <T zh="查看" en="Show" />
+        </button>
+      </form>
+      <Notice msg={opts.done} />
+      <PreviewPanel month={month} rec={rec} policyMissing={policy === null} names={names} />
+      <RunPanel month={month} run={run} state={state} />
+      {committer && (
+        <CommitPanel month={month} state={state} rec={rec} policyMissing={policy === null} form={opts.form ?? {}} />
       )}
-      {props.rec?.status === 'computing' && (
-        <p class="notice">
-          <T zh="正在重新计算，请稍后刷新本页" en="Computing; refresh this page in a while" />
-        </p>
-      )}
-      {p && (
-        <>
-          <p>
-            <T zh="老人" en="Elders" /> <b>{p.elders}</b> · <T zh="积分" en="Points" /> <b>{p.points}</b>
-          </p>
-          <table>
-            <thead>
-              <tr>
-                <th>
-                  <T zh="街道" en="Street" />
-                </th>
-                <th>
-                  <T zh="老人" en="Elders" />
-                </th>
-                <th>
-                  <T zh="积分" en="Points" />
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(p.by_street).map(([street, f]) => (
-                <tr>
-                  <td>{props.names.get(street) ?? street}</td>
-                  <td>{f.elders}</td>
-                  <td>{f.points}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-      {props.policyMissing ? (
-        <p class="err">
-          <T zh="该月没有生效的积分政策" en="No policy in force for this month" />
-        </p>
-      ) : (
-        <form method="post" action="/staff/issuance/preview">
-          <input type="hidden" name="month" value={props.month} />
-          <button class="btn" type="submit" disabled={props.rec?.status === 'computing'}>
-            <T zh={p ? '重新计算预览' : '计算预览'} en={p ? 'Compute again' : 'Compute the preview'} />
-          </button>
-        </form>
-      )}
-    </div>
+      <section class="panel">
+        <LastChangeLine last={last} />
+      </section>
+    </>,
+    { status: opts.status },
   );
 };
-
-const RunPanel = (props: { run: IssuanceRun | null }) => (
-  <div class="panel">
-    <h2>
-      <T zh="发放进度" en="Issuance run" />
-    </h2>
-    {props.run ? (
-      <p>
-        {props.run.status === 'completed' ? '已完成 Completed' : '进行中 Running'} · <T zh="已发放" en="Issued" />{' '}
-        {props.run.issued} · <T zh="积分" en="Points" /> {props.run.points} · <T zh="新登记" en="Newcomers" />{' '}
-        {props.run.newcomers}
-      </p>
-    ) : (
-      <p>
-        <T zh="尚未开始" en="Not started" />
-      </p>
-    )}
-  </div>
-);
 
 export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
   defineRoute({
     method: 'get',
     path: '/staff/issuance',
-    access: { roles: ALL_STAFF },
+    access: { roles: ISSUANCE_READERS },
     tags: ['pages'],
     page: true,
-    summary: "The month's stored issuance preview for my area, when it was computed, and the run",
+    summary: "The month's stored issuance preview for my area by street and rule, the run, and (admin) start or resume",
     query: MonthQ,
     async handler(c, { query, principal: p }) {
       const month = query.month ?? chinaMonth(deps.clock.now());
-      const [rec, run, policy] = await Promise.all([
-        createIssuancePreviewStore(deps.db).get(month, p.scope),
-        createIssuanceRunStore(deps.db).get(month),
-        policyNow(deps, `${month}-01`).catch(() => null),
-      ]);
-      // a city has a handful of streets: one GetItem each for their names
-      const names = new Map(
-        (await Promise.all(Object.keys(rec?.preview?.by_street ?? {}).map((code) => deps.areas.get(code)))).flatMap(
-          (a) => (a ? [[a.code, a.name] as const] : []),
-        ),
-      );
-      return staffPage(
-        c,
-        deps,
-        p,
-        '积分发放',
-        'Issuance',
-        <>
-          <form method="get" action="/staff/issuance" class="panel">
-            <label>
-              <T zh="月份" en="Month" /> <input name="month" value={month} pattern="\d{4}-\d{2}" />
-            </label>{' '}
-            <button class="btn" type="submit">
-              <T zh="查看" en="Show" />
-            </button>
-          </form>
-          <PreviewPanel month={month} rec={rec} policyMissing={policy === null} names={names} />
-          <RunPanel run={run} />
-        </>,
-      );
+      return issuancePage(c, deps, p, month, { done: query.done ? STARTED : undefined });
     },
   }),
   defineRoute({
     method: 'post',
     path: '/staff/issuance/preview',
-    access: { roles: ALL_STAFF },
+    access: { roles: ISSUANCE_READERS },
     tags: ['pages'],
     page: true,
     summary: "Compute the month's preview for my area in the background, then back to the page",
@@ -168,6 +115,30 @@ export const staffIssuancePageRoutes = (deps: Deps): RouteDef[] => [
       const r = await requestPreview({ ...deps, previews: createIssuancePreviewStore(deps.db) }, body.month, p.scope);
       if (r.start) await deps.jobs.start({ job: 'issuance-preview', month: body.month, scope: p.scope });
       return c.redirect(`/staff/issuance?month=${body.month}`, 303);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/issuance/commit',
+    access: { roles: ISSUANCE_COMMITTERS },
+    tags: ['pages'],
+    page: true,
+    summary: "Start or resume the month's issuance after confirming its figures (audited; one of simultaneous wins)",
+    bodyKind: 'form',
+    body: CommitBody,
+    async handler(c, { body, principal: p }) {
+      const month = body.month;
+      if (body.confirm !== month)
+        return issuancePage(c, deps, p, month, { form: { confirmError: CONFIRM_NEEDED }, status: 400 });
+      // the figures the admin confirmed are the stored preview's: without one there is nothing confirmed
+      if (!(await createIssuancePreviewStore(deps.db).get(month, p.scope))?.preview)
+        return issuancePage(c, deps, p, month, { form: { error: NO_PREVIEW }, status: 409 });
+      const r = await expected(['POLICY_MISSING', 'ISSUANCE_RUNNING', 'ISSUANCE_COMPLETED'], () =>
+        startIssuance(deps, { month, resume: body.resume === '1', actor: p.sub, request_id: c.get('requestId') }),
+      );
+      if (!r.ok)
+        return issuancePage(c, deps, p, month, { form: { error: msgOfError(r.error) }, status: r.error.status });
+      return c.redirect(`/staff/issuance?month=${month}&done=started`, 303);
     },
   }),
 ];

@@ -92,6 +92,7 @@ export const ACTION_ZH: Record<string, string> = {
   'policy.create': '新建积分政策',
   'issuance.start': '开始积分发放',
   'awards.csv': '导入奖励积分',
+  'award.create': '奖励活动积分',
   'wallet.freeze': '冻结积分账户',
   'wallet.unfreeze': '解冻积分账户',
   'ledger.reverse': '冲正积分记录',
