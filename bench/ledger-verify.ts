@@ -49,6 +49,8 @@ const measure = (endpoint: string, table: string, which: 'stream' | 'memory'): R
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${Math.round(n)} MB`;
+const yes = (b: boolean) => (b ? 'yes' : 'NO');
+const same = (a: Run, b: Run) => JSON.stringify(a.counts) === JSON.stringify(b.counts);
 
 const report = (rows: Row[], benchMs: number, load: [number, number], stopped: string | null): string => {
   const cell = (r: Run | null, f: (r: Run) => string) => (r ? f(r) : '—');
@@ -70,12 +72,13 @@ const report = (rows: Row[], benchMs: number, load: [number, number], stopped: s
       (r) =>
         `| ${int(r.entries)} | ${int(r.items)} | ${fmtS(r.loadMs)} | ${fmtS(r.stream.ms)} | ` +
         `${perK(r.stream, r.entries)} | ${fmtS(r.stream.cpuMs)} | ${mb(r.stream.peakRssMb)} | ` +
-        `${mb(r.stream.heapPeakMb)} | ${cell(r.memory, (m) => fmtS(m.ms))} | ${cell(r.memory, (m) => fmtS(m.cpuMs))} | ` +
+        `${mb(r.stream.heapPeakMb)} | ${cell(r.memory, (m) => fmtS(m.ms))} | ` +
+        `${cell(r.memory, (m) => fmtS(m.cpuMs))} | ` +
         `${cell(r.memory, (m) => mb(m.peakRssMb))} | ${cell(r.memory, (m) => mb(m.heapPeakMb))} |`,
     ),
     '',
-    `- Every run verified clean: ${rows.every((r) => r.stream.ok && (r.memory?.ok ?? true)) ? 'yes' : 'NO'}; ` +
-      `counts agree between the two verifiers: ${rows.every((r) => !r.memory || JSON.stringify(r.memory.counts) === JSON.stringify(r.stream.counts)) ? 'yes' : 'NO'}.`,
+    `- Every run verified clean: ${yes(rows.every((r) => r.stream.ok && (r.memory?.ok ?? true)))}; ` +
+      `counts agree between the two verifiers: ${yes(rows.every((r) => !r.memory || same(r.memory, r.stream)))}.`,
     `- ${stopped ?? 'Every size asked for was loaded.'}`,
     `- Whole bench: ${fmtS(benchMs)} including DynamoDB Local start-up; the loader's peak RSS ${mb(peakRssMb())}; ` +
       `1-minute load average ${load[0].toFixed(1)} at the start, ${load[1].toFixed(1)} at the end.`,
