@@ -49,6 +49,7 @@ const measure = (endpoint: string, table: string, which: 'stream' | 'memory'): R
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (n: number) => `${Math.round(n)} MB`;
+const cpuPerK = (r: Run, entries: number) => `${((r.cpuMs / entries) * 1000).toFixed(0)} ms`;
 const yes = (b: boolean) => (b ? 'yes' : 'NO');
 const same = (a: Run, b: Run) => JSON.stringify(a.counts) === JSON.stringify(b.counts);
 
@@ -79,6 +80,15 @@ const report = (rows: Row[], benchMs: number, load: [number, number], stopped: s
     '',
     `- Every run verified clean: ${yes(rows.every((r) => r.stream.ok && (r.memory?.ok ?? true)))}; ` +
       `counts agree between the two verifiers: ${yes(rows.every((r) => !r.memory || same(r.memory, r.stream)))}.`,
+    `- Verifier CPU per 1k entries (its own process; the rest of its time is waiting for DynamoDB Local's Scan): ` +
+      rows
+        .map(
+          (r) =>
+            `${int(r.entries)}: streaming ${cpuPerK(r.stream, r.entries)}, ` +
+            `in memory ${r.memory ? cpuPerK(r.memory, r.entries) : '—'}`,
+        )
+        .join('; ') +
+      '.',
     `- ${stopped ?? 'Every size asked for was loaded.'}`,
     `- Whole bench: ${fmtS(benchMs)} including DynamoDB Local start-up; the loader's peak RSS ${mb(peakRssMb())}; ` +
       `1-minute load average ${load[0].toFixed(1)} at the start, ${load[1].toFixed(1)} at the end.`,
