@@ -3,6 +3,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { API_GATEWAY_PATHS } from '@tmc/app/http/api-paths';
+import { LEDGER_VERIFY_FAILED } from '@tmc/core/jobs/model';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
@@ -212,15 +213,16 @@ describe('jobs', () => {
     });
   });
 
-  it('schedules daily, monthly issuance, settlement and coverage in Asia/Shanghai, with retries and the DLQ', () => {
+  it('schedules daily, issuance, settlement, coverage and the ledger check in Asia/Shanghai, retried, DLQ', () => {
     const fn = jobsFnId();
     const dlq = dlqId();
-    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
     for (const [expression, job] of [
       ['cron(0 2 * * ? *)', 'daily'],
       ['cron(0 3 1 * ? *)', 'issuance'],
       ['cron(0 4 1,16 * ? *)', 'settlement'],
       ['cron(30 2 * * ? *)', 'coverage'],
+      ['cron(15 2 * * ? *)', 'ledger-verify-day'],
     ] as const) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
@@ -280,6 +282,7 @@ describe('alarms', () => {
         'Errors',
         'Errors',
         'Errors',
+        'LedgerCheckFailures',
         'Throttles',
         'Throttles',
       ]);
@@ -298,6 +301,24 @@ describe('alarms', () => {
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: jobsFnId() } }],
       Threshold: 1,
+    });
+  });
+
+  it("alarm on one nightly ledger check that found problems, counted from the jobs function's log line", () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^JobsFunctionLogs') },
+      FilterPattern: `"${LEDGER_VERIFY_FAILED}"`,
+      MetricTransformations: [
+        { MetricNamespace: 'TenMinuteCircle', MetricName: 'LedgerCheckFailures', MetricValue: '1' },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'TenMinuteCircle',
+      MetricName: 'LedgerCheckFailures',
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
     });
   });
 });

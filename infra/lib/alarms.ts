@@ -25,6 +25,8 @@ const JOBS_ERRORS_PER_PERIOD = 1;
 const JOBS_DLQ_MESSAGES = 1;
 // A stream batch in the DLQ is counters that were not applied (skipped after its retries): any one.
 const STREAMS_DLQ_MESSAGES = 1;
+// One ledger check that found a problem is money that does not add up: any one.
+const LEDGER_CHECK_FAILURES = 1;
 
 export type AlarmsProps = {
   fn: lambda.IFunction;
@@ -34,6 +36,8 @@ export type AlarmsProps = {
   jobsDlq: sqs.IQueue;
   streamsFn: lambda.IFunction;
   streamsDlq: sqs.IQueue;
+  /** The nightly ledger check's failures (jobs.ts, a metric filter on its log line). */
+  ledgerCheckFailures: cloudwatch.IMetric;
 };
 
 export class Alarms extends Construct {
@@ -117,6 +121,13 @@ export class Alarms extends Construct {
       STREAMS_DLQ_MESSAGES,
       'Stream records were skipped after every retry (counters behind): fix the cause, run ' +
         'analytics:backfill (markers make it safe), then drain the queue',
+    );
+    alarm(
+      'LedgerCheckFailed',
+      props.ledgerCheckFailures,
+      LEDGER_CHECK_FAILURES,
+      "The nightly ledger check found problems in yesterday's entries: read the jobs log line " +
+        '"ledger verify failed", then run ledger:verify against the table',
     );
   }
 }

@@ -4,11 +4,14 @@
 // Every job is idempotent (ARCHITECTURE.md, "Async work"), so the retries below are safe.
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { LEDGER_VERIFY_FAILED } from '@tmc/core/jobs/model';
 import { Construct } from 'constructs';
 import { createAppFunction, logicalIdOf } from './app-function';
 import type { Secrets } from './secrets';
@@ -53,6 +56,8 @@ export class Jobs extends Construct {
   readonly offerGroup: scheduler.ScheduleGroup;
   /** Jobs that failed every attempt, from either Lambda (async invocation) or Scheduler. */
   readonly dlq: sqs.Queue;
+  /** Nightly ledger checks that found problems (a metric filter on the function's log line). */
+  readonly ledgerCheckFailures: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
@@ -93,7 +98,8 @@ export class Jobs extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.fn.grantInvoke(schedulerRole);
-    const target = (input: { job: 'daily' | 'issuance' | 'settlement' | 'coverage' }): targets.LambdaInvoke =>
+    type ScheduledJob = 'daily' | 'issuance' | 'settlement' | 'coverage' | 'ledger-verify-day';
+    const target = (input: { job: ScheduledJob }): targets.LambdaInvoke =>
       new targets.LambdaInvoke(this.fn, {
         role: schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject(input),
@@ -137,6 +143,22 @@ export class Jobs extends Construct {
       schedule: scheduler.ScheduleExpression.cron({ minute: '30', hour: '2', timeZone: TimeZone.ASIA_SHANGHAI }),
       target: target({ job: 'coverage' }),
     });
+    // The ledger check of yesterday's entries at 02:15, after the daily expiry run has written its own.
+    new scheduler.Schedule(this, 'LedgerCheck', {
+      description: "Ledger check: yesterday's entries against the accounts they touched",
+      schedule: scheduler.ScheduleExpression.cron({ minute: '15', hour: '2', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: target({ job: 'ledger-verify-day' }),
+    });
+    // A check that finds problems logs one line and returns (a retry would find the same); this filter
+    // turns the line into a metric the alarm watches (alarms.ts). A check that crashes is a jobs error.
+    const filter = new logs.MetricFilter(this, 'LedgerCheckFailures', {
+      logGroup: this.fn.logGroup,
+      filterPattern: logs.FilterPattern.literal(`"${LEDGER_VERIFY_FAILED}"`),
+      metricNamespace: 'TenMinuteCircle',
+      metricName: 'LedgerCheckFailures',
+      metricValue: '1',
+    });
+    this.ledgerCheckFailures = filter.metric({ statistic: 'Sum', period: Duration.hours(1) });
 
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.fn)}.Arn>:*]`,

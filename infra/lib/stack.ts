@@ -85,6 +85,7 @@ export class TenMinuteCircleStack extends Stack {
       jobsDlq: this.jobs.dlq,
       streamsFn: this.streams.fn,
       streamsDlq: this.streams.dlq,
+      ledgerCheckFailures: this.jobs.ledgerCheckFailures,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

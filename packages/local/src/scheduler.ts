@@ -70,6 +70,7 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
   let lastMonthly = '';
   let lastSettlement = '';
   let lastCoverage = '';
+  let lastLedgerCheck = '';
   const tick = () => {
     const now = new Date();
     const day = chinaDate(now);
@@ -88,6 +89,11 @@ export const startLocalScheduler = (deps: Deps, opts: { pollMs?: number } = {}):
     if ((day.endsWith('-01') || day.endsWith('-16')) && hour >= 4 && lastSettlement !== day) {
       lastSettlement = day;
       void deps.jobs.start({ job: 'settlement' });
+    }
+    // the nightly ledger check of yesterday's entries at 02:15, as infra/lib/jobs.ts schedules it
+    if ((hour > 2 || (hour === 2 && now.getUTCMinutes() >= 15)) && lastLedgerCheck !== day) {
+      lastLedgerCheck = day;
+      void deps.jobs.start({ job: 'ledger-verify-day' });
     }
     // the nightly coverage safety run at 02:30 (changes ask for their own runs through the timers)
     if ((hour > 2 || (hour === 2 && now.getUTCMinutes() >= 30)) && lastCoverage !== day) {

@@ -15,13 +15,16 @@ import { policyNow } from './policy-now';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { expireHold, expireOffer } from '@tmc/core/orders/expiry';
 import { orderDeps } from './order-deps';
-import type { Job } from '@tmc/core/jobs/model';
+import { LEDGER_VERIFY_FAILED, type Job } from '@tmc/core/jobs/model';
 import type { JobRunner } from '@tmc/core/jobs/ports';
 import { boundFamilyPhones } from './account-phone';
 import { runCoverage } from '@tmc/core/analytics/coverage-run';
 import { createCoverageStore } from '@tmc/store/entities/coverage';
+import { verifyLedgerDay } from '@tmc/store/ledger-verify-day';
 
 export { JobSchema, type Job } from '@tmc/core/jobs/model';
+
+const DAY_MS = 86_400_000;
 export type { JobRunner } from '@tmc/core/jobs/ports';
 
 /** A run left running (a Lambda retry, the next invocation of a long run) or that left merchants
@@ -103,6 +106,15 @@ export const runJob = async (deps: Deps, job: Job): Promise<Record<string, unkno
         today,
       );
       return { job: job.job, ...lots, ...holds, ...notices };
+    }
+    case 'ledger-verify-day': {
+      // 02:15 in the city: yesterday (China time) is complete. A problem is logged for the alarm and
+      // answered, not thrown: a retry would find the same thing, and the DLQ is for jobs that did not run.
+      const day = job.day ?? chinaDate(new Date(now.getTime() - DAY_MS));
+      const r = await verifyLedgerDay(deps.db, day);
+      if (!r.ok)
+        deps.logger.log('error', LEDGER_VERIFY_FAILED, { day, problems: r.problems.slice(0, 20), counts: r.counts });
+      return { job: job.job, day, ok: r.ok, ...r.counts, requests: r.requests, problems: r.problems.length };
     }
     case 'hold-expiry':
       return { job: job.job, ...(await runHoldExpiry(deps, now, (id) => expireHold(orderDeps(deps), id))) };

@@ -5,6 +5,9 @@ import * as z from 'zod/mini';
 import { Month } from '../kernel/ids';
 import { PERIOD_RE } from '../settlement/period';
 
+/** The log line of a ledger check that found problems; the alarm's metric filter (infra/lib/jobs.ts) counts it. */
+export const LEDGER_VERIFY_FAILED = 'ledger verify failed';
+
 export const JobSchema = z.discriminatedUnion('job', [
   z.object({
     job: z.literal('issuance'),
@@ -27,6 +30,11 @@ export const JobSchema = z.discriminatedUnion('job', [
   }),
   z.object({ job: z.literal('daily') }), // lot expiry, hold expiry, expiry notices
   z.object({ job: z.literal('hold-expiry') }),
+  // the nightly ledger check: one China day's entries (default: yesterday's) against the accounts they touched
+  z.object({
+    job: z.literal('ledger-verify-day'),
+    day: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
+  }),
   z.object({
     job: z.literal('offer-expiry'),
     order_id: z.string().check(z.minLength(3), z.maxLength(80)),

@@ -3,6 +3,7 @@
 // the idempotency record, the order, the reversal marker and the audit record, each with its
 // condition, and which part each item is so a failed condition can be named. Split out of ledger.ts.
 import { shardOf } from '@tmc/core/ledger/accounts';
+import { chinaDate } from '@tmc/core/kernel/time';
 import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
 import { CommitRejected, type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
 import { orderItem } from './order-item';
@@ -10,7 +11,7 @@ import { auditItem } from './audit';
 import { cursorItem, statementItem } from './statements';
 import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
-import { counterName, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
+import { counterName, ENTRY_DAY_SHARDS, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
 
 const keys = ledgerKeys; // the ledger entity's own keys, by their short names
 
@@ -46,7 +47,17 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
   add('entry', {
     Put: {
       TableName: T,
-      Item: { ...keys.entry(e.entry_id), type: 'entry', ...e },
+      Item: {
+        ...keys.entry(e.entry_id),
+        ...keys.entryDayIndex(
+          chinaDate(new Date(e.created_at)),
+          shardOf(e.entry_id, ENTRY_DAY_SHARDS),
+          e.created_at,
+          e.entry_id,
+        ),
+        type: 'entry',
+        ...e,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });

@@ -6,6 +6,7 @@ import type { AccessPattern } from '../access-pattern';
 
 export const LOTS_READ_MAX = 200; // a wallet holds a lot per month plus top-ups: years of history
 export const EXPIRY_SHARDS = 16; // spreads a year-end expiry date over 16 GSI partitions
+export const ENTRY_DAY_SHARDS = 16; // an issuance day writes ~100,000 entries: 16 GSI partitions share them
 
 export const counterName = (k: CounterKey): string => {
   switch (k.kind) {
@@ -50,6 +51,12 @@ export const ledgerKeys = {
   lotExpiryPk: (expiresOn: string, shard: number) => `LOTS_EXPIRING#${expiresOn}#${shard}`,
   entry: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' }),
   entryReversed: (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: REVERSED_SK }),
+  /** The entry item's place in the entries-by-day index (China day of created_at; the daily check). */
+  entryDayIndex: (day: string, shard: number, at: string, entryId: string) => ({
+    gsi1pk: `ENTRIES_ON#${day}#${shard}`,
+    gsi1sk: `${at}#${entryId}`,
+  }),
+  entryDayPk: (day: string, shard: number) => `ENTRIES_ON#${day}#${shard}`,
   /** The entry an entry item or reversal marker belongs to. */
   entryIdOf: (pk: string) => pk.slice('ENTRY#'.length),
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
@@ -120,6 +127,15 @@ export const ledgerPatterns = (): AccessPattern[] => [
     sk: 'ENTRY',
     used_by: 'ledger (LedgerStore.entry)',
     about: '',
+  },
+  {
+    name: 'entriesOnDay',
+    index: 'gsi1',
+    operation: ['Query'],
+    pk: `ENTRIES_ON#{day}#{shard 0-${ENTRY_DAY_SHARDS - 1}}`,
+    sk: '{created_at}#{entry_id}',
+    used_by: 'ledger (daily ledger check, ledger-verify-day job)',
+    about: "the entry item itself, keyed by the China day it was made; every entry since the index's deploy",
   },
   {
     name: 'reversalMarker',

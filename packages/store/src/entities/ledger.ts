@@ -27,6 +27,7 @@ import { EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
 export { buildCommit } from './ledger-commit';
 export {
   counterName,
+  ENTRY_DAY_SHARDS,
   EXPIRY_SHARDS,
   ledgerKeys,
   ledgerPatterns,
