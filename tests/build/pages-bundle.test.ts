@@ -12,7 +12,7 @@ import { afterAll, expect, it } from 'vitest';
 import { buildChartsInto, lambdaBuildOptions, PAGES_FUNCTION } from '../../scripts/esbuild-options';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// Inside the repo, so the external @aws-sdk/* resolves from its node_modules as from the runtime's in Lambda.
+// Inside the repo, like the shipped build: node_modules resolves whatever the bundle leaves external.
 const OUT = join(ROOT, 'dist', 'test', `pages-${randomBytes(4).toString('hex')}`);
 afterAll(() => rm(OUT, { recursive: true, force: true }));
 

@@ -19,8 +19,8 @@ export type LambdaJobRunnerOptions = {
 };
 
 export const createLambdaJobRunner = (functionName: string, opts: LambdaJobRunnerOptions = {}): JobRunner => {
-  // Imported on first use, not at cold start: most API instances never start a job, and each SDK
-  // client is many CommonJS files to load (see LAMBDA_EXTERNALS in scripts/esbuild-options.ts).
+  // Imported on first use, not at cold start: most API instances never start a job, so the Lambda
+  // client is a lazy chunk of the bundle (see LAMBDA_EXTERNALS in scripts/esbuild-options.ts).
   let sdk: Promise<{ client: Pick<LambdaClient, 'send'>; InvokeCommand: typeof InvokeCommand }> | undefined;
   const load = () =>
     (sdk ??= import('@aws-sdk/client-lambda').then((m) => ({
