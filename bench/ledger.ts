@@ -26,12 +26,27 @@ import {
 import { measureOps } from './ledger/ops';
 import { forcedReport, report } from './ledger/report';
 import { spend } from './ledger/spend';
+import { trendReport, trendSizes } from './ledger/trend';
 
 const SECTION = 'bench:ledger';
 
 // `LEDGER_BENCH_ELDERS=100000 npx tsx bench/ledger.ts`: only the issuance, at that size, checked by
 // key instead of the full Scan (which alone would take over an hour here), in its own section.
 const FORCED_ELDERS = Number(process.env.LEDGER_BENCH_ELDERS ?? 0);
+
+// `LEDGER_BENCH_TREND=1` (or a list of sizes): the issuance at 10k, 30k and 100k in this one run.
+const TREND = process.env.LEDGER_BENCH_TREND;
+
+const issuanceTrend = async (sizes: number[]): Promise<void> => {
+  const results = [];
+  for (const n of sizes) {
+    console.log(`ledger bench: issuance trend, ${int(n)} elders…`);
+    results.push(await withDynamo((dynamo) => issuance(dynamo, n, `trend-${n}`, { verify: false })));
+  }
+  const body = trendReport(results, `LEDGER_BENCH_TREND=${sizes.join(',')} npx tsx bench/ledger.ts`);
+  await writeSection('bench:issuance-trend', body);
+  console.log(body);
+};
 
 const forcedIssuance = async (n: number): Promise<void> => {
   const t0 = performance.now();
@@ -48,6 +63,7 @@ const forcedIssuance = async (n: number): Promise<void> => {
 // a stream, as infra/ declares it): that would measure the emulator, not the ledger.
 const main = async (): Promise<void> => {
   if (FORCED_ELDERS > 0) return forcedIssuance(FORCED_ELDERS);
+  if (TREND) return issuanceTrend(trendSizes(TREND));
   const benchStart = performance.now();
   const loadAtStart = load1();
   // 1 and 3 first: small, so the pilot sees how much of the budget is left.
