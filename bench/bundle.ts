@@ -1,7 +1,8 @@
 // Bundle budget of the API Lambda (issue 13's goal: cold import <= 1.3x a bare Hono handler that
 // builds a DynamoDB client, measured as before, with the runtime's SDK; earlier goals, reported:
 // <= 300 KB minified of our own code, <= 2x a bare Hono hello-world). All are built with
-// scripts/esbuild-options.ts, exactly as `npm run build` ships them, and imported in fresh Node processes. Results go to docs/BENCHMARKS.md (`bench:bundle`).
+// scripts/esbuild-options.ts, exactly as `npm run build` ships them, and imported in fresh Node
+// processes. Results go to docs/BENCHMARKS.md (`bench:bundle`).
 //
 // The build is code-split (index.mjs + chunks/*.mjs). The budget is about cold starts, so the size
 // held against it is what a cold start loads: the entry plus every chunk it reaches through static
