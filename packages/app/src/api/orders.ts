@@ -52,13 +52,15 @@ export const orderRoutes = () => [
     ],
     async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
-      const e = await elderFor(c, p, body.elder_id);
+      // an elder books for themself: their record is read with the merchant's, in one request; family
+      // and staff are checked against the elder first (binding, area)
+      const e = p.kind === 'elder' ? null : await elderFor(c, p, body.elder_id);
       const { order: o, replayed } = await requestOrder(
         orderDeps(deps),
         await policyNow(deps),
         {
-          elder: e,
-          elder_id: e.elder_id,
+          ...(e ? { elder: e } : {}),
+          elder_id: e?.elder_id ?? (p.kind === 'elder' ? p.elder_id : ''),
           booked_by: p.sub,
           mode: 'direct',
           merchant_id: body.merchant_id,

@@ -5,6 +5,8 @@ import { createDisputeQueue } from '@tmc/store/entities/disputes';
 import { markNoticeSent } from '@tmc/store/entities/notices';
 import type { Deps } from './deps-type';
 import { accountPhone, boundFamilyPhones } from './account-phone';
+import { createBookingReads } from '@tmc/store/entities/booking-reads';
+import { aad } from '@tmc/core/kernel/aad';
 
 export const orderDeps = (
   deps: Deps,
@@ -20,6 +22,15 @@ export const orderDeps = (
   // typed on the application, which elders call and nobody has verified.
   // one marker per (order, version, notice): a retried or raced change never texts twice
   noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
+  bookingReads: async (a) => {
+    const r = await createBookingReads(deps.db)(a);
+    const acct = r.merchantAccount;
+    // the same phone merchantPhone finds: the sign-in account's, else the application's contact phone
+    const merchantPhone = acct
+      ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(acct.account_id))
+      : (r.merchant?.contact_phone ?? null);
+    return { elder: r.elder, merchant: r.merchant, service: r.service, merchantPhone };
+  },
   merchantPhone: async (merchant_id) =>
     (await accountPhone(deps, merchant_id)) ?? (await deps.merchants.getMerchant(merchant_id))?.contact_phone ?? null,
 });

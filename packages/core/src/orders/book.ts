@@ -7,7 +7,7 @@ import { isSlotStart, NEXT_SLOT_DAYS } from '../merchants/model';
 import { answerDeadline, categoryMonthMax, holdExpiry, subsidyAllows, type Policy } from '../policy/model';
 import { sameKindWithin } from '../search/find-for-me';
 import { FIND_OFFERS_MAX, type Order } from './state';
-import { changeId, loadService } from './commit';
+import { bookable, changeId, loadService } from './commit';
 import { tellMerchant } from './tell';
 import type { SearchHit } from '../search/search';
 import type { OrderDeps } from './ports';
@@ -31,12 +31,24 @@ export type BookArgs = {
 /** The order and whether it was this request's (false) or an earlier one with the same key (true). */
 export type Booked = { order: Order; replayed: boolean };
 
-/** Request: points held, slot taken (if any), order written: one transaction. */
-export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Booked> => {
-  const [{ m, s }, elder] = await Promise.all([
+/** What booking reads before the wallet: in one request when the store offers it and the caller has
+ * not read the elder already (an elder booking for themself); else the elder as the caller read it and
+ * the merchant with the service in one BatchGet. `merchantPhone` undefined: tellMerchant reads it. */
+const bookingReads = async (deps: OrderDeps, a: BookArgs) => {
+  if (deps.bookingReads && a.elder?.elder_id !== a.elder_id) {
+    const r = await deps.bookingReads(a);
+    return { ...bookable(r), elder: r.elder, merchantPhone: r.merchantPhone as string | null | undefined };
+  }
+  const [ms, elder] = await Promise.all([
     loadService(deps, a.merchant_id, a.service_id),
     a.elder?.elder_id === a.elder_id ? a.elder : deps.elders.get(a.elder_id),
   ]);
+  return { ...ms, elder, merchantPhone: undefined };
+};
+
+/** Request: points held, slot taken (if any), order written: one transaction. */
+export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Booked> => {
+  const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
   // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
   // must not count as two slots (that would let a slot be overbooked).
@@ -164,6 +176,9 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   if (r.replayed) return { order: (await deps.orders.get(order_id)) ?? order, replayed: true };
   await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
   // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
-  await tellMerchant(deps, order, 'new', { committedHere: true });
+  await tellMerchant(deps, order, 'new', {
+    committedHere: true,
+    ...(merchantPhone !== undefined ? { merchantPhone } : {}),
+  });
   return { order, replayed: false };
 };

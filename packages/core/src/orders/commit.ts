@@ -12,8 +12,14 @@ import type { AuditEvent } from '../kernel/audit';
 import type { OrderDeps, OrderPutExtras } from './ports';
 
 /** The merchant and the service being booked, both bookable (one BatchGet of their two items). */
-export const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) => {
-  const { merchant: m, service: s } = await deps.merchants.merchantAndService(merchant_id, service_id);
+export const loadService = async (deps: OrderDeps, merchant_id: string, service_id: string) =>
+  bookable(await deps.merchants.merchantAndService(merchant_id, service_id));
+
+export const bookable = <M extends { status: string }, S extends { active: boolean }>(r: {
+  merchant: M | null;
+  service: S | null;
+}): { m: M; s: S } => {
+  const { merchant: m, service: s } = r;
   if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
   return { m, s };
 };

@@ -7,6 +7,7 @@ import type { LedgerDeps } from '../ledger/service';
 import type { AttemptLimiter } from '../auth/attempts';
 import type { ElderStore } from '../elders/ports';
 import type { Merchant, Service } from '../merchants/model';
+import type { ElderRecord } from '../elders/model';
 import type { Notifier } from '../notices/ports';
 import type { Order } from './state';
 import type { SchedulerPort } from '../jobs/ports';
@@ -48,6 +49,14 @@ export type OrderDeps = LedgerDeps & {
       service_id: string,
     ) => Promise<{ merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null; service: Service | null }>;
   };
+  /** A booking's independent reads in one request: the elder, the merchant, the service and the phone
+   * the shop's new-order notice goes to (null: none). Without it, booking reads them one by one. */
+  bookingReads?: (a: { elder_id: string; merchant_id: string; service_id: string }) => Promise<{
+    elder: ElderRecord | null;
+    merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null;
+    service: Service | null;
+    merchantPhone: string | null;
+  }>;
   cipher: FieldCipher;
   blindIndex: BlindIndex;
   notifier: Notifier;

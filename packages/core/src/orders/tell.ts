@@ -125,9 +125,10 @@ export const tellMerchant = async (
   o: Order,
   what: 'new' | 'cancelled' | 'no_show' | 'dispute_opened' | 'dispute_decided' = 'new',
   // the caller's own commit wrote this version (only one request can): it needs no marker to send once
-  opts: { committedHere?: boolean } = {},
+  // merchantPhone: the phone as the caller already read it (booking reads it with the order's other items)
+  opts: { committedHere?: boolean; merchantPhone?: string | null } = {},
 ) => {
-  const phone = await deps.merchantPhone(o.merchant_id);
+  const phone = opts.merchantPhone !== undefined ? opts.merchantPhone : await deps.merchantPhone(o.merchant_id);
   if (!phone) return;
   const base = { order_id: o.order_id, service_name: o.service_name };
   const minutes = Math.max(
