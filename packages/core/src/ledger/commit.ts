@@ -128,6 +128,9 @@ export const balancesFor = async (
   known: ReadonlyMap<string, AccountState> = new Map(),
 ): Promise<CommitPlan['balances']> => {
   const out: CommitPlan['balances'] = [];
+  // the versioned balances not already known, read together (a capture needs the hold's and the shop's)
+  const unread = moves.map((m) => m.account).filter((a) => isVersioned(a) && !known.has(a));
+  const read = new Map((unread.length > 1 ? await deps.ledger.accounts(unread) : []).map((s) => [s.account, s]));
   for (const m of moves) {
     if (!isVersioned(m.account)) {
       out.push({
@@ -140,7 +143,7 @@ export const balancesFor = async (
       });
       continue;
     }
-    const s = known.get(m.account) ?? (await deps.ledger.account(m.account));
+    const s = known.get(m.account) ?? read.get(m.account) ?? (await deps.ledger.account(m.account));
     if (m.delta < 0 && spendFrom.has(m.account) && s.frozen) throw new AppError('WALLET_FROZEN');
     // A hold account always holds exactly its hold's amount, so a shortfall there means the hold was
     // settled between our reads (the hold item was read before that commit, the balance after).

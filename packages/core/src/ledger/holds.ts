@@ -182,6 +182,7 @@ const restorePlan = async (
   wallet: string,
   back: { lot_id: string; expires_on: string; amount_points: number }[],
 ) => {
+  if (back.length === 0) return []; // a full capture gives nothing back: no lots to read
   const lots = new Map((await deps.ledger.lots(wallet)).map((l) => [l.lot_id, l]));
   return back.map((b) => {
     const l = lots.get(b.lot_id);

@@ -116,6 +116,8 @@ export type PostingLine = {
 
 export type LedgerStore = {
   account: (account: string) => Promise<AccountState>;
+  /** Several balances in one read (BatchGetItem); accounts never written come back at version 0. */
+  accounts: (accounts: readonly string[]) => Promise<AccountState[]>;
   lots: (wallet: string) => Promise<Lot[]>; // bounded: LOTS_READ_MAX
   /** The wallet's balance and its lots in one read (the booking path); same bounds as `lots`. */
   walletWithLots: (wallet: string) => Promise<{ state: AccountState; lots: Lot[] }>;

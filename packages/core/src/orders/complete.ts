@@ -36,13 +36,12 @@ const admitOrMoved = async (deps: OrderDeps, o: Order, rule: 'order_code' | 'car
  * more than the limit: the 6-digit code per order, the PIN per elder (the PIN belongs to the card;
  * per order a shop could try 5 more on each order). A right PIN gives its try back, so shops that
  * use it every day do not lock it; a right code ends the order, so it needs none. */
-const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<void> => {
+const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<(() => Promise<void>) | null> => {
   if ('code' in proof) {
     const a = await admitOrMoved(deps, o, 'order_code', o.order_id);
     if (proof.code !== orderCode(deps, o)) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
-    // a right code gives its try back: if the capture then fails, a retry is not locked out
-    await deps.limiter.refund('order_code', o.order_id, a);
-    return;
+    // a right code ends the order; only if the capture then fails is the try given back (completeOrder)
+    return () => deps.limiter.refund('order_code', o.order_id, a);
   }
   const a = await admitOrMoved(deps, o, 'card_pin', o.elder_id);
   const elder = await deps.elders.get(o.elder_id);
@@ -54,6 +53,17 @@ const proveServed = async (deps: OrderDeps, o: Order, proof: Proof): Promise<voi
   );
   if (!ok) throw wrongGuess(a, 'CODE_INVALID', 'CODE_LOCKED');
   await deps.limiter.refund('card_pin', o.elder_id, a);
+  return null;
+};
+
+/** Runs the settlement; if it fails, gives the right code's try back so a retry is not locked out. */
+const settleOr = async (giveTryBack: (() => Promise<void>) | null, run: () => Promise<Order>): Promise<Order> => {
+  try {
+    return await run();
+  } catch (e) {
+    await giveTryBack?.().catch(() => undefined); // the settlement's error is the one to report
+    throw e;
+  }
 };
 
 /** Completion: the merchant proves the elder was served; wrong proofs are limited (proveServed). */
@@ -68,38 +78,40 @@ export const completeOrder = async (
   if (o.merchant_id !== merchant_id) throw new AppError('ORDER_NOT_FOUND');
   await gate(deps, o, 'complete', 'merchant');
   if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED'); // an order locked before the attempt limiter
-  await proveServed(deps, o, proof);
+  const giveTryBack = await proveServed(deps, o, proof);
   const att = attempt();
-  const done = await settle(deps, order_id, o.version, att, () =>
-    capture(
-      deps,
-      {
-        hold_id: o.order_id,
-        amount_points: o.price_points,
-        merchant_id,
-        actor: `merchant:${merchant_id}`,
-        reason: `${o.merchant_name}·${o.service_name}`,
-        policy_version: policy.version,
-      },
-      undefined,
-      async () => {
-        const fresh = await loadUnchanged(deps, order_id, o.version);
-        const next = att.plan(
-          changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
-            status: 'completed',
-            completed_at: deps.clock.now().toISOString(),
-            completed_with: 'code' in proof ? 'code' : 'card_pin',
-          }),
-        );
-        // points reach the shop: audited with the capture itself, so there is one record per completion
-        return {
-          order: { next, expect_version: fresh.version },
-          audit: auditOf(next, `merchant:${merchant_id}`, 'order.complete', {
-            points: o.price_points,
-            proof: 'code' in proof ? 'code' : 'card_pin',
-          }),
-        };
-      },
+  const done = await settleOr(giveTryBack, () =>
+    settle(deps, order_id, o.version, att, () =>
+      capture(
+        deps,
+        {
+          hold_id: o.order_id,
+          amount_points: o.price_points,
+          merchant_id,
+          actor: `merchant:${merchant_id}`,
+          reason: `${o.merchant_name}·${o.service_name}`,
+          policy_version: policy.version,
+        },
+        undefined,
+        async () => {
+          const fresh = await loadUnchanged(deps, order_id, o.version);
+          const next = att.plan(
+            changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
+              status: 'completed',
+              completed_at: deps.clock.now().toISOString(),
+              completed_with: 'code' in proof ? 'code' : 'card_pin',
+            }),
+          );
+          // points reach the shop: audited with the capture itself, so there is one record per completion
+          return {
+            order: { next, expect_version: fresh.version },
+            audit: auditOf(next, `merchant:${merchant_id}`, 'order.complete', {
+              points: o.price_points,
+              proof: 'code' in proof ? 'code' : 'card_pin',
+            }),
+          };
+        },
+      ),
     ),
   );
   await tell(deps, done, 'completed');

@@ -20,6 +20,7 @@ import type { JournalEntry } from '@tmc/core/ledger/entry';
 import { backoff, clampLimit, decodeCursor, encodeCursor, isConditionFailed, transact } from '../tx';
 import { auditItem } from './audit';
 import { fromItem } from '../item';
+import { batchGet } from '../batch-get';
 import type { Db } from '../table';
 import { buildCommit } from './ledger-commit';
 import { EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
@@ -87,6 +88,16 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
       new GetCommand({ TableName: db.table, Key: keys.balance(account), ConsistentRead: true }),
     );
     return stateOf(account, r.Item);
+  },
+
+  async accounts(accounts) {
+    const items = await batchGet(
+      db,
+      [...new Set(accounts)].map((a) => keys.balance(a)),
+      true,
+    );
+    const byPk = new Map(items.map((it) => [String(it.pk), it]));
+    return accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk)));
   },
 
   async lots(wallet) {
