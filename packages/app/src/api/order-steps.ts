@@ -113,7 +113,7 @@ export const orderStepRoutes = () => [
     params: OrderIdP,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, principal: p }) {
-      await loadVisible(c, p, params.order_id);
+      const { o } = await loadVisible(c, p, params.order_id);
       return c.json(
         view(
           c,
@@ -123,6 +123,7 @@ export const orderStepRoutes = () => [
             params.order_id,
             actorOf(p),
             p.sub,
+            o,
           ),
           false,
         ),

@@ -26,8 +26,10 @@ export const cancelOrder = async (
   order_id: string,
   actor: Actor,
   actor_sub: string,
+  // the order as the caller just read it to check who may cancel (its version guards the commit)
+  loaded?: Order,
 ): Promise<Order> => {
-  const o = await load(deps, order_id);
+  const o = loaded?.order_id === order_id ? loaded : await load(deps, order_id);
   await gate(deps, o, 'cancel', actor);
   const fee = cancelFee(policy, o, actor);
   let closed: Order;
