@@ -17,7 +17,7 @@ export { clearSessionCookies, setSessionCookies } from './http/session';
 export { requestLoginCode, verifyLoginCode } from './compose/login-codes';
 export { startStaffSession } from './compose/staff-session';
 export { wechatPageRoutes } from './compose/wechat-link';
-export { policyNow } from './compose/policy-now';
+export { policyForOrders, policyNow } from './compose/policy-now';
 export { orderDeps } from './compose/order-deps';
 export { createApp } from './compose/app';
 // Settlement pages (issue 10) pay and review through the same bag and helpers as the API routes.

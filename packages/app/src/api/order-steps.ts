@@ -12,7 +12,7 @@ import { describeRule } from '@tmc/core/auth/attempts';
 import { assertAreaInScope, staffScope } from '@tmc/core/elders/access';
 import { AreaCode } from '@tmc/core/areas/model';
 import { createDisputeQueue } from '@tmc/store/entities/disputes';
-import { policyNow } from '../compose/policy-now';
+import { policyForOrders } from '../compose/policy-now';
 import { orderDeps } from '../compose/order-deps';
 import { FreeText } from '@tmc/core/kernel/text';
 import { CardNumber, SixDigits } from '@tmc/core/kernel/ids';
@@ -97,7 +97,11 @@ export const orderStepRoutes = () => [
       const merchant_id = principal.merchant_id;
       const deps = c.get('deps');
       return c.json(
-        view(c, await completeOrder(orderDeps(deps), await policyNow(deps), params.order_id, merchant_id, body), false),
+        view(
+          c,
+          await completeOrder(orderDeps(deps), await policyForOrders(deps), params.order_id, merchant_id, body),
+          false,
+        ),
       );
     },
   }),
@@ -119,7 +123,7 @@ export const orderStepRoutes = () => [
           c,
           await cancelOrder(
             orderDeps(c.get('deps')),
-            await policyNow(c.get('deps')),
+            await policyForOrders(c.get('deps')),
             params.order_id,
             actorOf(p),
             p.sub,

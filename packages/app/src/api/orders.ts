@@ -11,7 +11,7 @@ import { FIND_OFFERS_MAX } from '@tmc/core/orders/state';
 import { defineRoute, pathElder } from '../http/route';
 import { ElderIdParam } from './elders';
 import { idempotencyOf, markReplay } from '../http/idempotency';
-import { policyNow } from '../compose/policy-now';
+import { policyForOrders } from '../compose/policy-now';
 import { orderDeps } from '../compose/order-deps';
 import { FreeText } from '@tmc/core/kernel/text';
 import { MerchantId, ServiceId } from '@tmc/core/kernel/ids';
@@ -57,7 +57,7 @@ export const orderRoutes = () => [
       const e = p.kind === 'elder' ? null : await elderFor(c, p, body.elder_id);
       const { order: o, replayed } = await requestOrder(
         orderDeps(deps),
-        await policyNow(deps),
+        await policyForOrders(deps),
         {
           ...(e ? { elder: e } : {}),
           elder_id: e?.elder_id ?? (p.kind === 'elder' ? p.elder_id : ''),
@@ -107,7 +107,7 @@ export const orderRoutes = () => [
     async handler(c, { body, principal: p }) {
       const deps = c.get('deps');
       const e = await elderFor(c, p, body.elder_id);
-      const policy = await policyNow(deps);
+      const policy = await policyForOrders(deps);
       const origin = e.location ?? (await deps.areas.get(e.community_code))?.centroid;
       if (!origin) throw new AppError('AREA_NOT_FOUND');
       const r = await searchServices(deps.merchants, {

@@ -26,9 +26,15 @@ export const orderDeps = (
     const r = await createBookingReads(deps.db)(a);
     const acct = r.merchantAccount;
     // the same phone merchantPhone finds: the sign-in account's, else the application's contact phone
-    const merchantPhone = acct
-      ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(acct.account_id))
-      : (r.merchant?.contact_phone ?? null);
+    // a phone that will not open must not stop the booking (undefined: the notice step reads it again)
+    let merchantPhone: string | null | undefined;
+    try {
+      merchantPhone = acct
+        ? deps.cipher.decrypt(acct.phone_cipher, aad.accountPhone(acct.account_id))
+        : (r.merchant?.contact_phone ?? null);
+    } catch {
+      merchantPhone = undefined;
+    }
     return { elder: r.elder, merchant: r.merchant, service: r.service, merchantPhone };
   },
   merchantPhone: async (merchant_id) =>

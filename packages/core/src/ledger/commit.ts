@@ -104,7 +104,10 @@ export const commitWith = async (
       if (e.part === 'slot') throw new AppError('SLOT_FULL');
       // A reversal's entry id is deterministic too: its entry or its marker taken = reversed by another caller.
       if (e.part === 'reversal' || (e.part === 'entry' && p.reverses)) throw alreadyReversed(p.reverses ?? '');
-      if (e.part === 'entry') return { entry_id: p.entry.entry_id, replayed: true }; // deterministic id already written
+      // deterministic id already written: by a twin whose record is gone (expired) when we looked first; on an
+      // optimistic first plan (lookFirst false) the careful re-plan says what it is (e.g. HOLD_ALREADY_FINAL)
+      if (e.part === 'entry' && (opts.lookFirst !== false || attempt > 0))
+        return { entry_id: p.entry.entry_id, replayed: true };
       if (attempt >= LEDGER_RETRIES) throw new AppError('CONFLICT', { cause: e });
       await sleep(RETRY_BASE_MS * (1 + attempt) * (0.5 + Math.random()));
     }

@@ -37,7 +37,8 @@ export type Booked = { order: Order; replayed: boolean };
 const bookingReads = async (deps: OrderDeps, a: BookArgs) => {
   if (deps.bookingReads && a.elder?.elder_id !== a.elder_id) {
     const r = await deps.bookingReads(a);
-    return { ...bookable(r), elder: r.elder, merchantPhone: r.merchantPhone as string | null | undefined };
+    if (!r.elder || r.elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND'); // as when read alone
+    return { ...bookable(r), elder: r.elder, merchantPhone: r.merchantPhone };
   }
   const [ms, elder] = await Promise.all([
     loadService(deps, a.merchant_id, a.service_id),

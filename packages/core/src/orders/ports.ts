@@ -50,12 +50,13 @@ export type OrderDeps = LedgerDeps & {
     ) => Promise<{ merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null; service: Service | null }>;
   };
   /** A booking's independent reads in one request: the elder, the merchant, the service and the phone
-   * the shop's new-order notice goes to (null: none). Without it, booking reads them one by one. */
+   * the shop's new-order notice goes to (null: none; undefined: not read, the notice step reads it).
+   * Without it, booking reads them one by one. */
   bookingReads?: (a: { elder_id: string; merchant_id: string; service_id: string }) => Promise<{
     elder: ElderRecord | null;
     merchant: Omit<Merchant, 'rating_sum' | 'rating_count'> | null;
     service: Service | null;
-    merchantPhone: string | null;
+    merchantPhone: string | null | undefined;
   }>;
   cipher: FieldCipher;
   blindIndex: BlindIndex;

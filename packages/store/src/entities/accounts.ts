@@ -26,10 +26,10 @@ export const accountPatterns = (): AccessPattern[] => [
   {
     name: 'accountById',
     index: 'table',
-    operation: ['GetItem'],
+    operation: ['GetItem', 'BatchGetItem'],
     pk: 'ACCOUNT_ID#{account_id}',
     sk: 'ACCOUNT',
-    used_by: 'auth (session lookups)',
+    used_by: "auth (session lookups); booking (the shop's phone, in entities/booking-reads.ts)",
     about: '',
   },
 ];

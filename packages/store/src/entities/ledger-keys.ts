@@ -86,11 +86,13 @@ export const ledgerPatterns = (): AccessPattern[] => [
   {
     name: 'accountBalance',
     index: 'table',
-    operation: ['GetItem'],
+    operation: ['GetItem', 'BatchGetItem', 'Query'],
     pk: 'ACCT#{account}',
     sk: 'BAL',
-    used_by: 'ledger (LedgerStore.account, commit)',
-    about: 'versioned for wallets, holds, merchants; ADD for sharded system accounts',
+    used_by: 'ledger (LedgerStore.account, accounts, walletWithLots, commit)',
+    about:
+      "versioned for wallets, holds, merchants; ADD for sharded system accounts; a wallet's is read " +
+      'with its lots by one Query (sk BETWEEN `BAL` AND `LOT#\\uffff`: the balance sorts just before them)',
   },
   {
     name: 'accountPostings',
@@ -107,7 +109,7 @@ export const ledgerPatterns = (): AccessPattern[] => [
     operation: ['Query'],
     pk: 'ACCT#wallet:{elder}',
     sk: 'LOT#{expires_on}#{lot_id}',
-    used_by: 'ledger (spending plans)',
+    used_by: 'ledger (spending plans; walletWithLots reads them with the balance)',
     about: `soonest expiry first; at most ${LOTS_READ_MAX} read`,
   },
   {

@@ -82,7 +82,7 @@ export const merchantPatterns = (): AccessPattern[] => [
   {
     name: 'merchantById',
     index: 'table',
-    operation: ['GetItem'],
+    operation: ['GetItem', 'BatchGetItem'],
     pk: 'MERCHANT#{merchant_id}',
     sk: 'PROFILE',
     used_by: 'merchants, orders, search',
@@ -91,11 +91,11 @@ export const merchantPatterns = (): AccessPattern[] => [
   {
     name: 'servicesOfMerchant',
     index: 'table',
-    operation: ['Query'],
+    operation: ['Query', 'BatchGetItem'],
     pk: 'MERCHANT#{merchant_id}',
     sk: 'SERVICE#{service_id}',
     used_by: 'merchants, orders',
-    about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}`,
+    about: `begins_with \`SERVICE#\`; at most ${SERVICES_PER_MERCHANT_MAX}; one by key with its merchant (booking)`,
   },
   {
     name: 'merchantRating',

@@ -48,10 +48,11 @@ const ADDED_LATER: Pick<
 };
 
 /**
- * How stale the versions a warm function books with may be (`recentVersions`). A saved version
- * reaches this process at once (its own save clears the copy) and every other warm function within
- * this time; versions usually take effect on a later date, so the effect is nil in practice, and at
- * worst a booking in that minute uses the version that was in force a minute earlier.
+ * How stale the versions the order path may use (`recentVersions`, through app's policyForOrders). A
+ * save clears this process's copy at once and reaches every other warm function within this time, so
+ * an order placed in that minute may use the version in force a minute earlier (its fees and caps).
+ * Issuance, awards, top-ups, settlement and jobs read `versions()` every time: a version saved for next
+ * month must govern that month's issuance even if the job's function read the list a moment before.
  */
 export const POLICY_STALE_MS = 60_000;
 

@@ -11,7 +11,7 @@ import type { Idem } from '@tmc/core/ledger/service';
 import { DATE_RE } from '@tmc/core/kernel/ids';
 import type { Deps } from '@tmc/app/public';
 import { defineRoute, queryInt, type RouteDef } from '@tmc/app/public';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import { orderDeps } from '@tmc/app/public';
 import { render, viewOf } from '../kit/layout';
 import { ErrorBox, expected } from '../kit/ui';
@@ -76,7 +76,7 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
       body: z.object({ category: CategoryCode, key: FormKey }),
       async handler(c, { params, body, principal }) {
         const b = await booker(principal, params.elder_id);
-        const policy = await policyNow(deps);
+        const policy = await policyForOrders(deps);
         const { ranked } = await findCandidates(deps, policy, await elderOrigin(deps, b.elder), body.category);
         const first = ranked[0];
         if (!first) {
@@ -149,7 +149,7 @@ export const bookingPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
           service_id: body.service_id,
           slot,
         });
-        const policy = await policyNow(deps);
+        const policy = await policyForOrders(deps);
         const r = await bookFor(
           deps,
           policy,

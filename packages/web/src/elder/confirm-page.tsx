@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { serviceCard, slotStarts } from '@tmc/core/merchants/model';
 import { distanceM } from '@tmc/core/search/geo';
 import { slotKey, toHit, type SearchHit } from '@tmc/core/search/search';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, type View } from '../kit/layout';
 import { ErrorBox, type Msg } from '../kit/ui';
@@ -43,7 +43,7 @@ export const confirmOf = async (
   const m = await deps.merchants.getMerchant(merchant_id);
   const s = m ? (await deps.merchants.services(merchant_id)).find((x) => x.service_id === service_id) : undefined;
   if (!m || !s || m.status !== 'approved' || !s.active) throw new AppError('SERVICE_UNAVAILABLE');
-  const policy = await policyNow(deps);
+  const policy = await policyForOrders(deps);
   const card = serviceCard(m, s);
   const now = deps.clock.now();
   const hit = toHit(card, distanceM(await elderOrigin(deps, b.elder), card.location), policy.circle, now);

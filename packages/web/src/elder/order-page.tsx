@@ -5,7 +5,7 @@ import { AppError } from '@tmc/core/kernel/errors';
 import { RATING_TAGS, allowedEvents, type Order, type OrderEvent } from '@tmc/core/orders/state';
 import { cancelFee } from '@tmc/core/orders/cancel';
 import { orderCode } from '@tmc/core/orders/complete';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import type { Ctx } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
@@ -257,7 +257,7 @@ export const orderPage = async (c: Ctx, deps: Deps, b: Booker, o: Order, state: 
   const m = isOpen(o) ? await deps.merchants.getMerchant(o.merchant_id) : null;
   const code = isOpen(o) ? orderCode(deps, o) : null;
   // the policy is read only when a fee can apply (after acceptance), not on every order page
-  const fee = o.status === 'accepted' ? cancelFee(await policyNow(deps), o, actorOf(b)) : 0;
+  const fee = o.status === 'accepted' ? cancelFee(await policyForOrders(deps), o, actorOf(b)) : 0;
   // the buttons are the state machine's answer for this person now, not worked out here
   const can = allowedEvents(o, actorOf(b), deps.clock.now());
   return render(

@@ -8,7 +8,7 @@ import { cancelOrder } from '@tmc/core/orders/cancel';
 import { disputeOrder, rateOrder } from '@tmc/core/orders/disputes';
 import type { Deps } from '@tmc/app/public';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import { orderDeps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
 import { ErrorBox, expected, msgOfError, type Msg } from '../kit/ui';
@@ -132,7 +132,7 @@ export const orderPageRoutes = (deps: Deps, flavor: Flavor): RouteDef[] => {
       async handler(c, { params, principal }) {
         const b = await booker(principal, params.elder_id);
         const o = await loadOrder(deps, b, params.order_id);
-        const policy = await policyNow(deps);
+        const policy = await policyForOrders(deps);
         const r = await expected(['ORDER_STATE'], () =>
           cancelOrder(orderDeps(deps), policy, o.order_id, actorOf(b), b.p.sub),
         );

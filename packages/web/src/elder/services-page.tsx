@@ -4,7 +4,7 @@
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Category } from '@tmc/core/merchants/model';
 import type { SearchHit } from '@tmc/core/search/search';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import type { Ctx } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
@@ -135,7 +135,7 @@ const ServicesPage = (props: {
 
 export const servicesPage = async (c: Ctx, deps: Deps, b: Booker, code: string, state: ListState, status = 200) => {
   const cat = await categoryOf(deps, code);
-  const policy = await policyNow(deps);
+  const policy = await policyForOrders(deps);
   const minutes = state.minutes ?? policy.circle.minutes;
   const r = await servicesNear(deps, policy, await elderOrigin(deps, b.elder), cat.code, { minutes });
   return render(

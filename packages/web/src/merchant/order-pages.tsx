@@ -8,7 +8,7 @@ import { completeOrder, type Proof } from '@tmc/core/orders/complete';
 import { noShow } from '@tmc/core/orders/cancel';
 import { visitDetails, type VisitDetails } from '@tmc/core/orders/visit';
 import { defineRoute, type RouteDef } from '@tmc/app/public';
-import { policyNow } from '@tmc/app/public';
+import { policyForOrders } from '@tmc/app/public';
 import { orderDeps } from '@tmc/app/public';
 import type { Deps } from '@tmc/app/public';
 import { H5Layout, T, render, viewOf, type View } from '../kit/layout';
@@ -146,7 +146,7 @@ export const merchantOrderRoutes = (deps: Deps): RouteDef[] => [
           },
           400,
         );
-      const policy = await policyNow(deps);
+      const policy = await policyForOrders(deps);
       const proven = proof;
       const r = await expected(ACTION_ERRORS, () =>
         completeOrder(orderDeps(deps), policy, params.order_id, p.merchant_id, proven),

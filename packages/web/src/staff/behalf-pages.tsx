@@ -17,7 +17,7 @@ import { RATING_TAGS, allowedEvents, type Order } from '@tmc/core/orders/state';
 import { ElderId, OrderId } from '@tmc/core/kernel/ids';
 import { defineRoute, queryInt, zodFields, type Ctx, type Deps, type RouteDef } from '@tmc/app/public';
 import { BOOKERS, DISPUTERS, RATERS, RateBody, Reason, SEARCHERS, loadVisible, seesCode } from '@tmc/app/public';
-import { orderDeps, policyNow } from '@tmc/app/public';
+import { orderDeps, policyForOrders } from '@tmc/app/public';
 import { staffRolesOf, type StaffP } from '../kit/principal';
 import { ErrorBox, expected, fieldErrors, msgOfError, type Msg } from '../kit/ui';
 import { FormKey, elderOrigin, formIdem, newFormKey, pointsSummary, servicesNear } from '../kit/booking';
@@ -76,7 +76,7 @@ const bookPage = async (
   const base = `/staff/elders/${e.elder_id}`;
   const [categories, policy, points, recent, area] = await Promise.all([
     deps.merchants.categories(),
-    policyNow(deps),
+    policyForOrders(deps),
     pointsSummary(deps, e.elder_id),
     deps.orders.ofElder(e.elder_id, RECENT_ORDERS),
     areaName(deps, e),
@@ -247,7 +247,7 @@ export const staffBehalfPageRoutes = (deps: Deps): RouteDef[] => [
         service_id: body.service_id,
         slot,
       });
-      const policy = await policyNow(deps);
+      const policy = await policyForOrders(deps);
       const r = await expected(BOOKING_ERRORS, () =>
         requestOrder(
           orderDeps(deps),
@@ -297,7 +297,7 @@ export const staffBehalfPageRoutes = (deps: Deps): RouteDef[] => [
     async handler(c, { params, principal: p }) {
       const e = await loadElderFor(deps, p, params.elder_id);
       const o = await loadOrder(c, deps, p, e, params.order_id);
-      const policy = await policyNow(deps);
+      const policy = await policyForOrders(deps);
       const r = await expected(['ORDER_STATE'], () => cancelOrder(orderDeps(deps), policy, o.order_id, 'staff', p.sub));
       const url = `/staff/elders/${e.elder_id}/orders/${o.order_id}`;
       if (r.ok) return c.redirect(`${url}?done=cancelled`, 303);
