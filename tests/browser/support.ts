@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocal } from '@tmc/local/start';
 import { freePort } from '@tmc/local/dynamo-local';
+import { DEMO_PASSWORD } from '@tmc/local/seed';
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -156,4 +157,29 @@ export const signInByPhone = async (s: Local, page: Page, portal: 'elder' | 'fam
   ]);
   await page.fill('#f-code', await codeFrom(s, phone));
   await Promise.all([page.waitForURL(`${s.url}/${portal}`), page.click('button[type=submit]:has-text("登录")')]);
+};
+
+/** Collects `page`'s script errors and console errors into `into`, for a test to expect none. */
+export const watchErrors = (page: Page, into: string[]): Page => {
+  page.on('pageerror', (e) => into.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') into.push(m.text());
+  });
+  return page;
+};
+
+/** A staff member signed in on a new page of `ctx` (its errors collected into `errors`), on the console home. */
+export const signInStaff = async (
+  s: Local,
+  ctx: BrowserContext,
+  username: string,
+  errors: string[],
+  password = DEMO_PASSWORD,
+): Promise<Page> => {
+  const page = watchErrors(await ctx.newPage(), errors);
+  await page.goto(`${s.url}/staff/login`);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', password);
+  await Promise.all([page.waitForURL(`${s.url}/staff`), page.click('button[type=submit]:has-text("登录")')]);
+  return page;
 };

@@ -6,32 +6,16 @@
 // /tmp/wbm-queue.png, /tmp/wbm-merchant.png, /tmp/wbm-categories.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '@tmc/local/seed';
 import { DEMO_APPLICATIONS } from '@tmc/local/demo/applications';
-import { DESKTOP, launch, runAxe, startServer, stopServer, type Local } from './support';
+import { DESKTOP, launch, runAxe, startServer, stopServer, type Local, signInStaff } from './support';
 
 let server: Local | undefined;
 let browser: Browser | undefined;
 const pageErrors: string[] = [];
 const REASON = '营业执照与现场核对一致，同意入驻';
 
-const watch = (p: Page) => {
-  p.on('pageerror', (e) => pageErrors.push(String(e)));
-  p.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  return p;
-};
-
-const signIn = async (ctx: BrowserContext, username: string): Promise<Page> => {
-  const url = server!.url;
-  const page = watch(await ctx.newPage());
-  await page.goto(`${url}/staff/login`);
-  await page.fill('#f-username', username);
-  await page.fill('#f-password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(`${url}/staff`), page.click('button[type=submit]:has-text("登录")')]);
-  return page;
-};
+const signIn = (ctx: BrowserContext, username: string): Promise<Page> =>
+  signInStaff(server!, ctx, username, pageErrors);
 
 beforeAll(async () => {
   server = await startServer();

@@ -7,30 +7,14 @@
 // /tmp/policy-diff.png, /tmp/policy-version.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '@tmc/local/seed';
-import { DESKTOP, launch, runAxe, startServer, stopServer, type Local } from './support';
+import { DESKTOP, launch, runAxe, startServer, stopServer, type Local, signInStaff } from './support';
 
 let server: Local | undefined;
 let browser: Browser | undefined;
 const pageErrors: string[] = [];
 
-const watch = (p: Page) => {
-  p.on('pageerror', (e) => pageErrors.push(String(e)));
-  p.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  return p;
-};
-
-const signIn = async (ctx: BrowserContext, username: string): Promise<Page> => {
-  const url = server!.url;
-  const page = watch(await ctx.newPage());
-  await page.goto(`${url}/staff/login`);
-  await page.fill('#f-username', username);
-  await page.fill('#f-password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(`${url}/staff`), page.click('button[type=submit]:has-text("登录")')]);
-  return page;
-};
+const signIn = (ctx: BrowserContext, username: string): Promise<Page> =>
+  signInStaff(server!, ctx, username, pageErrors);
 
 /** The first of the month before the current one: always refused as an effective date. */
 const lastMonthFirst = (): string => {
