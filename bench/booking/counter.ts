@@ -34,7 +34,11 @@ const keysOf = (input: unknown): string => {
   if (i.Item) return key(i.Item);
   if (i.KeyConditionExpression)
     return `${String(i.IndexName ?? 'table')} ${JSON.stringify(i.ExpressionAttributeValues)}`;
-  if (Array.isArray(i.TransactItems)) return `${i.TransactItems.length} items`;
+  if (Array.isArray(i.TransactItems)) {
+    const items = i.TransactItems as Record<string, { Key?: unknown; Item?: unknown }>[];
+    const each = items.map((t) => Object.entries(t).map(([op, x]) => `${op} ${key(x.Key ?? x.Item)}`)[0]);
+    return `${items.length} items:\n    ${each.join('\n    ')}`;
+  }
   return JSON.stringify(i).slice(0, 160);
 };
 

@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 export const READY_TIMEOUT_MS = 60_000; // a cold JVM on a small CI box takes a few seconds; give it room
 const READY_POLL_MS = 150;
 
-export type DynamoLocal = { endpoint: string; port: number; stop: () => Promise<void> };
+/** `pid`: the JVM's process id (benches read its CPU time from /proc). */
+export type DynamoLocal = { endpoint: string; port: number; pid: number | undefined; stop: () => Promise<void> };
 
 export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -79,5 +80,5 @@ export const startDynamoLocal = async (opts: { port?: number; dbPath?: string } 
       child.kill('SIGTERM');
     });
   };
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: child.pid, stop };
 };

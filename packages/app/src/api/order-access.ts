@@ -55,14 +55,15 @@ export const loadVisible = async (c: Ctx, p: Principal, order_id: string) => {
   if (!o) throw new AppError('ORDER_NOT_FOUND');
   if (p.kind === 'merchant') {
     if (o.merchant_id !== p.merchant_id) throw new AppError('ORDER_NOT_FOUND');
-    return { o, elderSide: false };
+    return { o, elderSide: false, elder: undefined };
   }
   try {
-    await loadElderFor(deps, p, o.elder_id);
+    // the elder's record, read for the check, is handed on (a cancel's notice needs its phone)
+    const elder = await loadElderFor(deps, p, o.elder_id);
+    return { o, elderSide: p.kind === 'elder' || p.kind === 'family', elder };
   } catch (e) {
     // an elder or family member is not told that someone else's order exists
     if (e instanceof AppError && e.code === 'FORBIDDEN' && p.kind !== 'staff') throw new AppError('ORDER_NOT_FOUND');
     throw e;
   }
-  return { o, elderSide: p.kind === 'elder' || p.kind === 'family' };
 };

@@ -117,7 +117,7 @@ export const orderStepRoutes = () => [
     params: OrderIdP,
     errors: ['ORDER_NOT_FOUND', 'ORDER_STATE', 'OUT_OF_SCOPE', 'POLICY_MISSING', 'HOLD_ALREADY_FINAL', 'CONFLICT'],
     async handler(c, { params, principal: p }) {
-      const { o } = await loadVisible(c, p, params.order_id);
+      const { o, elder } = await loadVisible(c, p, params.order_id);
       return c.json(
         view(
           c,
@@ -127,7 +127,7 @@ export const orderStepRoutes = () => [
             params.order_id,
             actorOf(p),
             p.sub,
-            o,
+            { order: o, ...(elder ? { elder } : {}) },
           ),
           false,
         ),

@@ -181,9 +181,10 @@ const restorePlan = async (
   deps: LedgerDeps,
   wallet: string,
   back: { lot_id: string; expires_on: string; amount_points: number }[],
+  read?: Lot[], // the wallet's lots, when the caller read them with its balance
 ) => {
   if (back.length === 0) return []; // a full capture gives nothing back: no lots to read
-  const lots = new Map((await deps.ledger.lots(wallet)).map((l) => [l.lot_id, l]));
+  const lots = new Map((read ?? (await deps.ledger.lots(wallet))).map((l) => [l.lot_id, l]));
   return back.map((b) => {
     const l = lots.get(b.lot_id);
     if (!l) throw new Error(`lot ${b.lot_id} of ${wallet} is missing`);
@@ -198,11 +199,16 @@ const restorePlan = async (
   });
 };
 
-const openHold = async (deps: LedgerDeps, hold_id: string): Promise<Hold> => {
-  const h = await deps.ledger.hold(hold_id);
+/** The open hold and the balances of `accounts` (its own account first), read in one BatchGet. */
+const openHold = async (
+  deps: LedgerDeps,
+  hold_id: string,
+  accounts: string[],
+): Promise<{ h: Hold; known: Map<string, AccountState> }> => {
+  const { hold: h, states } = await deps.ledger.holdWithAccounts(hold_id, accounts);
   if (!h) throw new AppError('HOLD_NOT_FOUND');
   if (h.status !== 'open') throw new AppError('HOLD_ALREADY_FINAL', { details: { status: h.status } });
-  return h;
+  return { h, known: new Map(states.map((st) => [st.account, st])) };
 };
 
 /** Hold -> merchant receivable for `amount` (at most what is held); the rest goes back to the wallet. */
@@ -220,7 +226,7 @@ export const capture = (
   attach?: Attach,
 ): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
-    const h = await openHold(deps, a.hold_id);
+    const { h, known } = await openHold(deps, a.hold_id, [holdAccount(a.hold_id), merchantAccount(a.merchant_id)]);
     if (!Number.isSafeInteger(a.amount_points) || a.amount_points <= 0)
       throw new AppError('VALIDATION_FAILED', {
         fields: [{ path: 'amount_points', code: 'POSITIVE_INTEGER', message: 'amount must be a positive integer' }],
@@ -258,7 +264,7 @@ export const capture = (
     return withAttach(
       {
         entry,
-        balances: await balancesFor(deps, moves, new Set()),
+        balances: await balancesFor(deps, moves, new Set(), known),
         lots: await restorePlan(deps, h.wallet, back),
         hold: { next: { ...h, status: 'captured', version: h.version + 1 }, expect_version: h.version },
         ...(rest > 0 ? { counters: spentBack(h, rest) } : {}),
@@ -276,9 +282,12 @@ export const release = (
   attach?: Attach,
 ): Promise<EntryResult> =>
   commitWith(deps, idem, async () => {
-    const h = await openHold(deps, a.hold_id);
+    const { h, known } = await openHold(deps, a.hold_id, [holdAccount(a.hold_id)]);
     if (a.why === 'expired' && h.expires_at > deps.clock.now().toISOString())
       throw new AppError('VALIDATION_FAILED', { details: { reason: 'hold has not expired yet' } });
+    // the wallet's balance and the lots the points go back to: one Query
+    const wallet = await deps.ledger.walletWithLots(h.wallet);
+    known.set(h.wallet, wallet.state);
     const moves: Move[] = [
       { account: holdAccount(h.hold_id), delta: -h.amount_points },
       { account: h.wallet, delta: h.amount_points },
@@ -310,8 +319,8 @@ export const release = (
     return withAttach(
       {
         entry,
-        balances: await balancesFor(deps, moves, new Set()),
-        lots: await restorePlan(deps, h.wallet, back),
+        balances: await balancesFor(deps, moves, new Set(), known),
+        lots: await restorePlan(deps, h.wallet, back, wallet.lots),
         hold: {
           next: { ...h, status: a.why === 'expired' ? 'expired' : 'released', version: h.version + 1 },
           expect_version: h.version,

@@ -122,6 +122,11 @@ export type LedgerStore = {
   /** The wallet's balance and its lots in one read (the booking path); same bounds as `lots`. */
   walletWithLots: (wallet: string) => Promise<{ state: AccountState; lots: Lot[] }>;
   hold: (hold_id: string) => Promise<Hold | null>;
+  /** A hold and some balances in one read (BatchGetItem): what a capture or release plans from. */
+  holdWithAccounts: (
+    hold_id: string,
+    accounts: readonly string[],
+  ) => Promise<{ hold: Hold | null; states: AccountState[] }>;
   entry: (entry_id: string) => Promise<JournalEntry | null>;
   isReversed: (entry_id: string) => Promise<boolean>;
   idempotency: (scope: string, key: string) => Promise<IdempotencyRecord | null>;

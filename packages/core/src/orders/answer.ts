@@ -22,7 +22,7 @@ export const acceptOrder = async (deps: OrderDeps, order_id: string, merchant_id
     }),
     o.version,
   );
-  await tell(deps, next, 'accepted');
+  await tell(deps, next, 'accepted', { committedHere: true }); // putChange returns only this call's change
   return next;
 };
 
@@ -32,6 +32,6 @@ export const rejectOrder = async (deps: OrderDeps, order_id: string, merchant_id
   await gate(deps, o, 'reject', 'merchant');
   if (o.mode === 'find_for_me') return offerNext(deps, o, 'rejected', `merchant:${merchant_id}`);
   const closed = await closeWithRelease(deps, o, 'reject', 'rejected', `merchant:${merchant_id}`);
-  await tell(deps, closed, 'rejected');
+  await tell(deps, closed, 'rejected', { committedHere: true });
   return closed;
 };

@@ -3,8 +3,9 @@
 import { AppError } from '../kernel/errors';
 import { capture } from '../ledger/service';
 import type { Policy } from '../policy/model';
+import type { ElderRecord } from '../elders/model';
 import type { Actor, Order } from './state';
-import { attempt, auditOf, changed, closeWithRelease, load, loadUnchanged, settle, slotGivenBack } from './commit';
+import { attempt, auditOf, changed, closeWithRelease, load, orderForPlan, settle, slotGivenBack } from './commit';
 import { gate } from './expiry';
 import { tell, tellMerchant } from './tell';
 import type { OrderDeps } from './ports';
@@ -26,10 +27,11 @@ export const cancelOrder = async (
   order_id: string,
   actor: Actor,
   actor_sub: string,
-  // the order as the caller just read it to check who may cancel (its version guards the commit)
-  loaded?: Order,
+  // the order (and its elder) as the caller just read them to check who may cancel; the order's
+  // version guards the commit, the elder's record gives the notice its phone
+  read?: { order: Order; elder?: ElderRecord },
 ): Promise<Order> => {
-  const o = loaded?.order_id === order_id ? loaded : await load(deps, order_id);
+  const o = read?.order.order_id === order_id ? read.order : await load(deps, order_id);
   await gate(deps, o, 'cancel', actor);
   const fee = cancelFee(policy, o, actor);
   let closed: Order;
@@ -38,6 +40,7 @@ export const cancelOrder = async (
     // The fee is a partial capture: fee to the merchant, the rest back to the wallet, the order
     // closed and the slot given back, all in one transaction.
     const att = attempt();
+    const current = orderForPlan(deps, o);
     closed = await settle(deps, order_id, o.version, att, () =>
       capture(
         deps,
@@ -51,7 +54,7 @@ export const cancelOrder = async (
         },
         undefined,
         async () => {
-          const fresh = await loadUnchanged(deps, order_id, o.version);
+          const fresh = await current();
           const next = att.plan(
             changed(deps, fresh, 'cancel', actor_sub, {
               status: 'cancelled',
@@ -68,8 +71,9 @@ export const cancelOrder = async (
       ),
     );
   }
-  await tell(deps, closed, 'cancelled');
-  await tellMerchant(deps, closed, 'cancelled');
+  // settle and closeWithRelease return only the change this call wrote: its notices need no marker
+  await tell(deps, closed, 'cancelled', { committedHere: true, ...(read?.elder ? { elder: read.elder } : {}) });
+  await tellMerchant(deps, closed, 'cancelled', { committedHere: true });
   return closed;
 };
 
@@ -86,7 +90,7 @@ export const noShow = async (deps: OrderDeps, order_id: string, merchant_id: str
     {},
     'order.no_show',
   );
-  await tell(deps, closed, 'no_show');
-  await tellMerchant(deps, closed, 'no_show');
+  await tell(deps, closed, 'no_show', { committedHere: true });
+  await tellMerchant(deps, closed, 'no_show', { committedHere: true });
   return closed;
 };

@@ -53,6 +53,15 @@ export const loadUnchanged = async (deps: OrderDeps, order_id: string, version: 
   return fresh;
 };
 
+/** The order a transaction's plan builds on: the first plan uses the one the caller just read (the
+ * transaction is conditioned on its version, so a rival's change fails the commit and the ledger
+ * re-plans); every later plan reads it again, still at that version or ORDER_STATE. Saves the read
+ * of the order that each points-moving change would otherwise make twice. */
+export const orderForPlan = (deps: OrderDeps, o: Order): (() => Promise<Order>) => {
+  let plans = 0;
+  return async () => (plans++ === 0 ? o : loadUnchanged(deps, o.order_id, o.version));
+};
+
 /** A conditional put of a change: a rival that got there first makes this ORDER_STATE with the
  * state it left (a busy item, CONFLICT, is re-read the same way). */
 export const putChange = async (
@@ -145,9 +154,10 @@ export const closeWithRelease = async (
 ): Promise<Order> => {
   const to = transitionOf(event).to; // who may fire it was checked by the caller's gate
   const att = attempt();
+  const current = orderForPlan(deps, o);
   return settle(deps, o.order_id, o.version, att, () =>
     release(deps, { hold_id: o.order_id, why, actor }, undefined, async () => {
-      const fresh = await loadUnchanged(deps, o.order_id, o.version);
+      const fresh = await current();
       const next = att.plan(changed(deps, fresh, event, actor, { status: to, offer_expires_at: null, ...patch }));
       return {
         order: { next, expect_version: fresh.version },

@@ -6,7 +6,7 @@ import { pinHash } from '../elders/service';
 import { admitOrThrow, wrongGuess } from '../auth/attempts';
 import type { Policy } from '../policy/model';
 import { CODE_TRIES_MAX, type Order } from './state';
-import { attempt, auditOf, changed, load, loadUnchanged, settle } from './commit';
+import { attempt, auditOf, changed, load, orderForPlan, settle } from './commit';
 import { gate } from './expiry';
 import { tell } from './tell';
 import type { OrderDeps } from './ports';
@@ -80,6 +80,7 @@ export const completeOrder = async (
   if (o.code_tries >= CODE_TRIES_MAX) throw new AppError('CODE_LOCKED'); // an order locked before the attempt limiter
   const giveTryBack = await proveServed(deps, o, proof);
   const att = attempt();
+  const current = orderForPlan(deps, o);
   const done = await settleOr(giveTryBack, () =>
     settle(deps, order_id, o.version, att, () =>
       capture(
@@ -94,7 +95,7 @@ export const completeOrder = async (
         },
         undefined,
         async () => {
-          const fresh = await loadUnchanged(deps, order_id, o.version);
+          const fresh = await current();
           const next = att.plan(
             changed(deps, fresh, 'complete', `merchant:${merchant_id}`, {
               status: 'completed',
@@ -114,6 +115,6 @@ export const completeOrder = async (
       ),
     ),
   );
-  await tell(deps, done, 'completed');
+  await tell(deps, done, 'completed', { committedHere: true }); // settle returns only this call's change
   return done;
 };

@@ -4,6 +4,7 @@ import { decryptPhone } from '../elders/service';
 import { chinaMonthDayTime } from '../kernel/time';
 import type { Notice } from '../notices/ports';
 import type { Order } from './state';
+import type { ElderRecord } from '../elders/model';
 import type { OrderDeps } from './ports';
 
 type ElderSideKind =
@@ -34,7 +35,12 @@ const sendOnce = async (
   for (const phone of phones) await deps.notifier.send(n(phone)).catch(() => undefined);
 };
 
-export const tell = async (deps: OrderDeps, o: Order, what: ElderSideKind) => {
+/** Options of a notice: `committedHere`, the caller's own write made this version (a conditional
+ * write on the order's version has one winner, so it needs no marker to send once); `elder`, the
+ * elder's record as the caller already read it in this request (its phone is read from it). */
+export type TellOpts = { committedHere?: boolean; elder?: ElderRecord };
+
+export const tell = async (deps: OrderDeps, o: Order, what: ElderSideKind, opts: TellOpts = {}) => {
   const time = o.slot_start ? chinaMonthDayTime(o.slot_start) : null; // China time, MM-DD HH:mm
   const service_name = o.service_name || o.category;
   const base = { order_id: o.order_id, service_name };
@@ -112,11 +118,11 @@ export const tell = async (deps: OrderDeps, o: Order, what: ElderSideKind) => {
             text_zh: `【十分钟服务圈】订单（${o.service_name}）的投诉经核实不成立。`,
           },
   };
-  const elder = await deps.elders.get(o.elder_id);
+  const elder = opts.elder?.elder_id === o.elder_id ? opts.elder : await deps.elders.get(o.elder_id);
   const phones = [elder ? decryptPhone(deps, elder) : null, ...(await deps.familyPhones(o.elder_id))].filter(
     (p): p is string => Boolean(p),
   );
-  await sendOnce(deps, o, what, phones, notice[what]);
+  await sendOnce(deps, o, what, phones, notice[what], opts.committedHere);
 };
 
 /** The shop's side of a change: a new offer, or what happened to an order it had. */

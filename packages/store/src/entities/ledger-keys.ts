@@ -89,7 +89,7 @@ export const ledgerPatterns = (): AccessPattern[] => [
     operation: ['GetItem', 'BatchGetItem', 'Query'],
     pk: 'ACCT#{account}',
     sk: 'BAL',
-    used_by: 'ledger (LedgerStore.account, accounts, walletWithLots, commit)',
+    used_by: 'ledger (LedgerStore.account, accounts, walletWithLots, holdWithAccounts, commit)',
     about:
       "versioned for wallets, holds, merchants; ADD for sharded system accounts; a wallet's is read " +
       'with its lots by one Query (sk BETWEEN `BAL` AND `LOT#\\uffff`: the balance sorts just before them)',
@@ -151,11 +151,11 @@ export const ledgerPatterns = (): AccessPattern[] => [
   {
     name: 'holdById',
     index: 'table',
-    operation: ['GetItem'],
+    operation: ['GetItem', 'BatchGetItem'],
     pk: 'HOLD#{hold_id}',
     sk: 'HOLD',
-    used_by: 'ledger (LedgerStore.hold)',
-    about: '',
+    used_by: 'ledger (LedgerStore.hold, holdWithAccounts)',
+    about: 'a capture or release reads it with the balances it moves in one BatchGetItem',
   },
   {
     name: 'holdsExpiringOn',

@@ -139,6 +139,18 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
     return r.Item ? fromItem<Hold>(r.Item) : null;
   },
 
+  async holdWithAccounts(hold_id, accounts) {
+    const holdKey = keys.hold(hold_id);
+    const unique = [...new Set(accounts)];
+    const items = await batchGet(db, [holdKey, ...unique.map((a) => keys.balance(a))], true);
+    const h = items.find((it) => it.pk === holdKey.pk && it.sk === holdKey.sk);
+    const byPk = new Map(items.filter((it) => it !== h).map((it) => [String(it.pk), it]));
+    return {
+      hold: h ? fromItem<Hold>(h) : null,
+      states: accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk))),
+    };
+  },
+
   async entry(entry_id) {
     const r = await db.doc.send(
       new GetCommand({ TableName: db.table, Key: keys.entry(entry_id), ConsistentRead: true }),
