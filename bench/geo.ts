@@ -16,33 +16,18 @@ import { circleRadiusM } from '@tmc/core/search/geo';
 import { createMerchantStore } from '@tmc/store/entities/merchants';
 import { openTable, tableName, withDynamo } from './fixtures/dynamo';
 import { runBench } from './fixtures/entry';
-import { baseCity, cellsOf, growth, originSets, serviceId, type Site } from './fixtures/geo-city';
+import { cellsOf, originSets, serviceId, type Site } from './fixtures/geo-city';
 import { createPeer, type Peer } from './fixtures/geo-peer';
 import { createMeter } from './fixtures/metering';
 import { writeSection } from './fixtures/report';
 import { load1 } from './fixtures/stats';
-import { CITY_SIZES, log, PEER_LENGTHS, peerSizes, QUICK, WALK } from './geo/config';
-import { loadStep, type CityStep, type Load } from './geo/index-load';
+import { log, PEER_LENGTHS, peerSizes, QUICK, WALK } from './geo/config';
+import { citySteps, loadStep, type Load } from './geo/index-load';
 import { planSearches } from './geo/plan';
 import { report } from './geo/report';
 import { createSearchers, measureSize, type SearchResults } from './geo/search';
 
 const SECTION = 'bench:geo';
-
-/** The cities, nested: each is the last plus growth that keeps out of the centre block. */
-const citySteps = (centreCells: ReadonlySet<string>): CityStep[] => {
-  const base = baseCity(CITY_SIZES[0] ?? 0);
-  const steps: CityStep[] = [{ size: CITY_SIZES[0] ?? 0, added: base, via: 'save' }];
-  let nextN = base.length;
-  for (let i = 1; i < CITY_SIZES.length; i++) {
-    const from = CITY_SIZES[i - 1] ?? 0;
-    const to = CITY_SIZES[i] ?? 0;
-    const added = growth(from, to, nextN, centreCells);
-    nextN += added.length;
-    steps.push({ size: to, added, via: 'batch' });
-  }
-  return steps;
-};
 
 const main = async (): Promise<void> => {
   const benchStart = performance.now();

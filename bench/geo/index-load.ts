@@ -1,6 +1,6 @@
-// Loading the geo bench's cities into our index: the base city through the store's `save`, growth
-// as index items straight with BatchWriteItem (in `save`'s item shape, checked against what `save`
-// wrote), and the same on-site services into the dynamodb-geo peer tables.
+// The geo bench's cities (`citySteps`) and loading them into our index: the base city through
+// the store's `save`, growth as index items straight with BatchWriteItem (in `save`'s item shape,
+// checked against what `save` wrote), and the same on-site services into the dynamodb-geo peer tables.
 import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -9,12 +9,12 @@ import { indexItem, indexKeysOf, type MerchantStore } from '@tmc/store/entities/
 import type { Db } from '@tmc/store/table';
 import { BATCH_WRITE_MAX, retryUnprocessed } from '../fixtures/dynamo';
 import { int } from '../fixtures/format';
-import { merchantOf, serviceOf, type Site } from '../fixtures/geo-city';
+import { baseCity, growth, merchantOf, serviceOf, type Site } from '../fixtures/geo-city';
 import type { Peer } from '../fixtures/geo-peer';
 import { inFlight } from '../fixtures/pool';
 import { timed } from '../fixtures/stats';
 import { isRecord } from '../fixtures/values';
-import { log, PROGRESS_EVERY, SAVE_CONCURRENCY, WRITE_CONCURRENCY } from './config';
+import { CITY_SIZES, log, PROGRESS_EVERY, SAVE_CONCURRENCY, WRITE_CONCURRENCY } from './config';
 
 export const cardOf = (s: Site): ServiceCard => serviceCard(merchantOf(s), serviceOf(s));
 
@@ -111,6 +111,22 @@ export const checkItemsMatchSave = async (db: Db, sites: readonly Site[]): Promi
 };
 
 export type CityStep = { size: number; added: Site[]; via: 'save' | 'batch' };
+/** The cities, nested: each is the last plus growth that keeps out of the centre block (also
+ * bench/search-walks.ts, which loads the same cities). */
+export const citySteps = (centreCells: ReadonlySet<string>): CityStep[] => {
+  const base = baseCity(CITY_SIZES[0] ?? 0);
+  const steps: CityStep[] = [{ size: CITY_SIZES[0] ?? 0, added: base, via: 'save' }];
+  let nextN = base.length;
+  for (let i = 1; i < CITY_SIZES.length; i++) {
+    const from = CITY_SIZES[i - 1] ?? 0;
+    const to = CITY_SIZES[i] ?? 0;
+    const added = growth(from, to, nextN, centreCells);
+    nextN += added.length;
+    steps.push({ size: to, added, via: 'batch' });
+  }
+  return steps;
+};
+
 export type Load = {
   size: number;
   services: number;
