@@ -20,7 +20,7 @@ export const orderDeps = (
   // New orders are announced to the phone the shop signs in with (verified by a code, and the one
   // that can accept them; its WeChat link, if any, is on this number), not to the contact phone
   // typed on the application, which elders call and nobody has verified.
-  // one marker per (order, version, notice): a retried or raced change never texts twice
+  // one marker per (order, version, notice) for senders that cannot tell they won (jobs, disputes)
   noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
   bookingReads: async (a) => {
     const r = await createBookingReads(deps.db)(a);

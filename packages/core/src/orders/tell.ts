@@ -1,5 +1,6 @@
 // The notices of an order change, to the elder (and bound family) and to the shop. Only the winner
-// of a change sends, each notice at most once per (order, version, kind).
+// of a change sends, each notice at most once per (order, version, kind): a caller whose own write
+// made the version says so (committedHere) and sends without a marker; the rest take the marker first.
 import { decryptPhone } from '../elders/service';
 import { chinaMonthDayTime } from '../kernel/time';
 import type { Notice } from '../notices/ports';
@@ -19,8 +20,8 @@ type ElderSideKind =
   | 'dispute_opened'
   | 'dispute_decided';
 
-/** Sends `n` to each phone once per (order, version, kind): the winner of a change sends, and a
- * retry of the same change finds the key taken. */
+/** Sends `n` to each phone once per (order, version, kind): the winner of a change sends; where the
+ * caller cannot tell it won (jobs, disputes), the marker does, and a retry finds the key taken. */
 const sendOnce = async (
   deps: OrderDeps,
   o: Order,
