@@ -1,11 +1,13 @@
 // One success per change (issue 8, section 5), through HTTP on DynamoDB Local with the fake clock:
-// parallel completes / disputes / decisions have exactly one winner with one notice per phone and one
+// parallel accepts / cancels / completes / disputes / decisions have exactly one winner with one notice per phone and one
 // audit record. Orders that cannot get stuck are in order-stuck.test.ts.
 import { describe, expect, it } from 'vitest';
 import { staffToken } from '../../../../tests/support/app';
 import {
   bookAccepted,
   elderOf,
+  hits,
+  key,
   losersSay,
   merchantPhone,
   monday,
@@ -13,6 +15,7 @@ import {
   onceEach,
   post,
   receivable,
+  shop,
   statuses,
   t,
   useOrderLifeApp,
@@ -115,6 +118,39 @@ describe('exactly one success per order change', () => {
         (a) => a.action === 'order.dispute_dismiss',
       ),
     ).toHaveLength(1);
+    await verifyOk();
+  });
+
+  it('30 parallel accepts, then 30 parallel cancels: one winner each, one notice per phone, one audit record', async () => {
+    t.clock.set(monday(2));
+    const e = await elderOf(2);
+    const tok = await e.token();
+    const h = (await hits(tok, 'barber'))[0]!;
+    const before = await wallet(e.id);
+    const booked = await post(
+      '/api/orders',
+      tok,
+      { merchant_id: h.merchant_id, service_id: h.service_id, slot_start: null },
+      key(),
+    );
+    const o = (await booked.json()) as { order_id: string };
+    expect(booked.status).toBe(201);
+    const m = await shop(h.merchant_id);
+    const accepts = await Promise.all(Array.from({ length: 30 }, () => post(`/api/orders/${o.order_id}/accept`, m)));
+    expect(statuses(accepts).filter((s) => s === 200)).toHaveLength(1);
+    await losersSay(accepts, 'accepted');
+    onceEach(noticesOf(o.order_id, 'order_accepted'), e.phone);
+
+    const cancels = await Promise.all(Array.from({ length: 30 }, () => post(`/api/orders/${o.order_id}/cancel`, tok)));
+    expect(statuses(cancels).filter((s) => s === 200)).toHaveLength(1);
+    await losersSay(cancels, 'cancelled');
+    const told = noticesOf(o.order_id, 'order_cancelled');
+    onceEach(told, e.phone);
+    expect(told.filter((x) => x.to_phone === merchantPhone.get(h.merchant_id))).toHaveLength(1);
+    expect(
+      (await t.deps.audit.listBySubject(`order:${o.order_id}`, 50)).items.filter((a) => a.action === 'order.cancel'),
+    ).toHaveLength(1);
+    expect(await wallet(e.id)).toBe(before); // cancelled before service with the default fee of 0: all back
     await verifyOk();
   });
 });
