@@ -1,6 +1,6 @@
 // One success per change (issue 8, section 5), through HTTP on DynamoDB Local with the fake clock:
-// parallel accepts / cancels / completes / disputes / decisions have exactly one winner with one notice per phone and one
-// audit record. Orders that cannot get stuck are in order-stuck.test.ts.
+// parallel accepts / cancels / completes / disputes / decisions have exactly one winner with one
+// notice per phone and one audit record. Orders that cannot get stuck are in order-stuck.test.ts.
 import { describe, expect, it } from 'vitest';
 import { staffToken } from '../../../../tests/support/app';
 import {
