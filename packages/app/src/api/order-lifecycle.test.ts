@@ -121,7 +121,7 @@ describe('exactly one success per order change', () => {
     await verifyOk();
   });
 
-  it('30 parallel accepts, then 30 parallel cancels: one winner each, one notice per phone, one audit record', async () => {
+  it('30 parallel accepts, then 30 parallel cancels: one winner each, one notice per phone, one audit', async () => {
     t.clock.set(monday(2));
     const e = await elderOf(2);
     const tok = await e.token();
