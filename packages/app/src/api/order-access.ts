@@ -40,9 +40,10 @@ export const seesCode = (p: Principal, o: Pick<Order, 'booked_by'>): boolean =>
   p.kind === 'elder' || p.kind === 'family' || (p.kind === 'staff' && o.booked_by.startsWith('staff:'));
 
 /** The view of an order, with the code when `withCode` (see seesCode). The elder's analytics
- * snapshot (birth date, care level: sensitive under PIPL) is for the counters only, never shown. */
+ * snapshot (birth date, care level: sensitive under PIPL) is for the counters only, never shown; the
+ * booking request's fingerprint is for replays only. */
 export const view = (c: Ctx, o: Order, withCode: boolean) => {
-  const { code_cipher: _c, elder_dims: _d, ...rest } = o;
+  const { code_cipher: _c, elder_dims: _d, request_hash: _h, ...rest } = o;
   return {
     ...rest,
     ...(withCode && ['requested', 'accepted'].includes(o.status) ? { code: orderCode(c.get('deps'), o) } : {}),

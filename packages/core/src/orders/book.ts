@@ -47,6 +47,17 @@ const bookingReads = async (deps: OrderDeps, a: BookArgs) => {
   return { ...ms, elder, merchantPhone: undefined };
 };
 
+/** The order an earlier request with this key wrote, replayed; IDEMPOTENCY_KEY_REUSED when that request
+ * asked for something else; null when there is none. Orders booked before they carried their request's
+ * fingerprint are answered by the ledger's idempotency record of that booking while it lives. */
+const twinOf = async (deps: OrderDeps, order_id: string, idem: Idem): Promise<Booked | null> => {
+  const twin = await deps.orders.get(order_id);
+  if (!twin) return null;
+  const hash = twin.request_hash ?? (await deps.ledger.idempotency(idem.scope, idem.key))?.request_hash;
+  if (hash !== undefined && hash !== idem.request_hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  return { order: twin, replayed: true };
+};
+
 /** Request: points held, slot taken (if any), order written: one transaction. */
 export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Booked> => {
   const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
@@ -122,11 +133,16 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     dispute: null,
     completed_at: null,
     elder_dims: orderElderDims(elder, now),
+    request_hash: idem.request_hash,
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
     version: 1,
     change: { event: 'request', by: a.booked_by, at: now.toISOString(), id: changeId() },
   };
+  // No ledger idempotency record: the order is the record (its id comes from the key and its put is
+  // conditioned on not existing, in the same transaction), one item fewer per booking. A twin with our
+  // key that committed first makes this hold fail whichever way (hold id taken, slot or cap spent by it):
+  // the twin's order is then the answer.
   const r = await hold(
     deps,
     {
@@ -142,7 +158,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
       actor: a.booked_by,
       reason: `${m.business_name}·${s.name}`,
     },
-    idem,
+    undefined,
     async () => ({
       order: { next: order, expect_version: 0 },
       ...(slot_start
@@ -172,9 +188,14 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
           }
         : {}),
     }),
-  );
+  ).catch(async (e: unknown) => {
+    const twin = e instanceof AppError ? await twinOf(deps, order_id, idem) : null;
+    if (twin) return twin;
+    throw e;
+  });
   // This request's commit wrote `order` as it is; a replay answers with the winner's order as stored.
-  if (r.replayed) return { order: (await deps.orders.get(order_id)) ?? order, replayed: true };
+  if ('order' in r) return r;
+  if (r.replayed) return (await twinOf(deps, order_id, idem)) ?? { order, replayed: true };
   await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
   // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
   await tellMerchant(deps, order, 'new', {

@@ -241,6 +241,10 @@ export type Order = {
    * the scheme (PIPL art. 47) clears care and special here too (`erased`). Orders booked before this shape
    * carry the raw fields (LegacyElderDims) until their elder leaves; older ones none (analytics reads the elder). */
   elder_dims?: OrderElderDims | LegacyElderDims;
+  /** The booking request's fingerprint (its Idempotency-Key's request hash): the order is its own
+   * idempotency record, as its id is derived from the key. Absent on orders booked before (their
+   * ledger idempotency record answers a replay while it lives). */
+  request_hash?: string;
   created_at: string;
   updated_at: string;
   version: number;
