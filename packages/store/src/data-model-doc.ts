@@ -55,6 +55,10 @@ no rating: a rating is one item, read by key for the page shown.
 - Audit records carry \`role\` (the staff role when the writer knew it, else derived from the actor)
   and the actor index (gsi2, \`auditByActor\`). Records written before both get them from
   \`migrateAuditActorIndex\` (local/migrate-audit-actor-index.ts, offline, a no-op the second time).
+- An elder's monthly spend is one item with its per-category parts beside the total (\`amount\`,
+  \`amount#{category}\`): a hold or a give-back writes one counter item. Per-category counters written
+  before were items of their own (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts,
+  offline, once per counter, safe beside traffic) moves them into their month; run it right after deploying.
 
 ## Sensitive fields
 

@@ -5,13 +5,14 @@
 import { shardOf } from '@tmc/core/ledger/accounts';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
-import { CommitRejected, type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
+import { type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';
 import { cursorItem, statementItem } from './statements';
 import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
-import { counterName, ENTRY_DAY_SHARDS, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
+import { ENTRY_DAY_SHARDS, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
+import { counterUpdates } from './ledger-counters';
 
 const keys = ledgerKeys; // the ledger entity's own keys, by their short names
 
@@ -151,24 +152,7 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
       },
     });
   }
-  for (const c of plan.counters ?? []) {
-    // One step over the ceiling on an empty counter would pass 'attribute_not_exists(amount)'.
-    if (c.max !== null && c.delta > c.max)
-      throw new CommitRejected(c.key.kind === 'slot' ? 'slot' : 'counter', counterName(c.key));
-    add(c.key.kind === 'slot' ? 'slot' : 'counter', {
-      Update: {
-        TableName: T,
-        Key: keys.counterOf(c.key),
-        UpdateExpression: 'ADD amount :d',
-        ...(c.max !== null && c.delta > 0
-          ? {
-              ConditionExpression: 'attribute_not_exists(amount) OR amount <= :room',
-              ExpressionAttributeValues: { ':d': c.delta, ':room': c.max - c.delta },
-            }
-          : { ExpressionAttributeValues: { ':d': c.delta } }),
-      },
-    });
-  }
+  for (const c of counterUpdates(T, plan.counters ?? [])) add(c.part, c.item);
   if (plan.idempotency) {
     const i = plan.idempotency;
     add('idempotency', {

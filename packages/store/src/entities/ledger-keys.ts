@@ -12,8 +12,8 @@ export const counterName = (k: CounterKey): string => {
   switch (k.kind) {
     case 'spent_month':
       return `spent#${k.elder_id}#${k.month}`;
-    case 'spent_month_category':
-      return `spentcat#${k.elder_id}#${k.month}#${k.category}`;
+    case 'spent_month_category': // kept in its month's spend item (counterCell): the name is for messages
+      return `spent#${k.elder_id}#${k.month}#${k.category}`;
     case 'award_month':
       return `award#${k.elder_id}#${k.month}#${k.award_kind}`;
     case 'topup_day':
@@ -22,6 +22,22 @@ export const counterName = (k: CounterKey): string => {
       return `slot#${k.service_id}#${k.start}`;
   }
 };
+
+/** Where a counter is kept: its item and the attribute holding its amount. An elder's monthly spend and
+ * its per-category parts share one item (`amount`, `amount#{category}`), so a hold or a give-back writes
+ * one counter item, not two; every other counter has an item of its own. */
+export const counterCell = (k: CounterKey): { key: { pk: string; sk: string }; attr: string } =>
+  k.kind === 'spent_month_category'
+    ? {
+        key: counterKey(counterName({ kind: 'spent_month', elder_id: k.elder_id, month: k.month })),
+        attr: `amount#${k.category}`,
+      }
+    : { key: counterKey(counterName(k)), attr: 'amount' };
+
+/** Before counterCell, per-category spend had items of its own (`spentcat#…`): what migrate-spend-counters reads. */
+export const LEGACY_CATEGORY_COUNTER_PREFIX = 'COUNTER#spentcat#';
+
+const counterKey = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' });
 
 export type LedgerItemKind =
   'entry' | 'reversal marker' | 'balance' | 'posting' | 'lot' | 'hold' | 'counter' | 'idempotency';
@@ -66,8 +82,9 @@ export const ledgerKeys = {
   }),
   holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
-  counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'C' }),
-  counterOf: (k: CounterKey) => ({ pk: `COUNTER#${counterName(k)}`, sk: 'C' }),
+  counter: (name: string) => counterKey(name),
+  /** The item a counter lives in (counterCell for its attribute). */
+  counterOf: (k: CounterKey) => counterCell(k).key,
   /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */
   itemKindOf: (k: { pk: string; sk: string }): LedgerItemKind | null => {
     if (k.pk.startsWith('ENTRY#')) return k.sk === REVERSED_SK ? 'reversal marker' : 'entry';
@@ -183,8 +200,8 @@ export const ledgerPatterns = (): AccessPattern[] => [
     sk: 'C',
     used_by: 'ledger (caps), policy',
     about:
-      'monthly spend, monthly spend per category `spentcat#{elder}#{month}#{category}`, monthly awards per kind; ' +
-      'GetItem / conditional ADD',
+      'monthly spend `spent#{elder}#{month}` with its per-category parts in the same item (`amount`, ' +
+      '`amount#{category}`: one write per hold), monthly awards per kind; GetItem / conditional ADD',
   },
   {
     name: 'slotsTaken',

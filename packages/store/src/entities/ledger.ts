@@ -23,11 +23,13 @@ import { fromItem } from '../item';
 import { batchGet } from '../batch-get';
 import type { Db } from '../table';
 import { buildCommit } from './ledger-commit';
-import { EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
+import { counterCell, EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
 
 export { buildCommit } from './ledger-commit';
 export {
+  counterCell,
   counterName,
+  LEGACY_CATEGORY_COUNTER_PREFIX,
   ENTRY_DAY_SHARDS,
   EXPIRY_SHARDS,
   ledgerKeys,
@@ -302,8 +304,8 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
 
   async counter(key) {
     const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: keys.counterOf(key), ConsistentRead: true }),
+      new GetCommand({ TableName: db.table, Key: counterCell(key).key, ConsistentRead: true }),
     );
-    return Number(r.Item?.amount ?? 0);
+    return Number(r.Item?.[counterCell(key).attr] ?? 0);
   },
 });

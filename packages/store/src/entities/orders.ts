@@ -6,7 +6,7 @@ import type { Order, OrderElderDims } from '@tmc/core/orders/state';
 import type { OrderPutExtras } from '@tmc/core/orders/ports';
 import { orderItem, orderKeys as keys } from './order-item';
 import { auditItem } from './audit';
-import { ledgerKeys } from './ledger';
+import { counterUpdates } from './ledger-counters';
 import { atVersion, isConditionFailed, transact, type TxItem } from '../tx';
 import { queryIndexPage } from '../page-query';
 import type { AccessPattern } from '../access-pattern';
@@ -75,16 +75,11 @@ export const createOrderStore = (db: Db) => ({
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
-      for (const c of extras.counters ?? []) {
-        items.push({
-          Update: {
-            TableName: db.table,
-            Key: ledgerKeys.counterOf(c.key),
-            UpdateExpression: 'ADD amount :d',
-            ExpressionAttributeValues: { ':d': c.delta },
-          },
-        });
-      }
+      for (const c of counterUpdates(
+        db.table,
+        (extras.counters ?? []).map((m) => ({ ...m, max: null })),
+      ))
+        items.push(c.item);
       // a failed condition anywhere means another change got there first
       await transact(db, items, () => 'ORDER_STATE', 'ORDER_STATE');
       return;
