@@ -39,4 +39,19 @@ describe('migrateSpendCounters', () => {
     expect(await migrateSpendCounters(db)).toEqual({ found: 0, moved: 0 });
     expect(await cat('e_a', '2026-11', 'barber')).toBe(35);
   });
+
+  it('two runs at once move each counter once', async () => {
+    const db = await makeTestDb('spend-mig-2');
+    const ledger = createLedgerStore(db);
+    for (const Item of [legacy('e_c', '2026-11', 'barber', 30), legacy('e_c', '2026-11', 'clinic', 12)])
+      await db.doc.send(new PutCommand({ TableName: db.table, Item }));
+    const [a, b] = await Promise.all([migrateSpendCounters(db), migrateSpendCounters(db)]);
+    expect((a?.moved ?? 0) + (b?.moved ?? 0)).toBe(2);
+    expect(
+      await ledger.counter({ kind: 'spent_month_category', elder_id: 'e_c', month: '2026-11', category: 'barber' }),
+    ).toBe(30);
+    expect(
+      await ledger.counter({ kind: 'spent_month_category', elder_id: 'e_c', month: '2026-11', category: 'clinic' }),
+    ).toBe(12);
+  });
 });

@@ -58,7 +58,7 @@ no rating: a rating is one item, read by key for the page shown.
 - An elder's monthly spend is one item with its per-category parts beside the total (\`amount\`,
   \`amount#{category}\`): a hold or a give-back writes one counter item. Per-category counters written
   before were items of their own (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts,
-  offline, once per counter, safe beside traffic) moves them into their month; run it right after deploying.
+  offline, once per counter, safe beside holds) moves them into their month; run it in the deploy's window.
 
 ## Sensitive fields
 

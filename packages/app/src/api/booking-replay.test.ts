@@ -3,7 +3,7 @@
 // points are held once and the shop is told once. The ledger verifies after. The order is its own
 // idempotency record (book.ts): the same key on another request is refused, at once or later, and
 // orders booked before they carried the request's fingerprint still answer by the ledger's record.
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken } from '../../../../tests/support/app';
 import { verifyLedger } from '@tmc/store/ledger-verify';
@@ -30,11 +30,11 @@ const barbers = async (): Promise<[Hit, Hit]> => {
   if (!hits[0] || !hits[1]) throw new Error('fewer than two barbers near the demo elder');
   return [hits[0], hits[1]];
 };
-const book = (h: Hit, key: string) =>
+const book = (h: Hit, key: string, token = elder) =>
   t.app.request(
     '/api/orders',
     bearer(
-      elder,
+      token,
       json({ merchant_id: h.merchant_id, service_id: h.service_id, slot_start: null }, { 'idempotency-key': key }),
     ),
   );
@@ -167,5 +167,33 @@ describe('POST /api/orders raced with one Idempotency-Key', () => {
     expect((await book(a, 'answered-key-000001')).status).toBe(201);
     const other = await book(b, 'answered-key-000001');
     expect([other.status, await codeOf(other)]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    // and once that record expired too: what the order says was asked
+    await t.db.doc.send(
+      new DeleteCommand({
+        TableName: t.db.table,
+        Key: { pk: `IDEM#elder:${elderId}#answered-key-000001`, sk: 'IDEM' },
+      }),
+    );
+    expect((await book(a, 'answered-key-000001')).status).toBe(201);
+    const third = await book(b, 'answered-key-000001');
+    expect([third.status, await codeOf(third)]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+  });
+
+  it('a replay gets its order even when a new booking would now be refused (a cap lowered since)', async () => {
+    const [a] = await barbers();
+    const first = (await (await book(a, 'capped-later-key-01')).json()) as { order_id: string };
+    const was = (await t.deps.policies.versions())[0];
+    if (!was) throw new Error('no policy');
+    const { version: _v, created_by: _b, created_at: _a, ...input } = was;
+    const at = '2026-11-23T02:00:00.000Z';
+    await t.deps.policies.append({ ...input, per_order_max_points: 1 }, 'staff:test', at);
+    try {
+      const fresh = await book(a, 'capped-later-key-02');
+      expect([fresh.status, await codeOf(fresh)]).toEqual([422, 'CAP_EXCEEDED']);
+      const replay = await book(a, 'capped-later-key-01');
+      expect([replay.status, ((await replay.json()) as { order_id: string }).order_id]).toEqual([201, first.order_id]);
+    } finally {
+      await t.deps.policies.append(input, 'staff:test', at);
+    }
   });
 });

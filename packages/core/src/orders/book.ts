@@ -49,17 +49,51 @@ const bookingReads = async (deps: OrderDeps, a: BookArgs) => {
 
 /** The order an earlier request with this key wrote, replayed; IDEMPOTENCY_KEY_REUSED when that request
  * asked for something else; null when there is none. Orders booked before they carried their request's
- * fingerprint are answered by the ledger's idempotency record of that booking while it lives. */
-const twinOf = async (deps: OrderDeps, order_id: string, idem: Idem): Promise<Booked | null> => {
+ * fingerprint are answered by the ledger's idempotency record of that booking while it lives, and after
+ * it by what the order says was asked (elder, mode, the first shop and service, the slot). */
+const twinOf = async (deps: OrderDeps, order_id: string, idem: Idem, a: BookArgs): Promise<Booked | null> => {
   const twin = await deps.orders.get(order_id);
   if (!twin) return null;
   const hash = twin.request_hash ?? (await deps.ledger.idempotency(idem.scope, idem.key))?.request_hash;
-  if (hash !== undefined && hash !== idem.request_hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  const same = hash !== undefined ? hash === idem.request_hash : askedFor(twin, a);
+  if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED');
   return { order: twin, replayed: true };
 };
 
-/** Request: points held, slot taken (if any), order written: one transaction. */
+const askedFor = (o: Order, a: BookArgs): boolean => {
+  const first = o.offers[0] ?? o;
+  const slot = a.slot_start === null ? null : new Date(a.slot_start);
+  const slot_start = slot && !Number.isNaN(slot.getTime()) ? slot.toISOString() : a.slot_start;
+  return (
+    o.elder_id === a.elder_id &&
+    o.mode === a.mode &&
+    first.merchant_id === a.merchant_id &&
+    first.service_id === a.service_id &&
+    o.slot_start === slot_start
+  );
+};
+
+/** Request: points held, slot taken (if any), order written: one transaction. A request whose key an
+ * earlier request used gets that request's order (or IDEMPOTENCY_KEY_REUSED), whatever this one would
+ * meet now (a slot since passed, a cap since lowered, the points the twin spent): the twin is read only
+ * when this one is refused, so the common path pays nothing for it. */
 export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem): Promise<Booked> => {
+  // The order id is derived from the caller's idempotency key: a retried request is the same order.
+  const order_id =
+    a.order_id ??
+    `o_${sha256(`${idem.scope}:${idem.key}`)
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 20)}`;
+  try {
+    return await bookOnce(deps, policy, a, idem, order_id);
+  } catch (e) {
+    const twin = e instanceof AppError ? await twinOf(deps, order_id, idem, a) : null;
+    if (twin) return twin;
+    throw e;
+  }
+};
+
+const bookOnce = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem, order_id: string) => {
   const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
   // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
@@ -73,12 +107,6 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   // Bookings reach two weeks ahead (what search offers); it also bounds how long a hold can live.
   if (slot_start !== null && Date.parse(slot_start) > now.getTime() + NEXT_SLOT_DAYS * 86_400_000)
     throw new AppError('SLOT_INVALID');
-  // The order id is derived from the caller's idempotency key: a retried request is the same order.
-  const order_id =
-    a.order_id ??
-    `o_${sha256(`${idem.scope}:${idem.key}`)
-      .replace(/[^A-Za-z0-9]/g, '')
-      .slice(0, 20)}`;
   // 帮我找 asks later shops only for the same kind of service as the first, at no more points:
   // whoever ranked the candidates, the elder's request is not turned into something else.
   const later =
@@ -142,7 +170,7 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   // No ledger idempotency record: the order is the record (its id comes from the key and its put is
   // conditioned on not existing, in the same transaction), one item fewer per booking. A twin with our
   // key that committed first makes this hold fail whichever way (hold id taken, slot or cap spent by it):
-  // the twin's order is then the answer.
+  // requestOrder then answers with the twin's order.
   const r = await hold(
     deps,
     {
@@ -188,14 +216,13 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
           }
         : {}),
     }),
-  ).catch(async (e: unknown) => {
-    const twin = e instanceof AppError ? await twinOf(deps, order_id, idem) : null;
-    if (twin) return twin;
-    throw e;
-  });
+  );
   // This request's commit wrote `order` as it is; a replay answers with the winner's order as stored.
-  if ('order' in r) return r;
-  if (r.replayed) return (await twinOf(deps, order_id, idem)) ?? { order, replayed: true };
+  if (r.replayed) {
+    const twin = await twinOf(deps, order_id, idem, a);
+    if (!twin) throw new AppError('CONFLICT'); // the hold's entry without its order: not ours to invent
+    return twin;
+  }
   await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
   // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
   await tellMerchant(deps, order, 'new', {

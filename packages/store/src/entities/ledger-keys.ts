@@ -12,8 +12,8 @@ export const counterName = (k: CounterKey): string => {
   switch (k.kind) {
     case 'spent_month':
       return `spent#${k.elder_id}#${k.month}`;
-    case 'spent_month_category': // kept in its month's spend item (counterCell): the name is for messages
-      return `spent#${k.elder_id}#${k.month}#${k.category}`;
+    case 'spent_month_category': // a cell of its month's spend item (counterCell): a name for messages only
+      return `spent#${k.elder_id}#${k.month}[${k.category}]`;
     case 'award_month':
       return `award#${k.elder_id}#${k.month}#${k.award_kind}`;
     case 'topup_day':
@@ -82,7 +82,6 @@ export const ledgerKeys = {
   }),
   holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
-  counter: (name: string) => counterKey(name),
   /** The item a counter lives in (counterCell for its attribute). */
   counterOf: (k: CounterKey) => counterCell(k).key,
   /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */

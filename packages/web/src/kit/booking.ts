@@ -77,8 +77,8 @@ export const pointsSummary = async (deps: Pick<Deps, 'ledger'>, elder_id: string
 // A booking form's key. It is minted when the confirm screen is rendered and rides in a hidden
 // field, so the browser holds it and sends the same key again on a double tap, a resubmit after
 // a dropped connection, or the back button: the server only ever sees the client's key on the
-// POST, never invents one there, and the ledger's idempotency record turns every repeat of the
-// same screen into the same order (the order id is derived from it). A new screen is a new key.
+// POST, never invents one there, and the order, whose id is derived from the key and which carries the
+// request's fingerprint, turns every repeat of the same screen into the same order. A new screen is a new key.
 export const FormKey = z.string().check(z.regex(/^k_[A-Za-z0-9]{12,40}$/));
 export const newFormKey = (): string => randomId('k');
 
