@@ -84,16 +84,26 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
     `o_${sha256(`${idem.scope}:${idem.key}`)
       .replace(/[^A-Za-z0-9]/g, '')
       .slice(0, 20)}`;
+  let booked: Booked & { afterCommit?: () => Promise<void> };
   try {
-    return await bookOnce(deps, policy, a, idem, order_id);
+    booked = await bookOnce(deps, policy, a, idem, order_id);
   } catch (e) {
     const twin = e instanceof AppError ? await twinOf(deps, order_id, idem, a) : null;
     if (twin) return twin;
     throw e;
   }
+  // outside the twin lookup: a failure after our own commit is ours to report, not a replay's to hide
+  await booked.afterCommit?.();
+  return { order: booked.order, replayed: booked.replayed };
 };
 
-const bookOnce = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem, order_id: string) => {
+const bookOnce = async (
+  deps: OrderDeps,
+  policy: Policy,
+  a: BookArgs,
+  idem: Idem,
+  order_id: string,
+): Promise<Booked & { afterCommit?: () => Promise<void> }> => {
   const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
   // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
@@ -223,11 +233,13 @@ const bookOnce = async (deps: OrderDeps, policy: Policy, a: BookArgs, idem: Idem
     if (!twin) throw new AppError('CONFLICT'); // the hold's entry without its order: not ours to invent
     return twin;
   }
-  await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
-  // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
-  await tellMerchant(deps, order, 'new', {
-    committedHere: true,
-    ...(merchantPhone !== undefined ? { merchantPhone } : {}),
-  });
-  return { order, replayed: false };
+  const afterCommit = async () => {
+    await deps.scheduler.at(new Date(offer_expires_at), { job: 'offer-expiry', order_id, offer_index: 0 });
+    // the commit that wrote version 1 happens once, so it is the notice's once-guard: no marker needed
+    await tellMerchant(deps, order, 'new', {
+      committedHere: true,
+      ...(merchantPhone !== undefined ? { merchantPhone } : {}),
+    });
+  };
+  return { order, replayed: false, afterCommit };
 };
