@@ -234,6 +234,9 @@ export const capture = (
     if (a.amount_points > h.amount_points)
       throw new AppError('CAPTURE_EXCEEDS_HOLD', { details: { held_points: h.amount_points } });
     const rest = h.amount_points - a.amount_points;
+    // a partial capture (a cancel fee) gives the rest back: the wallet's balance and lots in one Query
+    const wallet = rest > 0 ? await deps.ledger.walletWithLots(h.wallet) : null;
+    if (wallet) known.set(h.wallet, wallet.state);
     const back = giveBack(h.takes, rest);
     const moves: Move[] = [
       { account: holdAccount(h.hold_id), delta: -h.amount_points },
@@ -265,7 +268,7 @@ export const capture = (
       {
         entry,
         balances: await balancesFor(deps, moves, new Set(), known),
-        lots: await restorePlan(deps, h.wallet, back),
+        lots: await restorePlan(deps, h.wallet, back, wallet?.lots),
         hold: { next: { ...h, status: 'captured', version: h.version + 1 }, expect_version: h.version },
         ...(rest > 0 ? { counters: spentBack(h, rest) } : {}),
       },
