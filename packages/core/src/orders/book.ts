@@ -60,10 +60,17 @@ const twinOf = async (deps: OrderDeps, order_id: string, idem: Idem, a: BookArgs
   return { order: twin, replayed: true };
 };
 
+/** One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z" must not
+ * count as two slots (that would let a slot be overbooked). Undefined: not an instant. */
+const slotSpelling = (slot_start: string | null): string | null | undefined => {
+  if (slot_start === null) return null;
+  const at = new Date(slot_start);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+};
+
 const askedFor = (o: Order, a: BookArgs): boolean => {
   const first = o.offers[0] ?? o;
-  const slot = a.slot_start === null ? null : new Date(a.slot_start);
-  const slot_start = slot && !Number.isNaN(slot.getTime()) ? slot.toISOString() : a.slot_start;
+  const slot_start = slotSpelling(a.slot_start);
   return (
     o.elder_id === a.elder_id &&
     o.mode === a.mode &&
@@ -106,11 +113,8 @@ const bookOnce = async (
 ): Promise<Booked & { afterCommit?: () => Promise<void> }> => {
   const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
-  // One spelling per instant: the slot counter is keyed by this string, so "…00Z" and "…00.000Z"
-  // must not count as two slots (that would let a slot be overbooked).
-  const slotAt = a.slot_start === null ? null : new Date(a.slot_start);
-  if (slotAt && Number.isNaN(slotAt.getTime())) throw new AppError('SLOT_INVALID');
-  const slot_start = slotAt ? slotAt.toISOString() : null;
+  const slot_start = slotSpelling(a.slot_start);
+  if (slot_start === undefined) throw new AppError('SLOT_INVALID');
   if (slot_start !== null && !isSlotStart(s, slot_start)) throw new AppError('SLOT_INVALID');
   const now = deps.clock.now();
   if (slot_start !== null && Date.parse(slot_start) < now.getTime()) throw new AppError('SLOT_INVALID');

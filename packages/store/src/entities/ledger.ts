@@ -303,9 +303,8 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   },
 
   async counter(key) {
-    const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: counterCell(key).key, ConsistentRead: true }),
-    );
-    return Number(r.Item?.[counterCell(key).attr] ?? 0);
+    const cell = counterCell(key);
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: cell.key, ConsistentRead: true }));
+    return Number(r.Item?.[cell.attr] ?? 0);
   },
 });
