@@ -2,6 +2,7 @@
 // parallel accepts / cancels / completes / disputes / decisions have exactly one winner with one
 // notice per phone and one audit record. Orders that cannot get stuck are in order-stuck.test.ts.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '@tmc/core/policy/model';
 import { staffToken } from '../../../../tests/support/app';
 import {
   bookAccepted,
@@ -151,6 +152,37 @@ describe('exactly one success per order change', () => {
       (await t.deps.audit.listBySubject(`order:${o.order_id}`, 50)).items.filter((a) => a.action === 'order.cancel'),
     ).toHaveLength(1);
     expect(await wallet(e.id)).toBe(before); // cancelled before service with the default fee of 0: all back
+    await verifyOk();
+  });
+
+  it('30 parallel cancels of an accepted order under a fee: one keeps the fee once, the rest is back', async () => {
+    t.clock.set(monday(3));
+    const e = await elderOf(2);
+    const tok = await e.token();
+    const admin = await staffToken(t.app, 'admin');
+    const setFee = async (points: number) => {
+      const month = `${monday(3).slice(0, 7)}-01`; // a policy takes effect from this month on
+      const policy = { ...DEFAULT_POLICY, effective_from: month, cancel_fee_after_accept_points: points };
+      const res = await post('/api/policies', admin, policy);
+      expect(res.status, await res.text()).toBe(201);
+    };
+    await setFee(5);
+    try {
+      const before = await wallet(e.id);
+      const { o, h } = await bookAccepted(tok, 'barber');
+      const shopBefore = await receivable(h.merchant_id);
+      const cancels = await Promise.all(
+        Array.from({ length: 30 }, () => post(`/api/orders/${o.order_id}/cancel`, tok)),
+      );
+      expect(statuses(cancels).filter((s) => s === 200)).toHaveLength(1);
+      await losersSay(cancels, 'cancelled');
+      const fee = Math.min(5, h.price_points);
+      expect(await wallet(e.id)).toBe(before - fee);
+      expect(await receivable(h.merchant_id)).toBe(shopBefore + fee);
+      onceEach(noticesOf(o.order_id, 'order_cancelled'), e.phone);
+    } finally {
+      await setFee(0);
+    }
     await verifyOk();
   });
 });
