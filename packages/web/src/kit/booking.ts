@@ -75,10 +75,11 @@ export const pointsSummary = async (deps: Pick<Deps, 'ledger'>, elder_id: string
 };
 
 // A booking form's key. It is minted when the confirm screen is rendered and rides in a hidden
-// field, so the browser holds it and sends the same key again on a double tap, a resubmit after
-// a dropped connection, or the back button: the server only ever sees the client's key on the
-// POST, never invents one there, and the order, whose id is derived from the key and which carries the
-// request's fingerprint, turns every repeat of the same screen into the same order. A new screen is a new key.
+// field, so the browser holds it and sends the same key again on a double tap or a resubmit after
+// a dropped connection: the server only ever sees the client's key on the POST, never invents one
+// there, and the order, whose id is derived from the key and which carries the request's fingerprint,
+// turns every repeat of the same screen into the same order. A new screen is a new key; pages are
+// no-store, so going back to the confirm screen renders it anew (checked in Chromium: a new order).
 export const FormKey = z.string().check(z.regex(/^k_[A-Za-z0-9]{12,40}$/));
 export const newFormKey = (): string => randomId('k');
 
