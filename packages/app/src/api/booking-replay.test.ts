@@ -181,16 +181,21 @@ describe('POST /api/orders raced with one Idempotency-Key', () => {
 
   it('a replay gets its order even when a new booking would now be refused (a cap lowered since)', async () => {
     const [a] = await barbers();
-    const first = (await (await book(a, 'capped-later-key-01')).json()) as { order_id: string };
+    // an elder of its own: the earlier tests' bookings (whose prices depend on which racer won) leave
+    // the first elder's monthly room varying
+    const own = await phoneToken(t.app, t.deps, t.seed?.elderPhones[1] ?? '', 'elder');
+    const booked = await book(a, 'capped-later-key-01', own);
+    expect(booked.status).toBe(201);
+    const first = (await booked.json()) as { order_id: string };
     const was = (await t.deps.policies.versions())[0];
     if (!was) throw new Error('no policy');
     const { version: _v, created_by: _b, created_at: _a, ...input } = was;
     const at = '2026-11-23T02:00:00.000Z';
     await t.deps.policies.append({ ...input, per_order_max_points: 1 }, 'staff:test', at);
     try {
-      const fresh = await book(a, 'capped-later-key-02');
+      const fresh = await book(a, 'capped-later-key-02', own);
       expect([fresh.status, await codeOf(fresh)]).toEqual([422, 'CAP_EXCEEDED']);
-      const replay = await book(a, 'capped-later-key-01');
+      const replay = await book(a, 'capped-later-key-01', own);
       expect([replay.status, ((await replay.json()) as { order_id: string }).order_id]).toEqual([201, first.order_id]);
     } finally {
       await t.deps.policies.append(input, 'staff:test', at);
