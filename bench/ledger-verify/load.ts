@@ -157,8 +157,14 @@ export class LedgerLoader {
         ],
         { hold_id: holdId },
       ),
-      { ...ledgerKeys.hold(holdId), type: 'hold', hold_id: holdId, status: 'captured', amount_points: a, version: 2 },
-      { ...ledgerKeys.balance(hold), account: hold, balance: 0, version: 2, frozen: false },
+      {
+        ...ledgerKeys.balance(hold),
+        account: hold,
+        balance: 0,
+        version: 2,
+        frozen: false,
+        hold: { hold_id: holdId, status: 'captured', amount_points: a, version: 2 }, // the hold lives in its balance
+      },
       ...this.entry(
         allowance,
         'allowance',

@@ -131,8 +131,9 @@ describe('the day check finds', () => {
   it('a hold whose account does not match its status', async () => {
     const captures = (await postingsOf('merchant:m_day1')).filter((p) => p.kind === 'capture');
     const hold = captures.at(-1)?.entry_id as string; // capture:<hold id>, of day 2
-    const orig = await get(ledgerKeys.hold(hold.slice('capture:'.length)));
-    await expectFound(orig, { ...orig, status: 'open' }, /hold \S+ open but its account holds 0/);
+    const orig = await get(ledgerKeys.balance(`hold:${hold.slice('capture:'.length)}`));
+    const next = { ...orig, hold: { ...(orig.hold as Item), status: 'open' } };
+    await expectFound(orig, next, /hold \S+ open but its account holds 0/);
   });
 
   it('and the ledger is clean again after every case', async () => {

@@ -39,7 +39,8 @@ no rating: a rating is one item, read by key for the page shown.
 
 - A ledger entry is one transaction: the entry, one posting item per account, each balance item
   (with \`version\` and \`balance >= need\` for accounts that may not go negative), the lots it creates
-  or consumes (\`remaining_points = expected\`), the hold, capped counters, the idempotency record
+  or consumes (\`remaining_points = expected\`), the hold (inside the hold account's balance Update),
+  capped counters, the idempotency record
   and, for a reversal, the once-only marker; an audit record, when the caller gives one, rides in
   the same transaction (reversals, leave returns). See \`packages/store/src/entities/ledger.ts\`.
 - A top-up refund is one ledger entry \`refund:{topup_id}\` (conditional put: one per top-up, its
@@ -59,6 +60,14 @@ no rating: a rating is one item, read by key for the page shown.
   \`amount#{category}\`): a hold or a give-back writes one counter item. Per-category counters written
   before were items of their own (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts,
   offline, once per counter, safe beside holds) moves them into their month; run it in the deploy's window.
+- A hold lives in its hold account's balance item (\`hold\` map, \`#hold.version\` in the condition; the
+  item carries the \`HOLDS_EXPIRING\` keys while the hold is open): a hold, capture or release always moves
+  that balance, so one Update writes both (\`store/src/entities/ledger-holds.ts\`). Holds made before have an
+  item of their own (\`HOLD#{id}\`); every hold read takes both keys in its BatchGet, and a capture or release
+  refused at the balance item (no \`hold\` map) finds the old item at its planned version and writes the
+  same plan there. No migration is needed: old open holds are settled or expire where they are. The change
+  is one-way: a release from before it reads only \`HOLD#\` items, so roll back only to this one or later.
+  Once no \`HOLD#\` item is open (the longest hold plus the expiry job's catch-up days), the fallback can go.
 
 ## Sensitive fields
 

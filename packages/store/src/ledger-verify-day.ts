@@ -13,7 +13,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isFloored, isVersioned } from '@tmc/core/ledger/accounts';
 import type { Posting } from '@tmc/core/ledger/entry';
-import { ENTRY_DAY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './entities/ledger';
+import { ENTRY_DAY_SHARDS, holdOfItem, LOTS_READ_MAX, ledgerKeys } from './entities/ledger';
 import { KeyChecks, type Item } from './ledger-verify-scan';
 import { problemList } from './ledger-verify-report';
 import type { Db } from './table';
@@ -211,12 +211,17 @@ export const verifyLedgerDay = async (db: Db, day: string, opts: DayOptions = {}
     }
     if (a.startsWith('hold:')) {
       const id = a.slice('hold:'.length);
-      const h = (
-        await counted(
-          db.doc.send(new GetCommand({ TableName: db.table, Key: ledgerKeys.hold(id), ConsistentRead: true })),
-        )
-      ).Item;
-      const want = h?.status === 'open' ? Number(h.amount_points) : 0;
+      // in the balance item just read, or (a hold made before holds moved there) an item of its own
+      const h =
+        holdOfItem(before) ??
+        holdOfItem(
+          (
+            await counted(
+              db.doc.send(new GetCommand({ TableName: db.table, Key: ledgerKeys.hold(id), ConsistentRead: true })),
+            )
+          ).Item,
+        );
+      const want = h?.status === 'open' ? h.amount_points : 0;
       if (!h) found.push(`hold account ${a} has no hold`);
       else if (want !== bal) found.push(`hold ${id} ${String(h.status)} but its account holds ${bal} of ${want}`);
     }

@@ -3,7 +3,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isFloored } from '@tmc/core/ledger/accounts';
 import type { JournalEntry } from '@tmc/core/ledger/entry';
-import { ledgerKeys } from './entities/ledger';
+import { holdOfItem, ledgerKeys } from './entities/ledger';
+import type { Hold } from '@tmc/core/ledger/ports';
 import type { Db } from './table';
 import { checkSettlement, type ReceivablePosting } from './settlement-verify';
 import type { SettlementCursor, Statement } from '@tmc/core/settlement/model';
@@ -16,7 +17,7 @@ export const verifyLedgerInMemory = async (db: Db): Promise<VerifyReport> => {
   const postingsByEntry = new Map<string, Map<string, number>>();
   const balances = new Map<string, number>();
   const lotSum = new Map<string, number>();
-  const holds: Record<string, unknown>[] = [];
+  const holds: Hold[] = [];
   const reversalMarkers: { entry_id: string; by_entry: string }[] = [];
   const problems: string[] = [];
   const problem = (p: string) => {
@@ -69,9 +70,11 @@ export const verifyLedgerInMemory = async (db: Db): Promise<VerifyReport> => {
           lotSum.set(String(it.wallet), (lotSum.get(String(it.wallet)) ?? 0) + rem);
           break;
         }
-        case 'hold':
-          holds.push(it);
+        case 'hold': {
+          const h = holdOfItem(it); // a hold made before holds moved into their balance items
+          if (h) holds.push(h);
           break;
+        }
         case 'statement':
           statements.push(fromItem<Statement>(it));
           break;
@@ -82,8 +85,11 @@ export const verifyLedgerInMemory = async (db: Db): Promise<VerifyReport> => {
           reversalMarkers.push({ entry_id: ledgerKeys.entryIdOf(String(it.pk)), by_entry: String(it.by_entry) });
           break;
         default:
-          if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) }))
+          if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) {
             balances.set(String(it.account ?? ledgerKeys.accountOf(String(it.pk))), Number(it.balance));
+            const h = holdOfItem(it); // a hold account's balance item carries its hold
+            if (h) holds.push(h);
+          }
       }
     }
     start = r.LastEvaluatedKey;

@@ -2,9 +2,10 @@
 // full detail for the keys in the disagreeing buckets alone (a few thousandths of the ledger per bucket)
 // and names each entry, account, wallet and hold that is wrong, in the words the first verifier used.
 import type { Posting } from '@tmc/core/ledger/entry';
-import { ledgerKeys } from './entities/ledger';
+import { holdOfItem, ledgerKeys } from './entities/ledger';
+import type { Hold } from '@tmc/core/ledger/ports';
 import { bucketOf, type Sketch } from './ledger-sketch';
-import { scanParallel, type Item } from './ledger-verify-scan';
+import { scanParallel } from './ledger-verify-scan';
 import type { Db } from './table';
 
 export type Sketches = { postings: Sketch; accounts: Sketch; lots: Sketch; holds: Sketch };
@@ -23,7 +24,7 @@ export const nameMismatches = async (
   const postingSum = new Map<string, number>();
   const balances = new Map<string, number>();
   const lotSum = new Map<string, number>();
-  const holds = new Map<string, Item>();
+  const holds = new Map<string, Hold>();
 
   await scanParallel(db, segments, (it) => {
     if (it.type === 'entry') {
@@ -41,10 +42,11 @@ export const nameMismatches = async (
     } else if (it.type === 'lot') {
       const w = String(it.wallet);
       if (bad.lots.has(bucketOf(w))) add(lotSum, w, Number(it.remaining_points));
-    } else if (it.type === 'hold') {
-      const acct = `hold:${String(it.hold_id)}`;
-      if (bad.holds.has(bucketOf(acct))) holds.set(acct, it);
-    } else if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) {
+    } else if (it.type === 'hold' || ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) {
+      // a hold lives in its account's balance item, or (made before that) in an item of its own
+      const h = holdOfItem(it);
+      if (h && bad.holds.has(bucketOf(`hold:${h.hold_id}`))) holds.set(`hold:${h.hold_id}`, h);
+      if (it.type === 'hold') return;
       const a = String(it.account ?? ledgerKeys.accountOf(String(it.pk)));
       const b = bucketOf(a);
       if (bad.accounts.has(b) || bad.lots.has(b) || bad.holds.has(b)) balances.set(a, Number(it.balance));

@@ -15,7 +15,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isFloored } from '@tmc/core/ledger/accounts';
 import type { Posting } from '@tmc/core/ledger/entry';
 import type { SettlementCursor, Statement } from '@tmc/core/settlement/model';
-import { ledgerKeys } from './entities/ledger';
+import { holdOfItem, ledgerKeys } from './entities/ledger';
 import { fromItem } from './item';
 import { Sketch } from './ledger-sketch';
 import { KeyChecks, SCAN_SEGMENTS_DEFAULT, scanParallel, type Item } from './ledger-verify-scan';
@@ -117,6 +117,14 @@ export const verifyLedger = async (db: Db, opts: VerifyOptions = {}): Promise<Ve
     if (a.startsWith('settling:') || a.startsWith('paid:')) settleBalances.set(a, b);
   };
 
+  const onHold = (it: Item) => {
+    const h = holdOfItem(it);
+    if (!h) return;
+    counts.holds++;
+    const acct = `hold:${h.hold_id}`;
+    sk.holds.fold(acct, acct, h.status === 'open' ? h.amount_points : 0);
+  };
+
   const onItem = async (it: Item): Promise<void> => {
     switch (it.type) {
       case 'entry':
@@ -125,12 +133,8 @@ export const verifyLedger = async (db: Db, opts: VerifyOptions = {}): Promise<Ve
         return onPosting(it);
       case 'lot':
         return onLot(it);
-      case 'hold': {
-        counts.holds++;
-        const acct = `hold:${String(it.hold_id)}`;
-        sk.holds.fold(acct, acct, it.status === 'open' ? Number(it.amount_points) : 0);
-        return;
-      }
+      case 'hold': // a hold made before holds moved into their balance items
+        return onHold(it);
       case 'statement':
         statements.push(fromItem<Statement>(it));
         return;
@@ -142,7 +146,9 @@ export const verifyLedger = async (db: Db, opts: VerifyOptions = {}): Promise<Ve
       case 'reversal_marker':
         return onMarker(it);
       default:
-        if (ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) onBalance(it);
+        if (!ledgerKeys.isBalance({ pk: String(it.pk), sk: String(it.sk) })) return;
+        onBalance(it);
+        onHold(it); // a hold account's balance item carries its hold
     }
   };
 

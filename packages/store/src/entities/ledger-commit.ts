@@ -2,10 +2,10 @@
 // floored accounts, plain ADD for sharded system accounts), the lots, the hold, the capped counters,
 // the idempotency record, the order, the reversal marker and the audit record, each with its
 // condition, and which part each item is so a failed condition can be named. Split out of ledger.ts.
-import { shardOf } from '@tmc/core/ledger/accounts';
+import { holdAccount, shardOf } from '@tmc/core/ledger/accounts';
 import { chinaDate } from '@tmc/core/kernel/time';
 import { NEVER_EXPIRES, type Lot } from '@tmc/core/ledger/lots';
-import { type CommitPart, type CommitPlan, type Hold } from '@tmc/core/ledger/ports';
+import { type CommitPart, type CommitPlan } from '@tmc/core/ledger/ports';
 import { orderItem } from './order-item';
 import { auditItem } from './audit';
 import { cursorItem, statementItem } from './statements';
@@ -13,6 +13,7 @@ import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
 import { ENTRY_DAY_SHARDS, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
 import { counterUpdates } from './ledger-counters';
+import { legacyHoldItem, withHold } from './ledger-holds';
 
 const keys = ledgerKeys; // the ledger entity's own keys, by their short names
 
@@ -25,17 +26,14 @@ const lotItem = (l: Lot) => ({
   ...l,
 });
 
-const holdItem = (h: Hold) => ({
-  ...keys.hold(h.hold_id),
-  ...(h.status === 'open'
-    ? keys.holdExpiryIndex(h.expires_at.slice(0, 10), shardOf(h.hold_id, EXPIRY_SHARDS), h.expires_at, h.hold_id)
-    : {}),
-  type: 'hold',
-  ...h,
-});
-
-/** Builds the transaction and remembers which part each item is, to name a failed condition. */
-export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts: CommitPart[] } => {
+/** Builds the transaction and remembers which part each item is, to name a failed condition. The hold
+ * goes into its account's balance Update (ledger-holds.ts); with `legacyHold`, into its own item, where
+ * holds made before that live. */
+export const buildCommit = (
+  db: Db,
+  plan: CommitPlan,
+  opts: { legacyHold?: boolean } = {},
+): { items: TxItem[]; parts: CommitPart[] } => {
   const T = db.table;
   const items: TxItem[] = [];
   const parts: CommitPart[] = [];
@@ -44,6 +42,9 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
     parts.push(part);
   };
   const e = plan.entry;
+  const holdIn = plan.hold && !opts.legacyHold ? holdAccount(plan.hold.next.hold_id) : null;
+  if (holdIn && !plan.balances.some((b) => b.account === holdIn && b.expect_version !== null))
+    throw new Error(`hold ${plan.hold?.next.hold_id} changes without its account's balance`);
 
   add('entry', {
     Put: {
@@ -65,28 +66,32 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
   for (const b of plan.balances) {
     const floored = b.expect_version !== null;
     if (floored) {
-      add('balance', {
+      const update = {
+        UpdateExpression:
+          'SET balance = if_not_exists(balance, :z) + :d, version = ' +
+          'if_not_exists(version, :z) + :one, frozen = if_not_exists(frozen, :f), ' +
+          'account = :a',
+        ConditionExpression: [
+          b.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(b.delta_points < 0 && b.floor ? ['balance >= :need'] : []),
+          ...(b.require_not_frozen ? ['(attribute_not_exists(frozen) OR frozen = :f)'] : []),
+        ].join(' AND '),
+        ExpressionAttributeValues: {
+          ':z': 0,
+          ':d': b.delta_points,
+          ':one': 1,
+          ':f': false,
+          ':a': b.account,
+          ...(b.expect_version === 0 ? {} : { ':v': b.expect_version }),
+          ...(b.delta_points < 0 && b.floor ? { ':need': -b.delta_points } : {}),
+        },
+      };
+      const withIt = plan.hold && b.account === holdIn;
+      add(withIt ? 'hold' : 'balance', {
         Update: {
           TableName: T,
           Key: keys.balance(b.account),
-          UpdateExpression:
-            'SET balance = if_not_exists(balance, :z) + :d, version = ' +
-            'if_not_exists(version, :z) + :one, frozen = if_not_exists(frozen, :f), ' +
-            'account = :a',
-          ConditionExpression: [
-            b.expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-            ...(b.delta_points < 0 && b.floor ? ['balance >= :need'] : []),
-            ...(b.require_not_frozen ? ['(attribute_not_exists(frozen) OR frozen = :f)'] : []),
-          ].join(' AND '),
-          ExpressionAttributeValues: {
-            ':z': 0,
-            ':d': b.delta_points,
-            ':one': 1,
-            ':f': false,
-            ':a': b.account,
-            ...(b.expect_version === 0 ? {} : { ':v': b.expect_version }),
-            ...(b.delta_points < 0 && b.floor ? { ':need': -b.delta_points } : {}),
-          },
+          ...(plan.hold && withIt ? withHold(update, plan.hold) : update),
         },
       });
     } else {
@@ -143,11 +148,11 @@ export const buildCommit = (db: Db, plan: CommitPlan): { items: TxItem[]; parts:
       },
     });
   }
-  if (plan.hold) {
+  if (plan.hold && !holdIn) {
     add('hold', {
       Put: {
         TableName: T,
-        Item: holdItem(plan.hold.next),
+        Item: legacyHoldItem(plan.hold.next),
         ...atVersion(plan.hold.expect_version),
       },
     });

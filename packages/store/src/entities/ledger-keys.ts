@@ -75,6 +75,7 @@ export const ledgerKeys = {
   entryDayPk: (day: string, shard: number) => `ENTRIES_ON#${day}#${shard}`,
   /** The entry an entry item or reversal marker belongs to. */
   entryIdOf: (pk: string) => pk.slice('ENTRY#'.length),
+  /** A hold's own item: holds made before holds moved into their account's balance item (ledger-holds.ts). */
   hold: (holdId: string) => ({ pk: `HOLD#${holdId}`, sk: 'HOLD' }),
   holdExpiryIndex: (day: string, shard: number, expiresAt: string, holdId: string) => ({
     gsi1pk: `HOLDS_EXPIRING#${day}#${shard}`,
@@ -167,11 +168,22 @@ export const ledgerPatterns = (): AccessPattern[] => [
   {
     name: 'holdById',
     index: 'table',
-    operation: ['GetItem', 'BatchGetItem'],
+    operation: ['BatchGetItem', 'TransactWriteItems'],
+    pk: 'ACCT#hold:{hold_id}',
+    sk: 'BAL',
+    used_by: 'ledger (LedgerStore.hold, holdWithAccounts, commit)',
+    about:
+      "the `hold` map of the hold account's balance item, written by the same Update as the balance; a " +
+      'capture or release reads it with the balances it moves (and the legacy item) in one BatchGetItem',
+  },
+  {
+    name: 'legacyHoldById',
+    index: 'table',
+    operation: ['BatchGetItem', 'GetItem', 'TransactWriteItems'],
     pk: 'HOLD#{hold_id}',
     sk: 'HOLD',
-    used_by: 'ledger (LedgerStore.hold, holdWithAccounts)',
-    about: 'a capture or release reads it with the balances it moves in one BatchGetItem',
+    used_by: 'ledger (holdWithAccounts, commit of a hold made before holds moved into balance items)',
+    about: 'read beside holdById; written (only while open) when the balance item has no `hold` map',
   },
   {
     name: 'holdsExpiringOn',
@@ -180,7 +192,7 @@ export const ledgerPatterns = (): AccessPattern[] => [
     pk: 'HOLDS_EXPIRING#{day}#{shard}',
     sk: '{expires_at}#{hold_id}',
     used_by: 'ledger (hold expiry job)',
-    about: 'sparse; jobs',
+    about: "sparse: an open hold's balance item (or legacy hold item); jobs",
   },
   {
     name: 'idempotencyRecord',

@@ -9,10 +9,11 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
 import type { Lot } from '@tmc/core/ledger/lots';
+import { holdAccount } from '@tmc/core/ledger/accounts';
 import {
   CommitRejected,
   type AccountState,
-  type Hold,
+  type CommitPlan,
   type LedgerStore,
   type PostingLine,
 } from '@tmc/core/ledger/ports';
@@ -24,8 +25,10 @@ import { batchGet } from '../batch-get';
 import type { Db } from '../table';
 import { buildCommit } from './ledger-commit';
 import { counterCell, EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
+import { holdOfItem, HoldPlaces } from './ledger-holds';
 
 export { buildCommit } from './ledger-commit';
+export { HOLD_ATTR, holdOfItem, HoldPlaces, legacyHoldItem } from './ledger-holds';
 export {
   counterCell,
   counterName,
@@ -66,6 +69,14 @@ const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unkn
   return out;
 };
 
+/** Whether the plan's hold is a legacy item (ledger-holds.ts) at the version the plan expects. */
+const isLegacyHold = async (db: Db, h: NonNullable<CommitPlan['hold']>): Promise<boolean> => {
+  const r = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.hold(h.next.hold_id), ConsistentRead: true }),
+  );
+  return Number(r.Item?.version) === h.expect_version;
+};
+
 const stateOf = (account: string, it: Record<string, unknown> | undefined): AccountState => ({
   account,
   balance_points: Number(it?.balance ?? 0),
@@ -84,7 +95,26 @@ const lotOf = (it: Record<string, unknown>): Lot => ({
   entry_id: String(it.entry_id),
 });
 
-export const createLedgerStore = (db: Db): LedgerStore => ({
+/** A hold, from its account's balance item or else its legacy item (ledger-holds.ts), with some balances:
+ * one BatchGetItem of both places and the balances. Notes where it was found. */
+const holdWithAccounts = async (db: Db, places: HoldPlaces, hold_id: string, accounts: readonly string[]) => {
+  const legacyKey = keys.hold(hold_id);
+  const own = keys.balance(holdAccount(hold_id));
+  const wanted = [...new Set([own.pk, ...accounts.map((a) => keys.balance(a).pk)])];
+  const items = await batchGet(db, [legacyKey, ...wanted.map((pk) => ({ pk, sk: own.sk }))], true);
+  const legacy = items.find((it) => it.pk === legacyKey.pk);
+  const byPk = new Map(items.filter((it) => it !== legacy).map((it) => [String(it.pk), it]));
+  const inBalance = holdOfItem(byPk.get(own.pk));
+  const old = inBalance ? null : holdOfItem(legacy);
+  if (inBalance) places.note(inBalance, 'balance');
+  if (old) places.note(old, 'legacy');
+  return {
+    hold: inBalance ?? old,
+    states: accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk))),
+  };
+};
+
+export const createLedgerStore = (db: Db, places = new HoldPlaces()): LedgerStore => ({
   async account(account) {
     const r = await db.doc.send(
       new GetCommand({ TableName: db.table, Key: keys.balance(account), ConsistentRead: true }),
@@ -137,20 +167,11 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   },
 
   async hold(hold_id) {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.hold(hold_id), ConsistentRead: true }));
-    return r.Item ? fromItem<Hold>(r.Item) : null;
+    return (await holdWithAccounts(db, places, hold_id, [])).hold;
   },
 
   async holdWithAccounts(hold_id, accounts) {
-    const holdKey = keys.hold(hold_id);
-    const unique = [...new Set(accounts)];
-    const items = await batchGet(db, [holdKey, ...unique.map((a) => keys.balance(a))], true);
-    const h = items.find((it) => it.pk === holdKey.pk && it.sk === holdKey.sk);
-    const byPk = new Map(items.filter((it) => it !== h).map((it) => [String(it.pk), it]));
-    return {
-      hold: h ? fromItem<Hold>(h) : null,
-      states: accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk))),
-    };
+    return holdWithAccounts(db, places, hold_id, accounts);
   },
 
   async entry(entry_id) {
@@ -175,7 +196,10 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   },
 
   async commit(plan) {
-    const { items, parts } = buildCommit(db, plan);
+    const h = plan.hold && plan.hold.expect_version > 0 ? plan.hold : null;
+    const place = h ? places.of(h.next.hold_id, h.expect_version) : undefined;
+    let legacyHold = place === 'legacy';
+    let { items, parts } = buildCommit(db, plan, { legacyHold });
     for (let attempt = 0; ; attempt++) {
       try {
         await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -194,6 +218,21 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
         }
         const reasons = e.CancellationReasons ?? [];
         const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        // A hold made before holds moved into their balance items, read by another function, is refused
+        // there (no `hold` map): if its own item is at the version planned from, the same plan is written
+        // where that hold lives. A hold this function read in its balance item needs no look.
+        if (failed >= 0 && parts[failed] === 'hold' && h && !legacyHold && place !== 'balance') {
+          const legacy = await isLegacyHold(db, h).catch(() => null);
+          if (legacy === null && attempt < CONTENTION_RETRIES) {
+            await backoff(BACKOFF_BASE_MS, attempt); // the look failed (throttled): try it all again
+            continue;
+          }
+          if (legacy) {
+            legacyHold = true;
+            ({ items, parts } = buildCommit(db, plan, { legacyHold }));
+            continue;
+          }
+        }
         if (failed >= 0) throw new CommitRejected(parts[failed] ?? 'entry', `item ${failed}`);
         // TransactionConflict: another transaction held one of our items. Conditions make a retry
         // of the same plan safe: if state moved on, it fails a condition instead of double-applying.
@@ -296,10 +335,9 @@ export const createLedgerStore = (db: Db): LedgerStore => ({
   },
 
   async holdsExpiringOn(day, shard) {
-    return queryAll(db, keys.holdExpiryPk(day, shard), (it) => ({
-      hold_id: String(it.hold_id),
-      expires_at: String(it.expires_at),
-    }));
+    // index entries are hold accounts' balance items, or legacy hold items: holdOfItem reads either
+    const holds = await queryAll(db, keys.holdExpiryPk(day, shard), holdOfItem);
+    return holds.flatMap((h) => (h ? [{ hold_id: h.hold_id, expires_at: h.expires_at }] : []));
   },
 
   async counter(key) {
