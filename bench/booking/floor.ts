@@ -7,7 +7,7 @@
 // transaction gets a fresh order id and idempotency key (same lengths) and its keys a worker's prefix,
 // so each send writes new items as the booking does and the workers never conflict. Conditions that
 // name state (the wallet's version, a lot's remaining points) are dropped, as recorded values would
-// refuse every send after the first; each `attribute_not_exists` stays.
+// refuse every send after the first; a condition of `attribute_not_exists` clauses only stays.
 import {
   BatchGetCommand,
   GetCommand,
@@ -28,7 +28,8 @@ type TxOp = {
   ExpressionAttributeNames?: Record<string, string>;
 };
 
-const KEEP_CONDITION = 'attribute_not_exists(pk)';
+/** A condition made only of `attribute_not_exists` clauses (a new item, a new hold in its balance item). */
+const KEEP_CONDITION = /^attribute_not_exists\([^)]+\)( AND attribute_not_exists\([^)]+\))*$/;
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand']);
 const MAX_RECORDED = 16; // a booking sends 4; more means something else was recorded
 
@@ -60,7 +61,7 @@ const usedIn = (exprs: (string | undefined)[], token: string): boolean =>
 
 /** Drops a condition that names state, and the placeholders only it used. */
 const withoutStateCondition = (op: TxOp): TxOp => {
-  if (op.ConditionExpression === undefined || op.ConditionExpression === KEEP_CONDITION) return op;
+  if (op.ConditionExpression === undefined || KEEP_CONDITION.test(op.ConditionExpression)) return op;
   const { ConditionExpression: _dropped, ...rest } = op;
   const exprs = [rest.UpdateExpression];
   const values = Object.entries(rest.ExpressionAttributeValues ?? {}).filter(([k]) => usedIn(exprs, k));
