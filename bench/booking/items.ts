@@ -49,6 +49,8 @@ runBench(async () => {
     const variants = [
       { label: `as booked (${items.length} items)`, floor: without([]) },
       ...kinds.map((k) => ({ label: `without ${k}`, floor: without([k]) })),
+      // the reads' share: the transaction alone, as booked
+      { label: 'the transaction alone, no reads', floor: bookingFloor(db, tx ? [tx] : [], { order_id, key }) },
     ];
     const rate = async (op: (i: number) => Promise<unknown>) => {
       const t0 = performance.now();
