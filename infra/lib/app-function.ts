@@ -73,6 +73,11 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
         ? JSON.stringify(scope.node.tryGetContext('wechatTemplates'))
         : '',
       PUBLIC_URL: scope.node.tryGetContext('publicUrl') ?? 'https://example.invalid',
+      // Context `spendInWalletFrom` (YYYY-MM): the first month whose spend the wallet's balance item keeps. Set it
+      // to a month that starts after this deploy; without it, spend stays in counter items (env.ts).
+      ...(scope.node.tryGetContext('spendInWalletFrom')
+        ? { SPEND_IN_WALLET_FROM: String(scope.node.tryGetContext('spendInWalletFrom')) }
+        : {}),
       // Readable stack traces from the source map beside the bundle. Parsing the map costs cold
       // start (a few tens of ms on the dev box for the current 2.8 MB map); drop this if that matters more.
       NODE_OPTIONS: '--enable-source-maps',

@@ -74,7 +74,7 @@ const setup = async (label: string) => {
     expect((await verifyLedgerDay(db, '2026-11-20')).problems).toEqual([]);
   };
   // another function: its store never remembers where it read a hold, so it finds the place by refusal
-  const other: LedgerDeps = { ledger: createLedgerStore(db, new HoldPlaces(0)), clock };
+  const other: LedgerDeps = { ledger: createLedgerStore(db, { places: new HoldPlaces(0) }), clock };
   return { db, deps, other, get, holdFor, clean };
 };
 

@@ -16,7 +16,7 @@ const legacy = (elder: string, month: string, category: string, amount: number) 
 describe('migrateSpendCounters', () => {
   it('moves each per-category counter into its month, once', async () => {
     const db = await makeTestDb('spend-mig');
-    const ledger = createLedgerStore(db);
+    const ledger = createLedgerStore(db, { spendInWalletFrom: null }); // the migration's months are counter items
     for (const Item of [
       legacy('e_a', '2026-11', 'barber', 30),
       legacy('e_a', '2026-11', 'clinic', 12),
@@ -42,7 +42,7 @@ describe('migrateSpendCounters', () => {
 
   it('two runs at once move each counter once', async () => {
     const db = await makeTestDb('spend-mig-2');
-    const ledger = createLedgerStore(db);
+    const ledger = createLedgerStore(db, { spendInWalletFrom: null }); // the migration's months are counter items
     for (const Item of [legacy('e_c', '2026-11', 'barber', 30), legacy('e_c', '2026-11', 'clinic', 12)])
       await db.doc.send(new PutCommand({ TableName: db.table, Item }));
     const [a, b] = await Promise.all([migrateSpendCounters(db), migrateSpendCounters(db)]);

@@ -56,10 +56,14 @@ no rating: a rating is one item, read by key for the page shown.
 - Audit records carry \`role\` (the staff role when the writer knew it, else derived from the actor)
   and the actor index (gsi2, \`auditByActor\`). Records written before both get them from
   \`migrateAuditActorIndex\` (local/migrate-audit-actor-index.ts, offline, a no-op the second time).
-- An elder's monthly spend is one item with its per-category parts beside the total (\`amount\`,
-  \`amount#{category}\`): a hold or a give-back writes one counter item. Per-category counters written
-  before were items of their own (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts,
-  offline, once per counter, safe beside holds) moves them into their month; run it in the deploy's window.
+- An elder's monthly spend (its total and per-category parts) is kept, from the month SPEND_IN_WALLET_FROM
+  on, in the wallet's balance item (\`spent#{month}\`, \`spent#{month}#{category}\`): a hold or a give-back
+  adds to it in the Update that moves the points, its ceilings joined to that Update's condition. A refusal
+  there is the version's or a cap's: the store reads the item to say which (CAP_EXCEEDED, or a re-plan).
+  Months before it are one counter item per month (\`amount\`, \`amount#{category}\`), where a give-back of
+  an older hold still finds them. Per-category counters written before that were items of their own
+  (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts, offline, once per counter, safe
+  beside holds) moves them into their month; run it in the deploy's window.
 - A hold lives in its hold account's balance item (\`hold\` map, \`#hold.version\` in the condition; the
   item carries the \`HOLDS_EXPIRING\` keys while the hold is open): a hold, capture or release always moves
   that balance, so one Update writes both (\`store/src/entities/ledger-holds.ts\`). Holds made before have an

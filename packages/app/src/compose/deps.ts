@@ -20,7 +20,7 @@ import { createOutboxStore } from '@tmc/store/entities/outbox';
 import type { NotifierWiring } from '@tmc/notify/channels';
 import { createNoticeMarks } from '@tmc/store/entities/notices';
 import { createWechatLinkStore } from '@tmc/store/entities/wechat-links';
-import { createLedgerStore } from '@tmc/store/entities/ledger';
+import { createLedgerStore, SPEND_IN_WALLET_ALWAYS } from '@tmc/store/entities/ledger';
 import { createMerchantStore } from '@tmc/store/entities/merchants';
 import { createCounterReader } from '@tmc/store/counter-read';
 import { createOrderStore } from '@tmc/store/entities/orders';
@@ -111,7 +111,9 @@ export const buildDeps = (
     accounts: createAccountStore(db, clock),
     bindings: createBindingStore(db),
     imports: createImportStore(db),
-    ledger: createLedgerStore(db),
+    ledger: createLedgerStore(db, {
+      spendInWalletFrom: env.SPEND_IN_WALLET_FROM ?? (env.STAGE === 'production' ? null : SPEND_IN_WALLET_ALWAYS),
+    }),
     policies: createPolicyStore(db),
     merchants: createMerchantStore(db),
     counters: createCounterReader(db),

@@ -17,6 +17,10 @@ export const EnvSchema = z.object({
   SESSION_KEY: Base64Key, // HS256 key for session tokens
   PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  // The first month (YYYY-MM) whose spend an elder's wallet balance item keeps (store ledger-keys counterCell):
+  // in production a month that starts after the deploy that brings it (the months before stay in counter
+  // items); unset: never in production, always locally and in tests (fresh tables).
+  SPEND_IN_WALLET_FROM: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'))),
   // Payments. Secrets (never logged): from Secrets Manager in AWS (merged into env at start), env locally.
   // With STRIPE_SECRET_KEY set, top-ups go through Stripe; without it local/test use the fake gateway.
   STRIPE_SECRET_KEY: z.optional(

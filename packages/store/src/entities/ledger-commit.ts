@@ -11,8 +11,14 @@ import { auditItem } from './audit';
 import { cursorItem, statementItem } from './statements';
 import { atVersion, TRANSACT_MAX_ITEMS, type TxItem } from '../tx';
 import type { Db } from '../table';
-import { ENTRY_DAY_SHARDS, EXPIRY_SHARDS, ledgerKeys } from './ledger-keys';
-import { counterUpdates } from './ledger-counters';
+import {
+  ENTRY_DAY_SHARDS,
+  EXPIRY_SHARDS,
+  ledgerKeys,
+  SPEND_IN_WALLET_ALWAYS,
+  type SpendInWalletFrom,
+} from './ledger-keys';
+import { counterGroups, type CounterGroup } from './ledger-counters';
 import { legacyHoldItem, withHold } from './ledger-holds';
 
 const keys = ledgerKeys; // the ledger entity's own keys, by their short names
@@ -26,17 +32,29 @@ const lotItem = (l: Lot) => ({
   ...l,
 });
 
+export type BuiltCommit = {
+  items: TxItem[];
+  parts: CommitPart[];
+  /** Balance Updates that carry capped counters, by index: a refusal there is the balance or a cap. */
+  capped: Map<number, CounterGroup>;
+};
+
 /** Builds the transaction and remembers which part each item is, to name a failed condition. The hold
  * goes into its account's balance Update (ledger-holds.ts); with `legacyHold`, into its own item, where
- * holds made before that live. */
+ * holds made before that live. Counters kept in a balance item the entry updates (an elder's monthly
+ * spend in the wallet's, from `spendInWalletFrom`) join that Update; the rest are Updates of their own. */
 export const buildCommit = (
   db: Db,
   plan: CommitPlan,
-  opts: { legacyHold?: boolean } = {},
-): { items: TxItem[]; parts: CommitPart[] } => {
+  opts: { legacyHold?: boolean; spendInWalletFrom?: SpendInWalletFrom } = {},
+): BuiltCommit => {
   const T = db.table;
   const items: TxItem[] = [];
   const parts: CommitPart[] = [];
+  const capped = new Map<number, CounterGroup>();
+  const from = opts.spendInWalletFrom === undefined ? SPEND_IN_WALLET_ALWAYS : opts.spendInWalletFrom; // null: never
+  const groups = counterGroups(plan.counters ?? [], from);
+  const joined = new Set<CounterGroup>();
   const add = (part: CommitPart, item: TxItem) => {
     items.push(item);
     parts.push(part);
@@ -87,11 +105,17 @@ export const buildCommit = (
         },
       };
       const withIt = plan.hold && b.account === holdIn;
+      const key = keys.balance(b.account);
+      const g = groups.find((x) => x.key.pk === key.pk && x.key.sk === key.sk);
+      if (g) {
+        joined.add(g);
+        if (g.capped.length) capped.set(items.length, g);
+      }
       add(withIt ? 'hold' : 'balance', {
         Update: {
           TableName: T,
-          Key: keys.balance(b.account),
-          ...(plan.hold && withIt ? withHold(update, plan.hold) : update),
+          Key: key,
+          ...withCounters(plan.hold && withIt ? withHold(update, plan.hold) : update, g),
         },
       });
     } else {
@@ -157,7 +181,19 @@ export const buildCommit = (
       },
     });
   }
-  for (const c of counterUpdates(T, plan.counters ?? [])) add(c.part, c.item);
+  for (const g of groups) {
+    if (joined.has(g)) continue;
+    add(g.part, {
+      Update: {
+        TableName: T,
+        Key: g.key,
+        UpdateExpression: `ADD ${g.add}`,
+        ...(g.condition ? { ConditionExpression: g.condition } : {}),
+        ExpressionAttributeNames: g.names,
+        ExpressionAttributeValues: g.values,
+      },
+    });
+  }
   if (plan.idempotency) {
     const i = plan.idempotency;
     add('idempotency', {
@@ -214,5 +250,23 @@ export const buildCommit = (
     });
   }
   if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`entry ${e.entry_id} needs ${items.length} items`);
-  return { items, parts };
+  return { items, parts, capped };
 };
+
+type BalanceUpdate = {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeValues: Record<string, unknown>;
+  ExpressionAttributeNames?: Record<string, string>;
+};
+
+/** A balance Update with counters kept in its item added (`ADD`) and their ceilings joined to its condition. */
+const withCounters = (u: BalanceUpdate, g: CounterGroup | undefined): BalanceUpdate =>
+  g
+    ? {
+        UpdateExpression: `${u.UpdateExpression} ADD ${g.add}`,
+        ConditionExpression: g.condition ? `${u.ConditionExpression} AND ${g.condition}` : u.ConditionExpression,
+        ExpressionAttributeNames: { ...u.ExpressionAttributeNames, ...g.names },
+        ExpressionAttributeValues: { ...u.ExpressionAttributeValues, ...g.values },
+      }
+    : u;

@@ -1,6 +1,7 @@
 // The ledger's keys and named access patterns: balances, postings, lots, entries and their reversal
 // markers, holds, idempotency records and capped counters, with the expiry indexes' shard count. Split
 // out of ledger.ts so the keys are read in one place; ledger.ts re-exports them.
+import { walletAccount } from '@tmc/core/ledger/accounts';
 import type { CounterKey } from '@tmc/core/ledger/ports';
 import type { AccessPattern } from '../access-pattern';
 
@@ -23,16 +24,35 @@ export const counterName = (k: CounterKey): string => {
   }
 };
 
+/** The first month whose spend an elder's wallet balance item keeps (null: none, every month in its counter
+ * item). Placement goes by the month a spend counts against, so a give-back finds its hold's month where that
+ * hold counted it. A deployment's choice: SPEND_IN_WALLET_FROM (app compose/env.ts); a fresh table keeps all. */
+export type SpendInWalletFrom = string | null;
+export const SPEND_IN_WALLET_ALWAYS = '0000-01';
+
 /** Where a counter is kept: its item and the attribute holding its amount. An elder's monthly spend and
- * its per-category parts share one item (`amount`, `amount#{category}`), so a hold or a give-back writes
- * one counter item, not two; every other counter has an item of its own. */
-export const counterCell = (k: CounterKey): { key: { pk: string; sk: string }; attr: string } =>
-  k.kind === 'spent_month_category'
-    ? {
+ * its per-category parts share one place: from `spendInWalletFrom` on, the wallet's balance item
+ * (`spent#{month}`, `spent#{month}#{category}`), which every hold and give-back already updates, so they
+ * ride in that Update; before it, a counter item of the month (`amount`, `amount#{category}`). Every other
+ * counter has an item of its own. */
+export const counterCell = (
+  k: CounterKey,
+  spendInWalletFrom: SpendInWalletFrom = null,
+): { key: { pk: string; sk: string }; attr: string } => {
+  if (k.kind === 'spent_month' || k.kind === 'spent_month_category') {
+    if (spendInWalletFrom !== null && k.month >= spendInWalletFrom)
+      return {
+        key: ledgerKeys.balance(walletAccount(k.elder_id)),
+        attr: k.kind === 'spent_month' ? `spent#${k.month}` : `spent#${k.month}#${k.category}`,
+      };
+    if (k.kind === 'spent_month_category')
+      return {
         key: counterKey(counterName({ kind: 'spent_month', elder_id: k.elder_id, month: k.month })),
         attr: `amount#${k.category}`,
-      }
-    : { key: counterKey(counterName(k)), attr: 'amount' };
+      };
+  }
+  return { key: counterKey(counterName(k)), attr: 'amount' };
+};
 
 /** Before counterCell, per-category spend had items of its own (`spentcat#…`): what migrate-spend-counters reads. */
 export const LEGACY_CATEGORY_COUNTER_PREFIX = 'COUNTER#spentcat#';
@@ -83,7 +103,7 @@ export const ledgerKeys = {
   }),
   holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
-  /** The item a counter lives in (counterCell for its attribute). */
+  /** The item a counter with an item of its own lives in (counterCell for its attribute). */
   counterOf: (k: CounterKey) => counterCell(k).key,
   /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */
   itemKindOf: (k: { pk: string; sk: string }): LedgerItemKind | null => {
@@ -211,8 +231,20 @@ export const ledgerPatterns = (): AccessPattern[] => [
     sk: 'C',
     used_by: 'ledger (caps), policy',
     about:
-      'monthly spend `spent#{elder}#{month}` with its per-category parts in the same item (`amount`, ' +
-      '`amount#{category}`: one write per hold), monthly awards per kind; GetItem / conditional ADD',
+      'monthly awards per kind; monthly spend `spent#{elder}#{month}` with its per-category parts in the same ' +
+      'item (`amount`, `amount#{category}`) for months before SPEND_IN_WALLET_FROM (walletSpend after it); ' +
+      'GetItem / conditional ADD',
+  },
+  {
+    name: 'walletSpend',
+    index: 'table',
+    operation: ['GetItem', 'TransactWriteItems'],
+    pk: 'ACCT#wallet:{elder}',
+    sk: 'BAL',
+    used_by: 'ledger (caps: hold, release, capture with a fee, reversal)',
+    about:
+      "an elder's monthly spend from SPEND_IN_WALLET_FROM on, in the wallet's balance item (`spent#{month}`, " +
+      '`spent#{month}#{category}`): ADD and the ceilings in the Update that moves the points',
   },
   {
     name: 'slotsTaken',

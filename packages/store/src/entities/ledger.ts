@@ -24,7 +24,15 @@ import { fromItem } from '../item';
 import { batchGet } from '../batch-get';
 import type { Db } from '../table';
 import { buildCommit } from './ledger-commit';
-import { counterCell, EXPIRY_SHARDS, LOTS_READ_MAX, ledgerKeys } from './ledger-keys';
+import {
+  counterCell,
+  EXPIRY_SHARDS,
+  LOTS_READ_MAX,
+  ledgerKeys,
+  SPEND_IN_WALLET_ALWAYS,
+  type SpendInWalletFrom,
+} from './ledger-keys';
+import type { CounterGroup } from './ledger-counters';
 import { holdOfItem, HoldPlaces } from './ledger-holds';
 
 export { buildCommit } from './ledger-commit';
@@ -32,6 +40,8 @@ export { HOLD_ATTR, holdOfItem, HoldPlaces, legacyHoldItem } from './ledger-hold
 export {
   counterCell,
   counterName,
+  SPEND_IN_WALLET_ALWAYS,
+  type SpendInWalletFrom,
   LEGACY_CATEGORY_COUNTER_PREFIX,
   ENTRY_DAY_SHARDS,
   EXPIRY_SHARDS,
@@ -67,6 +77,12 @@ const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unkn
     if (!start) break;
   }
   return out;
+};
+
+/** Whether a capped cell of the group has less room than its move needs (a refusal was the cap's). */
+const overCap = async (db: Db, g: CounterGroup): Promise<boolean> => {
+  const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: g.key, ConsistentRead: true }));
+  return g.capped.some((c) => Number(r.Item?.[c.attr] ?? 0) > c.room);
 };
 
 /** Whether the plan's hold is a legacy item (ledger-holds.ts) at the version the plan expects. */
@@ -114,235 +130,250 @@ const holdWithAccounts = async (db: Db, places: HoldPlaces, hold_id: string, acc
   };
 };
 
-export const createLedgerStore = (db: Db, places = new HoldPlaces()): LedgerStore => ({
-  async account(account) {
-    const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: keys.balance(account), ConsistentRead: true }),
-    );
-    return stateOf(account, r.Item);
-  },
+export type LedgerStoreOptions = {
+  /** Where this function read each hold (ledger-holds.ts); tests give one that remembers nothing. */
+  places?: HoldPlaces;
+  /** The first month of spend kept in the wallet's balance item (ledger-keys counterCell); null: never. */
+  spendInWalletFrom?: SpendInWalletFrom;
+};
 
-  async accounts(accounts) {
-    const items = await batchGet(
-      db,
-      [...new Set(accounts)].map((a) => keys.balance(a)),
-      true,
-    );
-    const byPk = new Map(items.map((it) => [String(it.pk), it]));
-    return accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk)));
-  },
+export const createLedgerStore = (db: Db, opts: LedgerStoreOptions = {}): LedgerStore => {
+  const places = opts.places ?? new HoldPlaces();
+  const spendInWalletFrom = opts.spendInWalletFrom === undefined ? SPEND_IN_WALLET_ALWAYS : opts.spendInWalletFrom;
+  const build = (plan: CommitPlan, legacyHold: boolean) => buildCommit(db, plan, { legacyHold, spendInWalletFrom });
+  return {
+    async account(account) {
+      const r = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: keys.balance(account), ConsistentRead: true }),
+      );
+      return stateOf(account, r.Item);
+    },
 
-  async lots(wallet) {
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        ConsistentRead: true,
-        Limit: LOTS_READ_MAX,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)',
-        ExpressionAttributeValues: { ':p': keys.accountPk(wallet), ':l': keys.lotSkPrefix() },
-      }),
-    );
-    return (r.Items ?? []).map(lotOf);
-  },
+    async accounts(accounts) {
+      const items = await batchGet(
+        db,
+        [...new Set(accounts)].map((a) => keys.balance(a)),
+        true,
+      );
+      const byPk = new Map(items.map((it) => [String(it.pk), it]));
+      return accounts.map((a) => stateOf(a, byPk.get(keys.balance(a).pk)));
+    },
 
-  async walletWithLots(wallet) {
-    // 'BAL' sorts just before 'LOT#…' and postings ('P#…') after them: one Query reads the balance
-    // and the lots, bounded like lots() (+1 for the balance item).
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        ConsistentRead: true,
-        Limit: LOTS_READ_MAX + 1,
-        KeyConditionExpression: 'pk = :p AND sk BETWEEN :b AND :l',
-        ExpressionAttributeValues: {
-          ':p': keys.accountPk(wallet),
-          ':b': keys.balance(wallet).sk,
-          ':l': `${keys.lotSkPrefix()}\uffff`,
-        },
-      }),
-    );
-    const items = r.Items ?? [];
-    const bal = items.find((it) => it.sk === keys.balance(wallet).sk);
-    return { state: stateOf(wallet, bal), lots: items.filter((it) => it !== bal).map(lotOf) };
-  },
+    async lots(wallet) {
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          ConsistentRead: true,
+          Limit: LOTS_READ_MAX,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)',
+          ExpressionAttributeValues: { ':p': keys.accountPk(wallet), ':l': keys.lotSkPrefix() },
+        }),
+      );
+      return (r.Items ?? []).map(lotOf);
+    },
 
-  async hold(hold_id) {
-    return (await holdWithAccounts(db, places, hold_id, [])).hold;
-  },
+    async walletWithLots(wallet) {
+      // 'BAL' sorts just before 'LOT#…' and postings ('P#…') after them: one Query reads the balance
+      // and the lots, bounded like lots() (+1 for the balance item).
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          ConsistentRead: true,
+          Limit: LOTS_READ_MAX + 1,
+          KeyConditionExpression: 'pk = :p AND sk BETWEEN :b AND :l',
+          ExpressionAttributeValues: {
+            ':p': keys.accountPk(wallet),
+            ':b': keys.balance(wallet).sk,
+            ':l': `${keys.lotSkPrefix()}\uffff`,
+          },
+        }),
+      );
+      const items = r.Items ?? [];
+      const bal = items.find((it) => it.sk === keys.balance(wallet).sk);
+      return { state: stateOf(wallet, bal), lots: items.filter((it) => it !== bal).map(lotOf) };
+    },
 
-  async holdWithAccounts(hold_id, accounts) {
-    return holdWithAccounts(db, places, hold_id, accounts);
-  },
+    async hold(hold_id) {
+      return (await holdWithAccounts(db, places, hold_id, [])).hold;
+    },
 
-  async entry(entry_id) {
-    const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: keys.entry(entry_id), ConsistentRead: true }),
-    );
-    return r.Item ? fromItem<JournalEntry>(r.Item) : null;
-  },
+    async holdWithAccounts(hold_id, accounts) {
+      return holdWithAccounts(db, places, hold_id, accounts);
+    },
 
-  async isReversed(entry_id) {
-    const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: keys.entryReversed(entry_id), ConsistentRead: true }),
-    );
-    return Boolean(r.Item);
-  },
+    async entry(entry_id) {
+      const r = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: keys.entry(entry_id), ConsistentRead: true }),
+      );
+      return r.Item ? fromItem<JournalEntry>(r.Item) : null;
+    },
 
-  async idempotency(scope, key) {
-    const r = await db.doc.send(
-      new GetCommand({ TableName: db.table, Key: keys.idempotency(scope, key), ConsistentRead: true }),
-    );
-    return r.Item ? { request_hash: String(r.Item.request_hash), result: String(r.Item.result) } : null;
-  },
+    async isReversed(entry_id) {
+      const r = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: keys.entryReversed(entry_id), ConsistentRead: true }),
+      );
+      return Boolean(r.Item);
+    },
 
-  async commit(plan) {
-    const h = plan.hold && plan.hold.expect_version > 0 ? plan.hold : null;
-    const place = h ? places.of(h.next.hold_id, h.expect_version) : undefined;
-    let legacyHold = place === 'legacy';
-    let { items, parts } = buildCommit(db, plan, { legacyHold });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (e) {
-        if (!(e instanceof TransactionCanceledException)) {
-          const name = (e as Error).name;
-          if (
-            (name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') &&
-            attempt < CONTENTION_RETRIES
-          ) {
+    async idempotency(scope, key) {
+      const r = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: keys.idempotency(scope, key), ConsistentRead: true }),
+      );
+      return r.Item ? { request_hash: String(r.Item.request_hash), result: String(r.Item.result) } : null;
+    },
+
+    async commit(plan) {
+      const h = plan.hold && plan.hold.expect_version > 0 ? plan.hold : null;
+      const place = h ? places.of(h.next.hold_id, h.expect_version) : undefined;
+      let legacyHold = place === 'legacy';
+      let { items, parts, capped } = build(plan, legacyHold);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (e) {
+          if (!(e instanceof TransactionCanceledException)) {
+            const name = (e as Error).name;
+            if (
+              (name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') &&
+              attempt < CONTENTION_RETRIES
+            ) {
+              await backoff(BACKOFF_BASE_MS, attempt);
+              continue;
+            }
+            throw e;
+          }
+          const reasons = e.CancellationReasons ?? [];
+          const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+          // A hold made before holds moved into their balance items, read by another function, is refused
+          // there (no `hold` map): if its own item is at the version planned from, the same plan is written
+          // where that hold lives. A hold this function read in its balance item needs no look.
+          if (failed >= 0 && parts[failed] === 'hold' && h && !legacyHold && place !== 'balance') {
+            const legacy = await isLegacyHold(db, h).catch(() => null);
+            if (legacy === null && attempt < CONTENTION_RETRIES) {
+              await backoff(BACKOFF_BASE_MS, attempt); // the look failed (throttled): try it all again
+              continue;
+            }
+            if (legacy) {
+              legacyHold = true;
+              ({ items, parts, capped } = build(plan, legacyHold));
+              continue;
+            }
+          }
+          // a balance Update that carries a cap was refused by its version (re-plan) or by the cap: read which
+          const g = capped.get(failed);
+          if (g && (await overCap(db, g))) throw new CommitRejected('counter', `item ${failed}`);
+          if (failed >= 0) throw new CommitRejected(parts[failed] ?? 'entry', `item ${failed}`);
+          // TransactionConflict: another transaction held one of our items. Conditions make a retry
+          // of the same plan safe: if state moved on, it fails a condition instead of double-applying.
+          if (attempt < CONTENTION_RETRIES) {
             await backoff(BACKOFF_BASE_MS, attempt);
             continue;
           }
-          throw e;
+          // Still contended: hand it back to the domain, which re-reads state and re-plans (its own
+          // retry budget), so a busy item ends in a precise outcome rather than a bare CONFLICT.
+          throw new CommitRejected('balance', 'transaction conflict persisted');
         }
-        const reasons = e.CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        // A hold made before holds moved into their balance items, read by another function, is refused
-        // there (no `hold` map): if its own item is at the version planned from, the same plan is written
-        // where that hold lives. A hold this function read in its balance item needs no look.
-        if (failed >= 0 && parts[failed] === 'hold' && h && !legacyHold && place !== 'balance') {
-          const legacy = await isLegacyHold(db, h).catch(() => null);
-          if (legacy === null && attempt < CONTENTION_RETRIES) {
-            await backoff(BACKOFF_BASE_MS, attempt); // the look failed (throttled): try it all again
-            continue;
-          }
-          if (legacy) {
-            legacyHold = true;
-            ({ items, parts } = buildCommit(db, plan, { legacyHold }));
-            continue;
-          }
-        }
-        if (failed >= 0) throw new CommitRejected(parts[failed] ?? 'entry', `item ${failed}`);
-        // TransactionConflict: another transaction held one of our items. Conditions make a retry
-        // of the same plan safe: if state moved on, it fails a condition instead of double-applying.
-        if (attempt < CONTENTION_RETRIES) {
-          await backoff(BACKOFF_BASE_MS, attempt);
-          continue;
-        }
-        // Still contended: hand it back to the domain, which re-reads state and re-plans (its own
-        // retry budget), so a busy item ends in a precise outcome rather than a bare CONFLICT.
-        throw new CommitRejected('balance', 'transaction conflict persisted');
       }
-    }
-  },
+    },
 
-  async setFrozen(account, frozen, expect_version, audit) {
-    const update = {
-      TableName: db.table,
-      Key: keys.balance(account),
-      UpdateExpression:
-        'SET frozen = :f, version = if_not_exists(version, :z) + :one, balance ' +
-        '= if_not_exists(balance, :z), account = :a',
-      ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-      ExpressionAttributeValues: {
-        ':f': frozen,
-        ':z': 0,
-        ':one': 1,
-        ':a': account,
-        ...(expect_version === 0 ? {} : { ':v': expect_version }),
-      },
-    };
-    if (audit) {
-      // the change and its record together: a lost race writes neither
-      const record = {
+    async setFrozen(account, frozen, expect_version, audit) {
+      const update = {
         TableName: db.table,
-        Item: auditItem(audit.event, audit.at, audit.id),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      };
-      await transact(db, [{ Update: update }, { Put: record }], () => 'CONFLICT');
-      return;
-    }
-    try {
-      await db.doc.send(new UpdateCommand(update));
-    } catch (e) {
-      if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
-      throw e;
-    }
-  },
-
-  async history(account, limit, cursor) {
-    const pk = keys.accountPk(account);
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :pp)',
-        ScanIndexForward: false,
-        ExpressionAttributeValues: { ':p': pk, ':pp': keys.postingSkPrefix() },
-        Limit: clampLimit(limit),
-        ExclusiveStartKey: decodeCursor(cursor, { pk }),
-      }),
-    );
-    const items: PostingLine[] = (r.Items ?? []).map((it) => ({
-      entry_id: String(it.entry_id),
-      kind: it.kind as PostingLine['kind'],
-      reason: String(it.reason),
-      amount_points: Number(it.amount_points),
-      balance_after: it.balance_after === null || it.balance_after === undefined ? null : Number(it.balance_after),
-      created_at: String(it.created_at),
-    }));
-    return { items, cursor: encodeCursor(r.LastEvaluatedKey) };
-  },
-
-  async balanceAsOf(account, at) {
-    // The newest posting at or before `at` carries the balance after it (floored accounts only).
-    const r = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
-        ScanIndexForward: false,
-        Limit: 1,
+        Key: keys.balance(account),
+        UpdateExpression:
+          'SET frozen = :f, version = if_not_exists(version, :z) + :one, balance ' +
+          '= if_not_exists(balance, :z), account = :a',
+        ConditionExpression: expect_version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
         ExpressionAttributeValues: {
-          ':p': keys.accountPk(account),
-          ':lo': keys.postingSkPrefix(),
-          ':hi': keys.postingSkUpTo(at),
+          ':f': frozen,
+          ':z': 0,
+          ':one': 1,
+          ':a': account,
+          ...(expect_version === 0 ? {} : { ':v': expect_version }),
         },
-      }),
-    );
-    const it = r.Items?.[0];
-    if (!it) return 0;
-    return it.balance_after === null || it.balance_after === undefined ? null : Number(it.balance_after);
-  },
+      };
+      if (audit) {
+        // the change and its record together: a lost race writes neither
+        const record = {
+          TableName: db.table,
+          Item: auditItem(audit.event, audit.at, audit.id),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        };
+        await transact(db, [{ Update: update }, { Put: record }], () => 'CONFLICT');
+        return;
+      }
+      try {
+        await db.doc.send(new UpdateCommand(update));
+      } catch (e) {
+        if (isConditionFailed(e)) throw new AppError('CONFLICT', { cause: e });
+        throw e;
+      }
+    },
 
-  expiryShards: EXPIRY_SHARDS,
+    async history(account, limit, cursor) {
+      const pk = keys.accountPk(account);
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :pp)',
+          ScanIndexForward: false,
+          ExpressionAttributeValues: { ':p': pk, ':pp': keys.postingSkPrefix() },
+          Limit: clampLimit(limit),
+          ExclusiveStartKey: decodeCursor(cursor, { pk }),
+        }),
+      );
+      const items: PostingLine[] = (r.Items ?? []).map((it) => ({
+        entry_id: String(it.entry_id),
+        kind: it.kind as PostingLine['kind'],
+        reason: String(it.reason),
+        amount_points: Number(it.amount_points),
+        balance_after: it.balance_after === null || it.balance_after === undefined ? null : Number(it.balance_after),
+        created_at: String(it.created_at),
+      }));
+      return { items, cursor: encodeCursor(r.LastEvaluatedKey) };
+    },
 
-  async lotsExpiringOn(day, shard) {
-    return queryAll(db, keys.lotExpiryPk(day, shard), (it) => ({
-      wallet: String(it.wallet),
-      lot_id: String(it.lot_id),
-      remaining_points: Number(it.remaining_points),
-    }));
-  },
+    async balanceAsOf(account, at) {
+      // The newest posting at or before `at` carries the balance after it (floored accounts only).
+      const r = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          KeyConditionExpression: 'pk = :p AND sk BETWEEN :lo AND :hi',
+          ScanIndexForward: false,
+          Limit: 1,
+          ExpressionAttributeValues: {
+            ':p': keys.accountPk(account),
+            ':lo': keys.postingSkPrefix(),
+            ':hi': keys.postingSkUpTo(at),
+          },
+        }),
+      );
+      const it = r.Items?.[0];
+      if (!it) return 0;
+      return it.balance_after === null || it.balance_after === undefined ? null : Number(it.balance_after);
+    },
 
-  async holdsExpiringOn(day, shard) {
-    // index entries are hold accounts' balance items, or legacy hold items: holdOfItem reads either
-    const holds = await queryAll(db, keys.holdExpiryPk(day, shard), holdOfItem);
-    return holds.flatMap((h) => (h ? [{ hold_id: h.hold_id, expires_at: h.expires_at }] : []));
-  },
+    expiryShards: EXPIRY_SHARDS,
 
-  async counter(key) {
-    const cell = counterCell(key);
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: cell.key, ConsistentRead: true }));
-    return Number(r.Item?.[cell.attr] ?? 0);
-  },
-});
+    async lotsExpiringOn(day, shard) {
+      return queryAll(db, keys.lotExpiryPk(day, shard), (it) => ({
+        wallet: String(it.wallet),
+        lot_id: String(it.lot_id),
+        remaining_points: Number(it.remaining_points),
+      }));
+    },
+
+    async holdsExpiringOn(day, shard) {
+      // index entries are hold accounts' balance items, or legacy hold items: holdOfItem reads either
+      const holds = await queryAll(db, keys.holdExpiryPk(day, shard), holdOfItem);
+      return holds.flatMap((h) => (h ? [{ hold_id: h.hold_id, expires_at: h.expires_at }] : []));
+    },
+
+    async counter(key) {
+      const cell = counterCell(key, spendInWalletFrom);
+      const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: cell.key, ConsistentRead: true }));
+      return Number(r.Item?.[cell.attr] ?? 0);
+    },
+  };
+};
