@@ -90,6 +90,7 @@ describe('api', () => {
           STAGE: 'production',
           TABLE_NAME: Match.anyValue(),
           APP_SECRET_ARN: Match.anyValue(),
+          SPEND_IN_WALLET_FROM: Match.stringLikeRegexp('^[0-9]{4}-[0-9]{2}$'), // cdk.json, set once
         }),
       },
     });

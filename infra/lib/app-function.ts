@@ -73,11 +73,9 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
         ? JSON.stringify(scope.node.tryGetContext('wechatTemplates'))
         : '',
       PUBLIC_URL: scope.node.tryGetContext('publicUrl') ?? 'https://example.invalid',
-      // Context `spendInWalletFrom` (YYYY-MM): the first month whose spend the wallet's balance item keeps. Set it
-      // to a month that starts after this deploy; without it, spend stays in counter items (env.ts).
-      ...(scope.node.tryGetContext('spendInWalletFrom')
-        ? { SPEND_IN_WALLET_FROM: String(scope.node.tryGetContext('spendInWalletFrom')) }
-        : {}),
+      // The first month (China time) whose spend the wallet's balance item keeps: cdk.json's `spendInWalletFrom`,
+      // set once and never moved or removed (README, "Monthly spend caps"); without it, counter items (env.ts).
+      ...spendInWalletFrom(scope),
       // Readable stack traces from the source map beside the bundle. Parsing the map costs cold
       // start (a few tens of ms on the dev box for the current 2.8 MB map); drop this if that matters more.
       NODE_OPTIONS: '--enable-source-maps',
@@ -121,4 +119,13 @@ export const createAppFunction = (scope: Construct, props: AppFunctionProps): la
     });
   }
   return fn;
+};
+
+/** SPEND_IN_WALLET_FROM from context, checked at synth: a bad month would stop every function at start. */
+const spendInWalletFrom = (scope: Construct): { SPEND_IN_WALLET_FROM?: string } => {
+  const v: unknown = scope.node.tryGetContext('spendInWalletFrom');
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(v))
+    throw new Error(`context spendInWalletFrom must be YYYY-MM, got ${JSON.stringify(v)}`);
+  return { SPEND_IN_WALLET_FROM: v };
 };

@@ -23,7 +23,7 @@ const moveOne = async (db: Db, key: Key, firstAmount: number): Promise<'moved' |
   // COUNTER#spentcat#{elder}#{month}#{category}: ids and months hold no '#', a category might
   const [elder_id, month, ...rest] = key.pk.slice(LEGACY_CATEGORY_COUNTER_PREFIX.length).split('#');
   if (!elder_id || !month || rest.length === 0) throw new Error(`unexpected counter key ${key.pk}`);
-  const cell = counterCell({ kind: 'spent_month_category', elder_id, month, category: rest.join('#') });
+  const cell = counterCell({ kind: 'spent_month_category', elder_id, month, category: rest.join('#') }, null);
   let amount = firstAmount;
   for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt++) {
     try {

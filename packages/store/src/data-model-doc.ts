@@ -59,7 +59,9 @@ no rating: a rating is one item, read by key for the page shown.
 - An elder's monthly spend (its total and per-category parts) is kept, from the month SPEND_IN_WALLET_FROM
   on, in the wallet's balance item (\`spent#{month}\`, \`spent#{month}#{category}\`): a hold or a give-back
   adds to it in the Update that moves the points, its ceilings joined to that Update's condition. A refusal
-  there is the version's or a cap's: the store reads the item to say which (CAP_EXCEEDED, or a re-plan).
+  there is a cap's or the balance's (version, floor, frozen): the store reads the item to say which
+  (CAP_EXCEEDED, or a re-plan that finds the balance's reason). The attributes stay (about 6 a month, ~200
+  bytes): a wallet item grows ~2.4 KB a year; pruning months older than a year is left for when it matters.
   Months before it are one counter item per month (\`amount\`, \`amount#{category}\`), where a give-back of
   an older hold still finds them. Per-category counters written before that were items of their own
   (\`spentcat#…\`): \`migrateSpendCounters\` (local/migrate-spend-counters.ts, offline, once per counter, safe

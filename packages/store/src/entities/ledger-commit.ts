@@ -183,6 +183,9 @@ export const buildCommit = (
   }
   for (const g of groups) {
     if (joined.has(g)) continue;
+    // spend kept in a balance item moves with that balance (every hold and give-back moves the wallet): an
+    // Update of its own there could meet the balance's in one transaction, or create a bare balance item
+    if (keys.isBalance(g.key)) throw new Error(`counters of ${g.key.pk} move without its balance`);
     add(g.part, {
       Update: {
         TableName: T,

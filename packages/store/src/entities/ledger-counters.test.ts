@@ -23,7 +23,7 @@ describe('counterUpdates', () => {
       { key: cat('barber'), delta: 10, max: null },
       { key: { kind: 'slot', service_id: 's_1', start: '2026-11-23T02:00:00.000Z' }, delta: 1, max: 3 },
     ];
-    const out = counterUpdates('t', moves);
+    const out = counterUpdates('t', moves, null);
     expect(out.map((o) => o.part)).toEqual(['counter', 'slot']);
     expect(out[0]?.item.Update).toMatchObject({
       Key: { pk: 'COUNTER#spent#e_1#2026-11', sk: 'C' },
@@ -31,8 +31,8 @@ describe('counterUpdates', () => {
       ConditionExpression: '(attribute_not_exists(#c0) OR #c0 <= :r0)',
       ExpressionAttributeNames: { '#c0': 'amount', '#c1': 'amount#barber' },
     });
-    expect(() => counterUpdates('t', [{ key: month, delta: 101, max: 100 }])).toThrow(CommitRejected);
-    expect(() => counterUpdates('t', [moves[0]!, moves[0]!])).toThrow(/twice/);
+    expect(() => counterUpdates('t', [{ key: month, delta: 101, max: 100 }], null)).toThrow(CommitRejected);
+    expect(() => counterUpdates('t', [moves[0]!, moves[0]!], null)).toThrow(/twice/);
   });
 
   it('30 parallel rises of month and category: the category ceiling, then the month one, hold exactly', async () => {
@@ -40,10 +40,14 @@ describe('counterUpdates', () => {
     // as the ledger's commit does: a transaction that met another in flight is sent again; a failed
     // condition is a refusal
     const rise = async (category: string, catMax: number | null): Promise<'ok' | 'refused'> => {
-      const TransactItems = counterUpdates(db.table, [
-        { key: month, delta: 10, max: 100 },
-        { key: cat(category), delta: 10, max: catMax },
-      ]).map((u) => u.item);
+      const TransactItems = counterUpdates(
+        db.table,
+        [
+          { key: month, delta: 10, max: 100 },
+          { key: cat(category), delta: 10, max: catMax },
+        ],
+        null,
+      ).map((u) => u.item);
       for (;;) {
         try {
           await db.doc.send(new TransactWriteCommand({ TransactItems }));

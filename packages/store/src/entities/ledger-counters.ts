@@ -59,7 +59,7 @@ export const counterGroups = (moves: CounterMove[], spendInWalletFrom: SpendInWa
 export const counterUpdates = (
   table: string,
   moves: CounterMove[],
-  spendInWalletFrom: SpendInWalletFrom = null,
+  spendInWalletFrom: SpendInWalletFrom,
 ): { part: 'slot' | 'counter'; item: TxItem }[] =>
   counterGroups(moves, spendInWalletFrom).map((g) => ({
     part: g.part,

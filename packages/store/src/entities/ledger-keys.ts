@@ -37,7 +37,7 @@ export const SPEND_IN_WALLET_ALWAYS = '0000-01';
  * counter has an item of its own. */
 export const counterCell = (
   k: CounterKey,
-  spendInWalletFrom: SpendInWalletFrom = null,
+  spendInWalletFrom: SpendInWalletFrom,
 ): { key: { pk: string; sk: string }; attr: string } => {
   if (k.kind === 'spent_month' || k.kind === 'spent_month_category') {
     if (spendInWalletFrom !== null && k.month >= spendInWalletFrom)
@@ -103,8 +103,8 @@ export const ledgerKeys = {
   }),
   holdExpiryPk: (day: string, shard: number) => `HOLDS_EXPIRING#${day}#${shard}`,
   idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
-  /** The item a counter with an item of its own lives in (counterCell for its attribute). */
-  counterOf: (k: CounterKey) => counterCell(k).key,
+  /** The counter item a counter is kept in when it is not in a wallet (counterCell for where it is). */
+  counterOf: (k: CounterKey) => counterCell(k, null).key,
   /** Which ledger item a key names (null: not a ledger item), for tools that count writes by kind. */
   itemKindOf: (k: { pk: string; sk: string }): LedgerItemKind | null => {
     if (k.pk.startsWith('ENTRY#')) return k.sk === REVERSED_SK ? 'reversal marker' : 'entry';

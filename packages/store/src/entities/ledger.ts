@@ -81,8 +81,12 @@ const queryAll = async <T>(db: Db, gsi1pk: string, map: (it: Record<string, unkn
 
 /** Whether a capped cell of the group has less room than its move needs (a refusal was the cap's). */
 const overCap = async (db: Db, g: CounterGroup): Promise<boolean> => {
-  const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: g.key, ConsistentRead: true }));
-  return g.capped.some((c) => Number(r.Item?.[c.attr] ?? 0) > c.room);
+  try {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: g.key, ConsistentRead: true }));
+    return g.capped.some((c) => Number(r.Item?.[c.attr] ?? 0) > c.room);
+  } catch {
+    return false; // the look failed (throttled): named a lost race, the re-plan commits again and so asks again
+  }
 };
 
 /** Whether the plan's hold is a legacy item (ledger-holds.ts) at the version the plan expects. */

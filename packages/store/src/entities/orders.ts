@@ -78,6 +78,7 @@ export const createOrderStore = (db: Db) => ({
       for (const c of counterUpdates(
         db.table,
         (extras.counters ?? []).map((m) => ({ ...m, max: null })),
+        null, // an order's own transaction moves slots only, never an elder's spend
       ))
         items.push(c.item);
       // a failed condition anywhere means another change got there first
