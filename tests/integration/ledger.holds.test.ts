@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { capture, credit, hold, release, type LedgerDeps } from '@tmc/core/ledger/service';
 import { runHoldExpiry } from '@tmc/core/policy/expiry';
 import { createLedgerStore, HoldPlaces, ledgerKeys } from '@tmc/store/entities/ledger';
@@ -13,6 +12,7 @@ import { verifyLedger } from '@tmc/store/ledger-verify';
 import { verifyLedgerDay } from '@tmc/store/ledger-verify-day';
 import { verifyLedgerInMemory } from '@tmc/store/ledger-verify-memory';
 import { makeTestDb } from '../support/db';
+import { topUp } from '../support/top-up';
 import { makeLegacyHold } from '../support/legacy-hold';
 
 const NOW = new Date('2026-11-20T02:00:00.000Z');
@@ -42,19 +42,7 @@ const setup = async (label: string) => {
   const get = async (key: { pk: string; sk: string }) =>
     (await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }))).Item;
   const holdFor = async (elder: string, hold_id: string, expires_at = '2026-11-21T02:00:00.000Z') => {
-    await credit(deps, {
-      entry_id: `seed:${hold_id}`,
-      kind: 'top_up',
-      elder_id: elder,
-      amount_points: 100,
-      from: 'topup_clearing',
-      source: 'top_up',
-      subsidy: false,
-      expires_on: NEVER_EXPIRES,
-      reason: 't',
-      actor: 't',
-      policy_version: null,
-    });
+    await credit(deps, topUp(elder, `seed:${hold_id}`, 100));
     await hold(deps, {
       hold_id,
       elder_id: elder,

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createLedgerStore } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { credit, hold, release, capture, type LedgerDeps } from '@tmc/core/ledger/service';
-import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { AppError } from '@tmc/core/kernel/errors';
 import { systemClock } from '@tmc/core/kernel/clock';
 import { makeTestDb } from '../support/db';
+import { topUp } from '../support/top-up';
 
 const outcome = async (p: Promise<unknown>) => {
   try {
@@ -22,19 +22,7 @@ describe('ledger under concurrency', () => {
   it('50 concurrent spends of 30 on 100 points: exactly 3 succeed', async () => {
     const db = await makeTestDb('race');
     const deps: LedgerDeps = { ledger: createLedgerStore(db), clock: systemClock };
-    await credit(deps, {
-      entry_id: 'seed',
-      kind: 'top_up',
-      elder_id: 'e_race',
-      amount_points: 100,
-      from: 'topup_clearing',
-      source: 'top_up',
-      subsidy: false,
-      expires_on: NEVER_EXPIRES,
-      reason: 't',
-      actor: 't',
-      policy_version: null,
-    });
+    await credit(deps, topUp('e_race', 'seed', 100));
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         outcome(
@@ -66,19 +54,7 @@ describe('ledger under concurrency', () => {
   it('capture racing release on one hold: exactly one wins, the other is HOLD_ALREADY_FINAL', async () => {
     const db = await makeTestDb('race2');
     const deps: LedgerDeps = { ledger: createLedgerStore(db), clock: systemClock };
-    await credit(deps, {
-      entry_id: 'seed',
-      kind: 'top_up',
-      elder_id: 'e_r2',
-      amount_points: 100,
-      from: 'topup_clearing',
-      source: 'top_up',
-      subsidy: false,
-      expires_on: NEVER_EXPIRES,
-      reason: 't',
-      actor: 't',
-      policy_version: null,
-    });
+    await credit(deps, topUp('e_r2', 'seed', 100));
     for (let i = 0; i < 10; i++) {
       await hold(deps, {
         hold_id: `h${i}`,

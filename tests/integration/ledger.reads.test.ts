@@ -8,24 +8,10 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createLedgerStore, ledgerKeys } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { credit, hold, type HoldArgs, type LedgerDeps } from '@tmc/core/ledger/service';
-import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { AppError } from '@tmc/core/kernel/errors';
 import { systemClock } from '@tmc/core/kernel/clock';
 import { makeTestDb } from '../support/db';
-
-const topUp = (elder_id: string, entry_id: string, amount_points: number, expires_on = NEVER_EXPIRES) => ({
-  entry_id,
-  kind: 'top_up' as const,
-  elder_id,
-  amount_points,
-  from: 'topup_clearing' as const,
-  source: 'top_up' as const,
-  subsidy: false,
-  expires_on,
-  reason: 't',
-  actor: 't',
-  policy_version: null,
-});
+import { topUp } from '../support/top-up';
 
 const holdOf = (elder_id: string, hold_id: string, amount_points: number): HoldArgs => ({
   hold_id,

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '@tmc/core/kernel/errors';
-import { NEVER_EXPIRES } from '@tmc/core/ledger/lots';
 import { credit, hold, release, type LedgerDeps } from '@tmc/core/ledger/service';
 import { createLedgerStore, ledgerKeys, type SpendInWalletFrom } from '@tmc/store/entities/ledger';
 import { verifyLedger } from '@tmc/store/ledger-verify';
 import { makeTestDb } from '../support/db';
+import { topUp } from '../support/top-up';
 
 const PARALLEL = 30;
 let seq = 0;
@@ -21,19 +21,7 @@ const setup = async (label: string, spendInWalletFrom: SpendInWalletFrom) => {
   const deps: LedgerDeps = { ledger: createLedgerStore(db, { spendInWalletFrom }), clock: { now: () => now } };
   const get = async (key: { pk: string; sk: string }) =>
     (await db.doc.send(new GetCommand({ TableName: db.table, Key: key, ConsistentRead: true }))).Item;
-  await credit(deps, {
-    entry_id: 'seed',
-    kind: 'top_up',
-    elder_id: 'e_cap',
-    amount_points: 1000,
-    from: 'topup_clearing',
-    source: 'top_up',
-    subsidy: false,
-    expires_on: NEVER_EXPIRES,
-    reason: 't',
-    actor: 't',
-    policy_version: null,
-  });
+  await credit(deps, topUp('e_cap', 'seed', 1000));
   const book = async (category: string, caps: { month: number | null; category: number | null }) => {
     const hold_id = `o_${++seq}`;
     try {

@@ -18,8 +18,8 @@ import {
   SPEND_IN_WALLET_ALWAYS,
   type SpendInWalletFrom,
 } from './ledger-keys';
-import { counterGroups, type CounterGroup } from './ledger-counters';
-import { legacyHoldItem, withHold } from './ledger-holds';
+import { counterGroups, counterUpdate, type CounterGroup } from './ledger-counters';
+import { legacyHoldItem, withHold, type BalanceUpdate } from './ledger-holds';
 
 const keys = ledgerKeys; // the ledger entity's own keys, by their short names
 
@@ -186,16 +186,7 @@ export const buildCommit = (
     // spend kept in a balance item moves with that balance (every hold and give-back moves the wallet): an
     // Update of its own there could meet the balance's in one transaction, or create a bare balance item
     if (keys.isBalance(g.key)) throw new Error(`counters of ${g.key.pk} move without its balance`);
-    add(g.part, {
-      Update: {
-        TableName: T,
-        Key: g.key,
-        UpdateExpression: `ADD ${g.add}`,
-        ...(g.condition ? { ConditionExpression: g.condition } : {}),
-        ExpressionAttributeNames: g.names,
-        ExpressionAttributeValues: g.values,
-      },
-    });
+    add(g.part, counterUpdate(T, g));
   }
   if (plan.idempotency) {
     const i = plan.idempotency;
@@ -254,13 +245,6 @@ export const buildCommit = (
   }
   if (items.length > TRANSACT_MAX_ITEMS) throw new Error(`entry ${e.entry_id} needs ${items.length} items`);
   return { items, parts, capped };
-};
-
-type BalanceUpdate = {
-  UpdateExpression: string;
-  ConditionExpression: string;
-  ExpressionAttributeValues: Record<string, unknown>;
-  ExpressionAttributeNames?: Record<string, string>;
 };
 
 /** A balance Update with counters kept in its item added (`ADD`) and their ceilings joined to its condition. */

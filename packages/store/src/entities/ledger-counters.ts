@@ -55,22 +55,22 @@ export const counterGroups = (moves: CounterMove[], spendInWalletFrom: SpendInWa
   });
 };
 
+/** A group as an Update of its own. */
+export const counterUpdate = (table: string, g: CounterGroup): TxItem => ({
+  Update: {
+    TableName: table,
+    Key: g.key,
+    UpdateExpression: `ADD ${g.add}`,
+    ...(g.condition ? { ConditionExpression: g.condition } : {}),
+    ExpressionAttributeNames: g.names,
+    ExpressionAttributeValues: g.values,
+  },
+});
+
 /** Each group as an Update of its own. */
 export const counterUpdates = (
   table: string,
   moves: CounterMove[],
   spendInWalletFrom: SpendInWalletFrom,
 ): { part: 'slot' | 'counter'; item: TxItem }[] =>
-  counterGroups(moves, spendInWalletFrom).map((g) => ({
-    part: g.part,
-    item: {
-      Update: {
-        TableName: table,
-        Key: g.key,
-        UpdateExpression: `ADD ${g.add}`,
-        ...(g.condition ? { ConditionExpression: g.condition } : {}),
-        ExpressionAttributeNames: g.names,
-        ExpressionAttributeValues: g.values,
-      },
-    },
-  }));
+  counterGroups(moves, spendInWalletFrom).map((g) => ({ part: g.part, item: counterUpdate(table, g) }));

@@ -57,7 +57,8 @@ export const legacyHoldItem = (h: Hold) => ({
   ...h,
 });
 
-type BalanceUpdate = {
+/** The parts of a balance item's Update that the hold and the counters join (ledger-commit.ts). */
+export type BalanceUpdate = {
   UpdateExpression: string;
   ConditionExpression: string;
   ExpressionAttributeValues: Record<string, unknown>;
