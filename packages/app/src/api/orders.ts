@@ -34,6 +34,10 @@ export const orderRoutes = () => [
       slot_start: z._default(z.nullable(z.iso.datetime()), null),
     }),
     successStatus: 201,
+    sessionInHandler: {
+      when: (p) => p.kind === 'elder',
+      why: 'an elder booking for themself: the session rides in the BatchGet of elder, shop and service',
+    },
     errors: [
       'SERVICE_UNAVAILABLE',
       'SLOT_FULL',
@@ -50,13 +54,13 @@ export const orderRoutes = () => [
       'POLICY_MISSING',
       'CONFLICT',
     ],
-    async handler(c, { body, principal: p }) {
+    async handler(c, { body, principal: p, session }) {
       const deps = c.get('deps');
-      // an elder books for themself: their record is read with the merchant's, in one request; family
-      // and staff are checked against the elder first (binding, area)
+      // an elder books for themself: their record (and their session) is read with the merchant's, in one
+      // request; family and staff are checked against the elder first (binding, area)
       const e = p.kind === 'elder' ? null : await elderFor(c, p, body.elder_id);
       const { order: o, replayed } = await requestOrder(
-        orderDeps(deps),
+        orderDeps(deps, session),
         await policyForOrders(deps),
         {
           ...(e ? { elder: e } : {}),

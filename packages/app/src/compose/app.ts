@@ -41,9 +41,11 @@ export const createApp = (deps: Deps, opts: AppOptions = {}) => {
     c.set('renderErrorPage', opts.renderErrorPage);
     c.set('principal', null);
     c.set('authError', null);
+    c.set('sessionPending', null);
     try {
-      const p = await readPrincipal(c);
+      const { principal: p, pending } = await readPrincipal(c);
       c.set('principal', p);
+      c.set('sessionPending', pending);
       // Handlers that take the bag from the request (c.get('deps')) write staff records with the role.
       if (p?.kind === 'staff') c.set('deps', { ...deps, audit: auditWithRole(deps.audit, p) });
     } catch (e) {

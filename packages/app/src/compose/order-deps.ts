@@ -7,9 +7,12 @@ import type { Deps } from './deps-type';
 import { accountPhone, boundFamilyPhones } from './account-phone';
 import { createBookingReads } from '@tmc/store/entities/booking-reads';
 import { aad } from '@tmc/core/kernel/aad';
+import type { SessionGate } from '../http/session-gate';
 
+/** `session`: the caller's session, read with the booking's BatchGet (http/session-gate.ts). */
 export const orderDeps = (
   deps: Deps,
+  session: SessionGate | null = null,
 ): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
   orders: deps.orders,
@@ -23,7 +26,8 @@ export const orderDeps = (
   // one marker per (order, version, notice) for senders that cannot tell they won (jobs, disputes)
   noticeOnce: (key) => markNoticeSent(deps.db, 'order', key, 'once', deps.clock.now().getTime()),
   bookingReads: async (a) => {
-    const r = await createBookingReads(deps.db)(a);
+    const r = await createBookingReads(deps.db)(a, session?.key);
+    session?.admit(r.extra); // an ended session stops here, before anything is decrypted or written
     const acct = r.merchantAccount;
     // the same phone merchantPhone finds: the sign-in account's, else the application's contact phone
     // a phone that will not open must not stop the booking (undefined: the notice step reads it again)

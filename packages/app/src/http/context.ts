@@ -4,6 +4,7 @@ import type { Principal } from '@tmc/core/auth/service';
 import type { AppError } from '@tmc/core/kernel/errors';
 import type { Deps } from '../compose/deps-type';
 import type { ErrorBody } from './error-body';
+import type { PendingSession } from './session';
 
 export type AppEnv = {
   Variables: {
@@ -11,6 +12,7 @@ export type AppEnv = {
     deps: Deps;
     principal: Principal | null;
     authError: AppError | null; // a bad token: fatal only on routes that need a principal
+    sessionPending: PendingSession | null; // the principal's session, not yet read (session.ts)
     isPage: boolean;
     renderErrorPage:
       ((c: Context<AppEnv>, body: ErrorBody, status: number) => Response | Promise<Response>) | undefined;

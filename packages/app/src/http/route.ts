@@ -13,6 +13,8 @@ import type { AppEnv, Ctx } from './context';
 import { toAppError, zodFields } from './http-error';
 import { loadElderFor } from '@tmc/core/elders/access';
 import { recordUndeclaredError } from './error-contract';
+import { confirmSession } from './session';
+import { withSessionGate, type SessionGate } from './session-gate';
 
 /** A whole number from the query string, bounds checked before the integer check so the OpenAPI
  * document (which shows a pipe's input side) still states them. */
@@ -64,6 +66,13 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
    * why here: a route whose path elder id is only a key into the caller's own records.
    */
   elderAccessExempt?: string;
+  /**
+   * For the principals `when` admits, the handler reads the caller's session itself, in a batch it sends
+   * anyway (`session` below; one request fewer), and the mount lets the answer out only when that read
+   * found it live (session-gate.ts). Everyone else's session the mount reads first, as on every route.
+   * Not for public routes nor routes with `:elder_id`: both settle the caller before the handler.
+   */
+  sessionInHandler?: { when: (p: Principal) => boolean; why: string };
   // method syntax on purpose: lets a RouteDef<B, Q, P, A> sit in a plain RouteDef[] list
   handler(
     c: Ctx,
@@ -74,6 +83,8 @@ export type RouteDef<B = unknown, Q = unknown, P = unknown, A extends Access = A
       raw: Uint8Array | null;
       principal: PrincipalFor<A>;
       elder: ElderRecord | null;
+      /** Set only on a route with `sessionInHandler`, for the principals it names. */
+      session: SessionGate | null;
     },
   ): Response | Promise<Response>;
 };
@@ -168,6 +179,9 @@ export const checkAccess = (access: Access, p: Principal | null): void => {
 
 const run = async (c: Ctx, r: RouteDef): Promise<Response> => {
   c.set('isPage', Boolean(r.page));
+  const claimed = c.get('principal');
+  const inHandler = Boolean(c.get('sessionPending') && claimed && r.sessionInHandler?.when(claimed));
+  if (!inHandler) await confirmSession(c);
   const principal = c.get('principal');
   const authError = c.get('authError');
   if (authError && !r.access.public) throw authError;
@@ -190,11 +204,15 @@ const run = async (c: Ctx, r: RouteDef): Promise<Response> => {
     raw = b.raw;
     body = r.body ? parseWith(r.body, b.value, 'body', documented) : undefined;
   }
-  return r.handler(c, { body, query, params, raw, principal, elder });
+  if (!inHandler) return r.handler(c, { body, query, params, raw, principal, elder, session: null });
+  const strict = c.get('deps').stage === 'test';
+  return withSessionGate(c, (session) => r.handler(c, { body, query, params, raw, principal, elder, session }), strict);
 };
 
 export const mountRoutes = (app: Hono<AppEnv>, routes: readonly RouteDef[]) => {
   for (const r of routes) {
+    if (r.sessionInHandler && (r.access.public || hasElderPath(r)))
+      throw new Error(`${r.method} ${r.path}: sessionInHandler is for routes that need a principal and no :elder_id`);
     const limit = bodyLimit({
       maxSize: r.maxBytes ?? (r.bodyKind === 'csv' ? CSV_MAX_BYTES : BODY_MAX_BYTES),
       onError: () => {

@@ -8,6 +8,7 @@ import { sha256 } from '@tmc/core/kernel/secrets';
 import type { Principal, PrincipalInit, Role } from '@tmc/core/auth/service';
 import type { Ctx } from './context';
 import type { Deps } from '../compose/deps';
+import type { SessionRecord } from '@tmc/store/entities/sessions';
 
 export const ACCESS_TTL_S = 15 * 60;
 export const REFRESH_TTL_S: Record<'phone' | 'staff', number> = {
@@ -72,13 +73,22 @@ export const startSession = async (deps: Deps, p: PrincipalInit): Promise<Tokens
   };
 };
 
-/** Reads the access token (Bearer header first, then cookie) and checks the session is live. */
-export const readPrincipal = async (c: Ctx): Promise<Principal | null> => {
+/** What a valid access token claims before its session is known to be live. The mount settles it with
+ * one GetItem before the route runs (route.ts); a route that says so settles it in a batch its handler
+ * sends anyway (session-gate.ts). */
+export type PendingSession = { sid: string; fromHeader: boolean };
+
+/** Reads the access token (Bearer header first, then cookie): the principal it names, and the session
+ * still to be checked (null when there is nobody, or when a refresh just read and rotated it). */
+export const readPrincipal = async (
+  c: Ctx,
+): Promise<{ principal: Principal | null; pending: PendingSession | null }> => {
   const deps = c.get('deps');
   const auth = c.req.header('authorization');
   const fromHeader = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
   const token = fromHeader ?? getCookie(c, ACCESS_COOKIE) ?? null;
-  if (!token) return fromHeader === null ? tryRefreshCookie(c) : null;
+  const settled = (principal: Principal | null) => ({ principal, pending: null });
+  if (!token) return settled(fromHeader === null ? await tryRefreshCookie(c) : null);
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, deps.sessionKey, {
@@ -87,19 +97,35 @@ export const readPrincipal = async (c: Ctx): Promise<Principal | null> => {
       currentDate: deps.clock.now(),
     }));
   } catch (e) {
-    if (!fromHeader) return tryRefreshCookie(c); // pages renew quietly
+    if (!fromHeader) return settled(await tryRefreshCookie(c)); // pages renew quietly
     if (e instanceof joseErrors.JWTExpired) throw new AppError('SESSION_EXPIRED');
     throw new AppError('UNAUTHENTICATED');
   }
   const sid = String(payload.sid ?? '');
-  const s = await deps.sessions.get(sid);
-  if (!s || s.revoked || s.expires_at_ms < deps.clock.now().getTime()) {
-    if (fromHeader) throw new AppError('SESSION_EXPIRED');
-    clearSessionCookies(c);
-    return null;
-  }
   const { iat: _i, exp: _e, iss: _s, sub, ...rest } = payload;
-  return { ...(rest as Claims), sub: String(sub), sid } as Principal;
+  const principal = { ...(rest as Claims), sub: String(sub), sid } as Principal;
+  return { principal, pending: { sid, fromHeader: fromHeader !== null } };
+};
+
+/** Settles the pending session with its record as read (null: no such session). Live, the principal
+ * stands. Ended (signed out, revoked, expired), the request goes on signed out, as if no token had
+ * come: the API answers SESSION_EXPIRED where a principal is needed, a page forgets its cookies.
+ * Answers whether the principal stands. */
+export const settleSession = (c: Ctx, s: SessionRecord | null): boolean => {
+  const pending = c.get('sessionPending');
+  if (!pending) return c.get('principal') !== null;
+  c.set('sessionPending', null);
+  if (s && s.sid === pending.sid && !s.revoked && s.expires_at_ms >= c.get('deps').clock.now().getTime()) return true;
+  c.set('principal', null);
+  if (pending.fromHeader) c.set('authError', new AppError('SESSION_EXPIRED'));
+  else clearSessionCookies(c);
+  return false;
+};
+
+/** The mount's read of a pending session: one GetItem. */
+export const confirmSession = async (c: Ctx): Promise<void> => {
+  const pending = c.get('sessionPending');
+  if (pending) settleSession(c, await c.get('deps').sessions.get(pending.sid));
 };
 
 export const refreshSession = async (

@@ -42,6 +42,15 @@ export type SessionRecord = {
   revoked: boolean;
 };
 
+/** A session item as read (by GetItem here, or in a batch a handler sends anyway: http/session-gate.ts). */
+export const sessionOfItem = (sid: string, it: Record<string, unknown>): SessionRecord => ({
+  sid,
+  sub: String(it.sub),
+  refresh_hash: String(it.refresh_hash),
+  expires_at_ms: Number(it.expires_at_ms),
+  revoked: Boolean(it.revoked),
+});
+
 export type SessionStore = {
   create: (s: SessionRecord) => Promise<void>;
   get: (sid: string) => Promise<SessionRecord | null>;
@@ -73,14 +82,7 @@ export const createSessionStore = (db: Db): SessionStore => ({
   },
   async get(sid) {
     const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.session(sid) }));
-    if (!r.Item) return null;
-    return {
-      sid,
-      sub: String(r.Item.sub),
-      refresh_hash: String(r.Item.refresh_hash),
-      expires_at_ms: Number(r.Item.expires_at_ms),
-      revoked: Boolean(r.Item.revoked),
-    };
+    return r.Item ? sessionOfItem(sid, r.Item) : null;
   },
   async rotate(sid, from_hash, to_hash, expires_at_ms) {
     try {
