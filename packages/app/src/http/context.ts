@@ -4,7 +4,11 @@ import type { Principal } from '@tmc/core/auth/service';
 import type { AppError } from '@tmc/core/kernel/errors';
 import type { Deps } from '../compose/deps-type';
 import type { ErrorBody } from './error-body';
-import type { PendingSession } from './session';
+
+/** What a valid access token claims before its session is known to be live. The mount settles it with
+ * one GetItem before the route runs (route.ts); a route that says so settles it in a batch its handler
+ * sends anyway (session-gate.ts). */
+export type PendingSession = { sid: string; fromHeader: boolean };
 
 export type AppEnv = {
   Variables: {

@@ -83,7 +83,7 @@ describe('a session read by the handler', () => {
     expect(a.reads).toEqual([]);
   });
 
-  it('ended (absent, revoked, past its end): the door answer, thrown at the read so nothing after it runs', async () => {
+  it('ended (absent, revoked, past its end): the door answer, thrown at the read; nothing after it runs', async () => {
     for (const item of [undefined, itemOf({ ...live, revoked: true }), itemOf({ ...live, expires_at_ms: NOW - 1 })]) {
       let after = false;
       const a = appWith({
@@ -98,7 +98,7 @@ describe('a session read by the handler', () => {
     }
   });
 
-  it('a handler that swallows the refusal and answers anyway (a replay) still gets the refusal, without its headers', async () => {
+  it('a handler that swallows the refusal and answers anyway (a replay): refused, without its headers', async () => {
     const a = appWith({
       bearer: false,
       handler: (gate, c) => {
@@ -117,7 +117,7 @@ describe('a session read by the handler', () => {
     expect(r.res.headers.get('set-cookie')).toContain('tmc_at=;'); // a page's cookies are cleared, as at the door
   });
 
-  it('a handler that fails before reading it: the mount reads it, and an ended one answers for the failure', async () => {
+  it('a handler that fails before reading it: the mount reads it; an ended one answers for the failure', async () => {
     const fails = (stored: SessionRecord | null) =>
       appWith({
         stored,

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '@tmc/core/kernel/errors';
 import { sha256 } from '@tmc/core/kernel/secrets';
 import type { Principal, PrincipalInit, Role } from '@tmc/core/auth/service';
-import type { Ctx } from './context';
-import type { Deps } from '../compose/deps';
+import type { Ctx, PendingSession } from './context';
+import type { Deps } from '../compose/deps-type';
 import type { SessionRecord } from '@tmc/store/entities/sessions';
 
 export const ACCESS_TTL_S = 15 * 60;
@@ -72,11 +72,6 @@ export const startSession = async (deps: Deps, p: PrincipalInit): Promise<Tokens
     refresh_ttl_s,
   };
 };
-
-/** What a valid access token claims before its session is known to be live. The mount settles it with
- * one GetItem before the route runs (route.ts); a route that says so settles it in a batch its handler
- * sends anyway (session-gate.ts). */
-export type PendingSession = { sid: string; fromHeader: boolean };
 
 /** Reads the access token (Bearer header first, then cookie): the principal it names, and the session
  * still to be checked (null when there is nobody, or when a refresh just read and rotated it). */
