@@ -24,7 +24,8 @@ const GOAL_RATIO = 0.6;
 
 type Order = { order_id: string; code?: string };
 let seq = 0;
-const key = () => `bench-key-${process.pid}-${++seq}`.padEnd(20, '0');
+// unique for the process: a number padded at its end would repeat (1 and 10 both 1000…) and book a replay
+const key = () => `bench-key-${process.pid}-${String(++seq).padStart(8, '0')}`;
 
 const book = async (w: World, e: World['elders'][number], idemKey = key()): Promise<Order> => {
   const res = await w.request(

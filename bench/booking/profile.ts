@@ -14,7 +14,7 @@ let seq = 0;
 const book = async (w: World, i: number) => {
   const e = w.elders[i]!;
   const body = { merchant_id: w.merchant_id, service_id: w.service_id, slot_start: null };
-  const key = `profile-${process.pid}-${++seq}`.padEnd(20, '0');
+  const key = `profile-${process.pid}-${String(++seq).padStart(8, '0')}`;
   const res = await w.request('/api/orders', bearer(e.token, post(body, { 'idempotency-key': key })));
   if (res.status !== 201) throw new Error(`booking: ${res.status} ${await res.text()}`);
 };

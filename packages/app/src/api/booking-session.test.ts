@@ -36,7 +36,7 @@ const signIn = async () =>
   (await startSession(t.deps, { kind: 'elder', role: 'elder', sub: `elder:${elderId}`, elder_id: elderId }))
     .access_token;
 let seq = 0;
-const key = () => `gate-key-${++seq}`.padEnd(16, '0');
+const key = () => `gate-key-${String(++seq).padStart(6, '0')}`;
 const body = () => ({ merchant_id: barber.merchant_id, service_id: barber.service_id, slot_start: null });
 const book = (token: string, k = key()) =>
   t.app.request('/api/orders', bearer(token, json(body(), { 'idempotency-key': k })));
@@ -160,6 +160,7 @@ describe('an elder booking reads their session in the booking BatchGet', () => {
     // a wallet or a month's cap may run out first: those are refused too, and change nothing either
     expect(bookings.every((r) => [201, 401, 402, 409, 422].includes(r.status))).toBe(true);
     const booked = bookings.filter((r) => r.status === 201);
+    expect(booked.every((r) => r.headers.get('idempotent-replayed') === null)).toBe(true); // each a booking of its own
     const orders = await Promise.all(
       booked.map(async (r) => (await r.json()) as { order_id: string; held_points: number }),
     );

@@ -34,6 +34,7 @@ import { queryIndexPage } from '../page-query';
 import { fromItem } from '../item';
 import type { Db } from '../table';
 import { merchantKeys, SERVICES_PER_MERCHANT_MAX } from './merchant-keys';
+import { shopCopyOf } from './shop-copy';
 
 export { merchantKeys, merchantPatterns, SERVICES_PER_MERCHANT_MAX } from './merchant-keys';
 
@@ -195,12 +196,21 @@ export const createMerchantStore = (db: Db) => {
     await transact(db, [merchantPut, ...serviceWrites].slice(0, TRANSACT_MAX_ITEMS), () => 'CONFLICT');
     await batchWrite(puts.map((Item) => ({ PutRequest: { Item } })));
   };
+  /** Every save, whole or failed part-way, ends this process's copies of the shop (shop-copy.ts): a
+   * booking here after it reads the shop again. */
+  const saveAndForget: typeof save = async (next, ...rest) => {
+    try {
+      await save(next, ...rest);
+    } finally {
+      shopCopyOf(db).forget(next.merchant_id);
+    }
+  };
 
   return {
     getMerchant,
     merchantAndService,
     services,
-    save,
+    save: saveAndForget,
     ratingsOf,
     /** A new rating: sum and count move by one atomic ADD on the merchant's rating item (no read,
      * no lost update). It writes that one item whatever the merchant's services and travel radius:

@@ -1,0 +1,93 @@
+// A booking keeps its shop (profile, service, sign-in account) for SHOP_STALE_MS in this function
+// (store shop-copy.ts): the next booking of that shop reads only the elder and the session. A save of the
+// shop in this process is seen by the very next booking: a suspended shop or a paused service takes none.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, json, makeTestApp, phoneToken } from '../../../../tests/support/app';
+import { runJob } from '../compose/jobs';
+
+let t: Awaited<ReturnType<typeof makeTestApp>>;
+let token: string;
+type Hit = { merchant_id: string; service_id: string; home_visit: boolean };
+let hits: Hit[];
+
+beforeAll(async () => {
+  t = await makeTestApp({ seedElders: 4, merchants: true });
+  t.clock.set('2026-11-23T02:00:00Z'); // Monday 10:00 in Suizhou: shops are open
+  t.deps.scheduler = { at: async () => undefined };
+  await runJob(t.deps, { job: 'issuance', month: '2026-11' });
+  token = await phoneToken(t.app, t.deps, t.seed?.elderPhones[0] ?? '', 'elder');
+  const res = await t.app.request('/api/search?category=barber&minutes=60', bearer(token));
+  hits = ((await res.json()) as { items: Hit[] }).items.filter((h) => !h.home_visit);
+  if (hits.length < 2) throw new Error('fewer than two barbers near the demo elder');
+}, 180_000);
+
+let seq = 0;
+const book = (h: Hit) =>
+  t.app.request(
+    '/api/orders',
+    bearer(
+      token,
+      json(
+        { merchant_id: h.merchant_id, service_id: h.service_id, slot_start: null },
+        { 'idempotency-key': `copy-key-${String(++seq).padStart(6, '0')}` },
+      ),
+    ),
+  );
+const codeOf = async (r: Response) => ((await r.json()) as { error?: { code: string } }).error?.code;
+
+/** The keys each BatchGetItem asked for while `fn` ran, by their partition key's kind (ELDER, SESSION, …). */
+const batchKeys = async (fn: () => Promise<unknown>): Promise<string[][]> => {
+  const out: string[][] = [];
+  const name = `copy-recorder-${++seq}`;
+  t.deps.db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'BatchGetItemCommand') {
+        const ri = (args.input as { RequestItems: Record<string, { Keys: { pk: string }[] }> }).RequestItems;
+        out.push(Object.values(ri).flatMap((r) => r.Keys.map((k) => k.pk.split('#')[0] ?? '')));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await fn();
+  } finally {
+    t.deps.db.doc.middlewareStack.remove(name);
+  }
+  return out;
+};
+
+const saveMerchant = async (merchant_id: string, change: (m: NonNullable<Awaited<ReturnType<typeof get>>>) => void) => {
+  const m = await get(merchant_id);
+  if (!m) throw new Error(`no merchant ${merchant_id}`);
+  const services = await t.deps.merchants.services(merchant_id);
+  const next = structuredClone(m);
+  change(next);
+  await t.deps.merchants.save({ ...next, version: m.version + 1 }, services, m, services);
+};
+const get = (merchant_id: string) => t.deps.merchants.getMerchant(merchant_id);
+
+describe("a booking uses this function's copy of the shop", () => {
+  it('the second booking of a shop reads the elder and the session only', async () => {
+    const h = hits[0]!;
+    const first = await batchKeys(async () => expect((await book(h)).status).toBe(201));
+    expect(first.map((k) => k.sort())).toEqual([['ACCOUNT_ID', 'ELDER', 'MERCHANT', 'MERCHANT', 'SESSION']]);
+    const second = await batchKeys(async () => expect((await book(h)).status).toBe(201));
+    expect(second.map((k) => k.sort())).toEqual([['ELDER', 'SESSION']]);
+  });
+
+  it('a shop suspended in this process takes no booking, at once; approved again, it does', async () => {
+    const h = hits[1]!;
+    expect((await book(h)).status).toBe(201); // its copy is now kept
+    await saveMerchant(h.merchant_id, (m) => {
+      m.status = 'suspended';
+    });
+    const refused = await book(h);
+    expect(refused.status).toBe(422);
+    expect(await codeOf(refused)).toBe('SERVICE_UNAVAILABLE');
+    await saveMerchant(h.merchant_id, (m) => {
+      m.status = 'approved';
+    });
+    expect((await book(h)).status).toBe(201);
+  });
+});
