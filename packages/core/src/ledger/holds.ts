@@ -35,8 +35,25 @@ export type HoldArgs = {
   reason: string;
 };
 
-/** Moves points from the wallet to a per-order hold, taking soonest-expiring eligible lots. */
-export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem, attach?: Attach): Promise<EntryResult> => {
+export type WalletRead = { state: AccountState; lots: Lot[] };
+
+/** The wallet's read for the first plan, started by the caller beside its own reads (a booking sends it
+ * with its BatchGet: one round trip fewer on the way to the commit). A later plan reads it afresh. */
+export const readWallet = (deps: LedgerDeps, elder_id: string): Promise<WalletRead> => {
+  const read = deps.ledger.walletWithLots(walletAccount(elder_id));
+  read.catch(() => undefined); // a caller that fails first never awaits it: not an unhandled rejection
+  return read;
+};
+
+/** Moves points from the wallet to a per-order hold, taking soonest-expiring eligible lots. `wallet`: the
+ * wallet as read by `readWallet` for this elder, used by the first plan only. */
+export const hold = (
+  deps: LedgerDeps,
+  a: HoldArgs,
+  idem?: Idem,
+  attach?: Attach,
+  walletRead?: Promise<WalletRead>,
+): Promise<EntryResult> => {
   if (!Number.isSafeInteger(a.amount_points) || a.amount_points <= 0)
     throw new AppError('VALIDATION_FAILED', {
       fields: [{ path: 'amount_points', code: 'POSITIVE_INTEGER', message: 'amount must be a positive integer' }],
@@ -59,7 +76,7 @@ export const hold = (deps: LedgerDeps, a: HoldArgs, idem?: Idem, attach?: Attach
       const careful = attempt > 0;
       if (careful && (await deps.ledger.hold(a.hold_id)))
         throw new AppError('HOLD_ALREADY_FINAL', { details: { reason: 'hold id already used' } });
-      const { state, lots } = await deps.ledger.walletWithLots(wallet);
+      const { state, lots } = attempt === 0 && walletRead ? await walletRead : await deps.ledger.walletWithLots(wallet);
       if (state.frozen) throw new AppError('WALLET_FROZEN');
       const known = new Map([[wallet, state]]);
       if (!careful) known.set(hacct, { account: hacct, balance_points: 0, version: 0, frozen: false });

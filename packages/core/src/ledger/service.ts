@@ -23,7 +23,7 @@ export {
   type Idem,
   type LedgerDeps,
 } from './commit';
-export { capture, hold, release, type HoldArgs } from './holds';
+export { capture, hold, readWallet, release, type HoldArgs, type WalletRead } from './holds';
 export { reverse, type ReverseArgs } from './reverse';
 
 export type CreditArgs = {

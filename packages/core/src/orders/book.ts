@@ -2,7 +2,7 @@
 // shop is offered the order (帮我找: the first of the ranked candidates).
 import { AppError } from '../kernel/errors';
 import { randomDigits, sha256 } from '../kernel/secrets';
-import { hold, type Idem } from '../ledger/service';
+import { hold, readWallet, type Idem } from '../ledger/service';
 import { isSlotStart, NEXT_SLOT_DAYS } from '../merchants/model';
 import { answerDeadline, categoryMonthMax, holdExpiry, subsidyAllows, type Policy } from '../policy/model';
 import { sameKindWithin } from '../search/find-for-me';
@@ -111,6 +111,8 @@ const bookOnce = async (
   idem: Idem,
   order_id: string,
 ): Promise<Booked & { afterCommit?: () => Promise<void> }> => {
+  // the wallet is read beside the booking's other reads: neither needs the other
+  const wallet = readWallet(deps, a.elder_id);
   const { m, s, elder, merchantPhone } = await bookingReads(deps, a);
   if (!elder || elder.status !== 'active') throw new AppError('ELDER_NOT_FOUND');
   const slot_start = slotSpelling(a.slot_start);
@@ -230,6 +232,7 @@ const bookOnce = async (
           }
         : {}),
     }),
+    wallet,
   );
   // This request's commit wrote `order` as it is; a replay answers with the winner's order as stored.
   if (r.replayed) {

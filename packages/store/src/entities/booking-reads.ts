@@ -1,9 +1,9 @@
 // A booking's reads in one request: the elder, the merchant's profile, the service and the merchant's
 // sign-in account (the phone its new-order notice goes to), one consistent BatchGetItem over the items
-// of four entities, each keyed and decoded by its own module. The shop's three come from this function's
-// copy when it read them within SHOP_STALE_MS (shop-copy.ts): then the batch is the elder's alone. The booking path's one read before the
-// wallet (issue 13: one read of each thing it needs, batched where they are independent). The caller may
-// add one more key of its own to the same request: the booking elder's session (app http/session-gate.ts).
+// of four entities, each keyed and decoded by its own module (issue 13: one read of each thing it needs,
+// batched where they are independent). The shop's three come from this function's copy when it read
+// them within SHOP_STALE_MS (shop-copy.ts); then the batch is the elder's alone. The caller may add one
+// more key of its own to the same request: the booking elder's session (app http/session-gate.ts).
 import type { ElderRecord } from '@tmc/core/elders/model';
 import type { Merchant, Service } from '@tmc/core/merchants/model';
 import { batchGet } from '../batch-get';
