@@ -3,11 +3,12 @@
 // requests cost the store and the SDK is the most the booking could reach whatever the app did, so
 // floor/raw is the ceiling of the booking ratio on this machine and booking/floor what the app adds.
 //
-// Replayed as recorded, in order, except what a second send needs: the reads read the same items; the
-// transaction gets a fresh order id and idempotency key (same lengths) and its keys a worker's prefix,
-// so each send writes new items as the booking does and the workers never conflict. Conditions that
-// name state (the wallet's version, a lot's remaining points) are dropped, as recorded values would
-// refuse every send after the first; a condition of `attribute_not_exists` clauses only stays.
+// Replayed as recorded, the reads at once (as the booking sends them: its BatchGet and its wallet Query
+// need nothing of each other), then the transaction, with what a second send needs: the reads read the
+// same items; the transaction gets a fresh order id and idempotency key (same lengths) and its keys a
+// worker's prefix, so each send writes new items as the booking does and the workers never conflict.
+// Conditions that name state (the wallet's version, a lot's remaining points) are dropped, as recorded
+// values would refuse every send after the first; a condition of `attribute_not_exists` clauses only stays.
 import {
   BatchGetCommand,
   GetCommand,
@@ -88,7 +89,7 @@ export type Floor = {
   commands: string[];
   /** Items in the recorded transaction. */
   items: number;
-  /** One replay of the recorded booking for `worker`: the reads, then the transaction. */
+  /** One replay of the recorded booking for `worker`: the reads at once, then the transaction. */
   send: (worker: number) => Promise<void>;
 };
 
@@ -108,7 +109,7 @@ export const bookingFloor = (db: Db, recorded: Recorded[], ids: { order_id: stri
     commands: recorded.map((r) => r.command.replace(/Command$/, '')),
     items: (tx.input as TransactWriteCommandInput).TransactItems?.length ?? 0,
     async send(worker) {
-      for (const r of reads) await read(r);
+      await Promise.all(reads.map(read));
       const n = `${worker}x${++seq}`;
       const fresh = JSON.parse(
         txJson.split(ids.order_id).join(sameLength(ids.order_id, n)).split(ids.key).join(sameLength(ids.key, n)),
