@@ -15,6 +15,16 @@ export const orderDeps = (
   session: SessionGate | null = null,
 ): OrderDeps & { addRating: (merchant_id: string, stars: number) => Promise<void> } => ({
   ...deps,
+  // with a session read in the booking's batch, the ledger writes nothing before it is known live
+  ledger: session
+    ? {
+        ...deps.ledger,
+        commit: async (plan) => {
+          await session.ensure();
+          return deps.ledger.commit(plan);
+        },
+      }
+    : deps.ledger,
   orders: deps.orders,
   scheduler: deps.scheduler,
   disputes: createDisputeQueue(deps.db),

@@ -141,6 +141,29 @@ describe('a session read by the handler', () => {
     expect(ended.reads).toEqual(['s1']);
   });
 
+  it('a write waits for the session: read then if no batch has, and an ended one writes nothing', async () => {
+    const writes = (stored: SessionRecord | null) => {
+      const done: string[] = [];
+      const a = appWith({
+        stage: 'production',
+        stored,
+        handler: async (gate, c) => {
+          await gate?.ensure(); // as order-deps does before the ledger's commit
+          done.push('written');
+          return c.json({ ok: true });
+        },
+      });
+      return { a, done };
+    };
+    const ended = writes(null);
+    expect(await ended.a.send()).toMatchObject({ status: 401, code: 'SESSION_EXPIRED' });
+    expect(ended.done).toEqual([]);
+    const ok = writes(live);
+    expect((await ok.a.send()).status).toBe(200);
+    expect(ok.done).toEqual(['written']);
+    expect(ok.a.reads).toEqual(['s1']); // read once, before the write, and not again after
+  });
+
   it('a principal the route does not name is read at the door, before the handler', async () => {
     let gateSeen: SessionGate | null | undefined;
     const a = appWith({

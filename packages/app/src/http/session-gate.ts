@@ -16,6 +16,9 @@ export type SessionGate = {
   /** The item the batch found at `key` (undefined: none). Throws the door's answer when the session has
    * ended, so nothing after the read runs for it; a second call changes nothing. */
   admit(item: Record<string, unknown> | undefined): void;
+  /** Before a write: settles the session by its own read if no batch has, and throws the door's answer
+   * when it has ended. No write of the handler may come before the session is known live. */
+  ensure(): Promise<void>;
 };
 
 type State = 'pending' | 'live' | 'ended';
@@ -40,6 +43,13 @@ export const withSessionGate = async (
     admit(item) {
       if (state === 'pending')
         state = settleSession(c, item ? sessionOfItem(pending.sid, item) : null) ? 'live' : 'ended';
+      if (state === 'ended') throw refusal(c);
+    },
+    async ensure() {
+      if (state === 'pending') {
+        await confirmSession(c);
+        state = c.get('principal') ? 'live' : 'ended';
+      }
       if (state === 'ended') throw refusal(c);
     },
   };

@@ -80,6 +80,8 @@ const askedFor = (o: Order, a: BookArgs): boolean => {
   );
 };
 
+const CALLER_REFUSED = new Set(['SESSION_EXPIRED', 'UNAUTHENTICATED']);
+
 /** Request: points held, slot taken (if any), order written: one transaction. A request whose key an
  * earlier request used gets that request's order (or IDEMPOTENCY_KEY_REUSED), whatever this one would
  * meet now (a slot since passed, a cap since lowered, the points the twin spent): the twin is read only
@@ -95,7 +97,8 @@ export const requestOrder = async (deps: OrderDeps, policy: Policy, a: BookArgs,
   try {
     booked = await bookOnce(deps, policy, a, idem, order_id);
   } catch (e) {
-    const twin = e instanceof AppError ? await twinOf(deps, order_id, idem, a) : null;
+    // a refusal of the caller (an ended session) is never answered with an order, not even its own
+    const twin = e instanceof AppError && !CALLER_REFUSED.has(e.code) ? await twinOf(deps, order_id, idem, a) : null;
     if (twin) return twin;
     throw e;
   }
