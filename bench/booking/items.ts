@@ -1,7 +1,8 @@
-// `npx tsx bench/booking/items.ts`: what the booking ratio could reach with fewer transaction items. The
-// booking's own requests (floor.ts) are recorded once, then sent with each item kind left out in turn,
+// `npx tsx bench/booking/items.ts`: what the booking ratio could reach with fewer transaction items or
+// reads. The booking's own requests (floor.ts) are recorded once, then sent with each item kind left out
+// in turn, each read left out, the BatchGet's keys as GetItems (sent at once, as floor.ts sends reads),
 // beside the raw six-item transaction in the same rounds; the ratio each variant reaches is the ceiling
-// a booking writing that much would have here. A tool for deciding the ledger's shape, not part of
+// a booking sending that much would have here. A tool for deciding the ledger's shape, not part of
 // `npm run bench`: leaving an item out here says nothing about whether the ledger can do without it.
 import { median } from '../fixtures/stats';
 import { openTable, withDynamo } from '../fixtures/dynamo';
@@ -18,6 +19,25 @@ const kindOf = (t: Record<string, { Key?: { pk: string; sk: string }; Item?: { p
   const op = Object.values(t)[0];
   const k = op?.Key ?? op?.Item;
   return k ? `${k.pk.split('#')[0]}|${k.sk.split('#')[0]}` : '?';
+};
+
+type Recorded = Awaited<ReturnType<typeof recordRequests>>[number];
+
+/** The booking's requests with each read left out, and with its BatchGet's keys sent as GetItems. */
+const readVariants = (recorded: Recorded[]): { label: string; requests: Recorded[] }[] => {
+  const batch = recorded.find((r) => r.command === 'BatchGetItemCommand');
+  const asked = Object.entries((batch?.input.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>);
+  const gets = asked.flatMap(([TableName, v]) =>
+    v.Keys.map((Key) => ({ command: 'GetItemCommand', input: { TableName, Key, ConsistentRead: true } })),
+  );
+  return [
+    { label: 'no BatchGet', requests: recorded.filter((r) => r !== batch) },
+    { label: 'no wallet Query', requests: recorded.filter((r) => r.command !== 'QueryCommand') },
+    {
+      label: `the BatchGet as ${gets.length} GetItems at once`,
+      requests: recorded.flatMap((r) => (r === batch ? gets : [r])),
+    },
+  ];
 };
 
 runBench(async () => {
@@ -49,7 +69,11 @@ runBench(async () => {
     const variants = [
       { label: `as booked (${items.length} items)`, floor: without([]) },
       ...kinds.map((k) => ({ label: `without ${k}`, floor: without([k]) })),
-      // the reads' share: the transaction alone, as booked
+      // the reads' share: each read left out, the BatchGet's keys as GetItems, and the transaction alone
+      ...readVariants(recorded).map((v) => ({
+        label: v.label,
+        floor: bookingFloor(db, v.requests, { order_id, key }),
+      })),
       { label: 'the transaction alone, no reads', floor: bookingFloor(db, tx ? [tx] : [], { order_id, key }) },
     ];
     const rate = async (op: (i: number) => Promise<unknown>) => {
