@@ -10,6 +10,7 @@ import { verifyLedger } from '@tmc/store/ledger-verify';
 import { sessionKeys } from '@tmc/store/entities/sessions';
 import { runJob } from '../compose/jobs';
 import { startSession } from '../http/session';
+import { recordCommands } from '../../../../tests/support/record-commands';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let phone: string;
@@ -47,24 +48,7 @@ const wallet = async () => (await t.deps.ledger.account(`wallet:${elderId}`)).ba
 const sidOf = (token: string) =>
   String((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid);
 
-/** The commands the app sends while `fn` runs, with their inputs. */
-const recorded = async (fn: () => Promise<unknown>) => {
-  const out: { command: string; input: Record<string, unknown> }[] = [];
-  const name = `gate-recorder-${++seq}`;
-  t.deps.db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      out.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await fn();
-  } finally {
-    t.deps.db.doc.middlewareStack.remove(name);
-  }
-  return out;
-};
+const recorded = (fn: () => Promise<unknown>) => recordCommands(t.deps.db, fn);
 const namesSession = (input: unknown, sid: string) => JSON.stringify(input).includes(`"SESSION#${sid}"`);
 
 describe('an elder booking reads their session in the booking BatchGet', () => {

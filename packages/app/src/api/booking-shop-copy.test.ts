@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bearer, json, makeTestApp, phoneToken } from '../../../../tests/support/app';
 import { runJob } from '../compose/jobs';
+import { recordCommands } from '../../../../tests/support/record-commands';
 
 let t: Awaited<ReturnType<typeof makeTestApp>>;
 let token: string;
@@ -36,26 +37,14 @@ const book = (h: Hit) =>
 const codeOf = async (r: Response) => ((await r.json()) as { error?: { code: string } }).error?.code;
 
 /** The keys each BatchGetItem asked for while `fn` ran, by their partition key's kind (ELDER, SESSION, …). */
-const batchKeys = async (fn: () => Promise<unknown>): Promise<string[][]> => {
-  const out: string[][] = [];
-  const name = `copy-recorder-${++seq}`;
-  t.deps.db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'BatchGetItemCommand') {
-        const ri = (args.input as { RequestItems: Record<string, { Keys: { pk: string }[] }> }).RequestItems;
-        out.push(Object.values(ri).flatMap((r) => r.Keys.map((k) => k.pk.split('#')[0] ?? '')));
-      }
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await fn();
-  } finally {
-    t.deps.db.doc.middlewareStack.remove(name);
-  }
-  return out;
-};
+const batchKeys = async (fn: () => Promise<unknown>): Promise<string[][]> =>
+  (await recordCommands(t.deps.db, fn))
+    .filter((s) => s.command === 'BatchGetItemCommand')
+    .map((s) =>
+      Object.values(s.input.RequestItems as Record<string, { Keys: { pk: string }[] }>).flatMap((r) =>
+        r.Keys.map((k) => k.pk.split('#')[0] ?? ''),
+      ),
+    );
 
 const saveMerchant = async (merchant_id: string, change: (m: NonNullable<Awaited<ReturnType<typeof get>>>) => void) => {
   const m = await get(merchant_id);
